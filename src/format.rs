@@ -1,0 +1,212 @@
+//! Units and number formatting, in one place for the memo, the JSON-facing
+//! text and the workbook's number formats, so a figure reads the same everywhere.
+
+use crate::model::expr::Value;
+
+/// The unit of an input or quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Usd,
+    UsdPerMonth,
+    UsdPerHour,
+    UsdPer1MTokens,
+    UsdPerReview,
+    UsdPerGbMonth,
+    Tokens,
+    TokensPerDay,
+    TokensPerSecond,
+    TokensPerRequest,
+    RequestsPerDay,
+    RequestsPerMonth,
+    Examples,
+    Epochs,
+    Hours,
+    HoursPerDay,
+    DaysPerMonth,
+    SecondsPerHour,
+    Months,
+    Milliseconds,
+    BillionParameters,
+    BytesPerParameter,
+    Gigabytes,
+    Fraction,
+    Multiplier,
+    Count,
+    Gpus,
+    Instances,
+    Points,
+    Text,
+    YesNo,
+}
+
+impl Unit {
+    /// The unit as a reader sees it in the units column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Usd => "$",
+            Unit::UsdPerMonth => "$/month",
+            Unit::UsdPerHour => "$/hour",
+            Unit::UsdPer1MTokens => "$/1M tokens",
+            Unit::UsdPerReview => "$/review",
+            Unit::UsdPerGbMonth => "$/GB-month",
+            Unit::Tokens => "tokens",
+            Unit::TokensPerDay => "tokens/day",
+            Unit::TokensPerSecond => "tokens/s",
+            Unit::TokensPerRequest => "tokens/request",
+            Unit::RequestsPerDay => "requests/day",
+            Unit::RequestsPerMonth => "requests/month",
+            Unit::Examples => "examples",
+            Unit::Epochs => "epochs",
+            Unit::Hours => "hours",
+            Unit::HoursPerDay => "hours/day",
+            Unit::DaysPerMonth => "days/month",
+            Unit::SecondsPerHour => "s/hour",
+            Unit::Months => "months",
+            Unit::Milliseconds => "ms",
+            Unit::BillionParameters => "B params",
+            Unit::BytesPerParameter => "bytes/param",
+            Unit::Gigabytes => "GB",
+            Unit::Fraction => "fraction",
+            Unit::Multiplier => "×",
+            Unit::Count => "count",
+            Unit::Gpus => "GPUs",
+            Unit::Instances => "instances",
+            Unit::Points => "points",
+            Unit::Text => "",
+            Unit::YesNo => "yes/no",
+        }
+    }
+
+    /// The Excel number format for cells of this unit.
+    pub fn excel_format(self) -> &'static str {
+        match self {
+            Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => "$#,##0.00",
+            Unit::UsdPerHour | Unit::UsdPer1MTokens => "$#,##0.000",
+            Unit::UsdPerGbMonth => "$#,##0.0000",
+            Unit::Tokens
+            | Unit::TokensPerDay
+            | Unit::TokensPerRequest
+            | Unit::RequestsPerDay
+            | Unit::RequestsPerMonth
+            | Unit::Examples
+            | Unit::Milliseconds
+            | Unit::SecondsPerHour => "#,##0",
+            Unit::TokensPerSecond => "#,##0.0",
+            Unit::Hours | Unit::Months | Unit::HoursPerDay | Unit::DaysPerMonth => "#,##0.0",
+            Unit::Epochs | Unit::BillionParameters | Unit::BytesPerParameter | Unit::Gigabytes => {
+                "#,##0.##"
+            }
+            Unit::Fraction => "0.00%",
+            Unit::Multiplier => "0.00",
+            Unit::Count | Unit::Gpus | Unit::Instances | Unit::Points => "#,##0",
+            Unit::Text | Unit::YesNo => "@",
+        }
+    }
+}
+
+/// Groups digits with commas: 12586093.4 → "12,586,093" at 0 decimals.
+pub fn grouped(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    // Avoid "-0.00".
+    if x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Money: "$8,250.00", "-$1,200.50".
+pub fn money(x: f64) -> String {
+    let body = grouped(x, 2);
+    match body.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${body}"),
+    }
+}
+
+/// Money without cents, for prose: "$8,250".
+pub fn money0(x: f64) -> String {
+    let body = grouped(x, 0);
+    match body.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${body}"),
+    }
+}
+
+/// A fraction as a percentage: 0.05 → "5.0%".
+pub fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// Formats a value in its unit for the memo.
+pub fn value(v: &Value, unit: Unit) -> String {
+    match v {
+        Value::Num(x) => number(*x, unit),
+        Value::Bool(true) => "yes".to_string(),
+        Value::Bool(false) => "no".to_string(),
+        Value::Text(s) => s.clone(),
+        Value::Never => "never".to_string(),
+    }
+}
+
+/// Formats a number in its unit for the memo.
+pub fn number(x: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => money(x),
+        Unit::UsdPerHour | Unit::UsdPer1MTokens => format!("${}", grouped(x, 3)),
+        Unit::UsdPerGbMonth => format!("${}", grouped(x, 4)),
+        Unit::Fraction => percent(x),
+        Unit::TokensPerSecond
+        | Unit::Hours
+        | Unit::Months
+        | Unit::HoursPerDay
+        | Unit::DaysPerMonth => grouped(x, 1),
+        Unit::Epochs
+        | Unit::BillionParameters
+        | Unit::BytesPerParameter
+        | Unit::Gigabytes
+        | Unit::Multiplier => trim_zeros(&grouped(x, 2)),
+        _ => grouped(x, 0),
+    }
+}
+
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouping_and_money() {
+        assert_eq!(grouped(12_586_093.4, 0), "12,586,093");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(grouped(1000.0, 0), "1,000");
+        assert_eq!(money(8250.0), "$8,250.00");
+        assert_eq!(money(-1200.5), "-$1,200.50");
+        assert_eq!(money(-0.001), "$0.00");
+        assert_eq!(money0(225_000.0), "$225,000");
+        assert_eq!(percent(0.05), "5.0%");
+        assert_eq!(number(7.0, Unit::BillionParameters), "7");
+        assert_eq!(number(0.322, Unit::Gigabytes), "0.32");
+    }
+}

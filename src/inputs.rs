@@ -1,0 +1,1232 @@
+//! Validated inputs: every number the model starts from, with its unit, its
+//! one-line doc and where it came from (the plan, a documented default, or the
+//! seed's benchmark table).
+//!
+//! The raw plan is checked here; all problems are collected and reported
+//! together, each with the file, line and field path.
+
+use chrono::NaiveDate;
+
+use crate::format::Unit;
+use crate::model::expr::Value;
+use crate::plan::{Diagnostic, LoadedPlan, Locator, Method, RawPlan};
+
+/// Which part of the Inputs sheet an input belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    General,
+    Baseline,
+    Compute,
+    Engineering,
+    Serving,
+    Quality,
+    Decision,
+    DecisionRules,
+}
+
+impl Group {
+    /// All groups in sheet order.
+    pub const ALL: [Group; 8] = [
+        Group::General,
+        Group::Baseline,
+        Group::Compute,
+        Group::Engineering,
+        Group::Serving,
+        Group::Quality,
+        Group::Decision,
+        Group::DecisionRules,
+    ];
+
+    /// The group heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::General => "General assumptions",
+            Group::Baseline => "Baseline: the API paid today",
+            Group::Compute => "Component 1: training compute",
+            Group::Engineering => "Component 2: engineering time",
+            Group::Serving => "Component 3: serving infrastructure",
+            Group::Quality => "Component 4: quality (human review)",
+            Group::Decision => "Decision factors",
+            Group::DecisionRules => "Decision rules (scoring of the decision factors)",
+        }
+    }
+}
+
+/// Where an input's value came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Written in the plan file.
+    Plan,
+    /// Not in the plan: a documented default (the text says which).
+    Default(&'static str),
+    /// Looked up in the training benchmark table (the text names the row).
+    Benchmark(String),
+}
+
+impl Source {
+    /// The source as the Inputs sheet and the memo show it.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Plan => "plan".to_string(),
+            Source::Default(why) => format!("default: {why}"),
+            Source::Benchmark(row) => format!("benchmark: {row}"),
+        }
+    }
+}
+
+/// One input of the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Identifier; also the workbook's defined name.
+    pub id: String,
+    pub label: String,
+    pub unit: Unit,
+    /// One line: what the number means.
+    pub doc: String,
+    pub group: Group,
+    pub value: Value,
+    pub source: Source,
+}
+
+/// What the plan says about itself, beyond numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+    /// The plan file as named on the command line.
+    pub file: String,
+    pub sha256: String,
+    pub method: Method,
+    pub model_size_b: f64,
+    pub model_name: Option<String>,
+    pub api_name: Option<String>,
+    pub serving_instance: Option<String>,
+    pub training_instance: Option<String>,
+}
+
+/// How the model is shaped by what the plan gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// The plan gives `compute.training`: the training estimate is computed.
+    pub has_training: bool,
+    /// The plan gives `compute.cost_per_run`; otherwise the estimate supplies it.
+    pub cost_per_run_given: bool,
+    /// The plan gives a serving throughput: capacity and cost per token are computed.
+    pub has_throughput: bool,
+    /// Ids of the engineering phase inputs, in plan order.
+    pub phase_ids: Vec<String>,
+}
+
+/// The validated inputs of one plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub meta: Meta,
+    pub items: Vec<Input>,
+    pub shape: Shape,
+    /// Things worth telling the reader about how inputs were resolved.
+    pub notices: Vec<String>,
+}
+
+impl Inputs {
+    /// The input with this id.
+    pub fn get(&self, id: &str) -> Option<&Input> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+/// One row of the seed's training benchmark table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Benchmark {
+    pub model_size_b: f64,
+    pub method: Method,
+    pub instance: &'static str,
+    pub tokens_per_second: f64,
+    pub num_gpus: f64,
+    /// On-demand price for all the GPUs of the run.
+    pub cost_per_hour: f64,
+}
+
+/// The seed's measured training throughputs.
+pub const BENCHMARKS: &[Benchmark] = &[
+    bench(7.0, Method::Lora, "a100_80g", 4000.0, 1.0, 3.10),
+    bench(7.0, Method::Qlora, "a100_80g", 3200.0, 1.0, 3.10),
+    bench(7.0, Method::Full, "a100_80g", 1800.0, 4.0, 12.40),
+    bench(7.0, Method::Lora, "a10g", 1800.0, 1.0, 1.03),
+    bench(7.0, Method::Qlora, "a10g", 1400.0, 1.0, 1.03),
+    bench(13.0, Method::Lora, "a100_80g", 2500.0, 1.0, 3.10),
+    bench(13.0, Method::Qlora, "a100_80g", 2000.0, 1.0, 3.10),
+    bench(13.0, Method::Full, "a100_80g", 900.0, 8.0, 24.80),
+    bench(70.0, Method::Lora, "a100_80g", 800.0, 4.0, 12.40),
+    bench(70.0, Method::Qlora, "a100_80g", 600.0, 2.0, 6.20),
+    bench(70.0, Method::Full, "a100_80g", 220.0, 16.0, 49.60),
+];
+
+const fn bench(
+    model_size_b: f64,
+    method: Method,
+    instance: &'static str,
+    tokens_per_second: f64,
+    num_gpus: f64,
+    cost_per_hour: f64,
+) -> Benchmark {
+    Benchmark {
+        model_size_b,
+        method,
+        instance,
+        tokens_per_second,
+        num_gpus,
+        cost_per_hour,
+    }
+}
+
+/// The model sizes the benchmark table was measured at.
+const BENCHMARK_SIZES: [f64; 3] = [7.0, 13.0, 70.0];
+/// On-demand price of one A100 80 GB per hour, used by the fallback estimate.
+const FALLBACK_GPU_COST_PER_HOUR: f64 = 3.10;
+
+/// Throughput, GPU count and hourly price for a training run, as the seed's
+/// estimator picks them: the benchmark row at the nearest measured model size,
+/// or its rule-of-thumb fallback when there is no such row.
+pub fn lookup_benchmark(
+    model_size_b: f64,
+    method: Method,
+    instance: &str,
+) -> (f64, f64, f64, String) {
+    let nearest = BENCHMARK_SIZES
+        .iter()
+        .copied()
+        .fold(BENCHMARK_SIZES[0], |best, s| {
+            if (s - model_size_b).abs() < (best - model_size_b).abs() {
+                s
+            } else {
+                best
+            }
+        });
+    match BENCHMARKS
+        .iter()
+        .find(|b| b.model_size_b == nearest && b.method == method && b.instance == instance)
+    {
+        Some(b) => (
+            b.tokens_per_second,
+            b.num_gpus,
+            b.cost_per_hour,
+            format!(
+                "{}B {} on {} (nearest measured size to {}B)",
+                nearest,
+                method.name(),
+                instance,
+                model_size_b
+            ),
+        ),
+        None => {
+            let tps = (4000.0 * (7.0 / model_size_b)).floor().max(100.0);
+            let gpus = (model_size_b / 30.0).floor().max(1.0);
+            (
+                tps,
+                gpus,
+                gpus * FALLBACK_GPU_COST_PER_HOUR,
+                format!(
+                    "no measured row for {}B {} on {}; rule-of-thumb fallback",
+                    nearest,
+                    method.name(),
+                    instance
+                ),
+            )
+        }
+    }
+}
+
+/// What a number must be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Check {
+    /// ≥ 0.
+    NonNegative,
+    /// > 0.
+    Positive,
+    /// Between 0 and 1.
+    Rate,
+    /// A whole number ≥ 1.
+    PositiveWhole,
+    /// A whole number ≥ 0.
+    NonNegativeWhole,
+    /// Greater than 0 and at most 1.
+    Utilization,
+}
+
+impl Check {
+    fn holds(self, x: f64) -> bool {
+        match self {
+            Check::NonNegative => x >= 0.0,
+            Check::Positive => x > 0.0,
+            Check::Rate => (0.0..=1.0).contains(&x),
+            Check::PositiveWhole => x >= 1.0 && x.fract() == 0.0,
+            Check::NonNegativeWhole => x >= 0.0 && x.fract() == 0.0,
+            Check::Utilization => x > 0.0 && x <= 1.0,
+        }
+    }
+
+    fn expected(self) -> &'static str {
+        match self {
+            Check::NonNegative => "a number ≥ 0",
+            Check::Positive => "a number > 0",
+            Check::Rate => "a fraction from 0 to 1 (0.05 means 5%)",
+            Check::PositiveWhole => "a whole number ≥ 1",
+            Check::NonNegativeWhole => "a whole number ≥ 0",
+            Check::Utilization => "a fraction above 0 and at most 1",
+        }
+    }
+}
+
+/// Collects inputs and the problems found on the way.
+struct Builder<'a> {
+    file: &'a str,
+    locator: &'a Locator,
+    items: Vec<Input>,
+    problems: Vec<Diagnostic>,
+}
+
+/// The description of one numeric input.
+struct Spec {
+    id: String,
+    label: String,
+    unit: Unit,
+    doc: &'static str,
+    group: Group,
+    check: Check,
+}
+
+fn spec(id: &str, label: &str, unit: Unit, doc: &'static str, group: Group, check: Check) -> Spec {
+    Spec {
+        id: id.to_string(),
+        label: label.to_string(),
+        unit,
+        doc,
+        group,
+        check,
+    }
+}
+
+impl Builder<'_> {
+    fn problem(&mut self, field: &str, message: String) {
+        let pos = self.locator.find(field);
+        self.problems.push(Diagnostic {
+            file: self.file.to_string(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    /// Adds a numeric input: the plan's value at `field` if given, else the default.
+    fn num(
+        &mut self,
+        field: &str,
+        s: Spec,
+        written: Option<f64>,
+        default: Option<(f64, &'static str)>,
+    ) {
+        let (value, source) = match (written, default) {
+            (Some(x), _) => (x, Source::Plan),
+            (None, Some((x, why))) => (x, Source::Default(why)),
+            (None, None) => {
+                self.problem(field, "missing; it is required".to_string());
+                return;
+            }
+        };
+        if !value.is_finite() {
+            self.problem(
+                field,
+                format!(
+                    "expected {}, found {} (not a finite number)",
+                    s.check.expected(),
+                    value
+                ),
+            );
+            return;
+        }
+        if !s.check.holds(value) {
+            self.problem(
+                field,
+                format!("expected {}, found {}", s.check.expected(), value),
+            );
+            return;
+        }
+        self.items.push(Input {
+            id: s.id,
+            label: s.label,
+            unit: s.unit,
+            doc: s.doc.to_string(),
+            group: s.group,
+            value: Value::Num(value),
+            source,
+        });
+    }
+
+    /// Adds an input whose value is not a number (text or yes/no).
+    #[allow(clippy::too_many_arguments)]
+    fn other(
+        &mut self,
+        id: &str,
+        label: &str,
+        unit: Unit,
+        doc: &'static str,
+        group: Group,
+        value: Value,
+        source: Source,
+    ) {
+        self.items.push(Input {
+            id: id.to_string(),
+            label: label.to_string(),
+            unit,
+            doc: doc.to_string(),
+            group,
+            value,
+            source,
+        });
+    }
+}
+
+const SEED_DEFAULT: &str = "the seed's constant";
+const SEED_RULE: &str = "the seed's should_fine_tune rule";
+
+/// Validates a loaded plan into inputs, or returns every problem found.
+pub fn validate(loaded: &LoadedPlan) -> Result<Inputs, Vec<Diagnostic>> {
+    validate_raw(
+        &loaded.raw,
+        &loaded.locator,
+        &loaded.display_name,
+        &loaded.sha256,
+    )
+}
+
+/// Validates a raw plan; `file` and `sha256` describe where it came from.
+pub fn validate_raw(
+    raw: &RawPlan,
+    locator: &Locator,
+    file: &str,
+    sha256: &str,
+) -> Result<Inputs, Vec<Diagnostic>> {
+    use Check::*;
+    use Group as G;
+    let mut b = Builder {
+        file,
+        locator,
+        items: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut notices = Vec::new();
+
+    let as_of = match NaiveDate::parse_from_str(&raw.as_of, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            b.problem(
+                "as_of",
+                format!(
+                    "expected a date that exists, written YYYY-MM-DD, found {:?}",
+                    raw.as_of
+                ),
+            );
+            None
+        }
+    };
+    if raw.plan.trim().is_empty() {
+        b.problem(
+            "plan",
+            "expected a title for the plan, found an empty string".to_string(),
+        );
+    }
+
+    // General assumptions.
+    b.num(
+        "lifetime_months",
+        spec(
+            "lifetime_months",
+            "Model lifetime (amortization period)",
+            Unit::Months,
+            "Months over which the one-time project cost is spread.",
+            G::General,
+            PositiveWhole,
+        ),
+        Some(raw.lifetime_months),
+        None,
+    );
+    b.num(
+        "days_per_month",
+        spec(
+            "days_per_month",
+            "Days per month",
+            Unit::DaysPerMonth,
+            "Days counted in a month of traffic and serving.",
+            G::General,
+            Positive,
+        ),
+        raw.days_per_month,
+        Some((30.0, SEED_DEFAULT)),
+    );
+    b.num(
+        "hours_per_day",
+        spec(
+            "hours_per_day",
+            "Serving hours per day",
+            Unit::HoursPerDay,
+            "Hours a day the serving instances run (24 = always on).",
+            G::General,
+            Positive,
+        ),
+        raw.hours_per_day,
+        Some((24.0, SEED_DEFAULT)),
+    );
+    b.num(
+        "seconds_per_hour",
+        spec(
+            "seconds_per_hour",
+            "Seconds per hour",
+            Unit::SecondsPerHour,
+            "Unit conversion for throughputs given per second.",
+            G::General,
+            Positive,
+        ),
+        None,
+        Some((3600.0, "unit conversion")),
+    );
+    if let Some(h) = raw.hours_per_day {
+        if h > 24.0 {
+            b.problem(
+                "hours_per_day",
+                format!("expected at most 24 hours a day, found {h}"),
+            );
+        }
+    }
+
+    // Baseline.
+    let bl = &raw.baseline;
+    b.num(
+        "baseline.input_price_per_1m_tokens",
+        spec(
+            "input_price_per_1m_tokens",
+            "API input price",
+            Unit::UsdPer1MTokens,
+            "What the API charges per million prompt tokens.",
+            G::Baseline,
+            NonNegative,
+        ),
+        Some(bl.input_price_per_1m_tokens),
+        None,
+    );
+    b.num(
+        "baseline.output_price_per_1m_tokens",
+        spec(
+            "output_price_per_1m_tokens",
+            "API output price",
+            Unit::UsdPer1MTokens,
+            "What the API charges per million completion tokens.",
+            G::Baseline,
+            NonNegative,
+        ),
+        Some(bl.output_price_per_1m_tokens),
+        None,
+    );
+    b.num(
+        "baseline.requests_per_day",
+        spec(
+            "requests_per_day",
+            "Requests per day",
+            Unit::RequestsPerDay,
+            "Today's API traffic.",
+            G::Baseline,
+            NonNegative,
+        ),
+        Some(bl.requests_per_day),
+        None,
+    );
+    b.num(
+        "baseline.avg_input_tokens_per_request",
+        spec(
+            "avg_input_tokens_per_request",
+            "Input tokens per request",
+            Unit::TokensPerRequest,
+            "Average prompt length.",
+            G::Baseline,
+            NonNegative,
+        ),
+        Some(bl.avg_input_tokens_per_request),
+        None,
+    );
+    b.num(
+        "baseline.avg_output_tokens_per_request",
+        spec(
+            "avg_output_tokens_per_request",
+            "Output tokens per request",
+            Unit::TokensPerRequest,
+            "Average completion length.",
+            G::Baseline,
+            NonNegative,
+        ),
+        Some(bl.avg_output_tokens_per_request),
+        None,
+    );
+    if bl.avg_input_tokens_per_request + bl.avg_output_tokens_per_request <= 0.0 {
+        b.problem("baseline.avg_input_tokens_per_request",
+            "a request must carry some tokens: input plus output tokens per request must be above 0".to_string());
+    }
+
+    // The fine-tuned model.
+    let ft = &raw.fine_tuned;
+    b.num(
+        "fine_tuned.model_size_b",
+        spec(
+            "model_size_b",
+            "Model size",
+            Unit::BillionParameters,
+            "Parameters of the fine-tuned model, in billions.",
+            G::Compute,
+            Positive,
+        ),
+        Some(ft.model_size_b),
+        None,
+    );
+    b.other(
+        "method",
+        "Fine-tuning method",
+        Unit::Text,
+        "lora, qlora or full fine-tuning.",
+        G::Compute,
+        Value::Text(ft.method.name().to_string()),
+        Source::Plan,
+    );
+
+    // Component 1: compute.
+    let c = &raw.compute;
+    b.num(
+        "compute.runs",
+        spec(
+            "training_runs",
+            "Training runs budgeted",
+            Unit::Count,
+            "Experiments to reach a production model (5 to 15 is typical).",
+            G::Compute,
+            NonNegativeWhole,
+        ),
+        Some(c.runs),
+        None,
+    );
+    let mut training_instance = None;
+    if let Some(t) = &c.training {
+        training_instance = Some(t.instance.clone());
+        b.num(
+            "compute.training.dataset_examples",
+            spec(
+                "dataset_examples",
+                "Training examples",
+                Unit::Examples,
+                "Examples in the training set.",
+                G::Compute,
+                NonNegative,
+            ),
+            Some(t.dataset_examples),
+            None,
+        );
+        b.num(
+            "compute.training.avg_seq_len",
+            spec(
+                "avg_seq_len",
+                "Average sequence length",
+                Unit::Tokens,
+                "Tokens per training example.",
+                G::Compute,
+                NonNegative,
+            ),
+            Some(t.avg_seq_len),
+            None,
+        );
+        b.num(
+            "compute.training.epochs",
+            spec(
+                "epochs",
+                "Epochs",
+                Unit::Epochs,
+                "Passes over the training set per run.",
+                G::Compute,
+                Positive,
+            ),
+            Some(t.epochs),
+            None,
+        );
+        b.other(
+            "training_instance",
+            "Training instance",
+            Unit::Text,
+            "The instance type the runs train on.",
+            G::Compute,
+            Value::Text(t.instance.clone()),
+            Source::Plan,
+        );
+        let (tps, gpus, cph, row) = if ft.model_size_b > 0.0 && ft.model_size_b.is_finite() {
+            lookup_benchmark(ft.model_size_b, ft.method, &t.instance)
+        } else {
+            (0.0, 0.0, 0.0, String::new())
+        };
+        if row.starts_with("no measured row") && t.tokens_per_second.is_none() {
+            notices.push(format!(
+                "The training estimate uses the seed's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
+            ));
+        }
+        let add_bench =
+            |b: &mut Builder, field: &str, s: Spec, written: Option<f64>, x: f64| match written {
+                Some(_) => b.num(field, s, written, None),
+                None => {
+                    let id = s.id.clone();
+                    b.num(field, s, Some(x), None);
+                    if let Some(last) = b.items.last_mut() {
+                        if last.id == id {
+                            last.source = Source::Benchmark(row.clone());
+                        }
+                    }
+                }
+            };
+        add_bench(
+            &mut b,
+            "compute.training.tokens_per_second",
+            spec(
+                "training_tokens_per_second",
+                "Training throughput",
+                Unit::TokensPerSecond,
+                "Tokens per second the run trains at, across all its GPUs.",
+                G::Compute,
+                Positive,
+            ),
+            t.tokens_per_second,
+            tps,
+        );
+        add_bench(
+            &mut b,
+            "compute.training.num_gpus",
+            spec(
+                "training_num_gpus",
+                "GPUs per run",
+                Unit::Gpus,
+                "GPUs a run needs.",
+                G::Compute,
+                PositiveWhole,
+            ),
+            t.num_gpus,
+            gpus,
+        );
+        add_bench(
+            &mut b,
+            "compute.training.cost_per_hour",
+            spec(
+                "training_cost_per_hour_on_demand",
+                "Training price, on demand",
+                Unit::UsdPerHour,
+                "On-demand price per hour for all the run's GPUs.",
+                G::Compute,
+                NonNegative,
+            ),
+            t.cost_per_hour,
+            cph,
+        );
+        b.other(
+            "training_spot",
+            "Train on spot instances",
+            Unit::YesNo,
+            "Whether runs use spot (preemptible) capacity.",
+            G::Compute,
+            Value::Bool(t.spot.unwrap_or(true)),
+            if t.spot.is_some() {
+                Source::Plan
+            } else {
+                Source::Default("spot, as in the seed's estimator")
+            },
+        );
+        b.num(
+            "compute.training.spot_price_factor",
+            spec(
+                "spot_price_factor",
+                "Spot price factor",
+                Unit::Multiplier,
+                "Spot price as a fraction of on-demand (0.35 = 65% off).",
+                G::Compute,
+                Rate,
+            ),
+            t.spot_price_factor,
+            Some((0.35, SEED_DEFAULT)),
+        );
+        b.num(
+            "compute.training.overhead_fraction",
+            spec(
+                "training_overhead_fraction",
+                "Training overhead",
+                Unit::Fraction,
+                "Extra time for checkpoints, evaluation and start-up.",
+                G::Compute,
+                NonNegative,
+            ),
+            t.overhead_fraction,
+            Some((0.15, SEED_DEFAULT)),
+        );
+    }
+    match (c.cost_per_run, &c.training) {
+        (Some(x), _) => b.num(
+            "compute.cost_per_run",
+            spec(
+                "compute_cost_per_run",
+                "Compute cost per run",
+                Unit::Usd,
+                "GPU cost of one training run.",
+                G::Compute,
+                NonNegative,
+            ),
+            Some(x),
+            None,
+        ),
+        (None, Some(_)) => {}
+        (None, None) => b.problem(
+            "compute.cost_per_run",
+            "missing: give cost_per_run, or compute.training so the cost per run can be estimated"
+                .to_string(),
+        ),
+    }
+
+    // Component 2: engineering.
+    let e = &raw.engineering;
+    b.num(
+        "engineering.hourly_rate",
+        spec(
+            "engineer_hourly_rate",
+            "Engineer hourly rate",
+            Unit::UsdPerHour,
+            "Loaded cost of an engineering hour.",
+            G::Engineering,
+            NonNegative,
+        ),
+        Some(e.hourly_rate),
+        None,
+    );
+    let mut phase_ids = Vec::new();
+    for (i, (phase, hours)) in e.hours.iter().enumerate() {
+        let id = format!("engineering_hours_phase_{}", i + 1);
+        b.num(
+            &format!("engineering.hours.{phase}"),
+            Spec {
+                id: id.clone(),
+                label: format!("Hours: {phase}"),
+                unit: Unit::Hours,
+                doc: "Engineering hours for this phase of the project.",
+                group: G::Engineering,
+                check: NonNegative,
+            },
+            Some(*hours),
+            None,
+        );
+        phase_ids.push(id);
+    }
+    if e.hours.is_empty() {
+        b.problem(
+            "engineering.hours",
+            "expected at least one phase with its hours, e.g. {data: 40}".to_string(),
+        );
+    }
+
+    // Component 3: serving.
+    let s = &raw.serving;
+    b.num(
+        "serving.instances",
+        spec(
+            "serving_instances",
+            "Serving instances",
+            Unit::Instances,
+            "Instances serving the model around the clock.",
+            G::Serving,
+            PositiveWhole,
+        ),
+        Some(s.instances),
+        None,
+    );
+    b.num(
+        "serving.cost_per_hour",
+        spec(
+            "serving_cost_per_hour",
+            "Serving price per instance",
+            Unit::UsdPerHour,
+            "Hourly price of one serving instance.",
+            G::Serving,
+            NonNegative,
+        ),
+        Some(s.cost_per_hour),
+        None,
+    );
+    b.num(
+        "serving.storage_bytes_per_parameter",
+        spec(
+            "storage_bytes_per_parameter",
+            "Stored bytes per parameter",
+            Unit::BytesPerParameter,
+            "Bytes a parameter takes in stored weights (bf16 = 2).",
+            G::Serving,
+            Positive,
+        ),
+        s.storage_bytes_per_parameter,
+        Some((2.0, SEED_DEFAULT)),
+    );
+    b.num(
+        "serving.storage_price_per_gb_month",
+        spec(
+            "storage_price_per_gb_month",
+            "Storage price",
+            Unit::UsdPerGbMonth,
+            "Object storage price for weights and checkpoints.",
+            G::Serving,
+            NonNegative,
+        ),
+        s.storage_price_per_gb_month,
+        Some((0.023, SEED_DEFAULT)),
+    );
+    b.num(
+        "serving.target_utilization",
+        spec(
+            "target_utilization",
+            "Target GPU utilization",
+            Unit::Fraction,
+            "Average share of serving capacity the traffic should use.",
+            G::Serving,
+            Utilization,
+        ),
+        s.target_utilization,
+        Some((0.2, "the seed's sizing target")),
+    );
+    if let Some(tp) = s.throughput_tokens_per_second {
+        b.num(
+            "serving.throughput_tokens_per_second",
+            spec(
+                "serving_throughput_tokens_per_second",
+                "Serving throughput per instance",
+                Unit::TokensPerSecond,
+                "Tokens per second one instance serves at full load.",
+                G::Serving,
+                Positive,
+            ),
+            Some(tp),
+            None,
+        );
+    }
+
+    // Component 4: quality.
+    let q = &raw.quality;
+    b.num(
+        "quality.review_rate_api",
+        spec(
+            "review_rate_api",
+            "Review rate, API",
+            Unit::Fraction,
+            "Share of API responses a person must review.",
+            G::Quality,
+            Rate,
+        ),
+        Some(q.review_rate_api),
+        None,
+    );
+    b.num(
+        "quality.review_rate_ft",
+        spec(
+            "review_rate_ft",
+            "Review rate, fine-tuned",
+            Unit::Fraction,
+            "Share of fine-tuned responses a person must review.",
+            G::Quality,
+            Rate,
+        ),
+        Some(q.review_rate_ft),
+        None,
+    );
+    b.num(
+        "quality.cost_per_review",
+        spec(
+            "cost_per_review",
+            "Cost per review",
+            Unit::UsdPerReview,
+            "What one human review costs.",
+            G::Quality,
+            NonNegative,
+        ),
+        Some(q.cost_per_review),
+        None,
+    );
+
+    // Decision factors.
+    let d = raw.decision.clone().unwrap_or(crate::plan::RawDecision {
+        task_consistency: None,
+        latency_requirement_ms: None,
+        quality_requirement: None,
+        team_ml_expertise: None,
+        iteration_speed_priority: None,
+    });
+    let src = |given: bool, why: &'static str| {
+        if given {
+            Source::Plan
+        } else {
+            Source::Default(why)
+        }
+    };
+    b.other(
+        "task_consistency",
+        "Task consistency",
+        Unit::Text,
+        "How uniform the task is: high, medium or low.",
+        G::Decision,
+        Value::Text(
+            d.task_consistency
+                .map_or("medium", |l| l.name())
+                .to_string(),
+        ),
+        src(d.task_consistency.is_some(), "medium, which scores 0"),
+    );
+    b.num(
+        "decision.latency_requirement_ms",
+        spec(
+            "latency_requirement_ms",
+            "Latency requirement",
+            Unit::Milliseconds,
+            "The response-time target the product must meet.",
+            G::Decision,
+            Positive,
+        ),
+        d.latency_requirement_ms,
+        Some((2000.0, "no strict target, which scores 0")),
+    );
+    b.other(
+        "quality_requirement",
+        "Quality requirement",
+        Unit::Text,
+        "How demanding the quality bar is: high, medium or low.",
+        G::Decision,
+        Value::Text(
+            d.quality_requirement
+                .map_or("medium", |l| l.name())
+                .to_string(),
+        ),
+        src(d.quality_requirement.is_some(), "medium, which scores 0"),
+    );
+    b.other(
+        "team_ml_expertise",
+        "Team has ML expertise",
+        Unit::YesNo,
+        "Whether the team can run fine-tuning itself.",
+        G::Decision,
+        Value::Bool(d.team_ml_expertise.unwrap_or(true)),
+        src(d.team_ml_expertise.is_some(), "yes, which scores 0"),
+    );
+    b.other(
+        "iteration_speed_priority",
+        "Fast iteration is a priority",
+        Unit::YesNo,
+        "Whether the task definition still changes often.",
+        G::Decision,
+        Value::Bool(d.iteration_speed_priority.unwrap_or(false)),
+        src(d.iteration_speed_priority.is_some(), "no, which scores 0"),
+    );
+
+    // Decision rules: the seed's scoring, visible and editable.
+    let rules: [(&str, &str, Unit, &'static str, f64); 18] = [
+        (
+            "rule_api_cost_high",
+            "API bill counted as high, above",
+            Unit::UsdPerMonth,
+            "Monthly API bill above which volume favours fine-tuning strongly.",
+            5000.0,
+        ),
+        (
+            "rule_api_cost_medium",
+            "API bill counted as medium, above",
+            Unit::UsdPerMonth,
+            "Monthly API bill above which volume favours fine-tuning a little.",
+            1000.0,
+        ),
+        (
+            "rule_points_api_cost_high",
+            "Points: high API bill",
+            Unit::Points,
+            "Score for a high API bill.",
+            3.0,
+        ),
+        (
+            "rule_points_api_cost_medium",
+            "Points: medium API bill",
+            Unit::Points,
+            "Score for a medium API bill.",
+            1.0,
+        ),
+        (
+            "rule_points_api_cost_low",
+            "Points: low API bill",
+            Unit::Points,
+            "Score for a low API bill.",
+            -2.0,
+        ),
+        (
+            "rule_points_consistency_high",
+            "Points: high task consistency",
+            Unit::Points,
+            "Score for a uniform task.",
+            2.0,
+        ),
+        (
+            "rule_points_consistency_low",
+            "Points: low task consistency",
+            Unit::Points,
+            "Score for a variable task.",
+            -2.0,
+        ),
+        (
+            "rule_latency_strict_ms",
+            "Latency counted as strict, below",
+            Unit::Milliseconds,
+            "Latency target below which self-hosting wins on p99.",
+            500.0,
+        ),
+        (
+            "rule_latency_moderate_ms",
+            "Latency counted as moderate, below",
+            Unit::Milliseconds,
+            "Latency target below which both options are viable.",
+            2000.0,
+        ),
+        (
+            "rule_points_latency_strict",
+            "Points: strict latency",
+            Unit::Points,
+            "Score for a strict latency target.",
+            2.0,
+        ),
+        (
+            "rule_points_latency_moderate",
+            "Points: moderate latency",
+            Unit::Points,
+            "Score for a moderate latency target.",
+            1.0,
+        ),
+        (
+            "rule_points_quality_high",
+            "Points: high quality requirement",
+            Unit::Points,
+            "Score for a demanding quality bar.",
+            -1.0,
+        ),
+        (
+            "rule_points_quality_low",
+            "Points: low quality requirement",
+            Unit::Points,
+            "Score for a forgiving quality bar.",
+            1.0,
+        ),
+        (
+            "rule_points_no_ml_expertise",
+            "Points: no ML expertise",
+            Unit::Points,
+            "Score when the team lacks ML expertise.",
+            -2.0,
+        ),
+        (
+            "rule_points_iteration_priority",
+            "Points: fast iteration needed",
+            Unit::Points,
+            "Score when the task still changes often.",
+            -2.0,
+        ),
+        (
+            "rule_verdict_strong_fine_tune",
+            "Score for STRONG: Fine-tune, at least",
+            Unit::Points,
+            "Lowest score that reads as a strong case for fine-tuning.",
+            3.0,
+        ),
+        (
+            "rule_verdict_lean_fine_tune",
+            "Score for LEAN: Fine-tune, at least",
+            Unit::Points,
+            "Lowest score that leans to fine-tuning.",
+            1.0,
+        ),
+        (
+            "rule_verdict_neutral",
+            "Score for NEUTRAL, at least",
+            Unit::Points,
+            "Lowest score that reads as neutral.",
+            -1.0,
+        ),
+    ];
+    for (id, label, unit, doc, x) in rules {
+        b.items.push(Input {
+            id: id.to_string(),
+            label: label.to_string(),
+            unit,
+            doc: doc.to_string(),
+            group: G::DecisionRules,
+            value: Value::Num(x),
+            source: Source::Default(SEED_RULE),
+        });
+    }
+    b.items.push(Input {
+        id: "rule_verdict_lean_api".to_string(),
+        label: "Score for LEAN: Use API, at least".to_string(),
+        unit: Unit::Points,
+        doc: "Lowest score that leans to the API; below it, a strong case for the API.".to_string(),
+        group: G::DecisionRules,
+        value: Value::Num(-3.0),
+        source: Source::Default(SEED_RULE),
+    });
+    b.items.push(Input {
+        id: "rule_min_training_runs".to_string(),
+        label: "Fewest training runs typically needed".to_string(),
+        unit: Unit::Count,
+        doc: "The seed: 5 to 15 runs reach a production model; fewer is a budgeting mistake."
+            .to_string(),
+        group: G::DecisionRules,
+        value: Value::Num(5.0),
+        source: Source::Default("the seed's common mistakes"),
+    });
+    b.items.push(Input {
+        id: "rule_min_engineering_hours".to_string(),
+        label: "Fewest engineering hours typically needed".to_string(),
+        unit: Unit::Hours,
+        doc: "The seed's phase table adds up to 76 to 188 hours for a 7B LoRA project.".to_string(),
+        group: G::DecisionRules,
+        value: Value::Num(76.0),
+        source: Source::Default("the seed's phase table, low end"),
+    });
+
+    if !b.problems.is_empty() {
+        return Err(b.problems);
+    }
+    let meta = Meta {
+        title: raw.plan.clone(),
+        as_of: as_of.expect("checked above"),
+        owner: raw.owner.clone(),
+        notes: raw.notes.clone(),
+        file: file.to_string(),
+        sha256: sha256.to_string(),
+        method: ft.method,
+        model_size_b: ft.model_size_b,
+        model_name: ft.name.clone(),
+        api_name: bl.api.clone(),
+        serving_instance: s.instance.clone(),
+        training_instance,
+    };
+    let shape = Shape {
+        has_training: c.training.is_some(),
+        cost_per_run_given: c.cost_per_run.is_some(),
+        has_throughput: s.throughput_tokens_per_second.is_some(),
+        phase_ids,
+    };
+    let mut items = b.items;
+    items.sort_by_key(|i| i.group);
+    Ok(Inputs {
+        meta,
+        items,
+        shape,
+        notices,
+    })
+}

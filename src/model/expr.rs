@@ -1,0 +1,582 @@
+//! Expressions: the single definition of every derived quantity.
+//!
+//! An [`Expr`] has two walks. [`Expr::eval`] computes its value in Rust (for the
+//! JSON and the memo); [`Expr::to_excel`] prints it as an Excel formula over
+//! defined names (for the workbook). Both walk the same tree, so the workbook's
+//! formulas and the reported figures cannot drift apart.
+
+use std::fmt::Write as _;
+
+use thiserror::Error;
+
+/// A value a quantity or input can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A finite number.
+    Num(f64),
+    /// A truth value (an input such as `training_spot`, or a test result).
+    Bool(bool),
+    /// A label from a fixed set (`"high"`, `"Fine-tune"`).
+    Text(String),
+    /// "There is none": a payback that never comes, a break-even that does not
+    /// exist. `null` in JSON, the text `never` in the workbook.
+    Never,
+}
+
+impl Value {
+    /// The number, if this is one.
+    pub fn as_num(&self) -> Option<f64> {
+        match self {
+            Value::Num(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// The truth value, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as an Excel cached result string.
+    pub fn to_excel_result(&self) -> String {
+        match self {
+            Value::Num(x) => format_number_literal(*x),
+            Value::Bool(true) => "TRUE".to_string(),
+            Value::Bool(false) => "FALSE".to_string(),
+            Value::Text(s) => s.clone(),
+            Value::Never => NEVER_TEXT.to_string(),
+        }
+    }
+}
+
+/// What the workbook shows where a value does not exist.
+pub const NEVER_TEXT: &str = "never";
+
+/// A failure to evaluate: a defect in the model's definitions, never the plan's fault.
+#[derive(Debug, Error, PartialEq)]
+pub enum EvalError {
+    #[error("model defect: `{0}` is not defined")]
+    Unknown(String),
+    #[error("model defect: division by zero in `{0}`")]
+    DivisionByZero(String),
+    #[error("model defect: arithmetic on a non-number in `{0}`")]
+    NotANumber(String),
+    #[error("model defect: `{0}` produced a non-finite number")]
+    NotFinite(String),
+}
+
+/// Binary arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Op {
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Add => "+",
+            Op::Sub => "-",
+            Op::Mul => "*",
+            Op::Div => "/",
+        }
+    }
+
+    fn precedence(self) -> u8 {
+        match self {
+            Op::Add | Op::Sub => 1,
+            Op::Mul | Op::Div => 2,
+        }
+    }
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cmp {
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Eq,
+}
+
+impl Cmp {
+    fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Eq => "=",
+        }
+    }
+}
+
+/// A condition, used by [`Expr::If`] and [`Expr::Test`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// Compare two numbers (or two texts, for `Eq`).
+    Compare(Cmp, Box<Expr>, Box<Expr>),
+    /// True when the expression is a number (not "never").
+    IsNumber(Box<Expr>),
+    /// A boolean-valued expression, such as a yes/no input.
+    Truthy(Box<Expr>),
+    /// Every condition holds.
+    And(Vec<Cond>),
+    /// The condition does not hold.
+    Not(Box<Cond>),
+}
+
+/// An expression over inputs and other quantities, referred to by id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A structural constant (unit conversions such as 1,000,000 tokens per
+    /// million). Commercial numbers are never literals: they are inputs.
+    Num(f64),
+    /// A fixed label, printed as an Excel string literal.
+    Text(&'static str),
+    /// A fixed truth value.
+    Bool(bool),
+    /// "There is none".
+    Never,
+    /// Another input or quantity, by id (its defined name in the workbook).
+    Ref(String),
+    /// Binary arithmetic.
+    Bin(Op, Box<Expr>, Box<Expr>),
+    /// Negation.
+    Neg(Box<Expr>),
+    /// The sum of the terms (Excel `SUM`).
+    Sum(Vec<Expr>),
+    /// The larger of two numbers.
+    Max(Box<Expr>, Box<Expr>),
+    /// The smaller of two numbers.
+    Min(Box<Expr>, Box<Expr>),
+    /// Rounds up to a whole number (Excel `ROUNDUP(x,0)`).
+    RoundUp(Box<Expr>),
+    /// Choose by a condition.
+    If(Box<Cond>, Box<Expr>, Box<Expr>),
+    /// A condition as a truth value.
+    Test(Box<Cond>),
+}
+
+/// Shorthand constructors used by the model definitions.
+pub mod build {
+    use super::{Cmp, Cond, Expr, Op};
+
+    /// A reference to an input or quantity.
+    pub fn r(id: &str) -> Expr {
+        Expr::Ref(id.to_string())
+    }
+    /// A structural constant.
+    pub fn n(x: f64) -> Expr {
+        Expr::Num(x)
+    }
+    pub fn add(a: Expr, b: Expr) -> Expr {
+        Expr::Bin(Op::Add, Box::new(a), Box::new(b))
+    }
+    pub fn sub(a: Expr, b: Expr) -> Expr {
+        Expr::Bin(Op::Sub, Box::new(a), Box::new(b))
+    }
+    pub fn mul(a: Expr, b: Expr) -> Expr {
+        Expr::Bin(Op::Mul, Box::new(a), Box::new(b))
+    }
+    pub fn div(a: Expr, b: Expr) -> Expr {
+        Expr::Bin(Op::Div, Box::new(a), Box::new(b))
+    }
+    /// The product of several factors, left to right.
+    pub fn product(factors: Vec<Expr>) -> Expr {
+        let mut it = factors.into_iter();
+        let first = it.next().expect("product of no factors");
+        it.fold(first, mul)
+    }
+    pub fn neg(a: Expr) -> Expr {
+        Expr::Neg(Box::new(a))
+    }
+    pub fn sum(terms: Vec<Expr>) -> Expr {
+        Expr::Sum(terms)
+    }
+    pub fn max(a: Expr, b: Expr) -> Expr {
+        Expr::Max(Box::new(a), Box::new(b))
+    }
+    pub fn min(a: Expr, b: Expr) -> Expr {
+        Expr::Min(Box::new(a), Box::new(b))
+    }
+    pub fn round_up(a: Expr) -> Expr {
+        Expr::RoundUp(Box::new(a))
+    }
+    pub fn if_(c: Cond, a: Expr, b: Expr) -> Expr {
+        Expr::If(Box::new(c), Box::new(a), Box::new(b))
+    }
+    pub fn test(c: Cond) -> Expr {
+        Expr::Test(Box::new(c))
+    }
+    pub fn cmp(op: Cmp, a: Expr, b: Expr) -> Cond {
+        Cond::Compare(op, Box::new(a), Box::new(b))
+    }
+    pub fn gt(a: Expr, b: Expr) -> Cond {
+        cmp(Cmp::Gt, a, b)
+    }
+    pub fn ge(a: Expr, b: Expr) -> Cond {
+        cmp(Cmp::Ge, a, b)
+    }
+    pub fn lt(a: Expr, b: Expr) -> Cond {
+        cmp(Cmp::Lt, a, b)
+    }
+    pub fn eq(a: Expr, b: Expr) -> Cond {
+        cmp(Cmp::Eq, a, b)
+    }
+    pub fn is_number(a: Expr) -> Cond {
+        Cond::IsNumber(Box::new(a))
+    }
+    pub fn truthy(a: Expr) -> Cond {
+        Cond::Truthy(Box::new(a))
+    }
+    pub fn and(cs: Vec<Cond>) -> Cond {
+        Cond::And(cs)
+    }
+    pub fn not(c: Cond) -> Cond {
+        Cond::Not(Box::new(c))
+    }
+    /// `a / b` when `b > 0`, otherwise "never".
+    pub fn div_if_positive(a: Expr, b: Expr) -> Expr {
+        if_(gt(b.clone(), n(0.0)), div(a, b), Expr::Never)
+    }
+}
+
+/// Prints a number the way Excel formulas and cached results want it:
+/// integers without a decimal point, others with full round-trip precision.
+pub fn format_number_literal(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+impl Expr {
+    /// Evaluates the expression; `lookup` gives the value of a referenced id.
+    /// `context` names the quantity being evaluated, for error messages.
+    pub fn eval(
+        &self,
+        lookup: &dyn Fn(&str) -> Option<Value>,
+        context: &str,
+    ) -> Result<Value, EvalError> {
+        let num = |e: &Expr| -> Result<f64, EvalError> {
+            match e.eval(lookup, context)? {
+                Value::Num(x) => Ok(x),
+                _ => Err(EvalError::NotANumber(context.to_string())),
+            }
+        };
+        let v = match self {
+            Expr::Num(x) => Value::Num(*x),
+            Expr::Text(s) => Value::Text((*s).to_string()),
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Never => Value::Never,
+            Expr::Ref(id) => lookup(id).ok_or_else(|| EvalError::Unknown(id.clone()))?,
+            Expr::Bin(op, a, b) => {
+                let (a, b) = (num(a)?, num(b)?);
+                Value::Num(match op {
+                    Op::Add => a + b,
+                    Op::Sub => a - b,
+                    Op::Mul => a * b,
+                    Op::Div => {
+                        if b == 0.0 {
+                            return Err(EvalError::DivisionByZero(context.to_string()));
+                        }
+                        a / b
+                    }
+                })
+            }
+            Expr::Neg(a) => Value::Num(-num(a)?),
+            Expr::Sum(terms) => {
+                let mut total = 0.0;
+                for t in terms {
+                    total += num(t)?;
+                }
+                Value::Num(total)
+            }
+            Expr::Max(a, b) => Value::Num(num(a)?.max(num(b)?)),
+            Expr::RoundUp(a) => Value::Num(num(a)?.ceil()),
+            Expr::Min(a, b) => Value::Num(num(a)?.min(num(b)?)),
+            Expr::If(c, a, b) => {
+                if c.eval(lookup, context)? {
+                    a.eval(lookup, context)?
+                } else {
+                    b.eval(lookup, context)?
+                }
+            }
+            Expr::Test(c) => Value::Bool(c.eval(lookup, context)?),
+        };
+        if let Value::Num(x) = v {
+            if !x.is_finite() {
+                return Err(EvalError::NotFinite(context.to_string()));
+            }
+        }
+        Ok(v)
+    }
+
+    /// Prints the expression as an Excel formula body (without the leading `=`).
+    pub fn to_excel(&self) -> String {
+        let mut out = String::new();
+        self.write_excel(&mut out, 0, false);
+        out
+    }
+
+    fn precedence(&self) -> u8 {
+        match self {
+            Expr::Bin(op, ..) => op.precedence(),
+            Expr::Neg(_) => 3,
+            _ => 4,
+        }
+    }
+
+    /// Writes the expression; parenthesised when its precedence is below
+    /// `min_prec`, or equal to it on the right of `-` or `/` (`right_strict`).
+    fn write_excel(&self, out: &mut String, min_prec: u8, right_strict: bool) {
+        let prec = self.precedence();
+        let paren = prec < min_prec || (right_strict && prec == min_prec);
+        if paren {
+            out.push('(');
+        }
+        match self {
+            Expr::Num(x) => out.push_str(&format_number_literal(*x)),
+            Expr::Text(s) => {
+                let _ = write!(out, "\"{}\"", s.replace('"', "\"\""));
+            }
+            Expr::Bool(true) => out.push_str("TRUE"),
+            Expr::Bool(false) => out.push_str("FALSE"),
+            Expr::Never => {
+                let _ = write!(out, "\"{NEVER_TEXT}\"");
+            }
+            Expr::Ref(id) => out.push_str(id),
+            Expr::Bin(op, a, b) => {
+                let p = op.precedence();
+                a.write_excel(out, p, false);
+                out.push_str(op.symbol());
+                b.write_excel(out, p, matches!(op, Op::Sub | Op::Div));
+            }
+            Expr::Neg(a) => {
+                out.push('-');
+                a.write_excel(out, 3, false);
+            }
+            Expr::Sum(terms) => write_call(out, "SUM", terms.iter().map(|t| t.to_excel())),
+            Expr::Max(a, b) => write_call(out, "MAX", [a.to_excel(), b.to_excel()].into_iter()),
+            Expr::Min(a, b) => write_call(out, "MIN", [a.to_excel(), b.to_excel()].into_iter()),
+            Expr::RoundUp(a) => {
+                write_call(out, "ROUNDUP", [a.to_excel(), "0".to_string()].into_iter())
+            }
+            Expr::If(c, a, b) => write_call(
+                out,
+                "IF",
+                [c.to_excel(), a.to_excel(), b.to_excel()].into_iter(),
+            ),
+            Expr::Test(c) => out.push_str(&c.to_excel()),
+        }
+        if paren {
+            out.push(')');
+        }
+    }
+
+    /// Every id this expression refers to, in order of first appearance.
+    pub fn refs(&self) -> Vec<String> {
+        let mut acc = Vec::new();
+        self.collect_refs(&mut acc);
+        acc
+    }
+
+    fn collect_refs(&self, acc: &mut Vec<String>) {
+        match self {
+            Expr::Ref(id) => {
+                if !acc.contains(id) {
+                    acc.push(id.clone());
+                }
+            }
+            Expr::Bin(_, a, b) | Expr::Max(a, b) | Expr::Min(a, b) => {
+                a.collect_refs(acc);
+                b.collect_refs(acc);
+            }
+            Expr::Neg(a) | Expr::RoundUp(a) => a.collect_refs(acc),
+            Expr::Sum(terms) => terms.iter().for_each(|t| t.collect_refs(acc)),
+            Expr::If(c, a, b) => {
+                c.collect_refs(acc);
+                a.collect_refs(acc);
+                b.collect_refs(acc);
+            }
+            Expr::Test(c) => c.collect_refs(acc),
+            Expr::Num(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Never => {}
+        }
+    }
+}
+
+fn write_call(out: &mut String, name: &str, args: impl Iterator<Item = String>) {
+    out.push_str(name);
+    out.push('(');
+    for (i, a) in args.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&a);
+    }
+    out.push(')');
+}
+
+impl Cond {
+    /// Evaluates the condition.
+    pub fn eval(
+        &self,
+        lookup: &dyn Fn(&str) -> Option<Value>,
+        context: &str,
+    ) -> Result<bool, EvalError> {
+        Ok(match self {
+            Cond::Compare(op, a, b) => {
+                let (a, b) = (a.eval(lookup, context)?, b.eval(lookup, context)?);
+                match (a, b) {
+                    (Value::Num(a), Value::Num(b)) => match op {
+                        Cmp::Gt => a > b,
+                        Cmp::Ge => a >= b,
+                        Cmp::Lt => a < b,
+                        Cmp::Le => a <= b,
+                        Cmp::Eq => a == b,
+                    },
+                    // Excel compares text case-insensitively.
+                    (Value::Text(a), Value::Text(b)) if *op == Cmp::Eq => {
+                        a.to_lowercase() == b.to_lowercase()
+                    }
+                    _ => return Err(EvalError::NotANumber(context.to_string())),
+                }
+            }
+            Cond::IsNumber(a) => matches!(a.eval(lookup, context)?, Value::Num(_)),
+            Cond::Truthy(a) => match a.eval(lookup, context)? {
+                Value::Bool(b) => b,
+                _ => return Err(EvalError::NotANumber(context.to_string())),
+            },
+            Cond::And(cs) => {
+                for c in cs {
+                    if !c.eval(lookup, context)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Cond::Not(c) => !c.eval(lookup, context)?,
+        })
+    }
+
+    /// Prints the condition as an Excel expression.
+    pub fn to_excel(&self) -> String {
+        match self {
+            Cond::Compare(op, a, b) => format!("{}{}{}", a.to_excel(), op.symbol(), b.to_excel()),
+            Cond::IsNumber(a) => format!("ISNUMBER({})", a.to_excel()),
+            Cond::Truthy(a) => a.to_excel(),
+            Cond::And(cs) => {
+                let mut out = String::new();
+                write_call(&mut out, "AND", cs.iter().map(|c| c.to_excel()));
+                out
+            }
+            Cond::Not(c) => format!("NOT({})", c.to_excel()),
+        }
+    }
+
+    fn collect_refs(&self, acc: &mut Vec<String>) {
+        match self {
+            Cond::Compare(_, a, b) => {
+                a.collect_refs(acc);
+                b.collect_refs(acc);
+            }
+            Cond::IsNumber(a) | Cond::Truthy(a) => a.collect_refs(acc),
+            Cond::And(cs) => cs.iter().for_each(|c| c.collect_refs(acc)),
+            Cond::Not(c) => c.collect_refs(acc),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::build::*;
+    use super::*;
+
+    fn env(id: &str) -> Option<Value> {
+        match id {
+            "a" => Some(Value::Num(6.0)),
+            "b" => Some(Value::Num(3.0)),
+            "z" => Some(Value::Num(0.0)),
+            "yes" => Some(Value::Bool(true)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn prints_with_minimal_parentheses() {
+        let cases = [
+            (sub(r("a"), sub(r("b"), r("a"))), "a-(b-a)"),
+            (sub(sub(r("a"), r("b")), r("a")), "a-b-a"),
+            (div(r("a"), mul(r("b"), r("a"))), "a/(b*a)"),
+            (mul(add(r("a"), r("b")), r("a")), "(a+b)*a"),
+            (add(r("a"), mul(r("b"), r("a"))), "a+b*a"),
+            (neg(add(r("a"), r("b"))), "-(a+b)"),
+            (mul(r("a"), n(1_000_000.0)), "a*1000000"),
+            (n(0.35), "0.35"),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_excel(), want);
+        }
+    }
+
+    #[test]
+    fn evaluates_what_it_prints() {
+        let e = div(sub(r("a"), r("b")), add(r("b"), n(1.0)));
+        assert_eq!(e.eval(&env, "t"), Ok(Value::Num(0.75)));
+        assert_eq!(e.to_excel(), "(a-b)/(b+1)");
+    }
+
+    #[test]
+    fn guarded_division_gives_never() {
+        let e = div_if_positive(r("a"), r("z"));
+        assert_eq!(e.eval(&env, "t"), Ok(Value::Never));
+        assert_eq!(e.to_excel(), "IF(z>0,a/z,\"never\")");
+    }
+
+    #[test]
+    fn unguarded_division_by_zero_is_a_defect() {
+        let e = div(r("a"), r("z"));
+        assert_eq!(
+            e.eval(&env, "t"),
+            Err(EvalError::DivisionByZero("t".into()))
+        );
+    }
+
+    #[test]
+    fn arithmetic_on_never_is_a_defect() {
+        let e = add(Expr::Never, r("a"));
+        assert_eq!(e.eval(&env, "t"), Err(EvalError::NotANumber("t".into())));
+    }
+
+    #[test]
+    fn conditions() {
+        let e = if_(truthy(r("yes")), r("a"), r("b"));
+        assert_eq!(e.eval(&env, "t"), Ok(Value::Num(6.0)));
+        assert_eq!(e.to_excel(), "IF(yes,a,b)");
+        let t = test(and(vec![ge(r("a"), r("b")), not(is_number(Expr::Never))]));
+        assert_eq!(t.eval(&env, "t"), Ok(Value::Bool(true)));
+        assert_eq!(t.to_excel(), "AND(a>=b,NOT(ISNUMBER(\"never\")))");
+    }
+
+    #[test]
+    fn refs_are_listed_once_in_order() {
+        let e = add(mul(r("b"), r("a")), r("b"));
+        assert_eq!(e.refs(), vec!["b".to_string(), "a".to_string()]);
+    }
+}

@@ -1,0 +1,90 @@
+//! The JSON output: every input and figure, for machines.
+
+use serde_json::{json, Map, Value as Json};
+
+use crate::model::expr::Value;
+use crate::report::Report;
+
+/// The version of the JSON layout; bumped when a key changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Converts a model value to JSON: "never" becomes `null`.
+pub fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Num(x) => json!(x),
+        Value::Bool(b) => json!(b),
+        Value::Text(s) => json!(s),
+        Value::Never => Json::Null,
+    }
+}
+
+/// Builds the JSON document for a report.
+pub fn document(r: &Report) -> Json {
+    let mut results = Map::new();
+    for q in &r.model.quantities {
+        results.insert(q.id.clone(), to_json(r.value(&q.id)));
+    }
+    let mut inputs = Map::new();
+    for i in &r.inputs.items {
+        inputs.insert(
+            i.id.clone(),
+            json!({
+                "label": i.label,
+                "value": to_json(&i.value),
+                "unit": i.unit.label(),
+                "source": i.source.describe(),
+            }),
+        );
+    }
+    let training = if r.inputs.shape.has_training {
+        json!({
+            "num_gpus": to_json(r.value("training_num_gpus")),
+            "tokens_per_second": to_json(r.value("training_tokens_per_second")),
+            "total_tokens": to_json(r.value("training_total_tokens")),
+            "training_hours": to_json(r.value("training_hours")),
+            "cost_per_hour": to_json(r.value("training_cost_per_hour")),
+            "total_cost_usd": to_json(r.value("training_cost_per_run_estimate")),
+            "spot_pricing": to_json(r.value("training_spot")),
+        })
+    } else {
+        Json::Null
+    };
+    let reasons: Vec<Json> = r
+        .reasons
+        .iter()
+        .map(|x| json!({"factor": x.id, "points": x.points, "reason": x.text}))
+        .collect();
+    let warnings: Vec<Json> = r
+        .warnings
+        .iter()
+        .map(|w| json!({"id": w.id, "title": w.title, "message": w.message}))
+        .collect();
+    let meta = &r.inputs.meta;
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "plan": meta.title,
+        "as_of": meta.as_of.to_string(),
+        "owner": meta.owner,
+        "plan_file": meta.file,
+        "plan_sha256": meta.sha256,
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "generated_at": r.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "verdict": r.verdict(),
+        "results": results,
+        "training": training,
+        "decision": {
+            "verdict": to_json(r.value("decision_verdict")),
+            "score": to_json(r.value("decision_score")),
+            "reasons": reasons,
+        },
+        "warnings": warnings,
+        "inputs": inputs,
+    })
+}
+
+/// The JSON document as pretty-printed bytes.
+pub fn render(r: &Report) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&document(r)).expect("JSON of plain values");
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,301 @@
+//! The model evaluated for one plan: every value by id, the warnings and the
+//! decision reasons. This is what every renderer receives; renderers lay it
+//! out and format it, and compute nothing.
+
+use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
+
+use crate::format::{self, Unit};
+use crate::inputs::Inputs;
+use crate::model::expr::{EvalError, Value};
+use crate::model::{self, Model};
+
+/// A warning for the reader, with the figures behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// Stable identifier, such as `review_cost_exceeds_api_bill`.
+    pub id: &'static str,
+    /// Short heading.
+    pub title: &'static str,
+    /// The sentence with the figures.
+    pub message: String,
+}
+
+/// One factor of the decision score and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// The quantity holding its points.
+    pub id: &'static str,
+    pub points: f64,
+    pub text: String,
+}
+
+/// One evaluated plan.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub inputs: Inputs,
+    pub model: Model,
+    /// Every input and quantity value, by id, inputs first.
+    pub values: IndexMap<String, Value>,
+    pub warnings: Vec<Warning>,
+    pub reasons: Vec<Reason>,
+    /// When the outputs were generated.
+    pub generated_at: DateTime<Utc>,
+}
+
+impl Report {
+    /// The value with this id; a missing id is a defect of the model or caller.
+    pub fn value(&self, id: &str) -> &Value {
+        self.values
+            .get(id)
+            .unwrap_or_else(|| panic!("no value `{id}` in the model"))
+    }
+
+    /// The number with this id, or `None` for "never" and non-numbers.
+    pub fn num(&self, id: &str) -> Option<f64> {
+        self.value(id).as_num()
+    }
+
+    /// The truth value with this id (false if it is not one).
+    pub fn flag(&self, id: &str) -> bool {
+        self.values
+            .get(id)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// The unit of an input or quantity.
+    pub fn unit(&self, id: &str) -> Unit {
+        if let Some(q) = self.model.get(id) {
+            return q.unit;
+        }
+        self.inputs.get(id).map_or(Unit::Text, |i| i.unit)
+    }
+
+    /// The label of an input or quantity.
+    pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
+        if let Some(q) = self.model.get(id) {
+            return &q.label;
+        }
+        self.inputs.get(id).map_or(id, |i| i.label.as_str())
+    }
+
+    /// A value formatted in its unit.
+    pub fn show(&self, id: &str) -> String {
+        format::value(self.value(id), self.unit(id))
+    }
+
+    /// The plan's verdict.
+    pub fn verdict(&self) -> &str {
+        self.value("verdict").as_text().unwrap_or("")
+    }
+
+    /// True when the verdict is to fine-tune.
+    pub fn fine_tune(&self) -> bool {
+        self.verdict() == model::VERDICT_FINE_TUNE
+    }
+}
+
+/// Evaluates the model over the inputs.
+pub fn evaluate(
+    inputs: Inputs,
+    model: Model,
+    generated_at: DateTime<Utc>,
+) -> Result<Report, EvalError> {
+    let mut values: IndexMap<String, Value> = IndexMap::new();
+    for i in &inputs.items {
+        values.insert(i.id.clone(), i.value.clone());
+    }
+    for q in &model.quantities {
+        let v = {
+            let lookup = |id: &str| values.get(id).cloned();
+            q.expr.eval(&lookup, &q.id)?
+        };
+        values.insert(q.id.clone(), v);
+    }
+    let mut report = Report {
+        inputs,
+        model,
+        values,
+        warnings: Vec::new(),
+        reasons: Vec::new(),
+        generated_at,
+    };
+    report.warnings = warnings(&report);
+    report.reasons = reasons(&report);
+    Ok(report)
+}
+
+fn warnings(r: &Report) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let money = |id: &str| format::money0(r.num(id).unwrap_or(0.0));
+    if r.flag("review_cost_exceeds_api_bill") {
+        out.push(Warning {
+            id: "review_cost_exceeds_api_bill",
+            title: "Review cost larger than the API bill",
+            message: format!(
+                "The fine-tuned model's extra human review costs {}/month ({} of {} requests reviewed instead of {}, at {} a review), more than the whole API bill of {}/month.",
+                money("monthly_quality_cost_delta"),
+                r.show("review_rate_ft"),
+                r.show("monthly_requests"),
+                r.show("review_rate_api"),
+                r.show("cost_per_review"),
+                money("monthly_api_cost"),
+            ),
+        });
+    }
+    if r.flag("serving_capacity_shortfall") {
+        out.push(Warning {
+            id: "serving_capacity_shortfall",
+            title: "Serving capacity below the traffic",
+            message: format!(
+                "{} instances at {} tokens/s carry {} tokens/s, below the {} tokens/s the traffic needs at {} utilization; about {} instances are needed.",
+                r.show("serving_instances"),
+                r.show("serving_throughput_tokens_per_second"),
+                r.show("serving_capacity_tokens_per_second"),
+                r.show("required_throughput_tokens_per_second"),
+                r.show("target_utilization"),
+                r.show("serving_instances_needed"),
+            ),
+        });
+    }
+    if r.flag("payback_beyond_lifetime") {
+        let message = match r.num("payback_months") {
+            Some(_) => format!(
+                "The project pays back in {} months, after the model's {}-month lifetime.",
+                r.show("payback_months"),
+                r.show("lifetime_months"),
+            ),
+            None => format!(
+                "The project never pays back: the monthly savings before amortization are {}.",
+                format::money0(r.num("monthly_savings_before_amortization").unwrap_or(0.0)),
+            ),
+        };
+        out.push(Warning {
+            id: "payback_beyond_lifetime",
+            title: "No payback within the model's lifetime",
+            message,
+        });
+    }
+    if !r.flag("is_above_break_even_all_in") {
+        let message = match r.num("break_even_tokens_per_day_all_in") {
+            Some(_) => format!(
+                "Today's {} tokens/day is below the all-in break-even of {} tokens/day.",
+                r.show("current_daily_tokens"),
+                r.show("break_even_tokens_per_day_all_in"),
+            ),
+            None => format!(
+                "No volume breaks even: the extra review cost of {} per 1M tokens is at least the API price of {} per 1M tokens, so more traffic only widens the loss.",
+                r.show("review_cost_delta_per_1m_tokens"),
+                r.show("weighted_api_price_per_1m_tokens"),
+            ),
+        };
+        out.push(Warning {
+            id: "below_break_even",
+            title: "Volume below break-even",
+            message,
+        });
+    }
+    if r.flag("too_few_training_runs") {
+        out.push(Warning {
+            id: "too_few_training_runs",
+            title: "Too few training runs budgeted",
+            message: format!(
+                "{} training runs are budgeted; reaching a production model typically takes {} to 15.",
+                r.show("training_runs"),
+                r.show("rule_min_training_runs"),
+            ),
+        });
+    }
+    if r.flag("engineering_hours_below_typical") {
+        out.push(Warning {
+            id: "engineering_hours_below_typical",
+            title: "Engineering hours below typical",
+            message: format!(
+                "{} engineering hours are planned; projects from data to production typically take {} to 188.",
+                r.show("engineering_hours_total"),
+                r.show("rule_min_engineering_hours"),
+            ),
+        });
+    }
+    for notice in &r.inputs.notices {
+        out.push(Warning {
+            id: "estimate_fallback",
+            title: "Training estimate without a measured benchmark",
+            message: notice.clone(),
+        });
+    }
+    out
+}
+
+fn reasons(r: &Report) -> Vec<Reason> {
+    let points = |id: &str| r.num(id).unwrap_or(0.0);
+    let text = |id: &str| r.value(id).as_text().unwrap_or("").to_string();
+    let mut out = Vec::new();
+    let bill = format::money0(r.num("monthly_api_cost").unwrap_or(0.0));
+    out.push(Reason {
+        id: "decision_points_api_cost",
+        points: points("decision_points_api_cost"),
+        text: match text("decision_api_cost_level").as_str() {
+            "high" => format!("An API bill of {bill}/month is high: dedicated serving is likely to cost less."),
+            "medium" => format!("An API bill of {bill}/month is middling: the full project cost decides."),
+            _ => format!("An API bill of {bill}/month is low: at this volume the API is almost surely cheaper."),
+        },
+    });
+    out.push(Reason {
+        id: "decision_points_consistency",
+        points: points("decision_points_consistency"),
+        text: match text("task_consistency").as_str() {
+            "high" => "The task is uniform, so a small specialised model can match a large general one.".to_string(),
+            "low" => "The task varies widely; a fine-tuned small model will miss edge cases a frontier model handles.".to_string(),
+            _ => "Task consistency is middling: no points either way.".to_string(),
+        },
+    });
+    let latency = r.show("latency_requirement_ms");
+    out.push(Reason {
+        id: "decision_points_latency",
+        points: points("decision_points_latency"),
+        text: match text("decision_latency_level").as_str() {
+            "strict" => format!(
+                "A strict {latency} ms latency target favours a self-hosted small model on p99."
+            ),
+            "moderate" => {
+                format!("A {latency} ms latency target is moderate: both options can meet it.")
+            }
+            _ => format!("A {latency} ms latency target is relaxed: no points either way."),
+        },
+    });
+    out.push(Reason {
+        id: "decision_points_quality",
+        points: points("decision_points_quality"),
+        text: match text("quality_requirement").as_str() {
+            "high" => {
+                "A high quality bar: a small fine-tuned model may fall short on hard reasoning."
+                    .to_string()
+            }
+            "low" => {
+                "A forgiving quality bar: a small fine-tuned model is likely enough.".to_string()
+            }
+            _ => "The quality bar is middling: no points either way.".to_string(),
+        },
+    });
+    out.push(Reason {
+        id: "decision_points_team",
+        points: points("decision_points_team"),
+        text: if r.flag("team_ml_expertise") {
+            "The team has ML expertise to run the project.".to_string()
+        } else {
+            "No ML expertise on the team: engineering will cost more; consider a managed fine-tuning service.".to_string()
+        },
+    });
+    out.push(Reason {
+        id: "decision_points_iteration",
+        points: points("decision_points_iteration"),
+        text: if r.flag("iteration_speed_priority") {
+            "Fast iteration matters: prompts change in minutes, a fine-tuned model needs retraining.".to_string()
+        } else {
+            "The task definition is settled: retraining delays are acceptable.".to_string()
+        },
+    });
+    out
+}
