@@ -81,7 +81,8 @@ impl Unit {
     pub fn excel_format(self) -> &'static str {
         match self {
             Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => "$#,##0.00",
-            Unit::UsdPerHour | Unit::UsdPer1MTokens => "$#,##0.000",
+            Unit::UsdPerHour => "$#,##0.00",
+            Unit::UsdPer1MTokens => "$#,##0.000",
             Unit::UsdPerGbMonth => "$#,##0.0000",
             Unit::Tokens
             | Unit::TokensPerDay
@@ -167,14 +168,18 @@ pub fn value(v: &Value, unit: Unit) -> String {
 pub fn number(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => money(x),
-        Unit::UsdPerHour | Unit::UsdPer1MTokens => format!("${}", grouped(x, 3)),
+        Unit::UsdPerHour => money(x),
+        Unit::UsdPer1MTokens => format!("${}", grouped(x, 3)),
         Unit::UsdPerGbMonth => format!("${}", grouped(x, 4)),
         Unit::Fraction => percent(x),
-        Unit::TokensPerSecond
-        | Unit::Hours
-        | Unit::Months
-        | Unit::HoursPerDay
-        | Unit::DaysPerMonth => grouped(x, 1),
+        Unit::TokensPerSecond => grouped(x, 1),
+        Unit::Hours | Unit::Months | Unit::HoursPerDay | Unit::DaysPerMonth => {
+            if x.fract() == 0.0 {
+                grouped(x, 0)
+            } else {
+                grouped(x, 1)
+            }
+        }
         Unit::Epochs
         | Unit::BillionParameters
         | Unit::BytesPerParameter

@@ -421,10 +421,12 @@ fn prescan(text: &str) -> Result<Locator, (usize, usize, String)> {
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
             let m = e.marker();
-            (
-                m.line(),
-                m.col() + 1,
-                format!("not valid YAML: {}", e.info()),
+            let message = if e.info().contains("recursion limit") {
+                format!("the plan nests deeper than {MAX_DEPTH} levels; refused")
+            } else {
+                format!("not valid YAML: {}", e.info())
+            };
+            (m.line(), m.col() + 1, message
             )
         })?;
         let (line, col) = (mark.line(), mark.col() + 1);

@@ -72,13 +72,15 @@ pub struct MemoHtml<'a> {
     pub body: &'a str,
 }
 
-/// Escapes text for Markdown so it renders literally (also inside table cells).
+/// Escapes text from a plan for Markdown so it renders literally, also inside
+/// table cells: emphasis, links, images, raw HTML, entities, tables and math
+/// lose their meaning.
 pub fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
-            | '-' | '.' | '!' | '|' | '~' | '&' | '"' | '\'' | ':' | '=' | '$' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~'
+            | '&' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -139,7 +141,7 @@ fn answer(r: &Report) -> String {
 
 fn figure(r: &Report, id: &str) -> Row {
     let doc = r.model.get(id).map_or(String::new(), |q| q.doc.clone());
-    row(r.label(id), r.show(id), md_escape(&doc))
+    row(r.label(id), r.show(id), doc)
 }
 
 /// Builds the Markdown context.
@@ -281,7 +283,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
     let reasons = r
         .reasons
         .iter()
-        .map(|x| row(r.label(x.id), format!("{:+}", x.points), md_escape(&x.text)))
+        .map(|x| row(r.label(x.id), format!("{:+}", x.points), x.text.clone()))
         .collect();
     let assumptions = r
         .inputs
@@ -301,15 +303,15 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         .iter()
         .map(|id| {
             let sheet = lay.places.get(*id).map_or("", |p| p.sheet);
-            row(r.label(id), format!("`{id}`"), md_escape(sheet))
+            row(r.label(id), format!("`{id}`"), sheet)
         })
         .collect();
     let audit = vec![
         row("Plan file", md_escape(&meta.file), ""),
-        row("Plan SHA\\-256", format!("`{}`", meta.sha256), ""),
+        row("Plan SHA-256", format!("`{}`", meta.sha256), ""),
         row(
             "Tool",
-            format!("finetune\\-roi {}", env!("CARGO_PKG_VERSION")),
+            format!("finetune-roi {}", env!("CARGO_PKG_VERSION")),
             "",
         ),
         row("Figures as of", meta.as_of.to_string(), ""),

@@ -105,8 +105,7 @@ pub fn layout(r: &Report) -> Layout {
         row += 1;
     }
     for sheet in Sheet::ALL {
-        let mut row = FIRST_ROW;
-        for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
+        for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
             places.insert(
                 q.id.clone(),
                 Place {
@@ -115,7 +114,6 @@ pub fn layout(r: &Report) -> Layout {
                     col: COL_VALUE,
                 },
             );
-            row += 1;
         }
     }
     let summary_rows = KEY_FIGURES

@@ -1,0 +1,56 @@
+//! Helpers shared by the test modules.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{TimeZone, Utc};
+use finetune_roi::report::Report;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every example plan in `inputs/`.
+pub fn example_plans() -> Vec<PathBuf> {
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(root().join("inputs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    plans.sort();
+    assert!(plans.len() >= 5, "the examples are missing: {plans:?}");
+    plans
+}
+
+/// A fixed generation time, so outputs compare equal across runs.
+pub fn fixed_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap()
+}
+
+/// Evaluates a plan file.
+pub fn report_of(path: &Path) -> Report {
+    finetune_roi::evaluate_file(path, fixed_time())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Evaluates plan text.
+pub fn report_of_text(text: &str) -> Report {
+    finetune_roi::evaluate_text(text, "test.yaml", fixed_time()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The worked example's text.
+pub fn worked_example_text() -> String {
+    std::fs::read_to_string(root().join("inputs/roi-worked-example.yaml")).unwrap()
+}
+
+/// Replaces exactly one occurrence of `from` in `text`.
+pub fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+    text.replacen(from, to, 1)
+}
+
+/// Rounds to `decimals` places, as the seed's printouts do.
+pub fn round(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}

@@ -1,0 +1,5 @@
+mod cli;
+mod common;
+mod memo;
+mod seed;
+mod workbook;

@@ -1,0 +1,230 @@
+//! The workbook recalculated by an engine that is not ours (IronCalc): every
+//! formula cell must equal its cached value, and a changed input must move the
+//! results to what the model computes for the changed plan.
+
+use finetune_roi::model::expr::Value;
+use finetune_roi::render::xlsx;
+use finetune_roi::report::Report;
+use ironcalc::base::{cell::CellValue as IcValue, Model};
+
+/// A cell value as IronCalc reports it (its own type cannot be cloned).
+#[derive(Debug, Clone, PartialEq)]
+enum CellValue {
+    None,
+    String(String),
+    Number(f64),
+    Boolean(bool),
+}
+
+impl From<IcValue> for CellValue {
+    fn from(v: IcValue) -> Self {
+        match v {
+            IcValue::None => CellValue::None,
+            IcValue::String(s) => CellValue::String(s),
+            IcValue::Number(x) => CellValue::Number(x),
+            IcValue::Boolean(b) => CellValue::Boolean(b),
+        }
+    }
+}
+
+use super::common::*;
+
+fn load(bytes: &[u8]) -> Model<'static> {
+    let wb = ironcalc::import::load_from_xlsx_bytes(bytes, "plan", "en", "UTC").expect("IronCalc reads the workbook");
+    Model::from_workbook(wb, "en").expect("IronCalc builds a model")
+}
+
+/// A formula cell whose recalculated value differs from its cached one.
+#[derive(Debug)]
+#[allow(dead_code)] // read through Debug in failure messages
+struct Mismatch {
+    cell: String,
+    cached: CellValue,
+    recalculated: CellValue,
+}
+
+fn same(a: &CellValue, b: &CellValue) -> bool {
+    match (a, b) {
+        (CellValue::Number(x), CellValue::Number(y)) => {
+            x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
+        }
+        _ => a == b,
+    }
+}
+
+/// Recalculates the workbook; returns the formula-cell count and the mismatches.
+fn recalc_mismatches(bytes: &[u8]) -> (usize, Vec<Mismatch>) {
+    let mut model = load(bytes);
+    let mut cached = Vec::new();
+    for c in model.get_all_cells() {
+        if model.get_cell_formula(c.index, c.row, c.column).unwrap().is_some() {
+            let v: CellValue = model.get_cell_value_by_index(c.index, c.row, c.column).unwrap().into();
+            cached.push((c.index, c.row, c.column, v));
+        }
+    }
+    model.evaluate();
+    let mut mismatches = Vec::new();
+    for (sheet, row, col, before) in &cached {
+        let after: CellValue = model.get_cell_value_by_index(*sheet, *row, *col).unwrap().into();
+        if !same(before, &after) {
+            mismatches.push(Mismatch {
+                cell: format!("sheet {sheet} row {row} column {col}"),
+                cached: before.clone(),
+                recalculated: after,
+            });
+        }
+    }
+    (cached.len(), mismatches)
+}
+
+#[test]
+fn every_formula_cell_recalculates_to_its_cached_value() {
+    for plan in example_plans() {
+        let r = report_of(&plan);
+        let bytes = xlsx::render(&r).unwrap();
+        let (count, mismatches) = recalc_mismatches(&bytes);
+        assert!(count >= r.model.quantities.len(), "{}: only {count} formula cells", plan.display());
+        assert!(mismatches.is_empty(), "{}: {mismatches:#?}", plan.display());
+    }
+}
+
+#[test]
+fn a_wrong_cached_value_is_caught() {
+    // The canary: if the engine merely echoed cached values, this would pass unnoticed.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_number(0, 0, 2.0).unwrap();
+    ws.write_formula(0, 1, rust_xlsxwriter::Formula::new("=A1*21").set_result("41")).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let (count, mismatches) = recalc_mismatches(&bytes);
+    assert_eq!(count, 1);
+    assert_eq!(mismatches.len(), 1);
+    assert_eq!(mismatches[0].recalculated, CellValue::Number(42.0));
+}
+
+fn value_at(model: &Model, place: &xlsx::Place, sheets: &[String]) -> CellValue {
+    let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
+    model
+        .get_cell_value_by_index(index, place.row as i32 + 1, place.col as i32 + 1)
+        .unwrap()
+        .into()
+}
+
+fn expected(v: &Value) -> CellValue {
+    match v {
+        Value::Num(x) => CellValue::Number(*x),
+        Value::Bool(b) => CellValue::Boolean(*b),
+        Value::Text(s) => CellValue::String(s.clone()),
+        Value::Never => CellValue::String("never".to_string()),
+    }
+}
+
+/// Changes one input in the workbook, recalculates, and compares every
+/// quantity with the model evaluated for the plan changed the same way.
+fn check_edit(base: &Report, input_id: &str, new_value: f64, changed_plan: &str) {
+    let bytes = xlsx::render(base).unwrap();
+    let mut model = load(&bytes);
+    let lay = xlsx::layout(base);
+    let sheets: Vec<String> = model.workbook.get_worksheet_names();
+    let place = &lay.places[input_id];
+    let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
+    model
+        .set_user_input(index, place.row as i32 + 1, place.col as i32 + 1, new_value.to_string())
+        .unwrap();
+    model.evaluate();
+    let changed = report_of_text(changed_plan);
+    assert_eq!(changed.num(input_id), Some(new_value), "the plan edit did not change {input_id}");
+    let mut moved = 0;
+    for q in &changed.model.quantities {
+        let got = value_at(&model, &lay.places[&q.id], &sheets);
+        let want = expected(changed.value(&q.id));
+        assert!(same(&got, &want), "after {input_id} = {new_value}: {} is {got:?} in the workbook, {want:?} in the model", q.id);
+        if base.value(&q.id) != changed.value(&q.id) {
+            moved += 1;
+        }
+    }
+    assert!(moved > 0, "changing {input_id} moved nothing");
+}
+
+#[test]
+fn edited_inputs_move_the_results() {
+    let text = worked_example_text();
+    let base = report_of_text(&text);
+    let edits = [
+        ("requests_per_day", 400000.0, "requests_per_day: 50000", "requests_per_day: 400000"),
+        ("review_rate_ft", 0.02, "review_rate_ft: 0.05", "review_rate_ft: 0.02"),
+        ("serving_cost_per_hour", 1.03, "cost_per_hour: 2.06", "cost_per_hour: 1.03"),
+        ("engineer_hourly_rate", 90.0, "hourly_rate: 150", "hourly_rate: 90"),
+        ("lifetime_months", 36.0, "lifetime_months: 18", "lifetime_months: 36"),
+        ("input_price_per_1m_tokens", 2.5, "input_price_per_1m_tokens: 5.00", "input_price_per_1m_tokens: 2.5"),
+    ];
+    for (id, value, from, to) in edits {
+        check_edit(&base, id, value, &replace_once(&text, from, to));
+    }
+}
+
+#[test]
+fn formulas_use_names_and_no_commercial_literals() {
+    // Every number in a formula other than these structural constants must be
+    // an input cell, reached through its defined name.
+    const ALLOWED: [f64; 7] = [0.0, 1.0, 12.0, 24.0, 100.0, 1000.0, 1_000_000.0];
+    for plan in example_plans() {
+        let r = report_of(&plan);
+        for q in &r.model.quantities {
+            let f = q.expr.to_excel();
+            for lit in numeric_literals(&f) {
+                assert!(ALLOWED.contains(&lit), "{}: `{}` = {f} embeds {lit}", plan.display(), q.id);
+            }
+        }
+    }
+}
+
+/// The numeric literals in a formula, skipping names and string literals.
+fn numeric_literals(formula: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = formula.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += 1;
+            }
+            i += 1;
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+                i += 1;
+            }
+        } else if c.is_ascii_digit() || c == '.' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == 'E' || chars[i] == 'e') {
+                i += 1;
+            }
+            let s: String = chars[start..i].iter().collect();
+            out.push(s.parse().unwrap());
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn literal_scanner_sees_literals() {
+    assert_eq!(numeric_literals("a_1*0.35+IF(b>0,\"x 5\",30)"), vec![0.35, 0.0, 30.0]);
+}
+
+#[test]
+fn every_input_and_result_has_its_defined_name() {
+    let r = report_of(&root().join("inputs/roi-worked-example.yaml"));
+    let bytes = xlsx::render(&r).unwrap();
+    let model = load(&bytes);
+    let names: Vec<String> = model.get_defined_name_list().into_iter().map(|(n, _, _)| n).collect();
+    for id in r.values.keys() {
+        assert!(names.contains(id), "no defined name {id}");
+    }
+    for id in ["requests_per_day", "monthly_api_cost", "payback_months", "break_even_tokens_per_day"] {
+        assert!(names.iter().any(|n| n == id));
+    }
+}
