@@ -22,11 +22,12 @@ pub enum Group {
     Quality,
     Decision,
     DecisionRules,
+    Sensitivity,
 }
 
 impl Group {
     /// All groups in sheet order.
-    pub const ALL: [Group; 8] = [
+    pub const ALL: [Group; 9] = [
         Group::General,
         Group::Baseline,
         Group::Compute,
@@ -35,6 +36,7 @@ impl Group {
         Group::Quality,
         Group::Decision,
         Group::DecisionRules,
+        Group::Sensitivity,
     ];
 
     /// The group heading.
@@ -48,6 +50,7 @@ impl Group {
             Group::Quality => "Component 4: quality (human review)",
             Group::Decision => "Decision factors",
             Group::DecisionRules => "Decision rules (scoring of the decision factors)",
+            Group::Sensitivity => "Sensitivity cases",
         }
     }
 }
@@ -389,6 +392,11 @@ impl Builder<'_> {
     }
 }
 
+/// Multiples of today's traffic in the sensitivity tables.
+pub const SENSITIVITY_VOLUME_MULTIPLIERS: [f64; 8] = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0];
+/// Serving instance counts in the sensitivity grid.
+pub const SENSITIVITY_INSTANCE_COUNTS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
+
 const SEED_DEFAULT: &str = "the seed's constant";
 const SEED_RULE: &str = "the seed's should_fine_tune rule";
 
@@ -492,6 +500,8 @@ pub fn validate_raw(
         None,
         Some((3600.0, "unit conversion")),
     );
+    b.num("volume_growth_per_month", spec("volume_growth_per_month", "Traffic growth per month", Unit::Fraction,
+        "Monthly growth of requests in the cash-flow timeline (0.02 = 2% a month).", G::General, NonNegative), raw.volume_growth_per_month, Some((0.0, "flat traffic")));
     if let Some(h) = raw.hours_per_day {
         if h > 24.0 {
             b.problem(
@@ -1197,6 +1207,29 @@ pub fn validate_raw(
         value: Value::Num(76.0),
         source: Source::Default("the seed's phase table, low end"),
     });
+
+    for (k, m) in SENSITIVITY_VOLUME_MULTIPLIERS.iter().enumerate() {
+        b.items.push(Input {
+            id: format!("sensitivity_volume_multiplier_{}", k + 1),
+            label: format!("Volume case {}: multiple of today's traffic", k + 1),
+            unit: Unit::Multiplier,
+            doc: "A multiple of today's requests per day for the sensitivity tables.".to_string(),
+            group: G::Sensitivity,
+            value: Value::Num(*m),
+            source: Source::Default("a quarter to four times today's volume"),
+        });
+    }
+    for (k, n) in SENSITIVITY_INSTANCE_COUNTS.iter().enumerate() {
+        b.items.push(Input {
+            id: format!("sensitivity_instances_{}", k + 1),
+            label: format!("Instance case {}: serving instances", k + 1),
+            unit: Unit::Instances,
+            doc: "A serving instance count for the sensitivity grid.".to_string(),
+            group: G::Sensitivity,
+            value: Value::Num(*n),
+            source: Source::Default("1 to 8 instances"),
+        });
+    }
 
     if !b.problems.is_empty() {
         return Err(b.problems);

@@ -36,6 +36,9 @@ pub struct RawPlan {
     pub days_per_month: Option<f64>,
     #[serde(default)]
     pub hours_per_day: Option<f64>,
+    /// Monthly growth of the traffic, for the cash-flow timeline (0.02 = 2%).
+    #[serde(default)]
+    pub volume_growth_per_month: Option<f64>,
     pub baseline: RawBaseline,
     pub fine_tuned: RawFineTuned,
     pub compute: RawCompute,

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::format::{self, Unit};
 use crate::inputs::Inputs;
-use crate::model::expr::{EvalError, Value};
+use crate::model::expr::{Env, EvalError, Value};
 use crate::model::{self, Model};
 
 /// A warning for the reader, with the figures behind it.
@@ -30,6 +30,66 @@ pub struct Reason {
     pub text: String,
 }
 
+/// One sensitivity case evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioResult {
+    pub id: String,
+    pub label: String,
+    /// The replaced inputs' values in this case.
+    pub inputs: IndexMap<String, Value>,
+    /// The values of the quantities that depend on them.
+    pub values: IndexMap<String, Value>,
+}
+
+impl ScenarioResult {
+    /// A value in this case: the case's own, or else the base value.
+    pub fn value<'a>(&'a self, report: &'a Report, id: &str) -> &'a Value {
+        self.values
+            .get(id)
+            .or_else(|| self.inputs.get(id))
+            .unwrap_or_else(|| report.value(id))
+    }
+}
+
+/// Scalars, with the whole timeline visible (after the timeline is evaluated).
+struct ScalarEnv<'a> {
+    values: &'a IndexMap<String, Value>,
+    timeline: &'a IndexMap<String, Vec<Value>>,
+}
+
+impl Env for ScalarEnv<'_> {
+    fn get(&self, id: &str) -> Option<Value> {
+        self.values.get(id).cloned()
+    }
+    fn cum_sum(&self, id: &str) -> Option<f64> {
+        self.timeline.get(id).map(|row| row.iter().filter_map(Value::as_num).sum())
+    }
+    fn row(&self, id: &str) -> Option<Vec<Value>> {
+        self.timeline.get(id).cloned()
+    }
+}
+
+/// One period of the timeline: this period's rows first, then the scalars.
+struct PeriodEnv<'a> {
+    values: &'a IndexMap<String, Value>,
+    timeline: &'a IndexMap<String, Vec<Value>>,
+    current: &'a IndexMap<String, Value>,
+    period: usize,
+}
+
+impl Env for PeriodEnv<'_> {
+    fn get(&self, id: &str) -> Option<Value> {
+        self.current.get(id).or_else(|| self.values.get(id)).cloned()
+    }
+    fn period(&self) -> Option<f64> {
+        Some(self.period as f64)
+    }
+    fn cum_sum(&self, id: &str) -> Option<f64> {
+        let earlier: f64 = self.timeline.get(id)?.iter().take(self.period).filter_map(Value::as_num).sum();
+        Some(earlier + self.current.get(id)?.as_num()?)
+    }
+}
+
 /// One evaluated plan.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -37,6 +97,10 @@ pub struct Report {
     pub model: Model,
     /// Every input and quantity value, by id, inputs first.
     pub values: IndexMap<String, Value>,
+    /// The monthly timeline: row id → values for periods 0 to `model.periods`.
+    pub timeline: IndexMap<String, Vec<Value>>,
+    /// The sensitivity cases, in the model's order.
+    pub scenarios: Vec<ScenarioResult>,
     pub warnings: Vec<Warning>,
     pub reasons: Vec<Reason>,
     /// When the outputs were generated.
@@ -106,17 +170,64 @@ pub fn evaluate(
     for i in &inputs.items {
         values.insert(i.id.clone(), i.value.clone());
     }
-    for q in &model.quantities {
-        let v = {
-            let lookup = |id: &str| values.get(id).cloned();
-            q.expr.eval(&lookup, &q.id)?
-        };
+    let mut timeline: IndexMap<String, Vec<Value>> = model
+        .timeline
+        .iter()
+        .map(|t| (t.id.clone(), Vec::new()))
+        .collect();
+    let no_timeline = IndexMap::new();
+    for q in model.quantities.iter().filter(|q| !q.sheet.after_timeline()) {
+        let v = q.expr.eval(&ScalarEnv { values: &values, timeline: &no_timeline }, &q.id)?;
         values.insert(q.id.clone(), v);
+    }
+    for period in 0..=model.periods as usize {
+        let mut current = IndexMap::new();
+        for t in &model.timeline {
+            let v = t.expr.eval(
+                &PeriodEnv { values: &values, timeline: &timeline, current: &current, period },
+                &t.id,
+            )?;
+            current.insert(t.id.clone(), v);
+        }
+        for (id, v) in current {
+            timeline.get_mut(&id).expect("row listed").push(v);
+        }
+    }
+    for q in model.quantities.iter().filter(|q| q.sheet.after_timeline()) {
+        let v = q.expr.eval(&ScalarEnv { values: &values, timeline: &timeline }, &q.id)?;
+        values.insert(q.id.clone(), v);
+    }
+    let mut scenarios = Vec::new();
+    for sc in &model.scenarios {
+        let mut case_values = values.clone();
+        let mut case_inputs = IndexMap::new();
+        for (id, e) in &sc.overrides {
+            let v = e.eval(&ScalarEnv { values: &values, timeline: &no_timeline }, id)?;
+            case_inputs.insert(id.clone(), v.clone());
+        }
+        for (id, v) in &case_inputs {
+            case_values.insert(id.clone(), v.clone());
+        }
+        let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
+        let mut case_results = IndexMap::new();
+        for q in model.dependents(&ids) {
+            let v = q.expr.eval(&ScalarEnv { values: &case_values, timeline: &no_timeline }, &q.id)?;
+            case_values.insert(q.id.clone(), v.clone());
+            case_results.insert(q.id.clone(), v);
+        }
+        scenarios.push(ScenarioResult {
+            id: sc.id.clone(),
+            label: sc.label.clone(),
+            inputs: case_inputs,
+            values: case_results,
+        });
     }
     let mut report = Report {
         inputs,
         model,
         values,
+        timeline,
+        scenarios,
         warnings: Vec::new(),
         reasons: Vec::new(),
         generated_at,

@@ -136,6 +136,11 @@ pub enum Cond {
     Truthy(Box<Expr>),
     /// Every condition holds.
     And(Vec<Cond>),
+    /// At least one condition holds.
+    Or(Vec<Cond>),
+    /// The value is an error (never true in the model's own evaluation; the
+    /// workbook's checks use it to catch cells edited into errors).
+    IsError(Box<Expr>),
     /// The condition does not hold.
     Not(Box<Cond>),
 }
@@ -166,6 +171,19 @@ pub enum Expr {
     Min(Box<Expr>, Box<Expr>),
     /// Rounds up to a whole number (Excel `ROUNDUP(x,0)`).
     RoundUp(Box<Expr>),
+    /// The absolute value.
+    Abs(Box<Expr>),
+    /// `a` raised to the power `b`.
+    Pow(Box<Expr>, Box<Expr>),
+    /// On a timeline row: the number of the current period (month 0, 1, …).
+    Period,
+    /// On a timeline row: the running total of a row up to the current period.
+    CumSum(String),
+    /// The 1-based position of the first period whose value of a timeline
+    /// row is 1; "never" when there is none (Excel `MATCH(1,row,0)`).
+    FirstOne(String),
+    /// The number of periods in a timeline row (Excel `COLUMNS(row)`).
+    RowLength(String),
     /// Choose by a condition.
     If(Box<Cond>, Box<Expr>, Box<Expr>),
     /// A condition as a truth value.
@@ -213,6 +231,18 @@ pub mod build {
     }
     pub fn min(a: Expr, b: Expr) -> Expr {
         Expr::Min(Box::new(a), Box::new(b))
+    }
+    pub fn abs(a: Expr) -> Expr {
+        Expr::Abs(Box::new(a))
+    }
+    pub fn pow(a: Expr, b: Expr) -> Expr {
+        Expr::Pow(Box::new(a), Box::new(b))
+    }
+    pub fn or(cs: Vec<Cond>) -> Cond {
+        Cond::Or(cs)
+    }
+    pub fn is_error(a: Expr) -> Cond {
+        Cond::IsError(Box::new(a))
     }
     pub fn round_up(a: Expr) -> Expr {
         Expr::RoundUp(Box::new(a))
@@ -266,26 +296,83 @@ pub fn format_number_literal(x: f64) -> String {
     }
 }
 
+/// What an expression is evaluated against.
+pub trait Env {
+    /// The value of an input or quantity.
+    fn get(&self, id: &str) -> Option<Value>;
+    /// The current period, on a timeline row.
+    fn period(&self) -> Option<f64> {
+        None
+    }
+    /// The running total of a timeline row up to the current period.
+    fn cum_sum(&self, _id: &str) -> Option<f64> {
+        None
+    }
+    /// All values of a timeline row, period 0 first.
+    fn row(&self, _id: &str) -> Option<Vec<Value>> {
+        None
+    }
+}
+
+impl<F: Fn(&str) -> Option<Value>> Env for F {
+    fn get(&self, id: &str) -> Option<Value> {
+        self(id)
+    }
+}
+
+/// How references print in the workbook: each sheet layout answers for itself.
+pub trait Resolve {
+    /// A reference to an input or quantity (usually its defined name).
+    fn name(&self, id: &str) -> String;
+    /// The current period's cell, on a timeline row.
+    fn period(&self) -> String {
+        panic!("a period reference outside a timeline")
+    }
+    /// The range from the first period to the current one of a timeline row.
+    fn cum_range(&self, id: &str) -> String {
+        panic!("a running total of `{id}` outside a timeline")
+    }
+    /// The whole range of a timeline row.
+    fn row_range(&self, id: &str) -> String {
+        panic!("a row range of `{id}` outside a timeline")
+    }
+}
+
+/// Prints every reference as its defined name (the id).
+pub struct ByName;
+
+impl Resolve for ByName {
+    fn name(&self, id: &str) -> String {
+        id.to_string()
+    }
+    fn cum_range(&self, id: &str) -> String {
+        format!("cum({id})")
+    }
+    fn row_range(&self, id: &str) -> String {
+        format!("row({id})")
+    }
+    fn period(&self) -> String {
+        "period".to_string()
+    }
+}
+
 impl Expr {
-    /// Evaluates the expression; `lookup` gives the value of a referenced id.
-    /// `context` names the quantity being evaluated, for error messages.
-    pub fn eval(
-        &self,
-        lookup: &dyn Fn(&str) -> Option<Value>,
-        context: &str,
-    ) -> Result<Value, EvalError> {
+    /// Evaluates the expression in `env`. `context` names the quantity being
+    /// evaluated, for error messages.
+    pub fn eval(&self, env: &dyn Env, context: &str) -> Result<Value, EvalError> {
         let num = |e: &Expr| -> Result<f64, EvalError> {
-            match e.eval(lookup, context)? {
+            match e.eval(env, context)? {
                 Value::Num(x) => Ok(x),
                 _ => Err(EvalError::NotANumber(context.to_string())),
             }
         };
+        let missing = |what: &str| EvalError::Unknown(what.to_string());
         let v = match self {
             Expr::Num(x) => Value::Num(*x),
             Expr::Text(s) => Value::Text((*s).to_string()),
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Never => Value::Never,
-            Expr::Ref(id) => lookup(id).ok_or_else(|| EvalError::Unknown(id.clone()))?,
+            Expr::Ref(id) => env.get(id).ok_or_else(|| missing(id))?,
             Expr::Bin(op, a, b) => {
                 let (a, b) = (num(a)?, num(b)?);
                 Value::Num(match op {
@@ -309,16 +396,28 @@ impl Expr {
                 Value::Num(total)
             }
             Expr::Max(a, b) => Value::Num(num(a)?.max(num(b)?)),
-            Expr::RoundUp(a) => Value::Num(num(a)?.ceil()),
             Expr::Min(a, b) => Value::Num(num(a)?.min(num(b)?)),
-            Expr::If(c, a, b) => {
-                if c.eval(lookup, context)? {
-                    a.eval(lookup, context)?
-                } else {
-                    b.eval(lookup, context)?
+            Expr::RoundUp(a) => Value::Num(num(a)?.ceil()),
+            Expr::Abs(a) => Value::Num(num(a)?.abs()),
+            Expr::Pow(a, b) => Value::Num(num(a)?.powf(num(b)?)),
+            Expr::Period => Value::Num(env.period().ok_or_else(|| missing("period"))?),
+            Expr::RowLength(id) => Value::Num(env.row(id).ok_or_else(|| missing(id))?.len() as f64),
+            Expr::CumSum(id) => Value::Num(env.cum_sum(id).ok_or_else(|| missing(id))?),
+            Expr::FirstOne(id) => {
+                let row = env.row(id).ok_or_else(|| missing(id))?;
+                match row.iter().position(|v| *v == Value::Num(1.0)) {
+                    Some(i) => Value::Num((i + 1) as f64),
+                    None => Value::Never,
                 }
             }
-            Expr::Test(c) => Value::Bool(c.eval(lookup, context)?),
+            Expr::If(c, a, b) => {
+                if c.eval(env, context)? {
+                    a.eval(env, context)?
+                } else {
+                    b.eval(env, context)?
+                }
+            }
+            Expr::Test(c) => Value::Bool(c.eval(env, context)?),
         };
         if let Value::Num(x) = v {
             if !x.is_finite() {
@@ -328,31 +427,38 @@ impl Expr {
         Ok(v)
     }
 
-    /// Prints the expression as an Excel formula body (without the leading `=`).
+    /// Prints the expression as an Excel formula body (without the leading
+    /// `=`), every reference as its defined name.
     pub fn to_excel(&self) -> String {
+        self.to_excel_with(&ByName)
+    }
+
+    /// Prints the expression with references resolved by `res`.
+    pub fn to_excel_with(&self, res: &dyn Resolve) -> String {
         let mut out = String::new();
-        self.write_excel(&mut out, 0, false);
+        self.write_excel(&mut out, res, 0, false);
         out
     }
 
     fn precedence(&self) -> u8 {
         match self {
             Expr::Bin(op, ..) => op.precedence(),
-            Expr::Neg(_) => 3,
+            Expr::Neg(_) | Expr::Pow(..) => 3,
             _ => 4,
         }
     }
 
     /// Writes the expression; parenthesised when its precedence is below
     /// `min_prec`, or equal to it on the right of `-` or `/` (`right_strict`).
-    fn write_excel(&self, out: &mut String, min_prec: u8, right_strict: bool) {
+    fn write_excel(&self, out: &mut String, res: &dyn Resolve, min_prec: u8, right_strict: bool) {
         let prec = self.precedence();
         let paren = prec < min_prec || (right_strict && prec == min_prec);
         if paren {
             out.push('(');
         }
+        let x = |e: &Expr| e.to_excel_with(res);
         match self {
-            Expr::Num(x) => out.push_str(&format_number_literal(*x)),
+            Expr::Num(v) => out.push_str(&format_number_literal(*v)),
             Expr::Text(s) => {
                 let _ = write!(out, "\"{}\"", s.replace('"', "\"\""));
             }
@@ -361,29 +467,41 @@ impl Expr {
             Expr::Never => {
                 let _ = write!(out, "\"{NEVER_TEXT}\"");
             }
-            Expr::Ref(id) => out.push_str(id),
+            Expr::Ref(id) => out.push_str(&res.name(id)),
             Expr::Bin(op, a, b) => {
                 let p = op.precedence();
-                a.write_excel(out, p, false);
+                a.write_excel(out, res, p, false);
                 out.push_str(op.symbol());
-                b.write_excel(out, p, matches!(op, Op::Sub | Op::Div));
+                b.write_excel(out, res, p, matches!(op, Op::Sub | Op::Div));
             }
             Expr::Neg(a) => {
                 out.push('-');
-                a.write_excel(out, 3, false);
+                a.write_excel(out, res, 4, false);
             }
-            Expr::Sum(terms) => write_call(out, "SUM", terms.iter().map(|t| t.to_excel())),
-            Expr::Max(a, b) => write_call(out, "MAX", [a.to_excel(), b.to_excel()].into_iter()),
-            Expr::Min(a, b) => write_call(out, "MIN", [a.to_excel(), b.to_excel()].into_iter()),
-            Expr::RoundUp(a) => {
-                write_call(out, "ROUNDUP", [a.to_excel(), "0".to_string()].into_iter())
+            Expr::Pow(a, b) => {
+                a.write_excel(out, res, 4, false);
+                out.push('^');
+                b.write_excel(out, res, 4, false);
             }
+            Expr::Sum(terms) => write_call(out, "SUM", terms.iter().map(x)),
+            Expr::Max(a, b) => write_call(out, "MAX", [x(a), x(b)].into_iter()),
+            Expr::Min(a, b) => write_call(out, "MIN", [x(a), x(b)].into_iter()),
+            Expr::RoundUp(a) => write_call(out, "ROUNDUP", [x(a), "0".to_string()].into_iter()),
+            Expr::Abs(a) => write_call(out, "ABS", [x(a)].into_iter()),
+            Expr::Period => out.push_str(&res.period()),
+            Expr::CumSum(id) => write_call(out, "SUM", [res.cum_range(id)].into_iter()),
+            Expr::FirstOne(id) => write_call(
+                out,
+                "MATCH",
+                ["1".to_string(), res.row_range(id), "0".to_string()].into_iter(),
+            ),
+            Expr::RowLength(id) => write_call(out, "COLUMNS", [res.row_range(id)].into_iter()),
             Expr::If(c, a, b) => write_call(
                 out,
                 "IF",
-                [c.to_excel(), a.to_excel(), b.to_excel()].into_iter(),
+                [c.to_excel_with(res), x(a), x(b)].into_iter(),
             ),
-            Expr::Test(c) => out.push_str(&c.to_excel()),
+            Expr::Test(c) => out.push_str(&c.to_excel_with(res)),
         }
         if paren {
             out.push(')');
@@ -399,16 +517,16 @@ impl Expr {
 
     fn collect_refs(&self, acc: &mut Vec<String>) {
         match self {
-            Expr::Ref(id) => {
+            Expr::Ref(id) | Expr::CumSum(id) | Expr::FirstOne(id) | Expr::RowLength(id) => {
                 if !acc.contains(id) {
                     acc.push(id.clone());
                 }
             }
-            Expr::Bin(_, a, b) | Expr::Max(a, b) | Expr::Min(a, b) => {
+            Expr::Bin(_, a, b) | Expr::Max(a, b) | Expr::Min(a, b) | Expr::Pow(a, b) => {
                 a.collect_refs(acc);
                 b.collect_refs(acc);
             }
-            Expr::Neg(a) | Expr::RoundUp(a) => a.collect_refs(acc),
+            Expr::Neg(a) | Expr::RoundUp(a) | Expr::Abs(a) => a.collect_refs(acc),
             Expr::Sum(terms) => terms.iter().for_each(|t| t.collect_refs(acc)),
             Expr::If(c, a, b) => {
                 c.collect_refs(acc);
@@ -416,7 +534,7 @@ impl Expr {
                 b.collect_refs(acc);
             }
             Expr::Test(c) => c.collect_refs(acc),
-            Expr::Num(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Never => {}
+            Expr::Num(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Never | Expr::Period => {}
         }
     }
 }
@@ -435,14 +553,10 @@ fn write_call(out: &mut String, name: &str, args: impl Iterator<Item = String>) 
 
 impl Cond {
     /// Evaluates the condition.
-    pub fn eval(
-        &self,
-        lookup: &dyn Fn(&str) -> Option<Value>,
-        context: &str,
-    ) -> Result<bool, EvalError> {
+    pub fn eval(&self, env: &dyn Env, context: &str) -> Result<bool, EvalError> {
         Ok(match self {
             Cond::Compare(op, a, b) => {
-                let (a, b) = (a.eval(lookup, context)?, b.eval(lookup, context)?);
+                let (a, b) = (a.eval(env, context)?, b.eval(env, context)?);
                 match (a, b) {
                     (Value::Num(a), Value::Num(b)) => match op {
                         Cmp::Gt => a > b,
@@ -458,36 +572,55 @@ impl Cond {
                     _ => return Err(EvalError::NotANumber(context.to_string())),
                 }
             }
-            Cond::IsNumber(a) => matches!(a.eval(lookup, context)?, Value::Num(_)),
-            Cond::Truthy(a) => match a.eval(lookup, context)? {
+            Cond::IsNumber(a) => matches!(a.eval(env, context)?, Value::Num(_)),
+            Cond::IsError(a) => {
+                a.eval(env, context)?;
+                false
+            }
+            Cond::Truthy(a) => match a.eval(env, context)? {
                 Value::Bool(b) => b,
                 _ => return Err(EvalError::NotANumber(context.to_string())),
             },
             Cond::And(cs) => {
                 for c in cs {
-                    if !c.eval(lookup, context)? {
+                    if !c.eval(env, context)? {
                         return Ok(false);
                     }
                 }
                 true
             }
-            Cond::Not(c) => !c.eval(lookup, context)?,
+            Cond::Or(cs) => {
+                for c in cs {
+                    if c.eval(env, context)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Cond::Not(c) => !c.eval(env, context)?,
         })
     }
 
     /// Prints the condition as an Excel expression.
     pub fn to_excel(&self) -> String {
+        self.to_excel_with(&ByName)
+    }
+
+    /// Prints the condition with references resolved by `res`.
+    pub fn to_excel_with(&self, res: &dyn Resolve) -> String {
+        let mut out = String::new();
         match self {
-            Cond::Compare(op, a, b) => format!("{}{}{}", a.to_excel(), op.symbol(), b.to_excel()),
-            Cond::IsNumber(a) => format!("ISNUMBER({})", a.to_excel()),
-            Cond::Truthy(a) => a.to_excel(),
-            Cond::And(cs) => {
-                let mut out = String::new();
-                write_call(&mut out, "AND", cs.iter().map(|c| c.to_excel()));
-                out
+            Cond::Compare(op, a, b) => {
+                out = format!("{}{}{}", a.to_excel_with(res), op.symbol(), b.to_excel_with(res))
             }
-            Cond::Not(c) => format!("NOT({})", c.to_excel()),
+            Cond::IsNumber(a) => out = format!("ISNUMBER({})", a.to_excel_with(res)),
+            Cond::IsError(a) => out = format!("ISERROR({})", a.to_excel_with(res)),
+            Cond::Truthy(a) => out = a.to_excel_with(res),
+            Cond::And(cs) => write_call(&mut out, "AND", cs.iter().map(|c| c.to_excel_with(res))),
+            Cond::Or(cs) => write_call(&mut out, "OR", cs.iter().map(|c| c.to_excel_with(res))),
+            Cond::Not(c) => out = format!("NOT({})", c.to_excel_with(res)),
         }
+        out
     }
 
     fn collect_refs(&self, acc: &mut Vec<String>) {
@@ -496,8 +629,8 @@ impl Cond {
                 a.collect_refs(acc);
                 b.collect_refs(acc);
             }
-            Cond::IsNumber(a) | Cond::Truthy(a) => a.collect_refs(acc),
-            Cond::And(cs) => cs.iter().for_each(|c| c.collect_refs(acc)),
+            Cond::IsNumber(a) | Cond::Truthy(a) | Cond::IsError(a) => a.collect_refs(acc),
+            Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.collect_refs(acc)),
             Cond::Not(c) => c.collect_refs(acc),
         }
     }
@@ -529,6 +662,8 @@ mod tests {
             (neg(add(r("a"), r("b"))), "-(a+b)"),
             (mul(r("a"), n(1_000_000.0)), "a*1000000"),
             (n(0.35), "0.35"),
+            (neg(pow(r("a"), r("b"))), "-(a^b)"),
+            (mul(r("a"), pow(add(n(1.0), r("b")), r("a"))), "a*(1+b)^a"),
         ];
         for (e, want) in cases {
             assert_eq!(e.to_excel(), want);
@@ -570,6 +705,10 @@ mod tests {
         assert_eq!(e.eval(&env, "t"), Ok(Value::Num(6.0)));
         assert_eq!(e.to_excel(), "IF(yes,a,b)");
         let t = test(and(vec![ge(r("a"), r("b")), not(is_number(Expr::Never))]));
+        assert_eq!(
+            test(or(vec![lt(r("a"), r("b")), truthy(r("yes"))])).to_excel(),
+            "OR(a<b,yes)"
+        );
         assert_eq!(t.eval(&env, "t"), Ok(Value::Bool(true)));
         assert_eq!(t.to_excel(), "AND(a>=b,NOT(ISNUMBER(\"never\")))");
     }

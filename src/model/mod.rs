@@ -12,10 +12,10 @@ pub mod expr;
 use crate::format::Unit;
 use crate::inputs::Inputs;
 use expr::build::*;
-use expr::{Cmp, Expr};
+use expr::{Cmp, Cond, Expr};
 
 /// The calculation sheet a quantity is laid out on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Sheet {
     Baseline,
     Training,
@@ -24,11 +24,13 @@ pub enum Sheet {
     Quality,
     Roi,
     Decision,
+    CashFlow,
+    Checks,
 }
 
 impl Sheet {
     /// All calculation sheets, in workbook order.
-    pub const ALL: [Sheet; 7] = [
+    pub const ALL: [Sheet; 9] = [
         Sheet::Baseline,
         Sheet::Training,
         Sheet::Engineering,
@@ -36,7 +38,14 @@ impl Sheet {
         Sheet::Quality,
         Sheet::Roi,
         Sheet::Decision,
+        Sheet::CashFlow,
+        Sheet::Checks,
     ];
+
+    /// Whether quantities on this sheet are evaluated after the timeline.
+    pub fn after_timeline(self) -> bool {
+        matches!(self, Sheet::CashFlow | Sheet::Checks)
+    }
 
     /// The worksheet name.
     pub fn name(self) -> &'static str {
@@ -48,6 +57,8 @@ impl Sheet {
             Sheet::Quality => "Quality",
             Sheet::Roi => "ROI",
             Sheet::Decision => "Decision",
+            Sheet::CashFlow => "Cash flow",
+            Sheet::Checks => "Checks",
         }
     }
 
@@ -63,6 +74,8 @@ impl Sheet {
             Sheet::Quality => "Component 4: the change in human-review cost (monthly).",
             Sheet::Roi => "Monthly comparison, payback, break-even and amortization.",
             Sheet::Decision => "The decision factors and their score.",
+            Sheet::CashFlow => "Month by month over the lifetime: month 0 pays the project, then each month's net saving.",
+            Sheet::Checks => "Each check is 0 when it holds and 1 when it fails; the master check is the largest.",
         }
     }
 }
@@ -79,16 +92,64 @@ pub struct Quantity {
     pub expr: Expr,
 }
 
-/// The model for one plan: its quantities in evaluation order.
+/// A row of the monthly timeline: one expression, evaluated for every period
+/// (and printed once per column, the same formula across the row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineRow {
+    pub id: String,
+    pub label: String,
+    pub unit: Unit,
+    pub doc: String,
+    pub expr: Expr,
+}
+
+/// A case of the model with some inputs replaced by expressions (a multiple
+/// of today's traffic, another instance count).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub id: String,
+    pub label: String,
+    /// Input id → the expression that replaces it in this case.
+    pub overrides: Vec<(String, Expr)>,
+}
+
+/// The model for one plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
+    /// Scalar quantities in evaluation order; those on sheets evaluated after
+    /// the timeline come last.
     pub quantities: Vec<Quantity>,
+    /// The monthly timeline's rows, evaluated for periods 0 to `periods`.
+    pub timeline: Vec<TimelineRow>,
+    /// The last period of the timeline (the lifetime in months).
+    pub periods: u32,
+    /// The sensitivity cases.
+    pub scenarios: Vec<Scenario>,
 }
 
 impl Model {
     /// The quantity with this id.
     pub fn get(&self, id: &str) -> Option<&Quantity> {
         self.quantities.iter().find(|q| q.id == id)
+    }
+
+    /// The timeline row with this id.
+    pub fn row(&self, id: &str) -> Option<&TimelineRow> {
+        self.timeline.iter().find(|t| t.id == id)
+    }
+
+    /// The quantities whose value can change when any of `inputs` changes,
+    /// in evaluation order.
+    pub fn dependents(&self, inputs: &[&str]) -> Vec<&Quantity> {
+        let mut changed: Vec<String> = inputs.iter().map(|s| s.to_string()).collect();
+        let mut out = Vec::new();
+        for q in self.quantities.iter().filter(|q| !q.sheet.after_timeline()) {
+            if q.expr.refs().iter().any(|r| changed.contains(r)) {
+                changed.push(q.id.clone());
+                out.push(q);
+            }
+        }
+        out
     }
 }
 
@@ -740,7 +801,165 @@ pub fn build(inputs: &Inputs) -> Model {
         ),
     );
 
-    Model { quantities: d.out }
+    // --- What would change the decision ---
+    d.on(Sheet::Roi);
+    d.q("flip_review_rate_ft", "Fine-tuned review rate at which savings vanish", Unit::Fraction,
+        "The fine-tuned review rate at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
+        if_(gt(mul(r("monthly_requests"), r("cost_per_review")), n(0.0)),
+            add(r("review_rate_api"),
+                div(sub(r("monthly_api_cost"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost")])),
+                    mul(r("monthly_requests"), r("cost_per_review")))),
+            Expr::Never));
+    d.q("flip_serving_cost_per_hour", "Serving price at which savings vanish", Unit::UsdPerHour,
+        "The price per instance-hour at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
+        div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")])),
+            product(vec![r("serving_instances"), r("hours_per_day"), r("days_per_month")])));
+    d.q("flip_engineering_hours", "Engineering hours at which payback equals the lifetime", Unit::Hours,
+        "The engineering hours at which the project just pays back within the lifetime; never if the monthly savings before amortization are not positive.",
+        if_(and(vec![gt(r("monthly_savings_before_amortization"), n(0.0)), gt(r("engineer_hourly_rate"), n(0.0))]),
+            div(sub(mul(r("lifetime_months"), r("monthly_savings_before_amortization")), r("compute_cost")), r("engineer_hourly_rate")),
+            Expr::Never));
+
+    // --- Cash flow over the lifetime ---
+    let timeline = vec![
+        row("cf_in_service", "In service", Unit::Count,
+            "1 in months 1 to the lifetime, 0 in month 0 (the project month).",
+            if_(and(vec![gt(Expr::Period, n(0.0)), cmp(Cmp::Le, Expr::Period, r("lifetime_months"))]), n(1.0), n(0.0))),
+        row("cf_volume_factor", "Traffic relative to today", Unit::Multiplier,
+            "Today's traffic grown by the monthly growth rate; 0 outside service.",
+            mul(r("cf_in_service"), pow(add(n(1.0), r("volume_growth_per_month")), max(n(0.0), sub(Expr::Period, n(1.0)))))),
+        row("cf_api_cost_avoided", "API cost avoided", Unit::UsdPerMonth,
+            "The month's API bill, no longer paid.",
+            mul(r("monthly_api_cost"), r("cf_volume_factor"))),
+        row("cf_serving_cost", "Serving", Unit::UsdPerMonth,
+            "The month's serving instances.",
+            mul(r("monthly_serving_cost"), r("cf_in_service"))),
+        row("cf_storage_cost", "Storage", Unit::UsdPerMonth,
+            "The month's weight storage.",
+            mul(r("monthly_storage_cost"), r("cf_in_service"))),
+        row("cf_review_delta", "Review cost delta", Unit::UsdPerMonth,
+            "The month's extra human review, growing with traffic.",
+            mul(r("monthly_quality_cost_delta"), r("cf_volume_factor"))),
+        row("cf_project_cost", "Project cost", Unit::Usd,
+            "The one-time project cost, paid in month 0.",
+            if_(eq(Expr::Period, n(0.0)), r("total_project_cost"), n(0.0))),
+        row("cf_net", "Net cash flow", Unit::UsdPerMonth,
+            "API cost avoided less serving, storage, review delta and project cost.",
+            sub(r("cf_api_cost_avoided"), sum(vec![r("cf_serving_cost"), r("cf_storage_cost"), r("cf_review_delta"), r("cf_project_cost")]))),
+        row("cf_cumulative", "Cumulative cash flow", Unit::Usd,
+            "Net cash flow summed from month 0.",
+            Expr::CumSum("cf_net".to_string())),
+        row("cf_paid_back", "Paid back", Unit::Count,
+            "1 once the cumulative cash flow is no longer negative.",
+            if_(cmp(Cmp::Ge, r("cf_cumulative"), n(0.0)), n(1.0), n(0.0))),
+    ];
+    d.on(Sheet::CashFlow);
+    d.q("cashflow_payback_month", "Payback month (cash flow)", Unit::Months,
+        "The first month whose cumulative cash flow is not negative; never within the lifetime otherwise.",
+        if_(is_number(Expr::FirstOne("cf_paid_back".to_string())), sub(Expr::FirstOne("cf_paid_back".to_string()), n(1.0)), Expr::Never));
+    d.q("cashflow_lifetime_net", "Cumulative at the end of the lifetime", Unit::Usd,
+        "The cash flow summed over the whole timeline.",
+        sum(vec![Expr::CumSum("cf_net".to_string())]));
+
+    // --- Checks: 0 holds, 1 fails ---
+    d.on(Sheet::Checks);
+    let tolerance = || div(n(1.0), n(1_000_000.0));
+    d.q("check_ft_total_is_sum_of_parts", "Fine-tuned total equals the sum of its parts", Unit::Count,
+        "Serving + storage + amortization + quality delta, added again, must equal the fine-tuned total.",
+        if_(gt(abs(sub(r("monthly_ft_total"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")]))), tolerance()), n(1.0), n(0.0)));
+    d.q("check_payback_agrees", "Cash-flow payback agrees with the ROI sheet", Unit::Count,
+        "With flat traffic, the first paid-back month is the ROI payback rounded up (or both are beyond the lifetime).",
+        if_(gt(r("volume_growth_per_month"), n(0.0)), n(0.0),
+            if_(is_number(r("cashflow_payback_month")),
+                if_(and(vec![is_number(r("payback_months")),
+                             cmp(Cmp::Ge, add(r("cashflow_payback_month"), tolerance()), r("payback_months")),
+                             lt(sub(r("cashflow_payback_month"), r("payback_months")), n(1.0))]), n(0.0), n(1.0)),
+                if_(r_payback_within_life(), n(1.0), n(0.0)))));
+    let range_violations: Vec<Cond> = inputs
+        .items
+        .iter()
+        .filter(|i| matches!(i.value, expr::Value::Num(_)) && i.unit != Unit::Points)
+        .map(|i| {
+            if i.unit == Unit::Fraction && i.id != "volume_growth_per_month" {
+                or(vec![lt(r(&i.id), n(0.0)), gt(r(&i.id), n(1.0))])
+            } else {
+                lt(r(&i.id), n(0.0))
+            }
+        })
+        .collect();
+    d.q("check_timeline_covers_lifetime", "Timeline covers the lifetime", Unit::Count,
+        "The Cash flow sheet has a column for every month of the lifetime (it was laid out for the plan's lifetime; a longer one needs a new run).",
+        if_(gt(r("lifetime_months"), sub(Expr::RowLength("cf_in_service".to_string()), n(1.0))), n(1.0), n(0.0)));
+    d.q("check_inputs_in_range", "Inputs within their ranges", Unit::Count,
+        "Rates between 0 and 1; money, volumes, hours and counts not negative.",
+        if_(or(range_violations), n(1.0), n(0.0)));
+    let watched: Vec<Cond> = d
+        .out
+        .iter()
+        .filter(|q| !q.sheet.after_timeline())
+        .map(|q| is_error(r(&q.id)))
+        .chain(["cashflow_payback_month", "cashflow_lifetime_net"].iter().map(|id| is_error(r(id))))
+        .collect();
+    d.q("check_no_error_values", "No error values", Unit::Count,
+        "No calculation cell shows an error such as #DIV/0! or #VALUE!.",
+        if_(or(watched), n(1.0), n(0.0)));
+    d.q("master_check", "Master check", Unit::Count,
+        "The largest of the checks: 0 when every check holds.",
+        max(max(max(r("check_ft_total_is_sum_of_parts"), r("check_payback_agrees")), r("check_timeline_covers_lifetime")),
+            max(r("check_inputs_in_range"), r("check_no_error_values"))));
+
+    // --- Sensitivity cases ---
+    let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
+    let counts = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len();
+    let mut scenarios = Vec::new();
+    let volume = |k: usize| mul(r("requests_per_day"), r(&format!("sensitivity_volume_multiplier_{k}")));
+    for k in 1..=volumes {
+        scenarios.push(Scenario {
+            id: format!("volume_{k}"),
+            label: format!("Volume case {k}, plan's instances"),
+            overrides: vec![
+                ("requests_per_day".to_string(), volume(k)),
+                ("serving_instances".to_string(), r("serving_instances")),
+            ],
+        });
+    }
+    for k in 1..=volumes {
+        for j in 1..=counts {
+            scenarios.push(Scenario {
+                id: format!("volume_{k}_instances_{j}"),
+                label: format!("Volume case {k}, instance case {j}"),
+                overrides: vec![
+                    ("requests_per_day".to_string(), volume(k)),
+                    ("serving_instances".to_string(), r(&format!("sensitivity_instances_{j}"))),
+                ],
+            });
+        }
+    }
+
+    Model {
+        quantities: d.out,
+        timeline,
+        periods: inputs
+            .get("lifetime_months")
+            .and_then(|i| i.value.as_num())
+            .map_or(0, |x| x as u32),
+        scenarios,
+    }
+}
+
+/// True when the ROI sheet's payback falls within the lifetime.
+fn r_payback_within_life() -> Cond {
+    and(vec![is_number(r("payback_months")), cmp(Cmp::Le, r("payback_months"), r("lifetime_months"))])
+}
+
+fn row(id: &str, label: &str, unit: Unit, doc: &str, expr: Expr) -> TimelineRow {
+    TimelineRow {
+        id: id.to_string(),
+        label: label.to_string(),
+        unit,
+        doc: doc.to_string(),
+        expr,
+    }
 }
 
 /// The verdict when fine-tuning saves money over the lifetime.

@@ -3,27 +3,30 @@
 //! computed value as its cached result.
 //!
 //! Layout comes first: every input and quantity is given its sheet and row,
-//! and a defined name equal to its id. Formulas refer to defined names only.
+//! and a defined name equal to its id; timeline rows get a row on the Cash
+//! flow sheet, sensitivity cases a row on the Sensitivity sheet. The formula
+//! printer then only looks places up.
 
 use indexmap::IndexMap;
 use rust_xlsxwriter::{
-    utility::{quote_sheet_name, row_col_to_cell_absolute},
-    Color, DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet,
-    XlsxError,
+    utility::{column_number_to_name, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
+    Chart, ChartLegendPosition, ChartType, Color, DataValidation, DataValidationRule, DocProperties,
+    Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
 use crate::format::Unit;
 use crate::inputs::Group;
-use crate::model::expr::{build, Expr, Value};
+use crate::model::expr::{build, Resolve, Value, NEVER_TEXT};
 use crate::model::Sheet;
 use crate::report::Report;
 
-/// The name of the inputs sheet.
-pub const INPUTS_SHEET: &str = "Inputs";
-/// The name of the summary sheet.
+/// Sheet names that are not calculation sheets.
+pub const COVER_SHEET: &str = "Cover";
 pub const SUMMARY_SHEET: &str = "Summary";
+pub const INPUTS_SHEET: &str = "Inputs";
+pub const SENSITIVITY_SHEET: &str = "Sensitivity";
 
-/// Column of labels, values, units, and the rest.
+/// Columns of the label/value tables.
 const COL_LABEL: u16 = 0;
 const COL_VALUE: u16 = 1;
 const COL_UNIT: u16 = 2;
@@ -32,6 +35,8 @@ const COL_NOTE: u16 = 4;
 const COL_NAME: u16 = 5;
 /// First row of items under the header.
 const FIRST_ROW: u32 = 4;
+/// First column of the timeline's periods.
+const TIMELINE_FIRST_COL: u16 = 2;
 
 /// Where an input or quantity lives in the workbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,23 +50,52 @@ pub struct Place {
 impl Place {
     /// The absolute reference, such as `'ROI'!$B$7`.
     pub fn reference(&self) -> String {
-        format!(
-            "{}!{}",
-            quote_sheet_name(self.sheet),
-            row_col_to_cell_absolute(self.row, self.col)
-        )
+        format!("{}!{}", quote_sheet_name(self.sheet), row_col_to_cell_absolute(self.row, self.col))
     }
 }
 
-/// Rows on the Inputs sheet that hold a group heading.
+/// Where the monthly timeline stands on the Cash flow sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineLayout {
+    /// The row of month numbers.
+    pub header_row: u32,
+    /// Row of each timeline row id.
+    pub rows: IndexMap<String, u32>,
+    /// The number of periods (months 0 to lifetime).
+    pub periods: u16,
+}
+
+impl TimelineLayout {
+    /// The column of a period.
+    pub fn col(&self, period: u16) -> u16 {
+        TIMELINE_FIRST_COL + period
+    }
+    /// The last period's column.
+    pub fn last_col(&self) -> u16 {
+        self.col(self.periods - 1)
+    }
+}
+
+/// Where the sensitivity cases stand on the Sensitivity sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioLayout {
+    /// The row of the first case; cases follow in the model's order.
+    pub first_row: u32,
+    /// The column of each replaced input and dependent quantity.
+    pub columns: IndexMap<String, u16>,
+}
+
+/// Every place in the workbook.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    /// Every input and quantity by id.
+    /// Every input and scalar quantity by id.
     pub places: IndexMap<String, Place>,
     /// Group headings on the Inputs sheet: (row, group).
     pub input_groups: Vec<(u32, Group)>,
     /// The key figures on the Summary sheet: (row, id).
     pub summary_rows: Vec<(u32, &'static str)>,
+    pub timeline: TimelineLayout,
+    pub scenarios: ScenarioLayout,
 }
 
 /// The figures the Summary sheet shows, in order.
@@ -79,7 +113,27 @@ pub const KEY_FIGURES: &[&str] = &[
     "decision_verdict",
 ];
 
-/// Assigns every input and quantity its place.
+/// The parts of the monthly fine-tuned total, charted on the Summary sheet.
+const COMPOSITION: &[&str] = &[
+    "monthly_serving_cost",
+    "monthly_storage_cost",
+    "monthly_amortized_project_cost",
+    "monthly_quality_cost_delta",
+];
+
+/// Sensitivity columns shown first, when the cases change them.
+const SCENARIO_KEY_COLUMNS: &[&str] = &[
+    "current_daily_tokens",
+    "monthly_api_cost",
+    "monthly_ft_total",
+    "monthly_savings",
+    "payback_months",
+];
+
+const SUMMARY_VERDICT_ROW: u32 = 4;
+const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
+
+/// Assigns every input, quantity, timeline row and case its place.
 pub fn layout(r: &Report) -> Layout {
     let mut places = IndexMap::new();
     let mut input_groups = Vec::new();
@@ -92,28 +146,37 @@ pub fn layout(r: &Report) -> Layout {
         input_groups.push((row, group));
         row += 1;
         for i in items {
-            places.insert(
-                i.id.clone(),
-                Place {
-                    sheet: INPUTS_SHEET,
-                    row,
-                    col: COL_VALUE,
-                },
-            );
+            places.insert(i.id.clone(), Place { sheet: INPUTS_SHEET, row, col: COL_VALUE });
             row += 1;
         }
         row += 1;
     }
+    let mut last_row_on = IndexMap::new();
     for sheet in Sheet::ALL {
         for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
-            places.insert(
-                q.id.clone(),
-                Place {
-                    sheet: sheet.name(),
-                    row,
-                    col: COL_VALUE,
-                },
-            );
+            places.insert(q.id.clone(), Place { sheet: sheet.name(), row, col: COL_VALUE });
+            last_row_on.insert(sheet, row);
+        }
+    }
+    let header_row = last_row_on.get(&Sheet::CashFlow).copied().unwrap_or(FIRST_ROW) + 3;
+    let timeline = TimelineLayout {
+        header_row,
+        rows: r.model.timeline.iter().zip(header_row + 1..).map(|(t, row)| (t.id.clone(), row)).collect(),
+        periods: (r.model.periods + 1) as u16,
+    };
+    let mut columns = IndexMap::new();
+    if let Some(first) = r.model.scenarios.first() {
+        let mut ids: Vec<String> = first.overrides.iter().map(|(id, _)| id.clone()).collect();
+        let dependents: Vec<String> = r
+            .model
+            .dependents(&first.overrides.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>())
+            .iter()
+            .map(|q| q.id.clone())
+            .collect();
+        ids.extend(SCENARIO_KEY_COLUMNS.iter().filter(|k| dependents.iter().any(|d| d == *k)).map(|k| k.to_string()));
+        ids.extend(dependents.into_iter().filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str())));
+        for (k, id) in ids.into_iter().enumerate() {
+            columns.insert(id, 1 + k as u16);
         }
     }
     let summary_rows = KEY_FIGURES
@@ -125,11 +188,87 @@ pub fn layout(r: &Report) -> Layout {
         places,
         input_groups,
         summary_rows,
+        timeline,
+        scenarios: ScenarioLayout { first_row: FIRST_ROW + 1, columns },
     }
 }
 
-const SUMMARY_VERDICT_ROW: u32 = 4;
-const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
+/// A reference with an absolute row and a relative column, such as `D$9`.
+fn row_absolute(row: u32, col: u16) -> String {
+    format!("{}${}", column_number_to_name(col), row + 1)
+}
+
+/// Scalar cells: references are defined names; timeline ranges are absolute.
+struct ScalarRefs<'a> {
+    lay: &'a Layout,
+}
+
+impl ScalarRefs<'_> {
+    fn full_row(&self, id: &str) -> String {
+        let t = &self.lay.timeline;
+        let row = t.rows[id];
+        format!(
+            "{}!{}:{}",
+            quote_sheet_name(Sheet::CashFlow.name()),
+            row_col_to_cell_absolute(row, t.col(0)),
+            row_col_to_cell_absolute(row, t.last_col())
+        )
+    }
+}
+
+impl Resolve for ScalarRefs<'_> {
+    fn name(&self, id: &str) -> String {
+        id.to_string()
+    }
+    fn cum_range(&self, id: &str) -> String {
+        self.full_row(id)
+    }
+    fn row_range(&self, id: &str) -> String {
+        self.full_row(id)
+    }
+}
+
+/// A timeline cell: rows in the same column, month from the header row.
+struct PeriodRefs<'a> {
+    lay: &'a Layout,
+    col: u16,
+}
+
+impl Resolve for PeriodRefs<'_> {
+    fn name(&self, id: &str) -> String {
+        match self.lay.timeline.rows.get(id) {
+            Some(row) => row_col_to_cell(*row, self.col),
+            None => id.to_string(),
+        }
+    }
+    fn period(&self) -> String {
+        row_absolute(self.lay.timeline.header_row, self.col)
+    }
+    fn cum_range(&self, id: &str) -> String {
+        let row = self.lay.timeline.rows[id];
+        format!(
+            "${}{}:{}",
+            column_number_to_name(self.lay.timeline.col(0)),
+            row + 1,
+            row_col_to_cell(row, self.col)
+        )
+    }
+}
+
+/// A sensitivity case's row: replaced inputs and dependents in the same row.
+struct CaseRefs<'a> {
+    lay: &'a Layout,
+    row: u32,
+}
+
+impl Resolve for CaseRefs<'_> {
+    fn name(&self, id: &str) -> String {
+        match self.lay.scenarios.columns.get(id) {
+            Some(col) => row_col_to_cell(self.row, *col),
+            None => id.to_string(),
+        }
+    }
+}
 
 struct Styles {
     title: Format,
@@ -141,31 +280,26 @@ struct Styles {
     wrap: Format,
     name: Format,
     verdict: Format,
+    check: Format,
 }
 
 impl Styles {
     fn new() -> Self {
-        let header = Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0x1F3864))
-            .set_font_color(Color::White)
-            .set_border_bottom(FormatBorder::Thin);
         Styles {
             title: Format::new().set_bold().set_font_size(16),
-            subtitle: Format::new()
-                .set_italic()
-                .set_font_color(Color::RGB(0x595959)),
-            header,
-            group: Format::new()
+            subtitle: Format::new().set_italic().set_font_color(Color::RGB(0x595959)),
+            header: Format::new()
                 .set_bold()
-                .set_background_color(Color::RGB(0xD9E1F2)),
+                .set_background_color(Color::RGB(0x1F3864))
+                .set_font_color(Color::White)
+                .set_border_bottom(FormatBorder::Thin),
+            group: Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2)),
             text: Format::new(),
             text_quoted: Format::new().set_quote_prefix(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            name: Format::new()
-                .set_font_name("Consolas")
-                .set_font_color(Color::RGB(0x595959)),
+            name: Format::new().set_font_name("Consolas").set_font_color(Color::RGB(0x595959)),
             verdict: Format::new().set_bold().set_font_size(14),
+            check: Format::new().set_bold().set_num_format("0;-0;\"0 (all checks hold)\""),
         }
     }
 
@@ -186,13 +320,7 @@ impl Styles {
 
 /// Writes text from outside the program (plan text) so it is never read as a
 /// formula: text starting with `=`, `+`, `-` or `@` gets Excel's quote prefix.
-fn write_text(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    s: &Styles,
-) -> Result<(), XlsxError> {
+fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, s: &Styles) -> Result<(), XlsxError> {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let format = if risky { &s.text_quoted } else { &s.text };
     ws.write_string_with_format(row, col, text, format)?;
@@ -200,41 +328,63 @@ fn write_text(
 }
 
 /// Writes a formula with its cached result.
-fn write_formula(
-    ws: &mut Worksheet,
-    place: &Place,
-    expr: &Expr,
-    value: &Value,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    let formula = Formula::new(format!("={}", expr.to_excel())).set_result(value.to_excel_result());
-    ws.write_formula_with_format(place.row, place.col, formula, format)?;
+fn write_formula(ws: &mut Worksheet, row: u32, col: u16, body: String, value: &Value, format: &Format) -> Result<(), XlsxError> {
+    let formula = Formula::new(format!("={body}")).set_result(value.to_excel_result());
+    ws.write_formula_with_format(row, col, formula, format)?;
     Ok(())
 }
 
-fn header(
-    ws: &mut Worksheet,
-    title: &str,
-    subtitle: &str,
-    fourth: &str,
-    s: &Styles,
-) -> Result<(), XlsxError> {
+/// Writes a reference to a defined name, such as `=master_check`.
+fn write_name_ref(ws: &mut Worksheet, row: u32, col: u16, r: &Report, id: &str, format: &Format) -> Result<(), XlsxError> {
+    write_formula(ws, row, col, build::r(id).to_excel(), r.value(id), format)
+}
+
+/// The master check in the top right of every sheet.
+fn master_check_header(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    ws.write_string_with_format(0, COL_NOTE, "Master check (see Checks)", &s.subtitle)?;
+    write_name_ref(ws, 0, COL_NAME, r, "master_check", &s.check)
+}
+
+fn table_header(ws: &mut Worksheet, title: &str, subtitle: &str, fourth: &str, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, title, &s.title)?;
     ws.write_string_with_format(1, 0, subtitle, &s.subtitle)?;
-    let heads = ["Label", "Value", "Unit", fourth, "Note", "Defined name"];
-    for (c, h) in heads.iter().enumerate() {
+    for (c, h) in ["Label", "Value", "Unit", fourth, "Note", "Defined name"].iter().enumerate() {
         ws.write_string_with_format(FIRST_ROW - 1, c as u16, *h, &s.header)?;
     }
-    ws.set_column_width(COL_LABEL, 42)?;
+    ws.set_column_width(COL_LABEL, 44)?;
     ws.set_column_width(COL_VALUE, 18)?;
     ws.set_column_width(COL_UNIT, 16)?;
     ws.set_column_width(COL_FOURTH, 44)?;
     ws.set_column_width(COL_NOTE, 60)?;
     ws.set_column_width(COL_NAME, 36)?;
     ws.set_freeze_panes(FIRST_ROW, 1)?;
+    print_setup(ws);
+    master_check_header(ws, r, s)
+}
+
+fn print_setup(ws: &mut Worksheet) {
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
-    Ok(())
+    ws.protect();
+}
+
+/// Data validation for an input cell, by unit: rates 0–1, the rest not negative.
+fn validation(id: &str, unit: Unit) -> Option<DataValidation> {
+    match unit {
+        Unit::Fraction if id != "volume_growth_per_month" => Some(
+            DataValidation::new()
+                .allow_decimal_number(DataValidationRule::Between(0.0, 1.0))
+                .set_error_message("Enter a fraction from 0 to 1 (0.05 means 5%).")
+                .ok()?,
+        ),
+        Unit::Points | Unit::Text | Unit::YesNo => None,
+        _ => Some(
+            DataValidation::new()
+                .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+                .set_error_message("Enter a number of at least 0.")
+                .ok()?,
+        ),
+    }
 }
 
 /// Builds the workbook.
@@ -247,154 +397,25 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
         &DocProperties::new()
             .set_title(format!("Fine-tuning ROI: {}", meta.title))
             .set_subject("Fine-tune an open model, or stay on the API?")
-            .set_comment(format!(
-                "Generated by finetune-roi {} from {}",
-                env!("CARGO_PKG_VERSION"),
-                meta.file
-            ))
+            .set_comment(format!("Generated by finetune-roi {} from {}", env!("CARGO_PKG_VERSION"), meta.file))
             .set_creation_datetime(&r.generated_at)
+            .set_custom_property("plan", meta.title.as_str())
             .set_custom_property("as_of", meta.as_of.to_string().as_str())
             .set_custom_property("plan_sha256", meta.sha256.as_str())
             .set_custom_property("tool_version", env!("CARGO_PKG_VERSION")),
     );
 
-    // Summary.
-    {
-        let ws = wb.add_worksheet().set_name(SUMMARY_SHEET)?;
-        ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
-        write_text(ws, 1, 0, &meta.title, &s)?;
-        ws.write_string(2, 0, format!("Figures as of {}", meta.as_of))?;
-        ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.verdict)?;
-        let verdict_place = Place {
-            sheet: SUMMARY_SHEET,
-            row: SUMMARY_VERDICT_ROW,
-            col: COL_VALUE,
-        };
-        write_formula(
-            ws,
-            &verdict_place,
-            &build::r("verdict"),
-            r.value("verdict"),
-            &s.verdict,
-        )?;
-        ws.write_string_with_format(
-            SUMMARY_VERDICT_ROW + 1,
-            0,
-            "Blue cells on the Inputs sheet are inputs; every other number is a formula over them.",
-            &s.subtitle,
-        )?;
-        for (c, h) in [
-            "Key figure",
-            "Value",
-            "Unit",
-            "",
-            "What it means",
-            "Defined name",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string_with_format(SUMMARY_FIRST_FIGURE_ROW - 1, c as u16, *h, &s.header)?;
-        }
-        for (row, id) in &lay.summary_rows {
-            let place = Place {
-                sheet: SUMMARY_SHEET,
-                row: *row,
-                col: COL_VALUE,
-            };
-            ws.write_string(*row, COL_LABEL, r.label(id))?;
-            write_formula(
-                ws,
-                &place,
-                &build::r(id),
-                r.value(id),
-                &Styles::value(r.unit(id), false),
-            )?;
-            ws.write_string(*row, COL_UNIT, r.unit(id).label())?;
-            if let Some(q) = r.model.get(id) {
-                ws.write_string(*row, COL_NOTE, &q.doc)?;
-            }
-            ws.write_string_with_format(*row, COL_NAME, *id, &s.name)?;
-        }
-        let mut row = SUMMARY_FIRST_FIGURE_ROW + KEY_FIGURES.len() as u32 + 1;
-        if !r.warnings.is_empty() {
-            ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
-            row += 1;
-            for w in &r.warnings {
-                ws.write_string_with_format(row, 0, w.title, &s.text)?;
-                write_text(ws, row, 1, &w.message, &s)?;
-                row += 1;
-            }
-        }
-        ws.set_column_width(0, 42)?;
-        ws.set_column_width(1, 20)?;
-        ws.set_column_width(2, 16)?;
-        ws.set_column_width(3, 2)?;
-        ws.set_column_width(4, 80)?;
-        ws.set_column_width(5, 36)?;
-        ws.set_landscape();
-        ws.set_print_fit_to_pages(1, 0);
-    }
-
-    // Inputs.
-    {
-        let ws = wb.add_worksheet().set_name(INPUTS_SHEET)?;
-        header(
-            ws,
-            "Inputs",
-            "Every number the model starts from. Change a blue cell and every figure follows.",
-            "Source",
-            &s,
-        )?;
-        for (row, group) in &lay.input_groups {
-            ws.write_string_with_format(*row, 0, group.title(), &s.group)?;
-            for c in 1..=COL_NAME {
-                ws.write_blank(*row, c, &s.group)?;
-            }
-        }
-        for i in &r.inputs.items {
-            let p = &lay.places[&i.id];
-            write_text(ws, p.row, COL_LABEL, &i.label, &s)?;
-            let f = Styles::value(i.unit, true);
-            match &i.value {
-                Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
-                Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
-                Value::Text(t) => ws.write_string_with_format(p.row, p.col, t, &f)?,
-                Value::Never => {
-                    ws.write_string_with_format(p.row, p.col, crate::model::expr::NEVER_TEXT, &f)?
-                }
-            };
-            ws.write_string(p.row, COL_UNIT, i.unit.label())?;
-            write_text(ws, p.row, COL_FOURTH, &i.source.describe(), &s)?;
-            ws.write_string_with_format(p.row, COL_NOTE, &i.doc, &s.wrap)?;
-            ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
-            ws.insert_note(p.row, p.col, &Note::new(&i.doc).add_author_prefix(false))?;
-        }
-    }
-
-    // Calculation sheets.
+    cover(wb.add_worksheet().set_name(COVER_SHEET)?, r, &s)?;
+    summary(wb.add_worksheet().set_name(SUMMARY_SHEET)?, r, &lay, &s)?;
+    inputs_sheet(wb.add_worksheet().set_name(INPUTS_SHEET)?, r, &lay, &s)?;
     for sheet in Sheet::ALL {
+        if sheet == Sheet::Checks {
+            sensitivity(wb.add_worksheet().set_name(SENSITIVITY_SHEET)?, r, &lay, &s)?;
+        }
         let ws = wb.add_worksheet().set_name(sheet.name())?;
-        header(ws, sheet.name(), sheet.purpose(), "Formula", &s)?;
-        for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
-            let p = &lay.places[&q.id];
-            ws.write_string(p.row, COL_LABEL, &q.label)?;
-            write_formula(
-                ws,
-                p,
-                &q.expr,
-                r.value(&q.id),
-                &Styles::value(q.unit, false),
-            )?;
-            ws.write_string(p.row, COL_UNIT, q.unit.label())?;
-            ws.write_string_with_format(
-                p.row,
-                COL_FOURTH,
-                format!("={}", q.expr.to_excel()),
-                &s.name,
-            )?;
-            ws.write_string_with_format(p.row, COL_NOTE, &q.doc, &s.wrap)?;
-            ws.write_string_with_format(p.row, COL_NAME, &q.id, &s.name)?;
+        calc_sheet(ws, sheet, r, &lay, &s)?;
+        if sheet == Sheet::CashFlow {
+            timeline(ws, r, &lay, &s)?;
         }
     }
 
@@ -402,6 +423,295 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
         wb.define_name(id, &format!("={}", p.reference()))?;
     }
     Ok(wb)
+}
+
+fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    let meta = &r.inputs.meta;
+    ws.write_string_with_format(0, 0, "Fine-tune an open model, or stay on the API?", &s.title)?;
+    write_text(ws, 2, 0, &meta.title, s)?;
+    ws.write_string(3, 0, format!("Figures as of {}", meta.as_of))?;
+    if let Some(owner) = &meta.owner {
+        ws.write_string(4, 0, "Owner")?;
+        write_text(ws, 4, 1, owner, s)?;
+    }
+    ws.write_string_with_format(6, 0, "Verdict", &s.verdict)?;
+    write_name_ref(ws, 6, 1, r, "verdict", &s.verdict)?;
+    ws.write_string(7, 0, "Master check (0 = every check holds)")?;
+    write_name_ref(ws, 7, 1, r, "master_check", &s.check)?;
+    let how = [
+        "What this workbook answers: does fine-tuning an open model cost less than the API over the model's lifetime?",
+        "Blue cells on a pale yellow ground are inputs: they are the only cells you can edit.",
+        "Every other number is a live formula over the inputs, through defined names equal to the ids in the last column of each sheet.",
+        "Sheets are protected without a password, so formulas are not overwritten by accident; unprotect a sheet to change its structure.",
+        "The JSON and memo generated with this workbook carry the same figures, computed from the same definitions.",
+    ];
+    for (k, line) in how.iter().enumerate() {
+        ws.write_string_with_format(9 + k as u32, 0, *line, &s.text)?;
+    }
+    ws.write_string_with_format(15, 0, "Sheets", &s.group)?;
+    let mut sheets: Vec<(&str, &str)> = vec![
+        (SUMMARY_SHEET, "The verdict, key figures and warnings."),
+        (INPUTS_SHEET, "Every input with its unit, source and note."),
+    ];
+    for sh in Sheet::ALL {
+        if sh == Sheet::Checks {
+            sheets.push((SENSITIVITY_SHEET, "Savings and payback at other volumes and instance counts."));
+        }
+        sheets.push((sh.name(), sh.purpose()));
+    }
+    for (k, (name, what)) in sheets.iter().enumerate() {
+        let row = 16 + k as u32;
+        ws.write_url_with_text(row, 0, Url::new(format!("internal:{}!A1", quote_sheet_name(name))), *name)?;
+        ws.write_string(row, 1, *what)?;
+    }
+    ws.set_column_width(0, 40)?;
+    ws.set_column_width(1, 90)?;
+    print_setup(ws);
+    Ok(())
+}
+
+fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    let meta = &r.inputs.meta;
+    ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
+    write_text(ws, 1, 0, &meta.title, s)?;
+    ws.write_string(2, 0, format!("Figures as of {}", meta.as_of))?;
+    ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.verdict)?;
+    write_name_ref(ws, SUMMARY_VERDICT_ROW, COL_VALUE, r, "verdict", &s.verdict)?;
+    ws.write_string_with_format(
+        SUMMARY_VERDICT_ROW + 1,
+        0,
+        "Blue cells on the Inputs sheet are inputs; every other number is a formula over them.",
+        &s.subtitle,
+    )?;
+    for (c, h) in ["Key figure", "Value", "Unit", "", "What it means", "Defined name"].iter().enumerate() {
+        ws.write_string_with_format(SUMMARY_FIRST_FIGURE_ROW - 1, c as u16, *h, &s.header)?;
+    }
+    for (row, id) in &lay.summary_rows {
+        ws.write_string(*row, COL_LABEL, r.label(id))?;
+        write_name_ref(ws, *row, COL_VALUE, r, id, &Styles::value(r.unit(id), false))?;
+        ws.write_string(*row, COL_UNIT, r.unit(id).label())?;
+        if let Some(q) = r.model.get(id) {
+            ws.write_string(*row, COL_NOTE, &q.doc)?;
+        }
+        ws.write_string_with_format(*row, COL_NAME, *id, &s.name)?;
+    }
+    // The monthly comparison, charted.
+    let mut row = SUMMARY_FIRST_FIGURE_ROW + KEY_FIGURES.len() as u32 + 1;
+    ws.write_string_with_format(row, 0, "Monthly cost composition", &s.group)?;
+    row += 1;
+    let first = row;
+    let money = Styles::value(Unit::UsdPerMonth, false);
+    ws.write_string(row, 0, "API today")?;
+    write_name_ref(ws, row, 1, r, "monthly_api_cost", &money)?;
+    ws.write_number_with_format(row, 2, 0.0, &money)?;
+    ws.write_number_with_format(row, 3, 0.0, &money)?;
+    ws.write_number_with_format(row, 4, 0.0, &money)?;
+    ws.write_string(first - 1, 1, "API")?;
+    for (k, id) in COMPOSITION.iter().enumerate() {
+        ws.write_string(first - 1, 2 + k as u16, r.label(id))?;
+    }
+    row += 1;
+    ws.write_string(row, 0, "Fine-tuned")?;
+    ws.write_number_with_format(row, 1, 0.0, &money)?;
+    for (k, id) in COMPOSITION.iter().enumerate() {
+        write_name_ref(ws, row, 2 + k as u16, r, id, &money)?;
+    }
+    let mut chart = Chart::new(ChartType::ColumnStacked);
+    chart.title().set_name("Monthly cost: API vs fine-tuned");
+    for k in 0..=COMPOSITION.len() as u16 {
+        chart
+            .add_series()
+            .set_name((SUMMARY_SHEET, first - 1, 1 + k))
+            .set_categories((SUMMARY_SHEET, first, 0, row, 0))
+            .set_values((SUMMARY_SHEET, first, 1 + k, row, 1 + k));
+    }
+    chart.y_axis().set_name("$ per month").set_num_format("$#,##0");
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    ws.insert_chart(row + 2, 0, &chart)?;
+    row += 18;
+    if !r.warnings.is_empty() {
+        ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
+        row += 1;
+        for w in &r.warnings {
+            ws.write_string(row, 0, w.title)?;
+            write_text(ws, row, 1, &w.message, s)?;
+            row += 1;
+        }
+    }
+    ws.set_column_width(0, 44)?;
+    ws.set_column_width(1, 20)?;
+    ws.set_column_width(2, 18)?;
+    ws.set_column_width(3, 18)?;
+    ws.set_column_width(4, 60)?;
+    ws.set_column_width(5, 36)?;
+    print_setup(ws);
+    master_check_header(ws, r, s)
+}
+
+fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    table_header(ws, "Inputs", "Every number the model starts from. Change a blue cell and every figure follows.", "Source", r, s)?;
+    for (row, group) in &lay.input_groups {
+        ws.write_string_with_format(*row, 0, group.title(), &s.group)?;
+        for c in 1..=COL_NAME {
+            ws.write_blank(*row, c, &s.group)?;
+        }
+    }
+    for i in &r.inputs.items {
+        let p = &lay.places[&i.id];
+        write_text(ws, p.row, COL_LABEL, &i.label, s)?;
+        let f = Styles::value(i.unit, true);
+        match &i.value {
+            Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
+            Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
+            Value::Text(t) => ws.write_string_with_format(p.row, p.col, t, &f)?,
+            Value::Never => ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?,
+        };
+        if let Some(dv) = validation(&i.id, i.unit) {
+            ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
+        }
+        ws.write_string(p.row, COL_UNIT, i.unit.label())?;
+        write_text(ws, p.row, COL_FOURTH, &i.source.describe(), s)?;
+        ws.write_string_with_format(p.row, COL_NOTE, &i.doc, &s.wrap)?;
+        ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
+        ws.insert_note(p.row, p.col, &Note::new(&i.doc).add_author_prefix(false))?;
+    }
+    Ok(())
+}
+
+fn calc_sheet(ws: &mut Worksheet, sheet: Sheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    table_header(ws, sheet.name(), sheet.purpose(), "Formula", r, s)?;
+    let refs = ScalarRefs { lay };
+    for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
+        let p = &lay.places[&q.id];
+        let body = q.expr.to_excel_with(&refs);
+        ws.write_string(p.row, COL_LABEL, &q.label)?;
+        let format = if sheet == Sheet::Checks { s.check.clone() } else { Styles::value(q.unit, false) };
+        write_formula(ws, p.row, p.col, body.clone(), r.value(&q.id), &format)?;
+        ws.write_string(p.row, COL_UNIT, q.unit.label())?;
+        ws.write_string_with_format(p.row, COL_FOURTH, format!("={body}"), &s.name)?;
+        ws.write_string_with_format(p.row, COL_NOTE, &q.doc, &s.wrap)?;
+        ws.write_string_with_format(p.row, COL_NAME, &q.id, &s.name)?;
+    }
+    Ok(())
+}
+
+fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    let t = &lay.timeline;
+    ws.write_string_with_format(t.header_row - 1, 0, "Monthly timeline (one formula per row, the same in every month)", &s.group)?;
+    ws.write_string_with_format(t.header_row, 0, "Month", &s.header)?;
+    ws.write_string_with_format(t.header_row, 1, "Unit", &s.header)?;
+    for p in 0..t.periods {
+        ws.write_number_with_format(t.header_row, t.col(p), p as f64, &s.header)?;
+        ws.set_column_width(t.col(p), 13)?;
+    }
+    for row in &r.model.timeline {
+        let rr = t.rows[&row.id];
+        ws.write_string(rr, 0, &row.label)?;
+        ws.insert_note(rr, 0, &Note::new(&row.doc).add_author_prefix(false))?;
+        ws.write_string(rr, 1, row.unit.label())?;
+        let format = Styles::value(row.unit, false);
+        for p in 0..t.periods {
+            let col = t.col(p);
+            let body = row.expr.to_excel_with(&PeriodRefs { lay, col });
+            write_formula(ws, rr, col, body, &r.timeline[&row.id][p as usize], &format)?;
+        }
+    }
+    let cum = t.rows["cf_cumulative"];
+    let mut chart = Chart::new(ChartType::Line);
+    chart.title().set_name("Cumulative cash flow");
+    chart
+        .add_series()
+        .set_name("Cumulative cash flow")
+        .set_categories((Sheet::CashFlow.name(), t.header_row, t.col(0), t.header_row, t.last_col()))
+        .set_values((Sheet::CashFlow.name(), cum, t.col(0), cum, t.last_col()));
+    chart.x_axis().set_name("Month");
+    chart.y_axis().set_name("$ cumulative").set_num_format("$#,##0");
+    chart.legend().set_hidden();
+    let below = t.rows.values().max().copied().unwrap_or(t.header_row) + 2;
+    ws.insert_chart(below, 0, &chart)?;
+    Ok(())
+}
+
+fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    let sc = &lay.scenarios;
+    ws.write_string_with_format(0, 0, SENSITIVITY_SHEET, &s.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Each row is the whole model again with today's traffic scaled and the instance count replaced; the multiples and counts are inputs.",
+        &s.subtitle,
+    )?;
+    master_check_header(ws, r, s)?;
+    let header_row = sc.first_row - 1;
+    ws.write_string_with_format(header_row, 0, "Case", &s.header)?;
+    for (id, col) in &sc.columns {
+        ws.write_string_with_format(header_row, *col, r.label(id), &s.header)?;
+        ws.write_string_with_format(header_row - 1, *col, id, &s.name)?;
+        ws.set_column_width(*col, 16)?;
+    }
+    ws.set_row_height(header_row, 45)?;
+    ws.set_row_format(header_row, &Format::new().set_text_wrap())?;
+    ws.set_column_width(0, 36)?;
+    for (k, (case, result)) in r.model.scenarios.iter().zip(&r.scenarios).enumerate() {
+        let row = sc.first_row + k as u32;
+        ws.write_string(row, 0, &case.label)?;
+        let refs = CaseRefs { lay, row };
+        for (id, e) in &case.overrides {
+            let col = sc.columns[id];
+            write_formula(ws, row, col, e.to_excel_with(&ScalarRefs { lay }), &result.inputs[id], &Styles::value(r.unit(id), false))?;
+        }
+        for q in r.model.dependents(&case.overrides.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>()) {
+            let col = sc.columns[&q.id];
+            write_formula(ws, row, col, q.expr.to_excel_with(&refs), &result.values[&q.id], &Styles::value(q.unit, false))?;
+        }
+    }
+    ws.set_freeze_panes(sc.first_row, 1)?;
+
+    // Grids over the cases: savings and payback by volume and instance count.
+    let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
+    let counts = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len();
+    let grid_top = sc.first_row + r.model.scenarios.len() as u32 + 2;
+    let mut top = grid_top;
+    for (id, title) in [("monthly_savings", "Monthly savings by volume (rows) and serving instances (columns)"), ("payback_months", "Payback in months by volume (rows) and serving instances (columns)")] {
+        ws.write_string_with_format(top, 0, title, &s.group)?;
+        ws.write_string_with_format(top + 1, 0, "Tokens/day \\ instances", &s.header)?;
+        for j in 0..counts {
+            let case_row = sc.first_row + (volumes + j) as u32;
+            let col = sc.columns["serving_instances"];
+            let inst = &r.scenarios[volumes + j].inputs["serving_instances"];
+            write_formula(ws, top + 1, 1 + j as u16, row_col_to_cell(case_row, col), inst, &s.header)?;
+        }
+        for k in 0..volumes {
+            let row = top + 2 + k as u32;
+            let tokens_col = sc.columns["current_daily_tokens"];
+            write_formula(ws, row, 0, row_col_to_cell(sc.first_row + k as u32, tokens_col), r.scenarios[k].value(r, "current_daily_tokens"), &Styles::value(Unit::TokensPerDay, false))?;
+            for j in 0..counts {
+                let case = volumes + k * counts + j;
+                let case_row = sc.first_row + case as u32;
+                write_formula(ws, row, 1 + j as u16, row_col_to_cell(case_row, sc.columns[id]), r.scenarios[case].value(r, id), &Styles::value(r.unit(id), false))?;
+            }
+        }
+        top += volumes as u32 + 4;
+    }
+
+    // The break-even picture: API and fine-tuned monthly cost across volume.
+    let x = sc.columns["current_daily_tokens"];
+    let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
+    chart.title().set_name("Monthly cost across volume");
+    let last = sc.first_row + volumes as u32 - 1;
+    for id in ["monthly_api_cost", "monthly_ft_total"] {
+        chart
+            .add_series()
+            .set_name((SENSITIVITY_SHEET, header_row, sc.columns[id]))
+            .set_categories((SENSITIVITY_SHEET, sc.first_row, x, last, x))
+            .set_values((SENSITIVITY_SHEET, sc.first_row, sc.columns[id], last, sc.columns[id]));
+    }
+    chart.x_axis().set_name("Tokens per day").set_num_format("#,##0");
+    chart.y_axis().set_name("$ per month").set_num_format("$#,##0");
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    ws.insert_chart(top + 1, 0, &chart)?;
+    print_setup(ws);
+    Ok(())
 }
 
 /// The workbook as bytes.

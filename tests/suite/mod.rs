@@ -1,5 +1,6 @@
 mod cli;
 mod common;
+mod libreoffice;
 mod memo;
 mod seed;
 mod workbook;

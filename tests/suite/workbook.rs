@@ -155,7 +155,7 @@ fn edited_inputs_move_the_results() {
         ("review_rate_ft", 0.02, "review_rate_ft: 0.05", "review_rate_ft: 0.02"),
         ("serving_cost_per_hour", 1.03, "cost_per_hour: 2.06", "cost_per_hour: 1.03"),
         ("engineer_hourly_rate", 90.0, "hourly_rate: 150", "hourly_rate: 90"),
-        ("lifetime_months", 36.0, "lifetime_months: 18", "lifetime_months: 36"),
+        ("lifetime_months", 12.0, "lifetime_months: 18", "lifetime_months: 12"),
         ("input_price_per_1m_tokens", 2.5, "input_price_per_1m_tokens: 5.00", "input_price_per_1m_tokens: 2.5"),
     ];
     for (id, value, from, to) in edits {
