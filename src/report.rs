@@ -62,7 +62,9 @@ impl Env for ScalarEnv<'_> {
         self.values.get(id).cloned()
     }
     fn cum_sum(&self, id: &str) -> Option<f64> {
-        self.timeline.get(id).map(|row| row.iter().filter_map(Value::as_num).sum())
+        self.timeline
+            .get(id)
+            .map(|row| row.iter().filter_map(Value::as_num).sum())
     }
     fn row(&self, id: &str) -> Option<Vec<Value>> {
         self.timeline.get(id).cloned()
@@ -79,13 +81,22 @@ struct PeriodEnv<'a> {
 
 impl Env for PeriodEnv<'_> {
     fn get(&self, id: &str) -> Option<Value> {
-        self.current.get(id).or_else(|| self.values.get(id)).cloned()
+        self.current
+            .get(id)
+            .or_else(|| self.values.get(id))
+            .cloned()
     }
     fn period(&self) -> Option<f64> {
         Some(self.period as f64)
     }
     fn cum_sum(&self, id: &str) -> Option<f64> {
-        let earlier: f64 = self.timeline.get(id)?.iter().take(self.period).filter_map(Value::as_num).sum();
+        let earlier: f64 = self
+            .timeline
+            .get(id)?
+            .iter()
+            .take(self.period)
+            .filter_map(Value::as_num)
+            .sum();
         Some(earlier + self.current.get(id)?.as_num()?)
     }
 }
@@ -176,15 +187,30 @@ pub fn evaluate(
         .map(|t| (t.id.clone(), Vec::new()))
         .collect();
     let no_timeline = IndexMap::new();
-    for q in model.quantities.iter().filter(|q| !q.sheet.after_timeline()) {
-        let v = q.expr.eval(&ScalarEnv { values: &values, timeline: &no_timeline }, &q.id)?;
+    for q in model
+        .quantities
+        .iter()
+        .filter(|q| !q.sheet.after_timeline())
+    {
+        let v = q.expr.eval(
+            &ScalarEnv {
+                values: &values,
+                timeline: &no_timeline,
+            },
+            &q.id,
+        )?;
         values.insert(q.id.clone(), v);
     }
     for period in 0..=model.periods as usize {
         let mut current = IndexMap::new();
         for t in &model.timeline {
             let v = t.expr.eval(
-                &PeriodEnv { values: &values, timeline: &timeline, current: &current, period },
+                &PeriodEnv {
+                    values: &values,
+                    timeline: &timeline,
+                    current: &current,
+                    period,
+                },
                 &t.id,
             )?;
             current.insert(t.id.clone(), v);
@@ -194,7 +220,13 @@ pub fn evaluate(
         }
     }
     for q in model.quantities.iter().filter(|q| q.sheet.after_timeline()) {
-        let v = q.expr.eval(&ScalarEnv { values: &values, timeline: &timeline }, &q.id)?;
+        let v = q.expr.eval(
+            &ScalarEnv {
+                values: &values,
+                timeline: &timeline,
+            },
+            &q.id,
+        )?;
         values.insert(q.id.clone(), v);
     }
     let mut scenarios = Vec::new();
@@ -202,7 +234,13 @@ pub fn evaluate(
         let mut case_values = values.clone();
         let mut case_inputs = IndexMap::new();
         for (id, e) in &sc.overrides {
-            let v = e.eval(&ScalarEnv { values: &values, timeline: &no_timeline }, id)?;
+            let v = e.eval(
+                &ScalarEnv {
+                    values: &values,
+                    timeline: &no_timeline,
+                },
+                id,
+            )?;
             case_inputs.insert(id.clone(), v.clone());
         }
         for (id, v) in &case_inputs {
@@ -211,7 +249,13 @@ pub fn evaluate(
         let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
         let mut case_results = IndexMap::new();
         for q in model.dependents(&ids) {
-            let v = q.expr.eval(&ScalarEnv { values: &case_values, timeline: &no_timeline }, &q.id)?;
+            let v = q.expr.eval(
+                &ScalarEnv {
+                    values: &case_values,
+                    timeline: &no_timeline,
+                },
+                &q.id,
+            )?;
             case_values.insert(q.id.clone(), v.clone());
             case_results.insert(q.id.clone(), v);
         }

@@ -496,11 +496,9 @@ impl Expr {
                 ["1".to_string(), res.row_range(id), "0".to_string()].into_iter(),
             ),
             Expr::RowLength(id) => write_call(out, "COLUMNS", [res.row_range(id)].into_iter()),
-            Expr::If(c, a, b) => write_call(
-                out,
-                "IF",
-                [c.to_excel_with(res), x(a), x(b)].into_iter(),
-            ),
+            Expr::If(c, a, b) => {
+                write_call(out, "IF", [c.to_excel_with(res), x(a), x(b)].into_iter())
+            }
             Expr::Test(c) => out.push_str(&c.to_excel_with(res)),
         }
         if paren {
@@ -611,7 +609,12 @@ impl Cond {
         let mut out = String::new();
         match self {
             Cond::Compare(op, a, b) => {
-                out = format!("{}{}{}", a.to_excel_with(res), op.symbol(), b.to_excel_with(res))
+                out = format!(
+                    "{}{}{}",
+                    a.to_excel_with(res),
+                    op.symbol(),
+                    b.to_excel_with(res)
+                )
             }
             Cond::IsNumber(a) => out = format!("ISNUMBER({})", a.to_excel_with(res)),
             Cond::IsError(a) => out = format!("ISERROR({})", a.to_excel_with(res)),

@@ -822,59 +822,124 @@ pub fn build(inputs: &Inputs) -> Model {
 
     // --- Cash flow over the lifetime ---
     let timeline = vec![
-        row("cf_in_service", "In service", Unit::Count,
+        row(
+            "cf_in_service",
+            "In service",
+            Unit::Count,
             "1 in months 1 to the lifetime, 0 in month 0 (the project month).",
-            if_(and(vec![gt(Expr::Period, n(0.0)), cmp(Cmp::Le, Expr::Period, r("lifetime_months"))]), n(1.0), n(0.0))),
-        row("cf_volume_factor", "Traffic relative to today", Unit::Multiplier,
+            if_(
+                and(vec![
+                    gt(Expr::Period, n(0.0)),
+                    cmp(Cmp::Le, Expr::Period, r("lifetime_months")),
+                ]),
+                n(1.0),
+                n(0.0),
+            ),
+        ),
+        row(
+            "cf_volume_factor",
+            "Traffic relative to today",
+            Unit::Multiplier,
             "Today's traffic grown by the monthly growth rate; 0 outside service.",
-            mul(r("cf_in_service"), pow(add(n(1.0), r("volume_growth_per_month")), max(n(0.0), sub(Expr::Period, n(1.0)))))),
-        row("cf_api_cost_avoided", "API cost avoided", Unit::UsdPerMonth,
+            mul(
+                r("cf_in_service"),
+                pow(
+                    add(n(1.0), r("volume_growth_per_month")),
+                    max(n(0.0), sub(Expr::Period, n(1.0))),
+                ),
+            ),
+        ),
+        row(
+            "cf_api_cost_avoided",
+            "API cost avoided",
+            Unit::UsdPerMonth,
             "The month's API bill, no longer paid.",
-            mul(r("monthly_api_cost"), r("cf_volume_factor"))),
-        row("cf_serving_cost", "Serving", Unit::UsdPerMonth,
+            mul(r("monthly_api_cost"), r("cf_volume_factor")),
+        ),
+        row(
+            "cf_serving_cost",
+            "Serving",
+            Unit::UsdPerMonth,
             "The month's serving instances.",
-            mul(r("monthly_serving_cost"), r("cf_in_service"))),
-        row("cf_storage_cost", "Storage", Unit::UsdPerMonth,
+            mul(r("monthly_serving_cost"), r("cf_in_service")),
+        ),
+        row(
+            "cf_storage_cost",
+            "Storage",
+            Unit::UsdPerMonth,
             "The month's weight storage.",
-            mul(r("monthly_storage_cost"), r("cf_in_service"))),
-        row("cf_review_delta", "Review cost delta", Unit::UsdPerMonth,
+            mul(r("monthly_storage_cost"), r("cf_in_service")),
+        ),
+        row(
+            "cf_review_delta",
+            "Review cost delta",
+            Unit::UsdPerMonth,
             "The month's extra human review, growing with traffic.",
-            mul(r("monthly_quality_cost_delta"), r("cf_volume_factor"))),
-        row("cf_project_cost", "Project cost", Unit::Usd,
+            mul(r("monthly_quality_cost_delta"), r("cf_volume_factor")),
+        ),
+        row(
+            "cf_project_cost",
+            "Project cost",
+            Unit::Usd,
             "The one-time project cost, paid in month 0.",
-            if_(eq(Expr::Period, n(0.0)), r("total_project_cost"), n(0.0))),
-        row("cf_net", "Net cash flow", Unit::UsdPerMonth,
+            if_(eq(Expr::Period, n(0.0)), r("total_project_cost"), n(0.0)),
+        ),
+        row(
+            "cf_net",
+            "Net cash flow",
+            Unit::UsdPerMonth,
             "API cost avoided less serving, storage, review delta and project cost.",
-            sub(r("cf_api_cost_avoided"), sum(vec![r("cf_serving_cost"), r("cf_storage_cost"), r("cf_review_delta"), r("cf_project_cost")]))),
-        row("cf_cumulative", "Cumulative cash flow", Unit::Usd,
+            sub(
+                r("cf_api_cost_avoided"),
+                sum(vec![
+                    r("cf_serving_cost"),
+                    r("cf_storage_cost"),
+                    r("cf_review_delta"),
+                    r("cf_project_cost"),
+                ]),
+            ),
+        ),
+        row(
+            "cf_cumulative",
+            "Cumulative cash flow",
+            Unit::Usd,
             "Net cash flow summed from month 0.",
-            Expr::CumSum("cf_net".to_string())),
-        row("cf_paid_back", "Paid back", Unit::Count,
+            Expr::CumSum("cf_net".to_string()),
+        ),
+        row(
+            "cf_paid_back",
+            "Paid back",
+            Unit::Count,
             "1 once the cumulative cash flow is no longer negative.",
-            if_(cmp(Cmp::Ge, r("cf_cumulative"), n(0.0)), n(1.0), n(0.0))),
+            if_(cmp(Cmp::Ge, r("cf_cumulative"), n(0.0)), n(1.0), n(0.0)),
+        ),
     ];
     d.on(Sheet::CashFlow);
     d.q("cashflow_payback_month", "Payback month (cash flow)", Unit::Months,
         "The first month whose cumulative cash flow is not negative; never within the lifetime otherwise.",
         if_(is_number(Expr::FirstOne("cf_paid_back".to_string())), sub(Expr::FirstOne("cf_paid_back".to_string()), n(1.0)), Expr::Never));
-    d.q("cashflow_lifetime_net", "Cumulative at the end of the lifetime", Unit::Usd,
+    d.q(
+        "cashflow_lifetime_net",
+        "Cumulative at the end of the lifetime",
+        Unit::Usd,
         "The cash flow summed over the whole timeline.",
-        sum(vec![Expr::CumSum("cf_net".to_string())]));
+        sum(vec![Expr::CumSum("cf_net".to_string())]),
+    );
 
     // --- Checks: 0 holds, 1 fails ---
     d.on(Sheet::Checks);
     let tolerance = || div(n(1.0), n(1_000_000.0));
     d.q("check_ft_total_is_sum_of_parts", "Fine-tuned total equals the sum of its parts", Unit::Count,
         "Serving + storage + amortization + quality delta, added again, must equal the fine-tuned total.",
-        if_(gt(abs(sub(r("monthly_ft_total"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")]))), tolerance()), n(1.0), n(0.0)));
+        robust(if_(gt(abs(sub(r("monthly_ft_total"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")]))), tolerance()), n(1.0), n(0.0))));
     d.q("check_payback_agrees", "Cash-flow payback agrees with the ROI sheet", Unit::Count,
         "With flat traffic, the first paid-back month is the ROI payback rounded up (or both are beyond the lifetime).",
-        if_(gt(r("volume_growth_per_month"), n(0.0)), n(0.0),
+        robust(if_(gt(r("volume_growth_per_month"), n(0.0)), n(0.0),
             if_(is_number(r("cashflow_payback_month")),
                 if_(and(vec![is_number(r("payback_months")),
                              cmp(Cmp::Ge, add(r("cashflow_payback_month"), tolerance()), r("payback_months")),
                              lt(sub(r("cashflow_payback_month"), r("payback_months")), n(1.0))]), n(0.0), n(1.0)),
-                if_(r_payback_within_life(), n(1.0), n(0.0)))));
+                if_(r_payback_within_life(), n(1.0), n(0.0))))));
     let range_violations: Vec<Cond> = inputs
         .items
         .iter()
@@ -889,30 +954,59 @@ pub fn build(inputs: &Inputs) -> Model {
         .collect();
     d.q("check_timeline_covers_lifetime", "Timeline covers the lifetime", Unit::Count,
         "The Cash flow sheet has a column for every month of the lifetime (it was laid out for the plan's lifetime; a longer one needs a new run).",
-        if_(gt(r("lifetime_months"), sub(Expr::RowLength("cf_in_service".to_string()), n(1.0))), n(1.0), n(0.0)));
-    d.q("check_inputs_in_range", "Inputs within their ranges", Unit::Count,
+        robust(if_(gt(r("lifetime_months"), sub(Expr::RowLength("cf_in_service".to_string()), n(1.0))), n(1.0), n(0.0))));
+    d.q(
+        "check_inputs_in_range",
+        "Inputs within their ranges",
+        Unit::Count,
         "Rates between 0 and 1; money, volumes, hours and counts not negative.",
-        if_(or(range_violations), n(1.0), n(0.0)));
+        robust(if_(or(range_violations), n(1.0), n(0.0))),
+    );
     let watched: Vec<Cond> = d
         .out
         .iter()
         .filter(|q| !q.sheet.after_timeline())
         .map(|q| is_error(r(&q.id)))
-        .chain(["cashflow_payback_month", "cashflow_lifetime_net"].iter().map(|id| is_error(r(id))))
+        .chain(
+            ["cashflow_payback_month", "cashflow_lifetime_net"]
+                .iter()
+                .map(|id| is_error(r(id))),
+        )
         .collect();
-    d.q("check_no_error_values", "No error values", Unit::Count,
+    d.q(
+        "check_no_error_values",
+        "No error values",
+        Unit::Count,
         "No calculation cell shows an error such as #DIV/0! or #VALUE!.",
-        if_(or(watched), n(1.0), n(0.0)));
-    d.q("master_check", "Master check", Unit::Count,
+        if_(or(watched), n(1.0), n(0.0)),
+    );
+    d.q(
+        "master_check",
+        "Master check",
+        Unit::Count,
         "The largest of the checks: 0 when every check holds.",
-        max(max(max(r("check_ft_total_is_sum_of_parts"), r("check_payback_agrees")), r("check_timeline_covers_lifetime")),
-            max(r("check_inputs_in_range"), r("check_no_error_values"))));
+        max(
+            max(
+                max(
+                    r("check_ft_total_is_sum_of_parts"),
+                    r("check_payback_agrees"),
+                ),
+                r("check_timeline_covers_lifetime"),
+            ),
+            max(r("check_inputs_in_range"), r("check_no_error_values")),
+        ),
+    );
 
     // --- Sensitivity cases ---
     let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
     let counts = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len();
     let mut scenarios = Vec::new();
-    let volume = |k: usize| mul(r("requests_per_day"), r(&format!("sensitivity_volume_multiplier_{k}")));
+    let volume = |k: usize| {
+        mul(
+            r("requests_per_day"),
+            r(&format!("sensitivity_volume_multiplier_{k}")),
+        )
+    };
     for k in 1..=volumes {
         scenarios.push(Scenario {
             id: format!("volume_{k}"),
@@ -930,7 +1024,10 @@ pub fn build(inputs: &Inputs) -> Model {
                 label: format!("Volume case {k}, instance case {j}"),
                 overrides: vec![
                     ("requests_per_day".to_string(), volume(k)),
-                    ("serving_instances".to_string(), r(&format!("sensitivity_instances_{j}"))),
+                    (
+                        "serving_instances".to_string(),
+                        r(&format!("sensitivity_instances_{j}")),
+                    ),
                 ],
             });
         }
@@ -949,7 +1046,15 @@ pub fn build(inputs: &Inputs) -> Model {
 
 /// True when the ROI sheet's payback falls within the lifetime.
 fn r_payback_within_life() -> Cond {
-    and(vec![is_number(r("payback_months")), cmp(Cmp::Le, r("payback_months"), r("lifetime_months"))])
+    and(vec![
+        is_number(r("payback_months")),
+        cmp(Cmp::Le, r("payback_months"), r("lifetime_months")),
+    ])
+}
+
+/// A check that also fails (1) when its own formula meets an error value.
+fn robust(check: Expr) -> Expr {
+    if_(is_error(check.clone()), n(1.0), check)
 }
 
 fn row(id: &str, label: &str, unit: Unit, doc: &str, expr: Expr) -> TimelineRow {

@@ -10,8 +10,9 @@
 use indexmap::IndexMap;
 use rust_xlsxwriter::{
     utility::{column_number_to_name, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
-    Chart, ChartLegendPosition, ChartType, Color, DataValidation, DataValidationRule, DocProperties,
-    Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet, XlsxError,
+    Chart, ChartLegendPosition, ChartType, Color, DataValidation, DataValidationRule,
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crate::format::Unit;
@@ -50,7 +51,11 @@ pub struct Place {
 impl Place {
     /// The absolute reference, such as `'ROI'!$B$7`.
     pub fn reference(&self) -> String {
-        format!("{}!{}", quote_sheet_name(self.sheet), row_col_to_cell_absolute(self.row, self.col))
+        format!(
+            "{}!{}",
+            quote_sheet_name(self.sheet),
+            row_col_to_cell_absolute(self.row, self.col)
+        )
     }
 }
 
@@ -146,7 +151,14 @@ pub fn layout(r: &Report) -> Layout {
         input_groups.push((row, group));
         row += 1;
         for i in items {
-            places.insert(i.id.clone(), Place { sheet: INPUTS_SHEET, row, col: COL_VALUE });
+            places.insert(
+                i.id.clone(),
+                Place {
+                    sheet: INPUTS_SHEET,
+                    row,
+                    col: COL_VALUE,
+                },
+            );
             row += 1;
         }
         row += 1;
@@ -154,14 +166,31 @@ pub fn layout(r: &Report) -> Layout {
     let mut last_row_on = IndexMap::new();
     for sheet in Sheet::ALL {
         for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
-            places.insert(q.id.clone(), Place { sheet: sheet.name(), row, col: COL_VALUE });
+            places.insert(
+                q.id.clone(),
+                Place {
+                    sheet: sheet.name(),
+                    row,
+                    col: COL_VALUE,
+                },
+            );
             last_row_on.insert(sheet, row);
         }
     }
-    let header_row = last_row_on.get(&Sheet::CashFlow).copied().unwrap_or(FIRST_ROW) + 3;
+    let header_row = last_row_on
+        .get(&Sheet::CashFlow)
+        .copied()
+        .unwrap_or(FIRST_ROW)
+        + 3;
     let timeline = TimelineLayout {
         header_row,
-        rows: r.model.timeline.iter().zip(header_row + 1..).map(|(t, row)| (t.id.clone(), row)).collect(),
+        rows: r
+            .model
+            .timeline
+            .iter()
+            .zip(header_row + 1..)
+            .map(|(t, row)| (t.id.clone(), row))
+            .collect(),
         periods: (r.model.periods + 1) as u16,
     };
     let mut columns = IndexMap::new();
@@ -169,12 +198,27 @@ pub fn layout(r: &Report) -> Layout {
         let mut ids: Vec<String> = first.overrides.iter().map(|(id, _)| id.clone()).collect();
         let dependents: Vec<String> = r
             .model
-            .dependents(&first.overrides.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>())
+            .dependents(
+                &first
+                    .overrides
+                    .iter()
+                    .map(|(id, _)| id.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .iter()
             .map(|q| q.id.clone())
             .collect();
-        ids.extend(SCENARIO_KEY_COLUMNS.iter().filter(|k| dependents.iter().any(|d| d == *k)).map(|k| k.to_string()));
-        ids.extend(dependents.into_iter().filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str())));
+        ids.extend(
+            SCENARIO_KEY_COLUMNS
+                .iter()
+                .filter(|k| dependents.iter().any(|d| d == *k))
+                .map(|k| k.to_string()),
+        );
+        ids.extend(
+            dependents
+                .into_iter()
+                .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str())),
+        );
         for (k, id) in ids.into_iter().enumerate() {
             columns.insert(id, 1 + k as u16);
         }
@@ -189,7 +233,10 @@ pub fn layout(r: &Report) -> Layout {
         input_groups,
         summary_rows,
         timeline,
-        scenarios: ScenarioLayout { first_row: FIRST_ROW + 1, columns },
+        scenarios: ScenarioLayout {
+            first_row: FIRST_ROW + 1,
+            columns,
+        },
     }
 }
 
@@ -287,19 +334,27 @@ impl Styles {
     fn new() -> Self {
         Styles {
             title: Format::new().set_bold().set_font_size(16),
-            subtitle: Format::new().set_italic().set_font_color(Color::RGB(0x595959)),
+            subtitle: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x595959)),
             header: Format::new()
                 .set_bold()
                 .set_background_color(Color::RGB(0x1F3864))
                 .set_font_color(Color::White)
                 .set_border_bottom(FormatBorder::Thin),
-            group: Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2)),
+            group: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2)),
             text: Format::new(),
             text_quoted: Format::new().set_quote_prefix(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            name: Format::new().set_font_name("Consolas").set_font_color(Color::RGB(0x595959)),
+            name: Format::new()
+                .set_font_name("Consolas")
+                .set_font_color(Color::RGB(0x595959)),
             verdict: Format::new().set_bold().set_font_size(14),
-            check: Format::new().set_bold().set_num_format("0;-0;\"0 (all checks hold)\""),
+            check: Format::new()
+                .set_bold()
+                .set_num_format("0;-0;\"0 (all checks hold)\""),
         }
     }
 
@@ -320,7 +375,13 @@ impl Styles {
 
 /// Writes text from outside the program (plan text) so it is never read as a
 /// formula: text starting with `=`, `+`, `-` or `@` gets Excel's quote prefix.
-fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, s: &Styles) -> Result<(), XlsxError> {
+fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let format = if risky { &s.text_quoted } else { &s.text };
     ws.write_string_with_format(row, col, text, format)?;
@@ -328,14 +389,28 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, s: &Styles) ->
 }
 
 /// Writes a formula with its cached result.
-fn write_formula(ws: &mut Worksheet, row: u32, col: u16, body: String, value: &Value, format: &Format) -> Result<(), XlsxError> {
+fn write_formula(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    body: String,
+    value: &Value,
+    format: &Format,
+) -> Result<(), XlsxError> {
     let formula = Formula::new(format!("={body}")).set_result(value.to_excel_result());
     ws.write_formula_with_format(row, col, formula, format)?;
     Ok(())
 }
 
 /// Writes a reference to a defined name, such as `=master_check`.
-fn write_name_ref(ws: &mut Worksheet, row: u32, col: u16, r: &Report, id: &str, format: &Format) -> Result<(), XlsxError> {
+fn write_name_ref(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    r: &Report,
+    id: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
     write_formula(ws, row, col, build::r(id).to_excel(), r.value(id), format)
 }
 
@@ -345,10 +420,20 @@ fn master_check_header(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(),
     write_name_ref(ws, 0, COL_NAME, r, "master_check", &s.check)
 }
 
-fn table_header(ws: &mut Worksheet, title: &str, subtitle: &str, fourth: &str, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+fn table_header(
+    ws: &mut Worksheet,
+    title: &str,
+    subtitle: &str,
+    fourth: &str,
+    r: &Report,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, title, &s.title)?;
     ws.write_string_with_format(1, 0, subtitle, &s.subtitle)?;
-    for (c, h) in ["Label", "Value", "Unit", fourth, "Note", "Defined name"].iter().enumerate() {
+    for (c, h) in ["Label", "Value", "Unit", fourth, "Note", "Defined name"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string_with_format(FIRST_ROW - 1, c as u16, *h, &s.header)?;
     }
     ws.set_column_width(COL_LABEL, 44)?;
@@ -397,7 +482,11 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
         &DocProperties::new()
             .set_title(format!("Fine-tuning ROI: {}", meta.title))
             .set_subject("Fine-tune an open model, or stay on the API?")
-            .set_comment(format!("Generated by finetune-roi {} from {}", env!("CARGO_PKG_VERSION"), meta.file))
+            .set_comment(format!(
+                "Generated by finetune-roi {} from {}",
+                env!("CARGO_PKG_VERSION"),
+                meta.file
+            ))
             .set_creation_datetime(&r.generated_at)
             .set_custom_property("plan", meta.title.as_str())
             .set_custom_property("as_of", meta.as_of.to_string().as_str())
@@ -427,7 +516,12 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
 
 fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
-    ws.write_string_with_format(0, 0, "Fine-tune an open model, or stay on the API?", &s.title)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "Fine-tune an open model, or stay on the API?",
+        &s.title,
+    )?;
     write_text(ws, 2, 0, &meta.title, s)?;
     ws.write_string(3, 0, format!("Figures as of {}", meta.as_of))?;
     if let Some(owner) = &meta.owner {
@@ -455,13 +549,21 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     ];
     for sh in Sheet::ALL {
         if sh == Sheet::Checks {
-            sheets.push((SENSITIVITY_SHEET, "Savings and payback at other volumes and instance counts."));
+            sheets.push((
+                SENSITIVITY_SHEET,
+                "Savings and payback at other volumes and instance counts.",
+            ));
         }
         sheets.push((sh.name(), sh.purpose()));
     }
     for (k, (name, what)) in sheets.iter().enumerate() {
         let row = 16 + k as u32;
-        ws.write_url_with_text(row, 0, Url::new(format!("internal:{}!A1", quote_sheet_name(name))), *name)?;
+        ws.write_url_with_text(
+            row,
+            0,
+            Url::new(format!("internal:{}!A1", quote_sheet_name(name))),
+            *name,
+        )?;
         ws.write_string(row, 1, *what)?;
     }
     ws.set_column_width(0, 40)?;
@@ -483,12 +585,29 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         "Blue cells on the Inputs sheet are inputs; every other number is a formula over them.",
         &s.subtitle,
     )?;
-    for (c, h) in ["Key figure", "Value", "Unit", "", "What it means", "Defined name"].iter().enumerate() {
+    for (c, h) in [
+        "Key figure",
+        "Value",
+        "Unit",
+        "",
+        "What it means",
+        "Defined name",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string_with_format(SUMMARY_FIRST_FIGURE_ROW - 1, c as u16, *h, &s.header)?;
     }
     for (row, id) in &lay.summary_rows {
         ws.write_string(*row, COL_LABEL, r.label(id))?;
-        write_name_ref(ws, *row, COL_VALUE, r, id, &Styles::value(r.unit(id), false))?;
+        write_name_ref(
+            ws,
+            *row,
+            COL_VALUE,
+            r,
+            id,
+            &Styles::value(r.unit(id), false),
+        )?;
         ws.write_string(*row, COL_UNIT, r.unit(id).label())?;
         if let Some(q) = r.model.get(id) {
             ws.write_string(*row, COL_NOTE, &q.doc)?;
@@ -497,37 +616,34 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
     }
     // The monthly comparison, charted.
     let mut row = SUMMARY_FIRST_FIGURE_ROW + KEY_FIGURES.len() as u32 + 1;
-    ws.write_string_with_format(row, 0, "Monthly cost composition", &s.group)?;
+    ws.write_string_with_format(
+        row,
+        0,
+        "Monthly cost: the API bill against the parts of the fine-tuned total",
+        &s.group,
+    )?;
     row += 1;
     let first = row;
-    let money = Styles::value(Unit::UsdPerMonth, false);
-    ws.write_string(row, 0, "API today")?;
-    write_name_ref(ws, row, 1, r, "monthly_api_cost", &money)?;
-    ws.write_number_with_format(row, 2, 0.0, &money)?;
-    ws.write_number_with_format(row, 3, 0.0, &money)?;
-    ws.write_number_with_format(row, 4, 0.0, &money)?;
-    ws.write_string(first - 1, 1, "API")?;
-    for (k, id) in COMPOSITION.iter().enumerate() {
-        ws.write_string(first - 1, 2 + k as u16, r.label(id))?;
+    for id in std::iter::once(&"monthly_api_cost").chain(COMPOSITION) {
+        ws.write_string(row, 0, r.label(id))?;
+        write_name_ref(ws, row, 1, r, id, &Styles::value(Unit::UsdPerMonth, false))?;
+        row += 1;
     }
-    row += 1;
-    ws.write_string(row, 0, "Fine-tuned")?;
-    ws.write_number_with_format(row, 1, 0.0, &money)?;
-    for (k, id) in COMPOSITION.iter().enumerate() {
-        write_name_ref(ws, row, 2 + k as u16, r, id, &money)?;
-    }
-    let mut chart = Chart::new(ChartType::ColumnStacked);
-    chart.title().set_name("Monthly cost: API vs fine-tuned");
-    for k in 0..=COMPOSITION.len() as u16 {
-        chart
-            .add_series()
-            .set_name((SUMMARY_SHEET, first - 1, 1 + k))
-            .set_categories((SUMMARY_SHEET, first, 0, row, 0))
-            .set_values((SUMMARY_SHEET, first, 1 + k, row, 1 + k));
-    }
-    chart.y_axis().set_name("$ per month").set_num_format("$#,##0");
-    chart.legend().set_position(ChartLegendPosition::Bottom);
-    ws.insert_chart(row + 2, 0, &chart)?;
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .title()
+        .set_name("Monthly cost: API vs the parts of the fine-tuned total");
+    chart
+        .add_series()
+        .set_name("$ per month")
+        .set_categories((SUMMARY_SHEET, first, 0, row - 1, 0))
+        .set_values((SUMMARY_SHEET, first, 1, row - 1, 1));
+    chart
+        .y_axis()
+        .set_name("$ per month")
+        .set_num_format("$#,##0");
+    chart.legend().set_hidden();
+    ws.insert_chart(row + 1, 0, &chart)?;
     row += 18;
     if !r.warnings.is_empty() {
         ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
@@ -549,7 +665,14 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
 }
 
 fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
-    table_header(ws, "Inputs", "Every number the model starts from. Change a blue cell and every figure follows.", "Source", r, s)?;
+    table_header(
+        ws,
+        "Inputs",
+        "Every number the model starts from. Change a blue cell and every figure follows.",
+        "Source",
+        r,
+        s,
+    )?;
     for (row, group) in &lay.input_groups {
         ws.write_string_with_format(*row, 0, group.title(), &s.group)?;
         for c in 1..=COL_NAME {
@@ -578,14 +701,24 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
     Ok(())
 }
 
-fn calc_sheet(ws: &mut Worksheet, sheet: Sheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+fn calc_sheet(
+    ws: &mut Worksheet,
+    sheet: Sheet,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     table_header(ws, sheet.name(), sheet.purpose(), "Formula", r, s)?;
     let refs = ScalarRefs { lay };
     for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
         let p = &lay.places[&q.id];
         let body = q.expr.to_excel_with(&refs);
         ws.write_string(p.row, COL_LABEL, &q.label)?;
-        let format = if sheet == Sheet::Checks { s.check.clone() } else { Styles::value(q.unit, false) };
+        let format = if sheet == Sheet::Checks {
+            s.check.clone()
+        } else {
+            Styles::value(q.unit, false)
+        };
         write_formula(ws, p.row, p.col, body.clone(), r.value(&q.id), &format)?;
         ws.write_string(p.row, COL_UNIT, q.unit.label())?;
         ws.write_string_with_format(p.row, COL_FOURTH, format!("={body}"), &s.name)?;
@@ -597,7 +730,12 @@ fn calc_sheet(ws: &mut Worksheet, sheet: Sheet, r: &Report, lay: &Layout, s: &St
 
 fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let t = &lay.timeline;
-    ws.write_string_with_format(t.header_row - 1, 0, "Monthly timeline (one formula per row, the same in every month)", &s.group)?;
+    ws.write_string_with_format(
+        t.header_row - 1,
+        0,
+        "Monthly timeline (one formula per row, the same in every month)",
+        &s.group,
+    )?;
     ws.write_string_with_format(t.header_row, 0, "Month", &s.header)?;
     ws.write_string_with_format(t.header_row, 1, "Unit", &s.header)?;
     for p in 0..t.periods {
@@ -622,10 +760,19 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
     chart
         .add_series()
         .set_name("Cumulative cash flow")
-        .set_categories((Sheet::CashFlow.name(), t.header_row, t.col(0), t.header_row, t.last_col()))
+        .set_categories((
+            Sheet::CashFlow.name(),
+            t.header_row,
+            t.col(0),
+            t.header_row,
+            t.last_col(),
+        ))
         .set_values((Sheet::CashFlow.name(), cum, t.col(0), cum, t.last_col()));
     chart.x_axis().set_name("Month");
-    chart.y_axis().set_name("$ cumulative").set_num_format("$#,##0");
+    chart
+        .y_axis()
+        .set_name("$ cumulative")
+        .set_num_format("$#,##0");
     chart.legend().set_hidden();
     let below = t.rows.values().max().copied().unwrap_or(t.header_row) + 2;
     ws.insert_chart(below, 0, &chart)?;
@@ -658,11 +805,31 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
         let refs = CaseRefs { lay, row };
         for (id, e) in &case.overrides {
             let col = sc.columns[id];
-            write_formula(ws, row, col, e.to_excel_with(&ScalarRefs { lay }), &result.inputs[id], &Styles::value(r.unit(id), false))?;
+            write_formula(
+                ws,
+                row,
+                col,
+                e.to_excel_with(&ScalarRefs { lay }),
+                &result.inputs[id],
+                &Styles::value(r.unit(id), false),
+            )?;
         }
-        for q in r.model.dependents(&case.overrides.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>()) {
+        for q in r.model.dependents(
+            &case
+                .overrides
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>(),
+        ) {
             let col = sc.columns[&q.id];
-            write_formula(ws, row, col, q.expr.to_excel_with(&refs), &result.values[&q.id], &Styles::value(q.unit, false))?;
+            write_formula(
+                ws,
+                row,
+                col,
+                q.expr.to_excel_with(&refs),
+                &result.values[&q.id],
+                &Styles::value(q.unit, false),
+            )?;
         }
     }
     ws.set_freeze_panes(sc.first_row, 1)?;
@@ -672,23 +839,53 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     let counts = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len();
     let grid_top = sc.first_row + r.model.scenarios.len() as u32 + 2;
     let mut top = grid_top;
-    for (id, title) in [("monthly_savings", "Monthly savings by volume (rows) and serving instances (columns)"), ("payback_months", "Payback in months by volume (rows) and serving instances (columns)")] {
+    for (id, title) in [
+        (
+            "monthly_savings",
+            "Monthly savings by volume (rows) and serving instances (columns)",
+        ),
+        (
+            "payback_months",
+            "Payback in months by volume (rows) and serving instances (columns)",
+        ),
+    ] {
         ws.write_string_with_format(top, 0, title, &s.group)?;
         ws.write_string_with_format(top + 1, 0, "Tokens/day \\ instances", &s.header)?;
         for j in 0..counts {
             let case_row = sc.first_row + (volumes + j) as u32;
             let col = sc.columns["serving_instances"];
             let inst = &r.scenarios[volumes + j].inputs["serving_instances"];
-            write_formula(ws, top + 1, 1 + j as u16, row_col_to_cell(case_row, col), inst, &s.header)?;
+            write_formula(
+                ws,
+                top + 1,
+                1 + j as u16,
+                row_col_to_cell(case_row, col),
+                inst,
+                &s.header,
+            )?;
         }
         for k in 0..volumes {
             let row = top + 2 + k as u32;
             let tokens_col = sc.columns["current_daily_tokens"];
-            write_formula(ws, row, 0, row_col_to_cell(sc.first_row + k as u32, tokens_col), r.scenarios[k].value(r, "current_daily_tokens"), &Styles::value(Unit::TokensPerDay, false))?;
+            write_formula(
+                ws,
+                row,
+                0,
+                row_col_to_cell(sc.first_row + k as u32, tokens_col),
+                r.scenarios[k].value(r, "current_daily_tokens"),
+                &Styles::value(Unit::TokensPerDay, false),
+            )?;
             for j in 0..counts {
                 let case = volumes + k * counts + j;
                 let case_row = sc.first_row + case as u32;
-                write_formula(ws, row, 1 + j as u16, row_col_to_cell(case_row, sc.columns[id]), r.scenarios[case].value(r, id), &Styles::value(r.unit(id), false))?;
+                write_formula(
+                    ws,
+                    row,
+                    1 + j as u16,
+                    row_col_to_cell(case_row, sc.columns[id]),
+                    r.scenarios[case].value(r, id),
+                    &Styles::value(r.unit(id), false),
+                )?;
             }
         }
         top += volumes as u32 + 4;
@@ -704,10 +901,22 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
             .add_series()
             .set_name((SENSITIVITY_SHEET, header_row, sc.columns[id]))
             .set_categories((SENSITIVITY_SHEET, sc.first_row, x, last, x))
-            .set_values((SENSITIVITY_SHEET, sc.first_row, sc.columns[id], last, sc.columns[id]));
+            .set_values((
+                SENSITIVITY_SHEET,
+                sc.first_row,
+                sc.columns[id],
+                last,
+                sc.columns[id],
+            ));
     }
-    chart.x_axis().set_name("Tokens per day").set_num_format("#,##0");
-    chart.y_axis().set_name("$ per month").set_num_format("$#,##0");
+    chart
+        .x_axis()
+        .set_name("Tokens per day")
+        .set_num_format("#,##0");
+    chart
+        .y_axis()
+        .set_name("$ per month")
+        .set_num_format("$#,##0");
     chart.legend().set_position(ChartLegendPosition::Bottom);
     ws.insert_chart(top + 1, 0, &chart)?;
     print_setup(ws);

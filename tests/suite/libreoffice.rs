@@ -16,12 +16,20 @@ use super::common::*;
 
 /// The LibreOffice binary, or `None` (a failure under CI, where it is installed).
 fn soffice() -> Option<&'static str> {
-    let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if found {
         return Some("soffice");
     }
-    assert!(std::env::var_os("CI").is_none(), "CI must install LibreOffice (soffice) for this test");
-    eprintln!("LibreOffice (soffice) is not installed: the LibreOffice recalculation tests did not run");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install LibreOffice (soffice) for this test"
+    );
+    eprintln!(
+        "LibreOffice (soffice) is not installed: the LibreOffice recalculation tests did not run"
+    );
     None
 }
 
@@ -36,29 +44,52 @@ const RECALC_ALWAYS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 fn recalculate(soffice: &str, work: &Path, inputs: &[PathBuf]) -> Vec<PathBuf> {
     let profile = work.join("profile");
     std::fs::create_dir_all(profile.join("user")).unwrap();
-    std::fs::write(profile.join("user/registrymodifications.xcu"), RECALC_ALWAYS).unwrap();
+    std::fs::write(
+        profile.join("user/registrymodifications.xcu"),
+        RECALC_ALWAYS,
+    )
+    .unwrap();
     let out = work.join("recalculated");
     std::fs::create_dir_all(&out).unwrap();
     let status = Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", "xlsx", "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
         .arg(&out)
         .args(inputs)
         .output()
         .unwrap();
-    assert!(status.status.success(), "soffice failed: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     inputs
         .iter()
         .map(|p| {
             let converted = out.join(p.file_name().unwrap());
-            assert!(converted.exists(), "LibreOffice did not convert {}", p.display());
+            assert!(
+                converted.exists(),
+                "LibreOffice did not convert {}",
+                p.display()
+            );
             converted
         })
         .collect()
 }
 
 fn load(path: &Path) -> Model<'static> {
-    let wb = ironcalc::import::load_from_xlsx_bytes(&std::fs::read(path).unwrap(), "wb", "en", "UTC").unwrap();
+    let wb =
+        ironcalc::import::load_from_xlsx_bytes(&std::fs::read(path).unwrap(), "wb", "en", "UTC")
+            .unwrap();
     Model::from_workbook(wb, "en").unwrap()
 }
 
@@ -68,10 +99,11 @@ fn describe(v: &CellValue) -> String {
 
 fn same(a: &CellValue, b: &CellValue) -> bool {
     match (a, b) {
-        (CellValue::Number(x), CellValue::Number(y)) => x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
-        (CellValue::Boolean(x), CellValue::Number(y)) | (CellValue::Number(y), CellValue::Boolean(x)) => {
-            (*x as u8 as f64) == *y
+        (CellValue::Number(x), CellValue::Number(y)) => {
+            x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
         }
+        (CellValue::Boolean(x), CellValue::Number(y))
+        | (CellValue::Number(y), CellValue::Boolean(x)) => (*x as u8 as f64) == *y,
         _ => describe(a) == describe(b),
     }
 }
@@ -85,7 +117,10 @@ fn mismatches(ours: &Path, theirs: &Path) -> (usize, Vec<String>) {
     let mut count = 0;
     let mut bad = Vec::new();
     for c in a.get_all_cells() {
-        if a.get_cell_formula(c.index, c.row, c.column).unwrap().is_none() {
+        if a.get_cell_formula(c.index, c.row, c.column)
+            .unwrap()
+            .is_none()
+        {
             continue;
         }
         count += 1;
@@ -94,7 +129,13 @@ fn mismatches(ours: &Path, theirs: &Path) -> (usize, Vec<String>) {
         let cached = a.get_cell_value_by_index(c.index, c.row, c.column).unwrap();
         let recalculated = b.get_cell_value_by_index(index, c.row, c.column).unwrap();
         if !same(&cached, &recalculated) {
-            bad.push(format!("{sheet} row {} col {}: cached {} recalculated {}", c.row, c.column, describe(&cached), describe(&recalculated)));
+            bad.push(format!(
+                "{sheet} row {} col {}: cached {} recalculated {}",
+                c.row,
+                c.column,
+                describe(&cached),
+                describe(&recalculated)
+            ));
         }
     }
     (count, bad)
@@ -112,13 +153,16 @@ fn set_cell(xlsx_bytes: &[u8], sheet_xml: &str, cell: &str, value: f64) -> Vec<u
         f.read_to_end(&mut data).unwrap();
         if name == sheet_xml {
             let text = String::from_utf8(data).unwrap();
-            let start = text.find(&format!("<c r=\"{cell}\"")).unwrap_or_else(|| panic!("no cell {cell}"));
+            let start = text
+                .find(&format!("<c r=\"{cell}\""))
+                .unwrap_or_else(|| panic!("no cell {cell}"));
             let v = start + text[start..].find("<v>").unwrap() + 3;
             let end = v + text[v..].find("</v>").unwrap();
             data = format!("{}{}{}", &text[..v], value, &text[end..]).into_bytes();
             edited = true;
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&data).unwrap();
     }
     assert!(edited, "no {sheet_xml}");
@@ -134,7 +178,10 @@ fn libreoffice_recalculates_every_example_to_its_cached_values() {
     let mut files = Vec::new();
     for plan in example_plans() {
         let r = report_of(&plan);
-        let path = src.join(format!("{}.xlsx", plan.file_stem().unwrap().to_string_lossy()));
+        let path = src.join(format!(
+            "{}.xlsx",
+            plan.file_stem().unwrap().to_string_lossy()
+        ));
         std::fs::write(&path, xlsx::render(&r).unwrap()).unwrap();
         files.push(path);
     }
@@ -142,20 +189,38 @@ fn libreoffice_recalculates_every_example_to_its_cached_values() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write_number(0, 0, 2.0).unwrap();
-    ws.write_formula(0, 1, rust_xlsxwriter::Formula::new("=A1*21").set_result("41")).unwrap();
+    ws.write_formula(
+        0,
+        1,
+        rust_xlsxwriter::Formula::new("=A1*21").set_result("41"),
+    )
+    .unwrap();
     let canary = src.join("canary.xlsx");
     wb.save(&canary).unwrap();
     files.push(canary);
 
     let converted = recalculate(soffice, work.path(), &files);
     let (n, bad) = mismatches(files.last().unwrap(), converted.last().unwrap());
-    assert_eq!((n, bad.len()), (1, 1), "the canary must come back corrected: {bad:?}");
-    let canary_value = load(converted.last().unwrap()).get_cell_value_by_index(0, 1, 2).unwrap();
-    assert!(same(&canary_value, &CellValue::Number(42.0)), "{canary_value:?}");
+    assert_eq!(
+        (n, bad.len()),
+        (1, 1),
+        "the canary must come back corrected: {bad:?}"
+    );
+    let canary_value = load(converted.last().unwrap())
+        .get_cell_value_by_index(0, 1, 2)
+        .unwrap();
+    assert!(
+        same(&canary_value, &CellValue::Number(42.0)),
+        "{canary_value:?}"
+    );
 
     for (ours, theirs) in files.iter().zip(&converted).take(files.len() - 1) {
         let (count, bad) = mismatches(ours, theirs);
-        assert!(count > 100, "{}: only {count} formula cells", ours.display());
+        assert!(
+            count > 100,
+            "{}: only {count} formula cells",
+            ours.display()
+        );
         assert!(bad.is_empty(), "{}:\n{}", ours.display(), bad.join("\n"));
     }
 }
@@ -170,12 +235,42 @@ fn libreoffice_follows_edited_inputs() {
     // The Inputs sheet is the workbook's third sheet.
     let sheet_xml = "xl/worksheets/sheet3.xml";
     let edits = [
-        ("requests_per_day", 400000.0, "requests_per_day: 50000", "requests_per_day: 400000"),
-        ("review_rate_ft", 0.02, "review_rate_ft: 0.05", "review_rate_ft: 0.02"),
-        ("serving_cost_per_hour", 1.03, "cost_per_hour: 2.06", "cost_per_hour: 1.03"),
-        ("engineer_hourly_rate", 90.0, "hourly_rate: 150", "hourly_rate: 90"),
-        ("output_price_per_1m_tokens", 60.0, "output_price_per_1m_tokens: 15.00", "output_price_per_1m_tokens: 60"),
-        ("lifetime_months", 12.0, "lifetime_months: 18", "lifetime_months: 12"),
+        (
+            "requests_per_day",
+            400000.0,
+            "requests_per_day: 50000",
+            "requests_per_day: 400000",
+        ),
+        (
+            "review_rate_ft",
+            0.02,
+            "review_rate_ft: 0.05",
+            "review_rate_ft: 0.02",
+        ),
+        (
+            "serving_cost_per_hour",
+            1.03,
+            "cost_per_hour: 2.06",
+            "cost_per_hour: 1.03",
+        ),
+        (
+            "engineer_hourly_rate",
+            90.0,
+            "hourly_rate: 150",
+            "hourly_rate: 90",
+        ),
+        (
+            "output_price_per_1m_tokens",
+            60.0,
+            "output_price_per_1m_tokens: 15.00",
+            "output_price_per_1m_tokens: 60",
+        ),
+        (
+            "lifetime_months",
+            12.0,
+            "lifetime_months: 18",
+            "lifetime_months: 12",
+        ),
     ];
     let work = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
@@ -193,17 +288,31 @@ fn libreoffice_follows_edited_inputs() {
         let names = model.workbook.get_worksheet_names();
         let changed = report_of_text(&replace_once(&text, from, to));
         assert_eq!(changed.num(id), Some(*value));
-        for key in ["monthly_api_cost", "monthly_ft_total", "monthly_savings", "payback_months", "break_even_tokens_per_day", "break_even_tokens_per_day_all_in", "verdict", "master_check"] {
+        for key in [
+            "monthly_api_cost",
+            "monthly_ft_total",
+            "monthly_savings",
+            "payback_months",
+            "break_even_tokens_per_day",
+            "break_even_tokens_per_day_all_in",
+            "verdict",
+            "master_check",
+        ] {
             let p = &lay.places[key];
             let index = names.iter().position(|n| n == p.sheet).unwrap() as u32;
-            let got = model.get_cell_value_by_index(index, p.row as i32 + 1, p.col as i32 + 1).unwrap();
+            let got = model
+                .get_cell_value_by_index(index, p.row as i32 + 1, p.col as i32 + 1)
+                .unwrap();
             let want = match changed.value(key) {
                 Value::Num(x) => CellValue::Number(*x),
                 Value::Text(s) => CellValue::String(s.clone()),
                 Value::Bool(b) => CellValue::Boolean(*b),
                 Value::Never => CellValue::String("never".into()),
             };
-            assert!(same(&got, &want), "{id} = {value}: {key} is {got:?} after LibreOffice, {want:?} in the model");
+            assert!(
+                same(&got, &want),
+                "{id} = {value}: {key} is {got:?} after LibreOffice, {want:?} in the model"
+            );
         }
     }
 }

@@ -30,7 +30,8 @@ impl From<IcValue> for CellValue {
 use super::common::*;
 
 fn load(bytes: &[u8]) -> Model<'static> {
-    let wb = ironcalc::import::load_from_xlsx_bytes(bytes, "plan", "en", "UTC").expect("IronCalc reads the workbook");
+    let wb = ironcalc::import::load_from_xlsx_bytes(bytes, "plan", "en", "UTC")
+        .expect("IronCalc reads the workbook");
     Model::from_workbook(wb, "en").expect("IronCalc builds a model")
 }
 
@@ -57,15 +58,25 @@ fn recalc_mismatches(bytes: &[u8]) -> (usize, Vec<Mismatch>) {
     let mut model = load(bytes);
     let mut cached = Vec::new();
     for c in model.get_all_cells() {
-        if model.get_cell_formula(c.index, c.row, c.column).unwrap().is_some() {
-            let v: CellValue = model.get_cell_value_by_index(c.index, c.row, c.column).unwrap().into();
+        if model
+            .get_cell_formula(c.index, c.row, c.column)
+            .unwrap()
+            .is_some()
+        {
+            let v: CellValue = model
+                .get_cell_value_by_index(c.index, c.row, c.column)
+                .unwrap()
+                .into();
             cached.push((c.index, c.row, c.column, v));
         }
     }
     model.evaluate();
     let mut mismatches = Vec::new();
     for (sheet, row, col, before) in &cached {
-        let after: CellValue = model.get_cell_value_by_index(*sheet, *row, *col).unwrap().into();
+        let after: CellValue = model
+            .get_cell_value_by_index(*sheet, *row, *col)
+            .unwrap()
+            .into();
         if !same(before, &after) {
             mismatches.push(Mismatch {
                 cell: format!("sheet {sheet} row {row} column {col}"),
@@ -83,7 +94,11 @@ fn every_formula_cell_recalculates_to_its_cached_value() {
         let r = report_of(&plan);
         let bytes = xlsx::render(&r).unwrap();
         let (count, mismatches) = recalc_mismatches(&bytes);
-        assert!(count >= r.model.quantities.len(), "{}: only {count} formula cells", plan.display());
+        assert!(
+            count >= r.model.quantities.len(),
+            "{}: only {count} formula cells",
+            plan.display()
+        );
         assert!(mismatches.is_empty(), "{}: {mismatches:#?}", plan.display());
     }
 }
@@ -94,7 +109,12 @@ fn a_wrong_cached_value_is_caught() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write_number(0, 0, 2.0).unwrap();
-    ws.write_formula(0, 1, rust_xlsxwriter::Formula::new("=A1*21").set_result("41")).unwrap();
+    ws.write_formula(
+        0,
+        1,
+        rust_xlsxwriter::Formula::new("=A1*21").set_result("41"),
+    )
+    .unwrap();
     let bytes = wb.save_to_buffer().unwrap();
     let (count, mismatches) = recalc_mismatches(&bytes);
     assert_eq!(count, 1);
@@ -129,16 +149,29 @@ fn check_edit(base: &Report, input_id: &str, new_value: f64, changed_plan: &str)
     let place = &lay.places[input_id];
     let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
     model
-        .set_user_input(index, place.row as i32 + 1, place.col as i32 + 1, new_value.to_string())
+        .set_user_input(
+            index,
+            place.row as i32 + 1,
+            place.col as i32 + 1,
+            new_value.to_string(),
+        )
         .unwrap();
     model.evaluate();
     let changed = report_of_text(changed_plan);
-    assert_eq!(changed.num(input_id), Some(new_value), "the plan edit did not change {input_id}");
+    assert_eq!(
+        changed.num(input_id),
+        Some(new_value),
+        "the plan edit did not change {input_id}"
+    );
     let mut moved = 0;
     for q in &changed.model.quantities {
         let got = value_at(&model, &lay.places[&q.id], &sheets);
         let want = expected(changed.value(&q.id));
-        assert!(same(&got, &want), "after {input_id} = {new_value}: {} is {got:?} in the workbook, {want:?} in the model", q.id);
+        assert!(
+            same(&got, &want),
+            "after {input_id} = {new_value}: {} is {got:?} in the workbook, {want:?} in the model",
+            q.id
+        );
         if base.value(&q.id) != changed.value(&q.id) {
             moved += 1;
         }
@@ -151,12 +184,42 @@ fn edited_inputs_move_the_results() {
     let text = worked_example_text();
     let base = report_of_text(&text);
     let edits = [
-        ("requests_per_day", 400000.0, "requests_per_day: 50000", "requests_per_day: 400000"),
-        ("review_rate_ft", 0.02, "review_rate_ft: 0.05", "review_rate_ft: 0.02"),
-        ("serving_cost_per_hour", 1.03, "cost_per_hour: 2.06", "cost_per_hour: 1.03"),
-        ("engineer_hourly_rate", 90.0, "hourly_rate: 150", "hourly_rate: 90"),
-        ("lifetime_months", 12.0, "lifetime_months: 18", "lifetime_months: 12"),
-        ("input_price_per_1m_tokens", 2.5, "input_price_per_1m_tokens: 5.00", "input_price_per_1m_tokens: 2.5"),
+        (
+            "requests_per_day",
+            400000.0,
+            "requests_per_day: 50000",
+            "requests_per_day: 400000",
+        ),
+        (
+            "review_rate_ft",
+            0.02,
+            "review_rate_ft: 0.05",
+            "review_rate_ft: 0.02",
+        ),
+        (
+            "serving_cost_per_hour",
+            1.03,
+            "cost_per_hour: 2.06",
+            "cost_per_hour: 1.03",
+        ),
+        (
+            "engineer_hourly_rate",
+            90.0,
+            "hourly_rate: 150",
+            "hourly_rate: 90",
+        ),
+        (
+            "lifetime_months",
+            12.0,
+            "lifetime_months: 18",
+            "lifetime_months: 12",
+        ),
+        (
+            "input_price_per_1m_tokens",
+            2.5,
+            "input_price_per_1m_tokens: 5.00",
+            "input_price_per_1m_tokens: 2.5",
+        ),
     ];
     for (id, value, from, to) in edits {
         check_edit(&base, id, value, &replace_once(&text, from, to));
@@ -166,17 +229,151 @@ fn edited_inputs_move_the_results() {
 #[test]
 fn formulas_use_names_and_no_commercial_literals() {
     // Every number in a formula other than these structural constants must be
-    // an input cell, reached through its defined name.
+    // an input cell. Scans every formula cell of every example workbook.
     const ALLOWED: [f64; 7] = [0.0, 1.0, 12.0, 24.0, 100.0, 1000.0, 1_000_000.0];
     for plan in example_plans() {
         let r = report_of(&plan);
-        for q in &r.model.quantities {
-            let f = q.expr.to_excel();
+        let model = load(&xlsx::render(&r).unwrap());
+        let mut scanned = 0;
+        for c in model.get_all_cells() {
+            let Some(f) = model.get_cell_formula(c.index, c.row, c.column).unwrap() else {
+                continue;
+            };
+            scanned += 1;
             for lit in numeric_literals(&f) {
-                assert!(ALLOWED.contains(&lit), "{}: `{}` = {f} embeds {lit}", plan.display(), q.id);
+                assert!(
+                    ALLOWED.contains(&lit),
+                    "{}: sheet {} row {} column {}: {f} embeds {lit}",
+                    plan.display(),
+                    c.index,
+                    c.row,
+                    c.column
+                );
             }
         }
+        assert!(scanned > 100, "{}: only {scanned} formulas", plan.display());
     }
+}
+
+#[test]
+fn master_check_is_0_and_catches_an_inconsistent_workbook() {
+    let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
+    let lay = xlsx::layout(&r);
+    for plan in example_plans() {
+        assert_eq!(
+            report_of(&plan).num("master_check"),
+            Some(0.0),
+            "{}",
+            plan.display()
+        );
+    }
+    let bytes = xlsx::render(&r).unwrap();
+    let cases = [
+        // A reviewer types a number over the fine-tuned total.
+        ("monthly_ft_total", "1234", "check_ft_total_is_sum_of_parts"),
+        // A rate outside 0–1 slips past data validation (pasted).
+        ("review_rate_ft", "1.7", "check_inputs_in_range"),
+        // Text typed into a price turns formulas into errors.
+        ("serving_cost_per_hour", "n/a", "check_no_error_values"),
+        // A lifetime longer than the timeline laid out for the plan.
+        ("lifetime_months", "48", "check_timeline_covers_lifetime"),
+    ];
+    for (id, typed, check) in cases {
+        let mut model = load(&bytes);
+        let sheets = model.workbook.get_worksheet_names();
+        let place = &lay.places[id];
+        let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
+        model
+            .set_user_input(
+                index,
+                place.row as i32 + 1,
+                place.col as i32 + 1,
+                typed.to_string(),
+            )
+            .unwrap();
+        model.evaluate();
+        let master = value_at(&model, &lay.places["master_check"], &sheets);
+        let this = value_at(&model, &lay.places[check], &sheets);
+        assert_eq!(
+            this,
+            CellValue::Number(1.0),
+            "{id} = {typed}: {check} did not fire"
+        );
+        assert_eq!(
+            master,
+            CellValue::Number(1.0),
+            "{id} = {typed}: the master check stayed {master:?}"
+        );
+    }
+}
+
+#[test]
+fn charts_plot_formula_ranges() {
+    use std::io::Read;
+    let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
+    let bytes = xlsx::render(&r).unwrap();
+    let model = load(&bytes);
+    let sheets = model.workbook.get_worksheet_names();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let chart_files: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(String::from))
+        .filter(|n| n.starts_with("xl/charts/chart"))
+        .collect();
+    assert_eq!(chart_files.len(), 3, "{chart_files:?}");
+    let mut values_ranges = 0;
+    for name in chart_files {
+        let mut xml = String::new();
+        archive
+            .by_name(&name)
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        // Every plotted number (<c:val>, <c:xVal>, <c:yVal>) must come from formula cells.
+        let parts = ["<c:val>", "<c:xVal>", "<c:yVal>"]
+            .into_iter()
+            .flat_map(|tag| xml.split(tag).skip(1));
+        for part in parts {
+            let f = part
+                .split("<c:f>")
+                .nth(1)
+                .unwrap()
+                .split("</c:f>")
+                .next()
+                .unwrap();
+            let (sheet, range) = f.rsplit_once('!').unwrap();
+            let sheet = sheet.trim_matches('\'').replace("''", "'");
+            let index = sheets
+                .iter()
+                .position(|s| *s == sheet)
+                .unwrap_or_else(|| panic!("{f}")) as u32;
+            let (a, b) = range.split_once(':').unwrap_or((range, range));
+            let (r1, c1) = cell_index(a);
+            let (r2, c2) = cell_index(b);
+            for row in r1..=r2 {
+                for col in c1..=c2 {
+                    assert!(
+                        model.get_cell_formula(index, row, col).unwrap().is_some(),
+                        "{name}: {f} holds a non-formula cell at row {row} column {col}"
+                    );
+                }
+            }
+            values_ranges += 1;
+        }
+    }
+    // Composition (1 series), cumulative cash flow (1), API vs fine-tuned across volume (2, with x and y).
+    assert_eq!(values_ranges, 6);
+}
+
+/// `$C$12` → (12, 3), 1-based.
+fn cell_index(cell: &str) -> (i32, i32) {
+    let cell = cell.replace('$', "");
+    let split = cell.find(|c: char| c.is_ascii_digit()).unwrap();
+    let (letters, digits) = cell.split_at(split);
+    let col = letters
+        .chars()
+        .fold(0, |acc, c| acc * 26 + (c as i32 - 'A' as i32 + 1));
+    (digits.parse().unwrap(), col)
 }
 
 /// The numeric literals in a formula, skipping names and string literals.
@@ -192,13 +389,24 @@ fn numeric_literals(formula: &str) -> Vec<f64> {
                 i += 1;
             }
             i += 1;
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+        } else if c.is_ascii_alphabetic() || c == '_' || c == '$' {
+            // Names, functions and cell references such as $C$19.
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric()
+                    || chars[i] == '_'
+                    || chars[i] == '.'
+                    || chars[i] == '$')
+            {
                 i += 1;
             }
         } else if c.is_ascii_digit() || c == '.' {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == 'E' || chars[i] == 'e') {
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || chars[i] == '.'
+                    || chars[i] == 'E'
+                    || chars[i] == 'e')
+            {
                 i += 1;
             }
             let s: String = chars[start..i].iter().collect();
@@ -212,7 +420,11 @@ fn numeric_literals(formula: &str) -> Vec<f64> {
 
 #[test]
 fn literal_scanner_sees_literals() {
-    assert_eq!(numeric_literals("a_1*0.35+IF(b>0,\"x 5\",30)"), vec![0.35, 0.0, 30.0]);
+    assert_eq!(
+        numeric_literals("a_1*0.35+IF(b>0,\"x 5\",30)"),
+        vec![0.35, 0.0, 30.0]
+    );
+    assert_eq!(numeric_literals("SUM($C$19:D19)*2"), vec![2.0]);
 }
 
 #[test]
@@ -220,11 +432,20 @@ fn every_input_and_result_has_its_defined_name() {
     let r = report_of(&root().join("inputs/roi-worked-example.yaml"));
     let bytes = xlsx::render(&r).unwrap();
     let model = load(&bytes);
-    let names: Vec<String> = model.get_defined_name_list().into_iter().map(|(n, _, _)| n).collect();
+    let names: Vec<String> = model
+        .get_defined_name_list()
+        .into_iter()
+        .map(|(n, _, _)| n)
+        .collect();
     for id in r.values.keys() {
         assert!(names.contains(id), "no defined name {id}");
     }
-    for id in ["requests_per_day", "monthly_api_cost", "payback_months", "break_even_tokens_per_day"] {
+    for id in [
+        "requests_per_day",
+        "monthly_api_cost",
+        "payback_months",
+        "break_even_tokens_per_day",
+    ] {
         assert!(names.iter().any(|n| n == id));
     }
 }
