@@ -100,7 +100,8 @@ impl Unit {
             Unit::Fraction => "0.00%",
             Unit::Multiplier => "0.00",
             Unit::Count | Unit::Gpus | Unit::Instances | Unit::Points => "#,##0",
-            Unit::Text | Unit::YesNo => "@",
+            Unit::Text => "@",
+            Unit::YesNo => "General",
         }
     }
 }
