@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod memo;
+pub mod svg;
 pub mod xlsx;
 
 use std::fmt;
