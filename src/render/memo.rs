@@ -1,23 +1,39 @@
 //! The decision memo, in Markdown (an askama template) and HTML (an askama
-//! shell around that Markdown rendered by pulldown-cmark).
+//! shell around that Markdown rendered by pulldown-cmark, with the charts as
+//! inline SVG in slots of their own).
 //!
-//! Plan text is escaped for Markdown before it enters the template; the HTML
-//! conversion turns any raw HTML into text and neutralizes link schemes other
-//! than http, https and mailto, so nothing from a plan can become markup or script.
+//! The memo decides first and explains after: the answer, the key figures, the
+//! decision path, the four cost components, the monthly comparison, both
+//! break-evens, the payback and cash flow, the decision factors, the warnings,
+//! what would change the decision, the assumptions and the audit trail. Every
+//! figure comes from the report; this module only chooses words and layout.
+//!
+//! Every piece of text that enters the Markdown is escaped for Markdown here
+//! (plan text and figures alike, so a `$` can never start GitHub math); the
+//! HTML conversion also turns any raw HTML into text and neutralizes link
+//! schemes other than http, https and mailto, so nothing from a plan can
+//! become markup or script.
+//!
+//! The Markdown marks where the HTML puts a chart or the plain-text decision
+//! path with comment lines (`<!-- memo:NAME -->`), which GitHub and GitLab
+//! hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
 
 use askama::Template;
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 use crate::format;
 use crate::inputs::Group;
-use crate::model::Sheet;
+use crate::model::expr::Value;
+use crate::model::{self, Sheet};
+use crate::render::svg;
 use crate::render::xlsx::{self, INPUTS_SHEET};
-use crate::report::Report;
+use crate::report::{Report, ScenarioResult};
 
-/// A row of a label/value table.
+/// A row of a figure table: label, value, unit and what it means.
 pub struct Row {
     pub label: String,
     pub value: String,
+    pub unit: String,
     pub note: String,
 }
 
@@ -26,55 +42,130 @@ pub struct ComponentRow {
     pub name: String,
     pub one_time: String,
     pub monthly: String,
+    /// The component's share of the fine-tuned option's cost, when the model has it.
+    pub share: String,
     pub how: String,
 }
 
-/// A row of the assumptions table.
+/// A row of the "what would change the decision" table.
+pub struct FlipRow {
+    pub lever: String,
+    pub today: String,
+    pub flips_at: String,
+    pub reading: String,
+}
+
+/// A group of inputs on the assumptions list.
+pub struct AssumptionGroup {
+    pub title: String,
+    pub rows: Vec<AssumptionRow>,
+}
+
+/// A row of the assumptions tables.
 pub struct AssumptionRow {
-    pub group: String,
     pub label: String,
     pub value: String,
     pub unit: String,
     pub source: String,
+    pub name: String,
+}
+
+/// A row of the table of where figures live in the workbook.
+pub struct TraceRow {
+    pub label: String,
+    pub name: String,
+    pub sheet: String,
+    pub cell: String,
+}
+
+/// A row of the volume chart's data table.
+pub struct VolumeRow {
+    pub multiple: String,
+    pub tokens: String,
+    pub api: String,
+    pub fine_tuned: String,
+    pub savings: String,
+    pub payback: String,
+}
+
+/// A row of the cash-flow chart's data table.
+pub struct CashRow {
+    pub month: String,
+    pub net: String,
+    pub cumulative: String,
+}
+
+/// One step of the decision path (volume → break-even → payback → verdict).
+pub struct FlowStep {
+    /// Mermaid node id.
+    pub node: &'static str,
+    pub name: String,
+    pub value: String,
+    /// The label of the edge into the next step (empty for the last).
+    pub edge: String,
 }
 
 /// The memo's Markdown template and its context: every string already
-/// formatted and escaped for Markdown.
+/// formatted and escaped for Markdown (the Mermaid lines are code, not Markdown).
 #[derive(Template)]
 #[template(path = "memo.md", escape = "none")]
 pub struct MemoMarkdown {
     pub title: String,
+    pub plan_file: String,
     pub as_of: String,
     pub owner: Option<String>,
     pub notes: Option<String>,
     pub verdict: String,
     pub answer: String,
+    pub warnings_summary: String,
     pub key_figures: Vec<Row>,
+    pub mermaid: Vec<String>,
     pub components: Vec<ComponentRow>,
+    pub has_shares: bool,
     pub monthly: Vec<Row>,
     pub break_even: Vec<Row>,
     pub break_even_note: String,
+    pub volume_rows: Vec<VolumeRow>,
     pub payback: String,
-    pub warnings: Vec<Row>,
-    pub reasons: Vec<Row>,
+    pub cash_rows: Vec<CashRow>,
     pub score: String,
     pub decision_verdict: String,
-    pub assumptions: Vec<AssumptionRow>,
+    /// Said when the factors lean one way and the money the other.
+    pub factors_note: String,
+    pub reasons: Vec<Row>,
+    pub warnings: Vec<Row>,
+    pub flips: Vec<FlipRow>,
+    pub flips_note: String,
+    pub assumptions: Vec<AssumptionGroup>,
     pub audit: Vec<Row>,
-    pub trace: Vec<Row>,
+    pub trace: Vec<TraceRow>,
 }
 
-/// The HTML shell around the rendered Markdown.
+/// A chart placed in the HTML.
+pub struct Figure {
+    pub svg: String,
+    pub caption: String,
+}
+
+/// A piece of the HTML body: rendered Markdown, then what goes in its slot.
+pub struct Part {
+    pub html: String,
+    pub figure: Option<Figure>,
+    pub flow: Option<String>,
+}
+
+/// The HTML shell around the rendered Markdown, with slots for the charts
+/// and the plain-text decision path.
 #[derive(Template)]
 #[template(path = "memo.html")]
 pub struct MemoHtml<'a> {
     pub title: &'a str,
-    pub body: &'a str,
+    pub parts: Vec<Part>,
 }
 
-/// Escapes text from a plan for Markdown so it renders literally, also inside
-/// table cells: emphasis, links, images, raw HTML, entities, tables and math
-/// lose their meaning.
+/// Escapes text for Markdown so it renders literally, also inside table
+/// cells: emphasis, links, images, raw HTML, entities, tables and math lose
+/// their meaning.
 pub fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -92,76 +183,215 @@ pub fn md_escape(text: &str) -> String {
     out
 }
 
-fn row(label: impl Into<String>, value: impl Into<String>, note: impl Into<String>) -> Row {
+/// A figure table row, every part escaped.
+fn row(label: &str, value: &str, unit: &str, note: &str) -> Row {
     Row {
-        label: label.into(),
-        value: value.into(),
-        note: note.into(),
+        label: md_escape(label),
+        value: md_escape(value),
+        unit: md_escape(unit),
+        note: md_escape(note),
     }
 }
 
-/// The two or three sentences that answer the question.
-fn answer(r: &Report) -> String {
-    let savings = r.num("monthly_savings").unwrap_or(0.0);
+/// A row for a quantity or input: its label, value, unit and doc.
+fn figure(r: &Report, id: &str) -> Row {
+    let doc = r.model.get(id).map_or_else(
+        || r.inputs.get(id).map_or(String::new(), |i| i.doc.clone()),
+        |q| q.doc.clone(),
+    );
+    let unit = match r.value(id) {
+        Value::Num(_) => r.unit(id).label(),
+        _ => "",
+    };
+    row(r.label(id), &r.show(id), unit, &doc)
+}
+
+/// The value formatted in its unit, if the model has this quantity.
+fn optional(r: &Report, id: &str) -> Option<String> {
+    r.values.contains_key(id).then(|| r.show(id))
+}
+
+/// "above" or "below" the all-in break-even.
+fn side_of_break_even(r: &Report) -> &'static str {
+    if r.flag("is_above_break_even_all_in") {
+        "above"
+    } else {
+        "below"
+    }
+}
+
+/// The payback clause of the answer.
+fn payback_clause(r: &Report) -> String {
+    let project = r.show("total_project_cost");
     let life = r.show("lifetime_months");
-    let volume = r.show("current_daily_tokens");
-    let payback = match r.num("payback_months") {
-        Some(_) => format!(
-            "pays back the {} project in {} months",
-            r.show("total_project_cost"),
+    match r.num("payback_months") {
+        Some(_) if !r.flag("payback_beyond_lifetime") => format!(
+            "pays back the {project} project in {} months, within its {life}-month life",
             r.show("payback_months")
         ),
-        None => format!(
-            "never pays back the {} project",
-            r.show("total_project_cost")
+        Some(_) => format!(
+            "would take {} months to pay back the {project} project, beyond its {life}-month life",
+            r.show("payback_months")
         ),
-    };
+        None => format!("never pays back the {project} project"),
+    }
+}
+
+/// The two or three sentences that answer the question (plain text).
+fn answer(r: &Report) -> String {
+    let savings = r.num("monthly_savings").unwrap_or(0.0);
+    let volume = r.show("current_daily_tokens");
     let break_even = match r.num("break_even_tokens_per_day_all_in") {
         Some(_) => format!(
             "Today's {volume} tokens/day is {} the all-in break-even of {} tokens/day.",
-            if r.flag("is_above_break_even_all_in") { "above" } else { "below" },
+            side_of_break_even(r),
             r.show("break_even_tokens_per_day_all_in")
         ),
         None => format!(
-            "At today's {volume} tokens/day no volume breaks even: the extra review cost per token is at least the API price."
+            "At today's {volume} tokens/day no volume breaks even: the extra review cost per token is at least the API price per token."
         ),
     };
+    let payback = payback_clause(r);
     if r.fine_tune() {
         format!(
-            "Fine-tuning saves {}/month after amortization and {payback}, within its {life}-month life. {break_even}",
+            "Fine-tuning saves {}/month after amortization and {payback}. {break_even}",
             format::money0(savings)
         )
     } else {
+        // The sign is shown in words: "costs $X/month more".
         format!(
-            "Fine-tuning would cost {}/month more than the API after amortization, and {payback} within its {life}-month life. {break_even}",
+            "Fine-tuning would cost {}/month more than the API after amortization, and {payback}. {break_even}",
             format::money0(-savings)
         )
     }
 }
 
-fn figure(r: &Report, id: &str) -> Row {
-    let doc = r.model.get(id).map_or(String::new(), |q| q.doc.clone());
-    row(r.label(id), r.show(id), doc)
+/// The decision path's steps, shared by the Mermaid chart and the HTML text.
+fn flow_steps(r: &Report) -> Vec<FlowStep> {
+    let life = r.show("lifetime_months");
+    let (break_even_value, into_payback) = match r.num("break_even_tokens_per_day_all_in") {
+        Some(_) => (
+            format!("{} tokens/day", r.show("break_even_tokens_per_day_all_in")),
+            format!("today's volume is {}", side_of_break_even(r)),
+        ),
+        None => ("never".to_string(), "no volume breaks even".to_string()),
+    };
+    let (payback_value, into_verdict) = match r.num("payback_months") {
+        Some(_) => (
+            format!("{} months", r.show("payback_months")),
+            if r.flag("payback_beyond_lifetime") {
+                format!("beyond the {life}-month life")
+            } else {
+                format!("within the {life}-month life")
+            },
+        ),
+        None => (
+            "never".to_string(),
+            "savings before amortization not positive".to_string(),
+        ),
+    };
+    vec![
+        FlowStep {
+            node: "volume",
+            name: "Today's volume".into(),
+            value: format!("{} tokens/day", r.show("current_daily_tokens")),
+            edge: "compared with".into(),
+        },
+        FlowStep {
+            node: "breakeven",
+            name: "All-in break-even".into(),
+            value: break_even_value,
+            edge: into_payback,
+        },
+        FlowStep {
+            node: "payback",
+            name: "Payback".into(),
+            value: payback_value,
+            edge: into_verdict,
+        },
+        FlowStep {
+            node: "verdict",
+            name: "Verdict".into(),
+            value: r.verdict().to_string(),
+            edge: String::new(),
+        },
+    ]
 }
 
-/// Builds the Markdown context.
-pub fn markdown_context(r: &Report) -> MemoMarkdown {
-    let meta = &r.inputs.meta;
-    let key_figures = xlsx::KEY_FIGURES.iter().map(|id| figure(r, id)).collect();
+/// Text safe inside a quoted Mermaid label: no quotes, brackets or markup.
+fn mermaid_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' | '<' | '>' | '[' | ']' | '{' | '}' | '|' | '`' | '#' | ';' => ' ',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
 
-    let share = |id: &str, total: &str| -> String {
-        match (r.num(id), r.num(total)) {
-            (Some(x), Some(t)) if t.abs() > 0.0 => format!(
-                "{} of the {}",
-                format::percent(x / t),
-                r.label(total).to_lowercase()
-            ),
-            _ => String::new(),
+/// The decision path as a Mermaid flowchart, line by line.
+fn mermaid(steps: &[FlowStep]) -> Vec<String> {
+    let mut lines = vec!["flowchart LR".to_string()];
+    for (k, s) in steps.iter().enumerate() {
+        let label = format!("{}<br/>{}", mermaid_text(&s.name), mermaid_text(&s.value));
+        let node = match k {
+            1 => format!("  {}{{\"{label}\"}}", s.node),
+            k if k + 1 == steps.len() => format!("  {}([\"{label}\"])", s.node),
+            _ => format!("  {}[\"{label}\"]", s.node),
+        };
+        lines.push(node);
+    }
+    for pair in steps.windows(2) {
+        lines.push(format!(
+            "  {} -->|\"{}\"| {}",
+            pair[0].node,
+            mermaid_text(&pair[0].edge),
+            pair[1].node
+        ));
+    }
+    lines
+}
+
+/// The decision path as plain text for the HTML page.
+fn flow_text(steps: &[FlowStep]) -> String {
+    let width = steps
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 3;
+    let mut out = String::new();
+    for s in steps {
+        let pad = width - s.name.chars().count();
+        out.push_str(&format!("{}{}{}\n", s.name, " ".repeat(pad), s.value));
+        if !s.edge.is_empty() {
+            out.push_str(&format!("   │ {}\n   ▼\n", s.edge));
         }
-    };
+    }
+    out
+}
+
+/// The sensitivity cases that vary today's volume at the plan's instances.
+fn volume_cases(r: &Report) -> Vec<(&ScenarioResult, String)> {
+    r.scenarios
+        .iter()
+        .filter_map(|s| {
+            let k = s.id.strip_prefix("volume_")?;
+            k.parse::<usize>().ok()?;
+            Some((s, format!("sensitivity_volume_multiplier_{k}")))
+        })
+        .collect()
+}
+
+fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
+    format::value(s.value(r, id), r.unit(id))
+}
+
+fn components(r: &Report) -> Vec<ComponentRow> {
+    let share = |id: &str| optional(r, id).unwrap_or_default();
     let training_how = if r.inputs.shape.has_training && !r.inputs.shape.cost_per_run_given {
         format!(
-            "{} runs × {} per run, estimated: {} tokens at {} tokens/s plus {} overhead is {} hours at {}/hour",
+            "runs × cost per run: {} runs × {}, the cost per run estimated as {} tokens at {} tokens/s plus {} overhead, {} hours at {}/hour",
             r.show("training_runs"),
             r.show("compute_cost_per_run"),
             r.show("training_total_tokens"),
@@ -172,65 +402,233 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         )
     } else {
         format!(
-            "{} runs × {} per run",
+            "runs × cost per run: {} runs × {}",
             r.show("training_runs"),
             r.show("compute_cost_per_run")
         )
     };
-    let components = vec![
-        ComponentRow {
-            name: "1. Training compute".into(),
-            one_time: r.show("compute_cost"),
-            monthly: String::new(),
-            how: format!(
-                "{training_how}; {}",
-                share("compute_cost", "total_project_cost")
-            ),
-        },
-        ComponentRow {
-            name: "2. Engineering time".into(),
-            one_time: r.show("engineering_cost"),
-            monthly: String::new(),
-            how: format!(
-                "{} hours × {}/hour; {}",
+    let rows = [
+        (
+            "1. Training compute",
+            r.show("compute_cost"),
+            String::new(),
+            share("compute_share_of_ft_total"),
+            training_how,
+        ),
+        (
+            "2. Engineering time",
+            r.show("engineering_cost"),
+            String::new(),
+            share("engineering_share_of_ft_total"),
+            format!(
+                "hours × hourly rate: {} hours × {}/hour",
                 r.show("engineering_hours_total"),
                 r.show("engineer_hourly_rate"),
-                share("engineering_cost", "total_project_cost")
             ),
-        },
-        ComponentRow {
-            name: "3. Serving infrastructure".into(),
-            one_time: String::new(),
-            monthly: format!(
+        ),
+        (
+            "3. Serving infrastructure",
+            String::new(),
+            format!(
                 "{} + {} storage",
                 r.show("monthly_serving_cost"),
                 r.show("monthly_storage_cost")
             ),
-            how: format!(
-                "{} instances × {}/hour × {} hours × {} days; {} GB of weights at {}/GB-month; {}",
+            share("serving_share_of_ft_total"),
+            format!(
+                "instances × price per hour × hours a month: {} × {}/hour × {} hours × {} days; plus {} GB of weights at {}/GB-month",
                 r.show("serving_instances"),
                 r.show("serving_cost_per_hour"),
                 r.show("hours_per_day"),
                 r.show("days_per_month"),
                 r.show("model_storage_gb"),
                 r.show("storage_price_per_gb_month"),
-                share("monthly_serving_cost", "monthly_ft_total"),
             ),
-        },
-        ComponentRow {
-            name: "4. Quality (human review)".into(),
-            one_time: String::new(),
-            monthly: r.show("monthly_quality_cost_delta"),
-            how: format!(
-                "{} requests/month × ({} − {}) review rate × {}/review; {}",
+        ),
+        (
+            "4. Quality (human review)",
+            String::new(),
+            r.show("monthly_quality_cost_delta"),
+            share("quality_share_of_ft_total"),
+            format!(
+                "requests × (fine-tuned review rate − API review rate) × cost per review: {} requests/month × ({} − {}) × {}/review",
                 r.show("monthly_requests"),
                 r.show("review_rate_ft"),
                 r.show("review_rate_api"),
                 r.show("cost_per_review"),
-                share("monthly_quality_cost_delta", "monthly_ft_total"),
             ),
+        ),
+    ];
+    rows.into_iter()
+        .map(|(name, one_time, monthly, share, how)| ComponentRow {
+            name: md_escape(name),
+            one_time: md_escape(&one_time),
+            monthly: md_escape(&monthly),
+            share: md_escape(&share),
+            how: md_escape(&how),
+        })
+        .collect()
+}
+
+fn payback_text(r: &Report) -> String {
+    let cash = match r.num("cashflow_payback_month") {
+        Some(_) => format!(
+            " On the month-by-month cash flow the cumulative total turns non-negative in month {}.",
+            r.show("cashflow_payback_month")
+        ),
+        None => format!(
+            " On the month-by-month cash flow the cumulative total stays negative through month {}.",
+            r.show("lifetime_months")
+        ),
+    };
+    let head = match r.num("payback_months") {
+        Some(_) => format!(
+            "The {} project is repaid by {}/month of savings before amortization in {} months, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {}.",
+            r.show("total_project_cost"),
+            r.show("monthly_savings_before_amortization"),
+            r.show("payback_months"),
+            r.show("months_of_savings_after_payback"),
+            r.show("lifetime_months"),
+            r.show("lifetime_net_savings"),
+        ),
+        None => format!(
+            "The project never pays back: the monthly savings before amortization are {}, so there is nothing to repay the {} project with. Over the {}-month lifetime the net result is {}.",
+            r.show("monthly_savings_before_amortization"),
+            r.show("total_project_cost"),
+            r.show("lifetime_months"),
+            r.show("lifetime_net_savings"),
+        ),
+    };
+    md_escape(&format!("{head}{cash}"))
+}
+
+/// A sentence when the decision factors lean against the cost verdict.
+fn factors_note(r: &Report) -> &'static str {
+    let factors = r.value("decision_verdict").as_text().unwrap_or("");
+    let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
+    let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
+    if lean_fine_tune && !r.fine_tune() {
+        "The factors lean to fine-tuning, but the verdict follows the full monthly cost, which the factors do not weigh: with review, serving and the amortized project included, the API is cheaper."
+    } else if lean_api && r.fine_tune() {
+        "The factors lean to the API, but the verdict follows the full monthly cost, in which fine-tuning is cheaper: weigh the factors' risks against the savings."
+    } else {
+        ""
+    }
+}
+
+/// One lever of "what would change the decision".
+struct Lever<'a> {
+    name: &'a str,
+    today: &'a str,
+    flip: &'a str,
+    /// Reading when fine-tuning wins today.
+    holds_while: &'a str,
+    /// Reading when the API wins today and the threshold is reachable.
+    flips_if: &'a str,
+    /// Reading when the model's threshold is not a possible value.
+    unreachable: &'a str,
+    /// Reading when the model says no threshold exists ("never").
+    never: &'a str,
+}
+
+fn flips(r: &Report) -> Vec<FlipRow> {
+    let levers = [
+        Lever {
+            name: "Daily volume (tokens/day)",
+            today: "current_daily_tokens",
+            flip: "break_even_tokens_per_day_all_in",
+            holds_while: "Fine-tuning stops paying if traffic falls below this.",
+            flips_if: "Fine-tuning pays once traffic rises above this.",
+            unreachable: "No volume flips it: serving, storage and the project cost more than any traffic saves.",
+            never: "No volume flips it: each extra token's review cost is at least its API price.",
+        },
+        Lever {
+            name: "Fine-tuned review rate",
+            today: "review_rate_ft",
+            flip: "flip_review_rate_ft",
+            holds_while: "Fine-tuning stops paying if the fine-tuned model needs review more often than this.",
+            flips_if: "Fine-tuning pays if the fine-tuned model needs review less often than this.",
+            unreachable: "No review rate flips it: even with no review at all, serving and the project cost more than the API.",
+            never: "Review plays no part: no review cost is priced.",
+        },
+        Lever {
+            name: "Serving price per instance-hour",
+            today: "serving_cost_per_hour",
+            flip: "flip_serving_cost_per_hour",
+            holds_while: "Fine-tuning stops paying if an instance-hour costs more than this.",
+            flips_if: "Fine-tuning pays if an instance-hour costs less than this.",
+            unreachable: "No serving price flips it: even free instances leave the fine-tuned setup dearer than the API.",
+            never: "Serving price plays no part: no instance-hours are priced.",
+        },
+        Lever {
+            name: "Engineering hours",
+            today: "engineering_hours_total",
+            flip: "flip_engineering_hours",
+            holds_while: "Payback stays within the lifetime while the project takes fewer hours than this.",
+            flips_if: "Payback falls within the lifetime if the project takes fewer hours than this.",
+            unreachable: "No engineering budget flips it: the savings before amortization cannot repay even the training compute within the lifetime.",
+            never: "No engineering budget flips it: the savings before amortization are not positive, so no project cost is ever repaid.",
         },
     ];
+    levers
+        .iter()
+        .filter(|l| r.values.contains_key(l.flip))
+        .map(|l| {
+            let (flips_at, reading) = match r.num(l.flip) {
+                Some(x) if x > 0.0 => (
+                    r.show(l.flip),
+                    if r.fine_tune() {
+                        l.holds_while
+                    } else {
+                        l.flips_if
+                    }
+                    .to_string(),
+                ),
+                Some(_) => (
+                    "none".to_string(),
+                    format!(
+                        "{} (The model's threshold, {}, is not a possible value.)",
+                        l.unreachable,
+                        r.show(l.flip)
+                    ),
+                ),
+                None => ("never".to_string(), l.never.to_string()),
+            };
+            FlipRow {
+                lever: md_escape(l.name),
+                today: md_escape(&r.show(l.today)),
+                flips_at: md_escape(&flips_at),
+                reading: md_escape(&reading),
+            }
+        })
+        .collect()
+}
+
+/// The figures whose place in the workbook the audit trail lists.
+fn traced_ids(r: &Report) -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = xlsx::KEY_FIGURES.to_vec();
+    for id in [
+        "monthly_savings_before_amortization",
+        "cashflow_payback_month",
+        "flip_review_rate_ft",
+        "flip_serving_cost_per_hour",
+        "flip_engineering_hours",
+    ] {
+        if r.values.contains_key(id) && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// Builds the Markdown context.
+pub fn markdown_context(r: &Report) -> MemoMarkdown {
+    let meta = &r.inputs.meta;
+    let key_figures = xlsx::KEY_FIGURES.iter().map(|id| figure(r, id)).collect();
+    let steps = flow_steps(r);
+    let components = components(r);
+    let has_shares = components.iter().any(|c| !c.share.is_empty());
+
     let monthly = [
         "monthly_api_cost",
         "monthly_serving_cost",
@@ -254,99 +652,172 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
     .iter()
     .map(|id| figure(r, id))
     .collect();
-    let break_even_note = format!(
-        "The seed's break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides: today's volume is {} it.",
-        if r.flag("is_above_break_even_all_in") { "above" } else { "below" }
-    );
-    let payback = match r.num("payback_months") {
-        Some(_) => format!(
-            "The {} project is repaid by {}/month of savings before amortization in **{} months**, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {}.",
-            r.show("total_project_cost"),
-            r.show("monthly_savings_before_amortization"),
-            r.show("payback_months"),
-            r.show("months_of_savings_after_payback"),
-            r.show("lifetime_months"),
-            r.show("lifetime_net_savings"),
-        ),
-        None => format!(
-            "The project **never pays back**: before amortization the fine-tuned setup costs {}/month more than the API. Over the {}-month lifetime the net result is {}.",
-            format::money(-r.num("monthly_savings_before_amortization").unwrap_or(0.0)),
-            r.show("lifetime_months"),
-            r.show("lifetime_net_savings"),
-        ),
+    let seed_side = match r.num("break_even_tokens_per_day") {
+        Some(_) if r.flag("is_above_break_even") => "above the seed's break-even",
+        Some(_) => "below the seed's break-even",
+        None => "without a seed's break-even",
     };
-    let warnings = r
-        .warnings
-        .iter()
-        .map(|w| row(w.title, md_escape(&w.message), ""))
+    let break_even_note = md_escape(&format!(
+        "The seed's break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides. Today's volume is {seed_side} and {} the all-in one.",
+        side_of_break_even(r)
+    ));
+    let volume_rows = volume_cases(r)
+        .into_iter()
+        .map(|(s, multiple_id)| VolumeRow {
+            multiple: md_escape(&format!(
+                "{}×",
+                format::value(s.value(r, &multiple_id), r.unit(&multiple_id))
+            )),
+            tokens: md_escape(&show_case(r, s, "current_daily_tokens")),
+            api: md_escape(&show_case(r, s, "monthly_api_cost")),
+            fine_tuned: md_escape(&show_case(r, s, "monthly_ft_total")),
+            savings: md_escape(&show_case(r, s, "monthly_savings")),
+            payback: md_escape(&show_case(r, s, "payback_months")),
+        })
         .collect();
+    let cash_rows = match (r.timeline.get("cf_net"), r.timeline.get("cf_cumulative")) {
+        (Some(net), Some(cum)) => net
+            .iter()
+            .zip(cum)
+            .enumerate()
+            .map(|(month, (n, c))| CashRow {
+                month: month.to_string(),
+                net: md_escape(&format::value(n, format::Unit::Usd)),
+                cumulative: md_escape(&format::value(c, format::Unit::Usd)),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let reasons = r
         .reasons
         .iter()
-        .map(|x| row(r.label(x.id), format!("{:+}", x.points), x.text.clone()))
+        .map(|x| {
+            let label = r.label(x.id);
+            let label = label.strip_prefix("Points: ").unwrap_or(label);
+            let mut chars = label.chars();
+            let label = match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            };
+            row(&label, &format!("{:+}", x.points), "", &x.text)
+        })
         .collect();
-    let assumptions = r
-        .inputs
-        .items
+    let warnings: Vec<Row> = r
+        .warnings
         .iter()
-        .filter(|i| i.group != Group::DecisionRules)
-        .map(|i| AssumptionRow {
-            group: i.group.title().to_string(),
-            label: md_escape(&i.label),
-            value: md_escape(&format::value(&i.value, i.unit)),
-            unit: i.unit.label().to_string(),
-            source: md_escape(&i.source.describe()),
+        .map(|w| row(w.title, &w.message, "", ""))
+        .collect();
+    let warnings_summary = if r.warnings.is_empty() {
+        "No warnings: the plan makes none of the mistakes this tool checks for.".to_string()
+    } else {
+        md_escape(&format!(
+            "Warnings ({}): {}. Each is explained with its figures under Warnings below.",
+            r.warnings.len(),
+            r.warnings
+                .iter()
+                .map(|w| w.title)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    };
+    let flips_note = md_escape(if r.fine_tune() {
+        "Fine-tuning wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization fall to zero and the verdict turns to the API."
+    } else {
+        "The API wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization reach zero and the verdict turns to fine-tuning."
+    });
+    let assumptions = Group::ALL
+        .iter()
+        .filter_map(|group| {
+            let rows: Vec<AssumptionRow> = r
+                .inputs
+                .items
+                .iter()
+                .filter(|i| i.group == *group)
+                .map(|i| AssumptionRow {
+                    label: md_escape(&i.label),
+                    value: md_escape(&format::value(&i.value, i.unit)),
+                    unit: md_escape(i.unit.label()),
+                    source: md_escape(&i.source.describe()),
+                    name: format!("`{}`", i.id),
+                })
+                .collect();
+            (!rows.is_empty()).then(|| AssumptionGroup {
+                title: md_escape(group.title()),
+                rows,
+            })
         })
         .collect();
     let lay = xlsx::layout(r);
-    let trace = xlsx::KEY_FIGURES
-        .iter()
+    let trace = traced_ids(r)
+        .into_iter()
         .map(|id| {
-            let sheet = lay.places.get(*id).map_or("", |p| p.sheet);
-            row(r.label(id), format!("`{id}`"), sheet)
+            let place = lay.places.get(id);
+            TraceRow {
+                label: md_escape(r.label(id)),
+                name: format!("`{id}`"),
+                sheet: md_escape(place.map_or("", |p| p.sheet)),
+                cell: place.map_or(String::new(), |p| format!("`{}`", p.reference())),
+            }
         })
         .collect();
     let audit = vec![
-        row("Plan file", md_escape(&meta.file), ""),
-        row("Plan SHA-256", format!("`{}`", meta.sha256), ""),
+        row("Plan file", &meta.file, "", ""),
+        Row {
+            label: "Plan SHA-256".into(),
+            value: format!("`{}`", meta.sha256),
+            unit: String::new(),
+            note: String::new(),
+        },
         row(
-            "Tool",
-            format!("finetune-roi {}", env!("CARGO_PKG_VERSION")),
+            "Tool version",
+            &format!("finetune-roi {}", env!("CARGO_PKG_VERSION")),
+            "",
             "",
         ),
-        row("Figures as of", meta.as_of.to_string(), ""),
+        row("Figures as of", &meta.as_of.to_string(), "", ""),
         row(
             "Generated at",
-            r.generated_at
+            &r.generated_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "",
             "",
         ),
         row(
             "Workbook",
-            format!(
-                "every input on the {INPUTS_SHEET} sheet; every figure a formula on its sheet ({})",
+            &format!(
+                "every input on the {INPUTS_SHEET} sheet; every figure a live formula on its sheet ({})",
                 Sheet::ALL.map(|s| s.name()).join(", ")
             ),
+            "",
             "",
         ),
     ];
     MemoMarkdown {
         title: md_escape(&meta.title),
-        as_of: meta.as_of.to_string(),
+        plan_file: md_escape(&meta.file),
+        as_of: md_escape(&meta.as_of.to_string()),
         owner: meta.owner.as_deref().map(md_escape),
         notes: meta.notes.as_deref().map(md_escape),
-        verdict: r.verdict().to_string(),
-        answer: answer(r),
+        verdict: md_escape(r.verdict()),
+        answer: md_escape(&answer(r)),
+        warnings_summary,
         key_figures,
+        mermaid: mermaid(&steps),
         components,
+        has_shares,
         monthly,
         break_even,
         break_even_note,
-        payback,
-        warnings,
+        volume_rows,
+        payback: payback_text(r),
+        cash_rows,
+        score: md_escape(&r.show("decision_score")),
+        decision_verdict: md_escape(&r.show("decision_verdict")),
+        factors_note: md_escape(factors_note(r)),
         reasons,
-        score: r.show("decision_score"),
-        decision_verdict: r.show("decision_verdict"),
+        warnings,
+        flips: flips(r),
+        flips_note,
         assumptions,
         audit,
         trace,
@@ -415,12 +886,255 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
+/// The monthly cost of the API and of the fine-tuned setup across volume.
+fn volume_chart(r: &Report) -> Figure {
+    let cases = volume_cases(r);
+    let points = |id: &str| -> Vec<(f64, f64)> {
+        cases
+            .iter()
+            .filter_map(|(s, _)| {
+                Some((
+                    s.value(r, "current_daily_tokens").as_num()?,
+                    s.value(r, id).as_num()?,
+                ))
+            })
+            .collect()
+    };
+    let api = points("monthly_api_cost");
+    let ft = points("monthly_ft_total");
+    let (x_lo, x_hi) = api
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.0), hi.max(p.0))
+        });
+    let mut marks = Vec::new();
+    if let Some(today) = r.num("current_daily_tokens") {
+        marks.push(svg::Mark {
+            x: today,
+            label: format!("Today: {} tokens/day", r.show("current_daily_tokens")),
+            dash: svg::Dash::Dotted,
+        });
+    }
+    let note = match r.num("break_even_tokens_per_day_all_in") {
+        Some(b) if b >= x_lo && b <= x_hi => {
+            marks.push(svg::Mark {
+                x: b,
+                label: format!(
+                    "All-in break-even: {} tokens/day",
+                    r.show("break_even_tokens_per_day_all_in")
+                ),
+                dash: svg::Dash::Dashed,
+            });
+            None
+        }
+        Some(_) => Some(format!(
+            "The all-in break-even, {} tokens/day, lies outside the volumes shown.",
+            r.show("break_even_tokens_per_day_all_in")
+        )),
+        None => Some(
+            "No volume breaks even: the extra review cost per token is at least the API price."
+                .to_string(),
+        ),
+    };
+    let marked_break_even = marks.len() > 1;
+    Figure {
+        svg: svg::line_chart(&svg::LineChart {
+            id: "chart-volume".into(),
+            title: "Monthly cost of the API and of the fine-tuned model across daily volume"
+                .into(),
+            x: svg::Axis {
+                title: "Volume (tokens per day)".into(),
+                kind: svg::AxisKind::Count,
+            },
+            y: svg::Axis {
+                title: "Monthly cost ($/month)".into(),
+                kind: svg::AxisKind::Money,
+            },
+            series: vec![
+                svg::Series {
+                    label: "API".into(),
+                    points: api,
+                    dash: svg::Dash::Solid,
+                    marker: svg::Marker::Circle,
+                },
+                svg::Series {
+                    label: "Fine-tuned, amortization and review included".into(),
+                    points: ft,
+                    dash: svg::Dash::Dashed,
+                    marker: svg::Marker::Square,
+                },
+            ],
+            marks,
+            note,
+        }),
+        caption: format!(
+            "Figure 2. Monthly cost of the API (solid, circles) and of the fine-tuned model (dashed, squares) from a quarter to four times today's volume, on the plan's {} serving instances. The dotted line marks today's volume{}.",
+            r.show("serving_instances"),
+            if marked_break_even { ", the dashed line the all-in break-even" } else { "" }
+        ),
+    }
+}
+
+/// What the fine-tuned setup costs a month, part by part, against the API bill.
+fn composition_chart(r: &Report) -> Figure {
+    let bars = [
+        ("API bill today", "monthly_api_cost", svg::Fill::Solid),
+        ("Serving", "monthly_serving_cost", svg::Fill::Hatch),
+        ("Storage", "monthly_storage_cost", svg::Fill::Dots),
+        (
+            "Project, amortized",
+            "monthly_amortized_project_cost",
+            svg::Fill::CrossHatch,
+        ),
+        (
+            "Extra human review",
+            "monthly_quality_cost_delta",
+            svg::Fill::Light,
+        ),
+        ("Fine-tuned total", "monthly_ft_total", svg::Fill::Outline),
+    ]
+    .iter()
+    .map(|(label, id, fill)| svg::Bar {
+        label: label.to_string(),
+        value: r.num(id).unwrap_or(0.0),
+        value_text: r.show(id),
+        fill: *fill,
+    })
+    .collect();
+    Figure {
+        svg: svg::bar_chart(&svg::BarChart {
+            id: "chart-composition".into(),
+            title: "Monthly cost of the fine-tuned model by component, against the API bill"
+                .into(),
+            axis: svg::Axis {
+                title: "Monthly cost ($/month)".into(),
+                kind: svg::AxisKind::Money,
+            },
+            bars,
+        }),
+        caption: format!(
+            "Figure 1. What the fine-tuned model costs a month, component by component (training and engineering amortized over {} months), against today's API bill.",
+            r.show("lifetime_months")
+        ),
+    }
+}
+
+/// The cumulative cash flow over the lifetime with the payback month.
+fn cashflow_chart(r: &Report) -> Figure {
+    let points: Vec<(f64, f64)> = r
+        .timeline
+        .get("cf_cumulative")
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .filter_map(|(m, v)| Some((m as f64, v.as_num()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut marks = Vec::new();
+    let note = match r.num("cashflow_payback_month") {
+        Some(m) => {
+            marks.push(svg::Mark {
+                x: m,
+                label: format!("Paid back in month {}", r.show("cashflow_payback_month")),
+                dash: svg::Dash::Dashed,
+            });
+            None
+        }
+        None => Some(format!(
+            "Not paid back within the {}-month lifetime.",
+            r.show("lifetime_months")
+        )),
+    };
+    let paid_back = !marks.is_empty();
+    Figure {
+        svg: svg::line_chart(&svg::LineChart {
+            id: "chart-cashflow".into(),
+            title: "Cumulative cash flow of fine-tuning over the lifetime".into(),
+            x: svg::Axis {
+                title: "Month (0 = the project month)".into(),
+                kind: svg::AxisKind::Month,
+            },
+            y: svg::Axis {
+                title: "Cumulative cash flow ($)".into(),
+                kind: svg::AxisKind::Money,
+            },
+            series: vec![svg::Series {
+                label: "Cumulative cash flow against staying on the API".into(),
+                points,
+                dash: svg::Dash::Solid,
+                marker: svg::Marker::Circle,
+            }],
+            marks,
+            note,
+        }),
+        caption: format!(
+            "Figure 3. Cumulative cash flow: the project cost in month 0, then each month's API bill avoided less serving, storage and extra review.{}",
+            if paid_back { " The dashed line marks the month it turns non-negative." } else { "" }
+        ),
+    }
+}
+
+/// The marker name of a slot line, such as `chart-volume` for `<!-- memo:chart-volume -->`.
+fn slot_marker(line: &str) -> Option<&str> {
+    line.trim()
+        .strip_prefix("<!-- memo:")?
+        .strip_suffix("-->")
+        .map(str::trim)
+}
+
 /// The memo as a self-contained HTML page.
 pub fn render_html(r: &Report) -> String {
-    let body = markdown_to_html(&render_markdown(r));
+    let context = markdown_context(r);
+    let markdown = context.render().expect("memo template renders");
+    let flow = flow_text(&flow_steps(r));
+    let mut charts = [
+        ("chart-volume", Some(volume_chart(r))),
+        ("chart-composition", Some(composition_chart(r))),
+        ("chart-cashflow", Some(cashflow_chart(r))),
+    ];
+    let mut parts = Vec::new();
+    let mut pending = String::new();
+    let mut skipping = false;
+    for line in markdown.lines() {
+        match slot_marker(line) {
+            Some("flow") => {
+                parts.push(Part {
+                    html: markdown_to_html(&pending),
+                    figure: None,
+                    flow: Some(flow.clone()),
+                });
+                pending.clear();
+                skipping = true;
+            }
+            Some("end") => skipping = false,
+            Some(name) => {
+                let figure = charts
+                    .iter_mut()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, f)| f.take());
+                parts.push(Part {
+                    html: markdown_to_html(&pending),
+                    figure,
+                    flow: None,
+                });
+                pending.clear();
+            }
+            None if skipping => {}
+            None => {
+                pending.push_str(line);
+                pending.push('\n');
+            }
+        }
+    }
+    parts.push(Part {
+        html: markdown_to_html(&pending),
+        figure: None,
+        flow: None,
+    });
     MemoHtml {
         title: &r.inputs.meta.title,
-        body: &body,
+        parts,
     }
     .render()
     .expect("memo shell renders")

@@ -1,0 +1,125 @@
+//! Every example memo loaded in headless Chromium: the rendered document has
+//! the answer, the tables, three charts with a size, and no script.
+//!
+//! Chromium is an outside engine: `.ci/run` installs Debian's `chromium`.
+//! Without it the test fails when `CI` is set and is skipped with a notice
+//! otherwise.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use finetune_roi::render::memo;
+use finetune_roi::report::Report;
+
+use super::common::*;
+
+/// The `chromium` executable on the PATH.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("chromium"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The document as Chromium has it after loading the file.
+fn dump_dom(chromium: &Path, html: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed on {}: {}",
+        html.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("the DOM is UTF-8")
+}
+
+/// The value of a numeric attribute in an opening tag, such as `width="720"`.
+fn attribute(tag: &str, name: &str) -> Option<f64> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = start + tag[start..].find('"')?;
+    tag[start..end].parse().ok()
+}
+
+fn check_document(name: &str, r: &Report, dom: &str) {
+    // The answer, with the verdict first.
+    let answer = dom
+        .split("<h2>The answer</h2>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{name}: no answer in the rendered memo"));
+    let lead = if r.fine_tune() {
+        "<strong>Fine-tune.</strong> Fine-tuning saves"
+    } else {
+        "<strong>Stay on the API.</strong> Fine-tuning would cost"
+    };
+    assert!(
+        answer.trim_start().starts_with(&format!("<p>{lead}")),
+        "{name}: the answer does not lead: {}",
+        &answer[..answer.len().min(300)]
+    );
+    let first_paragraph = answer.split("</p>").next().unwrap();
+    assert!(
+        first_paragraph.contains(&r.show("current_daily_tokens")),
+        "{name}: {first_paragraph}"
+    );
+    // The tables: key figures, components, comparison, break-even, the charts'
+    // data, factors, what would change the decision, assumptions, audit trail.
+    let tables = dom.matches("<table>").count();
+    assert!(tables >= 12, "{name}: only {tables} tables");
+    let key_figures = dom.split("<h2>Key figures</h2>").nth(1).unwrap();
+    let key_figures = key_figures.split("</table>").next().unwrap();
+    assert!(key_figures.contains("<td>Monthly API cost</td>"), "{name}");
+    assert!(key_figures.contains(&r.show("monthly_api_cost")), "{name}");
+    // Three charts, each with a size.
+    let svgs: Vec<&str> = dom
+        .split("<svg ")
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap())
+        .collect();
+    assert_eq!(svgs.len(), 3, "{name}: expected three charts");
+    for tag in svgs {
+        let width = attribute(tag, "width").unwrap_or(0.0);
+        let height = attribute(tag, "height").unwrap_or(0.0);
+        assert!(
+            width > 0.0 && height > 0.0,
+            "{name}: a chart without size: {tag}"
+        );
+    }
+    assert!(!dom.contains("<script"), "{name}: a script element");
+}
+
+#[test]
+fn every_example_memo_renders_in_chromium() {
+    let Some(chromium) = chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "chromium is not installed, and CI is set: install Debian's `chromium` package (.ci/run does) so the memo can be rendered"
+            );
+        }
+        eprintln!("notice: chromium is not on the PATH; skipping the browser check of the memos");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for plan in example_plans() {
+        let r = report_of(&plan);
+        let stem = plan.file_stem().unwrap().to_string_lossy().to_string();
+        let html = dir.path().join(format!("{stem}.html"));
+        std::fs::write(&html, memo::render_html(&r)).unwrap();
+        let dom = dump_dom(&chromium, &html);
+        check_document(&stem, &r, &dom);
+    }
+}
