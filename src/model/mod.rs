@@ -7,6 +7,7 @@
 //! and `should_fine_tune`; where the lesson's figure misleads, its figure keeps
 //! its name and a corrected one stands beside it under a name of its own.
 
+pub mod compiled;
 pub mod expr;
 
 use crate::format::Unit;

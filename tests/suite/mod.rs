@@ -4,4 +4,5 @@ mod common;
 mod libreoffice;
 mod memo;
 mod seed;
+mod simulation;
 mod workbook;
