@@ -149,9 +149,16 @@ pub fn money0(x: f64) -> String {
     }
 }
 
-/// A fraction as a percentage: 0.05 → "5.0%".
+/// A fraction as a percentage: 0.05 → "5.0%"; small rates keep two
+/// significant digits: 0.0011 → "0.11%".
 pub fn percent(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    let pct = x * 100.0;
+    if pct != 0.0 && pct.abs() < 1.0 {
+        let decimals = (-pct.abs().log10().floor()) as usize + 1;
+        format!("{:.*}%", decimals.min(6), pct)
+    } else {
+        format!("{pct:.1}%")
+    }
 }
 
 /// Formats a value in its unit for the memo.
@@ -212,6 +219,9 @@ mod tests {
         assert_eq!(money(-0.001), "$0.00");
         assert_eq!(money0(225_000.0), "$225,000");
         assert_eq!(percent(0.05), "5.0%");
+        assert_eq!(percent(0.0011), "0.11%");
+        assert_eq!(percent(0.0015877), "0.16%");
+        assert_eq!(percent(0.0), "0.0%");
         assert_eq!(number(7.0, Unit::BillionParameters), "7");
         assert_eq!(number(0.322, Unit::Gigabytes), "0.32");
     }

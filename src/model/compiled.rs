@@ -44,6 +44,34 @@ enum Test {
 #[error("`{0}` cannot be evaluated numerically")]
 pub struct NotNumeric(pub String);
 
+/// One instruction of the flattened code: a stack machine whose results
+/// are stored into slots.
+#[derive(Debug, Clone, Copy)]
+enum Ins {
+    Const(f64),
+    Load(usize),
+    Store(usize),
+    Bin(Op),
+    Neg,
+    /// Adds the top n values.
+    Sum(usize),
+    Max,
+    Min,
+    RoundUp,
+    Abs,
+    Pow,
+    Cmp(Cmp),
+    IsNumber,
+    Truthy,
+    Not,
+    /// Combines the top n truth values.
+    All(usize),
+    Any(usize),
+    /// Pops a truth value; jumps when it is false.
+    JumpIfFalse(usize),
+    Jump(usize),
+}
+
 /// Compiled quantities over numbered slots.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -51,6 +79,8 @@ pub struct Compiled {
     slots: IndexMap<String, usize>,
     /// (slot, expression) in evaluation order.
     steps: Vec<(usize, Node)>,
+    /// The steps flattened into one instruction list.
+    code: Vec<Ins>,
 }
 
 /// A numeric slot value from a model value.
@@ -87,7 +117,8 @@ impl Compiled {
             let node = compile(&q.expr, &slots, &q.id)?;
             steps.push((slots[&q.id], node));
         }
-        Ok(Compiled { slots, steps })
+        let code = flatten(&steps);
+        Ok(Compiled { slots, steps, code })
     }
 
     /// Keeps only the steps whose value can change when the inputs `changed`
@@ -98,14 +129,17 @@ impl Compiled {
             .iter()
             .filter_map(|q| self.slot(&q.id))
             .collect();
+        let steps: Vec<(usize, Node)> = self
+            .steps
+            .iter()
+            .filter(|(slot, _)| moving.contains(slot))
+            .cloned()
+            .collect();
+        let code = flatten(&steps);
         Compiled {
             slots: self.slots.clone(),
-            steps: self
-                .steps
-                .iter()
-                .filter(|(slot, _)| moving.contains(slot))
-                .cloned()
-                .collect(),
+            steps,
+            code,
         }
     }
 
@@ -132,11 +166,184 @@ impl Compiled {
             .collect()
     }
 
-    /// Evaluates every compiled quantity into `slots`.
-    pub fn run(&self, slots: &mut [f64]) {
+    /// Evaluates every compiled quantity into `slots` (the tree walk; the
+    /// reference for [`Compiled::run`]).
+    pub fn run_tree(&self, slots: &mut [f64]) {
         for (slot, node) in &self.steps {
             slots[*slot] = node.eval(slots);
         }
+    }
+
+    /// Evaluates every compiled quantity into `slots`.
+    pub fn run(&self, slots: &mut [f64]) {
+        let mut stack: Vec<f64> = Vec::with_capacity(32);
+        let b = |x: bool| f64::from(u8::from(x));
+        let mut pc = 0;
+        while pc < self.code.len() {
+            match self.code[pc] {
+                Ins::Const(x) => stack.push(x),
+                Ins::Load(i) => stack.push(slots[i]),
+                Ins::Store(i) => slots[i] = stack.pop().unwrap_or(f64::NAN),
+                Ins::Bin(op) => {
+                    let y = stack.pop().unwrap_or(f64::NAN);
+                    let x = stack.pop().unwrap_or(f64::NAN);
+                    stack.push(match op {
+                        Op::Add => x + y,
+                        Op::Sub => x - y,
+                        Op::Mul => x * y,
+                        Op::Div => x / y,
+                    });
+                }
+                Ins::Neg => {
+                    let x = stack.pop().unwrap_or(f64::NAN);
+                    stack.push(-x);
+                }
+                Ins::Sum(n) => {
+                    let at = stack.len() - n;
+                    let total = stack[at..].iter().sum();
+                    stack.truncate(at);
+                    stack.push(total);
+                }
+                Ins::Max | Ins::Min | Ins::Pow | Ins::Cmp(_) => {
+                    let y = stack.pop().unwrap_or(f64::NAN);
+                    let x = stack.pop().unwrap_or(f64::NAN);
+                    stack.push(match self.code[pc] {
+                        Ins::Max => x.max(y),
+                        Ins::Min => x.min(y),
+                        Ins::Pow => x.powf(y),
+                        Ins::Cmp(c) => b(match c {
+                            Cmp::Gt => x > y,
+                            Cmp::Ge => x >= y,
+                            Cmp::Lt => x < y,
+                            Cmp::Le => x <= y,
+                            Cmp::Eq => x == y,
+                        }),
+                        _ => unreachable!(),
+                    });
+                }
+                Ins::RoundUp | Ins::Abs | Ins::IsNumber | Ins::Truthy | Ins::Not => {
+                    let x = stack.pop().unwrap_or(f64::NAN);
+                    stack.push(match self.code[pc] {
+                        Ins::RoundUp => x.ceil(),
+                        Ins::Abs => x.abs(),
+                        Ins::IsNumber => b(!x.is_nan()),
+                        Ins::Truthy => b(x != 0.0),
+                        Ins::Not => b(x == 0.0),
+                        _ => unreachable!(),
+                    });
+                }
+                Ins::All(n) | Ins::Any(n) => {
+                    let at = stack.len() - n;
+                    let v = if matches!(self.code[pc], Ins::All(_)) {
+                        stack[at..].iter().all(|x| *x != 0.0)
+                    } else {
+                        stack[at..].iter().any(|x| *x != 0.0)
+                    };
+                    stack.truncate(at);
+                    stack.push(b(v));
+                }
+                Ins::JumpIfFalse(to) => {
+                    if stack.pop().unwrap_or(0.0) == 0.0 {
+                        pc = to;
+                        continue;
+                    }
+                }
+                Ins::Jump(to) => {
+                    pc = to;
+                    continue;
+                }
+            }
+            pc += 1;
+        }
+    }
+}
+
+fn flatten(steps: &[(usize, Node)]) -> Vec<Ins> {
+    let mut code = Vec::new();
+    for (slot, node) in steps {
+        emit(node, &mut code);
+        code.push(Ins::Store(*slot));
+    }
+    code
+}
+
+fn emit(n: &Node, code: &mut Vec<Ins>) {
+    match n {
+        Node::Const(x) => code.push(Ins::Const(*x)),
+        Node::Slot(i) => code.push(Ins::Load(*i)),
+        Node::Bin(op, a, b) => {
+            emit(a, code);
+            emit(b, code);
+            code.push(Ins::Bin(*op));
+        }
+        Node::Neg(a) => {
+            emit(a, code);
+            code.push(Ins::Neg);
+        }
+        Node::Sum(ts) => {
+            ts.iter().for_each(|t| emit(t, code));
+            code.push(Ins::Sum(ts.len()));
+        }
+        Node::Max(a, b) | Node::Min(a, b) | Node::Pow(a, b) => {
+            emit(a, code);
+            emit(b, code);
+            code.push(match n {
+                Node::Max(..) => Ins::Max,
+                Node::Min(..) => Ins::Min,
+                _ => Ins::Pow,
+            });
+        }
+        Node::RoundUp(a) => {
+            emit(a, code);
+            code.push(Ins::RoundUp);
+        }
+        Node::Abs(a) => {
+            emit(a, code);
+            code.push(Ins::Abs);
+        }
+        Node::If(t, a, b) => {
+            emit_test(t, code);
+            let jump_if_false = code.len();
+            code.push(Ins::JumpIfFalse(0));
+            emit(a, code);
+            let jump_end = code.len();
+            code.push(Ins::Jump(0));
+            code[jump_if_false] = Ins::JumpIfFalse(code.len());
+            emit(b, code);
+            code[jump_end] = Ins::Jump(code.len());
+        }
+        Node::Test(t) => emit_test(t, code),
+    }
+}
+
+fn emit_test(t: &Test, code: &mut Vec<Ins>) {
+    match t {
+        Test::Compare(op, a, b) => {
+            emit(a, code);
+            emit(b, code);
+            code.push(Ins::Cmp(*op));
+        }
+        Test::IsNumber(a) => {
+            emit(a, code);
+            code.push(Ins::IsNumber);
+        }
+        Test::Truthy(a) => {
+            emit(a, code);
+            code.push(Ins::Truthy);
+        }
+        Test::And(ts) => {
+            ts.iter().for_each(|t| emit_test(t, code));
+            code.push(Ins::All(ts.len()));
+        }
+        Test::Or(ts) => {
+            ts.iter().for_each(|t| emit_test(t, code));
+            code.push(Ins::Any(ts.len()));
+        }
+        Test::Not(t) => {
+            emit_test(t, code);
+            code.push(Ins::Not);
+        }
+        Test::Never => code.push(Ins::Const(0.0)),
     }
 }
 

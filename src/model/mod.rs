@@ -489,6 +489,20 @@ pub fn build(inputs: &Inputs) -> Model {
         div(r("total_project_cost"), r("lifetime_months")),
     );
     d.q(
+        "monthly_amortized_compute_cost",
+        "Amortized training compute",
+        Unit::UsdPerMonth,
+        "Training compute spread over the model's lifetime.",
+        div(r("compute_cost"), r("lifetime_months")),
+    );
+    d.q(
+        "monthly_amortized_engineering_cost",
+        "Amortized engineering",
+        Unit::UsdPerMonth,
+        "Engineering spread over the model's lifetime.",
+        div(r("engineering_cost"), r("lifetime_months")),
+    );
+    d.q(
         "monthly_ft_total",
         "Monthly fine-tuned total",
         Unit::UsdPerMonth,
@@ -499,6 +513,40 @@ pub fn build(inputs: &Inputs) -> Model {
             r("monthly_amortized_project_cost"),
             r("monthly_quality_cost_delta"),
         ]),
+    );
+    d.q(
+        "compute_share_of_ft_total",
+        "Share: training compute",
+        Unit::Fraction,
+        "Amortized training compute as a share of the monthly fine-tuned total.",
+        div_if_positive(r("monthly_amortized_compute_cost"), r("monthly_ft_total")),
+    );
+    d.q(
+        "engineering_share_of_ft_total",
+        "Share: engineering",
+        Unit::Fraction,
+        "Amortized engineering as a share of the monthly fine-tuned total.",
+        div_if_positive(
+            r("monthly_amortized_engineering_cost"),
+            r("monthly_ft_total"),
+        ),
+    );
+    d.q(
+        "serving_share_of_ft_total",
+        "Share: serving and storage",
+        Unit::Fraction,
+        "Serving plus storage as a share of the monthly fine-tuned total.",
+        div_if_positive(
+            add(r("monthly_serving_cost"), r("monthly_storage_cost")),
+            r("monthly_ft_total"),
+        ),
+    );
+    d.q(
+        "quality_share_of_ft_total",
+        "Share: quality delta",
+        Unit::Fraction,
+        "The review cost delta as a share of the monthly fine-tuned total (negative when the fine-tuned model needs fewer reviews).",
+        div_if_positive(r("monthly_quality_cost_delta"), r("monthly_ft_total")),
     );
     d.q(
         "monthly_savings",

@@ -352,7 +352,10 @@ impl Styles {
                 .set_font_name("Consolas")
                 .set_font_color(Color::RGB(0x595959)),
             verdict: Format::new().set_bold().set_font_size(14),
-            check: Format::new().set_bold().set_num_format("0").set_align(FormatAlign::Center),
+            check: Format::new()
+                .set_bold()
+                .set_num_format("0")
+                .set_align(FormatAlign::Center),
         }
     }
 
@@ -414,7 +417,12 @@ fn write_name_ref(
 
 /// The master check in the top right of every sheet.
 fn master_check_header(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
-    ws.write_string_with_format(0, COL_NOTE, "Master check (0 = all checks hold)", &s.subtitle)?;
+    ws.write_string_with_format(
+        0,
+        COL_NOTE,
+        "Master check (0 = all checks hold)",
+        &s.subtitle,
+    )?;
     write_name_ref(ws, 0, COL_NAME, r, "master_check", &s.check)
 }
 
@@ -699,14 +707,23 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
     Ok(())
 }
 
-fn calc_sheet(ws: &mut Worksheet, sheet: Sheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+fn calc_sheet(
+    ws: &mut Worksheet,
+    sheet: Sheet,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     let refs = ScalarRefs { lay };
     if sheet == Sheet::CashFlow {
         // The timeline owns the columns here: the few scalars show label,
         // value, unit and name, with the formula and its meaning as a note.
         ws.write_string_with_format(0, 0, sheet.name(), &s.title)?;
         ws.write_string_with_format(1, 0, sheet.purpose(), &s.subtitle)?;
-        for (c, h) in ["Label", "Value", "Unit", "Defined name"].iter().enumerate() {
+        for (c, h) in ["Label", "Value", "Unit", "Defined name"]
+            .iter()
+            .enumerate()
+        {
             ws.write_string_with_format(FIRST_ROW - 1, c as u16, *h, &s.header)?;
         }
         ws.set_column_width(0, 40)?;
@@ -720,12 +737,20 @@ fn calc_sheet(ws: &mut Worksheet, sheet: Sheet, r: &Report, lay: &Layout, s: &St
         let p = &lay.places[&q.id];
         let body = q.expr.to_excel_with(&refs);
         ws.write_string(p.row, COL_LABEL, &q.label)?;
-        let format = if sheet == Sheet::Checks { s.check.clone() } else { Styles::value(q.unit, false) };
+        let format = if sheet == Sheet::Checks {
+            s.check.clone()
+        } else {
+            Styles::value(q.unit, false)
+        };
         write_formula(ws, p.row, p.col, body.clone(), r.value(&q.id), &format)?;
         ws.write_string(p.row, COL_UNIT, q.unit.label())?;
         if sheet == Sheet::CashFlow {
             ws.write_string_with_format(p.row, COL_FOURTH, &q.id, &s.name)?;
-            ws.insert_note(p.row, p.col, &Note::new(format!("{}\n={body}", q.doc)).add_author_prefix(false))?;
+            ws.insert_note(
+                p.row,
+                p.col,
+                &Note::new(format!("{}\n={body}", q.doc)).add_author_prefix(false),
+            )?;
         } else {
             ws.write_string_with_format(p.row, COL_FOURTH, format!("={body}"), &s.name)?;
             ws.write_string_with_format(p.row, COL_NOTE, &q.doc, &s.wrap)?;
