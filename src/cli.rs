@@ -1,4 +1,5 @@
-//! The command line: `run` writes the outputs of each plan, `check` validates.
+//! The command line: `run` writes the outputs of each plan, `check` validates,
+//! `init` writes a starter plan and `schema` prints the plan format's JSON Schema.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,14 @@ pub enum Command {
         #[arg(required = true, value_name = "PLAN.yaml | DIR")]
         paths: Vec<PathBuf>,
     },
+    /// Write a commented starter plan to FILE (never overwriting), or print it.
+    Init {
+        /// The plan file to create; without it the plan is printed.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the plan format, for editors.
+    Schema,
 }
 
 /// Exit codes.
@@ -69,9 +78,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// The output file stem of a plan: its file stem.
+/// The output file stem of a plan: its file stem, if it is a safe file name.
 fn stem(path: &Path) -> Option<String> {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned())
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| output::is_plain_file_name(s))
 }
 
 /// Runs the command line; returns the process exit code.
@@ -85,6 +96,103 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check { paths } => check(&paths),
         Command::Run { paths, out, format } => run_plans(&paths, &out, &format),
+        Command::Init { file } => init(file.as_deref()),
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&crate::plan::json_schema())
+                .expect("the schema is plain JSON");
+            println!("{schema}");
+            EXIT_OK
+        }
+    }
+}
+
+/// A commented starter plan: the worked example, every field explained.
+/// `finetune-roi check` accepts it as it is.
+pub const STARTER_PLAN: &str = r#"# A finetune-roi plan: should we fine-tune an open model instead of paying
+# for the API? Replace the figures with yours, then run
+#   finetune-roi check plan.yaml    # validate
+#   finetune-roi run plan.yaml      # workbook, memo and JSON in output/
+#
+# For completion and checking in your editor (YAML language server), save the
+# schema beside this file and keep the next line:
+#   finetune-roi schema > plan.schema.json
+# yaml-language-server: $schema=plan.schema.json
+
+plan: Customer support chatbot, GPT-4o to a fine-tuned 7B   # a title
+as_of: 2026-11-01          # when the figures were gathered, YYYY-MM-DD
+lifetime_months: 18        # amortization period, a whole number of months >= 1
+owner: Support engineering # optional
+notes: >-                  # optional; shown in the memo
+  Where the figures come from.
+# days_per_month: 30       # optional; 30 unless given
+# hours_per_day: 24        # optional; hours a day the serving instances run
+
+baseline:                  # the API paid today
+  api: gpt-4o              # optional: a name
+  input_price_per_1m_tokens: 5.00    # dollars per million prompt tokens
+  output_price_per_1m_tokens: 15.00  # dollars per million completion tokens
+  requests_per_day: 50000
+  avg_input_tokens_per_request: 500
+  avg_output_tokens_per_request: 200
+
+fine_tuned:
+  model_size_b: 7          # billions of parameters, > 0
+  method: lora             # lora | qlora | full
+
+compute:                   # component 1: training runs
+  runs: 8                  # a whole number; 5 to 15 is typical
+  cost_per_run: 12.0       # dollars; omit it to estimate it from `training`
+  training:                # optional: the training-cost estimate
+    dataset_examples: 50000
+    avg_seq_len: 512       # tokens per example
+    epochs: 3              # > 0
+    instance: a10g         # benchmark rows exist for a10g and a100_80g
+    spot: true             # true or false (not yes/no)
+
+engineering:               # component 2: people
+  hourly_rate: 150         # dollars per hour
+  hours: {data: 40, experiments: 20, evaluation: 24, deployment: 16}   # any phase names
+
+serving:                   # component 3: infrastructure
+  instance: a10g           # optional: a name
+  instances: 2             # a whole number >= 1
+  cost_per_hour: 2.06      # dollars per hour, per instance
+  throughput_tokens_per_second: 5000   # optional: per instance; enables the capacity check
+# target_utilization: 0.2  # optional: share of capacity to plan for, above 0 and at most 1
+
+quality:                   # component 4: human review
+  review_rate_api: 0.02    # a fraction from 0 to 1: 0.02 means 2% of responses
+  review_rate_ft: 0.05
+  cost_per_review: 5.0     # dollars
+
+decision:                  # optional: the decision factors
+  task_consistency: high   # high | medium | low
+  latency_requirement_ms: 800
+  quality_requirement: medium        # high | medium | low
+  team_ml_expertise: true
+  iteration_speed_priority: false
+"#;
+
+/// `init`: prints the starter plan, or writes it to a new file.
+fn init(file: Option<&Path>) -> u8 {
+    let Some(file) = file else {
+        print!("{STARTER_PLAN}");
+        return EXIT_OK;
+    };
+    let shown = crate::plan::inert(&file.display().to_string()).into_owned();
+    match output::write_new(file, STARTER_PLAN.as_bytes()) {
+        Ok(()) => {
+            println!("{shown}: written; edit it, then run `finetune-roi check {shown}`");
+            EXIT_OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("error: {shown}: the file exists; init never overwrites one, so choose another name");
+            EXIT_FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {shown}: cannot write the starter plan: {e}");
+            EXIT_FAILURE
+        }
     }
 }
 
@@ -135,7 +243,10 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
     let generated_at = Utc::now();
     for f in &files {
         let Some(stem) = stem(f) else {
-            eprintln!("{}: not a plan file name", f.display());
+            eprintln!(
+                "{}: expected a plan file name usable for the outputs, found one that is empty, starts with a dot or holds a path separator or control character; rename the plan",
+                crate::plan::inert(&f.display().to_string())
+            );
             code = code.max(EXIT_BAD_PLAN);
             continue;
         };

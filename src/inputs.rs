@@ -130,6 +130,9 @@ pub struct Inputs {
     pub shape: Shape,
     /// Things worth telling the reader about how inputs were resolved.
     pub notices: Vec<String>,
+    /// The inputs given as ranges (low, base, high), in sheet order; the
+    /// value of each is its base.
+    pub ranges: Vec<crate::simulate::Ranged>,
 }
 
 impl Inputs {
@@ -282,6 +285,26 @@ impl Check {
     }
 }
 
+/// No number in a plan may be larger than this: a figure beyond a
+/// quadrillion is a typo, and the bound keeps every product in the model finite.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+/// The smallest value a positive input (a divisor in the model) may take.
+pub const MIN_POSITIVE: f64 = 1e-9;
+/// The longest model lifetime: the cash-flow timeline has a column per month.
+pub const MAX_LIFETIME_MONTHS: f64 = 240.0;
+/// The most engineering phases a plan may list.
+pub const MAX_PHASES: usize = 100;
+
+/// A number as a message shows it: plain when it reads well, else in
+/// scientific notation (`1e300`, not three hundred digits).
+fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Collects inputs and the problems found on the way.
 struct Builder<'a> {
     file: &'a str,
@@ -345,7 +368,7 @@ impl Builder<'_> {
                 format!(
                     "expected {}, found {} (not a finite number)",
                     s.check.expected(),
-                    value
+                    shown(value)
                 ),
             );
             return;
@@ -353,7 +376,29 @@ impl Builder<'_> {
         if !s.check.holds(value) {
             self.problem(
                 field,
-                format!("expected {}, found {}", s.check.expected(), value),
+                format!("expected {}, found {}", s.check.expected(), shown(value)),
+            );
+            return;
+        }
+        if value.abs() > MAX_MAGNITUDE {
+            self.problem(
+                field,
+                format!(
+                    "expected {}, at most 1e15, found {}; a figure this large is surely a typo",
+                    s.check.expected(),
+                    shown(value)
+                ),
+            );
+            return;
+        }
+        if matches!(s.check, Check::Positive | Check::Utilization) && value < MIN_POSITIVE {
+            self.problem(
+                field,
+                format!(
+                    "expected {}, at least 1e-9, found {}; a value this small is surely a typo",
+                    s.check.expected(),
+                    shown(value)
+                ),
             );
             return;
         }
@@ -500,8 +545,47 @@ pub fn validate_raw(
         None,
         Some((3600.0, "unit conversion")),
     );
-    b.num("volume_growth_per_month", spec("volume_growth_per_month", "Traffic growth per month", Unit::Fraction,
-        "Monthly growth of requests in the cash-flow timeline (0.02 = 2% a month).", G::General, NonNegative), raw.volume_growth_per_month, Some((0.0, "flat traffic")));
+    b.num(
+        "volume_growth_per_month",
+        spec(
+            "volume_growth_per_month",
+            "Traffic growth per month",
+            Unit::Fraction,
+            "Monthly growth of requests in the cash-flow timeline (0.02 = 2% a month).",
+            G::General,
+            NonNegative,
+        ),
+        raw.volume_growth_per_month,
+        Some((0.0, "flat traffic")),
+    );
+    if raw.lifetime_months > MAX_LIFETIME_MONTHS && raw.lifetime_months <= MAX_MAGNITUDE {
+        b.problem(
+            "lifetime_months",
+            format!(
+                "expected a whole number of months from 1 to {MAX_LIFETIME_MONTHS} (20 years), found {}",
+                shown(raw.lifetime_months)
+            ),
+        );
+    }
+    if let Some(d) = raw.days_per_month {
+        if d > 31.0 && d <= MAX_MAGNITUDE {
+            b.problem(
+                "days_per_month",
+                format!("expected at most 31 days a month, found {}", shown(d)),
+            );
+        }
+    }
+    if let Some(g) = raw.volume_growth_per_month {
+        if g > 1.0 && g <= MAX_MAGNITUDE {
+            b.problem(
+                "volume_growth_per_month",
+                format!(
+                    "expected a monthly growth from 0 to 1 (0.02 means 2% a month), found {}",
+                    shown(g)
+                ),
+            );
+        }
+    }
     if let Some(h) = raw.hours_per_day {
         if h > 24.0 {
             b.problem(
@@ -579,8 +663,14 @@ pub fn validate_raw(
         None,
     );
     if bl.avg_input_tokens_per_request + bl.avg_output_tokens_per_request <= 0.0 {
-        b.problem("baseline.avg_input_tokens_per_request",
-            "a request must carry some tokens: input plus output tokens per request must be above 0".to_string());
+        b.problem(
+            "baseline.avg_input_tokens_per_request",
+            format!(
+                "expected requests that carry tokens (input plus output tokens per request above 0), found {} + {}",
+                shown(bl.avg_input_tokens_per_request),
+                shown(bl.avg_output_tokens_per_request)
+            ),
+        );
     }
 
     // The fine-tuned model.
@@ -687,6 +777,8 @@ pub fn validate_raw(
         let add_bench =
             |b: &mut Builder, field: &str, s: Spec, written: Option<f64>, x: f64| match written {
                 Some(_) => b.num(field, s, written, None),
+                // No benchmark without a valid model size; that problem is reported there.
+                None if row.is_empty() => {}
                 None => {
                     let id = s.id.clone();
                     b.num(field, s, Some(x), None);
@@ -796,7 +888,7 @@ pub fn validate_raw(
         (None, Some(_)) => {}
         (None, None) => b.problem(
             "compute.cost_per_run",
-            "missing: give cost_per_run, or compute.training so the cost per run can be estimated"
+            "missing field `cost_per_run`: expected a cost per run in dollars, or compute.training so that it can be estimated"
                 .to_string(),
         ),
     }
@@ -838,6 +930,15 @@ pub fn validate_raw(
         b.problem(
             "engineering.hours",
             "expected at least one phase with its hours, e.g. {data: 40}".to_string(),
+        );
+    }
+    if e.hours.len() > MAX_PHASES {
+        b.problem(
+            "engineering.hours",
+            format!(
+                "expected at most {MAX_PHASES} phases, found {}; group them",
+                e.hours.len()
+            ),
         );
     }
 
@@ -1232,7 +1333,7 @@ pub fn validate_raw(
     }
 
     if !b.problems.is_empty() {
-        return Err(b.problems);
+        return Err(crate::plan::limit_problems(b.problems));
     }
     let meta = Meta {
         title: raw.plan.clone(),
@@ -1261,5 +1362,6 @@ pub fn validate_raw(
         items,
         shape,
         notices,
+        ranges: Vec::new(),
     })
 }

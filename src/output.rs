@@ -4,9 +4,26 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `dir/name` atomically. `name` must be a bare file name.
+/// True for a bare file name that stays inside the folder it is joined to:
+/// not empty, not starting with a dot, no path separator, no control character.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
+}
+
+/// Writes `bytes` to `dir/name` atomically. `name` must be a plain file name
+/// ([`is_plain_file_name`]); anything else is refused, so nothing is ever
+/// written outside `dir`. A symbolic link at the target is replaced, not followed.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    debug_assert!(!name.contains(['/', '\\']) && name != ".." && name != ".");
+    if !is_plain_file_name(name) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{name:?} is not a plain file name"),
+        ));
+    }
     let target = dir.join(name);
     let mut tmp = tempfile::Builder::new()
         .prefix(".finetune-roi-")
@@ -16,4 +33,66 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(target)
+}
+
+/// Writes `bytes` to a new file at `path`, atomically; fails with
+/// `AlreadyExists` if anything (a file, a folder, a link) is there already.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".finetune-roi-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_names_are_written() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            ".hidden.json",
+            "a/b.json",
+            "a\\b.json",
+            "a\nb.json",
+            "../x.json",
+        ] {
+            assert!(!is_plain_file_name(bad), "{bad:?}");
+        }
+        for good in [
+            "plan.json",
+            "roi-worked-example.xlsx",
+            "plan with spaces.md",
+            "été.html",
+        ] {
+            assert!(is_plain_file_name(good), "{good:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_atomic(dir.path(), "../escape.json", b"x").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(!dir.path().parent().unwrap().join("escape.json").exists());
+    }
+
+    #[test]
+    fn write_new_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.yaml");
+        write_new(&path, b"first").unwrap();
+        let err = write_new(&path, b"second").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "the temporary file was left behind");
+    }
 }

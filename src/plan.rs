@@ -319,7 +319,7 @@ impl fmt::Display for Diagnostic {
 
 /// Text from a plan made safe for a terminal: control characters and
 /// bidirectional overrides are shown as escapes instead of acting.
-fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
     let risky =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(risky) {
@@ -336,13 +336,12 @@ fn inert(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Sorts problems by place and keeps the first [`MAX_PROBLEMS`], counting
-/// the rest in a last line.
+/// Sorts problems by place and keeps the first [`MAX_PROBLEMS`], saying in
+/// a last line that there are more.
 pub fn limit_problems(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     problems.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
     problems.dedup();
     if problems.len() > MAX_PROBLEMS {
-        let more = problems.len() - MAX_PROBLEMS;
         let file = problems[0].file.clone();
         problems.truncate(MAX_PROBLEMS);
         problems.push(Diagnostic {
@@ -350,7 +349,9 @@ pub fn limit_problems(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
             line: None,
             column: None,
             field: String::new(),
-            message: format!("and {more} more problems not listed; fix these first"),
+            message: format!(
+                "more problems follow; only the first {MAX_PROBLEMS} are listed, so fix these and check again"
+            ),
         });
     }
     problems
@@ -509,6 +510,13 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(RawPlan, Locator), Vec<Diagnos
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(problem) = control_character(text) {
+        return Err(one(
+            Some((problem.line, problem.column)),
+            "",
+            problem.message,
+        ));
+    }
     let scan = prescan(text).map_err(|p| one(Some((p.line, p.column)), &p.field, p.message))?;
     if !scan.duplicates.is_empty() {
         let problems = scan
@@ -578,7 +586,7 @@ fn plain_words(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = backticked(rest);
         if let Some((name, allowed)) = names.split_first() {
-            return unknown_field(name, allowed);
+            return unknown_field(name, did_you_mean(name, allowed), allowed);
         }
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
@@ -648,30 +656,27 @@ fn plain_words(message: &str) -> String {
 }
 
 /// Edit distance with adjacent transpositions (optimal string alignment),
-/// ignoring case.
+/// ignoring case. Three rows of memory.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        row[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            d[i][j] = best;
+            row[j] = best;
         }
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
     }
-    d[a.len()][b.len()]
+    last[b.len()]
 }
 
 /// The allowed name closest to `name`, if it is close enough to be a typo.
@@ -687,9 +692,13 @@ pub fn did_you_mean<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .map(|(_, a)| a)
 }
 
-fn unknown_field(name: &str, allowed: &[&str]) -> String {
+fn unknown_field(name: &str, best: Option<&str>, allowed: &[&str]) -> String {
     let shown = shorten(name);
-    match did_you_mean(name, allowed) {
+    if name == "<<" {
+        return "unknown field `<<`: YAML merge keys are not supported; write the fields out"
+            .to_string();
+    }
+    match best {
         Some(best) => format!("unknown field `{shown}`; did you mean `{best}`?"),
         None if allowed.is_empty() => {
             format!("unknown field `{shown}`; no fields are allowed here")
@@ -995,6 +1004,10 @@ impl<'a> Checker<'a> {
         // Names suggested for unknown keys: not reported missing a second time.
         let mut suggested: HashSet<&str> = HashSet::new();
         for (k, v) in map {
+            if self.problems.len() > MAX_PROBLEMS {
+                // Enough to list; `limit_problems` says there are more.
+                return;
+            }
             let Some(key) = key_text(k) else {
                 let pos = self.locator.find(path);
                 self.push(
@@ -1012,9 +1025,10 @@ impl<'a> Checker<'a> {
             }
             match extra {
                 Some(Json::Bool(false)) => {
-                    suggested.extend(did_you_mean(&key, &allowed));
+                    let best = did_you_mean(&key, &allowed);
+                    suggested.extend(best);
                     let pos = self.locator.find_key(&child);
-                    self.push(pos, &child, unknown_field(&key, &allowed));
+                    self.push(pos, &child, unknown_field(&key, best, &allowed));
                 }
                 Some(s @ Json::Object(_)) => self.node(v, s, &child),
                 _ => {}
@@ -1055,12 +1069,40 @@ struct Scan {
     duplicates: Vec<ScanProblem>,
 }
 
+/// The first character YAML does not allow in a file: C0 and C1 controls
+/// other than tab, line feed, carriage return and next line, and DEL.
+fn control_character(text: &str) -> Option<ScanProblem> {
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+            continue;
+        }
+        if c.is_control() && !matches!(c, '\t' | '\r' | '\u{85}') {
+            return Some(ScanProblem {
+                line,
+                column,
+                field: String::new(),
+                message: format!(
+                    "expected printable text, found the control character U+{:04X}; remove it",
+                    c as u32
+                ),
+            });
+        }
+        column += 1;
+    }
+    None
+}
+
 /// A hint for YAML syntax errors that trip people up.
 fn syntax_hint(info: &str) -> &'static str {
     if info.contains("tab") {
         " (YAML indents with spaces, not tabs: replace the tab with spaces)"
     } else if info.contains("mapping values are not allowed") {
         " (a value contains `: `; quote it, or check the indentation)"
+    } else if info.contains("quoted scalar") {
+        " (check that every quote is closed)"
     } else if info.contains("did not find expected") || info.contains("while parsing") {
         " (check the indentation and that brackets and quotes are closed)"
     } else {

@@ -157,3 +157,127 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(result.status.code(), Some(2));
 }
+
+#[test]
+fn init_prints_a_starter_plan_that_checks() {
+    let printed = bin().arg("init").output().unwrap();
+    assert_eq!(printed.status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("starter.yaml");
+    std::fs::write(&plan, &printed.stdout).unwrap();
+    let checked = bin().arg("check").arg(&plan).output().unwrap();
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let text = String::from_utf8(printed.stdout).unwrap();
+    assert!(text.contains("# yaml-language-server: $schema="));
+    // Every line of the plan proper is explained by a comment.
+    assert!(text.lines().filter(|l| l.contains(" # ")).count() >= 20);
+}
+
+#[test]
+fn init_writes_a_new_file_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.yaml");
+    let first = bin().arg("init").arg(&plan).output().unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    let starter = bin().arg("init").output().unwrap().stdout;
+    assert_eq!(std::fs::read(&plan).unwrap(), starter);
+
+    std::fs::write(&plan, "my own plan").unwrap();
+    let second = bin().arg("init").arg(&plan).output().unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("the file exists"));
+    assert_eq!(std::fs::read_to_string(&plan).unwrap(), "my own plan");
+    assert_eq!(files_in(dir.path()), ["plan.yaml"]);
+}
+
+/// The schema below a `$ref`, or the one branch of an `allOf`/`anyOf` that is not null.
+fn resolved<'a>(
+    root: &'a serde_json::Value,
+    mut s: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    loop {
+        if let Some(r) = s["$ref"].as_str() {
+            s = root.pointer(r.trim_start_matches('#')).unwrap();
+        } else if let Some(b) = s["allOf"].as_array().or(s["anyOf"].as_array()) {
+            s = b.iter().find(|b| b["type"] != "null").unwrap();
+        } else {
+            return s;
+        }
+    }
+}
+
+/// Every key of a YAML mapping is a property of the schema, recursively.
+fn keys_are_in_schema(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    yaml: &serde_yaml::Value,
+    path: &str,
+) -> usize {
+    let schema = resolved(root, schema);
+    let serde_yaml::Value::Mapping(map) = yaml else {
+        return 0;
+    };
+    let mut checked = 0;
+    for (k, v) in map {
+        let key = k.as_str().unwrap();
+        let sub = match schema["properties"].get(key) {
+            Some(s) => s,
+            None => {
+                assert!(
+                    schema["additionalProperties"].is_object(),
+                    "{path}.{key} is not in the schema"
+                );
+                &schema["additionalProperties"]
+            }
+        };
+        checked += 1 + keys_are_in_schema(root, sub, v, &format!("{path}.{key}"));
+    }
+    checked
+}
+
+#[test]
+fn schema_describes_the_plan_format() {
+    let output = bin().arg("schema").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["additionalProperties"], false);
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for field in [
+        "plan",
+        "as_of",
+        "baseline",
+        "fine_tuned",
+        "compute",
+        "engineering",
+        "serving",
+        "quality",
+    ] {
+        assert!(required.contains(&field), "{field} is not required");
+    }
+    let fine_tuned = resolved(&schema, &schema["properties"]["fine_tuned"]);
+    let method = resolved(&schema, &fine_tuned["properties"]["method"]);
+    assert_eq!(method["enum"], serde_json::json!(["lora", "qlora", "full"]));
+    // Every key the starter plan and the examples use is in the schema.
+    let starter = bin().arg("init").output().unwrap().stdout;
+    let mut texts = vec![String::from_utf8(starter).unwrap()];
+    texts.extend(
+        example_plans()
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap()),
+    );
+    for text in texts {
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert!(keys_are_in_schema(&schema, &schema, &yaml, "") > 30);
+    }
+}

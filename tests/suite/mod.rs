@@ -6,3 +6,5 @@ mod memo;
 mod seed;
 mod simulation;
 mod workbook;
+mod hostile;
+mod props;
