@@ -4,6 +4,7 @@
 //! (validated, with sources) → [`model`] (every quantity defined once) →
 //! [`report`] (evaluated) → [`render`] (workbook, memo, JSON).
 
+pub mod catalog;
 pub mod cli;
 pub mod format;
 pub mod inputs;
