@@ -1,4 +1,5 @@
 mod browser;
+mod catalog;
 mod cli;
 mod common;
 mod libreoffice;
