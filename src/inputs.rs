@@ -6,6 +6,7 @@
 //! together, each with the file, line and field path.
 
 use chrono::NaiveDate;
+use indexmap::IndexMap;
 
 use crate::format::Unit;
 use crate::model::expr::Value;
@@ -311,6 +312,10 @@ struct Builder<'a> {
     locator: &'a Locator,
     items: Vec<Input>,
     problems: Vec<Diagnostic>,
+    /// The numbers the plan writes as ranges, by field path.
+    written_ranges: &'a IndexMap<String, crate::plan::RangeSpec>,
+    /// The ranged inputs validated so far.
+    ranged: Vec<crate::simulate::Ranged>,
 }
 
 /// The description of one numeric input.
@@ -402,6 +407,41 @@ impl Builder<'_> {
             );
             return;
         }
+        if let Some(range) = self.written_ranges.get(field).copied() {
+            let ends_ok = [range.low, range.high]
+                .iter()
+                .all(|x| x.is_finite() && s.check.holds(*x) && x.abs() <= MAX_MAGNITUDE);
+            if !ends_ok {
+                self.problem(
+                    field,
+                    format!(
+                        "expected a range whose ends are each {}, found {} to {}",
+                        s.check.expected(),
+                        shown(range.low),
+                        shown(range.high)
+                    ),
+                );
+                return;
+            }
+            if !(range.low <= range.base && range.base <= range.high) {
+                self.problem(
+                    field,
+                    format!(
+                        "expected low ≤ base ≤ high, found low {}, base {}, high {}",
+                        shown(range.low),
+                        shown(range.base),
+                        shown(range.high)
+                    ),
+                );
+                return;
+            }
+            self.ranged.push(crate::simulate::Ranged {
+                id: s.id.clone(),
+                low: range.low,
+                base: range.base,
+                high: range.high,
+            });
+        }
         self.items.push(Input {
             id: s.id,
             label: s.label,
@@ -437,6 +477,19 @@ impl Builder<'_> {
     }
 }
 
+/// The typical phases of a 7B LoRA project from data to production, with the
+/// range of hours each takes (the seed lesson's phase table).
+pub const TYPICAL_PHASES: [(&str, f64, f64); 8] = [
+    ("data collection and curation", 20.0, 60.0),
+    ("data formatting and quality checks", 8.0, 16.0),
+    ("initial experiment setup", 4.0, 8.0),
+    ("hyperparameter search", 8.0, 16.0),
+    ("evaluation framework setup", 8.0, 16.0),
+    ("model evaluation and iteration", 16.0, 40.0),
+    ("deployment and integration", 8.0, 24.0),
+    ("monitoring setup", 4.0, 8.0),
+];
+
 /// Multiples of today's traffic in the sensitivity tables.
 pub const SENSITIVITY_VOLUME_MULTIPLIERS: [f64; 8] = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0];
 /// Serving instance counts in the sensitivity grid.
@@ -469,6 +522,8 @@ pub fn validate_raw(
         locator,
         items: Vec::new(),
         problems: Vec::new(),
+        written_ranges: &raw.ranges,
+        ranged: Vec::new(),
     };
     let mut notices = Vec::new();
 
@@ -909,7 +964,9 @@ pub fn validate_raw(
         None,
     );
     let mut phase_ids = Vec::new();
-    for (i, (phase, hours)) in e.hours.iter().enumerate() {
+    let no_hours = IndexMap::new();
+    let hours_written = e.hours.as_ref().unwrap_or(&no_hours);
+    for (i, (phase, hours)) in hours_written.iter().enumerate() {
         let id = format!("engineering_hours_phase_{}", i + 1);
         b.num(
             &format!("engineering.hours.{phase}"),
@@ -926,18 +983,41 @@ pub fn validate_raw(
         );
         phase_ids.push(id);
     }
-    if e.hours.is_empty() {
+    if e.hours.as_ref().is_some_and(|h| h.is_empty()) {
         b.problem(
             "engineering.hours",
-            "expected at least one phase with its hours, e.g. {data: 40}".to_string(),
+            "expected at least one phase with its hours, e.g. {data: 40}; leave `hours` out for the typical phases".to_string(),
         );
     }
-    if e.hours.len() > MAX_PHASES {
+    if e.hours.is_none() {
+        // The typical phases, each a range with its midpoint as base.
+        for (i, (phase, low, high)) in TYPICAL_PHASES.iter().enumerate() {
+            let id = format!("engineering_hours_phase_{}", i + 1);
+            let base = (low + high) / 2.0;
+            b.items.push(Input {
+                id: id.clone(),
+                label: format!("Hours: {phase}"),
+                unit: Unit::Hours,
+                doc: "Engineering hours for this phase of the project.".to_string(),
+                group: G::Engineering,
+                value: Value::Num(base),
+                source: Source::Default("typical 7B LoRA project, midpoint of its range"),
+            });
+            b.ranged.push(crate::simulate::Ranged {
+                id: id.clone(),
+                low: *low,
+                base,
+                high: *high,
+            });
+            phase_ids.push(id);
+        }
+    }
+    if hours_written.len() > MAX_PHASES {
         b.problem(
             "engineering.hours",
             format!(
                 "expected at most {MAX_PHASES} phases, found {}; group them",
-                e.hours.len()
+                hours_written.len()
             ),
         );
     }
@@ -1356,12 +1436,15 @@ pub fn validate_raw(
         phase_ids,
     };
     let mut items = b.items;
+    // Ranges in sheet order, like the inputs.
+    let mut ranges = b.ranged;
+    ranges.sort_by_key(|r| items.iter().find(|i| i.id == r.id).map(|i| i.group));
     items.sort_by_key(|i| i.group);
     Ok(Inputs {
         meta,
         items,
         shape,
         notices,
-        ranges: Vec::new(),
+        ranges,
     })
 }

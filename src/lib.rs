@@ -37,15 +37,61 @@ pub enum PlanError {
     },
 }
 
+/// How a plan is evaluated beyond its own contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// When the outputs are generated (shown in the memo and workbook).
+    pub generated_at: DateTime<Utc>,
+    /// Monte Carlo trials.
+    pub trials: usize,
+    /// The simulation's seed; `None` derives it from the plan's SHA-256, so the
+    /// same plan always gives the same simulation.
+    pub seed: Option<u64>,
+}
+
+impl Settings {
+    /// The defaults, generated at `generated_at`.
+    pub fn at(generated_at: DateTime<Utc>) -> Settings {
+        Settings {
+            generated_at,
+            trials: simulate::DEFAULT_TRIALS,
+            seed: None,
+        }
+    }
+}
+
+/// The default simulation seed of a plan: the first 64 bits of its SHA-256.
+pub fn default_seed(sha256_hex: &str) -> u64 {
+    u64::from_str_radix(sha256_hex.get(..16).unwrap_or("0"), 16).unwrap_or(0)
+}
+
 /// Loads, validates and evaluates one plan file.
 pub fn evaluate_file(path: &Path, generated_at: DateTime<Utc>) -> Result<Report, PlanError> {
+    evaluate_file_with(path, &Settings::at(generated_at))
+}
+
+/// Loads, validates and evaluates one plan file, with settings.
+pub fn evaluate_file_with(path: &Path, settings: &Settings) -> Result<Report, PlanError> {
     let loaded = plan::load(path).map_err(PlanError::Invalid)?;
     let inputs = inputs::validate(&loaded).map_err(PlanError::Invalid)?;
+    finish(inputs, settings, &loaded.display_name)
+}
+
+/// Builds, evaluates and simulates the model over validated inputs.
+fn finish(inputs: inputs::Inputs, settings: &Settings, file: &str) -> Result<Report, PlanError> {
+    let seed = settings
+        .seed
+        .unwrap_or_else(|| default_seed(&inputs.meta.sha256));
     let model = model::build(&inputs);
-    report::evaluate(inputs, model, generated_at).map_err(|source| PlanError::Model {
-        file: loaded.display_name.clone(),
+    let defect = |source| PlanError::Model {
+        file: file.to_string(),
         source,
-    })
+    };
+    let mut report = report::evaluate(inputs, model, settings.generated_at).map_err(defect)?;
+    report
+        .run_simulation(settings.trials, seed)
+        .map_err(|e| defect(model::expr::EvalError::NotANumber(e.0)))?;
+    Ok(report)
 }
 
 /// Evaluates plan text (as if read from `file`).
@@ -63,11 +109,7 @@ pub fn evaluate_text(
             .collect::<String>()
     };
     let inputs = inputs::validate_raw(&raw, &locator, file, &sha).map_err(PlanError::Invalid)?;
-    let model = model::build(&inputs);
-    report::evaluate(inputs, model, generated_at).map_err(|source| PlanError::Model {
-        file: file.to_string(),
-        source,
-    })
+    finish(inputs, &Settings::at(generated_at), file)
 }
 
 /// Renders one report in one format.

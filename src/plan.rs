@@ -47,6 +47,10 @@ const MAX_LOCATOR_BYTES: usize = 4 * 1024 * 1024;
 pub struct RawPlan {
     /// A title for the plan, shown on the memo and the workbook.
     pub plan: String,
+    /// The numbers written as ranges, by field path (filled by [`parse`]; each
+    /// such field holds its base value).
+    #[serde(skip)]
+    pub ranges: IndexMap<String, RangeSpec>,
     /// When the figures were gathered, written YYYY-MM-DD.
     #[schemars(extend("pattern" = r"^\d{4}-\d{2}-\d{2}$"))]
     pub as_of: String,
@@ -188,8 +192,10 @@ pub struct RawTraining {
 pub struct RawEngineering {
     /// Loaded cost of an engineering hour, in dollars (≥ 0).
     pub hourly_rate: f64,
-    /// Hours per phase, any phase names: {data: 40, experiments: 20}.
-    pub hours: IndexMap<String, f64>,
+    /// Hours per phase, any phase names: {data: 40, experiments: 20}. Omit it
+    /// and the typical phases of a 7B LoRA project are used, with their ranges.
+    #[serde(default)]
+    pub hours: Option<IndexMap<String, f64>>,
 }
 
 /// Component 3: serving infrastructure.
@@ -274,7 +280,119 @@ pub struct RawDecision {
 /// which YAML language servers understand).
 pub fn json_schema() -> Json {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-    generator.into_root_schema_for::<RawPlan>().to_value()
+    let mut schema = generator.into_root_schema_for::<RawPlan>().to_value();
+    allow_ranges(&mut schema);
+    schema
+}
+
+/// A number written as a range: `[low, high]` or `{low, base, high}`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RangeSpec {
+    pub low: f64,
+    /// The value deterministic results use; the midpoint when not written.
+    pub base: f64,
+    pub high: f64,
+}
+
+/// Lets every number in the schema also be written as a range.
+fn allow_ranges(schema: &mut Json) {
+    let is_number = |node: &Json| match node.get("type") {
+        Some(Json::String(t)) => t == "number" || t == "integer",
+        Some(Json::Array(ts)) => ts.iter().any(|t| t == "number" || t == "integer"),
+        _ => false,
+    };
+    match schema {
+        Json::Object(map) => {
+            if is_number(&Json::Object(map.clone())) {
+                let plain = Json::Object(std::mem::take(map));
+                let description = plain.get("description").cloned();
+                let mut wrapped = serde_json::json!({
+                    "anyOf": [
+                        plain,
+                        {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                         "description": "a range: [low, high]"},
+                        {"type": "object", "additionalProperties": false, "required": ["low", "high"],
+                         "description": "a range: {low, base, high}; base defaults to the midpoint",
+                         "properties": {"low": {"type": "number"}, "base": {"type": "number"}, "high": {"type": "number"}}}
+                    ]
+                });
+                if let Some(d) = description {
+                    wrapped["description"] = d;
+                }
+                *schema = wrapped;
+                return;
+            }
+            for v in map.values_mut() {
+                allow_ranges(v);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(allow_ranges),
+        _ => {}
+    }
+}
+
+/// True for the schema branches that let a number be written as a range
+/// (they are not named when a message says what a field expects).
+fn is_range_branch(schema: &Json) -> bool {
+    schema
+        .get("description")
+        .and_then(Json::as_str)
+        .is_some_and(|d| d.starts_with("a range"))
+}
+
+/// A YAML node as a range, if it is written as one.
+fn as_range(node: &Yaml) -> Option<RangeSpec> {
+    let num = |v: &Yaml| untag(v).as_f64();
+    match untag(node) {
+        Yaml::Sequence(items) if items.len() == 2 => {
+            let (low, high) = (num(&items[0])?, num(&items[1])?);
+            Some(RangeSpec {
+                low,
+                base: (low + high) / 2.0,
+                high,
+            })
+        }
+        Yaml::Mapping(map) => {
+            let get = |k: &str| map.get(Yaml::String(k.to_string()));
+            if map.len() > 3 || map.keys().any(|k| !matches!(untag(k), Yaml::String(s) if ["low", "base", "high"].contains(&s.as_str()))) {
+                return None;
+            }
+            let (low, high) = (num(get("low")?)?, num(get("high")?)?);
+            let base = match get("base") {
+                Some(b) => num(b)?,
+                None => (low + high) / 2.0,
+            };
+            Some(RangeSpec { low, base, high })
+        }
+        _ => None,
+    }
+}
+
+/// Replaces every number written as a range with its base value; returns the
+/// ranges by field path.
+fn extract_ranges(node: &mut Yaml, path: &str, out: &mut IndexMap<String, RangeSpec>) {
+    match node {
+        Yaml::Mapping(map) => {
+            for (k, v) in map.iter_mut() {
+                let Some(key) = key_text(k) else { continue };
+                let child = join(path, &key);
+                match as_range(v) {
+                    Some(range) if !path.is_empty() || !key.is_empty() => {
+                        *v = Yaml::Number(serde_yaml::Number::from(range.base));
+                        out.insert(child, range);
+                    }
+                    _ => extract_ranges(v, &child, out),
+                }
+            }
+        }
+        Yaml::Sequence(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                extract_ranges(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        Yaml::Tagged(t) => extract_ranges(&mut t.value, path, out),
+        _ => {}
+    }
 }
 
 /// One problem found in a plan, located as precisely as the parser allows.
@@ -526,8 +644,31 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(RawPlan, Locator), Vec<Diagnos
             .collect();
         return Err(limit_problems(problems));
     }
-    match serde_yaml::from_str::<RawPlan>(text) {
-        Ok(raw) => Ok((raw, scan.locator)),
+    let mut tree = match serde_yaml::from_str::<Yaml>(text) {
+        Ok(tree) => tree,
+        Err(e) => return Err(explain_failure(text, &e, &scan.locator, file)),
+    };
+    let mut ranges = IndexMap::new();
+    extract_ranges(&mut tree, "", &mut ranges);
+    if ranges.is_empty() {
+        return match serde_yaml::from_str::<RawPlan>(text) {
+            Ok(raw) => Ok((raw, scan.locator)),
+            Err(e) => Err(explain_failure(text, &e, &scan.locator, file)),
+        };
+    }
+    // With ranges, the written tree is checked as a whole first: deserializing
+    // the rewritten tree would accept what the text deserializer refuses.
+    if let Ok(written) = serde_yaml::from_str::<Yaml>(text) {
+        let problems = check_tree(&written, &scan.locator, file);
+        if !problems.is_empty() {
+            return Err(limit_problems(problems));
+        }
+    }
+    match serde_yaml::from_value::<RawPlan>(tree) {
+        Ok(mut raw) => {
+            raw.ranges = ranges;
+            Ok((raw, scan.locator))
+        }
         Err(e) => Err(explain_failure(text, &e, &scan.locator, file)),
     }
 }
@@ -885,7 +1026,7 @@ impl<'a> Checker<'a> {
         if let Some(branches) = schema.get("anyOf").and_then(Json::as_array) {
             let words: Vec<String> = branches
                 .iter()
-                .filter(|b| !self.only_null(b))
+                .filter(|b| !self.only_null(b) && !is_range_branch(b))
                 .map(|b| self.expected(b))
                 .collect();
             return words.join(" or ");
@@ -988,6 +1129,10 @@ impl<'a> Checker<'a> {
                 Yaml::Bool(_) => {}
                 Yaml::String(s) => mismatch(self, boolean_hint(s)),
                 _ => mismatch(self, String::new()),
+            }
+        } else if types.contains(&"array") {
+            if !matches!(value, Yaml::Sequence(_)) {
+                mismatch(self, String::new());
             }
         } else if types.contains(&"string") && matches!(value, Yaml::Sequence(_) | Yaml::Mapping(_))
         {

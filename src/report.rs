@@ -101,6 +101,105 @@ impl Env for PeriodEnv<'_> {
     }
 }
 
+/// Evaluates one case: its replaced inputs, then every quantity that depends
+/// on them, everything else at base.
+fn evaluate_case(
+    model: &Model,
+    values: &IndexMap<String, Value>,
+    sc: &crate::model::Scenario,
+) -> Result<ScenarioResult, EvalError> {
+    let no_timeline = IndexMap::new();
+    let mut case_values = values.clone();
+    let mut case_inputs = IndexMap::new();
+    for (id, e) in &sc.overrides {
+        let env = ScalarEnv {
+            values,
+            timeline: &no_timeline,
+        };
+        case_inputs.insert(id.clone(), e.eval(&env, id)?);
+    }
+    for (id, v) in &case_inputs {
+        case_values.insert(id.clone(), v.clone());
+    }
+    let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
+    let mut case_results = IndexMap::new();
+    for q in model.dependents(&ids) {
+        let env = ScalarEnv {
+            values: &case_values,
+            timeline: &no_timeline,
+        };
+        let v = q.expr.eval(&env, &q.id)?;
+        case_values.insert(q.id.clone(), v.clone());
+        case_results.insert(q.id.clone(), v);
+    }
+    Ok(ScenarioResult {
+        id: sc.id.clone(),
+        label: sc.label.clone(),
+        inputs: case_inputs,
+        values: case_results,
+    })
+}
+
+/// One input's tornado bar: the results with it at its low and high ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoBar {
+    pub input: String,
+    pub low: f64,
+    pub high: f64,
+    pub payback_low: Value,
+    pub payback_high: Value,
+    pub savings_low: f64,
+    pub savings_high: f64,
+}
+
+impl Report {
+    /// The tornado bars, the largest swing in monthly savings first.
+    pub fn tornado_bars(&self) -> Vec<TornadoBar> {
+        let mut bars: Vec<TornadoBar> = self
+            .inputs
+            .ranges
+            .iter()
+            .zip(self.tornado.chunks(2))
+            .map(|(range, pair)| TornadoBar {
+                input: range.id.clone(),
+                low: range.low,
+                high: range.high,
+                payback_low: pair[0].value(self, "payback_months").clone(),
+                payback_high: pair[1].value(self, "payback_months").clone(),
+                savings_low: pair[0]
+                    .value(self, "monthly_savings")
+                    .as_num()
+                    .unwrap_or(0.0),
+                savings_high: pair[1]
+                    .value(self, "monthly_savings")
+                    .as_num()
+                    .unwrap_or(0.0),
+            })
+            .collect();
+        bars.sort_by(|a, b| {
+            let swing = |x: &TornadoBar| (x.savings_high - x.savings_low).abs();
+            swing(b).total_cmp(&swing(a))
+        });
+        bars
+    }
+
+    /// Runs the Monte Carlo simulation over the ranged inputs.
+    pub fn run_simulation(
+        &mut self,
+        trials: usize,
+        seed: u64,
+    ) -> Result<(), crate::model::compiled::NotNumeric> {
+        self.simulation = Some(crate::simulate::simulate(
+            &self.model,
+            &self.values,
+            &self.inputs.ranges,
+            trials,
+            seed,
+        )?);
+        Ok(())
+    }
+}
+
 /// One evaluated plan.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -112,6 +211,10 @@ pub struct Report {
     pub timeline: IndexMap<String, Vec<Value>>,
     /// The sensitivity cases, in the model's order.
     pub scenarios: Vec<ScenarioResult>,
+    /// The tornado cases, in the model's order (low then high per range).
+    pub tornado: Vec<ScenarioResult>,
+    /// The Monte Carlo simulation over the ranged inputs, once run.
+    pub simulation: Option<crate::simulate::Simulation>,
     pub warnings: Vec<Warning>,
     pub reasons: Vec<Reason>,
     /// When the outputs were generated.
@@ -181,6 +284,10 @@ pub fn evaluate(
     for i in &inputs.items {
         values.insert(i.id.clone(), i.value.clone());
     }
+    for range in &inputs.ranges {
+        values.insert(model::range_low_id(&range.id), Value::Num(range.low));
+        values.insert(model::range_high_id(&range.id), Value::Num(range.high));
+    }
     let mut timeline: IndexMap<String, Vec<Value>> = model
         .timeline
         .iter()
@@ -229,49 +336,24 @@ pub fn evaluate(
         )?;
         values.insert(q.id.clone(), v);
     }
-    let mut scenarios = Vec::new();
-    for sc in &model.scenarios {
-        let mut case_values = values.clone();
-        let mut case_inputs = IndexMap::new();
-        for (id, e) in &sc.overrides {
-            let v = e.eval(
-                &ScalarEnv {
-                    values: &values,
-                    timeline: &no_timeline,
-                },
-                id,
-            )?;
-            case_inputs.insert(id.clone(), v.clone());
-        }
-        for (id, v) in &case_inputs {
-            case_values.insert(id.clone(), v.clone());
-        }
-        let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
-        let mut case_results = IndexMap::new();
-        for q in model.dependents(&ids) {
-            let v = q.expr.eval(
-                &ScalarEnv {
-                    values: &case_values,
-                    timeline: &no_timeline,
-                },
-                &q.id,
-            )?;
-            case_values.insert(q.id.clone(), v.clone());
-            case_results.insert(q.id.clone(), v);
-        }
-        scenarios.push(ScenarioResult {
-            id: sc.id.clone(),
-            label: sc.label.clone(),
-            inputs: case_inputs,
-            values: case_results,
-        });
-    }
+    let scenarios = model
+        .scenarios
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tornado = model
+        .tornado
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut report = Report {
         inputs,
         model,
         values,
         timeline,
         scenarios,
+        tornado,
+        simulation: None,
         warnings: Vec::new(),
         reasons: Vec::new(),
         generated_at,

@@ -126,6 +126,19 @@ pub struct Model {
     pub periods: u32,
     /// The sensitivity cases.
     pub scenarios: Vec<Scenario>,
+    /// The tornado cases: each ranged input swung to its low, then its high,
+    /// the others at base.
+    pub tornado: Vec<Scenario>,
+}
+
+/// The id of the low end of a ranged input (its defined name in the workbook).
+pub fn range_low_id(id: &str) -> String {
+    format!("{id}_range_low")
+}
+
+/// The id of the high end of a ranged input.
+pub fn range_high_id(id: &str) -> String {
+    format!("{id}_range_high")
 }
 
 impl Model {
@@ -1082,6 +1095,28 @@ pub fn build(inputs: &Inputs) -> Model {
         }
     }
 
+    let tornado = inputs
+        .ranges
+        .iter()
+        .flat_map(|range| {
+            let label = inputs
+                .get(&range.id)
+                .map_or(range.id.as_str(), |i| i.label.as_str());
+            [
+                Scenario {
+                    id: format!("tornado_{}_low", range.id),
+                    label: format!("{label}: low"),
+                    overrides: vec![(range.id.clone(), r(&range_low_id(&range.id)))],
+                },
+                Scenario {
+                    id: format!("tornado_{}_high", range.id),
+                    label: format!("{label}: high"),
+                    overrides: vec![(range.id.clone(), r(&range_high_id(&range.id)))],
+                },
+            ]
+        })
+        .collect();
+
     Model {
         quantities: d.out,
         timeline,
@@ -1090,6 +1125,7 @@ pub fn build(inputs: &Inputs) -> Model {
             .and_then(|i| i.value.as_num())
             .map_or(0, |x| x as u32),
         scenarios,
+        tornado,
     }
 }
 

@@ -79,7 +79,55 @@ pub fn document(r: &Report) -> Json {
         },
         "warnings": warnings,
         "inputs": inputs,
+        "ranges": ranges(r),
+        "simulation": simulation(r),
+        "tornado": tornado(r),
     })
+}
+
+fn percentiles(p: &crate::simulate::Percentiles) -> Json {
+    json!({"p10": p.p10, "p50": p.p50, "p90": p.p90})
+}
+
+fn ranges(r: &Report) -> Json {
+    r.inputs
+        .ranges
+        .iter()
+        .map(|x| json!({"input": x.id, "low": x.low, "base": x.base, "high": x.high}))
+        .collect()
+}
+
+fn simulation(r: &Report) -> Json {
+    let Some(s) = &r.simulation else {
+        return Json::Null;
+    };
+    json!({
+        "trials": s.trials,
+        "seed": s.seed,
+        "distribution": "PERT on low/base/high",
+        "monthly_savings": percentiles(&s.monthly_savings),
+        "payback_months": percentiles(&s.payback_months),
+        "total_project_cost": percentiles(&s.total_project_cost),
+        "probability_payback_within_lifetime": s.probability_payback_within_lifetime,
+        "probability_above_break_even": s.probability_above_break_even,
+    })
+}
+
+fn tornado(r: &Report) -> Json {
+    r.tornado_bars()
+        .iter()
+        .map(|b| {
+            json!({
+                "input": b.input,
+                "low": b.low,
+                "high": b.high,
+                "payback_low": to_json(&b.payback_low),
+                "payback_high": to_json(&b.payback_high),
+                "savings_low": b.savings_low,
+                "savings_high": b.savings_high,
+            })
+        })
+        .collect()
 }
 
 /// The JSON document as pretty-printed bytes.

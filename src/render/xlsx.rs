@@ -101,7 +101,27 @@ pub struct Layout {
     pub summary_rows: Vec<(u32, &'static str)>,
     pub timeline: TimelineLayout,
     pub scenarios: ScenarioLayout,
+    pub tornado: TornadoLayout,
 }
+
+/// Where the tornado cases stand on the Tornado sheet: a column per case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoLayout {
+    /// The row holding each case's swung value.
+    pub swung_row: u32,
+    /// The row of each quantity that a swung input moves.
+    pub rows: IndexMap<String, u32>,
+    /// The column of the first case; cases follow in the model's order.
+    pub first_col: u16,
+}
+
+/// The name of the tornado sheet.
+pub const TORNADO_SHEET: &str = "Tornado";
+/// The name of the simulation sheet.
+pub const SIMULATION_SHEET: &str = "Simulation";
+/// Columns of a ranged input's low and high ends on the Inputs sheet.
+const COL_RANGE_LOW: u16 = 6;
+const COL_RANGE_HIGH: u16 = 7;
 
 /// The figures the Summary sheet shows, in order.
 pub const KEY_FIGURES: &[&str] = &[
@@ -228,11 +248,34 @@ pub fn layout(r: &Report) -> Layout {
         .enumerate()
         .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, *id))
         .collect();
+    for range in &r.inputs.ranges {
+        let row = places[&range.id].row;
+        let at = |col| Place {
+            sheet: INPUTS_SHEET,
+            row,
+            col,
+        };
+        places.insert(crate::model::range_low_id(&range.id), at(COL_RANGE_LOW));
+        places.insert(crate::model::range_high_id(&range.id), at(COL_RANGE_HIGH));
+    }
+    let swung: Vec<&str> = r.inputs.ranges.iter().map(|x| x.id.as_str()).collect();
+    let tornado = TornadoLayout {
+        swung_row: FIRST_ROW,
+        rows: r
+            .model
+            .dependents(&swung)
+            .iter()
+            .zip(FIRST_ROW + 1..)
+            .map(|(q, row)| (q.id.clone(), row))
+            .collect(),
+        first_col: 2,
+    };
     Layout {
         places,
         input_groups,
         summary_rows,
         timeline,
+        tornado,
         scenarios: ScenarioLayout {
             first_row: FIRST_ROW + 1,
             columns,
@@ -506,6 +549,10 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
     for sheet in Sheet::ALL {
         if sheet == Sheet::Checks {
             sensitivity(wb.add_worksheet().set_name(SENSITIVITY_SHEET)?, r, &lay, &s)?;
+            if !r.inputs.ranges.is_empty() {
+                tornado(wb.add_worksheet().set_name(TORNADO_SHEET)?, r, &lay, &s)?;
+            }
+            simulation(wb.add_worksheet().set_name(SIMULATION_SHEET)?, r, &s)?;
         }
         let ws = wb.add_worksheet().set_name(sheet.name())?;
         calc_sheet(ws, sheet, r, &lay, &s)?;
@@ -679,6 +726,25 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
         r,
         s,
     )?;
+    if !r.inputs.ranges.is_empty() {
+        ws.write_string_with_format(FIRST_ROW - 1, COL_RANGE_LOW, "Low", &s.header)?;
+        ws.write_string_with_format(FIRST_ROW - 1, COL_RANGE_HIGH, "High", &s.header)?;
+        ws.set_column_width(COL_RANGE_LOW, 14)?;
+        ws.set_column_width(COL_RANGE_HIGH, 14)?;
+    }
+    for range in &r.inputs.ranges {
+        let unit = r.unit(&range.id);
+        for (id, x) in [
+            (crate::model::range_low_id(&range.id), range.low),
+            (crate::model::range_high_id(&range.id), range.high),
+        ] {
+            let p = &lay.places[&id];
+            ws.write_number_with_format(p.row, p.col, x, &Styles::value(unit, true))?;
+            if let Some(dv) = validation(&range.id, unit) {
+                ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
+            }
+        }
+    }
     for (row, group) in &lay.input_groups {
         ws.write_string_with_format(*row, 0, group.title(), &s.group)?;
         for c in 1..=COL_NAME {
@@ -953,6 +1019,148 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(760).set_height(380);
     ws.insert_chart(top + 1, 0, &chart)?;
+    print_setup(ws);
+    Ok(())
+}
+
+/// A tornado case's column: its swung input from the top row, moved
+/// quantities in the same column, everything else by name.
+struct TornadoRefs<'a> {
+    lay: &'a Layout,
+    swung: &'a str,
+    col: u16,
+}
+
+impl Resolve for TornadoRefs<'_> {
+    fn name(&self, id: &str) -> String {
+        if id == self.swung {
+            return row_col_to_cell(self.lay.tornado.swung_row, self.col);
+        }
+        match self.lay.tornado.rows.get(id) {
+            Some(row) => row_col_to_cell(*row, self.col),
+            None => id.to_string(),
+        }
+    }
+}
+
+fn tornado(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    let t = &lay.tornado;
+    ws.write_string_with_format(0, 0, TORNADO_SHEET, &s.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Each column is the model with one ranged input at its low or high end and every other input at base.",
+        &s.subtitle,
+    )?;
+    master_check_header(ws, r, s)?;
+    ws.write_string_with_format(t.swung_row - 1, 0, "Quantity", &s.header)?;
+    ws.write_string_with_format(t.swung_row - 1, 1, "Unit", &s.header)?;
+    ws.write_string(t.swung_row, 0, "Swung input's value")?;
+    for (id, row) in &t.rows {
+        ws.write_string(*row, 0, r.label(id))?;
+        ws.write_string(*row, 1, r.unit(id).label())?;
+    }
+    let refs = ScalarRefs { lay };
+    for (k, (case, result)) in r.model.tornado.iter().zip(&r.tornado).enumerate() {
+        let col = t.first_col + k as u16;
+        ws.write_string_with_format(t.swung_row - 1, col, &case.label, &s.header)?;
+        ws.set_column_width(col, 18)?;
+        let (swung, e) = &case.overrides[0];
+        write_formula(
+            ws,
+            t.swung_row,
+            col,
+            e.to_excel_with(&refs),
+            &result.inputs[swung],
+            &Styles::value(r.unit(swung), false),
+        )?;
+        let case_refs = TornadoRefs { lay, swung, col };
+        for q in r.model.dependents(&[swung.as_str()]) {
+            let row = t.rows[&q.id];
+            write_formula(
+                ws,
+                row,
+                col,
+                q.expr.to_excel_with(&case_refs),
+                &result.values[&q.id],
+                &Styles::value(q.unit, false),
+            )?;
+        }
+    }
+    ws.set_row_height(t.swung_row - 1, 45)?;
+    ws.set_row_format(t.swung_row - 1, &Format::new().set_text_wrap())?;
+    ws.set_column_width(0, 40)?;
+    ws.set_freeze_panes(t.swung_row, 2)?;
+    print_setup(ws);
+    Ok(())
+}
+
+fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    ws.write_string_with_format(
+        0,
+        0,
+        "Simulation (simulated values, not formulas)",
+        &s.title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Monte Carlo results over the ranged inputs, drawn from PERT distributions on their low, base and high values. These are values, not formulas: editing an input does not move them; re-run the tool.",
+        &s.subtitle,
+    )?;
+    master_check_header(ws, r, s)?;
+    let Some(sim) = &r.simulation else {
+        return Ok(());
+    };
+    let mut row = 3;
+    let facts: [(&str, String); 4] = [
+        ("Trials", sim.trials.to_string()),
+        ("Seed", sim.seed.to_string()),
+        ("Ranged inputs", r.inputs.ranges.len().to_string()),
+        ("Distribution", "PERT on low/base/high".to_string()),
+    ];
+    for (label, value) in facts {
+        ws.write_string(row, 0, label)?;
+        ws.write_string(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+    for (c, h) in ["Figure", "P10", "P50", "P90", "Unit"].iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &s.header)?;
+    }
+    row += 1;
+    for (id, p) in [
+        ("monthly_savings", &sim.monthly_savings),
+        ("payback_months", &sim.payback_months),
+        ("total_project_cost", &sim.total_project_cost),
+    ] {
+        let unit = r.unit(id);
+        ws.write_string(row, 0, r.label(id))?;
+        for (k, v) in [p.p10, p.p50, p.p90].iter().enumerate() {
+            match v {
+                Some(x) => {
+                    ws.write_number_with_format(row, 1 + k as u16, *x, &Styles::value(unit, false))?
+                }
+                None => ws.write_string(row, 1 + k as u16, NEVER_TEXT)?,
+            };
+        }
+        ws.write_string(row, 4, unit.label())?;
+        row += 1;
+    }
+    row += 1;
+    let pct = Styles::value(Unit::Fraction, false);
+    ws.write_string(row, 0, "Probability of paying back within the lifetime")?;
+    ws.write_number_with_format(row, 1, sim.probability_payback_within_lifetime, &pct)?;
+    ws.write_string(
+        row + 1,
+        0,
+        "Probability of being above the all-in break-even",
+    )?;
+    ws.write_number_with_format(row + 1, 1, sim.probability_above_break_even, &pct)?;
+    ws.set_column_width(0, 48)?;
+    ws.set_column_width(1, 16)?;
+    ws.set_column_width(2, 16)?;
+    ws.set_column_width(3, 16)?;
     print_setup(ws);
     Ok(())
 }
