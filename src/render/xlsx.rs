@@ -1028,6 +1028,8 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
 struct TornadoRefs<'a> {
     lay: &'a Layout,
     swung: &'a str,
+    /// The quantities this case moves: only these are in its column.
+    moved: &'a [String],
     col: u16,
 }
 
@@ -1037,8 +1039,8 @@ impl Resolve for TornadoRefs<'_> {
             return row_col_to_cell(self.lay.tornado.swung_row, self.col);
         }
         match self.lay.tornado.rows.get(id) {
-            Some(row) => row_col_to_cell(*row, self.col),
-            None => id.to_string(),
+            Some(row) if self.moved.iter().any(|m| m == id) => row_col_to_cell(*row, self.col),
+            _ => id.to_string(),
         }
     }
 }
@@ -1074,8 +1076,15 @@ fn tornado(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
             &result.inputs[swung],
             &Styles::value(r.unit(swung), false),
         )?;
-        let case_refs = TornadoRefs { lay, swung, col };
-        for q in r.model.dependents(&[swung.as_str()]) {
+        let moved_quantities = r.model.dependents(&[swung.as_str()]);
+        let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
+        let case_refs = TornadoRefs {
+            lay,
+            swung,
+            moved: &moved,
+            col,
+        };
+        for q in moved_quantities {
             let row = t.rows[&q.id];
             write_formula(
                 ws,
