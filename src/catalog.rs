@@ -1203,6 +1203,46 @@ impl Catalog {
         }
     }
 
+    /// The catalogue shipped in `inputs/catalog/`, built into the program so
+    /// that runs from any folder (a scheduler's) find it.
+    pub fn builtin() -> &'static Catalog {
+        static BUILTIN: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            const FILES: [(&str, &str); 4] = [
+                (
+                    "inputs/catalog/api-prices.yaml",
+                    include_str!("../inputs/catalog/api-prices.yaml"),
+                ),
+                (
+                    "inputs/catalog/benchmarks.yaml",
+                    include_str!("../inputs/catalog/benchmarks.yaml"),
+                ),
+                (
+                    "inputs/catalog/gpus.yaml",
+                    include_str!("../inputs/catalog/gpus.yaml"),
+                ),
+                (
+                    "inputs/catalog/managed.yaml",
+                    include_str!("../inputs/catalog/managed.yaml"),
+                ),
+            ];
+            let mut problems = Vec::new();
+            let parsed: Vec<ParsedFile> = FILES
+                .iter()
+                .map(|(name, text)| {
+                    parse_file(text.as_bytes(), name).expect("the shipped catalogue parses")
+                })
+                .collect();
+            let mut catalog = merge(&parsed, &mut problems);
+            assert!(
+                problems.is_empty(),
+                "the shipped catalogue is consistent: {problems:?}"
+            );
+            catalog.files = FILES.iter().map(|(name, _)| PathBuf::from(name)).collect();
+            catalog
+        })
+    }
+
     /// Loads a catalogue from the text of one file (named `file` in messages).
     pub fn from_text(text: &str, file: &str) -> Result<Catalog, CatalogError> {
         let parsed = parse_file(text.as_bytes(), file).map_err(CatalogError::Invalid)?;

@@ -29,6 +29,7 @@ pub enum Unit {
     BillionParameters,
     BytesPerParameter,
     Gigabytes,
+    Tflops,
     Fraction,
     Multiplier,
     Count,
@@ -66,6 +67,7 @@ impl Unit {
             Unit::BillionParameters => "B params",
             Unit::BytesPerParameter => "bytes/param",
             Unit::Gigabytes => "GB",
+            Unit::Tflops => "TFLOPS",
             Unit::Fraction => "fraction",
             Unit::Multiplier => "×",
             Unit::Count => "count",
@@ -94,9 +96,11 @@ impl Unit {
             | Unit::SecondsPerHour => "#,##0",
             Unit::TokensPerSecond => "#,##0.0",
             Unit::Hours | Unit::Months | Unit::HoursPerDay | Unit::DaysPerMonth => "#,##0.0",
-            Unit::Epochs | Unit::BillionParameters | Unit::BytesPerParameter | Unit::Gigabytes => {
-                "#,##0.##"
-            }
+            Unit::Epochs
+            | Unit::BillionParameters
+            | Unit::BytesPerParameter
+            | Unit::Gigabytes
+            | Unit::Tflops => "#,##0.##",
             Unit::Fraction => "0.00%",
             Unit::Multiplier => "0.00",
             Unit::Count | Unit::Gpus | Unit::Instances | Unit::Points => "#,##0",
@@ -192,6 +196,7 @@ pub fn number(x: f64, unit: Unit) -> String {
         | Unit::BillionParameters
         | Unit::BytesPerParameter
         | Unit::Gigabytes
+        | Unit::Tflops
         | Unit::Multiplier => trim_zeros(&grouped(x, 2)),
         _ => grouped(x, 0),
     }

@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 
+use crate::catalog::Catalog;
 use crate::format::Unit;
 use crate::model::expr::Value;
 use crate::plan::{Diagnostic, LoadedPlan, Locator, Method, RawPlan};
@@ -65,6 +66,9 @@ pub enum Source {
     Default(&'static str),
     /// Looked up in the training benchmark table (the text names the row).
     Benchmark(String),
+    /// Taken from the price catalogue (the text names the entry, its source
+    /// and date).
+    Catalogue(String),
 }
 
 impl Source {
@@ -74,6 +78,7 @@ impl Source {
             Source::Plan => "plan".to_string(),
             Source::Default(why) => format!("default: {why}"),
             Source::Benchmark(row) => format!("benchmark: {row}"),
+            Source::Catalogue(entry) => format!("catalogue: {entry}"),
         }
     }
 }
@@ -121,6 +126,11 @@ pub struct Shape {
     pub has_throughput: bool,
     /// Ids of the engineering phase inputs, in plan order.
     pub phase_ids: Vec<String>,
+    /// The serving instance is in the catalogue: the memory fit is checked.
+    pub has_serving_memory: bool,
+    /// The training instance is in the catalogue: the estimate's implied GPU
+    /// efficiency is checked.
+    pub has_training_flops: bool,
 }
 
 /// The validated inputs of one plan.
@@ -143,51 +153,6 @@ impl Inputs {
     }
 }
 
-/// One row of the seed's training benchmark table.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Benchmark {
-    pub model_size_b: f64,
-    pub method: Method,
-    pub instance: &'static str,
-    pub tokens_per_second: f64,
-    pub num_gpus: f64,
-    /// On-demand price for all the GPUs of the run.
-    pub cost_per_hour: f64,
-}
-
-/// The seed's measured training throughputs.
-pub const BENCHMARKS: &[Benchmark] = &[
-    bench(7.0, Method::Lora, "a100_80g", 4000.0, 1.0, 3.10),
-    bench(7.0, Method::Qlora, "a100_80g", 3200.0, 1.0, 3.10),
-    bench(7.0, Method::Full, "a100_80g", 1800.0, 4.0, 12.40),
-    bench(7.0, Method::Lora, "a10g", 1800.0, 1.0, 1.03),
-    bench(7.0, Method::Qlora, "a10g", 1400.0, 1.0, 1.03),
-    bench(13.0, Method::Lora, "a100_80g", 2500.0, 1.0, 3.10),
-    bench(13.0, Method::Qlora, "a100_80g", 2000.0, 1.0, 3.10),
-    bench(13.0, Method::Full, "a100_80g", 900.0, 8.0, 24.80),
-    bench(70.0, Method::Lora, "a100_80g", 800.0, 4.0, 12.40),
-    bench(70.0, Method::Qlora, "a100_80g", 600.0, 2.0, 6.20),
-    bench(70.0, Method::Full, "a100_80g", 220.0, 16.0, 49.60),
-];
-
-const fn bench(
-    model_size_b: f64,
-    method: Method,
-    instance: &'static str,
-    tokens_per_second: f64,
-    num_gpus: f64,
-    cost_per_hour: f64,
-) -> Benchmark {
-    Benchmark {
-        model_size_b,
-        method,
-        instance,
-        tokens_per_second,
-        num_gpus,
-        cost_per_hour,
-    }
-}
-
 /// The model sizes the benchmark table was measured at.
 const BENCHMARK_SIZES: [f64; 3] = [7.0, 13.0, 70.0];
 /// On-demand price of one A100 80 GB per hour, used by the fallback estimate.
@@ -197,6 +162,7 @@ const FALLBACK_GPU_COST_PER_HOUR: f64 = 3.10;
 /// estimator picks them: the benchmark row at the nearest measured model size,
 /// or its rule-of-thumb fallback when there is no such row.
 pub fn lookup_benchmark(
+    catalog: &Catalog,
     model_size_b: f64,
     method: Method,
     instance: &str,
@@ -211,23 +177,22 @@ pub fn lookup_benchmark(
                 best
             }
         });
-    match BENCHMARKS
-        .iter()
-        .find(|b| b.model_size_b == nearest && b.method == method && b.instance == instance)
-    {
-        Some(b) => (
+    match catalog.training_benchmark(nearest, method, instance) {
+        Ok(b) => (
             b.tokens_per_second,
-            b.num_gpus,
+            f64::from(b.num_gpus),
             b.cost_per_hour,
             format!(
-                "{}B {} on {} (nearest measured size to {}B)",
+                "{}B {} on {} (nearest measured size to {}B; {}, as of {})",
                 nearest,
                 method.name(),
                 instance,
-                model_size_b
+                model_size_b,
+                b.source,
+                b.as_of
             ),
         ),
-        None => {
+        Err(_) => {
             let tps = (4000.0 * (7.0 / model_size_b)).floor().max(100.0);
             let gpus = (model_size_b / 30.0).floor().max(1.0);
             (
@@ -243,6 +208,11 @@ pub fn lookup_benchmark(
             )
         }
     }
+}
+
+/// "entry: source, as of date", for the source column.
+fn catalogue_source(entry: &str, source: &str, as_of: &str) -> Source {
+    Source::Catalogue(format!("{entry} ({source}, as of {as_of})"))
 }
 
 /// What a number must be.
@@ -359,9 +329,26 @@ impl Builder<'_> {
         written: Option<f64>,
         default: Option<(f64, &'static str)>,
     ) {
-        let (value, source) = match (written, default) {
+        self.num_sourced(
+            field,
+            s,
+            written,
+            default.map(|(x, why)| (x, Source::Default(why))),
+        );
+    }
+
+    /// Adds a numeric input: the plan's value at `field` if given, else the
+    /// fallback with its source.
+    fn num_sourced(
+        &mut self,
+        field: &str,
+        s: Spec,
+        written: Option<f64>,
+        fallback: Option<(f64, Source)>,
+    ) {
+        let (value, source) = match (written, fallback) {
             (Some(x), _) => (x, Source::Plan),
-            (None, Some((x, why))) => (x, Source::Default(why)),
+            (None, Some((x, source))) => (x, source),
             (None, None) => {
                 self.problem(field, "missing; it is required".to_string());
                 return;
@@ -500,11 +487,17 @@ const SEED_RULE: &str = "the seed's should_fine_tune rule";
 
 /// Validates a loaded plan into inputs, or returns every problem found.
 pub fn validate(loaded: &LoadedPlan) -> Result<Inputs, Vec<Diagnostic>> {
-    validate_raw(
+    validate_with(loaded, Catalog::builtin())
+}
+
+/// Validates a loaded plan against a price catalogue.
+pub fn validate_with(loaded: &LoadedPlan, catalog: &Catalog) -> Result<Inputs, Vec<Diagnostic>> {
+    validate_raw_with(
         &loaded.raw,
         &loaded.locator,
         &loaded.display_name,
         &loaded.sha256,
+        catalog,
     )
 }
 
@@ -514,6 +507,17 @@ pub fn validate_raw(
     locator: &Locator,
     file: &str,
     sha256: &str,
+) -> Result<Inputs, Vec<Diagnostic>> {
+    validate_raw_with(raw, locator, file, sha256, Catalog::builtin())
+}
+
+/// Validates a raw plan against a price catalogue.
+pub fn validate_raw_with(
+    raw: &RawPlan,
+    locator: &Locator,
+    file: &str,
+    sha256: &str,
+    catalog: &Catalog,
 ) -> Result<Inputs, Vec<Diagnostic>> {
     use Check::*;
     use Group as G;
@@ -652,7 +656,40 @@ pub fn validate_raw(
 
     // Baseline.
     let bl = &raw.baseline;
-    b.num(
+    let api_entry = match &bl.api {
+        Some(name) => match catalog.api(name) {
+            Ok(entry) => Some((name.as_str(), entry)),
+            Err(e) => {
+                // Only an error where the plan leaves a price to the catalogue.
+                if bl.input_price_per_1m_tokens.is_none() || bl.output_price_per_1m_tokens.is_none()
+                {
+                    b.problem("baseline.api", e.to_string());
+                }
+                None
+            }
+        },
+        None => None,
+    };
+    let api_price = |pick: fn(&crate::catalog::ApiModel) -> f64| {
+        api_entry.map(|(name, e)| (pick(e), catalogue_source(name, &e.source, &e.as_of)))
+    };
+    if api_entry.is_none() && bl.api.is_none() {
+        for (field, price) in [
+            (
+                "baseline.input_price_per_1m_tokens",
+                bl.input_price_per_1m_tokens,
+            ),
+            (
+                "baseline.output_price_per_1m_tokens",
+                bl.output_price_per_1m_tokens,
+            ),
+        ] {
+            if price.is_none() {
+                b.problem(field, "missing: give the price, or name the API in baseline.api (e.g. gpt-4o) to take its price from the catalogue".to_string());
+            }
+        }
+    }
+    b.num_sourced(
         "baseline.input_price_per_1m_tokens",
         spec(
             "input_price_per_1m_tokens",
@@ -662,10 +699,10 @@ pub fn validate_raw(
             G::Baseline,
             NonNegative,
         ),
-        Some(bl.input_price_per_1m_tokens),
-        None,
+        bl.input_price_per_1m_tokens,
+        api_price(|e| e.input_per_1m_tokens),
     );
-    b.num(
+    b.num_sourced(
         "baseline.output_price_per_1m_tokens",
         spec(
             "output_price_per_1m_tokens",
@@ -675,8 +712,8 @@ pub fn validate_raw(
             G::Baseline,
             NonNegative,
         ),
-        Some(bl.output_price_per_1m_tokens),
-        None,
+        bl.output_price_per_1m_tokens,
+        api_price(|e| e.output_per_1m_tokens),
     );
     b.num(
         "baseline.requests_per_day",
@@ -819,8 +856,46 @@ pub fn validate_raw(
             Value::Text(t.instance.clone()),
             Source::Plan,
         );
+        match catalog.gpu(&t.instance) {
+            Err(e) => b.problem("compute.training.instance", e.to_string()),
+            Ok(g) => {
+                b.num_sourced(
+                    "compute.training.gpu_bf16_tflops",
+                    spec(
+                        "training_gpu_bf16_tflops",
+                        "Training GPU peak (dense bf16)",
+                        Unit::Tflops,
+                        "Peak dense bf16 throughput of one training GPU.",
+                        G::Compute,
+                        Positive,
+                    ),
+                    None,
+                    Some((
+                        g.bf16_dense_tflops,
+                        Source::Catalogue(format!("{} ({})", t.instance, g.spec_source)),
+                    )),
+                );
+                let (factor, why) = match ft.method {
+                    Method::Full => (6.0, "full fine-tuning: 6 FLOPs per parameter per token (forward 2, backward 4)"),
+                    Method::Lora | Method::Qlora => (4.0, "LoRA: 4 FLOPs per parameter per token (no gradients for the frozen weights)"),
+                };
+                b.num(
+                    "compute.training.flops_per_parameter_token",
+                    spec(
+                        "training_flops_per_parameter_token",
+                        "Training FLOPs per parameter and token",
+                        Unit::Multiplier,
+                        "Compute per parameter per trained token (about 6 for full fine-tuning, 4 for LoRA).",
+                        G::Compute,
+                        Positive,
+                    ),
+                    None,
+                    Some((factor, why)),
+                );
+            }
+        }
         let (tps, gpus, cph, row) = if ft.model_size_b > 0.0 && ft.model_size_b.is_finite() {
-            lookup_benchmark(ft.model_size_b, ft.method, &t.instance)
+            lookup_benchmark(catalog, ft.model_size_b, ft.method, &t.instance)
         } else {
             (0.0, 0.0, 0.0, String::new())
         };
@@ -1037,7 +1112,22 @@ pub fn validate_raw(
         Some(s.instances),
         None,
     );
-    b.num(
+    let gpu_entry = match &s.instance {
+        Some(name) => match catalog.gpu(name) {
+            Ok(gpu) => Some((name.as_str(), gpu)),
+            Err(e) => {
+                b.problem("serving.instance", e.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    if gpu_entry.is_none() && s.instance.is_none() && s.cost_per_hour.is_none() {
+        b.problem("serving.cost_per_hour", "missing: give the price per instance-hour, or name the instance in serving.instance (e.g. a10g) to take its price from the catalogue".to_string());
+    }
+    let gpu_source =
+        |name: &str, g: &crate::catalog::Gpu| catalogue_source(name, &g.source, &g.as_of);
+    b.num_sourced(
         "serving.cost_per_hour",
         spec(
             "serving_cost_per_hour",
@@ -1047,8 +1137,8 @@ pub fn validate_raw(
             G::Serving,
             NonNegative,
         ),
-        Some(s.cost_per_hour),
-        None,
+        s.cost_per_hour,
+        gpu_entry.map(|(name, g)| (g.on_demand_per_instance_hour(), gpu_source(name, g))),
     );
     b.num(
         "serving.storage_bytes_per_parameter",
@@ -1089,8 +1179,23 @@ pub fn validate_raw(
         s.target_utilization,
         Some((0.2, "the seed's sizing target")),
     );
-    if let Some(tp) = s.throughput_tokens_per_second {
-        b.num(
+    // Measured serving throughput for this model size on this instance, per instance.
+    let measured = gpu_entry.and_then(|(name, g)| {
+        catalog
+            .serving_throughput(ft.model_size_b, name)
+            .ok()
+            .map(|m| {
+                let per_instance = m.tokens_per_second / f64::from(m.num_gpus.max(1))
+                    * f64::from(g.gpus_per_instance);
+                let row = format!(
+                    "{}B on {} GPU(s) of {} ({}, as of {})",
+                    m.model_size_b, m.num_gpus, name, m.source, m.as_of
+                );
+                (per_instance, Source::Catalogue(row))
+            })
+    });
+    if s.throughput_tokens_per_second.is_some() || measured.is_some() {
+        b.num_sourced(
             "serving.throughput_tokens_per_second",
             spec(
                 "serving_throughput_tokens_per_second",
@@ -1100,8 +1205,83 @@ pub fn validate_raw(
                 G::Serving,
                 Positive,
             ),
-            Some(tp),
+            s.throughput_tokens_per_second,
+            measured,
+        );
+    }
+    // GPU physics: does the model fit the memory it is given?
+    let precision = s.precision.unwrap_or(crate::plan::Precision::Bf16);
+    b.other(
+        "serving_precision",
+        "Serving precision",
+        Unit::Text,
+        "The precision the weights are served at.",
+        G::Serving,
+        Value::Text(precision.name().to_string()),
+        if s.precision.is_some() {
+            Source::Plan
+        } else {
+            Source::Default("bf16, unquantized")
+        },
+    );
+    b.num(
+        "serving.precision",
+        spec(
+            "serving_bytes_per_parameter",
+            "Served bytes per parameter",
+            Unit::BytesPerParameter,
+            "Bytes a parameter takes at the serving precision (bf16 2, int8 1, int4 0.5).",
+            G::Serving,
+            Positive,
+        ),
+        None,
+        Some((
+            precision.bytes_per_parameter(),
+            "from the serving precision",
+        )),
+    );
+    if let Some((name, g)) = gpu_entry {
+        b.num_sourced(
+            "serving.gpu_memory_gb",
+            spec(
+                "serving_gpu_memory_gb",
+                "GPU memory per GPU",
+                Unit::Gigabytes,
+                "Memory of one GPU of the serving instance.",
+                G::Serving,
+                Positive,
+            ),
             None,
+            Some((
+                g.memory_gb,
+                Source::Catalogue(format!("{name} ({})", g.spec_source)),
+            )),
+        );
+        b.num(
+            "serving.gpus_per_replica",
+            spec(
+                "serving_gpus_per_replica",
+                "GPUs per model copy",
+                Unit::Gpus,
+                "GPUs one copy of the model is spread over (tensor parallel).",
+                G::Serving,
+                PositiveWhole,
+            ),
+            s.gpus_per_replica,
+            Some((1.0, "one GPU per copy")),
+        );
+        b.num(
+            "serving.kv_cache_headroom_fraction",
+            spec(
+                "kv_cache_headroom_fraction",
+                "KV cache and runtime headroom",
+                Unit::Fraction,
+                "Memory for the KV cache and runtime, as a fraction of the weights.",
+                G::Serving,
+                NonNegative,
+            ),
+            s.kv_cache_headroom_fraction,
+            Some((0.1, "a tenth of the weights")),
         );
     }
 
@@ -1389,6 +1569,31 @@ pub fn validate_raw(
         source: Source::Default("the seed's phase table, low end"),
     });
 
+    for (id, label, doc, x) in [
+        (
+            "rule_mfu_max",
+            "Highest plausible training GPU efficiency",
+            "Above this share of peak FLOPs a training estimate is implausibly fast.",
+            0.6,
+        ),
+        (
+            "rule_mfu_min",
+            "Lowest plausible training GPU efficiency",
+            "Below this share of peak FLOPs a training estimate is implausibly slow.",
+            0.05,
+        ),
+    ] {
+        b.items.push(Input {
+            id: id.to_string(),
+            label: label.to_string(),
+            unit: Unit::Fraction,
+            doc: doc.to_string(),
+            group: G::DecisionRules,
+            value: Value::Num(x),
+            source: Source::Default("typical model FLOPs utilization of fine-tuning runs"),
+        });
+    }
+
     for (k, m) in SENSITIVITY_VOLUME_MULTIPLIERS.iter().enumerate() {
         b.items.push(Input {
             id: format!("sensitivity_volume_multiplier_{}", k + 1),
@@ -1432,8 +1637,13 @@ pub fn validate_raw(
     let shape = Shape {
         has_training: c.training.is_some(),
         cost_per_run_given: c.cost_per_run.is_some(),
-        has_throughput: s.throughput_tokens_per_second.is_some(),
+        has_throughput: b
+            .items
+            .iter()
+            .any(|i| i.id == "serving_throughput_tokens_per_second"),
         phase_ids,
+        has_serving_memory: b.items.iter().any(|i| i.id == "serving_gpu_memory_gb"),
+        has_training_flops: b.items.iter().any(|i| i.id == "training_gpu_bf16_tflops"),
     };
     let mut items = b.items;
     // Ranges in sheet order, like the inputs.

@@ -92,13 +92,16 @@ pub struct RawPlan {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBaseline {
-    /// The API model's name (optional).
+    /// The API model's name in the price catalogue, such as gpt-4o; its prices
+    /// apply where the plan gives none.
     #[serde(default)]
     pub api: Option<String>,
-    /// Dollars per million prompt tokens (≥ 0).
-    pub input_price_per_1m_tokens: f64,
-    /// Dollars per million completion tokens (≥ 0).
-    pub output_price_per_1m_tokens: f64,
+    /// Dollars per million prompt tokens (≥ 0); from the catalogue when omitted.
+    #[serde(default)]
+    pub input_price_per_1m_tokens: Option<f64>,
+    /// Dollars per million completion tokens (≥ 0); from the catalogue when omitted.
+    #[serde(default)]
+    pub output_price_per_1m_tokens: Option<f64>,
     /// Today's API requests per day (≥ 0).
     pub requests_per_day: f64,
     /// Average prompt tokens per request (≥ 0).
@@ -123,6 +126,35 @@ impl Method {
             Method::Lora => "lora",
             Method::Qlora => "qlora",
             Method::Full => "full",
+        }
+    }
+}
+
+/// The precision weights are served at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Bf16,
+    Int8,
+    Int4,
+}
+
+impl Precision {
+    /// The name as written in plans.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Bf16 => "bf16",
+            Precision::Int8 => "int8",
+            Precision::Int4 => "int4",
+        }
+    }
+
+    /// Bytes a parameter takes at this precision.
+    pub fn bytes_per_parameter(self) -> f64 {
+        match self {
+            Precision::Bf16 => 2.0,
+            Precision::Int8 => 1.0,
+            Precision::Int4 => 0.5,
         }
     }
 }
@@ -202,13 +234,24 @@ pub struct RawEngineering {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServing {
-    /// The instance type (optional).
+    /// The instance type in the price catalogue, such as a10g; its price, GPU
+    /// memory and measured throughput apply where the plan gives none.
     #[serde(default)]
     pub instance: Option<String>,
     /// Instances serving the model (a whole number ≥ 1).
     pub instances: f64,
-    /// Dollars per hour for one instance (≥ 0).
-    pub cost_per_hour: f64,
+    /// Dollars per hour for one instance (≥ 0); from the catalogue when omitted.
+    #[serde(default)]
+    pub cost_per_hour: Option<f64>,
+    /// The precision the weights are served at: bf16 (default), int8 or int4.
+    #[serde(default)]
+    pub precision: Option<Precision>,
+    /// GPUs one copy of the model is spread over (tensor parallel; default 1).
+    #[serde(default)]
+    pub gpus_per_replica: Option<f64>,
+    /// KV cache and runtime memory as a fraction of the weights (default 0.1).
+    #[serde(default)]
+    pub kv_cache_headroom_fraction: Option<f64>,
     /// Tokens per second one instance serves (optional; enables the capacity check).
     #[serde(default)]
     pub throughput_tokens_per_second: Option<f64>,
@@ -908,7 +951,8 @@ fn boolean_hint(s: &str) -> String {
 /// The YAML tree checked against the plan's JSON Schema: every unknown key,
 /// missing field, wrong type and value outside its set, in file order.
 fn check_tree(tree: &Yaml, locator: &Locator, file: &str) -> Vec<Diagnostic> {
-    let schema = json_schema();
+    static SCHEMA: std::sync::OnceLock<Json> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(json_schema);
     if untag(tree).is_null() {
         return vec![Diagnostic::new(
             file,
@@ -918,12 +962,12 @@ fn check_tree(tree: &Yaml, locator: &Locator, file: &str) -> Vec<Diagnostic> {
         )];
     }
     let mut checker = Checker {
-        root: &schema,
+        root: schema,
         locator,
         file,
         problems: Vec::new(),
     };
-    checker.node(tree, &schema, "");
+    checker.node(tree, schema, "");
     checker.problems
 }
 

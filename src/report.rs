@@ -396,6 +396,37 @@ fn warnings(r: &Report) -> Vec<Warning> {
             ),
         });
     }
+    if r.values.contains_key("serving_model_fits") && !r.flag("serving_model_fits") {
+        out.push(Warning {
+            id: "model_does_not_fit",
+            title: "The model does not fit the serving GPUs",
+            message: format!(
+                "A {}B model at {} needs {} GB with its KV cache and runtime headroom, but one copy is given {} GB ({} GPU(s) of {} GB); serve it quantized or spread it over more GPUs (serving.gpus_per_replica).",
+                r.show("model_size_b"),
+                r.show("serving_precision"),
+                r.show("serving_memory_required_gb"),
+                r.show("serving_memory_available_gb"),
+                r.show("serving_gpus_per_replica"),
+                r.show("serving_gpu_memory_gb"),
+            ),
+        });
+    }
+    if r.flag("training_mfu_implausible") {
+        out.push(Warning {
+            id: "implausible_gpu_efficiency",
+            title: "Training estimate implies implausible GPU efficiency",
+            message: format!(
+                "{} tokens/s on {} GPU(s) of {} TFLOPS is {} of peak at {} FLOPs per parameter and token; plausible runs reach {} to {}. Check the throughput behind the training estimate.",
+                r.show("training_tokens_per_second"),
+                r.show("training_num_gpus"),
+                r.show("training_gpu_bf16_tflops"),
+                r.show("training_implied_mfu"),
+                r.show("training_flops_per_parameter_token"),
+                r.show("rule_mfu_min"),
+                r.show("rule_mfu_max"),
+            ),
+        });
+    }
     if r.flag("payback_beyond_lifetime") {
         let message = match r.num("payback_months") {
             Some(_) => format!(

@@ -22,6 +22,7 @@ enum Node {
     Max(Box<Node>, Box<Node>),
     Min(Box<Node>, Box<Node>),
     RoundUp(Box<Node>),
+    RoundDown(Box<Node>),
     Abs(Box<Node>),
     Pow(Box<Node>, Box<Node>),
     If(Box<Test>, Box<Node>, Box<Node>),
@@ -58,6 +59,7 @@ enum Ins {
     Max,
     Min,
     RoundUp,
+    RoundDown,
     Abs,
     Pow,
     Cmp(Cmp),
@@ -221,10 +223,16 @@ impl Compiled {
                         _ => unreachable!(),
                     });
                 }
-                Ins::RoundUp | Ins::Abs | Ins::IsNumber | Ins::Truthy | Ins::Not => {
+                Ins::RoundUp
+                | Ins::RoundDown
+                | Ins::Abs
+                | Ins::IsNumber
+                | Ins::Truthy
+                | Ins::Not => {
                     let x = stack.pop().unwrap_or(f64::NAN);
                     stack.push(match self.code[pc] {
                         Ins::RoundUp => x.ceil(),
+                        Ins::RoundDown => x.floor(),
                         Ins::Abs => x.abs(),
                         Ins::IsNumber => b(!x.is_nan()),
                         Ins::Truthy => b(x != 0.0),
@@ -297,6 +305,10 @@ fn emit(n: &Node, code: &mut Vec<Ins>) {
             emit(a, code);
             code.push(Ins::RoundUp);
         }
+        Node::RoundDown(a) => {
+            emit(a, code);
+            code.push(Ins::RoundDown);
+        }
         Node::Abs(a) => {
             emit(a, code);
             code.push(Ins::Abs);
@@ -361,6 +373,7 @@ fn compile(e: &Expr, slots: &IndexMap<String, usize>, ctx: &str) -> Result<Node,
         Expr::Max(x, y) => Node::Max(b(x)?, b(y)?),
         Expr::Min(x, y) => Node::Min(b(x)?, b(y)?),
         Expr::RoundUp(x) => Node::RoundUp(b(x)?),
+        Expr::RoundDown(x) => Node::RoundDown(b(x)?),
         Expr::Abs(x) => Node::Abs(b(x)?),
         Expr::Pow(x, y) => Node::Pow(b(x)?, b(y)?),
         Expr::If(t, x, y) => Node::If(Box::new(compile_test(t, slots, ctx)?), b(x)?, b(y)?),
@@ -404,6 +417,7 @@ impl Node {
             Node::Max(a, b) => a.eval(s).max(b.eval(s)),
             Node::Min(a, b) => a.eval(s).min(b.eval(s)),
             Node::RoundUp(a) => a.eval(s).ceil(),
+            Node::RoundDown(a) => a.eval(s).floor(),
             Node::Abs(a) => a.eval(s).abs(),
             Node::Pow(a, b) => a.eval(s).powf(b.eval(s)),
             Node::If(t, a, b) => {

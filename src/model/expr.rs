@@ -171,6 +171,8 @@ pub enum Expr {
     Min(Box<Expr>, Box<Expr>),
     /// Rounds up to a whole number (Excel `ROUNDUP(x,0)`).
     RoundUp(Box<Expr>),
+    /// Rounds down to a whole number (Excel `ROUNDDOWN(x,0)`).
+    RoundDown(Box<Expr>),
     /// The absolute value.
     Abs(Box<Expr>),
     /// `a` raised to the power `b`.
@@ -243,6 +245,9 @@ pub mod build {
     }
     pub fn is_error(a: Expr) -> Cond {
         Cond::IsError(Box::new(a))
+    }
+    pub fn round_down(a: Expr) -> Expr {
+        Expr::RoundDown(Box::new(a))
     }
     pub fn round_up(a: Expr) -> Expr {
         Expr::RoundUp(Box::new(a))
@@ -398,6 +403,7 @@ impl Expr {
             Expr::Max(a, b) => Value::Num(num(a)?.max(num(b)?)),
             Expr::Min(a, b) => Value::Num(num(a)?.min(num(b)?)),
             Expr::RoundUp(a) => Value::Num(num(a)?.ceil()),
+            Expr::RoundDown(a) => Value::Num(num(a)?.floor()),
             Expr::Abs(a) => Value::Num(num(a)?.abs()),
             Expr::Pow(a, b) => Value::Num(num(a)?.powf(num(b)?)),
             Expr::Period => Value::Num(env.period().ok_or_else(|| missing("period"))?),
@@ -487,6 +493,7 @@ impl Expr {
             Expr::Max(a, b) => write_call(out, "MAX", [x(a), x(b)].into_iter()),
             Expr::Min(a, b) => write_call(out, "MIN", [x(a), x(b)].into_iter()),
             Expr::RoundUp(a) => write_call(out, "ROUNDUP", [x(a), "0".to_string()].into_iter()),
+            Expr::RoundDown(a) => write_call(out, "ROUNDDOWN", [x(a), "0".to_string()].into_iter()),
             Expr::Abs(a) => write_call(out, "ABS", [x(a)].into_iter()),
             Expr::Period => out.push_str(&res.period()),
             Expr::CumSum(id) => write_call(out, "SUM", [res.cum_range(id)].into_iter()),
@@ -524,7 +531,9 @@ impl Expr {
                 a.collect_refs(acc);
                 b.collect_refs(acc);
             }
-            Expr::Neg(a) | Expr::RoundUp(a) | Expr::Abs(a) => a.collect_refs(acc),
+            Expr::Neg(a) | Expr::RoundUp(a) | Expr::RoundDown(a) | Expr::Abs(a) => {
+                a.collect_refs(acc)
+            }
             Expr::Sum(terms) => terms.iter().for_each(|t| t.collect_refs(acc)),
             Expr::If(c, a, b) => {
                 c.collect_refs(acc);

@@ -324,6 +324,36 @@ pub fn build(inputs: &Inputs) -> Model {
             );
         }
     }
+    if shape.has_training && shape.has_training_flops {
+        d.q(
+            "training_implied_mfu",
+            "Implied GPU efficiency (MFU)",
+            Unit::Fraction,
+            "FLOPs per parameter-token × parameters × tokens per second, over the GPUs' peak: how hard the estimate works the GPUs.",
+            div(
+                product(vec![
+                    r("training_flops_per_parameter_token"),
+                    r("model_size_b"),
+                    r("training_tokens_per_second"),
+                ]),
+                product(vec![
+                    r("training_num_gpus"),
+                    r("training_gpu_bf16_tflops"),
+                    n(1000.0),
+                ]),
+            ),
+        );
+        d.q(
+            "training_mfu_implausible",
+            "Implied GPU efficiency implausible",
+            Unit::YesNo,
+            "Whether the training estimate implies a GPU efficiency outside the plausible band.",
+            test(or(vec![
+                gt(r("training_implied_mfu"), r("rule_mfu_max")),
+                lt(r("training_implied_mfu"), r("rule_mfu_min")),
+            ])),
+        );
+    }
     d.q(
         "compute_cost",
         "Training compute, all runs",
@@ -444,6 +474,51 @@ pub fn build(inputs: &Inputs) -> Model {
                 r("serving_capacity_tokens_per_second"),
                 r("required_throughput_tokens_per_second"),
             )),
+        );
+    }
+
+    if shape.has_serving_memory {
+        d.q(
+            "serving_weights_gb",
+            "Weights at the serving precision",
+            Unit::Gigabytes,
+            "Billions of parameters × bytes per parameter at the serving precision.",
+            mul(r("model_size_b"), r("serving_bytes_per_parameter")),
+        );
+        d.q(
+            "serving_memory_required_gb",
+            "Memory one model copy needs",
+            Unit::Gigabytes,
+            "The weights plus the KV cache and runtime headroom.",
+            mul(
+                r("serving_weights_gb"),
+                add(n(1.0), r("kv_cache_headroom_fraction")),
+            ),
+        );
+        d.q(
+            "serving_memory_available_gb",
+            "Memory one model copy is given",
+            Unit::Gigabytes,
+            "GPU memory × GPUs per model copy.",
+            mul(r("serving_gpu_memory_gb"), r("serving_gpus_per_replica")),
+        );
+        d.q(
+            "serving_model_fits",
+            "Model fits the GPU memory",
+            Unit::YesNo,
+            "Whether one copy of the model, with its headroom, fits the memory it is given.",
+            test(cmp(
+                Cmp::Le,
+                r("serving_memory_required_gb"),
+                r("serving_memory_available_gb"),
+            )),
+        );
+        d.q(
+            "serving_copies_per_memory",
+            "Model copies that fit",
+            Unit::Count,
+            "How many copies of the model, with headroom, fit the memory of one copy's GPUs (more than 1 leaves room for replicas).",
+            round_down(div(r("serving_memory_available_gb"), r("serving_memory_required_gb"))),
         );
     }
 

@@ -71,7 +71,7 @@ const BROKEN: &[(&str, &[&str])] = &[
     ),
     (
         "missing-field.yaml",
-        &["missing-field.yaml:29:1: serving.cost_per_hour: missing field `cost_per_hour`, which is required: expected a number"],
+        &["missing-field.yaml:29:1: serving.instances: missing field `instances`, which is required: expected a number"],
     ),
     (
         "negative-rate.yaml",
@@ -195,7 +195,8 @@ fn init_writes_a_new_file_and_never_overwrites_one() {
     assert_eq!(files_in(dir.path()), ["plan.yaml"]);
 }
 
-/// The schema below a `$ref`, or the one branch of an `allOf`/`anyOf` that is not null.
+/// The schema below `$ref`s and `allOf`s; of an `anyOf`, the first branch
+/// that describes a mapping, else the first that is not null.
 fn resolved<'a>(
     root: &'a serde_json::Value,
     mut s: &'a serde_json::Value,
@@ -203,8 +204,14 @@ fn resolved<'a>(
     loop {
         if let Some(r) = s["$ref"].as_str() {
             s = root.pointer(r.trim_start_matches('#')).unwrap();
-        } else if let Some(b) = s["allOf"].as_array().or(s["anyOf"].as_array()) {
-            s = b.iter().find(|b| b["type"] != "null").unwrap();
+        } else if let Some(b) = s["allOf"].as_array() {
+            s = &b[0];
+        } else if let Some(b) = s["anyOf"].as_array() {
+            s = b
+                .iter()
+                .find(|b| resolved(root, b)["type"] == "object")
+                .or_else(|| b.iter().find(|b| b["type"] != "null"))
+                .unwrap();
         } else {
             return s;
         }
@@ -222,6 +229,18 @@ fn keys_are_in_schema(
     let serde_yaml::Value::Mapping(map) = yaml else {
         return 0;
     };
+    // A field that may be written several ways (a number or a range, a
+    // section or nothing): the branch that is a mapping of fields.
+    if let Some(branches) = schema["anyOf"].as_array() {
+        let mapping = branches
+            .iter()
+            .map(|b| resolved(root, b))
+            .find(|b| b["properties"].is_object() || b["additionalProperties"].is_object());
+        return match mapping {
+            Some(b) => keys_are_in_schema(root, b, yaml, path),
+            None => panic!("{path} is a mapping where the schema allows none"),
+        };
+    }
     let mut checked = 0;
     for (k, v) in map {
         let key = k.as_str().unwrap();

@@ -140,7 +140,7 @@ fn training() -> impl Strategy<Value = Training> {
         amount(1e7),
         amount(8192.0),
         positive(0.1, 10.0),
-        prop::sample::select(vec!["a10g", "a100_80g", "h100", "tpu-v5"]),
+        prop::sample::select(vec!["a10g", "a100_80g", "h100", "l4"]),
         any::<bool>(),
         prop::option::of(positive(10.0, 1e5)),
     )
