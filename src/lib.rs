@@ -38,7 +38,7 @@ pub enum PlanError {
 }
 
 /// How a plan is evaluated beyond its own contents.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// When the outputs are generated (shown in the memo and workbook).
     pub generated_at: DateTime<Utc>,
@@ -47,6 +47,8 @@ pub struct Settings {
     /// The simulation's seed; `None` derives it from the plan's SHA-256, so the
     /// same plan always gives the same simulation.
     pub seed: Option<u64>,
+    /// The price catalogue; `None` is the one built into the program.
+    pub catalog: Option<std::sync::Arc<catalog::Catalog>>,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Settings {
             generated_at,
             trials: simulate::DEFAULT_TRIALS,
             seed: None,
+            catalog: None,
         }
     }
 }
@@ -73,7 +76,11 @@ pub fn evaluate_file(path: &Path, generated_at: DateTime<Utc>) -> Result<Report,
 /// Loads, validates and evaluates one plan file, with settings.
 pub fn evaluate_file_with(path: &Path, settings: &Settings) -> Result<Report, PlanError> {
     let loaded = plan::load(path).map_err(PlanError::Invalid)?;
-    let inputs = inputs::validate(&loaded).map_err(PlanError::Invalid)?;
+    let catalog: &catalog::Catalog = match &settings.catalog {
+        Some(c) => c,
+        None => catalog::Catalog::builtin(),
+    };
+    let inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
     finish(inputs, settings, &loaded.display_name)
 }
 

@@ -606,6 +606,16 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
                 SENSITIVITY_SHEET,
                 "Savings and payback at other volumes and instance counts.",
             ));
+            if !r.inputs.ranges.is_empty() {
+                sheets.push((
+                    TORNADO_SHEET,
+                    "The model with each ranged input at its low and its high end.",
+                ));
+            }
+            sheets.push((
+                SIMULATION_SHEET,
+                "Monte Carlo percentiles over the ranged inputs (values, not formulas).",
+            ));
         }
         sheets.push((sh.name(), sh.purpose()));
     }
