@@ -69,6 +69,8 @@ pub enum Source {
     /// Taken from the price catalogue (the text names the entry, its source
     /// and date).
     Catalogue(String),
+    /// Observed in a month of the plan's `actuals`.
+    Actual(String),
 }
 
 impl Source {
@@ -79,6 +81,7 @@ impl Source {
             Source::Default(why) => format!("default: {why}"),
             Source::Benchmark(row) => format!("benchmark: {row}"),
             Source::Catalogue(entry) => format!("catalogue: {entry}"),
+            Source::Actual(month) => format!("actual: observed in {month}"),
         }
     }
 }
@@ -715,19 +718,102 @@ pub fn validate_raw_with(
         bl.output_price_per_1m_tokens,
         api_price(|e| e.output_per_1m_tokens),
     );
-    b.num(
-        "baseline.requests_per_day",
-        spec(
-            "requests_per_day",
-            "Requests per day",
-            Unit::RequestsPerDay,
-            "Today's API traffic.",
-            G::Baseline,
-            NonNegative,
+    // Observed months: the latest observed traffic replaces the forecast.
+    let mut latest_traffic: Option<(String, f64)> = None;
+    let mut latest_bill: Option<(String, f64)> = None;
+    if let Some(actuals) = &raw.actuals {
+        let mut months: Vec<(&String, &crate::plan::RawActual)> = actuals.iter().collect();
+        months.sort_by(|a, b| a.0.cmp(b.0));
+        for (month, actual) in months {
+            let field = format!("actuals.{month}");
+            if chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err()
+                || month.len() != 7
+            {
+                b.problem(
+                    &field,
+                    format!("expected a month written YYYY-MM, found {month:?}"),
+                );
+                continue;
+            }
+            for (name, x) in [
+                ("requests_per_day", actual.requests_per_day),
+                ("api_bill", actual.api_bill),
+            ] {
+                if let Some(x) = x {
+                    if !x.is_finite() || x < 0.0 || x > MAX_MAGNITUDE {
+                        b.problem(
+                            &format!("{field}.{name}"),
+                            format!("expected a number ≥ 0, found {}", shown(x)),
+                        );
+                    }
+                }
+            }
+            if let Some(x) = actual.requests_per_day {
+                latest_traffic = Some((month.clone(), x));
+            }
+            if let Some(x) = actual.api_bill {
+                latest_bill = Some((month.clone(), x));
+            }
+        }
+    }
+    match &latest_traffic {
+        Some((month, observed)) => {
+            b.num(
+                "baseline.requests_per_day",
+                spec(
+                    "requests_per_day_forecast",
+                    "Requests per day, forecast",
+                    Unit::RequestsPerDay,
+                    "The plan's forecast of daily API traffic, replaced by the latest observed month.",
+                    G::Baseline,
+                    NonNegative,
+                ),
+                Some(bl.requests_per_day),
+                None,
+            );
+            b.num_sourced(
+                &format!("actuals.{month}.requests_per_day"),
+                spec(
+                    "requests_per_day",
+                    "Requests per day",
+                    Unit::RequestsPerDay,
+                    "Daily API traffic: the latest observed month.",
+                    G::Baseline,
+                    NonNegative,
+                ),
+                None,
+                Some((*observed, Source::Actual(month.clone()))),
+            );
+        }
+        None => b.num(
+            "baseline.requests_per_day",
+            spec(
+                "requests_per_day",
+                "Requests per day",
+                Unit::RequestsPerDay,
+                "Today's API traffic.",
+                G::Baseline,
+                NonNegative,
+            ),
+            Some(bl.requests_per_day),
+            None,
         ),
-        Some(bl.requests_per_day),
-        None,
-    );
+    }
+    if let Some((month, bill)) = &latest_bill {
+        b.num_sourced(
+            &format!("actuals.{month}.api_bill"),
+            spec(
+                "actual_monthly_api_bill",
+                "API bill, latest observed month",
+                Unit::UsdPerMonth,
+                "What the API actually billed in the latest observed month.",
+                G::Baseline,
+                NonNegative,
+            ),
+            None,
+            Some((*bill, Source::Actual(month.clone()))),
+        );
+    }
     b.num(
         "baseline.avg_input_tokens_per_request",
         spec(

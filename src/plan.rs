@@ -86,6 +86,22 @@ pub struct RawPlan {
     /// The decision factors (optional).
     #[serde(default)]
     pub decision: Option<RawDecision>,
+    /// Observed months, keyed YYYY-MM: the latest observed traffic replaces
+    /// the forecast in `baseline.requests_per_day`.
+    #[serde(default)]
+    pub actuals: Option<IndexMap<String, RawActual>>,
+}
+
+/// What was observed in one month.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawActual {
+    /// Average API requests per day in that month (≥ 0).
+    #[serde(default)]
+    pub requests_per_day: Option<f64>,
+    /// The API bill of that month, in dollars (≥ 0).
+    #[serde(default)]
+    pub api_bill: Option<f64>,
 }
 
 /// Today's API traffic and prices.

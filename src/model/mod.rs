@@ -274,6 +274,29 @@ pub fn build(inputs: &Inputs) -> Model {
         ),
     );
 
+    if inputs.get("requests_per_day_forecast").is_some() {
+        d.q(
+            "requests_vs_forecast",
+            "Observed traffic against the forecast",
+            Unit::Fraction,
+            "The latest observed requests per day over the plan's forecast, less 1 (positive: more traffic than planned).",
+            if_(
+                gt(r("requests_per_day_forecast"), n(0.0)),
+                sub(div(r("requests_per_day"), r("requests_per_day_forecast")), n(1.0)),
+                Expr::Never,
+            ),
+        );
+    }
+    if inputs.get("actual_monthly_api_bill").is_some() {
+        d.q(
+            "api_bill_vs_model",
+            "Observed API bill less the model's",
+            Unit::UsdPerMonth,
+            "The latest observed API bill minus the monthly API cost the model computes (positive: the API bills more than modelled).",
+            sub(r("actual_monthly_api_bill"), r("monthly_api_cost")),
+        );
+    }
+
     // --- Component 1: training compute ---
     d.on(Sheet::Training);
     if shape.has_training {

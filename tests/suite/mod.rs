@@ -1,3 +1,4 @@
+mod actuals;
 mod browser;
 mod catalog;
 mod cli;
