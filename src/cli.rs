@@ -60,22 +60,27 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("{}: cannot list the folder: {e}", p.display()))?
+                .map_err(|e| format!("{}: cannot list the folder: {e}", shown(p)))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(format!("{}: the folder holds no *.yaml plans", p.display()));
+                return Err(format!("{}: the folder holds no *.yaml plans", shown(p)));
             }
             out.extend(found);
         } else if p.exists() {
             out.push(p.clone());
         } else {
-            return Err(format!("{}: no such file or folder", p.display()));
+            return Err(format!("{}: no such file or folder", shown(p)));
         }
     }
     Ok(out)
+}
+
+/// A path as messages show it, control characters escaped.
+fn shown(path: &Path) -> String {
+    crate::plan::inert(&path.display().to_string()).into_owned()
 }
 
 /// The output file stem of a plan: its file stem, if it is a safe file name.
@@ -179,18 +184,20 @@ fn init(file: Option<&Path>) -> u8 {
         print!("{STARTER_PLAN}");
         return EXIT_OK;
     };
-    let shown = crate::plan::inert(&file.display().to_string()).into_owned();
+    let name = shown(file);
     match output::write_new(file, STARTER_PLAN.as_bytes()) {
         Ok(()) => {
-            println!("{shown}: written; edit it, then run `finetune-roi check {shown}`");
+            println!("{name}: written; edit it, then run `finetune-roi check {name}`");
             EXIT_OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!("error: {shown}: the file exists; init never overwrites one, so choose another name");
+            eprintln!(
+                "error: {name}: the file exists; init never overwrites one, so choose another name"
+            );
             EXIT_FAILURE
         }
         Err(e) => {
-            eprintln!("error: {shown}: cannot write the starter plan: {e}");
+            eprintln!("error: {name}: cannot write the starter plan: {e}");
             EXIT_FAILURE
         }
     }
@@ -207,7 +214,7 @@ fn check(paths: &[PathBuf]) -> u8 {
     let mut code = EXIT_OK;
     for f in &files {
         match crate::evaluate_file(f, Utc::now()) {
-            Ok(r) => println!("{}: ok ({})", f.display(), r.verdict()),
+            Ok(r) => println!("{}: ok ({})", shown(f), r.verdict()),
             Err(e) => code = code.max(report_error(&e)),
         }
     }
@@ -245,7 +252,7 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
         let Some(stem) = stem(f) else {
             eprintln!(
                 "{}: expected a plan file name usable for the outputs, found one that is empty, starts with a dot or holds a path separator or control character; rename the plan",
-                crate::plan::inert(&f.display().to_string())
+                shown(f)
             );
             code = code.max(EXIT_BAD_PLAN);
             continue;
@@ -253,8 +260,8 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
         if let Some(first) = seen.get(&stem) {
             eprintln!(
                 "{}: its outputs would overwrite those of {} (same file stem `{stem}`); rename one",
-                f.display(),
-                first.display()
+                shown(f),
+                shown(first)
             );
             code = code.max(EXIT_BAD_PLAN);
             continue;
@@ -273,10 +280,7 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
             match crate::render(&report, *fmt) {
                 Ok(bytes) => rendered.push((format!("{stem}.{}", fmt.extension()), bytes)),
                 Err(e) => {
-                    eprintln!(
-                        "error: {}: cannot render the {fmt} output: {e}",
-                        f.display()
-                    );
+                    eprintln!("error: {}: cannot render the {fmt} output: {e}", shown(f));
                     code = code.max(EXIT_FAILURE);
                     rendered.clear();
                     break;
@@ -289,7 +293,7 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
         if let Err(e) = std::fs::create_dir_all(out) {
             eprintln!(
                 "error: {}: cannot create the output folder: {e}",
-                out.display()
+                shown(out)
             );
             return EXIT_FAILURE;
         }
@@ -298,7 +302,7 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
             match output::write_atomic(out, name, bytes) {
                 Ok(p) => written.push(p),
                 Err(e) => {
-                    eprintln!("error: {}: cannot write {name}: {e}", out.display());
+                    eprintln!("error: {}: cannot write {name}: {e}", shown(out));
                     code = code.max(EXIT_FAILURE);
                 }
             }
@@ -306,13 +310,13 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
         let savings = report.num("monthly_savings").unwrap_or(0.0);
         println!(
             "{}: {} (monthly savings {}, payback {}) → {}",
-            f.display(),
+            shown(f),
             report.verdict(),
             format::money0(savings),
             report.show("payback_months"),
             written
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| shown(p))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
