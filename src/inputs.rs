@@ -147,6 +147,8 @@ pub struct Inputs {
     /// The inputs given as ranges (low, base, high), in sheet order; the
     /// value of each is its base.
     pub ranges: Vec<crate::simulate::Ranged>,
+    /// The plan's options, each validated as a plan of its own.
+    pub options: Vec<crate::options::PlanOption>,
 }
 
 impl Inputs {
@@ -740,7 +742,7 @@ pub fn validate_raw_with(
                 ("api_bill", actual.api_bill),
             ] {
                 if let Some(x) = x {
-                    if !x.is_finite() || x < 0.0 || x > MAX_MAGNITUDE {
+                    if !x.is_finite() || !(0.0..=MAX_MAGNITUDE).contains(&x) {
                         b.problem(
                             &format!("{field}.{name}"),
                             format!("expected a number ≥ 0, found {}", shown(x)),
@@ -1742,5 +1744,6 @@ pub fn validate_raw_with(
         shape,
         notices,
         ranges,
+        options: Vec::new(),
     })
 }

@@ -5,12 +5,14 @@
 //! [`report`] (evaluated) → [`render`] (workbook, memo, JSON).
 
 pub mod catalog;
+pub mod changes;
 pub mod cli;
 pub mod format;
 pub mod inputs;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod simulate;

@@ -90,6 +90,12 @@ pub struct RawPlan {
     /// the forecast in `baseline.requests_per_day`.
     #[serde(default)]
     pub actuals: Option<IndexMap<String, RawActual>>,
+    /// Alternatives to compare side by side: each an `id` (and optional
+    /// `label`) and the plan fields it changes, such as
+    /// `{id: 70b, fine_tuned: {model_size_b: 70}, serving: {instance: a100_80g}}`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<serde_json::Map<String, serde_json::Value>>>")]
+    pub options: Option<Vec<Yaml>>,
 }
 
 /// What was observed in one month.
@@ -593,6 +599,8 @@ pub struct LoadedPlan {
     pub locator: Locator,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
+    /// The plan's text (BOM removed).
+    pub text: String,
 }
 
 /// Reads and parses a plan file. Every error names the file; structural
@@ -625,7 +633,11 @@ pub fn load(path: &Path) -> Result<LoadedPlan, Vec<Diagnostic>> {
     }
     let sha256 = hex(&Sha256::digest(&bytes));
     let (raw, locator) = parse(&bytes, &display_name)?;
+    // parse() accepted the bytes, so they are UTF-8.
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     Ok(LoadedPlan {
+        text,
         path: path.to_path_buf(),
         display_name,
         raw,

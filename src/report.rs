@@ -183,6 +183,75 @@ impl Report {
         bars
     }
 
+    /// Why a case cannot be built as planned (empty when it can): the model
+    /// does not fit the GPUs, or the instances cannot carry the traffic.
+    pub fn infeasible_reasons(&self, case: &ScenarioResult) -> Vec<String> {
+        let mut out = Vec::new();
+        if case.value(self, "serving_model_fits") == &Value::Bool(false) {
+            out.push(format!(
+                "the model needs {} GB a copy but is given {} GB",
+                format::number(
+                    case.value(self, "serving_memory_required_gb")
+                        .as_num()
+                        .unwrap_or(0.0),
+                    Unit::Gigabytes
+                ),
+                format::number(
+                    case.value(self, "serving_memory_available_gb")
+                        .as_num()
+                        .unwrap_or(0.0),
+                    Unit::Gigabytes
+                ),
+            ));
+        }
+        if case.value(self, "serving_capacity_shortfall") == &Value::Bool(true) {
+            out.push(format!(
+                "the instances carry {} tokens/s, below the {} the traffic needs; about {} instances are needed",
+                format::number(case.value(self, "serving_capacity_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+                format::number(case.value(self, "required_throughput_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+                format::number(case.value(self, "serving_instances_needed").as_num().unwrap_or(0.0), Unit::Instances),
+            ));
+        }
+        out
+    }
+
+    /// The plan as written, as a case with nothing replaced.
+    pub fn plan_case(&self) -> ScenarioResult {
+        ScenarioResult {
+            id: "plan".to_string(),
+            label: "The plan as written".to_string(),
+            inputs: IndexMap::new(),
+            values: IndexMap::new(),
+        }
+    }
+
+    /// The recommended option: of the plan and its options, the feasible one
+    /// with the largest net savings over the lifetime; `api` when none saves
+    /// money. `None` when the plan lists no options.
+    pub fn recommended_option(&self) -> Option<String> {
+        if self.options.is_empty() {
+            return None;
+        }
+        let plan = self.plan_case();
+        let best = std::iter::once((&plan, "plan".to_string()))
+            .chain(
+                self.model
+                    .options
+                    .iter()
+                    .zip(&self.options)
+                    .map(|(sc, res)| (res, sc.id.trim_start_matches("option_").to_string())),
+            )
+            .filter(|(case, _)| self.infeasible_reasons(case).is_empty())
+            .filter_map(|(case, id)| {
+                case.value(self, "lifetime_net_savings")
+                    .as_num()
+                    .map(|x| (x, id))
+            })
+            .filter(|(x, _)| *x > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        Some(best.map_or("api".to_string(), |(_, id)| id))
+    }
+
     /// Runs the Monte Carlo simulation over the ranged inputs.
     pub fn run_simulation(
         &mut self,
@@ -213,6 +282,8 @@ pub struct Report {
     pub scenarios: Vec<ScenarioResult>,
     /// The tornado cases, in the model's order (low then high per range).
     pub tornado: Vec<ScenarioResult>,
+    /// The plan's options evaluated, in the plan's order.
+    pub options: Vec<ScenarioResult>,
     /// The Monte Carlo simulation over the ranged inputs, once run.
     pub simulation: Option<crate::simulate::Simulation>,
     pub warnings: Vec<Warning>,
@@ -288,6 +359,14 @@ pub fn evaluate(
         values.insert(model::range_low_id(&range.id), Value::Num(range.low));
         values.insert(model::range_high_id(&range.id), Value::Num(range.high));
     }
+    for (k, option) in inputs.options.iter().enumerate() {
+        for item in &option.inputs.items {
+            values.insert(
+                crate::options::option_input_id(k, &item.id),
+                item.value.clone(),
+            );
+        }
+    }
     let mut timeline: IndexMap<String, Vec<Value>> = model
         .timeline
         .iter()
@@ -346,6 +425,11 @@ pub fn evaluate(
         .iter()
         .map(|sc| evaluate_case(&model, &values, sc))
         .collect::<Result<Vec<_>, _>>()?;
+    let options = model
+        .options
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut report = Report {
         inputs,
         model,
@@ -353,6 +437,7 @@ pub fn evaluate(
         timeline,
         scenarios,
         tornado,
+        options,
         simulation: None,
         warnings: Vec::new(),
         reasons: Vec::new(),

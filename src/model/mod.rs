@@ -129,6 +129,8 @@ pub struct Model {
     /// The tornado cases: each ranged input swung to its low, then its high,
     /// the others at base.
     pub tornado: Vec<Scenario>,
+    /// The plan's options: each the plan with the inputs that differ replaced.
+    pub options: Vec<Scenario>,
 }
 
 /// The id of the low end of a ranged input (its defined name in the workbook).
@@ -1224,7 +1226,36 @@ pub fn build(inputs: &Inputs) -> Model {
             .map_or(0, |x| x as u32),
         scenarios,
         tornado,
+        options: option_cases(inputs),
     }
+}
+
+/// The options as cases: every numeric input whose value differs from the
+/// plan's is replaced by the option's value.
+fn option_cases(inputs: &Inputs) -> Vec<Scenario> {
+    inputs
+        .options
+        .iter()
+        .enumerate()
+        .map(|(k, option)| Scenario {
+            id: format!("option_{}", option.id),
+            label: option.label.clone(),
+            overrides: inputs
+                .items
+                .iter()
+                .filter_map(|base| {
+                    let theirs = option.inputs.get(&base.id)?;
+                    match (&base.value, &theirs.value) {
+                        (expr::Value::Num(a), expr::Value::Num(b)) if a != b => Some((
+                            base.id.clone(),
+                            r(&crate::options::option_input_id(k, &base.id)),
+                        )),
+                        _ => None,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// True when the ROI sheet's payback falls within the lifetime.

@@ -82,7 +82,46 @@ pub fn document(r: &Report) -> Json {
         "ranges": ranges(r),
         "simulation": simulation(r),
         "tornado": tornado(r),
+        "options": options(r),
+        "recommended_option": r.recommended_option(),
     })
+}
+
+fn options(r: &Report) -> Json {
+    r.model
+        .options
+        .iter()
+        .zip(&r.options)
+        .zip(&r.inputs.options)
+        .map(|((case, result), option)| {
+            // The cash flow and the checks belong to the plan's own timeline.
+            let mut results = Map::new();
+            for q in r
+                .model
+                .quantities
+                .iter()
+                .filter(|q| !q.sheet.after_timeline())
+            {
+                results.insert(q.id.clone(), to_json(result.value(r, &q.id)));
+            }
+            let reasons = r.infeasible_reasons(result);
+            let changed: Map<String, Json> = case
+                .overrides
+                .iter()
+                .map(|(id, _)| (id.clone(), to_json(&result.inputs[id])))
+                .collect();
+            json!({
+                "id": option.id,
+                "label": option.label,
+                "kind": "self-hosted",
+                "feasible": reasons.is_empty(),
+                "infeasible_reasons": reasons,
+                "changed_inputs": changed,
+                "results": results,
+                "warnings": [],
+            })
+        })
+        .collect()
 }
 
 fn percentiles(p: &crate::simulate::Percentiles) -> Json {

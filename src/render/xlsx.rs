@@ -101,22 +101,59 @@ pub struct Layout {
     pub summary_rows: Vec<(u32, &'static str)>,
     pub timeline: TimelineLayout,
     pub scenarios: ScenarioLayout,
-    pub tornado: TornadoLayout,
+    pub tornado: CasesLayout,
+    pub options: CasesLayout,
 }
 
-/// Where the tornado cases stand on the Tornado sheet: a column per case.
+/// A sheet of cases, a column each: the replaced inputs on top, then every
+/// quantity they move.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TornadoLayout {
-    /// The row holding each case's swung value.
-    pub swung_row: u32,
-    /// The row of each quantity that a swung input moves.
+pub struct CasesLayout {
+    /// The row of each replaced input.
+    pub input_rows: IndexMap<String, u32>,
+    /// The row of each quantity that a replaced input moves.
     pub rows: IndexMap<String, u32>,
     /// The column of the first case; cases follow in the model's order.
     pub first_col: u16,
 }
 
+impl CasesLayout {
+    fn new(r: &Report, cases: &[crate::model::Scenario]) -> CasesLayout {
+        let mut ids: Vec<&str> = Vec::new();
+        for case in cases {
+            for (id, _) in &case.overrides {
+                if !ids.contains(&id.as_str()) {
+                    ids.push(id);
+                }
+            }
+        }
+        // Inputs in sheet order.
+        ids.sort_by_key(|id| r.inputs.items.iter().position(|i| i.id == *id));
+        let input_rows: IndexMap<String, u32> = ids
+            .iter()
+            .zip(FIRST_ROW..)
+            .map(|(id, row)| (id.to_string(), row))
+            .collect();
+        let first = FIRST_ROW + input_rows.len() as u32 + 1;
+        let rows = r
+            .model
+            .dependents(&ids)
+            .iter()
+            .zip(first..)
+            .map(|(q, row)| (q.id.clone(), row))
+            .collect();
+        CasesLayout {
+            input_rows,
+            rows,
+            first_col: 2,
+        }
+    }
+}
+
 /// The name of the tornado sheet.
 pub const TORNADO_SHEET: &str = "Tornado";
+/// The name of the options sheet.
+pub const OPTIONS_SHEET: &str = "Options";
 /// The name of the simulation sheet.
 pub const SIMULATION_SHEET: &str = "Simulation";
 /// Columns of a ranged input's low and high ends on the Inputs sheet.
@@ -258,24 +295,27 @@ pub fn layout(r: &Report) -> Layout {
         places.insert(crate::model::range_low_id(&range.id), at(COL_RANGE_LOW));
         places.insert(crate::model::range_high_id(&range.id), at(COL_RANGE_HIGH));
     }
-    let swung: Vec<&str> = r.inputs.ranges.iter().map(|x| x.id.as_str()).collect();
-    let tornado = TornadoLayout {
-        swung_row: FIRST_ROW,
-        rows: r
-            .model
-            .dependents(&swung)
-            .iter()
-            .zip(FIRST_ROW + 1..)
-            .map(|(q, row)| (q.id.clone(), row))
-            .collect(),
-        first_col: 2,
-    };
+    let tornado = CasesLayout::new(r, &r.model.tornado);
+    let options = CasesLayout::new(r, &r.model.options);
+    for (k, case) in r.model.options.iter().enumerate() {
+        for (id, _) in &case.overrides {
+            places.insert(
+                crate::options::option_input_id(k, id),
+                Place {
+                    sheet: OPTIONS_SHEET,
+                    row: options.input_rows[id],
+                    col: options.first_col + k as u16,
+                },
+            );
+        }
+    }
     Layout {
         places,
         input_groups,
         summary_rows,
         timeline,
         tornado,
+        options,
         scenarios: ScenarioLayout {
             first_row: FIRST_ROW + 1,
             columns,
@@ -550,7 +590,22 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
         if sheet == Sheet::Checks {
             sensitivity(wb.add_worksheet().set_name(SENSITIVITY_SHEET)?, r, &lay, &s)?;
             if !r.inputs.ranges.is_empty() {
-                tornado(wb.add_worksheet().set_name(TORNADO_SHEET)?, r, &lay, &s)?;
+                cases_sheet(
+                    wb.add_worksheet().set_name(TORNADO_SHEET)?,
+                    Cases::Tornado,
+                    r,
+                    &lay,
+                    &s,
+                )?;
+            }
+            if !r.model.options.is_empty() {
+                cases_sheet(
+                    wb.add_worksheet().set_name(OPTIONS_SHEET)?,
+                    Cases::Options,
+                    r,
+                    &lay,
+                    &s,
+                )?;
             }
             simulation(wb.add_worksheet().set_name(SIMULATION_SHEET)?, r, &s)?;
         }
@@ -1033,64 +1088,105 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     Ok(())
 }
 
-/// A tornado case's column: its swung input from the top row, moved
-/// quantities in the same column, everything else by name.
-struct TornadoRefs<'a> {
-    lay: &'a Layout,
-    swung: &'a str,
-    /// The quantities this case moves: only these are in its column.
+/// A case's column: its replaced inputs from the rows on top, the
+/// quantities it moves in the same column, everything else by name.
+struct ColumnRefs<'a> {
+    lay: &'a CasesLayout,
+    replaced: &'a [String],
     moved: &'a [String],
     col: u16,
 }
 
-impl Resolve for TornadoRefs<'_> {
+impl Resolve for ColumnRefs<'_> {
     fn name(&self, id: &str) -> String {
-        if id == self.swung {
-            return row_col_to_cell(self.lay.tornado.swung_row, self.col);
+        if self.replaced.iter().any(|x| x == id) {
+            return row_col_to_cell(self.lay.input_rows[id], self.col);
         }
-        match self.lay.tornado.rows.get(id) {
+        match self.lay.rows.get(id) {
             Some(row) if self.moved.iter().any(|m| m == id) => row_col_to_cell(*row, self.col),
             _ => id.to_string(),
         }
     }
 }
 
-fn tornado(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
-    let t = &lay.tornado;
-    ws.write_string_with_format(0, 0, TORNADO_SHEET, &s.title)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        "Each column is the model with one ranged input at its low or high end and every other input at base.",
-        &s.subtitle,
-    )?;
+/// Which cases a sheet shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Cases {
+    Tornado,
+    Options,
+}
+
+fn cases_sheet(
+    ws: &mut Worksheet,
+    which: Cases,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let (t, title, about, cases, results) = match which {
+        Cases::Tornado => (
+            &lay.tornado,
+            TORNADO_SHEET,
+            "Each column is the model with one ranged input at its low or high end and every other input at base.",
+            &r.model.tornado,
+            &r.tornado,
+        ),
+        Cases::Options => (
+            &lay.options,
+            OPTIONS_SHEET,
+            "Each column is the model for one option: the inputs it changes (blue, editable) on top, every figure they move below.",
+            &r.model.options,
+            &r.options,
+        ),
+    };
+    ws.write_string_with_format(0, 0, title, &s.title)?;
+    ws.write_string_with_format(1, 0, about, &s.subtitle)?;
     master_check_header(ws, r, s)?;
-    ws.write_string_with_format(t.swung_row - 1, 0, "Quantity", &s.header)?;
-    ws.write_string_with_format(t.swung_row - 1, 1, "Unit", &s.header)?;
-    ws.write_string(t.swung_row, 0, "Swung input's value")?;
-    for (id, row) in &t.rows {
+    let header = FIRST_ROW - 1;
+    ws.write_string_with_format(header, 0, "Input or quantity", &s.header)?;
+    ws.write_string_with_format(header, 1, "Unit", &s.header)?;
+    for (id, row) in t.input_rows.iter().chain(&t.rows) {
         ws.write_string(*row, 0, r.label(id))?;
         ws.write_string(*row, 1, r.unit(id).label())?;
     }
     let refs = ScalarRefs { lay };
-    for (k, (case, result)) in r.model.tornado.iter().zip(&r.tornado).enumerate() {
+    for (k, (case, result)) in cases.iter().zip(results).enumerate() {
         let col = t.first_col + k as u16;
-        ws.write_string_with_format(t.swung_row - 1, col, &case.label, &s.header)?;
+        ws.write_string_with_format(header, col, &case.label, &s.header)?;
         ws.set_column_width(col, 18)?;
-        let (swung, e) = &case.overrides[0];
-        write_formula(
-            ws,
-            t.swung_row,
-            col,
-            e.to_excel_with(&refs),
-            &result.inputs[swung],
-            &Styles::value(r.unit(swung), false),
-        )?;
-        let moved_quantities = r.model.dependents(&[swung.as_str()]);
+        let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
+        for (id, e) in &case.overrides {
+            let row = t.input_rows[id];
+            let unit = r.unit(id);
+            match which {
+                // The option's own value: an input cell.
+                Cases::Options => match &result.inputs[id] {
+                    Value::Num(x) => {
+                        ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
+                    }
+                    other => {
+                        ws.write_string(row, col, other.to_excel_result())?;
+                    }
+                },
+                // The low or high end, from the Inputs sheet.
+                Cases::Tornado => {
+                    write_formula(
+                        ws,
+                        row,
+                        col,
+                        e.to_excel_with(&refs),
+                        &result.inputs[id],
+                        &Styles::value(unit, false),
+                    )?;
+                }
+            }
+        }
+        let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
+        let moved_quantities = r.model.dependents(&ids);
         let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
-        let case_refs = TornadoRefs {
-            lay,
-            swung,
+        let case_refs = ColumnRefs {
+            lay: t,
+            replaced: &replaced,
             moved: &moved,
             col,
         };
@@ -1106,10 +1202,10 @@ fn tornado(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
             )?;
         }
     }
-    ws.set_row_height(t.swung_row - 1, 45)?;
-    ws.set_row_format(t.swung_row - 1, &Format::new().set_text_wrap())?;
-    ws.set_column_width(0, 40)?;
-    ws.set_freeze_panes(t.swung_row, 2)?;
+    ws.set_row_height(header, 45)?;
+    ws.set_row_format(header, &Format::new().set_text_wrap())?;
+    ws.set_column_width(0, 44)?;
+    ws.set_freeze_panes(FIRST_ROW, 2)?;
     print_setup(ws);
     Ok(())
 }

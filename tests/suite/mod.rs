@@ -6,6 +6,7 @@ mod common;
 mod hostile;
 mod libreoffice;
 mod memo;
+mod options;
 mod physics;
 mod props;
 mod seed;

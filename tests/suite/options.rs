@@ -1,0 +1,124 @@
+//! Options: each is the plan with some fields changed, evaluated as a case of
+//! the plan's model; its figures must equal those of the same plan written
+//! out in full.
+
+use super::common::*;
+
+fn plan_text() -> String {
+    std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap()
+}
+
+#[test]
+fn an_options_figures_equal_the_plan_written_with_its_changes() {
+    let text = plan_text();
+    let r = report_of_text(&text);
+    let doc = finetune_roi::render::json::document(&r);
+    let option = doc["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "70b-on-12xa100")
+        .unwrap();
+    // The same plan with the option's changes written in, and no options.
+    let standalone = text[..text.find("options:").unwrap()].to_string();
+    let standalone = replace_once(
+        &standalone,
+        "  model_size_b: 7\n  method: lora\n",
+        "  model_size_b: 70\n  method: qlora\n",
+    );
+    let standalone = replace_once(
+        &standalone,
+        "  instance: a10g\n  instances: 1\n",
+        "  instance: a100_80g\n  instances: 12\n  gpus_per_replica: 2\n",
+    );
+    let standalone = replace_once(
+        &standalone,
+        "review_rate_ft: 0.013",
+        "review_rate_ft: 0.011",
+    );
+    let alone = report_of_text(&standalone);
+    // The cash flow and the checks are the plan's own, not the options'.
+    assert!(option["results"].get("cashflow_payback_month").is_none());
+    let mut compared = 0;
+    for q in alone
+        .model
+        .quantities
+        .iter()
+        .filter(|q| !q.sheet.after_timeline())
+    {
+        let want = finetune_roi::render::json::to_json(alone.value(&q.id));
+        let got = &option["results"][&q.id];
+        let same = match (got.as_f64(), want.as_f64()) {
+            (Some(a), Some(b)) => a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()),
+            _ => *got == want,
+        };
+        assert!(same, "{}: option {got} vs standalone plan {want}", q.id);
+        compared += 1;
+    }
+    assert!(compared > 70, "only {compared} figures compared");
+    assert_eq!(
+        option["feasible"],
+        alone.infeasible_reasons(&alone.plan_case()).is_empty()
+    );
+}
+
+#[test]
+fn infeasible_options_say_why_and_the_cheapest_feasible_is_recommended() {
+    let r = report_of_text(&plan_text());
+    let doc = finetune_roi::render::json::document(&r);
+    let options = doc["options"].as_array().unwrap();
+    assert_eq!(options.len(), 2);
+    let squeezed = &options[1];
+    assert_eq!(squeezed["id"], "70b-on-1xa100");
+    assert_eq!(squeezed["feasible"], false);
+    let reasons: Vec<&str> = squeezed["infeasible_reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|x| x.contains("needs 154 GB a copy but is given 80 GB")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|x| x.contains("tokens/s")),
+        "{reasons:?}"
+    );
+    // The 70B on enough A100s carries the traffic but costs far more than
+    // the 7B: the plan as written is the one to build.
+    assert_eq!(options[0]["feasible"], true);
+    let net = |v: &serde_json::Value| v["lifetime_net_savings"].as_f64().unwrap();
+    assert!(net(&options[0]["results"]) < net(&doc["results"]));
+    assert_eq!(doc["recommended_option"], "plan");
+}
+
+#[test]
+fn a_broken_option_is_reported_with_its_place() {
+    let text = plan_text().replace(
+        "quality: {review_rate_ft: 0.011}\n  - id: 70b-on-1xa100",
+        "quality: {review_rate_ft: 1.5}\n  - id: 70b-on-1xa100",
+    );
+    let err = finetune_roi::evaluate_text(&text, "p.yaml", fixed_time())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("options[0]: quality.review_rate_ft"), "{err}");
+    let text = plan_text().replace("id: 70b-on-1xa100", "id: plan");
+    let err = finetune_roi::evaluate_text(&text, "p.yaml", fixed_time())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("options[1].id") && err.contains("reserved"),
+        "{err}"
+    );
+}
+
+#[test]
+fn plans_without_options_recommend_nothing() {
+    let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
+    let doc = finetune_roi::render::json::document(&r);
+    assert_eq!(doc["options"], serde_json::json!([]));
+    assert!(doc["recommended_option"].is_null());
+}
