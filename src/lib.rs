@@ -10,6 +10,7 @@ pub mod cli;
 pub mod format;
 pub mod inputs;
 pub mod model;
+pub mod options;
 pub mod output;
 pub mod plan;
 pub mod portfolio;
@@ -82,7 +83,9 @@ pub fn evaluate_file_with(path: &Path, settings: &Settings) -> Result<Report, Pl
         Some(c) => c,
         None => catalog::Catalog::builtin(),
     };
-    let inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
+    let mut inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
+    inputs.options = options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)
+        .map_err(PlanError::Invalid)?;
     finish(inputs, settings, &loaded.display_name)
 }
 
@@ -117,7 +120,10 @@ pub fn evaluate_text(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     };
-    let inputs = inputs::validate_raw(&raw, &locator, file, &sha).map_err(PlanError::Invalid)?;
+    let mut inputs =
+        inputs::validate_raw(&raw, &locator, file, &sha).map_err(PlanError::Invalid)?;
+    inputs.options = options::expand(text, file, &sha, catalog::Catalog::builtin())
+        .map_err(PlanError::Invalid)?;
     finish(inputs, &Settings::at(generated_at), file)
 }
 
