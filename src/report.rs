@@ -571,6 +571,30 @@ fn warnings(r: &Report) -> Vec<Warning> {
             ),
         });
     }
+    // A larger model chosen where a smaller option would save more.
+    let size = r.num("model_size_b").unwrap_or(0.0);
+    let plan_net = r.num("lifetime_net_savings").unwrap_or(0.0);
+    for (case, result) in r.model.options.iter().zip(&r.options) {
+        let their_size = result.value(r, "model_size_b").as_num().unwrap_or(size);
+        let their_net = result
+            .value(r, "lifetime_net_savings")
+            .as_num()
+            .unwrap_or(f64::NEG_INFINITY);
+        if their_size < size && their_net > plan_net && r.infeasible_reasons(result).is_empty() {
+            out.push(Warning {
+                id: "larger_model_than_needed",
+                title: "A larger model where a smaller one is cheaper",
+                message: format!(
+                    "The plan's {}B model nets {} over the lifetime; the option \"{}\" with a {}B model nets {}. Evaluate the smaller model's quality before paying for the larger one.",
+                    format::number(size, Unit::BillionParameters),
+                    format::money0(plan_net),
+                    case.label,
+                    format::number(their_size, Unit::BillionParameters),
+                    format::money0(their_net),
+                ),
+            });
+        }
+    }
     for notice in &r.inputs.notices {
         out.push(Warning {
             id: "estimate_fallback",

@@ -122,3 +122,40 @@ fn plans_without_options_recommend_nothing() {
     assert_eq!(doc["options"], serde_json::json!([]));
     assert!(doc["recommended_option"].is_null());
 }
+
+#[test]
+fn a_larger_model_than_a_cheaper_smaller_option_is_a_warning() {
+    // The 70B plan with the 7B as its option: the 7B saves more.
+    let text = plan_text();
+    let text = replace_once(
+        &text,
+        "  model_size_b: 7\n  method: lora\n",
+        "  model_size_b: 70\n  method: qlora\n",
+    );
+    let text = replace_once(
+        &text,
+        "  instance: a10g\n  instances: 1\n",
+        "  instance: a100_80g\n  instances: 12\n  gpus_per_replica: 2\n",
+    );
+    let options_at = text.find("options:").unwrap();
+    let text = format!(
+        "{}options:\n  - id: small\n    label: 7B LoRA on one A10G\n    fine_tuned: {{model_size_b: 7, method: lora}}\n    serving: {{instance: a10g, instances: 1, gpus_per_replica: 1}}\n",
+        &text[..options_at]
+    );
+    let r = report_of_text(&text);
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.id == "larger_model_than_needed")
+        .expect("the warning");
+    assert!(
+        w.message.contains("70B") && w.message.contains("7B LoRA on one A10G"),
+        "{}",
+        w.message
+    );
+    // Not for the 7B plan whose options are larger.
+    assert!(!report_of_text(&plan_text())
+        .warnings
+        .iter()
+        .any(|w| w.id == "larger_model_than_needed"));
+}
