@@ -136,6 +136,31 @@ pub struct Shape {
     pub has_training_flops: bool,
 }
 
+/// A catalogue table the workbook can look values up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Api,
+    Gpus,
+}
+
+/// An input whose value the workbook looks up in the catalogue by the name
+/// held in another input (INDEX/MATCH), instead of holding it as a number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub table: Table,
+    /// The input holding the entry's name, such as `baseline_api`.
+    pub key: String,
+    /// The column of the table, such as `input_per_1m_tokens`.
+    pub column: &'static str,
+}
+
+/// The catalogue entries a plan's workbook carries.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CatalogueUsed {
+    pub api: Vec<(String, crate::catalog::ApiModel)>,
+    pub gpus: Vec<(String, crate::catalog::Gpu)>,
+}
+
 /// The validated inputs of one plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
@@ -149,6 +174,10 @@ pub struct Inputs {
     pub ranges: Vec<crate::simulate::Ranged>,
     /// The plan's options, each validated as a plan of its own.
     pub options: Vec<crate::options::PlanOption>,
+    /// The inputs the workbook looks up in the catalogue, by input id.
+    pub lookups: IndexMap<String, Lookup>,
+    /// The catalogue tables the workbook carries (when any input uses them).
+    pub catalogue: CatalogueUsed,
 }
 
 impl Inputs {
@@ -291,6 +320,8 @@ struct Builder<'a> {
     written_ranges: &'a IndexMap<String, crate::plan::RangeSpec>,
     /// The ranged inputs validated so far.
     ranged: Vec<crate::simulate::Ranged>,
+    /// The inputs taken from the catalogue, to be looked up in the workbook.
+    lookups: IndexMap<String, Lookup>,
 }
 
 /// The description of one numeric input.
@@ -344,6 +375,25 @@ impl Builder<'_> {
 
     /// Adds a numeric input: the plan's value at `field` if given, else the
     /// fallback with its source.
+    /// Records that the input `id`, if it took its value from the catalogue
+    /// (the plan did not write it), is looked up by the name in `key`.
+    fn look_up(&mut self, id: &str, table: Table, key: &str, column: &'static str) {
+        let from_catalogue = self
+            .items
+            .iter()
+            .any(|i| i.id == id && matches!(i.source, Source::Catalogue(_)));
+        if from_catalogue {
+            self.lookups.insert(
+                id.to_string(),
+                Lookup {
+                    table,
+                    key: key.to_string(),
+                    column,
+                },
+            );
+        }
+    }
+
     fn num_sourced(
         &mut self,
         field: &str,
@@ -533,6 +583,7 @@ pub fn validate_raw_with(
         problems: Vec::new(),
         written_ranges: &raw.ranges,
         ranged: Vec::new(),
+        lookups: IndexMap::new(),
     };
     let mut notices = Vec::new();
 
@@ -707,6 +758,17 @@ pub fn validate_raw_with(
         bl.input_price_per_1m_tokens,
         api_price(|e| e.input_per_1m_tokens),
     );
+    if let Some((name, _)) = api_entry {
+        b.other(
+            "baseline_api",
+            "API model",
+            Unit::Text,
+            "The API model's name in the catalogue; its prices apply where the plan gives none.",
+            G::Baseline,
+            Value::Text(name.to_string()),
+            Source::Plan,
+        );
+    }
     b.num_sourced(
         "baseline.output_price_per_1m_tokens",
         spec(
@@ -719,6 +781,18 @@ pub fn validate_raw_with(
         ),
         bl.output_price_per_1m_tokens,
         api_price(|e| e.output_per_1m_tokens),
+    );
+    b.look_up(
+        "input_price_per_1m_tokens",
+        Table::Api,
+        "baseline_api",
+        "input_per_1m_tokens",
+    );
+    b.look_up(
+        "output_price_per_1m_tokens",
+        Table::Api,
+        "baseline_api",
+        "output_per_1m_tokens",
     );
     // Observed months: the latest observed traffic replaces the forecast.
     let mut latest_traffic: Option<(String, f64)> = None;
@@ -962,6 +1036,12 @@ pub fn validate_raw_with(
                         g.bf16_dense_tflops,
                         Source::Catalogue(format!("{} ({})", t.instance, g.spec_source)),
                     )),
+                );
+                b.look_up(
+                    "training_gpu_bf16_tflops",
+                    Table::Gpus,
+                    "training_instance",
+                    "bf16_dense_tflops",
                 );
                 let (factor, why) = match ft.method {
                     Method::Full => (6.0, "full fine-tuning: 6 FLOPs per parameter per token (forward 2, backward 4)"),
@@ -1228,6 +1308,23 @@ pub fn validate_raw_with(
         s.cost_per_hour,
         gpu_entry.map(|(name, g)| (g.on_demand_per_instance_hour(), gpu_source(name, g))),
     );
+    if let Some((name, _)) = gpu_entry {
+        b.other(
+            "serving_instance",
+            "Serving instance",
+            Unit::Text,
+            "The serving instance's name in the catalogue; its price and memory apply where the plan gives none.",
+            G::Serving,
+            Value::Text(name.to_string()),
+            Source::Plan,
+        );
+        b.look_up(
+            "serving_cost_per_hour",
+            Table::Gpus,
+            "serving_instance",
+            "on_demand_per_instance_hour",
+        );
+    }
     b.num(
         "serving.storage_bytes_per_parameter",
         spec(
@@ -1344,6 +1441,12 @@ pub fn validate_raw_with(
                 g.memory_gb,
                 Source::Catalogue(format!("{name} ({})", g.spec_source)),
             )),
+        );
+        b.look_up(
+            "serving_gpu_memory_gb",
+            Table::Gpus,
+            "serving_instance",
+            "memory_gb",
         );
         b.num(
             "serving.gpus_per_replica",
@@ -1733,6 +1836,23 @@ pub fn validate_raw_with(
         has_serving_memory: b.items.iter().any(|i| i.id == "serving_gpu_memory_gb"),
         has_training_flops: b.items.iter().any(|i| i.id == "training_gpu_bf16_tflops"),
     };
+    let lookups = b.lookups;
+    let catalogue = if lookups.is_empty() {
+        CatalogueUsed::default()
+    } else {
+        CatalogueUsed {
+            api: catalog
+                .api_models()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            gpus: catalog
+                .gpus()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    };
     let mut items = b.items;
     // Ranges in sheet order, like the inputs.
     let mut ranges = b.ranged;
@@ -1745,5 +1865,7 @@ pub fn validate_raw_with(
         notices,
         ranges,
         options: Vec::new(),
+        lookups,
+        catalogue,
     })
 }

@@ -152,6 +152,129 @@ impl CasesLayout {
 
 /// The name of the tornado sheet.
 pub const TORNADO_SHEET: &str = "Tornado";
+/// The name of the catalogue sheet.
+pub const CATALOGUE_SHEET: &str = "Catalogue";
+/// The API table's columns on the Catalogue sheet.
+const API_COLUMNS: [&str; 6] = [
+    "name",
+    "provider",
+    "input_per_1m_tokens",
+    "output_per_1m_tokens",
+    "as_of",
+    "source",
+];
+/// The GPU table's columns on the Catalogue sheet.
+const GPU_COLUMNS: [&str; 7] = [
+    "name",
+    "on_demand_per_instance_hour",
+    "memory_gb",
+    "bf16_dense_tflops",
+    "gpus_per_instance",
+    "as_of",
+    "source",
+];
+/// First data row of the API table; the GPU table follows it.
+const CATALOGUE_API_ROW: u32 = 4;
+
+/// The first data row of the GPU table.
+fn catalogue_gpu_row(r: &Report) -> u32 {
+    CATALOGUE_API_ROW + r.inputs.catalogue.api.len() as u32 + 3
+}
+
+/// The absolute ranges of a lookup's names and of its column.
+fn catalogue_ranges(r: &Report, lookup: &crate::inputs::Lookup) -> (String, String) {
+    let (first, count, columns): (u32, usize, &[&str]) = match lookup.table {
+        crate::inputs::Table::Api => (
+            CATALOGUE_API_ROW,
+            r.inputs.catalogue.api.len(),
+            &API_COLUMNS,
+        ),
+        crate::inputs::Table::Gpus => (
+            catalogue_gpu_row(r),
+            r.inputs.catalogue.gpus.len(),
+            &GPU_COLUMNS,
+        ),
+    };
+    let last = first + count.max(1) as u32 - 1;
+    let col = columns
+        .iter()
+        .position(|c| *c == lookup.column)
+        .expect("a catalogue column") as u16;
+    let range = |c: u16| {
+        format!(
+            "{}!{}:{}",
+            quote_sheet_name(CATALOGUE_SHEET),
+            row_col_to_cell_absolute(first, c),
+            row_col_to_cell_absolute(last, c)
+        )
+    };
+    (range(0), range(col))
+}
+
+fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    ws.write_string_with_format(0, 0, CATALOGUE_SHEET, &s.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "The price catalogue's entries. Green inputs on the Inputs sheet look their values up here by the entry named on the Inputs sheet (INDEX/MATCH): change the name there, or a price here, and the model follows.",
+        &s.subtitle,
+    )?;
+    master_check_header(ws, r, s)?;
+    let used = &r.inputs.catalogue;
+    ws.write_string_with_format(
+        CATALOGUE_API_ROW - 2,
+        0,
+        "API models ($ per 1M tokens)",
+        &s.group,
+    )?;
+    for (c, h) in API_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(CATALOGUE_API_ROW - 1, c as u16, *h, &s.header)?;
+    }
+    for (k, (name, m)) in used.api.iter().enumerate() {
+        let row = CATALOGUE_API_ROW + k as u32;
+        let money = Styles::value(Unit::UsdPer1MTokens, false);
+        ws.write_string(row, 0, name)?;
+        ws.write_string(row, 1, &m.provider)?;
+        ws.write_number_with_format(row, 2, m.input_per_1m_tokens, &money)?;
+        ws.write_number_with_format(row, 3, m.output_per_1m_tokens, &money)?;
+        ws.write_string(row, 4, &m.as_of)?;
+        ws.write_string(row, 5, &m.source)?;
+    }
+    let gpu_row = catalogue_gpu_row(r);
+    ws.write_string_with_format(gpu_row - 2, 0, "GPU instances", &s.group)?;
+    for (c, h) in GPU_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(gpu_row - 1, c as u16, *h, &s.header)?;
+    }
+    for (k, (name, g)) in used.gpus.iter().enumerate() {
+        let row = gpu_row + k as u32;
+        ws.write_string(row, 0, name)?;
+        ws.write_number_with_format(
+            row,
+            1,
+            g.on_demand_per_instance_hour(),
+            &Styles::value(Unit::UsdPerHour, false),
+        )?;
+        ws.write_number_with_format(row, 2, g.memory_gb, &Styles::value(Unit::Gigabytes, false))?;
+        ws.write_number_with_format(
+            row,
+            3,
+            g.bf16_dense_tflops,
+            &Styles::value(Unit::Tflops, false),
+        )?;
+        ws.write_number(row, 4, f64::from(g.gpus_per_instance))?;
+        ws.write_string(row, 5, &g.as_of)?;
+        ws.write_string(row, 6, &g.source)?;
+    }
+    ws.set_column_width(0, 22)?;
+    for c in 1..5 {
+        ws.set_column_width(c, 18)?;
+    }
+    ws.set_column_width(5, 14)?;
+    ws.set_column_width(6, 70)?;
+    print_setup(ws);
+    Ok(())
+}
+
 /// The name of the options sheet.
 pub const OPTIONS_SHEET: &str = "Options";
 /// The name of the simulation sheet.
@@ -608,6 +731,9 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
                 )?;
             }
             simulation(wb.add_worksheet().set_name(SIMULATION_SHEET)?, r, &s)?;
+            if !r.inputs.lookups.is_empty() {
+                catalogue_sheet(wb.add_worksheet().set_name(CATALOGUE_SHEET)?, r, &s)?;
+            }
         }
         let ws = wb.add_worksheet().set_name(sheet.name())?;
         calc_sheet(ws, sheet, r, &lay, &s)?;
@@ -820,14 +946,22 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
         let p = &lay.places[&i.id];
         write_text(ws, p.row, COL_LABEL, &i.label, s)?;
         let f = Styles::value(i.unit, true);
-        match &i.value {
-            Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
-            Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
-            Value::Text(t) => ws.write_string_with_format(p.row, p.col, t, &f)?,
-            Value::Never => ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?,
-        };
-        if let Some(dv) = validation(&i.id, i.unit) {
-            ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
+        if let Some(lookup) = r.inputs.lookups.get(&i.id) {
+            // Looked up in the Catalogue sheet by the entry named in another input.
+            let (names, column) = catalogue_ranges(r, lookup);
+            let body = format!("INDEX({column},MATCH({},{names},0))", lookup.key);
+            let looked_up = Styles::value(i.unit, false).set_font_color(Color::RGB(0x00704A));
+            write_formula(ws, p.row, p.col, body, &i.value, &looked_up)?;
+        } else {
+            match &i.value {
+                Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
+                Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
+                Value::Text(t) => ws.write_string_with_format(p.row, p.col, t, &f)?,
+                Value::Never => ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?,
+            };
+            if let Some(dv) = validation(&i.id, i.unit) {
+                ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
+            }
         }
         ws.write_string(p.row, COL_UNIT, i.unit.label())?;
         write_text(ws, p.row, COL_FOURTH, &i.source.describe(), s)?;

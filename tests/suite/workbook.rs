@@ -449,3 +449,62 @@ fn every_input_and_result_has_its_defined_name() {
         assert!(names.iter().any(|n| n == id));
     }
 }
+
+#[test]
+fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
+    // The plan names gpt-4o and an A10G without prices: the workbook looks
+    // them up; naming another entry on the Inputs sheet switches the prices.
+    let text = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let base = report_of_text(&text);
+    assert!(base
+        .inputs
+        .lookups
+        .contains_key("input_price_per_1m_tokens"));
+    assert!(base.inputs.lookups.contains_key("serving_cost_per_hour"));
+    let lay = xlsx::layout(&base);
+    let mut model = load(&xlsx::render(&base).unwrap());
+    let sheets: Vec<String> = model.workbook.get_worksheet_names();
+    for (key, entry) in [("baseline_api", "gpt-4o-mini"), ("serving_instance", "l4")] {
+        let place = &lay.places[key];
+        let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
+        model
+            .set_user_input(
+                index,
+                place.row as i32 + 1,
+                place.col as i32 + 1,
+                entry.to_string(),
+            )
+            .unwrap();
+    }
+    model.evaluate();
+    let changed = replace_once(&text, "api: gpt-4o\n", "api: gpt-4o-mini\n");
+    let changed = replace_once(
+        &changed,
+        "  instance: a10g\n  instances: 1\n",
+        "  instance: l4\n  instances: 1\n",
+    );
+    let want = report_of_text(&changed);
+    assert_ne!(
+        want.num("input_price_per_1m_tokens"),
+        base.num("input_price_per_1m_tokens")
+    );
+    assert_ne!(
+        want.num("serving_cost_per_hour"),
+        base.num("serving_cost_per_hour")
+    );
+    for id in [
+        "input_price_per_1m_tokens",
+        "output_price_per_1m_tokens",
+        "serving_cost_per_hour",
+        "monthly_api_cost",
+        "monthly_serving_cost",
+        "monthly_savings",
+    ] {
+        let got = value_at(&model, &lay.places[id], &sheets);
+        assert!(
+            same(&got, &expected(want.value(id))),
+            "{id}: workbook {got:?}, model {:?}",
+            want.value(id)
+        );
+    }
+}
