@@ -95,6 +95,55 @@ pub struct CashRow {
     pub cumulative: String,
 }
 
+/// A row of the simulated percentiles table.
+pub struct PercentileRow {
+    pub label: String,
+    pub p10: String,
+    pub p50: String,
+    pub p90: String,
+    /// The figure on the base values, as elsewhere in the memo.
+    pub base: String,
+    pub unit: String,
+}
+
+/// A row of the payback distribution's data table.
+pub struct HistogramRow {
+    pub months: String,
+    pub trials: String,
+    pub share: String,
+}
+
+/// A row of the tornado's data table: one ranged input swung low to high.
+pub struct TornadoRow {
+    pub input: String,
+    pub unit: String,
+    pub low: String,
+    pub base: String,
+    pub high: String,
+    pub savings_low: String,
+    pub savings_high: String,
+    pub payback_low: String,
+    pub payback_high: String,
+}
+
+/// The simulation's part of the uncertainty section.
+pub struct SimulationView {
+    pub percentiles: Vec<PercentileRow>,
+    /// The probabilities, trials, seed and distribution.
+    pub facts: Vec<Row>,
+    pub histogram_note: String,
+    pub histogram: Vec<HistogramRow>,
+}
+
+/// The uncertainty section of a plan with ranges.
+pub struct Uncertainty {
+    pub intro: String,
+    /// `None` when the report carries no simulation.
+    pub simulation: Option<SimulationView>,
+    pub tornado_note: String,
+    pub tornado: Vec<TornadoRow>,
+}
+
 /// One step of the decision path (volume → break-even → payback → verdict).
 pub struct FlowStep {
     /// Mermaid node id.
@@ -117,8 +166,12 @@ pub struct MemoMarkdown {
     pub notes: Option<String>,
     pub verdict: String,
     pub answer: String,
+    /// The odds of paying back, when the plan has ranges and was simulated.
+    pub odds: Option<String>,
     pub warnings_summary: String,
     pub key_figures: Vec<Row>,
+    /// `None` when every input is a single estimate.
+    pub uncertainty: Option<Uncertainty>,
     pub mermaid: Vec<String>,
     pub components: Vec<ComponentRow>,
     pub has_shares: bool,
@@ -604,6 +657,189 @@ fn flips(r: &Report) -> Vec<FlipRow> {
         .collect()
 }
 
+/// A simulated percentile in its unit, or "never".
+fn percentile_text(p: Option<f64>, unit: format::Unit) -> String {
+    p.map_or_else(|| "never".to_string(), |x| format::number(x, unit))
+}
+
+/// The sentence with the odds for the answer (plain text), when the plan has
+/// ranges and was simulated.
+fn odds(r: &Report) -> Option<String> {
+    let s = r
+        .simulation
+        .as_ref()
+        .filter(|_| !r.inputs.ranges.is_empty())?;
+    let months = r.unit("payback_months");
+    let p = &s.payback_months;
+    let n = r.inputs.ranges.len();
+    Some(format!(
+        "With {n} of its estimates written as ranges, fine-tuning pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty.",
+        r.show("lifetime_months"),
+        format::percent(s.probability_payback_within_lifetime),
+        format::grouped(s.trials as f64, 0),
+        percentile_text(p.p50, months),
+        if p.p50.is_some() { " months" } else { "" },
+        percentile_text(p.p10, months),
+        percentile_text(p.p90, months),
+    ))
+}
+
+/// The label of a payback-histogram entry: entry k holds paybacks in (k − 1, k].
+fn histogram_bin(k: usize) -> String {
+    if k == 0 {
+        "0 (at once)".to_string()
+    } else {
+        format!("{}–{k}", k - 1)
+    }
+}
+
+/// The payback as a phrase: "6.6 months" or "never".
+fn payback_phrase(r: &Report) -> String {
+    match r.num("payback_months") {
+        Some(_) => format!("{} months", r.show("payback_months")),
+        None => "never".to_string(),
+    }
+}
+
+fn simulation_view(r: &Report, s: &crate::simulate::Simulation) -> SimulationView {
+    let percentiles = [
+        ("monthly_savings", &s.monthly_savings),
+        ("payback_months", &s.payback_months),
+        ("total_project_cost", &s.total_project_cost),
+    ]
+    .iter()
+    .map(|(id, p)| {
+        let unit = r.unit(id);
+        PercentileRow {
+            label: md_escape(r.label(id)),
+            p10: md_escape(&percentile_text(p.p10, unit)),
+            p50: md_escape(&percentile_text(p.p50, unit)),
+            p90: md_escape(&percentile_text(p.p90, unit)),
+            base: md_escape(&r.show(id)),
+            unit: md_escape(unit.label()),
+        }
+    })
+    .collect();
+    let life = r.show("lifetime_months");
+    let facts = vec![
+        row(
+            &format!("Pays back within the {life}-month lifetime"),
+            &format::percent(s.probability_payback_within_lifetime),
+            "",
+            "Share of the trials whose payback comes within the lifetime.",
+        ),
+        row(
+            "Above the all-in break-even",
+            &format::percent(s.probability_above_break_even),
+            "",
+            "Share of the trials whose daily volume reaches the all-in break-even: those in which the monthly savings after amortization are positive and the verdict would be to fine-tune.",
+        ),
+        row(
+            "Trials",
+            &format::grouped(s.trials as f64, 0),
+            "",
+            "Each trial draws every ranged input and evaluates the whole model.",
+        ),
+        Row {
+            label: "Seed".into(),
+            value: format!("`{}`", s.seed),
+            unit: String::new(),
+            note: md_escape(
+                "The random seed: the same plan with the same seed and number of trials gives the same results.",
+            ),
+        },
+        row(
+            "Distribution",
+            "PERT on low, base, high",
+            "",
+            "The base value is the most likely; each input's mean is (low + 4 × base + high) / 6.",
+        ),
+    ];
+    let trials = s.trials.max(1) as f64;
+    let share = |count: usize| format::percent(count as f64 / trials);
+    let mut histogram: Vec<HistogramRow> = s
+        .payback_histogram
+        .iter()
+        .enumerate()
+        .filter(|(k, count)| *k > 0 || **count > 0)
+        .map(|(k, count)| HistogramRow {
+            months: md_escape(&histogram_bin(k)),
+            trials: md_escape(&format::grouped(*count as f64, 0)),
+            share: md_escape(&share(*count)),
+        })
+        .collect();
+    histogram.push(HistogramRow {
+        months: md_escape(&format!("after {life} or never")),
+        trials: md_escape(&format::grouped(s.payback_beyond_lifetime as f64, 0)),
+        share: md_escape(&share(s.payback_beyond_lifetime)),
+    });
+    let histogram_note = md_escape(&format!(
+        "How many of the {} trials pay back in each month of the {life}-month life (a payback of 9.2 months counts under 9–10), and how many after it or never:",
+        format::grouped(s.trials as f64, 0)
+    ));
+    SimulationView {
+        percentiles,
+        facts,
+        histogram_note,
+        histogram,
+    }
+}
+
+/// The uncertainty section, when the plan has ranges.
+fn uncertainty(r: &Report) -> Option<Uncertainty> {
+    if r.inputs.ranges.is_empty() {
+        return None;
+    }
+    let n = r.inputs.ranges.len();
+    let simulation = r.simulation.as_ref().map(|s| simulation_view(r, s));
+    let intro = match &r.simulation {
+        Some(s) => format!(
+            "{n} of the plan's inputs are written as ranges (low, base, high). The simulation draws each from a PERT distribution on its low, base and high values, a smooth curve that peaks at the base and gives the ends less weight than a triangle would, and evaluates the whole model {} times with every other input at its value. The figures elsewhere in this memo use the base values, so the middle of the trials can differ from them where a range is lopsided around its base. P10 is the value one trial in ten falls at or below, P90 the value nine in ten do: for monthly savings P10 is the cautious end, for payback and project cost P90 is.",
+            format::grouped(s.trials as f64, 0)
+        ),
+        None => format!(
+            "{n} of the plan's inputs are written as ranges (low, base, high). The figures elsewhere in this memo use the base values."
+        ),
+    };
+    let savings_unit = r.unit("monthly_savings");
+    let payback_unit = r.unit("payback_months");
+    let tornado = r
+        .tornado_bars()
+        .iter()
+        .map(|b| {
+            let unit = r.unit(&b.input);
+            let base = r
+                .inputs
+                .ranges
+                .iter()
+                .find(|x| x.id == b.input)
+                .map_or(String::new(), |x| format::number(x.base, unit));
+            TornadoRow {
+                input: md_escape(r.label(&b.input)),
+                unit: md_escape(unit.label()),
+                low: md_escape(&format::number(b.low, unit)),
+                base: md_escape(&base),
+                high: md_escape(&format::number(b.high, unit)),
+                savings_low: md_escape(&format::number(b.savings_low, savings_unit)),
+                savings_high: md_escape(&format::number(b.savings_high, savings_unit)),
+                payback_low: md_escape(&format::value(&b.payback_low, payback_unit)),
+                payback_high: md_escape(&format::value(&b.payback_high, payback_unit)),
+            }
+        })
+        .collect();
+    let tornado_note = md_escape(&format!(
+        "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback that result, the largest swing in savings first. On the base values the savings are {}/month and the payback {}.",
+        r.show("monthly_savings"),
+        payback_phrase(r),
+    ));
+    Some(Uncertainty {
+        intro: md_escape(&intro),
+        simulation,
+        tornado_note,
+        tornado,
+    })
+}
+
 /// The figures whose place in the workbook the audit trail lists.
 fn traced_ids(r: &Report) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = xlsx::KEY_FIGURES.to_vec();
@@ -760,7 +996,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
             }
         })
         .collect();
-    let audit = vec![
+    let mut audit = vec![
         row("Plan file", &meta.file, "", ""),
         Row {
             label: "Plan SHA-256".into(),
@@ -782,6 +1018,24 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
             "",
             "",
         ),
+    ];
+    if let Some(s) = r
+        .simulation
+        .as_ref()
+        .filter(|_| !r.inputs.ranges.is_empty())
+    {
+        audit.push(row(
+            "Simulation",
+            &format!(
+                "{} trials, seed {}, PERT on low, base, high",
+                format::grouped(s.trials as f64, 0),
+                s.seed
+            ),
+            "",
+            "",
+        ));
+    }
+    audit.push(
         row(
             "Workbook",
             &format!(
@@ -791,7 +1045,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
             "",
             "",
         ),
-    ];
+    );
     MemoMarkdown {
         title: md_escape(&meta.title),
         plan_file: md_escape(&meta.file),
@@ -800,8 +1054,10 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         notes: meta.notes.as_deref().map(md_escape),
         verdict: md_escape(r.verdict()),
         answer: md_escape(&answer(r)),
+        odds: odds(r).as_deref().map(md_escape),
         warnings_summary,
         key_figures,
+        uncertainty: uncertainty(r),
         mermaid: mermaid(&steps),
         components,
         has_shares,
@@ -968,7 +1224,7 @@ fn volume_chart(r: &Report) -> Figure {
             note,
         }),
         caption: format!(
-            "Figure 2. Monthly cost of the API (solid, circles) and of the fine-tuned model (dashed, squares) from a quarter to four times today's volume, on the plan's {} serving instances. The dotted line marks today's volume{}.",
+            "Monthly cost of the API (solid, circles) and of the fine-tuned model (dashed, squares) from a quarter to four times today's volume, on the plan's {} serving instances. The dotted line marks today's volume{}.",
             r.show("serving_instances"),
             if marked_break_even { ", the dashed line the all-in break-even" } else { "" }
         ),
@@ -1013,7 +1269,7 @@ fn composition_chart(r: &Report) -> Figure {
             bars,
         }),
         caption: format!(
-            "Figure 1. What the fine-tuned model costs a month, component by component (training and engineering amortized over {} months), against today's API bill.",
+            "What the fine-tuned model costs a month, component by component (training and engineering amortized over {} months), against today's API bill.",
             r.show("lifetime_months")
         ),
     }
@@ -1069,8 +1325,144 @@ fn cashflow_chart(r: &Report) -> Figure {
             note,
         }),
         caption: format!(
-            "Figure 3. Cumulative cash flow: the project cost in month 0, then each month's API bill avoided less serving, storage and extra review.{}",
+            "Cumulative cash flow: the project cost in month 0, then each month's API bill avoided less serving, storage and extra review.{}",
             if paid_back { " The dashed line marks the month it turns non-negative." } else { "" }
+        ),
+    }
+}
+
+/// The distribution of payback across the trials, with the months beyond the
+/// lifetime (or never) in a column apart.
+fn payback_chart(r: &Report, s: &crate::simulate::Simulation) -> Figure {
+    let trials = s.trials.max(1) as f64;
+    let share = |count: usize| count as f64 / trials;
+    let columns = s
+        .payback_histogram
+        .iter()
+        .enumerate()
+        .filter(|(k, count)| *k > 0 || **count > 0)
+        .map(|(k, count)| svg::Column {
+            lo: k as f64 - 1.0,
+            hi: k as f64,
+            value: share(*count),
+        })
+        .collect();
+    let life = r.show("lifetime_months");
+    let lifetime = r.num("lifetime_months").unwrap_or(0.0);
+    let months = r.unit("payback_months");
+    let within = |x: &Option<f64>| x.filter(|m| *m >= 0.0 && *m <= lifetime);
+    let mut marks = Vec::new();
+    let base_marked = within(&r.num("payback_months")).is_some();
+    let p50_marked = within(&s.payback_months.p50).is_some();
+    if let Some(m) = within(&r.num("payback_months")) {
+        marks.push(svg::Mark {
+            x: m,
+            label: format!("On the base values: {} months", format::number(m, months)),
+            dash: svg::Dash::Dashed,
+        });
+    }
+    if let Some(m) = within(&s.payback_months.p50) {
+        marks.push(svg::Mark {
+            x: m,
+            label: format!("P50 of the trials: {} months", format::number(m, months)),
+            dash: svg::Dash::Dotted,
+        });
+    }
+    let beyond = share(s.payback_beyond_lifetime);
+    Figure {
+        svg: svg::histogram(&svg::Histogram {
+            id: "chart-payback".into(),
+            title: "Payback across the simulation's trials".into(),
+            x: svg::Axis {
+                title: "Payback (months)".into(),
+                kind: svg::AxisKind::Month,
+            },
+            y: svg::Axis {
+                title: "Share of trials".into(),
+                kind: svg::AxisKind::Percent,
+            },
+            columns,
+            fill: svg::Fill::Light,
+            apart: Some(svg::Bar {
+                label: format!("after {life} months\nor never"),
+                value: beyond,
+                value_text: format::percent(beyond),
+                fill: svg::Fill::Hatch,
+            }),
+            marks,
+            note: None,
+        }),
+        caption: format!(
+            "Payback across {} trials (seed {}): the share paying back in each month of the {life}-month life and, hatched at the right, the share paying back after it or never.{}",
+            format::grouped(s.trials as f64, 0),
+            s.seed,
+            match (base_marked, p50_marked) {
+                (true, true) => " The dashed line marks the payback on the base values, the dotted line the P50 of the trials.",
+                (true, false) => " The dashed line marks the payback on the base values.",
+                (false, true) => " The dotted line marks the P50 of the trials.",
+                (false, false) => "",
+            }
+        ),
+    }
+}
+
+/// The tornado: monthly savings with each ranged input at its low and high
+/// end, the others at base, the largest swing first.
+fn tornado_chart(r: &Report) -> Figure {
+    let bars = r.tornado_bars();
+    let swings = bars
+        .iter()
+        .map(|b| {
+            let unit = r.unit(&b.input);
+            svg::Swing {
+                label: r.label(&b.input).to_string(),
+                at_low: b.savings_low,
+                low_text: format::number(b.low, unit),
+                at_high: b.savings_high,
+                high_text: format::number(b.high, unit),
+            }
+        })
+        .collect();
+    let base = r.num("monthly_savings").unwrap_or(0.0);
+    let mut marks = vec![svg::Mark {
+        x: base,
+        label: format!("On the base values: {}/month", format::money0(base)),
+        dash: svg::Dash::Dashed,
+    }];
+    let (lo, hi) = bars
+        .iter()
+        .flat_map(|b| [b.savings_low, b.savings_high])
+        .fold((base, base), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let crosses_zero = lo < 0.0 && hi > 0.0;
+    if crosses_zero {
+        marks.push(svg::Mark {
+            x: 0.0,
+            label: "No savings".into(),
+            dash: svg::Dash::Solid,
+        });
+    }
+    Figure {
+        svg: svg::tornado(&svg::Tornado {
+            id: "chart-tornado".into(),
+            title: "Monthly savings as each ranged input swings from its low to its high end"
+                .into(),
+            axis: svg::Axis {
+                title: "Monthly savings after amortization ($/month)".into(),
+                kind: svg::AxisKind::Money,
+            },
+            swings,
+            base,
+            marks,
+            low_legend: "input at its low end".into(),
+            high_legend: "input at its high end".into(),
+        }),
+        caption: format!(
+            "Monthly savings after amortization as each ranged input swings from its low end (grey) to its high end (hatched), the others at their base values, the largest swing at the top; the figures at a bar's ends are the input's low and high values. The dashed line marks the savings on the base values{}.",
+            if crosses_zero {
+                ", the solid line no savings at all"
+            } else {
+                ""
+            }
         ),
     }
 }
@@ -1088,11 +1480,21 @@ pub fn render_html(r: &Report) -> String {
     let context = markdown_context(r);
     let markdown = context.render().expect("memo template renders");
     let flow = flow_text(&flow_steps(r));
+    let has_ranges = !r.inputs.ranges.is_empty();
     let mut charts = [
+        (
+            "chart-payback",
+            r.simulation
+                .as_ref()
+                .filter(|_| has_ranges)
+                .map(|s| payback_chart(r, s)),
+        ),
+        ("chart-tornado", has_ranges.then(|| tornado_chart(r))),
         ("chart-volume", Some(volume_chart(r))),
         ("chart-composition", Some(composition_chart(r))),
         ("chart-cashflow", Some(cashflow_chart(r))),
     ];
+    let mut figures = 0;
     let mut parts = Vec::new();
     let mut pending = String::new();
     let mut skipping = false;
@@ -1109,10 +1511,18 @@ pub fn render_html(r: &Report) -> String {
             }
             Some("end") => skipping = false,
             Some(name) => {
+                // Figures are numbered in the order they appear.
                 let figure = charts
                     .iter_mut()
                     .find(|(n, _)| *n == name)
-                    .and_then(|(_, f)| f.take());
+                    .and_then(|(_, f)| f.take())
+                    .map(|f| {
+                        figures += 1;
+                        Figure {
+                            svg: f.svg,
+                            caption: format!("Figure {figures}. {}", f.caption),
+                        }
+                    });
                 parts.push(Part {
                     html: markdown_to_html(&pending),
                     figure,

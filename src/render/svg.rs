@@ -21,6 +21,8 @@ pub enum AxisKind {
     Count,
     /// Months of the timeline, whole numbers.
     Month,
+    /// A fraction shown as a percentage, ticks like "10%".
+    Percent,
 }
 
 /// An axis: its title (with the unit) and how its ticks read.
@@ -106,6 +108,60 @@ pub struct BarChart {
     pub title: String,
     pub axis: Axis,
     pub bars: Vec<Bar>,
+}
+
+/// One column of a histogram: the value over `(lo, hi]` of the x axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub lo: f64,
+    pub hi: f64,
+    pub value: f64,
+}
+
+/// A histogram: columns over a continuous x axis, and optionally one column
+/// set apart at the right for what the axis cannot place (such as "never").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    pub id: String,
+    pub title: String,
+    pub x: Axis,
+    pub y: Axis,
+    pub columns: Vec<Column>,
+    pub fill: Fill,
+    /// The column apart; a `\n` in its label breaks the line.
+    pub apart: Option<Bar>,
+    pub marks: Vec<Mark>,
+    pub note: Option<String>,
+}
+
+/// One input's bar of a tornado chart: the result with the input at its low
+/// end and at its high end, each labelled with the input's value there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swing {
+    pub label: String,
+    pub at_low: f64,
+    pub low_text: String,
+    pub at_high: f64,
+    pub high_text: String,
+}
+
+/// A tornado chart: a horizontal bar per input from the result at its low
+/// end to the result at its high end, split at the base result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tornado {
+    pub id: String,
+    pub title: String,
+    pub axis: Axis,
+    /// The bars, top to bottom, in the order given.
+    pub swings: Vec<Swing>,
+    /// The result with every input at its base value: where the bars split.
+    pub base: f64,
+    /// Reference lines, the base among them if it should be labelled.
+    pub marks: Vec<Mark>,
+    /// Legend text for the part of a bar towards the input's low end.
+    pub low_legend: String,
+    /// Legend text for the part of a bar towards the input's high end.
+    pub high_legend: String,
 }
 
 /// The width of every chart, in CSS pixels.
@@ -242,6 +298,14 @@ impl Scale {
                 ticks.iter().map(|t| format::grouped(*t, 0)).collect(),
                 axis.title.clone(),
             ),
+            AxisKind::Percent => {
+                let decimals = decimals_for(step * 100.0);
+                let labels = ticks
+                    .iter()
+                    .map(|t| format!("{}%", format::grouped(t * 100.0, decimals)))
+                    .collect();
+                (labels, axis.title.clone())
+            }
         };
         let (mut lo, mut hi) = (
             *ticks.first().unwrap_or(&0.0),
@@ -401,27 +465,22 @@ pub fn line_chart(chart: &LineChart) -> String {
         ytitle = escape(&yscale.title),
     );
     // Reference lines, their labels staggered so two never overlap.
-    for (k, m) in chart.marks.iter().enumerate() {
-        if !m.x.is_finite() {
-            continue;
-        }
-        let x = fx(m.x);
-        let label_y = top + 12.0 + 15.0 * k as f64;
-        let anchor_end = x > (left + right) / 2.0;
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1.4\"{}/>\
-<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-style=\"italic\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"4\">{}</text>",
-            px(top),
-            px(bottom),
-            dash_attr(m.dash),
-            px(if anchor_end { x - 5.0 } else { x + 5.0 }),
-            px(label_y),
-            if anchor_end { "end" } else { "start" },
-            escape(&m.label),
-            x = px(x),
-        );
-    }
+    let marks: Vec<(f64, &Mark)> = chart
+        .marks
+        .iter()
+        .filter(|m| m.x.is_finite())
+        .map(|m| (fx(m.x), m))
+        .collect();
+    reference_lines(
+        &mut out,
+        &marks,
+        top + 12.0,
+        false,
+        top,
+        bottom,
+        left,
+        right,
+    );
     // Series.
     for s in &chart.series {
         let pts: Vec<(f64, f64)> = s
@@ -606,6 +665,355 @@ pub fn bar_chart(chart: &BarChart) -> String {
     out
 }
 
+/// Approximate width of a reference line's label, in pixels.
+fn label_width(text: &str) -> f64 {
+    6.6 * text.chars().count() as f64
+}
+
+/// Draws vertical reference lines at pixel positions `xs`, from `top` (or
+/// from just under its label, with `from_label`) to `bottom`. The labels are
+/// staggered from `first_label_y` down, so two never overlap; each sits right
+/// of its line when it fits in `[left, right]` without crossing another line,
+/// else left of it when that does, else on whichever side fits.
+#[allow(clippy::too_many_arguments)]
+fn reference_lines(
+    out: &mut String,
+    marks: &[(f64, &Mark)],
+    first_label_y: f64,
+    from_label: bool,
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
+) {
+    for (k, (x, m)) in marks.iter().enumerate() {
+        let x = *x;
+        let width = label_width(&m.label) + 5.0;
+        let crosses = |lo: f64, hi: f64| {
+            marks
+                .iter()
+                .enumerate()
+                .any(|(j, (other, _))| j != k && *other > lo && *other < hi)
+        };
+        let fits_right = x + width <= right;
+        let fits_left = x - width >= left;
+        let anchor_end = if fits_right && !crosses(x, x + width) {
+            false
+        } else if fits_left && !crosses(x - width, x) {
+            true
+        } else {
+            !fits_right && fits_left
+        };
+        let label_y = first_label_y + 15.0 * k as f64;
+        let _ = write!(
+            out,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1.4\"{}/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-style=\"italic\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"4\">{}</text>",
+            px(if from_label { label_y + 4.0 } else { top }),
+            px(bottom),
+            dash_attr(m.dash),
+            px(if anchor_end { x - 5.0 } else { x + 5.0 }),
+            px(label_y),
+            if anchor_end { "end" } else { "start" },
+            escape(&m.label),
+            x = px(x),
+        );
+    }
+}
+
+/// Draws a histogram, with the column apart (if any) right of the x axis.
+pub fn histogram(chart: &Histogram) -> String {
+    let height = 380.0;
+    let (x_lo, x_hi) = bounds(
+        chart
+            .columns
+            .iter()
+            .flat_map(|c| [c.lo, c.hi])
+            .filter(|v| v.is_finite()),
+        false,
+    );
+    let y_max = chart
+        .columns
+        .iter()
+        .map(|c| c.value)
+        .chain(chart.apart.iter().map(|b| b.value))
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    // Headroom above the tallest column for the reference lines' labels.
+    let xscale = Scale::new(&chart.x, x_lo, x_hi, 10);
+    let yscale = Scale::new(&chart.y, 0.0, y_max * 1.15, 5);
+    let longest = yscale
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let left = (34.0 + 7.2 * longest as f64).max(72.0);
+    let apart_room = if chart.apart.is_some() { 128.0 } else { 0.0 };
+    let (right, top, bottom) = (WIDTH - 24.0 - apart_room, 40.0, height - 56.0);
+    let fx = |v: f64| xscale.map(v, left, right);
+    let fy = |v: f64| yscale.map(v, bottom, top);
+
+    let mut out = String::new();
+    open_svg(&mut out, &chart.id, &chart.title, height);
+    patterns(&mut out, &chart.id);
+    let grid_right = right + apart_room;
+    for (t, label) in yscale.ticks.iter().zip(&yscale.labels) {
+        let y = fy(*t);
+        let _ = write!(
+            out,
+            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\" stroke-width=\"1\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            px(left),
+            px(grid_right),
+            px(left - 8.0),
+            px(y + 4.0),
+            escape(label),
+            y = px(y),
+        );
+    }
+    for (t, label) in xscale.ticks.iter().zip(&xscale.labels) {
+        let x = fx(*t);
+        let _ = write!(
+            out,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1\"/>\
+<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(bottom),
+            px(bottom + 5.0),
+            px(bottom + 19.0),
+            escape(label),
+            x = px(x),
+        );
+    }
+    for c in &chart.columns {
+        if !(c.value.is_finite() && c.value > 0.0 && c.lo.is_finite() && c.hi.is_finite()) {
+            continue;
+        }
+        let (x0, x1) = (fx(c.lo) + 1.0, fx(c.hi) - 1.0);
+        let y = fy(c.value);
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1\"/>",
+            px(x0),
+            px(y),
+            px((x1 - x0).max(1.0)),
+            px((bottom - y).max(0.0)),
+            fill_attr(chart.fill, &chart.id),
+        );
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
+<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
+        l = px(left),
+        r = px(right),
+        t = px(top),
+        b = px(bottom),
+        cx = px((left + right) / 2.0),
+        xt = px(height - 14.0),
+        cy = px((top + bottom) / 2.0),
+        xtitle = escape(&xscale.title),
+        ytitle = escape(&yscale.title),
+    );
+    if let Some(bar) = &chart.apart {
+        let (x0, w) = (right + 40.0, 56.0);
+        let v = if bar.value.is_finite() {
+            bar.value.max(0.0)
+        } else {
+            0.0
+        };
+        let y = fy(v);
+        let _ = write!(
+            out,
+            "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
+            px(x0 - 12.0),
+            px(x0 + w + 12.0),
+            px(x0),
+            px(y),
+            px(w),
+            px((bottom - y).max(1.0)),
+            fill_attr(bar.fill, &chart.id),
+            px(x0 + w / 2.0),
+            px(y - 6.0),
+            escape(&bar.value_text),
+            b = px(bottom),
+        );
+        for (k, line) in bar.label.split('\n').enumerate() {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                px(x0 + w / 2.0),
+                px(bottom + 19.0 + 14.0 * k as f64),
+                escape(line)
+            );
+        }
+    }
+    let marks: Vec<(f64, &Mark)> = chart
+        .marks
+        .iter()
+        .filter(|m| m.x.is_finite() && m.x >= xscale.lo && m.x <= xscale.hi)
+        .map(|m| (fx(m.x), m))
+        .collect();
+    reference_lines(
+        &mut out,
+        &marks,
+        top + 12.0,
+        false,
+        top,
+        bottom,
+        left,
+        right,
+    );
+    if let Some(note) = &chart.note {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"24\" font-style=\"italic\">{}</text>",
+            px(left),
+            escape(note)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Draws a tornado chart: per input, a bar from the result at its low end to
+/// the result at its high end, the part towards the low end in grey and the
+/// part towards the high end hatched, each end labelled with the input's value.
+pub fn tornado(chart: &Tornado) -> String {
+    let row = 30.0;
+    let longest = chart
+        .swings
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let left = (24.0 + 6.6 * longest as f64).clamp(120.0, 320.0);
+    let right = WIDTH - 24.0;
+    let marks: Vec<&Mark> = chart.marks.iter().filter(|m| m.x.is_finite()).collect();
+    let top = 44.0 + 15.0 * marks.len() as f64;
+    let bottom = top + row * chart.swings.len().max(1) as f64;
+    let height = bottom + 48.0;
+    let (lo, hi) = bounds(
+        chart
+            .swings
+            .iter()
+            .flat_map(|s| [s.at_low, s.at_high])
+            .chain([chart.base])
+            .chain(marks.iter().map(|m| m.x))
+            .filter(|v| v.is_finite()),
+        false,
+    );
+    // Room beside the bars' ends for the inputs' values.
+    let pad = (hi - lo).max(hi.abs().max(1.0) * 0.01) * 0.2;
+    let scale = Scale::new(&chart.axis, lo - pad, hi + pad, 5);
+    let fx = |v: f64| scale.map(v, left, right);
+
+    let mut out = String::new();
+    open_svg(&mut out, &chart.id, &chart.title, height);
+    patterns(&mut out, &chart.id);
+    // Legend.
+    let mut lx = left;
+    for (fill, text) in [
+        (Fill::Light, &chart.low_legend),
+        (Fill::Hatch, &chart.high_legend),
+    ] {
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"10\" width=\"22\" height=\"13\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"21\">{}</text>",
+            px(lx),
+            fill_attr(fill, &chart.id),
+            px(lx + 30.0),
+            escape(text)
+        );
+        lx += 30.0 + 7.0 * text.chars().count() as f64 + 28.0;
+    }
+    for (t, label) in scale.ticks.iter().zip(&scale.labels) {
+        let x = fx(*t);
+        let _ = write!(
+            out,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{GRID}\" stroke-width=\"1\"/>\
+<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(top),
+            px(bottom + 5.0),
+            px(bottom + 19.0),
+            escape(label),
+            x = px(x),
+        );
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
+        px(left),
+        px(right),
+        px((left + right) / 2.0),
+        px(height - 10.0),
+        escape(&scale.title),
+        b = px(bottom),
+    );
+    let base = fx(chart.base);
+    for (k, s) in chart.swings.iter().enumerate() {
+        let y = top + row * k as f64 + 7.0;
+        let h = row - 14.0;
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            px(left - 10.0),
+            px(y + h / 2.0 + 4.0),
+            escape(&s.label),
+        );
+        let ends = [
+            (s.at_low, &s.low_text, Fill::Light, s.at_high),
+            (s.at_high, &s.high_text, Fill::Hatch, s.at_low),
+        ];
+        for (end, _, fill, _) in &ends {
+            if !end.is_finite() {
+                continue;
+            }
+            let x = fx(*end);
+            let (x0, x1) = (base.min(x), base.max(x));
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>",
+                px(x0),
+                px(y),
+                px((x1 - x0).max(1.0)),
+                px(h),
+                fill_attr(*fill, &chart.id),
+            );
+        }
+        for (k_end, (end, text, _, other)) in ends.iter().enumerate() {
+            if !end.is_finite() {
+                continue;
+            }
+            // The end further left is labelled on its left, the other on its right.
+            let on_left = end < other || (end == other && k_end == 0);
+            let x = if on_left {
+                fx(*end).min(base)
+            } else {
+                fx(*end).max(base)
+            };
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
+                px(if on_left { x - 5.0 } else { x + 5.0 }),
+                px(y + h / 2.0 + 4.0),
+                if on_left { "end" } else { "start" },
+                escape(text),
+            );
+        }
+    }
+    let marks: Vec<(f64, &Mark)> = marks.iter().map(|m| (fx(m.x), *m)).collect();
+    reference_lines(&mut out, &marks, 40.0, true, top, bottom, left, right);
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -696,5 +1104,123 @@ mod tests {
         });
         assert!(svg.contains("url(#b-hatch)"));
         assert!(svg.contains("text-anchor=\"end\" font-weight=\"600\">-$50"));
+    }
+    #[test]
+    fn percent_axes_read_as_percentages() {
+        let axis = Axis {
+            title: "Share".into(),
+            kind: AxisKind::Percent,
+        };
+        let s = Scale::new(&axis, 0.0, 0.45, 5);
+        assert_eq!(s.labels.first().map(String::as_str), Some("0%"));
+        assert!(s.labels.contains(&"40%".to_string()), "{:?}", s.labels);
+    }
+
+    #[test]
+    fn histograms_set_a_column_apart_and_drop_marks_off_the_axis() {
+        let svg = histogram(&Histogram {
+            id: "h".into(),
+            title: "t".into(),
+            x: Axis {
+                title: "Months".into(),
+                kind: AxisKind::Month,
+            },
+            y: Axis {
+                title: "Share".into(),
+                kind: AxisKind::Percent,
+            },
+            columns: (1..=6)
+                .map(|k| Column {
+                    lo: k as f64 - 1.0,
+                    hi: k as f64,
+                    value: if k == 3 { 0.0 } else { 0.1 },
+                })
+                .collect(),
+            fill: Fill::Light,
+            apart: Some(Bar {
+                label: "after 6 months\nor <never>".into(),
+                value: 0.5,
+                value_text: "50.0%".into(),
+                fill: Fill::Hatch,
+            }),
+            marks: vec![
+                Mark {
+                    x: 2.5,
+                    label: "inside".into(),
+                    dash: Dash::Dashed,
+                },
+                Mark {
+                    x: 9.0,
+                    label: "outside".into(),
+                    dash: Dash::Dotted,
+                },
+            ],
+            note: None,
+        });
+        // Five columns with a value (the empty one is not drawn), one apart.
+        assert_eq!(svg.matches("fill=\"#b8b8b8\"").count(), 5);
+        assert_eq!(svg.matches("fill=\"url(#h-hatch)\"").count(), 1);
+        assert!(svg.contains(">after 6 months</text>"));
+        assert!(svg.contains(">or &lt;never&gt;</text>"));
+        assert!(svg.contains(">50.0%</text>"));
+        assert!(svg.contains(">inside</text>"));
+        assert!(!svg.contains("outside"), "a mark beyond the axis was drawn");
+    }
+
+    #[test]
+    fn tornado_bars_split_at_the_base_with_each_end_labelled_outside() {
+        let svg = tornado(&Tornado {
+            id: "t".into(),
+            title: "t".into(),
+            axis: Axis {
+                title: "$/month".into(),
+                kind: AxisKind::Money,
+            },
+            swings: vec![Swing {
+                label: "Rate <x>".into(),
+                at_low: 100.0,
+                low_text: "LOW".into(),
+                at_high: -50.0,
+                high_text: "HIGH".into(),
+            }],
+            base: 20.0,
+            marks: vec![Mark {
+                x: 20.0,
+                label: "base".into(),
+                dash: Dash::Dashed,
+            }],
+            low_legend: "low end".into(),
+            high_legend: "high end".into(),
+        });
+        assert!(svg.contains(">Rate &lt;x&gt;</text>"));
+        // The input's low end gives the larger result here: its label is on
+        // the right of the bar, the high end's on the left.
+        assert!(svg.contains("text-anchor=\"start\" font-size=\"11\""));
+        let low = svg.find(">LOW</text>").unwrap();
+        let high = svg.find(">HIGH</text>").unwrap();
+        let anchor = |at: usize| {
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            tag.contains("text-anchor=\"end\"")
+        };
+        assert!(!anchor(low) && anchor(high));
+        // Two parts: grey towards the low end, hatched towards the high end,
+        // meeting at the base.
+        let rect_x = |fill: &str| -> (f64, f64) {
+            let at = svg.rfind(fill).unwrap();
+            let tag = &svg[svg[..at].rfind("<rect").unwrap()..at];
+            let x = attr(tag, "x");
+            (x, x + attr(tag, "width"))
+        };
+        let grey = rect_x("fill=\"#b8b8b8\" stroke=\"#1b1b1b\" stroke-width=\"1.2\"/>");
+        let hatched = rect_x("fill=\"url(#t-hatch)\" stroke=\"#1b1b1b\" stroke-width=\"1.2\"/>");
+        assert!((grey.0 - hatched.1).abs() < 0.01, "{grey:?} {hatched:?}");
+        assert!(hatched.0 < grey.0 && grey.1 > hatched.1);
+    }
+
+    /// A numeric attribute of a tag.
+    fn attr(tag: &str, name: &str) -> f64 {
+        let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
     }
 }

@@ -1,5 +1,6 @@
 //! Every example memo loaded in headless Chromium: the rendered document has
-//! the answer, the tables, three charts with a size, and no script.
+//! the answer, the tables, three charts with a size (five, with the odds under
+//! the answer, for a plan with ranges), and no script.
 //!
 //! Chromium is an outside engine: `.ci/run` installs Debian's `chromium`.
 //! Without it the test fails when `CI` is set and is skipped with a notice
@@ -84,13 +85,20 @@ fn check_document(name: &str, r: &Report, dom: &str) {
     let key_figures = key_figures.split("</table>").next().unwrap();
     assert!(key_figures.contains("<td>Monthly API cost</td>"), "{name}");
     assert!(key_figures.contains(&r.show("monthly_api_cost")), "{name}");
-    // Three charts, each with a size.
+    // Three charts, each with a size; with ranges, the payback distribution
+    // and the tornado besides, and the odds under the answer.
+    let charts = if r.inputs.ranges.is_empty() { 3 } else { 5 };
     let svgs: Vec<&str> = dom
         .split("<svg ")
         .skip(1)
         .map(|rest| rest.split('>').next().unwrap())
         .collect();
-    assert_eq!(svgs.len(), 3, "{name}: expected three charts");
+    assert_eq!(svgs.len(), charts, "{name}: expected {charts} charts");
+    assert_eq!(
+        answer.contains("<strong>The odds.</strong>"),
+        charts == 5,
+        "{name}: the odds belong under the answer exactly when the plan has ranges"
+    );
     for tag in svgs {
         let width = attribute(tag, "width").unwrap_or(0.0);
         let height = attribute(tag, "height").unwrap_or(0.0);
@@ -114,12 +122,21 @@ fn every_example_memo_renders_in_chromium() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    let mut with_ranges = Vec::new();
     for plan in example_plans() {
         let r = report_of(&plan);
         let stem = plan.file_stem().unwrap().to_string_lossy().to_string();
+        if !r.inputs.ranges.is_empty() {
+            with_ranges.push(stem.clone());
+        }
         let html = dir.path().join(format!("{stem}.html"));
         std::fs::write(&html, memo::render_html(&r)).unwrap();
         let dom = dump_dom(&chromium, &html);
         check_document(&stem, &r, &dom);
     }
+    // The five-chart memo is exercised: the uncertain example has ranges.
+    assert!(
+        with_ranges.contains(&"support-bot-uncertain".to_string()),
+        "{with_ranges:?}"
+    );
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use finetune_roi::format;
 use finetune_roi::render::{json, memo, xlsx};
 use finetune_roi::report::Report;
 use serde_json::Value as Json;
@@ -124,7 +125,19 @@ fn the_worked_examples_review_cost_is_a_warning() {
     let answer = md.find("## The answer").unwrap();
     assert!(answer < md.find("## Key figures").unwrap());
     assert!(md[answer..].starts_with("## The answer\n\n**Stay on the API.**"));
-    assert!(section(&md, "## The answer").contains("Warnings (3)"));
+    let answer = section(&md, "## The answer");
+    assert!(r.warnings.len() >= 3, "{:?}", r.warnings);
+    assert!(
+        answer.contains(&format!("Warnings ({})", r.warnings.len())),
+        "{answer}"
+    );
+    for w in &r.warnings {
+        assert!(
+            answer.contains(w.title),
+            "{} is not named: {answer}",
+            w.title
+        );
+    }
 }
 
 #[test]
@@ -135,6 +148,7 @@ fn the_sections_follow_the_issues_order() {
         "# Fine-tuning decision: ",
         "## The answer",
         "## Key figures",
+        "## Uncertainty",
         "## The decision path",
         "## The four cost components",
         "## Monthly comparison",
@@ -285,15 +299,38 @@ fn the_markdown_carries_chart_data_and_a_mermaid_decision_path() {
 }
 
 #[test]
-fn the_html_places_three_charts_and_the_plain_decision_path() {
+fn the_html_places_its_charts_and_the_plain_decision_path() {
+    let mut with_ranges = 0;
     for path in example_plans() {
         let r = example_report(&path);
         let html = memo::render_html(&r);
-        assert_eq!(html.matches("<svg ").count(), 3, "{}", path.display());
-        assert_eq!(html.matches("<figure>").count(), 3);
-        for id in ["chart-volume", "chart-composition", "chart-cashflow"] {
+        // Three charts for every plan; with ranges, the payback distribution
+        // and the tornado besides.
+        let mut ids = vec!["chart-volume", "chart-composition", "chart-cashflow"];
+        if !r.inputs.ranges.is_empty() {
+            with_ranges += 1;
+            ids.extend(["chart-payback", "chart-tornado"]);
+        }
+        let n = ids.len();
+        assert_eq!(html.matches("<svg ").count(), n, "{}", path.display());
+        assert_eq!(html.matches("<figure>").count(), n);
+        for id in &ids {
             assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
         }
+        // Figures are numbered in the order they appear.
+        for k in 1..=n {
+            let at = html
+                .find(&format!("<figcaption>Figure {k}. "))
+                .unwrap_or_else(|| panic!("{}: no Figure {k}", path.display()));
+            if k > 1 {
+                assert!(
+                    html.find(&format!("<figcaption>Figure {}. ", k - 1))
+                        .unwrap()
+                        < at
+                );
+            }
+        }
+        assert!(!html.contains(&format!("Figure {}. ", n + 1)));
         assert!(!html.contains("<script"));
         assert!(
             !html.contains("&lt;!-- memo:"),
@@ -313,6 +350,274 @@ fn the_html_places_three_charts_and_the_plain_decision_path() {
             "{flow}"
         );
     }
+    assert!(with_ranges >= 1, "no example plan with ranges");
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in: {text}"))
+        + start.len();
+    let len = text[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no `{end}` after `{start}` in: {text}"));
+    &text[from..from + len]
+}
+
+/// Parses a displayed count such as "10,000".
+fn count(shown: &str) -> u64 {
+    shown
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("`{shown}` is not a count"))
+}
+
+fn uncertain_report() -> Report {
+    example_report(&root().join("inputs/support-bot-uncertain.yaml"))
+}
+
+#[test]
+fn the_odds_sentence_and_the_uncertainty_tables_match_the_json_simulation() {
+    let r = uncertain_report();
+    let doc = json::document(&r);
+    let sim = &doc["simulation"];
+    let md = memo::render_markdown(&r);
+    let answer = section(&md, "## The answer");
+    let odds = answer
+        .lines()
+        .find(|l| l.starts_with("**The odds.** "))
+        .unwrap_or_else(|| panic!("no odds in the answer: {answer}"));
+    // "… within its 18-month life in 58.4% of 10,000 trials; P50 payback 10.3
+    // months (P10 3.2, P90 never)."
+    assert_eq!(
+        between(odds, "within its ", "-month life"),
+        r.show("lifetime_months")
+    );
+    assert_displayed_equals(
+        "probability",
+        between(odds, "-month life in ", " of "),
+        &sim["probability_payback_within_lifetime"],
+    );
+    assert_eq!(
+        count(between(odds, "% of ", " trials")),
+        sim["trials"].as_u64().unwrap()
+    );
+    let payback = &sim["payback_months"];
+    let p50 = between(odds, "P50 payback ", " (");
+    assert_displayed_equals("P50", p50.trim_end_matches(" months"), &payback["p50"]);
+    assert_displayed_equals("P10", between(odds, "(P10 ", ", P90"), &payback["p10"]);
+    assert_displayed_equals("P90", between(odds, ", P90 ", ")."), &payback["p90"]);
+    // The example's odds are what its notes promise: P90 never pays back.
+    assert!(payback["p90"].is_null());
+    assert!(odds.contains("P90 never"), "{odds}");
+
+    // The percentiles table, row by row, against the JSON.
+    let unc = section(&md, "## Uncertainty");
+    let (header, rows) = first_table(unc);
+    assert_eq!(
+        header,
+        ["Figure", "P10", "P50", "P90", "On the base values", "Unit"]
+    );
+    let ids = ["monthly_savings", "payback_months", "total_project_cost"];
+    assert_eq!(rows.len(), ids.len());
+    for (row, id) in rows.iter().zip(ids) {
+        assert_eq!(row[0], r.label(id));
+        for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
+            assert_displayed_equals(&format!("{id} {p}"), &row[k + 1], &sim[id][*p]);
+        }
+        assert_displayed_equals(&format!("{id} base"), &row[4], &doc["results"][id]);
+    }
+    // The probabilities, trials and seed.
+    let facts_at = unc.find("| Figure | Value |").unwrap();
+    let (_, facts) = first_table(&unc[facts_at..]);
+    let fact = |label: &str| {
+        facts
+            .iter()
+            .find(|f| f[0].starts_with(label))
+            .unwrap_or_else(|| panic!("no `{label}` in {facts:?}"))[1]
+            .clone()
+    };
+    assert_displayed_equals(
+        "within",
+        &fact("Pays back within"),
+        &sim["probability_payback_within_lifetime"],
+    );
+    assert_displayed_equals(
+        "above",
+        &fact("Above the all-in break-even"),
+        &sim["probability_above_break_even"],
+    );
+    assert_eq!(count(&fact("Trials")), sim["trials"].as_u64().unwrap());
+    assert_eq!(fact("Seed"), format!("`{}`", sim["seed"].as_u64().unwrap()));
+    assert!(fact("Distribution").starts_with("PERT"));
+    // The seed is also in the audit trail, for whoever reruns the plan.
+    let trail = section(&md, "## Audit trail");
+    assert!(
+        trail.contains(&format!("seed {}", sim["seed"].as_u64().unwrap())),
+        "{trail}"
+    );
+}
+
+#[test]
+fn the_payback_distribution_accounts_for_every_trial() {
+    let r = uncertain_report();
+    let sim = r.simulation.as_ref().unwrap();
+    let md = memo::render_markdown(&r);
+    let (header, rows) = first_table(md.split("<!-- memo:chart-payback -->").nth(1).unwrap());
+    assert_eq!(header, ["Payback (months)", "Trials", "Share of trials"]);
+    let life = r.num("lifetime_months").unwrap() as usize;
+    // Month 1 to the lifetime (no trial pays back at once here), then the rest.
+    assert_eq!(sim.payback_histogram[0], 0);
+    assert_eq!(rows.len(), life + 1);
+    assert_eq!(rows[0][0], "0–1");
+    assert_eq!(rows[life - 1][0], format!("{}–{life}", life - 1));
+    assert_eq!(rows[life][0], format!("after {life} or never"));
+    let counts: Vec<u64> = rows.iter().map(|row| count(&row[1])).collect();
+    assert_eq!(counts.iter().sum::<u64>(), sim.trials as u64);
+    // Those paying back within the lifetime are the simulation's probability.
+    let within: u64 = counts[..life].iter().sum();
+    assert!(
+        (within as f64 / sim.trials as f64 - sim.probability_payback_within_lifetime).abs() < 1e-12,
+        "{within} of {} against {}",
+        sim.trials,
+        sim.probability_payback_within_lifetime
+    );
+    for (row, n) in rows.iter().zip(&counts) {
+        assert_displayed_equals(&row[0], &row[2], &Json::from(*n as f64 / sim.trials as f64));
+    }
+    // The chart: one column per month with trials, and the column apart.
+    let html = memo::render_html(&r);
+    let svg = between(&html, "id=\"chart-payback\"", "</svg>");
+    let nonzero = counts[..life].iter().filter(|n| **n > 0).count();
+    assert_eq!(
+        svg.matches("fill=\"#b8b8b8\" stroke").count(),
+        nonzero,
+        "one grey column per month with trials"
+    );
+    assert!(
+        svg.contains(&format!("after {life} months</text>")),
+        "{svg}"
+    );
+    assert!(svg.contains(&rows[life][2]), "the share apart is labelled");
+}
+
+#[test]
+fn the_tornado_lists_every_ranged_input_by_its_swing() {
+    let r = uncertain_report();
+    let doc = json::document(&r);
+    let md = memo::render_markdown(&r);
+    let (header, rows) = first_table(md.split("<!-- memo:chart-tornado -->").nth(1).unwrap());
+    assert_eq!(header[0], "Input");
+    assert_eq!(rows.len(), r.inputs.ranges.len());
+    // Every ranged input once, by its label.
+    let mut labels: Vec<&str> = r.inputs.ranges.iter().map(|x| r.label(&x.id)).collect();
+    let mut shown: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+    labels.sort_unstable();
+    shown.sort_unstable();
+    assert_eq!(shown, labels);
+    // Each row against the JSON entry of its input, and the swings descending.
+    let entries = doc["tornado"].as_array().unwrap();
+    let mut last_swing = f64::INFINITY;
+    for row in &rows {
+        let range = r
+            .inputs
+            .ranges
+            .iter()
+            .find(|x| r.label(&x.id) == row[0])
+            .unwrap();
+        let e = entries
+            .iter()
+            .find(|e| e["input"] == range.id.as_str())
+            .unwrap_or_else(|| panic!("{} is not in the JSON tornado", range.id));
+        let unit = r.unit(&range.id);
+        assert_eq!(row[1], unit.label(), "{}", range.id);
+        assert_eq!(row[2], format::number(range.low, unit));
+        assert_eq!(row[3], format::number(range.base, unit));
+        assert_eq!(row[4], format::number(range.high, unit));
+        assert_displayed_equals(&range.id, &row[5], &e["savings_low"]);
+        assert_displayed_equals(&range.id, &row[6], &e["savings_high"]);
+        assert_displayed_equals(&range.id, &row[7], &e["payback_low"]);
+        assert_displayed_equals(&range.id, &row[8], &e["payback_high"]);
+        let swing =
+            (e["savings_high"].as_f64().unwrap() - e["savings_low"].as_f64().unwrap()).abs();
+        assert!(swing <= last_swing, "{} is out of order", range.id);
+        last_swing = swing;
+    }
+    // The review rate drives this plan: at its high end the project never pays back.
+    assert_eq!(rows[0][0], r.label("review_rate_ft"));
+    assert_eq!(rows[0][8], "never");
+    // The chart draws the inputs in the table's order, base savings marked.
+    let html = memo::render_html(&r);
+    let svg = between(&html, "id=\"chart-tornado\"", "</svg>");
+    let mut at = 0;
+    for row in &rows {
+        let label = format!(">{}</text>", row[0]);
+        let found = svg[at..]
+            .find(&label)
+            .unwrap_or_else(|| panic!("{} is missing or out of order in the chart", row[0]));
+        at += found + label.len();
+    }
+    assert!(
+        svg.contains(&format!(
+            "On the base values: {}/month",
+            format::money0(r.num("monthly_savings").unwrap())
+        )),
+        "the base savings are not marked"
+    );
+}
+
+#[test]
+fn a_plan_without_ranges_says_there_are_no_odds() {
+    let mut plans = 0;
+    for path in example_plans() {
+        let r = example_report(&path);
+        if !r.inputs.ranges.is_empty() {
+            continue;
+        }
+        plans += 1;
+        let md = memo::render_markdown(&r);
+        let unc = section(&md, "## Uncertainty");
+        assert!(
+            unc.trim().starts_with(
+                "Every input of this plan is a single estimate, so there are no odds to report."
+            ),
+            "{}: {unc}",
+            path.display()
+        );
+        assert!(
+            !unc.contains('|'),
+            "{}: a table without ranges",
+            path.display()
+        );
+        assert!(!section(&md, "## The answer").contains("The odds"));
+        assert!(!md.contains("trials"), "{}", path.display());
+        let html = memo::render_html(&r);
+        assert!(!html.contains("chart-payback") && !html.contains("chart-tornado"));
+    }
+    assert!(plans >= 5, "the examples without ranges are missing");
+}
+
+#[test]
+fn ranged_plan_text_is_inert_in_the_tornado() {
+    let text = replace_once(
+        &worked_example_text(),
+        "{data: 40,",
+        "{\"<img src=x onerror=alert(1)> a|b **c**\": [30, 50],",
+    );
+    let r = report_of_text(&text);
+    assert_eq!(r.inputs.ranges.len(), 1);
+    let md = memo::render_markdown(&r);
+    let (_, rows) = first_table(md.split("<!-- memo:chart-tornado -->").nth(1).unwrap());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "Hours: <img src=x onerror=alert(1)> a|b **c**");
+    let html = memo::render_html(&r);
+    assert!(!html.contains("<img"), "{html}");
+    let svg = between(&html, "id=\"chart-tornado\"", "</svg>");
+    assert!(
+        svg.contains(">Hours: &lt;img src=x onerror=alert(1)&gt; a|b **c**</text>"),
+        "{svg}"
+    );
 }
 
 #[test]
