@@ -22,7 +22,7 @@ use askama::Template;
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 use crate::format;
-use crate::inputs::Group;
+use crate::inputs::{Group, Source};
 use crate::model::expr::Value;
 use crate::model::{self, Sheet};
 use crate::render::svg;
@@ -154,6 +154,40 @@ pub struct FlowStep {
     pub edge: String,
 }
 
+/// A row of the options table: one figure across the plan and its options.
+pub struct OptionRow {
+    pub label: String,
+    pub unit: String,
+    /// The plan's value first, then each option's.
+    pub cells: Vec<String>,
+}
+
+/// The plan and its options side by side.
+pub struct OptionsView {
+    pub intro: String,
+    /// Each option's label, for the column headings after the plan's.
+    pub columns: Vec<String>,
+    pub rows: Vec<OptionRow>,
+    pub recommendation: String,
+}
+
+/// A row of the plan-against-actuals table.
+pub struct ActualRow {
+    pub label: String,
+    pub unit: String,
+    pub planned: String,
+    pub observed: String,
+    pub month: String,
+    pub difference: String,
+}
+
+/// The plan's forecast and model against the observed months.
+pub struct ActualsView {
+    pub rows: Vec<ActualRow>,
+    /// What the differences mean, a paragraph each.
+    pub notes: Vec<String>,
+}
+
 /// The memo's Markdown template and its context: every string already
 /// formatted and escaped for Markdown (the Mermaid lines are code, not Markdown).
 #[derive(Template)]
@@ -169,7 +203,11 @@ pub struct MemoMarkdown {
     /// The odds of paying back, when the plan has ranges and was simulated.
     pub odds: Option<String>,
     pub warnings_summary: String,
+    /// The recommendation among the plan's options, under the answer.
+    pub options_summary: Option<String>,
     pub key_figures: Vec<Row>,
+    /// `None` when the plan has no observed months.
+    pub actuals: Option<ActualsView>,
     /// `None` when every input is a single estimate.
     pub uncertainty: Option<Uncertainty>,
     pub mermaid: Vec<String>,
@@ -181,6 +219,8 @@ pub struct MemoMarkdown {
     pub volume_rows: Vec<VolumeRow>,
     pub payback: String,
     pub cash_rows: Vec<CashRow>,
+    /// `None` when the plan lists no options.
+    pub options: Option<OptionsView>,
     pub score: String,
     pub decision_verdict: String,
     /// Said when the factors lean one way and the money the other.
@@ -840,6 +880,291 @@ fn uncertainty(r: &Report) -> Option<Uncertainty> {
     })
 }
 
+/// The plan as written and each of its options: id, label and case.
+fn option_cases(r: &Report) -> Vec<(String, String, ScenarioResult)> {
+    std::iter::once((
+        "plan".to_string(),
+        "The plan as written".to_string(),
+        r.plan_case(),
+    ))
+    .chain(
+        r.inputs
+            .options
+            .iter()
+            .zip(&r.options)
+            .map(|(o, case)| (o.id.clone(), o.label.clone(), case.clone())),
+    )
+    .collect()
+}
+
+/// A value in a case, formatted in its unit; "—" when the model lacks it.
+fn show_in(r: &Report, case: &ScenarioResult, id: &str) -> String {
+    if case.values.contains_key(id) || case.inputs.contains_key(id) || r.values.contains_key(id) {
+        format::value(case.value(r, id), r.unit(id))
+    } else {
+        "—".to_string()
+    }
+}
+
+/// The figures compared across the plan and its options.
+const OPTION_FIGURES: [&str; 7] = [
+    "monthly_api_cost",
+    "monthly_ft_total",
+    "monthly_savings",
+    "payback_months",
+    "total_project_cost",
+    "lifetime_net_savings",
+    "break_even_tokens_per_day_all_in",
+];
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "1 option", "2 options".
+fn options_count(n: usize) -> String {
+    if n == 1 {
+        "1 option".to_string()
+    } else {
+        format!("{n} options")
+    }
+}
+
+/// The recommended choice in words (plain text): "the plan as written", an
+/// option's label, or "stay on the API".
+fn recommended_label(r: &Report) -> Option<String> {
+    let id = r.recommended_option()?;
+    Some(match id.as_str() {
+        "plan" => "the plan as written".to_string(),
+        "api" => "stay on the API".to_string(),
+        _ => r
+            .inputs
+            .options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.clone(), |o| o.label.clone()),
+    })
+}
+
+/// One line under the answer naming the recommendation among the options.
+fn options_summary(r: &Report) -> Option<String> {
+    let choice = recommended_label(r)?;
+    let n = options_count(r.options.len());
+    Some(md_escape(&match r.recommended_option().as_deref() {
+        Some("api") => format!(
+            "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Options below."
+        ),
+        _ => format!(
+            "Of the plan and its {n}, the recommendation is {choice}; the options are compared under Options below."
+        ),
+    }))
+}
+
+/// The plan and its options side by side, when the plan lists options.
+fn options_view(r: &Report) -> Option<OptionsView> {
+    if r.options.is_empty() {
+        return None;
+    }
+    let cases = option_cases(r);
+    let recommended = r.recommended_option().unwrap_or_default();
+    let mut changed: Vec<&str> = Vec::new();
+    for option in &r.model.options {
+        for (id, _) in &option.overrides {
+            if !changed.contains(&id.as_str()) {
+                changed.push(id);
+            }
+        }
+    }
+    let figure_row = |id: &str| OptionRow {
+        label: md_escape(r.label(id)),
+        unit: md_escape(r.unit(id).label()),
+        cells: cases
+            .iter()
+            .map(|(_, _, case)| md_escape(&show_in(r, case, id)))
+            .collect(),
+    };
+    let mut rows: Vec<OptionRow> = changed.iter().map(|id| figure_row(id)).collect();
+    rows.extend(OPTION_FIGURES.iter().map(|id| figure_row(id)));
+    let reasons: Vec<Vec<String>> = cases
+        .iter()
+        .map(|(_, _, case)| r.infeasible_reasons(case))
+        .collect();
+    rows.push(OptionRow {
+        label: "Feasible".to_string(),
+        unit: String::new(),
+        cells: reasons
+            .iter()
+            .map(|why| {
+                md_escape(&if why.is_empty() {
+                    "yes".to_string()
+                } else {
+                    format!("no: {}", why.join("; "))
+                })
+            })
+            .collect(),
+    });
+    rows.push(OptionRow {
+        label: "Recommended".to_string(),
+        unit: String::new(),
+        cells: cases
+            .iter()
+            .map(|(id, _, _)| if *id == recommended { "yes" } else { "no" }.to_string())
+            .collect(),
+    });
+    let life = r.show("lifetime_months");
+    let intro = format!(
+        "The plan lists {}, each the plan with some of its inputs changed; the first rows are the inputs that differ. Every option is computed by the plan's own model. An option is feasible when the model fits the memory of the GPUs it is given and the instances carry the traffic. The cash flow and the workbook's checks are the plan's own.",
+        options_count(r.options.len())
+    );
+    let mut recommendation = match recommended.as_str() {
+        "api" => format!(
+            "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
+        ),
+        id => {
+            let (_, label, case) = cases
+                .iter()
+                .find(|(c, _, _)| c == id)
+                .expect("the recommendation is one of the cases");
+            format!(
+                "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
+                if id == "plan" { "the plan as written" } else { label },
+                show_in(r, case, "lifetime_net_savings")
+            )
+        }
+    };
+    if recommended != "plan" {
+        recommendation.push_str(
+            " The verdict and every figure outside this section are the plan's as written.",
+        );
+    }
+    let excluded: Vec<&str> = cases
+        .iter()
+        .zip(&reasons)
+        .filter(|(_, why)| !why.is_empty())
+        .map(|((_, label, _), _)| label.as_str())
+        .collect();
+    if !excluded.is_empty() {
+        let (is, it) = if excluded.len() == 1 {
+            ("it is", "it")
+        } else {
+            ("they are", "they")
+        };
+        recommendation.push_str(&format!(
+            " {} cannot be built as planned (see Feasible above), so {is} not recommended, whatever {it} would save.",
+            and_list(&excluded)
+        ));
+    }
+    Some(OptionsView {
+        intro: md_escape(&intro),
+        columns: cases
+            .iter()
+            .skip(1)
+            .map(|(_, label, _)| md_escape(label))
+            .collect(),
+        rows,
+        recommendation: md_escape(&recommendation),
+    })
+}
+
+/// The month an input was observed in, from its source.
+fn observed_month(r: &Report, id: &str) -> Option<String> {
+    match r.inputs.get(id).map(|i| &i.source) {
+        Some(Source::Actual(month)) => Some(month.clone()),
+        _ => None,
+    }
+}
+
+/// A difference with its sign: "+22.0%", "-$750.00".
+fn signed(x: f64, text: String) -> String {
+    if x > 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// The plan's forecast and model against the observed months, when the
+/// plan carries actuals.
+fn actuals_view(r: &Report) -> Option<ActualsView> {
+    let traffic = r.values.contains_key("requests_per_day_forecast");
+    let bill = r.values.contains_key("actual_monthly_api_bill")
+        && r.values.contains_key("api_bill_vs_model");
+    if !traffic && !bill {
+        return None;
+    }
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    let traffic_month = observed_month(r, "requests_per_day").filter(|_| traffic);
+    if traffic {
+        let month = traffic_month.clone().unwrap_or_default();
+        let change = r.values.get("requests_vs_forecast").and_then(Value::as_num);
+        rows.push(ActualRow {
+            label: md_escape(r.label("requests_per_day")),
+            unit: md_escape(r.unit("requests_per_day").label()),
+            planned: md_escape(&r.show("requests_per_day_forecast")),
+            observed: md_escape(&r.show("requests_per_day")),
+            month: md_escape(&month),
+            difference: md_escape(
+                &change.map_or("—".to_string(), |x| signed(x, format::percent(x))),
+            ),
+        });
+        let how = match change {
+            Some(x) if x > 0.0 => format!("{} more than forecast", format::percent(x)),
+            Some(x) if x < 0.0 => format!("{} fewer than forecast", format::percent(-x)),
+            Some(_) => "exactly the forecast".to_string(),
+            None => "against a forecast of none".to_string(),
+        };
+        notes.push(md_escape(&format!(
+            "The plan forecast {} requests/day; {} were observed in {month}, {how}. Every figure in this memo uses the observed traffic; the forecast stays beside it on the workbook's Inputs sheet.",
+            r.show("requests_per_day_forecast"),
+            r.show("requests_per_day"),
+        )));
+    }
+    if bill {
+        let month = observed_month(r, "actual_monthly_api_bill").unwrap_or_default();
+        let gap = r.num("api_bill_vs_model").unwrap_or(0.0);
+        rows.push(ActualRow {
+            label: md_escape("Monthly API bill"),
+            unit: md_escape(r.unit("actual_monthly_api_bill").label()),
+            planned: md_escape(&r.show("monthly_api_cost")),
+            observed: md_escape(&r.show("actual_monthly_api_bill")),
+            month: md_escape(&month),
+            difference: md_escape(&signed(gap, r.show("api_bill_vs_model"))),
+        });
+        let at = match &traffic_month {
+            Some(m) => {
+                format!("the traffic observed in {m} and the plan's prices and token counts")
+            }
+            None => "the plan's traffic, prices and token counts".to_string(),
+        };
+        let head = format!(
+            "The API billed {} in {month}; the model's monthly API cost, at {at}, is {}.",
+            r.show("actual_monthly_api_bill"),
+            r.show("monthly_api_cost"),
+        );
+        let reading = if gap > 0.0 {
+            format!(
+                " The bill is {}/month above the model: the requests may be longer than the plan's token counts, or include retries or traffic the plan does not count, or the prices paid may be higher than the plan's. The API then costs more than modelled, and so does anything that grows with the tokens; check the token counts and prices behind the model before relying on its savings.",
+                r.show("api_bill_vs_model")
+            )
+        } else if gap < 0.0 {
+            format!(
+                " The bill is {}/month below the model: the prices paid may be lower than the plan's list prices (a negotiated discount, batch or cached-token rates), or the requests shorter than its token counts. Either way the API costs less than modelled, so fine-tuning saves less than shown; writing the prices actually paid into the plan corrects the figures.",
+                format::money(-gap)
+            )
+        } else {
+            " The bill matches the model.".to_string()
+        };
+        notes.push(md_escape(&format!("{head}{reading}")));
+    }
+    Some(ActualsView { rows, notes })
+}
+
 /// The figures whose place in the workbook the audit trail lists.
 fn traced_ids(r: &Report) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = xlsx::KEY_FIGURES.to_vec();
@@ -1056,7 +1381,9 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         answer: md_escape(&answer(r)),
         odds: odds(r).as_deref().map(md_escape),
         warnings_summary,
+        options_summary: options_summary(r),
         key_figures,
+        actuals: actuals_view(r),
         uncertainty: uncertainty(r),
         mermaid: mermaid(&steps),
         components,
@@ -1067,6 +1394,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         volume_rows,
         payback: payback_text(r),
         cash_rows,
+        options: options_view(r),
         score: md_escape(&r.show("decision_score")),
         decision_verdict: md_escape(&r.show("decision_verdict")),
         factors_note: md_escape(factors_note(r)),
@@ -1193,6 +1521,35 @@ fn volume_chart(r: &Report) -> Figure {
         ),
     };
     let marked_break_even = marks.len() > 1;
+    // The options have no sweep across volume: each is a point at its own
+    // volume today, its monthly fine-tuned total, labelled.
+    let points: Vec<svg::Point> = r
+        .inputs
+        .options
+        .iter()
+        .zip(&r.options)
+        .filter_map(|(option, case)| {
+            let x = case.value(r, "current_daily_tokens").as_num()?;
+            let y = case.value(r, "monthly_ft_total").as_num()?;
+            let feasible = r.infeasible_reasons(case).is_empty();
+            Some(svg::Point {
+                x,
+                y,
+                label: format!(
+                    "{}{}: {}/month",
+                    option.label,
+                    if feasible { "" } else { " (not feasible)" },
+                    format::money0(y)
+                ),
+                marker: svg::Marker::Diamond,
+            })
+        })
+        .collect();
+    let options_note = if points.is_empty() {
+        ""
+    } else {
+        " The diamonds mark each option's monthly fine-tuned total at today's volume; the options are not computed across volume."
+    };
     Figure {
         svg: svg::line_chart(&svg::LineChart {
             id: "chart-volume".into(),
@@ -1221,10 +1578,11 @@ fn volume_chart(r: &Report) -> Figure {
                 },
             ],
             marks,
+            points,
             note,
         }),
         caption: format!(
-            "Monthly cost of the API (solid, circles) and of the fine-tuned model (dashed, squares) from a quarter to four times today's volume, on the plan's {} serving instances. The dotted line marks today's volume{}.",
+            "Monthly cost of the API (solid, circles) and of the fine-tuned model (dashed, squares) from a quarter to four times today's volume, on the plan's {} serving instances. The dotted line marks today's volume{}.{options_note}",
             r.show("serving_instances"),
             if marked_break_even { ", the dashed line the all-in break-even" } else { "" }
         ),
@@ -1322,6 +1680,7 @@ fn cashflow_chart(r: &Report) -> Figure {
                 marker: svg::Marker::Circle,
             }],
             marks,
+            points: Vec::new(),
             note,
         }),
         caption: format!(

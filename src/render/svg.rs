@@ -46,6 +46,7 @@ pub enum Marker {
     Circle,
     Square,
     Triangle,
+    Diamond,
 }
 
 /// One line of a line chart.
@@ -65,6 +66,16 @@ pub struct Mark {
     pub dash: Dash,
 }
 
+/// A single labelled point, drawn as a short horizontal tick with a marker
+/// and its label beside it (such as an option's cost at today's volume).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+    pub marker: Marker,
+}
+
 /// A line chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineChart {
@@ -76,6 +87,8 @@ pub struct LineChart {
     pub y: Axis,
     pub series: Vec<Series>,
     pub marks: Vec<Mark>,
+    /// Labelled points apart from the series.
+    pub points: Vec<Point>,
     /// A line of text under the legend, such as "no payback within the lifetime".
     pub note: Option<String>,
 }
@@ -368,6 +381,18 @@ fn marker(out: &mut String, m: Marker, x: f64, y: f64) {
             px(x - 5.0),
             px(y + 4.0)
         ),
+        Marker::Diamond => write!(
+            out,
+            "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"#ffffff\" stroke=\"{INK}\" stroke-width=\"1.8\"/>",
+            px(x),
+            px(y - 6.0),
+            px(x + 6.0),
+            px(y),
+            px(x),
+            px(y + 6.0),
+            px(x - 6.0),
+            px(y)
+        ),
     };
 }
 
@@ -392,12 +417,14 @@ pub fn line_chart(chart: &LineChart) -> String {
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.0))
         .chain(chart.marks.iter().map(|m| m.x))
+        .chain(chart.points.iter().map(|p| p.x))
         .filter(|v| v.is_finite());
     let (x_lo, x_hi) = bounds(xs, false);
     let ys = chart
         .series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(chart.points.iter().map(|p| p.y))
         .filter(|v| v.is_finite());
     let (y_lo, y_hi) = bounds(ys, true);
     let xscale = Scale::new(&chart.x, x_lo, x_hi, 8);
@@ -507,6 +534,13 @@ pub fn line_chart(chart: &LineChart) -> String {
             marker(&mut out, s.marker, p.0, p.1);
         }
     }
+    labelled_points(
+        &mut out,
+        &chart.points,
+        &fx,
+        &fy,
+        (left, right, top, bottom),
+    );
     // Legend above the plot: line sample, marker, label.
     let mut lx = left;
     for s in &chart.series {
@@ -536,6 +570,62 @@ pub fn line_chart(chart: &LineChart) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+/// Draws labelled points: a short horizontal tick through each, its marker,
+/// and its label beside it (right of the point in the left half of the plot,
+/// left of it in the right half), the labels pushed apart so none overlap.
+fn labelled_points(
+    out: &mut String,
+    points: &[Point],
+    fx: &dyn Fn(f64) -> f64,
+    fy: &dyn Fn(f64) -> f64,
+    (left, right, top, bottom): (f64, f64, f64, f64),
+) {
+    const GAP: f64 = 15.0;
+    let mut placed: Vec<(f64, f64, &Point)> = points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .map(|p| (fx(p.x), fy(p.y), p))
+        .collect();
+    placed.sort_by(|a, b| a.1.total_cmp(&b.1));
+    // Label baselines: at each point, moved down where they would overlap,
+    // then back up where they would leave the plot.
+    let mut label_y: Vec<f64> = Vec::with_capacity(placed.len());
+    for (_, y, _) in &placed {
+        let y = match label_y.last() {
+            Some(prev) => y.max(prev + GAP),
+            None => *y,
+        };
+        label_y.push(y);
+    }
+    let mut limit = bottom - 4.0;
+    for y in label_y.iter_mut().rev() {
+        *y = y.min(limit);
+        limit = *y - GAP;
+    }
+    for ((x, y, p), ly) in placed.iter().zip(label_y) {
+        let _ = write!(
+            out,
+            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{INK}\" stroke-width=\"2.2\"/>",
+            px(x - 12.0),
+            px(x + 12.0),
+            y = px(*y),
+        );
+        marker(out, p.marker, *x, *y);
+        let (anchor, tx) = if *x <= (left + right) / 2.0 {
+            ("start", x + 18.0)
+        } else {
+            ("end", x - 18.0)
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\">{}</text>",
+            px(tx),
+            px(ly.max(top + 10.0) + 4.0),
+            escape(&p.label)
+        );
+    }
 }
 
 /// The low and high of some values; with `with_zero` the range includes 0.
@@ -1067,6 +1157,7 @@ mod tests {
                 marker: Marker::Square,
             }],
             marks: vec![],
+            points: vec![],
             note: None,
         });
         assert!(!svg.contains("<script"));
@@ -1076,6 +1167,62 @@ mod tests {
         assert!(svg.contains("width=\"720\""));
         assert!(!svg.contains("NaN"));
         assert!(svg.contains("stroke-dasharray"));
+    }
+
+    #[test]
+    fn labelled_points_widen_the_axis_and_keep_their_labels_apart() {
+        let chart = |points: Vec<Point>| {
+            line_chart(&LineChart {
+                id: "p".into(),
+                title: "t".into(),
+                x: Axis {
+                    title: "x".into(),
+                    kind: AxisKind::Count,
+                },
+                y: Axis {
+                    title: "y".into(),
+                    kind: AxisKind::Money,
+                },
+                series: vec![Series {
+                    label: "line".into(),
+                    points: vec![(0.0, 0.0), (10.0, 100.0)],
+                    dash: Dash::Solid,
+                    marker: Marker::Circle,
+                }],
+                marks: vec![],
+                points,
+                note: None,
+            })
+        };
+        let at = |x: f64, y: f64, label: &str| Point {
+            x,
+            y,
+            label: label.into(),
+            marker: Marker::Diamond,
+        };
+        let svg = chart(vec![
+            at(2.0, 250.0, "<high>"),
+            at(2.0, 50.0, "a"),
+            at(2.0, 50.5, "b"),
+        ]);
+        // A point above the series stretches the value axis to hold it.
+        assert!(svg.contains(">$250</text>"), "{svg}");
+        assert!(!chart(vec![]).contains(">$250</text>"));
+        assert!(svg.contains(">&lt;high&gt;</text>"));
+        // Three diamonds, and two labels at nearly the same value drawn apart.
+        assert_eq!(svg.matches("Z\" fill=\"#ffffff\"").count(), 3);
+        let baseline = |label: &str| {
+            let at = svg.find(&format!(">{label}</text>")).unwrap();
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            attr(tag, "y")
+        };
+        assert!(
+            (baseline("a") - baseline("b")).abs() >= 15.0,
+            "labels overlap"
+        );
+        // Left half of the plot: labels to the right of their points.
+        let tag_of_a = &svg[..svg.find(">a</text>").unwrap()];
+        assert!(tag_of_a[tag_of_a.rfind("<text").unwrap()..].contains("text-anchor=\"start\""));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Every example memo loaded in headless Chromium: the rendered document has
 //! the answer, the tables, three charts with a size (five, with the odds under
-//! the answer, for a plan with ranges), and no script.
+//! the answer, for a plan with ranges), the options side by side and marked on
+//! the volume chart for a plan with options, and no script.
 //!
 //! Chromium is an outside engine: `.ci/run` installs Debian's `chromium`.
 //! Without it the test fails when `CI` is set and is skipped with a notice
@@ -107,6 +108,35 @@ fn check_document(name: &str, r: &Report, dom: &str) {
             "{name}: a chart without size: {tag}"
         );
     }
+    // With options, the side-by-side table (a column each beside the plan's)
+    // and a labelled point per option on the volume chart.
+    match dom.split("<h2>Options</h2>").nth(1) {
+        Some(options) => {
+            assert!(
+                !r.options.is_empty(),
+                "{name}: an Options section without options"
+            );
+            let head = options
+                .split("<thead>")
+                .nth(1)
+                .and_then(|t| t.split("</thead>").next())
+                .unwrap_or_else(|| panic!("{name}: no options table"));
+            assert_eq!(head.matches("<th").count(), 3 + r.options.len(), "{name}");
+            let volume = dom
+                .split("id=\"chart-volume\"")
+                .nth(1)
+                .and_then(|c| c.split("</svg>").next())
+                .unwrap_or_else(|| panic!("{name}: no volume chart"));
+            for option in &r.inputs.options {
+                assert!(
+                    volume.contains(&format!(">{}", option.label)),
+                    "{name}: {} is not marked on the volume chart",
+                    option.label
+                );
+            }
+        }
+        None => assert!(r.options.is_empty(), "{name}: the options are not shown"),
+    }
     assert!(!dom.contains("<script"), "{name}: a script element");
 }
 
@@ -123,11 +153,15 @@ fn every_example_memo_renders_in_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut with_ranges = Vec::new();
+    let mut with_options = Vec::new();
     for plan in example_plans() {
         let r = report_of(&plan);
         let stem = plan.file_stem().unwrap().to_string_lossy().to_string();
         if !r.inputs.ranges.is_empty() {
             with_ranges.push(stem.clone());
+        }
+        if !r.options.is_empty() {
+            with_options.push(stem.clone());
         }
         let html = dir.path().join(format!("{stem}.html"));
         std::fs::write(&html, memo::render_html(&r)).unwrap();
@@ -138,5 +172,10 @@ fn every_example_memo_renders_in_chromium() {
     assert!(
         with_ranges.contains(&"support-bot-uncertain".to_string()),
         "{with_ranges:?}"
+    );
+    // So is the Options section: the 7B-or-70B example lists options.
+    assert!(
+        with_options.contains(&"seven-or-seventy".to_string()),
+        "{with_options:?}"
     );
 }

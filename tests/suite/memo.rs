@@ -729,3 +729,365 @@ fn raw_html_and_bad_links_are_neutralized_in_markdown_conversion() {
     assert!(html.contains("href=\"https://example.com\""));
     assert!(!html.contains("data:image"));
 }
+
+fn seven_or_seventy() -> Report {
+    example_report(&root().join("inputs/seven-or-seventy.yaml"))
+}
+
+/// The options table: the figure's label and unit, then the plan's value and
+/// each option's.
+fn options_table(md: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    first_table(section(md, "## Options"))
+}
+
+#[test]
+fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
+    let r = seven_or_seventy();
+    let doc = json::document(&r);
+    let options = doc["options"].as_array().unwrap();
+    assert_eq!(options.len(), 2);
+    let md = memo::render_markdown(&r);
+    let (header, rows) = options_table(&md);
+    // The plan as written and each option, by its label, in the plan's order.
+    let mut expected = vec!["Figure", "Unit", "The plan as written"];
+    expected.extend(options.iter().map(|o| o["label"].as_str().unwrap()));
+    assert_eq!(header, expected);
+    let row = |label: &str| {
+        rows.iter()
+            .find(|row| row[0] == label)
+            .unwrap_or_else(|| panic!("no `{label}` row in {rows:?}"))
+    };
+    // Every input an option changes, with the plan's value and each option's.
+    let mut changed: Vec<&str> = Vec::new();
+    for o in options {
+        for id in o["changed_inputs"].as_object().unwrap().keys() {
+            if !changed.contains(&id.as_str()) {
+                changed.push(id);
+            }
+        }
+    }
+    assert!(changed.contains(&"model_size_b") && changed.contains(&"serving_instances"));
+    for id in &changed {
+        let row = row(r.label(id));
+        assert_eq!(row[1], r.unit(id).label(), "{id}");
+        assert_displayed_equals(id, &row[2], &doc["inputs"][id]["value"]);
+        for (k, o) in options.iter().enumerate() {
+            let value = o["changed_inputs"]
+                .get(id)
+                .unwrap_or(&doc["inputs"][id]["value"]);
+            assert_displayed_equals(&format!("{} {id}", o["id"]), &row[3 + k], value);
+        }
+    }
+    // The results, each to the precision shown.
+    for id in [
+        "monthly_api_cost",
+        "monthly_ft_total",
+        "monthly_savings",
+        "payback_months",
+        "total_project_cost",
+        "lifetime_net_savings",
+        "break_even_tokens_per_day_all_in",
+    ] {
+        let row = row(r.label(id));
+        assert_eq!(row[1], r.unit(id).label(), "{id}");
+        assert_displayed_equals(&format!("plan {id}"), &row[2], &doc["results"][id]);
+        for (k, o) in options.iter().enumerate() {
+            assert_displayed_equals(&format!("{} {id}", o["id"]), &row[3 + k], &o["results"][id]);
+        }
+    }
+    // The 12-GPU 70B never pays back; the single-A100 one would, on paper.
+    assert_eq!(row(r.label("payback_months"))[3], "never");
+    // Feasibility, with the reasons of the infeasible option.
+    let feasible = row("Feasible");
+    assert_eq!(feasible[2], "yes");
+    for (k, o) in options.iter().enumerate() {
+        let cell = &feasible[3 + k];
+        if o["feasible"].as_bool().unwrap() {
+            assert_eq!(cell, "yes", "{}", o["id"]);
+        } else {
+            assert!(cell.starts_with("no: "), "{cell}");
+            let reasons = o["infeasible_reasons"].as_array().unwrap();
+            assert!(!reasons.is_empty());
+            for reason in reasons {
+                assert!(cell.contains(reason.as_str().unwrap()), "{cell}");
+            }
+        }
+    }
+    assert_eq!(options[0]["feasible"], true);
+    assert_eq!(options[1]["feasible"], false);
+    assert!(feasible[4].contains("154 GB"), "{feasible:?}");
+    // The recommendation: the JSON's, marked in the table and named in words.
+    assert_eq!(doc["recommended_option"], "plan");
+    let recommended = row("Recommended");
+    assert_eq!(recommended[2..], ["yes", "no", "no"]);
+    let after_table = section(&md, "## Options")
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap();
+    assert!(
+        after_table.starts_with("Recommended: the plan as written,"),
+        "{after_table}"
+    );
+    assert!(
+        after_table.contains(&format!(
+            "({} net of the project cost)",
+            md_escaped(&r.show("lifetime_net_savings"))
+        )),
+        "{after_table}"
+    );
+    assert!(
+        after_table.contains("70B on a single A100 80 GB cannot be built as planned"),
+        "{after_table}"
+    );
+    // The answer names it too.
+    let answer = section(&md, "## The answer");
+    assert!(
+        answer.contains(
+            "**Options.** Of the plan and its 2 options, the recommendation is the plan as written"
+        ),
+        "{answer}"
+    );
+    // The section sits after the payback and before the decision factors.
+    let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no `{h}`"));
+    assert!(at("\n## Payback and cash flow\n") < at("\n## Options\n"));
+    assert!(at("\n## Options\n") < at("\n## Decision factors\n"));
+}
+
+/// Markdown-escaped text, as the memo writes figures.
+fn md_escaped(text: &str) -> String {
+    memo::md_escape(text)
+}
+
+#[test]
+fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
+    // A single-A100 70B that fits (int4) and carries the traffic (a larger
+    // throughput), at a lower review rate: it saves the most and is feasible.
+    let base = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let text = replace_once(
+        &base,
+        "    serving: {instance: a100_80g, instances: 1}\n",
+        "    serving: {instance: a100_80g, instances: 1, precision: int4, throughput_tokens_per_second: 9000}\n",
+    );
+    let r = report_of_text(&text);
+    let doc = json::document(&r);
+    let md = memo::render_markdown(&r);
+    let (_, rows) = options_table(&md);
+    let recommended = rows.iter().find(|row| row[0] == "Recommended").unwrap();
+    let winner = doc["recommended_option"].as_str().unwrap();
+    assert_eq!(
+        winner, "70b-on-1xa100",
+        "{:?}",
+        doc["options"][1]["infeasible_reasons"]
+    );
+    assert_eq!(recommended[2..], ["no", "no", "yes"]);
+    let options = section(&md, "## Options");
+    assert!(
+        options.contains("Recommended: 70B on a single A100 80 GB, the feasible choice"),
+        "{options}"
+    );
+    assert!(options
+        .contains("The verdict and every figure outside this section are the plan's as written."));
+
+    // The review rate raised in the plan and both options: nothing saves money.
+    let text = base
+        .replace("review_rate_ft: 0.013", "review_rate_ft: 0.2")
+        .replace("review_rate_ft: 0.011}", "review_rate_ft: 0.2}");
+    let r = report_of_text(&text);
+    let doc = json::document(&r);
+    assert_eq!(doc["recommended_option"], "api");
+    let md = memo::render_markdown(&r);
+    let (_, rows) = options_table(&md);
+    let recommended = rows.iter().find(|row| row[0] == "Recommended").unwrap();
+    assert_eq!(recommended[2..], ["no", "no", "no"]);
+    assert!(section(&md, "## Options").contains("Recommended: stay on the API."));
+    assert!(section(&md, "## The answer").contains("the recommendation is to stay on the API"));
+}
+
+#[test]
+fn a_plan_without_options_has_no_options_section() {
+    let mut plans = 0;
+    for path in example_plans() {
+        let r = example_report(&path);
+        if !r.inputs.options.is_empty() {
+            continue;
+        }
+        plans += 1;
+        let md = memo::render_markdown(&r);
+        assert!(!md.contains("\n## Options\n"), "{}", path.display());
+        assert!(!md.contains("**Options.**"), "{}", path.display());
+        let html = memo::render_html(&r);
+        assert!(!html.contains("<h2>Options</h2>"), "{}", path.display());
+        assert!(!html.contains("The diamonds mark"), "{}", path.display());
+    }
+    assert!(plans >= 5, "the examples without options are missing");
+}
+
+#[test]
+fn the_volume_chart_marks_each_option_at_todays_volume() {
+    let r = seven_or_seventy();
+    let doc = json::document(&r);
+    let html = memo::render_html(&r);
+    let svg = between(&html, "id=\"chart-volume\"", "</svg>");
+    for o in doc["options"].as_array().unwrap() {
+        let total = o["results"]["monthly_ft_total"].as_f64().unwrap();
+        let feasible = if o["feasible"].as_bool().unwrap() {
+            ""
+        } else {
+            " (not feasible)"
+        };
+        let label = format!(
+            ">{}{feasible}: {}/month</text>",
+            o["label"].as_str().unwrap(),
+            format::money0(total)
+        );
+        assert!(svg.contains(&label), "{label} is not in the chart");
+    }
+    let after = &html[html.find("id=\"chart-volume\"").unwrap()..];
+    let caption = between(after, "<figcaption>", "</figcaption>");
+    assert!(
+        caption.contains("The diamonds mark each option"),
+        "{caption}"
+    );
+}
+
+#[test]
+fn option_labels_are_inert_in_markdown_and_html() {
+    let hostile = "<script>alert(1)</script> a|b **c** [x](javascript:alert(1))";
+    let base = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let text = replace_once(
+        &base,
+        "    label: 70B on a single A100 80 GB\n",
+        &format!("    label: \"{hostile}\"\n"),
+    );
+    let r = report_of_text(&text);
+    let md = memo::render_markdown(&r);
+    let (header, rows) = options_table(&md);
+    assert_eq!(header[4], hostile);
+    assert!(rows.iter().all(|row| row.len() == header.len()), "{rows:?}");
+    assert!(md.contains(
+        "\\<script\\>alert(1)\\</script\\> a\\|b \\*\\*c\\*\\* \\[x\\](javascript:alert(1))"
+    ));
+    let html = memo::render_html(&r);
+    assert!(!html.contains("<script"), "{html}");
+    assert!(
+        !html.contains("href=\"javascript"),
+        "a javascript: link survived"
+    );
+    assert!(
+        !html.contains("<strong>c</strong>"),
+        "plan emphasis became markup"
+    );
+    let shown = "&lt;script&gt;alert(1)&lt;/script&gt; a|b **c** [x](javascript:alert(1))";
+    assert!(
+        html.contains(&format!("<th>{shown}</th>")),
+        "the column heading"
+    );
+    let svg = between(&html, "id=\"chart-volume\"", "</svg>");
+    assert!(
+        svg.contains(&format!(">{shown} (not feasible): ")),
+        "the chart's label"
+    );
+    // The recommendation's sentence names the infeasible option, escaped.
+    assert!(html.contains(&format!("{shown} cannot be built as planned")));
+}
+
+/// The worked example with observed months.
+fn with_actuals(actuals: &str) -> String {
+    format!("{}actuals:\n{actuals}", worked_example_text())
+}
+
+#[test]
+fn plan_against_actuals_shows_the_forecast_the_observed_traffic_and_the_bill_gap() {
+    let r = report_of_text(&with_actuals(
+        "  2026-09: {requests_per_day: 52000, api_bill: 8100}\n  2026-10: {requests_per_day: 61000, api_bill: 9000}\n",
+    ));
+    let doc = json::document(&r);
+    let md = memo::render_markdown(&r);
+    let part = section(&md, "## Plan against actuals");
+    let (header, rows) = first_table(part);
+    assert_eq!(
+        header,
+        [
+            "Figure",
+            "Unit",
+            "Plan or model",
+            "Observed",
+            "Month observed",
+            "Difference"
+        ]
+    );
+    assert_eq!(rows.len(), 2);
+    // Traffic: the forecast, the latest observed month, the difference.
+    let traffic = &rows[0];
+    assert_eq!(traffic[0], "Requests per day");
+    assert_displayed_equals(
+        "forecast",
+        &traffic[2],
+        &doc["inputs"]["requests_per_day_forecast"]["value"],
+    );
+    assert_displayed_equals(
+        "observed",
+        &traffic[3],
+        &doc["inputs"]["requests_per_day"]["value"],
+    );
+    assert_eq!(traffic[3], "61,000");
+    assert_eq!(traffic[4], "2026-10");
+    assert_displayed_equals(
+        "vs forecast",
+        &traffic[5],
+        &doc["results"]["requests_vs_forecast"],
+    );
+    assert!(
+        traffic[5].starts_with('+'),
+        "more than forecast: {traffic:?}"
+    );
+    // The bill: the model's monthly API cost, the observed bill, the gap.
+    let bill = &rows[1];
+    assert_displayed_equals("model", &bill[2], &doc["results"]["monthly_api_cost"]);
+    assert_displayed_equals(
+        "bill",
+        &bill[3],
+        &doc["inputs"]["actual_monthly_api_bill"]["value"],
+    );
+    assert_displayed_equals("gap", &bill[5], &doc["results"]["api_bill_vs_model"]);
+    let gap = doc["results"]["api_bill_vs_model"].as_f64().unwrap();
+    assert!(
+        gap < 0.0,
+        "61,000 requests a day bill more than $9,000: {gap}"
+    );
+    assert!(part.contains("below the model"), "{part}");
+    assert!(part.contains("negotiated discount"), "{part}");
+    assert!(
+        part.contains("observed in 2026-10, 22.0% more than forecast"),
+        "{part}"
+    );
+    // It comes right after the key figures.
+    assert!(
+        md.find("\n## Key figures\n").unwrap() < md.find("\n## Plan against actuals\n").unwrap()
+    );
+    assert!(
+        md.find("\n## Plan against actuals\n").unwrap() < md.find("\n## Uncertainty\n").unwrap()
+    );
+
+    // A bill above the model, with no traffic observed: only the bill row.
+    let r = report_of_text(&with_actuals("  2026-08: {api_bill: 9500}\n"));
+    let doc = json::document(&r);
+    let md = memo::render_markdown(&r);
+    let part = section(&md, "## Plan against actuals");
+    let (_, rows) = first_table(part);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "Monthly API bill");
+    assert_eq!(rows[0][4], "2026-08");
+    assert_displayed_equals("gap", &rows[0][5], &doc["results"]["api_bill_vs_model"]);
+    assert!(rows[0][5].starts_with('+'), "{:?}", rows[0]);
+    assert!(part.contains("above the model"), "{part}");
+    assert!(
+        part.contains("the plan's traffic, prices and token counts"),
+        "{part}"
+    );
+
+    // Without actuals, no section.
+    let md = memo::render_markdown(&report_of_text(&worked_example_text()));
+    assert!(!md.contains("Plan against actuals"));
+}
