@@ -956,7 +956,15 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
             match &i.value {
                 Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
                 Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
-                Value::Text(t) => ws.write_string_with_format(p.row, p.col, t, &f)?,
+                Value::Text(t) => {
+                    // Text inputs come from the plan: never let them read as a formula.
+                    let f = if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                        f.clone().set_quote_prefix()
+                    } else {
+                        f.clone()
+                    };
+                    ws.write_string_with_format(p.row, p.col, t, &f)?
+                }
                 Value::Never => ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?,
             };
             if let Some(dv) = validation(&i.id, i.unit) {
