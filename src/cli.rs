@@ -2,14 +2,19 @@
 //! `init` writes a starter plan and `schema` prints the plan format's JSON Schema.
 
 use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
 
+use crate::changes::{Month, Threshold};
+use crate::portfolio::{Portfolio, Row};
 use crate::render::Format;
-use crate::{format, output, PlanError};
+use crate::{output, PlanError};
 
 /// Should we fine-tune an open model instead of paying for the API?
 #[derive(Debug, Parser)]
@@ -32,6 +37,41 @@ pub enum Command {
         /// Formats to write, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "xlsx,md,html,json")]
         format: Vec<Format>,
+        /// A dated run: write into DIR/YYYY-MM/ with a portfolio of every plan,
+        /// and compare each plan with its latest earlier month in DIR.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<Month>,
+        /// Print nothing but errors and alerts.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Stamp the outputs with this time (RFC 3339 or YYYY-MM-DD), or with the
+        /// clock when given alone. Without it: the month's first day (with
+        /// --month) or the plan's as_of, so reruns write identical files.
+        #[arg(long, value_name = "TIME", num_args = 0..=1, default_missing_value = "now")]
+        timestamp: Option<String>,
+        /// Monte Carlo trials per plan [default: 10000].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        trials: Option<u64>,
+        /// The simulation's seed for every plan [default: from each plan's SHA-256].
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// The price catalogue: a folder of *.yaml files, or one file
+        /// [default: the catalogue built into the program].
+        #[arg(long, value_name = "PATH")]
+        catalog: Option<PathBuf>,
+        /// Exit 3 when a plan crossed a threshold since its previous month
+        /// (needs --month): verdict-change, savings-drop:AMOUNT (dollars a
+        /// month) or savings-drop:PERCENT%. Comma-separated or repeated.
+        #[arg(long = "fail-on", value_name = "THRESHOLD", value_delimiter = ',')]
+        fail_on: Vec<Threshold>,
+        /// Plans evaluated at once [default: one per core].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+        jobs: Option<u64>,
+    },
+    /// The price catalogue: import API prices.
+    Prices {
+        #[command(subcommand)]
+        command: PricesCommand,
     },
     /// Validate plans without writing anything.
     Check {
@@ -49,10 +89,36 @@ pub enum Command {
     Schema,
 }
 
+/// `prices` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Update the catalogue's API prices (api-prices.yaml) from a price list,
+    /// rewriting only the values that changed.
+    Import {
+        /// The price list's kind.
+        #[arg(value_enum)]
+        source: PriceSource,
+        /// The price list: for litellm, model_prices_and_context_window.json.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The catalogue folder whose api-prices.yaml is rewritten.
+        #[arg(long, default_value = "inputs/catalog", value_name = "DIR")]
+        catalog: PathBuf,
+        /// Which models the catalogue lacks are added.
+        #[arg(long, value_enum, default_value = "known-providers")]
+        add: AddModels,
+        /// Report the changes without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 /// Exit codes.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_BAD_PLAN: u8 = 2;
+/// `run --fail-on`: a plan crossed a threshold since its previous run.
+pub const EXIT_ALERT: u8 = 3;
 
 /// Expands folders into their `*.yaml` files (sorted); files pass through.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
@@ -100,7 +166,31 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check { paths } => check(&paths),
-        Command::Run { paths, out, format } => run_plans(&paths, &out, &format),
+        Command::Run {
+            paths,
+            out,
+            format,
+            month,
+            quiet,
+            timestamp,
+            trials,
+            seed,
+            catalog,
+            fail_on,
+            jobs,
+        } => run_command(
+            &paths, out, &format, month, quiet, timestamp, trials, seed, catalog, fail_on, jobs,
+        ),
+        Command::Prices {
+            command:
+                PricesCommand::Import {
+                    source,
+                    file,
+                    catalog,
+                    add,
+                    dry_run,
+                },
+        } => import_prices(source, &file, &catalog, add, dry_run),
         Command::Init { file } => init(file.as_deref()),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&crate::plan::json_schema())
@@ -234,7 +324,105 @@ fn report_error(e: &PlanError) -> u8 {
     }
 }
 
-fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
+/// How `run` was asked to run.
+pub struct RunOptions {
+    pub out: PathBuf,
+    pub formats: Vec<Format>,
+    pub month: Option<Month>,
+    pub quiet: bool,
+    /// `--timestamp`: the time every output is stamped with; `None` stamps
+    /// them with the month's first day or the plan's `as_of`.
+    pub timestamp: Option<DateTime<Utc>>,
+    pub settings: crate::Settings,
+    pub fail_on: Vec<Threshold>,
+    pub jobs: usize,
+}
+
+/// One plan of a batch, as found on the command line.
+struct Job {
+    path: PathBuf,
+    /// The output stem, or why the plan cannot have one.
+    stem: Result<String, String>,
+}
+
+/// What became of one plan.
+struct Outcome {
+    row: Row,
+    /// Files written for the plan.
+    written: usize,
+    /// The messages for stderr, in order (errors and notes).
+    messages: Vec<String>,
+    /// `EXIT_OK`, or the exit code of the plan's failure.
+    code: u8,
+}
+
+/// What every worker shares.
+struct Context<'a> {
+    options: &'a RunOptions,
+    /// Where the plans' outputs go: `--out`, or its month folder.
+    dir: PathBuf,
+    /// The earlier month folders, latest first (dated runs only).
+    earlier: Vec<(Month, PathBuf)>,
+}
+
+/// Parses `--timestamp`: `now`, an RFC 3339 time or a date (midnight UTC).
+pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
+    if s == "now" {
+        return Ok(Utc::now());
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_time(NaiveTime::MIN).and_utc());
+    }
+    Err(format!(
+        "--timestamp: expected a time such as 2026-12-01T08:00:00Z, a date such as 2026-12-01, or nothing for the clock; found {:?}",
+        crate::plan::inert(s)
+    ))
+}
+
+/// `run`: expands the paths, loads the catalogue and runs the batch.
+#[allow(clippy::too_many_arguments)]
+fn run_command(
+    paths: &[PathBuf],
+    out: PathBuf,
+    formats: &[Format],
+    month: Option<Month>,
+    quiet: bool,
+    timestamp: Option<String>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    catalog: Option<PathBuf>,
+    fail_on: Vec<Threshold>,
+    jobs: Option<u64>,
+) -> u8 {
+    if !fail_on.is_empty() && month.is_none() {
+        eprintln!("error: --fail-on compares each plan with its previous month's run, so it needs --month YYYY-MM");
+        return EXIT_BAD_PLAN;
+    }
+    let timestamp = match timestamp.as_deref().map(parse_timestamp).transpose() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_PLAN;
+        }
+    };
+    let mut settings =
+        crate::Settings::at(timestamp.unwrap_or_else(|| month.map_or_else(Utc::now, Month::start)));
+    if let Some(t) = trials {
+        settings.trials = usize::try_from(t).unwrap_or(usize::MAX);
+    }
+    settings.seed = seed;
+    if let Some(path) = &catalog {
+        match crate::catalog::Catalog::load(path) {
+            Ok(c) => settings.catalog = Some(std::sync::Arc::new(c)),
+            Err(e) => {
+                eprintln!("{e}");
+                return EXIT_BAD_PLAN;
+            }
+        }
+    }
     let files = match expand_paths(paths) {
         Ok(f) => f,
         Err(e) => {
@@ -245,81 +433,485 @@ fn run_plans(paths: &[PathBuf], out: &Path, formats: &[Format]) -> u8 {
     let mut formats = formats.to_vec();
     formats.sort();
     formats.dedup();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let options = RunOptions {
+        out,
+        formats,
+        month,
+        quiet,
+        timestamp,
+        settings,
+        fail_on,
+        jobs: jobs.map_or(cores, |j| j as usize),
+    };
+    run_batch(&files, &options)
+}
+
+/// The jobs of a batch: each plan with its output stem, or why it has none
+/// (a name unusable for files, the same stem as an earlier plan, or the
+/// portfolio's name in a dated run).
+fn jobs_of(files: &[PathBuf], dated: bool) -> Vec<Job> {
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut code = EXIT_OK;
-    let generated_at = Utc::now();
-    for f in &files {
-        let Some(stem) = stem(f) else {
-            eprintln!(
-                "{}: expected a plan file name usable for the outputs, found one that is empty, starts with a dot or holds a path separator or control character; rename the plan",
-                shown(f)
-            );
-            code = code.max(EXIT_BAD_PLAN);
-            continue;
-        };
-        if let Some(first) = seen.get(&stem) {
-            eprintln!(
-                "{}: its outputs would overwrite those of {} (same file stem `{stem}`); rename one",
-                shown(f),
-                shown(first)
-            );
-            code = code.max(EXIT_BAD_PLAN);
-            continue;
-        }
-        seen.insert(stem.clone(), f.clone());
-        let report = match crate::evaluate_file(f, generated_at) {
-            Ok(r) => r,
+    files
+        .iter()
+        .map(|f| {
+            let stem = match stem(f) {
+                None => Err(format!(
+                    "{}: expected a plan file name usable for the outputs, found one that is empty, starts with a dot or holds a path separator or control character; rename the plan",
+                    shown(f)
+                )),
+                Some(s) if dated && s == crate::portfolio::STEM => Err(format!(
+                    "{}: a dated run writes its portfolio as `{s}.*`, so no plan may be named `{s}`; rename the plan",
+                    shown(f)
+                )),
+                Some(s) => match seen.get(&s) {
+                    Some(first) => Err(format!(
+                        "{}: its outputs would overwrite those of {} (same file stem `{s}`); rename one",
+                        shown(f),
+                        shown(first)
+                    )),
+                    None => {
+                        seen.insert(s.clone(), f.clone());
+                        Ok(s)
+                    }
+                },
+            };
+            Job {
+                path: f.clone(),
+                stem,
+            }
+        })
+        .collect()
+}
+
+/// Evaluates, renders and writes one plan; compares it with its previous
+/// run in a dated run.
+fn run_one(job: &Job, ctx: &Context) -> Outcome {
+    let file = shown(&job.path);
+    let fail = |stem: &str, message: String, code: u8| Outcome {
+        row: Row::failed(stem, &file, &message),
+        written: 0,
+        messages: vec![message],
+        code,
+    };
+    let stem = match &job.stem {
+        Ok(s) => s.as_str(),
+        Err(message) => return fail("", message.clone(), EXIT_BAD_PLAN),
+    };
+    let options = ctx.options;
+    let mut report = match crate::evaluate_file_with(&job.path, &options.settings) {
+        Ok(r) => r,
+        Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
+        Err(e) => return fail(stem, format!("error: {e}"), EXIT_FAILURE),
+    };
+    if options.timestamp.is_none() && options.month.is_none() {
+        report.generated_at = report.inputs.meta.as_of.and_time(NaiveTime::MIN).and_utc();
+    }
+    let mut messages = Vec::new();
+    let changes = match crate::changes::find_previous(&ctx.earlier, stem) {
+        None => None,
+        Some((month, path)) => match crate::changes::read_previous(&path) {
+            Ok(previous) => Some(crate::changes::compare(
+                month,
+                &previous,
+                &crate::render::json::document(&report),
+                |id| report.label(id).to_string(),
+            )),
             Err(e) => {
-                code = code.max(report_error(&e));
-                continue;
+                messages.push(format!("note: {}", crate::plan::inert(&e.to_string())));
+                None
             }
-        };
-        // Render everything before writing anything.
-        let mut rendered = Vec::new();
-        for fmt in &formats {
-            match crate::render(&report, *fmt) {
-                Ok(bytes) => rendered.push((format!("{stem}.{}", fmt.extension()), bytes)),
-                Err(e) => {
-                    eprintln!("error: {}: cannot render the {fmt} output: {e}", shown(f));
-                    code = code.max(EXIT_FAILURE);
-                    rendered.clear();
-                    break;
-                }
+        },
+    };
+    // Render everything before writing anything; the JSON goes last, so a
+    // plan's JSON (what the next month compares with) exists only once its
+    // other files do.
+    let mut rendered = Vec::new();
+    for fmt in &options.formats {
+        match crate::render(&report, *fmt) {
+            Ok(bytes) => rendered.push((format!("{stem}.{}", fmt.extension()), bytes)),
+            Err(e) => {
+                return fail(
+                    stem,
+                    format!("error: {file}: cannot render the {fmt} output: {e}"),
+                    EXIT_FAILURE,
+                )
             }
         }
-        if rendered.is_empty() {
-            continue;
-        }
-        if let Err(e) = std::fs::create_dir_all(out) {
-            eprintln!(
+    }
+    // The folder is made only when there is something to write.
+    if let Err(e) = std::fs::create_dir_all(&ctx.dir) {
+        return fail(
+            stem,
+            format!(
                 "error: {}: cannot create the output folder: {e}",
-                shown(out)
-            );
-            return EXIT_FAILURE;
-        }
-        let mut written = Vec::new();
-        for (name, bytes) in &rendered {
-            match output::write_atomic(out, name, bytes) {
-                Ok(p) => written.push(p),
-                Err(e) => {
-                    eprintln!("error: {}: cannot write {name}: {e}", shown(out));
-                    code = code.max(EXIT_FAILURE);
-                }
-            }
-        }
-        let savings = report.num("monthly_savings").unwrap_or(0.0);
-        println!(
-            "{}: {} (monthly savings {}, payback {}) → {}",
-            shown(f),
-            report.verdict(),
-            format::money0(savings),
-            report.show("payback_months"),
-            written
-                .iter()
-                .map(|p| shown(p))
-                .collect::<Vec<_>>()
-                .join(", ")
+                shown(&ctx.dir)
+            ),
+            EXIT_FAILURE,
         );
     }
+    let mut written = 0;
+    for (name, bytes) in &rendered {
+        if let Err(e) = output::write_atomic(&ctx.dir, name, bytes) {
+            let mut failed = fail(
+                stem,
+                format!("error: {}: cannot write {name}: {e}", shown(&ctx.dir)),
+                EXIT_FAILURE,
+            );
+            failed.written = written;
+            return failed;
+        }
+        written += 1;
+    }
+    Outcome {
+        row: Row::from_report(stem, &report, changes),
+        written,
+        messages,
+        code: EXIT_OK,
+    }
+}
+
+/// A progress bar on stderr for batches, when stderr is a terminal.
+fn progress_bar(plans: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || plans < 2 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(plans as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} plans, {elapsed} (about {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs every plan (on `options.jobs` threads), writes the portfolio of a
+/// dated run, prints the messages in plan order and the summary; returns the
+/// exit code.
+pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
+    let dir = match options.month {
+        Some(m) => options.out.join(m.to_string()),
+        None => options.out.clone(),
+    };
+    let ctx = Context {
+        options,
+        earlier: options
+            .month
+            .map(|m| crate::changes::earlier_months(&options.out, m))
+            .unwrap_or_default(),
+        dir,
+    };
+    let jobs = jobs_of(files, options.month.is_some());
+    let bar = progress_bar(jobs.len(), options.quiet);
+    let next = AtomicUsize::new(0);
+    let outcomes: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = options.jobs.clamp(1, jobs.len().max(1));
+    // One plan (or --jobs 1) runs on this thread: no worker's stack or
+    // allocator arena is reserved, which matters under `ulimit -v`.
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &ctx)))
+            .unwrap_or_else(|_| Outcome {
+                row: Row::failed(
+                    job.stem.as_deref().unwrap_or(""),
+                    &shown(&job.path),
+                    "internal error: the tool failed on this plan (a defect; please report it)",
+                ),
+                written: 0,
+                messages: vec![format!(
+                    "error: {}: the tool failed on this plan (a defect; please report it)",
+                    shown(&job.path)
+                )],
+                code: EXIT_FAILURE,
+            });
+        *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+        bar.inc(1);
+    };
+    if workers == 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(work);
+            }
+        });
+    }
+    bar.finish_and_clear();
+    let outcomes: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every plan was run")
+        })
+        .collect();
+    for o in &outcomes {
+        for m in &o.messages {
+            eprintln!("{m}");
+        }
+    }
+    let mut written: usize = outcomes.iter().map(|o| o.written).sum();
+    let mut code = outcomes.iter().map(|o| o.code).max().unwrap_or(EXIT_OK);
+    let failed = outcomes.iter().filter(|o| o.code != EXIT_OK).count();
+    // A dated batch in which some plans were written and others failed
+    // exits 1, as schedulers expect; a flat run keeps the generator core's
+    // codes (2 when every failure is an invalid plan).
+    if options.month.is_some() && failed > 0 && failed < outcomes.len() {
+        code = EXIT_FAILURE;
+    }
+    let portfolio = Portfolio {
+        month: options.month,
+        generated_at: options.settings.generated_at,
+        workbooks: options.formats.contains(&Format::Xlsx),
+        rows: outcomes.into_iter().map(|o| o.row).collect(),
+    };
+    let mut portfolio_files = Vec::new();
+    if options.month.is_some() {
+        for fmt in &options.formats {
+            let name = format!("{}.{}", crate::portfolio::STEM, fmt.extension());
+            let result = crate::portfolio::render(&portfolio, *fmt)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    std::fs::create_dir_all(&ctx.dir)
+                        .map(|()| bytes)
+                        .map_err(|e| format!("cannot create the output folder: {e}"))
+                })
+                .and_then(|bytes| {
+                    output::write_atomic(&ctx.dir, &name, &bytes).map_err(|e| e.to_string())
+                });
+            match result {
+                Ok(_) => {
+                    written += 1;
+                    portfolio_files.push(name);
+                }
+                Err(e) => {
+                    eprintln!("error: {}: cannot write {name}: {e}", shown(&ctx.dir));
+                    code = EXIT_FAILURE;
+                }
+            }
+        }
+    }
+    let mut alerts = Vec::new();
+    for row in &portfolio.rows {
+        let Some(changes) = row.evaluated().and_then(|e| e.changes.as_ref()) else {
+            continue;
+        };
+        for t in &options.fail_on {
+            if let Some(why) = t.crossed(changes) {
+                alerts.push(format!(
+                    "alert ({t}): {}: {}",
+                    crate::plan::inert(&row.plan_file),
+                    crate::plan::inert(&why)
+                ));
+            }
+        }
+    }
+    if !options.quiet {
+        print!("{}", summary_table(&portfolio));
+        let mut line = format!(
+            "{}; {written} file{} written to {}",
+            portfolio.counts(),
+            if written == 1 { "" } else { "s" },
+            shown(&ctx.dir)
+        );
+        if !portfolio_files.is_empty() {
+            line.push_str(&format!(" (with {})", portfolio_files.join(", ")));
+        }
+        println!("{line}");
+    }
+    for a in &alerts {
+        eprintln!("{a}");
+    }
+    if portfolio.rows.len() > 1 && failed > 0 {
+        let names: Vec<String> = portfolio
+            .rows
+            .iter()
+            .filter(|r| r.evaluated().is_none())
+            .map(|r| crate::plan::inert(&r.plan_file).into_owned())
+            .collect();
+        eprintln!(
+            "{} of {} plans failed: {}",
+            names.len(),
+            portfolio.rows.len(),
+            names.join(", ")
+        );
+    }
+    if code == EXIT_OK && !alerts.is_empty() {
+        code = EXIT_ALERT;
+    }
     code
+}
+
+/// The summary table printed after a run: one line per plan.
+pub fn summary_table(p: &Portfolio) -> String {
+    let dated = p.month.is_some();
+    let mut rows: Vec<Vec<String>> = vec![{
+        let mut h = vec!["plan", "verdict", "monthly savings", "payback (months)"];
+        if dated {
+            h.push("since the last run");
+        }
+        h.into_iter().map(String::from).collect()
+    }];
+    for r in &p.rows {
+        let mut cells = vec![crate::plan::inert(&r.plan_file).into_owned()];
+        match r.evaluated() {
+            Some(e) => {
+                cells.push(e.verdict.clone());
+                cells.push(e.monthly_savings.text.clone());
+                cells.push(e.payback_months.text.clone());
+            }
+            None => {
+                cells.push("FAILED".to_string());
+                cells.push("—".to_string());
+                cells.push("—".to_string());
+            }
+        }
+        if dated {
+            cells.push(crate::plan::inert(&r.since_last_run()).into_owned());
+        }
+        rows.push(cells);
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            // Figures right-aligned, words left-aligned.
+            if c == 2 || c == 3 {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if c + 1 < columns {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+            if c + 1 < columns {
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&rule.join("  "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Which models of LiteLLM's map the catalogue lacks are added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AddModels {
+    /// None: only update the catalogue's own models.
+    None,
+    /// Those of the providers the catalogue already lists.
+    KnownProviders,
+    /// Every chat and completion model (thousands).
+    All,
+}
+
+/// A price list `prices import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PriceSource {
+    /// LiteLLM's model_prices_and_context_window.json.
+    Litellm,
+}
+
+/// `prices import litellm FILE`: rewrites the catalogue's API price file
+/// with the prices that changed (atomically), and reports the changes.
+fn import_prices(
+    source: PriceSource,
+    file: &Path,
+    catalog: &Path,
+    add: AddModels,
+    dry_run: bool,
+) -> u8 {
+    use crate::catalog::{
+        import_litellm, render_api_prices, AddPolicy, ApiPriceFile, ImportOptions,
+    };
+    let PriceSource::Litellm = source;
+    let name = "api-prices.yaml";
+    let target = catalog.join(name);
+    let prices = match ApiPriceFile::read(&target) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_PLAN;
+        }
+    };
+    let text = {
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(file).and_then(|f| {
+            f.take(crate::catalog::MAX_LITELLM_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        });
+        if let Err(e) = read {
+            eprintln!("error: {}: cannot read the price list: {e}", shown(file));
+            return EXIT_BAD_PLAN;
+        }
+        match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                eprintln!("error: {}: expected UTF-8 JSON", shown(file));
+                return EXIT_BAD_PLAN;
+            }
+        }
+    };
+    let options = ImportOptions {
+        add: match add {
+            AddModels::None => AddPolicy::None,
+            AddModels::KnownProviders => AddPolicy::KnownProviders,
+            AddModels::All => AddPolicy::All,
+        },
+    };
+    let today = Utc::now().date_naive();
+    let import = match import_litellm(&prices, &text, &shown(file), today, &options) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_PLAN;
+        }
+    };
+    println!("{}", import.summary());
+    if import.changes.is_empty() {
+        println!("{}: unchanged", shown(&target));
+        return EXIT_OK;
+    }
+    let rewritten = match render_api_prices(&prices, &import.changes) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_FAILURE;
+        }
+    };
+    if dry_run {
+        println!("{}: not written (--dry-run)", shown(&target));
+        return EXIT_OK;
+    }
+    if let Err(e) = output::write_atomic(catalog, name, rewritten.as_bytes()) {
+        eprintln!("error: {}: cannot write: {e}", shown(&target));
+        return EXIT_FAILURE;
+    }
+    println!(
+        "{}: rewritten with {} change{}",
+        shown(&target),
+        import.changes.len(),
+        if import.changes.len() == 1 { "" } else { "s" }
+    );
+    if let Err(e) = crate::catalog::Catalog::load(catalog) {
+        eprintln!("{e}");
+        eprintln!(
+            "error: {}: the catalogue no longer loads after the import; review the file",
+            shown(catalog)
+        );
+        return EXIT_FAILURE;
+    }
+    EXIT_OK
 }

@@ -29,10 +29,41 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
         .prefix(".finetune-roi-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    if injected_failure() {
+        // Stop halfway, as a full disk or a dying process would; dropping
+        // the temporary file removes it.
+        tmp.write_all(&bytes[..bytes.len() / 2])?;
+        return Err(std::io::Error::other(
+            "the write was stopped halfway (injected by FINETUNE_ROI_FAIL_WRITES_AFTER)",
+        ));
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(target)
+}
+
+/// Test hook: with `FINETUNE_ROI_FAIL_WRITES_AFTER=N` in the environment,
+/// every [`write_atomic`] after the first `N` of the process fails halfway
+/// through its temporary file. It takes a count only: no name or path.
+#[doc(hidden)]
+pub const FAIL_WRITES_AFTER_ENV: &str = "FINETUNE_ROI_FAIL_WRITES_AFTER";
+
+/// True when the test hook says this write fails.
+fn injected_failure() -> bool {
+    static LIMIT: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let limit = LIMIT.get_or_init(|| {
+        std::env::var(FAIL_WRITES_AFTER_ENV)
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    });
+    match limit {
+        Some(limit) => WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= *limit,
+        None => false,
+    }
 }
 
 /// Writes `bytes` to a new file at `path`, atomically; fails with

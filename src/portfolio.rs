@@ -74,6 +74,8 @@ pub struct Evaluated {
     pub warnings: Vec<String>,
     /// What moved since the previous run; `None` for a plan's first run.
     pub changes: Option<Changes>,
+    /// The moved figures whose shown value changed (a figure that moved
+    /// by less than its shown precision is left out).
     pub moved: Vec<MovedRow>,
 }
 
@@ -95,14 +97,14 @@ impl Row {
         let moved = changes
             .iter()
             .flat_map(|c| &c.moved)
-            .map(|m| {
+            .filter_map(|m| {
                 let unit = if m.kind == Kind::Verdict {
                     Unit::Text
                 } else {
                     report.unit(&m.id)
                 };
                 let (old_text, new_text) = m.shown(unit);
-                MovedRow {
+                (old_text != new_text).then_some(MovedRow {
                     kind: m.kind,
                     id: m.id.clone(),
                     label: m.label.clone(),
@@ -111,7 +113,7 @@ impl Row {
                     new: m.new.clone(),
                     old_text,
                     new_text,
-                }
+                })
             })
             .collect();
         Row {

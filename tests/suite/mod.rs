@@ -1,4 +1,5 @@
 mod actuals;
+mod batch;
 mod browser;
 mod catalog;
 mod cli;

@@ -1,0 +1,163 @@
+//! Benchmark: `finetune-roi run DIR --month 2026-12` over 10, 100 and 1,000
+//! synthetic plans, writing all four outputs of each plan and the portfolio,
+//! with the previous month's run in the output folder (so every plan is also
+//! compared with its last run). The plans are the example plans with their
+//! traffic, prices, hours and serving figures scaled by seeded factors.
+//!
+//! Run with `cargo bench --bench batch`; `BATCH_SIZES=10,100` picks the
+//! sizes, `BATCH_RUNS` the runs per size (the median is printed, default 3)
+//! and `BATCH_ARGS` adds arguments to `run` (such as `--trials 1000`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The fields scaled in the synthetic plans.
+const SCALED: &[&str] = &[
+    "requests_per_day",
+    "input_price_per_1m_tokens",
+    "output_price_per_1m_tokens",
+    "avg_input_tokens_per_request",
+    "avg_output_tokens_per_request",
+    "hourly_rate",
+    "cost_per_hour",
+    "cost_per_review",
+    "runs",
+];
+
+/// A small seeded generator (SplitMix64), so every run writes the same plans.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A factor from 0.5 to 2.
+    fn factor(&mut self) -> f64 {
+        0.5 + 1.5 * (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The example plan with each plain-number scaled field multiplied by a factor.
+fn vary(text: &str, rng: &mut SplitMix) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let scaled = SCALED.iter().find_map(|field| {
+            let rest = trimmed.strip_prefix(field)?.strip_prefix(':')?;
+            let (value, comment) = match rest.split_once('#') {
+                Some((v, c)) => (v, format!(" #{c}")),
+                None => (rest, String::new()),
+            };
+            let x: f64 = value.trim().parse().ok()?;
+            let y = x * rng.factor();
+            let y = if *field == "runs" || field.starts_with("avg_") || *field == "requests_per_day"
+            {
+                y.round().max(1.0)
+            } else {
+                (y * 100.0).round() / 100.0
+            };
+            Some(format!("{indent}{field}: {y}{comment}"))
+        });
+        out.push_str(scaled.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes `n` plans into `dir`, cycling through the examples.
+fn write_plans(examples: &[String], n: usize, dir: &Path, seed: u64) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut rng = SplitMix(seed);
+    for i in 0..n {
+        let text = vary(&examples[i % examples.len()], &mut rng);
+        std::fs::write(dir.join(format!("plan-{i:04}.yaml")), text).unwrap();
+    }
+}
+
+fn run(bin: &Path, plans: &Path, out: &Path, month: &str, extra: &[String]) -> Duration {
+    let start = Instant::now();
+    let output = Command::new(bin)
+        .arg("run")
+        .arg(plans)
+        .args(["--quiet", "--month", month, "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("the binary runs");
+    let took = start.elapsed();
+    assert!(
+        output.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    took
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_finetune-roi"));
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("inputs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    examples.sort();
+    let examples: Vec<String> = examples
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let sizes: Vec<usize> = std::env::var("BATCH_SIZES")
+        .unwrap_or_else(|_| "10,100,1000".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("BATCH_SIZES: numbers"))
+        .collect();
+    let runs: usize = std::env::var("BATCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let extra: Vec<String> = std::env::var("BATCH_ARGS")
+        .map(|s| s.split_whitespace().map(String::from).collect())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "batch: run --month over N synthetic plans, 4 outputs each + the portfolio, {cores} cores{}",
+        if extra.is_empty() {
+            String::new()
+        } else {
+            format!(", extra arguments: {}", extra.join(" "))
+        }
+    );
+    for n in sizes {
+        let tmp = tempfile::tempdir().unwrap();
+        let plans = tmp.path().join("plans");
+        write_plans(&examples, n, &plans, 11);
+        let mut times = Vec::new();
+        for r in 0..runs {
+            let out = tmp.path().join(format!("out-{r}"));
+            // The previous month, with other figures, so every plan is compared.
+            let previous = tmp.path().join("previous");
+            write_plans(&examples, n, &previous, 7);
+            run(&bin, &previous, &out, "2026-11", &extra);
+            times.push(run(&bin, &plans, &out, "2026-12", &extra));
+            let written = std::fs::read_dir(out.join("2026-12")).unwrap().count();
+            assert_eq!(written, 4 * n + 4, "every output and the portfolio");
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        println!(
+            "{n:>6} plans: median {:>8.3} s over {runs} runs ({:.2} ms a plan; min {:.3} s, max {:.3} s)",
+            median.as_secs_f64(),
+            median.as_secs_f64() * 1000.0 / n as f64,
+            times[0].as_secs_f64(),
+            times[times.len() - 1].as_secs_f64()
+        );
+    }
+}
