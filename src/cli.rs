@@ -44,10 +44,17 @@ pub enum Command {
         /// Print nothing but errors and alerts.
         #[arg(long, short)]
         quiet: bool,
-        /// Stamp the outputs with this time (RFC 3339 or YYYY-MM-DD), or with the
-        /// clock when given alone. Without it: the month's first day (with
-        /// --month) or the plan's as_of, so reruns write identical files.
-        #[arg(long, value_name = "TIME", num_args = 0..=1, default_missing_value = "now")]
+        /// Stamp the outputs with the clock's time, or with TIME given as
+        /// --timestamp=TIME (RFC 3339 or YYYY-MM-DD). Without it: the month's
+        /// first day (with --month) or the plan's as_of, so reruns write
+        /// identical files.
+        #[arg(
+            long,
+            value_name = "TIME",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "now"
+        )]
         timestamp: Option<String>,
         /// Monte Carlo trials per plan [default: 10000].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]

@@ -357,8 +357,7 @@ fn two_runs_of_the_same_month_are_byte_identical() {
             "2026-12",
             "--out",
             "c",
-            "--timestamp",
-            "2026-12-03T08:30:00Z",
+            "--timestamp=2026-12-03T08:30:00Z",
         ],
     );
     assert_eq!(stamped.status.code(), Some(0), "{}", stderr(&stamped));
@@ -447,8 +446,7 @@ fn a_write_that_fails_midway_leaves_the_earlier_complete_files_and_no_partial_on
         "out",
         "--jobs",
         "1",
-        "--timestamp",
-        "2026-12-01",
+        "--timestamp=2026-12-01",
     ];
     let first = run(tmp.path(), &args);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
@@ -467,8 +465,7 @@ fn a_write_that_fails_midway_leaves_the_earlier_complete_files_and_no_partial_on
             "out",
             "--jobs",
             "1",
-            "--timestamp",
-            "2026-12-02",
+            "--timestamp=2026-12-02",
         ])
         .env("FINETUNE_ROI_FAIL_WRITES_AFTER", "3")
         .current_dir(tmp.path())
@@ -662,11 +659,20 @@ fn run_flags_for_schedulers_are_checked() {
     let doc = json(&tmp.path().join("s/p.json"));
     assert_eq!(doc["simulation"]["trials"], 500);
     assert_eq!(doc["simulation"]["seed"], 42);
+    // A bare --timestamp stamps the clock and takes no path as its value.
+    let clock = run(
+        tmp.path(),
+        &["--timestamp", "plans", "--out", "t", "--format", "json"],
+    );
+    assert_eq!(clock.status.code(), Some(0), "{}", stderr(&clock));
+    let stamped = json(&tmp.path().join("t/p.json"));
+    let as_of = format!("{}T00:00:00Z", stamped["as_of"].as_str().unwrap());
+    assert_ne!(stamped["generated_at"], Json::String(as_of));
     for bad in [
         vec!["plans", "--month", "2026-13"],
         vec!["plans", "--month", "December"],
         vec!["plans", "--fail-on", "verdict"],
-        vec!["plans", "--timestamp", "yesterday"],
+        vec!["plans", "--timestamp=yesterday"],
         vec!["plans", "--trials", "0"],
     ] {
         let o = run(tmp.path(), &bad);
