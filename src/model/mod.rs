@@ -157,15 +157,28 @@ impl Model {
     /// The quantities whose value can change when any of `inputs` changes,
     /// in evaluation order.
     pub fn dependents(&self, inputs: &[&str]) -> Vec<&Quantity> {
-        let mut changed: Vec<String> = inputs.iter().map(|s| s.to_string()).collect();
+        let mut changed: std::collections::HashSet<String> =
+            inputs.iter().map(|s| s.to_string()).collect();
         let mut out = Vec::new();
         for q in self.quantities.iter().filter(|q| !q.sheet.after_timeline()) {
             if q.expr.refs().iter().any(|r| changed.contains(r)) {
-                changed.push(q.id.clone());
+                changed.insert(q.id.clone());
                 out.push(q);
             }
         }
         out
+    }
+
+    /// The quantities `outputs` are computed from, the outputs included.
+    pub fn ancestors(&self, outputs: &[&str]) -> std::collections::HashSet<String> {
+        let mut needed: std::collections::HashSet<String> =
+            outputs.iter().map(|s| s.to_string()).collect();
+        for q in self.quantities.iter().rev() {
+            if needed.contains(&q.id) {
+                needed.extend(q.expr.refs());
+            }
+        }
+        needed
     }
 }
 

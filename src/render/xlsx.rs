@@ -394,10 +394,13 @@ pub fn layout(r: &Report) -> Layout {
                 .filter(|k| dependents.iter().any(|d| d == *k))
                 .map(|k| k.to_string()),
         );
+        // Only what the key columns are computed from: the rest of the model
+        // does not change the savings, the payback or the chart.
+        let needed = r.model.ancestors(SCENARIO_KEY_COLUMNS);
         ids.extend(
             dependents
                 .into_iter()
-                .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str())),
+                .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str()) && needed.contains(d)),
         );
         for (k, id) in ids.into_iter().enumerate() {
             columns.insert(id, 1 + k as u16);
@@ -1127,7 +1130,9 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
                 .map(|(id, _)| id.as_str())
                 .collect::<Vec<_>>(),
         ) {
-            let col = sc.columns[&q.id];
+            let Some(&col) = sc.columns.get(&q.id) else {
+                continue;
+            };
             write_formula(
                 ws,
                 row,
