@@ -530,6 +530,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
             }
         },
     };
+    report.changes = changes.clone();
     // Render everything before writing anything; the JSON goes last, so a
     // plan's JSON (what the next month compares with) exists only once its
     // other files do.

@@ -284,6 +284,9 @@ pub struct Report {
     pub tornado: Vec<ScenarioResult>,
     /// The plan's options evaluated, in the plan's order.
     pub options: Vec<ScenarioResult>,
+    /// What moved since the plan's previous dated run, when there was one
+    /// (set by the batch runner, which reads the previous month's JSON).
+    pub changes: Option<crate::changes::Changes>,
     /// The Monte Carlo simulation over the ranged inputs, once run.
     pub simulation: Option<crate::simulate::Simulation>,
     pub warnings: Vec<Warning>,
@@ -438,6 +441,7 @@ pub fn evaluate(
         scenarios,
         tornado,
         options,
+        changes: None,
         simulation: None,
         warnings: Vec::new(),
         reasons: Vec::new(),

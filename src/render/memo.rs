@@ -193,6 +193,8 @@ pub struct ActualsView {
 #[derive(Template)]
 #[template(path = "memo.md", escape = "none")]
 pub struct MemoMarkdown {
+    /// What moved since the previous month's run: (heading, rows).
+    pub changes: Option<(String, Vec<Row>)>,
     pub title: String,
     pub plan_file: String,
     pub as_of: String,
@@ -1182,6 +1184,43 @@ fn traced_ids(r: &Report) -> Vec<&'static str> {
     ids
 }
 
+/// What moved since the previous run: a heading naming the month (and a
+/// flipped verdict) and a row per moved figure, old value then new.
+fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
+    let c = r.changes.as_ref()?;
+    let heading = if c.verdict_flipped() {
+        format!(
+            "Since {}, the verdict flipped: {} → {}.",
+            c.previous_month,
+            md_escape(&c.previous_verdict),
+            md_escape(&c.verdict)
+        )
+    } else if c.moved.is_empty() {
+        format!("Nothing moved since {}.", c.previous_month)
+    } else {
+        format!(
+            "Since {}, the verdict stands; these figures moved.",
+            c.previous_month
+        )
+    };
+    let rows = c
+        .moved
+        .iter()
+        .filter(|m| m.id != "verdict")
+        .map(|m| {
+            let unit = r.unit(&m.id);
+            let (old, new) = m.shown(unit);
+            Row {
+                label: md_escape(&m.label),
+                value: md_escape(&new),
+                unit: md_escape(unit.label()),
+                note: md_escape(&old),
+            }
+        })
+        .collect();
+    Some((heading, rows))
+}
+
 /// Builds the Markdown context.
 pub fn markdown_context(r: &Report) -> MemoMarkdown {
     let meta = &r.inputs.meta;
@@ -1372,6 +1411,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         ),
     );
     MemoMarkdown {
+        changes: changes_section(r),
         title: md_escape(&meta.title),
         plan_file: md_escape(&meta.file),
         as_of: md_escape(&meta.as_of.to_string()),

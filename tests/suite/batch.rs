@@ -233,6 +233,22 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
         outputs_of(&["code", "portfolio", "support"])
     );
 
+    // Each plan's memo says what moved, with the old and new values.
+    let memo = std::fs::read_to_string(month.join("support.md")).unwrap();
+    assert!(memo.contains("## What changed"), "{memo}");
+    assert!(
+        memo.contains("Since 2026-11, the verdict flipped: Fine-tune → Stay on the API."),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("| API input price | \\$5.000 | \\$1.000 | \\$/1M tokens |"),
+        "{memo}"
+    );
+    let code_memo = std::fs::read_to_string(month.join("code.md")).unwrap();
+    assert!(code_memo.contains("Since 2026-11, the verdict stands; these figures moved."));
+    let november_memo = std::fs::read_to_string(tmp.path().join("out/2026-11/support.md")).unwrap();
+    assert!(!november_memo.contains("## What changed"));
+
     let portfolio = json(&month.join("portfolio.json"));
     let row = |stem: &str| {
         portfolio["plans"]
