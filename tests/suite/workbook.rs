@@ -130,6 +130,21 @@ fn value_at(model: &Model, place: &xlsx::Place, sheets: &[String]) -> CellValue 
         .into()
 }
 
+/// Types `text` into the cell of input `id`, as a reviewer would.
+fn type_into(model: &mut Model, lay: &xlsx::Layout, id: &str, text: &str) {
+    let sheets = model.workbook.get_worksheet_names();
+    let place = &lay.places[id];
+    let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
+    model
+        .set_user_input(
+            index,
+            place.row as i32 + 1,
+            place.col as i32 + 1,
+            text.to_string(),
+        )
+        .unwrap();
+}
+
 fn expected(v: &Value) -> CellValue {
     match v {
         Value::Num(x) => CellValue::Number(*x),
@@ -146,16 +161,7 @@ fn check_edit(base: &Report, input_id: &str, new_value: f64, changed_plan: &str)
     let mut model = load(&bytes);
     let lay = xlsx::layout(base);
     let sheets: Vec<String> = model.workbook.get_worksheet_names();
-    let place = &lay.places[input_id];
-    let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
-    model
-        .set_user_input(
-            index,
-            place.row as i32 + 1,
-            place.col as i32 + 1,
-            new_value.to_string(),
-        )
-        .unwrap();
+    type_into(&mut model, &lay, input_id, &new_value.to_string());
     model.evaluate();
     let changed = report_of_text(changed_plan);
     assert_eq!(
@@ -281,16 +287,7 @@ fn master_check_is_0_and_catches_an_inconsistent_workbook() {
     for (id, typed, check) in cases {
         let mut model = load(&bytes);
         let sheets = model.workbook.get_worksheet_names();
-        let place = &lay.places[id];
-        let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
-        model
-            .set_user_input(
-                index,
-                place.row as i32 + 1,
-                place.col as i32 + 1,
-                typed.to_string(),
-            )
-            .unwrap();
+        type_into(&mut model, &lay, id, typed);
         model.evaluate();
         let master = value_at(&model, &lay.places["master_check"], &sheets);
         let this = value_at(&model, &lay.places[check], &sheets);
@@ -465,16 +462,7 @@ fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
     let mut model = load(&xlsx::render(&base).unwrap());
     let sheets: Vec<String> = model.workbook.get_worksheet_names();
     for (key, entry) in [("baseline_api", "gpt-4o-mini"), ("serving_instance", "l4")] {
-        let place = &lay.places[key];
-        let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
-        model
-            .set_user_input(
-                index,
-                place.row as i32 + 1,
-                place.col as i32 + 1,
-                entry.to_string(),
-            )
-            .unwrap();
+        type_into(&mut model, &lay, key, entry);
     }
     model.evaluate();
     let changed = replace_once(&text, "api: gpt-4o\n", "api: gpt-4o-mini\n");
