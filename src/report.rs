@@ -107,9 +107,9 @@ fn evaluate_case(
     model: &Model,
     values: &IndexMap<String, Value>,
     sc: &crate::model::Scenario,
+    dependents: &mut std::collections::HashMap<Vec<String>, Vec<usize>>,
 ) -> Result<ScenarioResult, EvalError> {
     let no_timeline = IndexMap::new();
-    let mut case_values = values.clone();
     let mut case_inputs = IndexMap::new();
     for (id, e) in &sc.overrides {
         let env = ScalarEnv {
@@ -118,20 +118,34 @@ fn evaluate_case(
         };
         case_inputs.insert(id.clone(), e.eval(&env, id)?);
     }
-    for (id, v) in &case_inputs {
-        case_values.insert(id.clone(), v.clone());
-    }
-    let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
-    let mut case_results = IndexMap::new();
-    for q in model.dependents(&ids) {
-        let env = ScalarEnv {
-            values: &case_values,
-            timeline: &no_timeline,
+    // Cases that replace the same inputs move the same quantities.
+    let ids: Vec<String> = sc.overrides.iter().map(|(id, _)| id.clone()).collect();
+    let moved = dependents.entry(ids).or_insert_with_key(|ids| {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let moved: Vec<&str> = model
+            .dependents(&ids)
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        model
+            .quantities
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| moved.contains(&q.id.as_str()))
+            .map(|(k, _)| k)
+            .collect()
+    });
+    // The case's own values over the plan's.
+    let mut case_values = case_inputs.clone();
+    for &k in moved.iter() {
+        let q = &model.quantities[k];
+        let v = {
+            let lookup = |id: &str| case_values.get(id).or_else(|| values.get(id)).cloned();
+            q.expr.eval(&lookup, &q.id)?
         };
-        let v = q.expr.eval(&env, &q.id)?;
-        case_values.insert(q.id.clone(), v.clone());
-        case_results.insert(q.id.clone(), v);
+        case_values.insert(q.id.clone(), v);
     }
+    let case_results = case_values.split_off(case_inputs.len());
     Ok(ScenarioResult {
         id: sc.id.clone(),
         label: sc.label.clone(),
@@ -418,20 +432,21 @@ pub fn evaluate(
         )?;
         values.insert(q.id.clone(), v);
     }
+    let mut dependents = std::collections::HashMap::new();
     let scenarios = model
         .scenarios
         .iter()
-        .map(|sc| evaluate_case(&model, &values, sc))
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
         .collect::<Result<Vec<_>, _>>()?;
     let tornado = model
         .tornado
         .iter()
-        .map(|sc| evaluate_case(&model, &values, sc))
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
         .collect::<Result<Vec<_>, _>>()?;
     let options = model
         .options
         .iter()
-        .map(|sc| evaluate_case(&model, &values, sc))
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
         .collect::<Result<Vec<_>, _>>()?;
     let mut report = Report {
         inputs,

@@ -131,6 +131,8 @@ pub struct Model {
     pub tornado: Vec<Scenario>,
     /// The plan's options: each the plan with the inputs that differ replaced.
     pub options: Vec<Scenario>,
+    /// The ids each quantity refers to, in the order of `quantities`.
+    refs: Vec<Vec<String>>,
 }
 
 /// The id of the low end of a ranged input (its defined name in the workbook).
@@ -160,8 +162,8 @@ impl Model {
         let mut changed: std::collections::HashSet<String> =
             inputs.iter().map(|s| s.to_string()).collect();
         let mut out = Vec::new();
-        for q in self.quantities.iter().filter(|q| !q.sheet.after_timeline()) {
-            if q.expr.refs().iter().any(|r| changed.contains(r)) {
+        for (q, refs) in self.quantities.iter().zip(&self.refs) {
+            if !q.sheet.after_timeline() && refs.iter().any(|r| changed.contains(r)) {
                 changed.insert(q.id.clone());
                 out.push(q);
             }
@@ -173,9 +175,9 @@ impl Model {
     pub fn ancestors(&self, outputs: &[&str]) -> std::collections::HashSet<String> {
         let mut needed: std::collections::HashSet<String> =
             outputs.iter().map(|s| s.to_string()).collect();
-        for q in self.quantities.iter().rev() {
+        for (q, refs) in self.quantities.iter().zip(&self.refs).rev() {
             if needed.contains(&q.id) {
-                needed.extend(q.expr.refs());
+                needed.extend(refs.iter().cloned());
             }
         }
         needed
@@ -1230,7 +1232,9 @@ pub fn build(inputs: &Inputs) -> Model {
         })
         .collect();
 
+    let refs = d.out.iter().map(|q| q.expr.refs()).collect();
     Model {
+        refs,
         quantities: d.out,
         timeline,
         periods: inputs
