@@ -1429,5 +1429,7 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
 
 /// The workbook as bytes.
 pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
-    workbook(r)?.save_to_buffer()
+    let mut wb = workbook(r)?;
+    wb.set_zip_compression_level(1);
+    wb.save_to_buffer()
 }
