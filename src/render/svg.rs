@@ -272,6 +272,65 @@ fn decimals_for(step: f64) -> usize {
 }
 
 /// An axis's ticks and how they are labelled.
+/// Horizontal grid lines at a scale's ticks, with their labels on the left;
+/// with `ink_zero`, the zero line is drawn in ink.
+fn y_grid(
+    out: &mut String,
+    scale: &Scale,
+    fy: impl Fn(f64) -> f64,
+    left: f64,
+    right: f64,
+    ink_zero: bool,
+) {
+    for (t, label) in scale.ticks.iter().zip(&scale.labels) {
+        let y = fy(*t);
+        let stroke = if ink_zero && *t == 0.0 { INK } else { GRID };
+        let _ = write!(
+            out,
+            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"1\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            px(left),
+            px(right),
+            px(left - 8.0),
+            px(y + 4.0),
+            escape(label),
+            y = px(y),
+        );
+    }
+}
+
+/// Vertical lines at a scale's ticks from `from_y` to just below `bottom`,
+/// labelled under the axis. Drawn from the axis (`from_y == bottom`) they
+/// are tick marks in ink; from the top they are grid lines, grey but for the
+/// zero line when `ink_zero`.
+fn x_ticks(
+    out: &mut String,
+    scale: &Scale,
+    fx: impl Fn(f64) -> f64,
+    from_y: f64,
+    bottom: f64,
+    ink_zero: bool,
+) {
+    for (t, label) in scale.ticks.iter().zip(&scale.labels) {
+        let x = fx(*t);
+        let stroke = if from_y == bottom || (ink_zero && *t == 0.0) {
+            INK
+        } else {
+            GRID
+        };
+        let _ = write!(
+            out,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{stroke}\" stroke-width=\"1\"/>\
+<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(from_y),
+            px(bottom + 5.0),
+            px(bottom + 19.0),
+            escape(label),
+            x = px(x),
+        );
+    }
+}
+
 struct Scale {
     ticks: Vec<f64>,
     labels: Vec<String>,
@@ -445,35 +504,9 @@ pub fn line_chart(chart: &LineChart) -> String {
     open_svg(&mut out, &chart.id, &chart.title, height);
 
     // Grid and y ticks.
-    for (t, label) in yscale.ticks.iter().zip(&yscale.labels) {
-        let y = fy(*t);
-        let stroke = if *t == 0.0 { INK } else { GRID };
-        let _ = write!(
-            out,
-            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"1\"/>\
-<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            px(left),
-            px(right),
-            px(left - 8.0),
-            px(y + 4.0),
-            escape(label),
-            y = px(y),
-        );
-    }
+    y_grid(&mut out, &yscale, fy, left, right, true);
     // X ticks.
-    for (t, label) in xscale.ticks.iter().zip(&xscale.labels) {
-        let x = fx(*t);
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1\"/>\
-<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            px(bottom),
-            px(bottom + 5.0),
-            px(bottom + 19.0),
-            escape(label),
-            x = px(x),
-        );
-    }
+    x_ticks(&mut out, &xscale, fx, bottom, bottom, false);
     // Axes and their titles.
     let _ = write!(
         out,
@@ -689,20 +722,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
     let mut out = String::new();
     open_svg(&mut out, &chart.id, &chart.title, height);
     patterns(&mut out, &chart.id);
-    for (t, label) in scale.ticks.iter().zip(&scale.labels) {
-        let x = fx(*t);
-        let stroke = if *t == 0.0 { INK } else { GRID };
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{stroke}\" stroke-width=\"1\"/>\
-<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            px(top),
-            px(bottom + 5.0),
-            px(bottom + 19.0),
-            escape(label),
-            x = px(x),
-        );
-    }
+    x_ticks(&mut out, &scale, fx, top, bottom, true);
     let _ = write!(
         out,
         "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
@@ -848,33 +868,8 @@ pub fn histogram(chart: &Histogram) -> String {
     open_svg(&mut out, &chart.id, &chart.title, height);
     patterns(&mut out, &chart.id);
     let grid_right = right + apart_room;
-    for (t, label) in yscale.ticks.iter().zip(&yscale.labels) {
-        let y = fy(*t);
-        let _ = write!(
-            out,
-            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\" stroke-width=\"1\"/>\
-<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            px(left),
-            px(grid_right),
-            px(left - 8.0),
-            px(y + 4.0),
-            escape(label),
-            y = px(y),
-        );
-    }
-    for (t, label) in xscale.ticks.iter().zip(&xscale.labels) {
-        let x = fx(*t);
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1\"/>\
-<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            px(bottom),
-            px(bottom + 5.0),
-            px(bottom + 19.0),
-            escape(label),
-            x = px(x),
-        );
-    }
+    y_grid(&mut out, &yscale, fy, left, grid_right, false);
+    x_ticks(&mut out, &xscale, fx, bottom, bottom, false);
     for c in &chart.columns {
         if !(c.value.is_finite() && c.value > 0.0 && c.lo.is_finite() && c.hi.is_finite()) {
             continue;
@@ -1022,19 +1017,7 @@ pub fn tornado(chart: &Tornado) -> String {
         );
         lx += 30.0 + 7.0 * text.chars().count() as f64 + 28.0;
     }
-    for (t, label) in scale.ticks.iter().zip(&scale.labels) {
-        let x = fx(*t);
-        let _ = write!(
-            out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{GRID}\" stroke-width=\"1\"/>\
-<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            px(top),
-            px(bottom + 5.0),
-            px(bottom + 19.0),
-            escape(label),
-            x = px(x),
-        );
-    }
+    x_ticks(&mut out, &scale, fx, top, bottom, false);
     let _ = write!(
         out,
         "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
