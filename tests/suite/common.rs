@@ -54,3 +54,50 @@ pub fn round(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     (x * f).round() / f
 }
+
+/// Edits of the worked example's inputs, one at a time, for the recalculation
+/// tests: (input id, new value, plan text, the same text edited).
+pub const INPUT_EDITS: [(&str, f64, &str, &str); 7] = [
+    (
+        "requests_per_day",
+        400000.0,
+        "requests_per_day: 50000",
+        "requests_per_day: 400000",
+    ),
+    (
+        "review_rate_ft",
+        0.02,
+        "review_rate_ft: 0.05",
+        "review_rate_ft: 0.02",
+    ),
+    (
+        "serving_cost_per_hour",
+        1.03,
+        "cost_per_hour: 2.06",
+        "cost_per_hour: 1.03",
+    ),
+    (
+        "engineer_hourly_rate",
+        90.0,
+        "hourly_rate: 150",
+        "hourly_rate: 90",
+    ),
+    (
+        "input_price_per_1m_tokens",
+        2.5,
+        "input_price_per_1m_tokens: 5.00",
+        "input_price_per_1m_tokens: 2.5",
+    ),
+    (
+        "output_price_per_1m_tokens",
+        60.0,
+        "output_price_per_1m_tokens: 15.00",
+        "output_price_per_1m_tokens: 60",
+    ),
+    (
+        "lifetime_months",
+        12.0,
+        "lifetime_months: 18",
+        "lifetime_months: 12",
+    ),
+];

@@ -234,44 +234,7 @@ fn libreoffice_follows_edited_inputs() {
     let bytes = xlsx::render(&base).unwrap();
     // The Inputs sheet is the workbook's third sheet.
     let sheet_xml = "xl/worksheets/sheet3.xml";
-    let edits = [
-        (
-            "requests_per_day",
-            400000.0,
-            "requests_per_day: 50000",
-            "requests_per_day: 400000",
-        ),
-        (
-            "review_rate_ft",
-            0.02,
-            "review_rate_ft: 0.05",
-            "review_rate_ft: 0.02",
-        ),
-        (
-            "serving_cost_per_hour",
-            1.03,
-            "cost_per_hour: 2.06",
-            "cost_per_hour: 1.03",
-        ),
-        (
-            "engineer_hourly_rate",
-            90.0,
-            "hourly_rate: 150",
-            "hourly_rate: 90",
-        ),
-        (
-            "output_price_per_1m_tokens",
-            60.0,
-            "output_price_per_1m_tokens: 15.00",
-            "output_price_per_1m_tokens: 60",
-        ),
-        (
-            "lifetime_months",
-            12.0,
-            "lifetime_months: 18",
-            "lifetime_months: 12",
-        ),
-    ];
+    let edits = INPUT_EDITS;
     let work = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (id, value, _, _) in &edits {

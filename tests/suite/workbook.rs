@@ -189,44 +189,7 @@ fn check_edit(base: &Report, input_id: &str, new_value: f64, changed_plan: &str)
 fn edited_inputs_move_the_results() {
     let text = worked_example_text();
     let base = report_of_text(&text);
-    let edits = [
-        (
-            "requests_per_day",
-            400000.0,
-            "requests_per_day: 50000",
-            "requests_per_day: 400000",
-        ),
-        (
-            "review_rate_ft",
-            0.02,
-            "review_rate_ft: 0.05",
-            "review_rate_ft: 0.02",
-        ),
-        (
-            "serving_cost_per_hour",
-            1.03,
-            "cost_per_hour: 2.06",
-            "cost_per_hour: 1.03",
-        ),
-        (
-            "engineer_hourly_rate",
-            90.0,
-            "hourly_rate: 150",
-            "hourly_rate: 90",
-        ),
-        (
-            "lifetime_months",
-            12.0,
-            "lifetime_months: 18",
-            "lifetime_months: 12",
-        ),
-        (
-            "input_price_per_1m_tokens",
-            2.5,
-            "input_price_per_1m_tokens: 5.00",
-            "input_price_per_1m_tokens: 2.5",
-        ),
-    ];
+    let edits = INPUT_EDITS;
     for (id, value, from, to) in edits {
         check_edit(&base, id, value, &replace_once(&text, from, to));
     }
