@@ -2,16 +2,18 @@
 //! each plan's JSON document is compared with the one of the most recent
 //! earlier month in the output folder, and the inputs and key results that
 //! moved are listed with their old and new values; a flipped verdict is
-//! flagged. The comparison is pure, over the JSON documents (see
-//! [`crate::render::json::document`]); the finder only lists folders and reads
-//! one file.
+//! flagged. Both sides are [`Snapshot`]s: this run's is taken from the
+//! evaluated values, the previous run's from its JSON document. The
+//! comparison is pure; the finder only lists folders and reads one file.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use crate::format::{self, Unit};
@@ -182,37 +184,98 @@ pub fn same(a: &Json, b: &Json) -> bool {
     }
 }
 
-/// Compares this run's JSON document with the previous run's: the verdict,
-/// the [`KEY_RESULTS`] and every input whose value moved. `result_label`
-/// names a result (the JSON holds results without labels); inputs are named
-/// by the label in the document.
-pub fn compare(
+/// The figures of one run that a later run compares with: its verdict, its
+/// [`KEY_RESULTS`] and its inputs, as JSON values (`null` is "never").
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    pub verdict: String,
+    /// Key results by id; a result the run did not have is absent.
+    pub results: IndexMap<String, Json>,
+    /// Inputs by id (in the order of their ids): their label and value.
+    pub inputs: BTreeMap<String, (String, Json)>,
+}
+
+impl Snapshot {
+    /// This run's snapshot, from its verdict, its values by id and its
+    /// inputs (id, label, value) in sheet order.
+    pub fn of_run<'a>(
+        verdict: &str,
+        value: impl Fn(&str) -> Option<&'a Value>,
+        inputs: impl IntoIterator<Item = (&'a str, &'a str, &'a Value)>,
+    ) -> Snapshot {
+        Snapshot {
+            verdict: verdict.to_string(),
+            results: KEY_RESULTS
+                .iter()
+                .filter_map(|id| Some((id.to_string(), to_json(value(id)?))))
+                .collect(),
+            inputs: inputs
+                .into_iter()
+                .map(|(id, label, v)| (id.to_string(), (label.to_string(), to_json(v))))
+                .collect(),
+        }
+    }
+
+    /// A previous run's snapshot, from its JSON document (as
+    /// [`read_previous`] returns it).
+    pub fn of_document(doc: &Json) -> Snapshot {
+        let empty = serde_json::Map::new();
+        let results = doc["results"].as_object().unwrap_or(&empty);
+        let inputs = doc["inputs"].as_object().unwrap_or(&empty);
+        Snapshot {
+            verdict: doc["verdict"].as_str().unwrap_or("").to_string(),
+            results: KEY_RESULTS
+                .iter()
+                .filter_map(|id| Some((id.to_string(), results.get(*id)?.clone())))
+                .collect(),
+            inputs: inputs
+                .iter()
+                .map(|(id, x)| {
+                    let label = x["label"].as_str().unwrap_or(id).to_string();
+                    (id.clone(), (label, x["value"].clone()))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A model value as the JSON documents hold it: "never" is `null`.
+fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Num(x) => serde_json::json!(x),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Never => Json::Null,
+    }
+}
+
+/// Compares this run with the previous run: the verdict, the
+/// [`KEY_RESULTS`] and every input whose value moved. `result_label` names a
+/// result; inputs are named by their label in this run (or the previous one,
+/// for an input this run no longer has).
+pub fn compare_snapshots(
     previous_month: Month,
-    previous: &Json,
-    current: &Json,
+    previous: &Snapshot,
+    current: &Snapshot,
     result_label: impl Fn(&str) -> String,
 ) -> Changes {
-    let verdict_of = |doc: &Json| doc["verdict"].as_str().unwrap_or("").to_string();
-    let previous_verdict = verdict_of(previous);
-    let verdict = verdict_of(current);
     let mut moved = Vec::new();
-    if previous_verdict != verdict {
+    if previous.verdict != current.verdict {
         moved.push(Moved {
             kind: Kind::Verdict,
             id: "verdict".to_string(),
             label: "Verdict".to_string(),
-            old: Some(Json::String(previous_verdict.clone())),
-            new: Some(Json::String(verdict.clone())),
+            old: Some(Json::String(previous.verdict.clone())),
+            new: Some(Json::String(current.verdict.clone())),
         });
     }
     for id in KEY_RESULTS {
-        let old = previous["results"].get(*id);
-        let new = current["results"].get(*id);
+        let old = previous.results.get(*id);
+        let new = current.results.get(*id);
         if old.is_none() && new.is_none() {
             continue;
         }
-        let unmoved = matches!((old, new), (Some(a), Some(b)) if same(a, b));
-        if !unmoved {
+        if !matches!((old, new), (Some(a), Some(b)) if same(a, b)) {
             moved.push(Moved {
                 kind: Kind::Result,
                 id: id.to_string(),
@@ -222,39 +285,49 @@ pub fn compare(
             });
         }
     }
-    let empty = serde_json::Map::new();
-    let old_inputs = previous["inputs"].as_object().unwrap_or(&empty);
-    let new_inputs = current["inputs"].as_object().unwrap_or(&empty);
-    let ids = new_inputs
-        .keys()
-        .chain(old_inputs.keys().filter(|k| !new_inputs.contains_key(*k)));
+    let ids = current.inputs.keys().chain(
+        previous
+            .inputs
+            .keys()
+            .filter(|k| !current.inputs.contains_key(*k)),
+    );
     for id in ids {
-        let old = old_inputs.get(id);
-        let new = new_inputs.get(id);
-        let value = |x: Option<&Json>| x.map(|x| x["value"].clone());
-        let (old_value, new_value) = (value(old), value(new));
+        let old = previous.inputs.get(id);
+        let new = current.inputs.get(id);
+        let (old_value, new_value) = (old.map(|x| x.1.clone()), new.map(|x| x.1.clone()));
         if matches!((&old_value, &new_value), (Some(a), Some(b)) if same(a, b)) {
             continue;
         }
-        let label = new
-            .or(old)
-            .and_then(|x| x["label"].as_str())
-            .unwrap_or(id)
-            .to_string();
+        let label = new.or(old).map_or(id.as_str(), |x| x.0.as_str());
         moved.push(Moved {
             kind: Kind::Input,
             id: id.clone(),
-            label,
+            label: label.to_string(),
             old: old_value,
             new: new_value,
         });
     }
     Changes {
         previous_month,
-        previous_verdict,
-        verdict,
+        previous_verdict: previous.verdict.clone(),
+        verdict: current.verdict.clone(),
         moved,
     }
+}
+
+/// [`compare_snapshots`] over two JSON documents.
+pub fn compare(
+    previous_month: Month,
+    previous: &Json,
+    current: &Json,
+    result_label: impl Fn(&str) -> String,
+) -> Changes {
+    compare_snapshots(
+        previous_month,
+        &Snapshot::of_document(previous),
+        &Snapshot::of_document(current),
+        result_label,
+    )
 }
 
 /// The dated run folders of `out` earlier than `month`, the latest first.
@@ -408,7 +481,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn doc(verdict: &str, savings: f64, price: f64) -> Json {
+    fn doc(verdict: &str, savings: f64, price: f64) -> Snapshot {
+        Snapshot::of_document(&document(verdict, savings, price))
+    }
+
+    fn document(verdict: &str, savings: f64, price: f64) -> Json {
         json!({
             "verdict": verdict,
             "results": {
@@ -454,7 +531,7 @@ mod tests {
     #[test]
     fn an_unchanged_plan_has_nothing_moved() {
         let a = doc("Fine-tune", 2926.6, 5.0);
-        let c = compare(month("2026-11"), &a, &a, |id| id.to_string());
+        let c = compare_snapshots(month("2026-11"), &a, &a, |id| id.to_string());
         assert!(c.moved.is_empty(), "{:?}", c.moved);
         assert!(!c.verdict_flipped());
     }
@@ -463,7 +540,7 @@ mod tests {
     fn a_price_change_lists_the_input_and_the_results_it_moved() {
         let old = doc("Fine-tune", 2926.6, 5.0);
         let new = doc("Fine-tune", 1500.0, 2.5);
-        let c = compare(month("2026-11"), &old, &new, |id| format!("<{id}>"));
+        let c = compare_snapshots(month("2026-11"), &old, &new, |id| format!("<{id}>"));
         assert!(!c.verdict_flipped());
         let ids: Vec<&str> = c.moved.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["monthly_savings", "input_price_per_1m_tokens"]);
@@ -485,7 +562,7 @@ mod tests {
     fn a_flipped_verdict_comes_first_and_never_is_a_value() {
         let old = doc("Fine-tune", 2926.6, 5.0);
         let new = doc("Stay on the API", -100.0, 1.0);
-        let c = compare(month("2026-10"), &old, &new, |id| id.to_string());
+        let c = compare_snapshots(month("2026-10"), &old, &new, |id| id.to_string());
         assert!(c.verdict_flipped());
         assert_eq!(c.moved[0].kind, Kind::Verdict);
         assert_eq!(c.moved[0].old, Some(json!("Fine-tune")));
@@ -497,7 +574,7 @@ mod tests {
 
     #[test]
     fn inputs_added_or_removed_are_listed() {
-        let old = doc("Fine-tune", 1.0, 5.0);
+        let old = document("Fine-tune", 1.0, 5.0);
         let mut new = old.clone();
         new["inputs"]
             .as_object_mut()
@@ -505,7 +582,8 @@ mod tests {
             .remove("requests_per_day");
         new["inputs"]["volume_growth_per_month"] =
             json!({"label": "Growth", "value": 0.05, "unit": "fraction", "source": "plan"});
-        let c = compare(month("2026-10"), &old, &new, |id| id.to_string());
+        let (old, new) = (Snapshot::of_document(&old), Snapshot::of_document(&new));
+        let c = compare_snapshots(month("2026-10"), &old, &new, |id| id.to_string());
         let ids: Vec<&str> = c.of_kind(Kind::Input).map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["volume_growth_per_month", "requests_per_day"]);
         let removed = c.get("requests_per_day").unwrap();
@@ -583,20 +661,20 @@ mod tests {
         let old = doc("Fine-tune", 3000.0, 5.0);
         let lower = doc("Fine-tune", 2000.0, 4.0);
         let flipped = doc("Stay on the API", -10.0, 1.0);
-        let c = compare(month("2026-11"), &old, &lower, |id| id.to_string());
+        let c = compare_snapshots(month("2026-11"), &old, &lower, |id| id.to_string());
         assert_eq!(Threshold::VerdictChange.crossed(&c), None);
         assert!(Threshold::SavingsDropUsd(1000.0).crossed(&c).is_some());
         assert!(Threshold::SavingsDropUsd(1000.01).crossed(&c).is_none());
         assert!(Threshold::SavingsDropPercent(33.0).crossed(&c).is_some());
         assert!(Threshold::SavingsDropPercent(34.0).crossed(&c).is_none());
-        let f = compare(month("2026-11"), &old, &flipped, |id| id.to_string());
+        let f = compare_snapshots(month("2026-11"), &old, &flipped, |id| id.to_string());
         let why = Threshold::VerdictChange.crossed(&f).unwrap();
         assert_eq!(
             why,
             "the verdict flipped since 2026-11: Fine-tune → Stay on the API"
         );
         // A rise in savings never trips a drop threshold.
-        let back = compare(month("2026-11"), &lower, &old, |id| id.to_string());
+        let back = compare_snapshots(month("2026-11"), &lower, &old, |id| id.to_string());
         assert!(Threshold::SavingsDropUsd(0.0).crossed(&back).is_none());
     }
 }

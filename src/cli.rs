@@ -491,6 +491,19 @@ fn jobs_of(files: &[PathBuf], dated: bool) -> Vec<Job> {
         .collect()
 }
 
+/// The figures of a report that the next month's run compares with.
+fn snapshot(report: &crate::report::Report) -> crate::changes::Snapshot {
+    crate::changes::Snapshot::of_run(
+        report.verdict(),
+        |id| report.values.get(id),
+        report
+            .inputs
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.label.as_str(), &i.value)),
+    )
+}
+
 /// Evaluates, renders and writes one plan; compares it with its previous
 /// run in a dated run.
 fn run_one(job: &Job, ctx: &Context) -> Outcome {
@@ -518,10 +531,10 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     let changes = match crate::changes::find_previous(&ctx.earlier, stem) {
         None => None,
         Some((month, path)) => match crate::changes::read_previous(&path) {
-            Ok(previous) => Some(crate::changes::compare(
+            Ok(previous) => Some(crate::changes::compare_snapshots(
                 month,
-                &previous,
-                &crate::render::json::document(&report),
+                &crate::changes::Snapshot::of_document(&previous),
+                &snapshot(&report),
                 |id| report.label(id).to_string(),
             )),
             Err(e) => {

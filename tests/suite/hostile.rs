@@ -447,6 +447,7 @@ fn workbook_text_from_the_plan_is_text_never_a_formula() {
     let title = r#"=HYPERLINK("http://example.invalid/steal","Click me")"#;
     let payloads = ["HYPERLINK", "cmd|", "SUM(1+1)", "=1+1"];
     let mut title_cells = 0;
+    let mut guarded_cells = 0;
     for (name, xml) in &parts {
         if !name.starts_with("xl/worksheets/sheet") {
             continue;
@@ -474,15 +475,20 @@ fn workbook_text_from_the_plan_is_text_never_a_formula() {
                 title_cells += 1;
                 assert!(quoted[style], "{name}: the title cell has no quote prefix");
             }
-            if text.starts_with(['=', '+', '-', '@'])
-                && payloads.iter().any(|p| text.contains(p))
-                && !quoted[style]
-            {
-                eprintln!("UNQUOTED {name}: {text:?}");
+            if text.starts_with(['=', '+', '-', '@']) && payloads.iter().any(|p| text.contains(p)) {
+                assert!(
+                    quoted[style],
+                    "{name}: plan text that starts like a formula has no quote prefix: {text:?}"
+                );
+                guarded_cells += 1;
             }
         }
     }
     assert!(title_cells >= 1, "the title is not in the workbook as text");
+    assert!(
+        guarded_cells >= 1,
+        "no plan text that starts like a formula was found in the workbook"
+    );
 }
 
 #[test]

@@ -1,11 +1,9 @@
 mod actuals;
 mod batch;
-mod browser;
 mod catalog;
 mod cli;
 mod common;
 mod hostile;
-mod libreoffice;
 mod memo;
 mod options;
 mod physics;

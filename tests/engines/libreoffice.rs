@@ -14,25 +14,6 @@ use ironcalc::base::{cell::CellValue, Model};
 
 use super::common::*;
 
-/// The LibreOffice binary, or `None` (a failure under CI, where it is installed).
-fn soffice() -> Option<&'static str> {
-    let found = Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        return Some("soffice");
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must install LibreOffice (soffice) for this test"
-    );
-    eprintln!(
-        "LibreOffice (soffice) is not installed: the LibreOffice recalculation tests did not run"
-    );
-    None
-}
-
 const RECALC_ALWAYS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
@@ -41,7 +22,7 @@ const RECALC_ALWAYS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 /// Converts every file in `inputs` to xlsx with recalculation forced; returns
 /// the converted files in the same order.
-fn recalculate(soffice: &str, work: &Path, inputs: &[PathBuf]) -> Vec<PathBuf> {
+fn recalculate(soffice: &Path, work: &Path, inputs: &[PathBuf]) -> Vec<PathBuf> {
     let profile = work.join("profile");
     std::fs::create_dir_all(profile.join("user")).unwrap();
     std::fs::write(
@@ -169,9 +150,8 @@ fn set_cell(xlsx_bytes: &[u8], sheet_xml: &str, cell: &str, value: f64) -> Vec<u
     out.finish().unwrap().into_inner()
 }
 
-#[test]
-fn libreoffice_recalculates_every_example_to_its_cached_values() {
-    let Some(soffice) = soffice() else { return };
+/// Every example workbook, recalculated, equals its cached values.
+pub fn libreoffice_recalculates_every_example_to_its_cached_values(soffice: &Path) {
     let work = tempfile::tempdir().unwrap();
     let src = work.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
@@ -225,9 +205,8 @@ fn libreoffice_recalculates_every_example_to_its_cached_values() {
     }
 }
 
-#[test]
-fn libreoffice_follows_edited_inputs() {
-    let Some(soffice) = soffice() else { return };
+/// Edited inputs move the named results to the model's figures.
+pub fn libreoffice_follows_edited_inputs(soffice: &Path) {
     let text = worked_example_text();
     let base = report_of_text(&text);
     let lay = xlsx::layout(&base);
