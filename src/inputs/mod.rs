@@ -13,6 +13,19 @@ use crate::format::Unit;
 use crate::model::expr::Value;
 use crate::plan::{Diagnostic, LoadedPlan, Locator, Method, RawPlan};
 
+pub mod options;
+
+pub use options::PlanOption;
+
+/// An input given as a range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranged {
+    pub id: String,
+    pub low: f64,
+    pub base: f64,
+    pub high: f64,
+}
+
 /// Which part of the Inputs sheet an input belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
@@ -171,9 +184,9 @@ pub struct Inputs {
     pub notices: Vec<String>,
     /// The inputs given as ranges (low, base, high), in sheet order; the
     /// value of each is its base.
-    pub ranges: Vec<crate::simulate::Ranged>,
+    pub ranges: Vec<Ranged>,
     /// The plan's options, each validated as a plan of its own.
-    pub options: Vec<crate::options::PlanOption>,
+    pub options: Vec<PlanOption>,
     /// The inputs the workbook looks up in the catalogue, by input id.
     pub lookups: IndexMap<String, Lookup>,
     /// The catalogue tables the workbook carries (when any input uses them).
@@ -319,7 +332,7 @@ struct Builder<'a> {
     /// The numbers the plan writes as ranges, by field path.
     written_ranges: &'a IndexMap<String, crate::plan::RangeSpec>,
     /// The ranged inputs validated so far.
-    ranged: Vec<crate::simulate::Ranged>,
+    ranged: Vec<Ranged>,
     /// The inputs taken from the catalogue, to be looked up in the workbook.
     lookups: IndexMap<String, Lookup>,
 }
@@ -477,7 +490,7 @@ impl Builder<'_> {
                 );
                 return;
             }
-            self.ranged.push(crate::simulate::Ranged {
+            self.ranged.push(Ranged {
                 id: s.id.clone(),
                 low: range.low,
                 base: range.base,
@@ -1246,7 +1259,7 @@ pub fn validate_raw_with(
                 value: Value::Num(base),
                 source: Source::Default("typical 7B LoRA project, midpoint of its range"),
             });
-            b.ranged.push(crate::simulate::Ranged {
+            b.ranged.push(Ranged {
                 id: id.clone(),
                 low: *low,
                 base,
