@@ -14,10 +14,12 @@ use crate::format::Unit;
 use crate::model::expr::Value;
 use crate::plan::{Diagnostic, LoadedPlan, Locator, Method, RawPlan};
 
+pub mod docs;
 pub mod options;
 pub mod spec;
 mod validate;
 
+pub use docs::starter_plan;
 pub use options::PlanOption;
 pub use spec::{Bounds, InputSpec, INPUTS};
 

@@ -65,53 +65,19 @@ pub fn expand(
     let mut problems = Vec::new();
     for (k, option) in options.iter().enumerate() {
         let field = format!("options[{k}]");
-        let Some(map) = option.as_mapping() else {
-            problems.push(problem(
-                file,
-                &field,
-                "expected a mapping with an `id` and the fields the option changes".to_string(),
-            ));
-            continue;
-        };
-        let id = match map.get("id").and_then(Yaml::as_str) {
-            Some(id)
-                if !id.is_empty()
-                    && id.len() <= 40
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
-            {
-                id.to_string()
-            }
-            _ => {
-                problems.push(problem(
-                    file,
-                    &format!("{field}.id"),
-                    "expected an id of letters, digits, `_` or `-` (at most 40)".to_string(),
-                ));
+        let (id, map) = match option_id(option, &out, file, &field) {
+            Ok(found) => found,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };
-        if out.iter().any(|o: &PlanOption| o.id == id) || id == "plan" || id == "api" {
-            problems.push(problem(file, &format!("{field}.id"), format!("the id `{id}` is taken; give each option its own (`plan` and `api` are reserved)")));
-            continue;
-        }
         let label = map
             .get("label")
             .and_then(Yaml::as_str)
             .unwrap_or(&id)
             .to_string();
-        let mut overlay = map.clone();
-        overlay.remove("id");
-        overlay.remove("label");
-        let mut merged = base.clone();
-        merge(&mut merged, &Yaml::Mapping(overlay));
-        let merged_text = serde_yaml::to_string(&merged).expect("a YAML tree prints");
-        let name = format!("{file} (option {id})");
-        let parsed = plan::parse(merged_text.as_bytes(), &name).and_then(|(raw, locator)| {
-            inputs::validate_raw_with(&raw, &locator, &name, sha256, catalog)
-        });
-        match parsed {
+        match validate_option(&base, map, &id, file, sha256, catalog) {
             Ok(inputs) => out.push(PlanOption { id, label, inputs }),
             Err(ds) => problems.extend(ds.into_iter().map(|mut d| {
                 // Lines of the merged text mean nothing to the reader.
@@ -127,6 +93,71 @@ pub fn expand(
     } else {
         Err(problems)
     }
+}
+
+/// An option's id, checked (well formed, not taken), with its mapping.
+fn option_id<'a>(
+    option: &'a Yaml,
+    taken: &[PlanOption],
+    file: &str,
+    field: &str,
+) -> Result<(String, &'a serde_yaml::Mapping), Diagnostic> {
+    let Some(map) = option.as_mapping() else {
+        return Err(problem(
+            file,
+            field,
+            "expected a mapping with an `id` and the fields the option changes".to_string(),
+        ));
+    };
+    let id = match map.get("id").and_then(Yaml::as_str) {
+        Some(id)
+            if !id.is_empty()
+                && id.len() <= 40
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+        {
+            id.to_string()
+        }
+        _ => {
+            return Err(problem(
+                file,
+                &format!("{field}.id"),
+                "expected an id of letters, digits, `_` or `-` (at most 40)".to_string(),
+            ));
+        }
+    };
+    if taken.iter().any(|o| o.id == id) || id == "plan" || id == "api" {
+        return Err(problem(
+            file,
+            &format!("{field}.id"),
+            format!(
+                "the id `{id}` is taken; give each option its own (`plan` and `api` are reserved)"
+            ),
+        ));
+    }
+    Ok((id, map))
+}
+
+/// The plan with the option's fields merged over it, validated.
+fn validate_option(
+    base: &Yaml,
+    map: &serde_yaml::Mapping,
+    id: &str,
+    file: &str,
+    sha256: &str,
+    catalog: &Catalog,
+) -> Result<Inputs, Vec<Diagnostic>> {
+    let mut overlay = map.clone();
+    overlay.remove("id");
+    overlay.remove("label");
+    let mut merged = base.clone();
+    merge(&mut merged, &Yaml::Mapping(overlay));
+    let merged_text = serde_yaml::to_string(&merged).expect("a YAML tree prints");
+    let name = format!("{file} (option {id})");
+    plan::parse(merged_text.as_bytes(), &name).and_then(|(raw, locator)| {
+        inputs::validate_raw_with(&raw, &locator, &name, sha256, catalog)
+    })
 }
 
 /// The id of an option's value of an input (its defined name in the workbook).

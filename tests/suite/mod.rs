@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod common;
 mod hostile;
+mod inputs_spec;
 mod libreoffice;
 mod memo;
 mod options;
