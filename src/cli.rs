@@ -208,81 +208,15 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-/// A commented starter plan: the worked example, every field explained.
-/// `finetune-roi check` accepts it as it is.
-pub const STARTER_PLAN: &str = r#"# A finetune-roi plan: should we fine-tune an open model instead of paying
-# for the API? Replace the figures with yours, then run
-#   finetune-roi check plan.yaml    # validate
-#   finetune-roi run plan.yaml      # workbook, memo and JSON in output/
-#
-# For completion and checking in your editor (YAML language server), save the
-# schema beside this file and keep the next line:
-#   finetune-roi schema > plan.schema.json
-# yaml-language-server: $schema=plan.schema.json
-
-plan: Customer support chatbot, GPT-4o to a fine-tuned 7B   # a title
-as_of: 2026-11-01          # when the figures were gathered, YYYY-MM-DD
-lifetime_months: 18        # amortization period, a whole number of months >= 1
-owner: Support engineering # optional
-notes: >-                  # optional; shown in the memo
-  Where the figures come from.
-# days_per_month: 30       # optional; 30 unless given
-# hours_per_day: 24        # optional; hours a day the serving instances run
-
-baseline:                  # the API paid today
-  api: gpt-4o              # optional: a name
-  input_price_per_1m_tokens: 5.00    # dollars per million prompt tokens
-  output_price_per_1m_tokens: 15.00  # dollars per million completion tokens
-  requests_per_day: 50000
-  avg_input_tokens_per_request: 500
-  avg_output_tokens_per_request: 200
-
-fine_tuned:
-  model_size_b: 7          # billions of parameters, > 0
-  method: lora             # lora | qlora | full
-
-compute:                   # component 1: training runs
-  runs: 8                  # a whole number; 5 to 15 is typical
-  cost_per_run: 12.0       # dollars; omit it to estimate it from `training`
-  training:                # optional: the training-cost estimate
-    dataset_examples: 50000
-    avg_seq_len: 512       # tokens per example
-    epochs: 3              # > 0
-    instance: a10g         # benchmark rows exist for a10g and a100_80g
-    spot: true             # true or false (not yes/no)
-
-engineering:               # component 2: people
-  hourly_rate: 150         # dollars per hour
-  hours: {data: 40, experiments: 20, evaluation: 24, deployment: 16}   # any phase names
-
-serving:                   # component 3: infrastructure
-  instance: a10g           # optional: a name
-  instances: 2             # a whole number >= 1
-  cost_per_hour: 2.06      # dollars per hour, per instance
-  throughput_tokens_per_second: 5000   # optional: per instance; enables the capacity check
-# target_utilization: 0.2  # optional: share of capacity to plan for, above 0 and at most 1
-
-quality:                   # component 4: human review
-  review_rate_api: 0.02    # a fraction from 0 to 1: 0.02 means 2% of responses
-  review_rate_ft: 0.05
-  cost_per_review: 5.0     # dollars
-
-decision:                  # optional: the decision factors
-  task_consistency: high   # high | medium | low
-  latency_requirement_ms: 800
-  quality_requirement: medium        # high | medium | low
-  team_ml_expertise: true
-  iteration_speed_priority: false
-"#;
-
 /// `init`: prints the starter plan, or writes it to a new file.
 fn init(file: Option<&Path>) -> u8 {
+    let starter = crate::inputs::starter_plan();
     let Some(file) = file else {
-        print!("{STARTER_PLAN}");
+        print!("{starter}");
         return EXIT_OK;
     };
     let name = shown(file);
-    match output::write_new(file, STARTER_PLAN.as_bytes()) {
+    match output::write_new(file, starter.as_bytes()) {
         Ok(()) => {
             println!("{name}: written; edit it, then run `finetune-roi check {name}`");
             EXIT_OK

@@ -23,14 +23,7 @@ use crate::model::expr::Value;
 /// The default number of trials.
 pub const DEFAULT_TRIALS: usize = 10_000;
 
-/// An input given as a range.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ranged {
-    pub id: String,
-    pub low: f64,
-    pub base: f64,
-    pub high: f64,
-}
+pub use crate::inputs::Ranged;
 
 /// Three percentiles; `None` where the value is "never".
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod common;
 mod hostile;
+mod inputs_spec;
 mod memo;
 mod options;
 mod physics;

@@ -1,0 +1,283 @@
+//! What the spec table tells the reader: the starter plan `init` writes, the
+//! README's list of defaults and the JSON Schema's defaults and bounds.
+
+use serde_json::Value as Json;
+
+use super::spec::{Fill, InputSpec, INPUTS};
+use super::Group;
+use crate::format::Unit;
+
+/// The column the starter plan's comments start at.
+const COMMENT_COLUMN: usize = 27;
+
+/// One line of the starter plan.
+enum Line {
+    /// Written as it is.
+    Text(&'static str),
+    /// An input at `path` with an example value and a comment ("" for none).
+    Example(&'static str, &'static str, &'static str),
+    /// As `Example`, its comment at a column of its own.
+    ExampleAt(&'static str, &'static str, &'static str, usize),
+    /// An input left at its default: commented out, with a comment in which
+    /// `{default}` stands for the default.
+    Default(&'static str, &'static str),
+}
+
+use Line::{Default, Example, ExampleAt, Text};
+
+/// The starter plan: the worked example, every field explained.
+const STARTER: &[Line] = &[
+    Text("# A finetune-roi plan: should we fine-tune an open model instead of paying"),
+    Text("# for the API? Replace the figures with yours, then run"),
+    Text("#   finetune-roi check plan.yaml    # validate"),
+    Text("#   finetune-roi run plan.yaml      # workbook, memo and JSON in output/"),
+    Text("#"),
+    Text("# For completion and checking in your editor (YAML language server), save the"),
+    Text("# schema beside this file and keep the next line:"),
+    Text("#   finetune-roi schema > plan.schema.json"),
+    Text("# yaml-language-server: $schema=plan.schema.json"),
+    Text(""),
+    Text("plan: Customer support chatbot, GPT-4o to a fine-tuned 7B   # a title"),
+    Text("as_of: 2026-11-01          # when the figures were gathered, YYYY-MM-DD"),
+    Example(
+        "lifetime_months",
+        "18",
+        "amortization period, a whole number of months >= 1",
+    ),
+    Text("owner: Support engineering # optional"),
+    Text("notes: >-                  # optional; shown in the memo"),
+    Text("  Where the figures come from."),
+    Default("days_per_month", "optional; {default} unless given"),
+    Default(
+        "hours_per_day",
+        "optional; hours a day the serving instances run",
+    ),
+    Text(""),
+    Text("baseline:                  # the API paid today"),
+    Example("baseline.api", "gpt-4o", "optional: a name"),
+    ExampleAt(
+        "baseline.input_price_per_1m_tokens",
+        "5.00",
+        "dollars per million prompt tokens",
+        37,
+    ),
+    ExampleAt(
+        "baseline.output_price_per_1m_tokens",
+        "15.00",
+        "dollars per million completion tokens",
+        37,
+    ),
+    Example("baseline.requests_per_day", "50000", ""),
+    Example("baseline.avg_input_tokens_per_request", "500", ""),
+    Example("baseline.avg_output_tokens_per_request", "200", ""),
+    Text(""),
+    Text("fine_tuned:"),
+    Example(
+        "fine_tuned.model_size_b",
+        "7",
+        "billions of parameters, > 0",
+    ),
+    Example("fine_tuned.method", "lora", "lora | qlora | full"),
+    Text(""),
+    Text("compute:                   # component 1: training runs"),
+    Example("compute.runs", "8", "a whole number; 5 to 15 is typical"),
+    Example(
+        "compute.cost_per_run",
+        "12.0",
+        "dollars; omit it to estimate it from `training`",
+    ),
+    Text("  training:                # optional: the training-cost estimate"),
+    Example("compute.training.dataset_examples", "50000", ""),
+    Example("compute.training.avg_seq_len", "512", "tokens per example"),
+    Example("compute.training.epochs", "3", "> 0"),
+    Example(
+        "compute.training.instance",
+        "a10g",
+        "benchmark rows exist for a10g and a100_80g",
+    ),
+    Example(
+        "compute.training.spot",
+        "true",
+        "true or false (not yes/no)",
+    ),
+    Text(""),
+    Text("engineering:               # component 2: people"),
+    Example("engineering.hourly_rate", "150", "dollars per hour"),
+    Text(
+        "  hours: {data: 40, experiments: 20, evaluation: 24, deployment: 16}   # any phase names",
+    ),
+    Text(""),
+    Text("serving:                   # component 3: infrastructure"),
+    Example("serving.instance", "a10g", "optional: a name"),
+    Example("serving.instances", "2", "a whole number >= 1"),
+    Example(
+        "serving.cost_per_hour",
+        "2.06",
+        "dollars per hour, per instance",
+    ),
+    ExampleAt(
+        "serving.throughput_tokens_per_second",
+        "5000",
+        "optional: per instance; enables the capacity check",
+        39,
+    ),
+    Default(
+        "serving.target_utilization",
+        "optional: share of capacity to plan for, above 0 and at most 1",
+    ),
+    Text(""),
+    Text("quality:                   # component 4: human review"),
+    Example(
+        "quality.review_rate_api",
+        "0.02",
+        "a fraction from 0 to 1: 0.02 means 2% of responses",
+    ),
+    Example("quality.review_rate_ft", "0.05", ""),
+    Example("quality.cost_per_review", "5.0", "dollars"),
+    Text(""),
+    Text("decision:                  # optional: the decision factors"),
+    Example("decision.task_consistency", "high", "high | medium | low"),
+    Example("decision.latency_requirement_ms", "800", ""),
+    ExampleAt(
+        "decision.quality_requirement",
+        "medium",
+        "high | medium | low",
+        37,
+    ),
+    Example("decision.team_ml_expertise", "true", ""),
+    Example("decision.iteration_speed_priority", "false", ""),
+];
+
+/// The spec of the input the plan writes at `path`.
+pub fn at_path(path: &str) -> Option<&'static InputSpec> {
+    INPUTS.iter().find(|s| s.path == path)
+}
+
+/// `key: value`, indented by the path's depth, with the comment at `column`.
+fn example_line(path: &str, value: &str, comment: &str, column: usize) -> String {
+    let depth = path.matches('.').count();
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let line = format!("{}{key}: {value}", "  ".repeat(depth));
+    commented(line, comment, column)
+}
+
+fn commented(line: String, comment: &str, column: usize) -> String {
+    if comment.is_empty() {
+        line
+    } else {
+        format!("{line:<column$}# {comment}")
+    }
+}
+
+/// The starter plan `init` writes: `finetune-roi check` accepts it as it is.
+///
+/// # Panics
+/// When a line names a path no input spec has (a test renders it).
+pub fn starter_plan() -> String {
+    let spec = |path: &str| at_path(path).unwrap_or_else(|| panic!("no input at {path}"));
+    let mut out = String::new();
+    for line in STARTER {
+        let text = match *line {
+            Text(t) => t.to_string(),
+            Example(path, value, comment) => {
+                example_line(spec(path).path, value, comment, COMMENT_COLUMN)
+            }
+            ExampleAt(path, value, comment, column) => {
+                example_line(spec(path).path, value, comment, column)
+            }
+            Default(path, comment) => {
+                let s = spec(path);
+                let value = s.default.map_or(String::new(), |d| d.value.to_string());
+                let key = path.rsplit('.').next().unwrap_or(path);
+                let comment = comment.replace("{default}", &value);
+                commented(format!("# {key}: {value}"), &comment, COMMENT_COLUMN)
+            }
+        };
+        out.push_str(&text);
+        out.push('\n');
+    }
+    out
+}
+
+/// The inputs a plan may leave out and that then take a documented
+/// constant: written in the plan, with a default, outside the decision
+/// factors (whose defaults are the neutral answers).
+pub fn documented_defaults() -> impl Iterator<Item = &'static InputSpec> {
+    INPUTS.iter().filter(|s| {
+        matches!(s.fill, Fill::Plan(_)) && s.default.is_some() && s.group != Group::Decision
+    })
+}
+
+/// The README's list of defaults: "`days_per_month` (30), `hours_per_day` (24), …",
+/// in table order.
+pub fn readme_defaults() -> String {
+    documented_defaults()
+        .filter_map(|s| s.default.map(|d| format!("`{}` ({})", s.path, d.value)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds each input's default, bounds and doc to the plan's JSON Schema (as
+/// [`crate::plan::json_schema`] makes it), where the schema has the field.
+pub fn annotate_schema(schema: &mut Json) {
+    for s in INPUTS
+        .iter()
+        .filter(|s| !s.path.is_empty() && !s.path.contains('{'))
+    {
+        let Some(pointer) = pointer_to(schema, s.path) else {
+            continue;
+        };
+        let Some(Json::Object(node)) = schema.pointer_mut(&pointer) else {
+            continue;
+        };
+        if !node.contains_key("description") {
+            node.insert("description".to_string(), Json::from(s.doc));
+        }
+        if !matches!(s.unit, Unit::Text | Unit::YesNo) {
+            let b = s.bounds;
+            if b.min.is_finite() {
+                let key = if b.min_inclusive {
+                    "minimum"
+                } else {
+                    "exclusiveMinimum"
+                };
+                node.insert(key.to_string(), Json::from(b.min));
+            }
+            if let Some(max) = b.max {
+                node.insert("maximum".to_string(), Json::from(max));
+            }
+            if let Some(d) = s.default {
+                node.insert("default".to_string(), Json::from(d.value));
+            }
+        }
+    }
+}
+
+/// The JSON pointer of the schema node of the field at `path`, following
+/// `$ref`s into the definitions.
+fn pointer_to(schema: &Json, path: &str) -> Option<String> {
+    let mut base = String::new();
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let pointer = format!("{base}/properties/{segment}");
+        let property = schema.pointer(&pointer)?;
+        if segments.peek().is_none() {
+            return Some(pointer);
+        }
+        let reference = find_ref(property)?;
+        base = reference.strip_prefix('#')?.to_string();
+    }
+    None
+}
+
+/// The first `$ref` of a node, or of its `allOf`/`anyOf` alternatives.
+fn find_ref(node: &Json) -> Option<&str> {
+    if let Some(r) = node.get("$ref").and_then(Json::as_str) {
+        return Some(r);
+    }
+    ["allOf", "anyOf"]
+        .iter()
+        .filter_map(|k| node.get(*k).and_then(Json::as_array))
+        .flatten()
+        .find_map(|alt| alt.get("$ref").and_then(Json::as_str))
+}

@@ -1,0 +1,1122 @@
+//! Every input of the model, declared once: where the plan writes it, its id,
+//! label, unit, one-line doc, group, bounds, default and how a catalogue entry
+//! fills it. The validator, the starter plan, the README's list of defaults
+//! and the JSON Schema's annotations all read this table.
+//!
+//! Adding an input is one entry in [`INPUTS`] (in sheet order within its
+//! group) plus its use in the model.
+
+use crate::format::Unit;
+use crate::plan::RawPlan;
+
+use super::{Group, Table};
+
+/// What a number must be: at least (or above) `min`, at most `max`, and
+/// whole when `whole` is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: f64,
+    /// `x ≥ min` when set, else `x > min`.
+    pub min_inclusive: bool,
+    /// The inclusive upper bound, if any.
+    pub max: Option<f64>,
+    pub whole: bool,
+}
+
+impl Bounds {
+    /// Any number (the decision rules' points may be negative).
+    pub const ANY: Bounds = Bounds {
+        min: f64::NEG_INFINITY,
+        min_inclusive: true,
+        max: None,
+        whole: false,
+    };
+    /// ≥ 0.
+    pub const NON_NEGATIVE: Bounds = Bounds {
+        min: 0.0,
+        min_inclusive: true,
+        max: None,
+        whole: false,
+    };
+    /// > 0.
+    pub const POSITIVE: Bounds = Bounds {
+        min_inclusive: false,
+        ..Bounds::NON_NEGATIVE
+    };
+    /// From 0 to 1.
+    pub const RATE: Bounds = Bounds::NON_NEGATIVE.at_most(1.0);
+    /// Above 0 and at most 1.
+    pub const UTILIZATION: Bounds = Bounds::POSITIVE.at_most(1.0);
+    /// A whole number ≥ 0.
+    pub const WHOLE: Bounds = Bounds {
+        whole: true,
+        ..Bounds::NON_NEGATIVE
+    };
+    /// A whole number ≥ 1.
+    pub const WHOLE_POSITIVE: Bounds = Bounds {
+        min: 1.0,
+        ..Bounds::WHOLE
+    };
+
+    /// These bounds with an upper bound.
+    pub const fn at_most(self, max: f64) -> Bounds {
+        Bounds {
+            max: Some(max),
+            ..self
+        }
+    }
+
+    /// These bounds without their upper bound.
+    pub const fn unbounded_above(self) -> Bounds {
+        Bounds { max: None, ..self }
+    }
+
+    /// Whether `x` is within the bounds.
+    pub fn holds(&self, x: f64) -> bool {
+        let above_min = if self.min_inclusive {
+            x >= self.min
+        } else {
+            x > self.min
+        };
+        above_min && self.max.is_none_or(|m| x <= m) && (!self.whole || x.fract() == 0.0)
+    }
+
+    /// What a number within the bounds is, as a message says it.
+    pub fn expected(&self) -> String {
+        let (min, max) = (self.min, self.max);
+        let fraction = min == 0.0 && max == Some(1.0);
+        match (self.whole, max, self.min_inclusive) {
+            (true, None, _) => format!("a whole number ≥ {min}"),
+            (false, _, true) if fraction => "a fraction from 0 to 1 (0.05 means 5%)".to_string(),
+            (false, _, false) if fraction => "a fraction above 0 and at most 1".to_string(),
+            (false, None, true) => format!("a number ≥ {min}"),
+            (false, None, false) => format!("a number > {min}"),
+            (_, Some(max), _) => format!("a number from {min} to {max}"),
+        }
+    }
+}
+
+/// The value an input takes when the plan gives none, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DefaultValue {
+    pub value: f64,
+    pub why: &'static str,
+}
+
+/// An upper bound checked apart from the others, with its own message
+/// (the message names the unit: "at most 24 hours a day").
+#[derive(Debug, Clone, Copy)]
+pub struct AboveMax {
+    pub message: fn(f64) -> String,
+    /// Only values up to [`super::MAX_MAGNITUDE`] get this message (larger
+    /// ones get the magnitude message alone).
+    pub capped: bool,
+}
+
+/// Reads a number from the plan.
+pub type Read = fn(&RawPlan) -> Option<f64>;
+
+/// Where a catalogue entry's value comes from: the workbook looks it up in
+/// `table` by the name held in the input `key`, in `column`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Catalogued {
+    pub table: Table,
+    pub key: &'static str,
+    pub column: &'static str,
+}
+
+/// How an input gets its value.
+#[derive(Debug, Clone, Copy)]
+pub enum Fill {
+    /// The plan's number, else the default; required when there is none.
+    Plan(Read),
+    /// Never written in the plan: always the default.
+    Fixed,
+    /// The plan's number, else the catalogue entry's.
+    Catalogue(Read, Catalogued),
+    /// The plan's number, else the training benchmark row's `column`
+    /// (`tokens_per_second`, `num_gpus` or `cost_per_hour`).
+    Benchmark(Read, &'static str),
+    /// Text: the plan's, else the default (value, why).
+    Text(
+        fn(&RawPlan) -> Option<String>,
+        Option<(&'static str, &'static str)>,
+    ),
+    /// Yes or no: the plan's, else the default (value, why).
+    YesNo(fn(&RawPlan) -> Option<bool>, (bool, &'static str)),
+    /// Filled by dedicated code in the validator (observed months, values
+    /// implied by other fields, optional fields with their own messages).
+    Dedicated,
+}
+
+/// When an input is part of the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Always,
+    /// The plan gives `compute.training`.
+    Training,
+    /// The training instance is in the catalogue.
+    TrainingGpu,
+    /// `baseline.api` names a catalogue entry.
+    Api,
+    /// `serving.instance` names a catalogue entry.
+    ServingGpu,
+}
+
+/// One input of the model.
+#[derive(Debug, Clone, Copy)]
+pub struct InputSpec {
+    /// Where the plan writes it (`serving.target_utilization`); empty when
+    /// the plan cannot write it.
+    pub path: &'static str,
+    /// Identifier; also the workbook's defined name.
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    /// One line: what the number means.
+    pub doc: &'static str,
+    pub group: Group,
+    pub bounds: Bounds,
+    /// An upper bound with its own message (else the upper bound is part of
+    /// the bounds' message).
+    pub above_max: Option<AboveMax>,
+    pub default: Option<DefaultValue>,
+    pub fill: Fill,
+    pub when: When,
+}
+
+impl InputSpec {
+    /// The bounds checked together, with one message: all but an upper
+    /// bound that has its own message.
+    pub fn checked_bounds(&self) -> Bounds {
+        match self.above_max {
+            Some(_) => self.bounds.unbounded_above(),
+            None => self.bounds,
+        }
+    }
+}
+
+const SEED_DEFAULT: &str = "the seed's constant";
+const SEED_RULE: &str = "the seed's should_fine_tune rule";
+
+/// A spec with the fields most inputs share; each entry overrides the rest.
+const BASE: InputSpec = InputSpec {
+    path: "",
+    id: "",
+    label: "",
+    unit: Unit::Count,
+    doc: "",
+    group: Group::General,
+    bounds: Bounds::NON_NEGATIVE,
+    above_max: None,
+    default: None,
+    fill: Fill::Fixed,
+    when: When::Always,
+};
+
+const fn default(value: f64, why: &'static str) -> Option<DefaultValue> {
+    Some(DefaultValue { value, why })
+}
+
+fn training(p: &RawPlan) -> Option<&crate::plan::RawTraining> {
+    p.compute.training.as_ref()
+}
+
+fn decision(p: &RawPlan) -> Option<&crate::plan::RawDecision> {
+    p.decision.as_ref()
+}
+
+/// A decision rule: a fixed number the scoring reads, editable in the workbook.
+const fn rule(
+    id: &'static str,
+    label: &'static str,
+    unit: Unit,
+    doc: &'static str,
+    value: f64,
+) -> InputSpec {
+    InputSpec {
+        id,
+        label,
+        unit,
+        doc,
+        group: Group::DecisionRules,
+        default: default(value, SEED_RULE),
+        ..BASE
+    }
+}
+
+/// Points a decision factor scores.
+const fn points(id: &'static str, label: &'static str, doc: &'static str, x: f64) -> InputSpec {
+    InputSpec {
+        bounds: Bounds::ANY,
+        ..rule(id, label, Unit::Points, doc, x)
+    }
+}
+
+/// The plan's engineering phases: one input per phase, `engineering_hours_phase_{k}`.
+pub static ENGINEERING_PHASE: InputSpec = InputSpec {
+    path: "engineering.hours.{phase}",
+    id: "engineering_hours_phase_{k}",
+    label: "Hours: {phase}",
+    unit: Unit::Hours,
+    doc: "Engineering hours for this phase of the project.",
+    group: Group::Engineering,
+    fill: Fill::Dedicated,
+    ..BASE
+};
+
+/// Today's traffic when observed months replace the forecast.
+pub static REQUESTS_OBSERVED: InputSpec = InputSpec {
+    path: "actuals.{month}.requests_per_day",
+    id: "requests_per_day",
+    label: "Requests per day",
+    unit: Unit::RequestsPerDay,
+    doc: "Daily API traffic: the latest observed month.",
+    group: Group::Baseline,
+    fill: Fill::Dedicated,
+    ..BASE
+};
+
+/// The sensitivity tables' multiples of today's traffic.
+pub static SENSITIVITY_VOLUME: InputSpec = InputSpec {
+    id: "sensitivity_volume_multiplier_{k}",
+    label: "Volume case {k}: multiple of today's traffic",
+    unit: Unit::Multiplier,
+    doc: "A multiple of today's requests per day for the sensitivity tables.",
+    group: Group::Sensitivity,
+    default: default(1.0, "a quarter to four times today's volume"),
+    ..BASE
+};
+
+/// The sensitivity grid's serving instance counts.
+pub static SENSITIVITY_INSTANCES: InputSpec = InputSpec {
+    id: "sensitivity_instances_{k}",
+    label: "Instance case {k}: serving instances",
+    unit: Unit::Instances,
+    doc: "A serving instance count for the sensitivity grid.",
+    group: Group::Sensitivity,
+    default: default(1.0, "1 to 8 instances"),
+    ..BASE
+};
+
+/// Every input with a fixed id, in the order the Inputs sheet lists them
+/// within their group.
+pub static INPUTS: &[InputSpec] = &[
+    // General assumptions.
+    InputSpec {
+        path: "lifetime_months",
+        id: "lifetime_months",
+        label: "Model lifetime (amortization period)",
+        unit: Unit::Months,
+        doc: "Months over which the one-time project cost is spread.",
+        bounds: Bounds::WHOLE_POSITIVE.at_most(super::MAX_LIFETIME_MONTHS),
+        above_max: Some(AboveMax {
+            message: |x| {
+                format!(
+                    "expected a whole number of months from 1 to {} (20 years), found {}",
+                    super::MAX_LIFETIME_MONTHS,
+                    super::shown(x)
+                )
+            },
+            capped: true,
+        }),
+        fill: Fill::Plan(|p| Some(p.lifetime_months)),
+        ..BASE
+    },
+    InputSpec {
+        path: "days_per_month",
+        id: "days_per_month",
+        label: "Days per month",
+        unit: Unit::DaysPerMonth,
+        doc: "Days counted in a month of traffic and serving.",
+        bounds: Bounds::POSITIVE.at_most(31.0),
+        above_max: Some(AboveMax {
+            message: |x| format!("expected at most 31 days a month, found {}", super::shown(x)),
+            capped: true,
+        }),
+        default: default(30.0, SEED_DEFAULT),
+        fill: Fill::Plan(|p| p.days_per_month),
+        ..BASE
+    },
+    InputSpec {
+        path: "hours_per_day",
+        id: "hours_per_day",
+        label: "Serving hours per day",
+        unit: Unit::HoursPerDay,
+        doc: "Hours a day the serving instances run (24 = always on).",
+        bounds: Bounds::POSITIVE.at_most(24.0),
+        above_max: Some(AboveMax {
+            message: |x| format!("expected at most 24 hours a day, found {x}"),
+            capped: false,
+        }),
+        default: default(24.0, SEED_DEFAULT),
+        fill: Fill::Plan(|p| p.hours_per_day),
+        ..BASE
+    },
+    InputSpec {
+        path: "seconds_per_hour",
+        id: "seconds_per_hour",
+        label: "Seconds per hour",
+        unit: Unit::SecondsPerHour,
+        doc: "Unit conversion for throughputs given per second.",
+        bounds: Bounds::POSITIVE,
+        default: default(3600.0, "unit conversion"),
+        ..BASE
+    },
+    InputSpec {
+        path: "volume_growth_per_month",
+        id: "volume_growth_per_month",
+        label: "Traffic growth per month",
+        unit: Unit::Fraction,
+        doc: "Monthly growth of requests in the cash-flow timeline (0.02 = 2% a month).",
+        bounds: Bounds::RATE,
+        above_max: Some(AboveMax {
+            message: |x| {
+                format!(
+                    "expected a monthly growth from 0 to 1 (0.02 means 2% a month), found {}",
+                    super::shown(x)
+                )
+            },
+            capped: true,
+        }),
+        default: default(0.0, "flat traffic"),
+        fill: Fill::Plan(|p| p.volume_growth_per_month),
+        ..BASE
+    },
+    // Baseline.
+    InputSpec {
+        path: "baseline.input_price_per_1m_tokens",
+        id: "input_price_per_1m_tokens",
+        label: "API input price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the API charges per million prompt tokens.",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |p| p.baseline.input_price_per_1m_tokens,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "input_per_1m_tokens",
+            },
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.api",
+        id: "baseline_api",
+        label: "API model",
+        unit: Unit::Text,
+        doc: "The API model's name in the catalogue; its prices apply where the plan gives none.",
+        group: Group::Baseline,
+        fill: Fill::Text(|p| p.baseline.api.clone(), None),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.output_price_per_1m_tokens",
+        id: "output_price_per_1m_tokens",
+        label: "API output price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the API charges per million completion tokens.",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |p| p.baseline.output_price_per_1m_tokens,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "output_per_1m_tokens",
+            },
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.requests_per_day",
+        id: "requests_per_day_forecast",
+        label: "Requests per day, forecast",
+        unit: Unit::RequestsPerDay,
+        doc: "The plan's forecast of daily API traffic, replaced by the latest observed month.",
+        group: Group::Baseline,
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.requests_per_day",
+        id: "requests_per_day",
+        label: "Requests per day",
+        unit: Unit::RequestsPerDay,
+        doc: "Today's API traffic.",
+        group: Group::Baseline,
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    InputSpec {
+        path: "actuals.{month}.api_bill",
+        id: "actual_monthly_api_bill",
+        label: "API bill, latest observed month",
+        unit: Unit::UsdPerMonth,
+        doc: "What the API actually billed in the latest observed month.",
+        group: Group::Baseline,
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.avg_input_tokens_per_request",
+        id: "avg_input_tokens_per_request",
+        label: "Input tokens per request",
+        unit: Unit::TokensPerRequest,
+        doc: "Average prompt length.",
+        group: Group::Baseline,
+        fill: Fill::Plan(|p| Some(p.baseline.avg_input_tokens_per_request)),
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.avg_output_tokens_per_request",
+        id: "avg_output_tokens_per_request",
+        label: "Output tokens per request",
+        unit: Unit::TokensPerRequest,
+        doc: "Average completion length.",
+        group: Group::Baseline,
+        fill: Fill::Plan(|p| Some(p.baseline.avg_output_tokens_per_request)),
+        ..BASE
+    },
+    // The fine-tuned model and component 1: compute.
+    InputSpec {
+        path: "fine_tuned.model_size_b",
+        id: "model_size_b",
+        label: "Model size",
+        unit: Unit::BillionParameters,
+        doc: "Parameters of the fine-tuned model, in billions.",
+        group: Group::Compute,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Plan(|p| Some(p.fine_tuned.model_size_b)),
+        ..BASE
+    },
+    InputSpec {
+        path: "fine_tuned.method",
+        id: "method",
+        label: "Fine-tuning method",
+        unit: Unit::Text,
+        doc: "lora, qlora or full fine-tuning.",
+        group: Group::Compute,
+        fill: Fill::Text(|p| Some(p.fine_tuned.method.name().to_string()), None),
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.runs",
+        id: "training_runs",
+        label: "Training runs budgeted",
+        unit: Unit::Count,
+        doc: "Experiments to reach a production model (5 to 15 is typical).",
+        group: Group::Compute,
+        bounds: Bounds::WHOLE,
+        fill: Fill::Plan(|p| Some(p.compute.runs)),
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.dataset_examples",
+        id: "dataset_examples",
+        label: "Training examples",
+        unit: Unit::Examples,
+        doc: "Examples in the training set.",
+        group: Group::Compute,
+        fill: Fill::Plan(|p| training(p).map(|t| t.dataset_examples)),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.avg_seq_len",
+        id: "avg_seq_len",
+        label: "Average sequence length",
+        unit: Unit::Tokens,
+        doc: "Tokens per training example.",
+        group: Group::Compute,
+        fill: Fill::Plan(|p| training(p).map(|t| t.avg_seq_len)),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.epochs",
+        id: "epochs",
+        label: "Epochs",
+        unit: Unit::Epochs,
+        doc: "Passes over the training set per run.",
+        group: Group::Compute,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Plan(|p| training(p).map(|t| t.epochs)),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.instance",
+        id: "training_instance",
+        label: "Training instance",
+        unit: Unit::Text,
+        doc: "The instance type the runs train on.",
+        group: Group::Compute,
+        fill: Fill::Text(|p| training(p).map(|t| t.instance.clone()), None),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.gpu_bf16_tflops",
+        id: "training_gpu_bf16_tflops",
+        label: "Training GPU peak (dense bf16)",
+        unit: Unit::Tflops,
+        doc: "Peak dense bf16 throughput of one training GPU.",
+        group: Group::Compute,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Gpus,
+                key: "training_instance",
+                column: "bf16_dense_tflops",
+            },
+        ),
+        when: When::TrainingGpu,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.flops_per_parameter_token",
+        id: "training_flops_per_parameter_token",
+        label: "Training FLOPs per parameter and token",
+        unit: Unit::Multiplier,
+        doc: "Compute per parameter per trained token (about 6 for full fine-tuning, 4 for LoRA).",
+        group: Group::Compute,
+        bounds: Bounds::POSITIVE,
+        default: default(
+            4.0,
+            "LoRA: 4 FLOPs per parameter per token (no gradients for the frozen weights)",
+        ),
+        fill: Fill::Dedicated,
+        when: When::TrainingGpu,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.tokens_per_second",
+        id: "training_tokens_per_second",
+        label: "Training throughput",
+        unit: Unit::TokensPerSecond,
+        doc: "Tokens per second the run trains at, across all its GPUs.",
+        group: Group::Compute,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Benchmark(
+            |p| training(p).and_then(|t| t.tokens_per_second),
+            "tokens_per_second",
+        ),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.num_gpus",
+        id: "training_num_gpus",
+        label: "GPUs per run",
+        unit: Unit::Gpus,
+        doc: "GPUs a run needs.",
+        group: Group::Compute,
+        bounds: Bounds::WHOLE_POSITIVE,
+        fill: Fill::Benchmark(|p| training(p).and_then(|t| t.num_gpus), "num_gpus"),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.cost_per_hour",
+        id: "training_cost_per_hour_on_demand",
+        label: "Training price, on demand",
+        unit: Unit::UsdPerHour,
+        doc: "On-demand price per hour for all the run's GPUs.",
+        group: Group::Compute,
+        fill: Fill::Benchmark(
+            |p| training(p).and_then(|t| t.cost_per_hour),
+            "cost_per_hour",
+        ),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.spot",
+        id: "training_spot",
+        label: "Train on spot instances",
+        unit: Unit::YesNo,
+        doc: "Whether runs use spot (preemptible) capacity.",
+        group: Group::Compute,
+        fill: Fill::YesNo(
+            |p| training(p).and_then(|t| t.spot),
+            (true, "spot, as in the seed's estimator"),
+        ),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.spot_price_factor",
+        id: "spot_price_factor",
+        label: "Spot price factor",
+        unit: Unit::Multiplier,
+        doc: "Spot price as a fraction of on-demand (0.35 = 65% off).",
+        group: Group::Compute,
+        bounds: Bounds::RATE,
+        default: default(0.35, SEED_DEFAULT),
+        fill: Fill::Plan(|p| training(p).and_then(|t| t.spot_price_factor)),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.training.overhead_fraction",
+        id: "training_overhead_fraction",
+        label: "Training overhead",
+        unit: Unit::Fraction,
+        doc: "Extra time for checkpoints, evaluation and start-up.",
+        group: Group::Compute,
+        default: default(0.15, SEED_DEFAULT),
+        fill: Fill::Plan(|p| training(p).and_then(|t| t.overhead_fraction)),
+        when: When::Training,
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.cost_per_run",
+        id: "compute_cost_per_run",
+        label: "Compute cost per run",
+        unit: Unit::Usd,
+        doc: "GPU cost of one training run.",
+        group: Group::Compute,
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    // Component 2: engineering (the phases follow, see ENGINEERING_PHASE).
+    InputSpec {
+        path: "engineering.hourly_rate",
+        id: "engineer_hourly_rate",
+        label: "Engineer hourly rate",
+        unit: Unit::UsdPerHour,
+        doc: "Loaded cost of an engineering hour.",
+        group: Group::Engineering,
+        fill: Fill::Plan(|p| Some(p.engineering.hourly_rate)),
+        ..BASE
+    },
+    // Component 3: serving.
+    InputSpec {
+        path: "serving.instances",
+        id: "serving_instances",
+        label: "Serving instances",
+        unit: Unit::Instances,
+        doc: "Instances serving the model around the clock.",
+        group: Group::Serving,
+        bounds: Bounds::WHOLE_POSITIVE,
+        fill: Fill::Plan(|p| Some(p.serving.instances)),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.cost_per_hour",
+        id: "serving_cost_per_hour",
+        label: "Serving price per instance",
+        unit: Unit::UsdPerHour,
+        doc: "Hourly price of one serving instance.",
+        group: Group::Serving,
+        fill: Fill::Catalogue(
+            |p| p.serving.cost_per_hour,
+            Catalogued {
+                table: Table::Gpus,
+                key: "serving_instance",
+                column: "on_demand_per_instance_hour",
+            },
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.instance",
+        id: "serving_instance",
+        label: "Serving instance",
+        unit: Unit::Text,
+        doc: "The serving instance's name in the catalogue; its price and memory apply where the plan gives none.",
+        group: Group::Serving,
+        fill: Fill::Text(|p| p.serving.instance.clone(), None),
+        when: When::ServingGpu,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.storage_bytes_per_parameter",
+        id: "storage_bytes_per_parameter",
+        label: "Stored bytes per parameter",
+        unit: Unit::BytesPerParameter,
+        doc: "Bytes a parameter takes in stored weights (bf16 = 2).",
+        group: Group::Serving,
+        bounds: Bounds::POSITIVE,
+        default: default(2.0, SEED_DEFAULT),
+        fill: Fill::Plan(|p| p.serving.storage_bytes_per_parameter),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.storage_price_per_gb_month",
+        id: "storage_price_per_gb_month",
+        label: "Storage price",
+        unit: Unit::UsdPerGbMonth,
+        doc: "Object storage price for weights and checkpoints.",
+        group: Group::Serving,
+        default: default(0.023, SEED_DEFAULT),
+        fill: Fill::Plan(|p| p.serving.storage_price_per_gb_month),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.target_utilization",
+        id: "target_utilization",
+        label: "Target GPU utilization",
+        unit: Unit::Fraction,
+        doc: "Average share of serving capacity the traffic should use.",
+        group: Group::Serving,
+        bounds: Bounds::UTILIZATION,
+        default: default(0.2, "the seed's sizing target"),
+        fill: Fill::Plan(|p| p.serving.target_utilization),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.throughput_tokens_per_second",
+        id: "serving_throughput_tokens_per_second",
+        label: "Serving throughput per instance",
+        unit: Unit::TokensPerSecond,
+        doc: "Tokens per second one instance serves at full load.",
+        group: Group::Serving,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.precision",
+        id: "serving_precision",
+        label: "Serving precision",
+        unit: Unit::Text,
+        doc: "The precision the weights are served at.",
+        group: Group::Serving,
+        fill: Fill::Text(
+            |p| p.serving.precision.map(|x| x.name().to_string()),
+            Some(("bf16", "bf16, unquantized")),
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.precision",
+        id: "serving_bytes_per_parameter",
+        label: "Served bytes per parameter",
+        unit: Unit::BytesPerParameter,
+        doc: "Bytes a parameter takes at the serving precision (bf16 2, int8 1, int4 0.5).",
+        group: Group::Serving,
+        bounds: Bounds::POSITIVE,
+        default: default(2.0, "from the serving precision"),
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.gpu_memory_gb",
+        id: "serving_gpu_memory_gb",
+        label: "GPU memory per GPU",
+        unit: Unit::Gigabytes,
+        doc: "Memory of one GPU of the serving instance.",
+        group: Group::Serving,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Gpus,
+                key: "serving_instance",
+                column: "memory_gb",
+            },
+        ),
+        when: When::ServingGpu,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.gpus_per_replica",
+        id: "serving_gpus_per_replica",
+        label: "GPUs per model copy",
+        unit: Unit::Gpus,
+        doc: "GPUs one copy of the model is spread over (tensor parallel).",
+        group: Group::Serving,
+        bounds: Bounds::WHOLE_POSITIVE,
+        default: default(1.0, "one GPU per copy"),
+        fill: Fill::Plan(|p| p.serving.gpus_per_replica),
+        when: When::ServingGpu,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.kv_cache_headroom_fraction",
+        id: "kv_cache_headroom_fraction",
+        label: "KV cache and runtime headroom",
+        unit: Unit::Fraction,
+        doc: "Memory for the KV cache and runtime, as a fraction of the weights.",
+        group: Group::Serving,
+        default: default(0.1, "a tenth of the weights"),
+        fill: Fill::Plan(|p| p.serving.kv_cache_headroom_fraction),
+        when: When::ServingGpu,
+        ..BASE
+    },
+    // Component 4: quality.
+    InputSpec {
+        path: "quality.review_rate_api",
+        id: "review_rate_api",
+        label: "Review rate, API",
+        unit: Unit::Fraction,
+        doc: "Share of API responses a person must review.",
+        group: Group::Quality,
+        bounds: Bounds::RATE,
+        fill: Fill::Plan(|p| Some(p.quality.review_rate_api)),
+        ..BASE
+    },
+    InputSpec {
+        path: "quality.review_rate_ft",
+        id: "review_rate_ft",
+        label: "Review rate, fine-tuned",
+        unit: Unit::Fraction,
+        doc: "Share of fine-tuned responses a person must review.",
+        group: Group::Quality,
+        bounds: Bounds::RATE,
+        fill: Fill::Plan(|p| Some(p.quality.review_rate_ft)),
+        ..BASE
+    },
+    InputSpec {
+        path: "quality.cost_per_review",
+        id: "cost_per_review",
+        label: "Cost per review",
+        unit: Unit::UsdPerReview,
+        doc: "What one human review costs.",
+        group: Group::Quality,
+        fill: Fill::Plan(|p| Some(p.quality.cost_per_review)),
+        ..BASE
+    },
+    // Decision factors.
+    InputSpec {
+        path: "decision.task_consistency",
+        id: "task_consistency",
+        label: "Task consistency",
+        unit: Unit::Text,
+        doc: "How uniform the task is: high, medium or low.",
+        group: Group::Decision,
+        fill: Fill::Text(
+            |p| decision(p).and_then(|d| d.task_consistency.map(|l| l.name().to_string())),
+            Some(("medium", "medium, which scores 0")),
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "decision.latency_requirement_ms",
+        id: "latency_requirement_ms",
+        label: "Latency requirement",
+        unit: Unit::Milliseconds,
+        doc: "The response-time target the product must meet.",
+        group: Group::Decision,
+        bounds: Bounds::POSITIVE,
+        default: default(2000.0, "no strict target, which scores 0"),
+        fill: Fill::Plan(|p| decision(p).and_then(|d| d.latency_requirement_ms)),
+        ..BASE
+    },
+    InputSpec {
+        path: "decision.quality_requirement",
+        id: "quality_requirement",
+        label: "Quality requirement",
+        unit: Unit::Text,
+        doc: "How demanding the quality bar is: high, medium or low.",
+        group: Group::Decision,
+        fill: Fill::Text(
+            |p| decision(p).and_then(|d| d.quality_requirement.map(|l| l.name().to_string())),
+            Some(("medium", "medium, which scores 0")),
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "decision.team_ml_expertise",
+        id: "team_ml_expertise",
+        label: "Team has ML expertise",
+        unit: Unit::YesNo,
+        doc: "Whether the team can run fine-tuning itself.",
+        group: Group::Decision,
+        fill: Fill::YesNo(
+            |p| decision(p).and_then(|d| d.team_ml_expertise),
+            (true, "yes, which scores 0"),
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "decision.iteration_speed_priority",
+        id: "iteration_speed_priority",
+        label: "Fast iteration is a priority",
+        unit: Unit::YesNo,
+        doc: "Whether the task definition still changes often.",
+        group: Group::Decision,
+        fill: Fill::YesNo(
+            |p| decision(p).and_then(|d| d.iteration_speed_priority),
+            (false, "no, which scores 0"),
+        ),
+        ..BASE
+    },
+    // Decision rules: the seed's scoring, visible and editable.
+    rule(
+        "rule_api_cost_high",
+        "API bill counted as high, above",
+        Unit::UsdPerMonth,
+        "Monthly API bill above which volume favours fine-tuning strongly.",
+        5000.0,
+    ),
+    rule(
+        "rule_api_cost_medium",
+        "API bill counted as medium, above",
+        Unit::UsdPerMonth,
+        "Monthly API bill above which volume favours fine-tuning a little.",
+        1000.0,
+    ),
+    points(
+        "rule_points_api_cost_high",
+        "Points: high API bill",
+        "Score for a high API bill.",
+        3.0,
+    ),
+    points(
+        "rule_points_api_cost_medium",
+        "Points: medium API bill",
+        "Score for a medium API bill.",
+        1.0,
+    ),
+    points(
+        "rule_points_api_cost_low",
+        "Points: low API bill",
+        "Score for a low API bill.",
+        -2.0,
+    ),
+    points(
+        "rule_points_consistency_high",
+        "Points: high task consistency",
+        "Score for a uniform task.",
+        2.0,
+    ),
+    points(
+        "rule_points_consistency_low",
+        "Points: low task consistency",
+        "Score for a variable task.",
+        -2.0,
+    ),
+    rule(
+        "rule_latency_strict_ms",
+        "Latency counted as strict, below",
+        Unit::Milliseconds,
+        "Latency target below which self-hosting wins on p99.",
+        500.0,
+    ),
+    rule(
+        "rule_latency_moderate_ms",
+        "Latency counted as moderate, below",
+        Unit::Milliseconds,
+        "Latency target below which both options are viable.",
+        2000.0,
+    ),
+    points(
+        "rule_points_latency_strict",
+        "Points: strict latency",
+        "Score for a strict latency target.",
+        2.0,
+    ),
+    points(
+        "rule_points_latency_moderate",
+        "Points: moderate latency",
+        "Score for a moderate latency target.",
+        1.0,
+    ),
+    points(
+        "rule_points_quality_high",
+        "Points: high quality requirement",
+        "Score for a demanding quality bar.",
+        -1.0,
+    ),
+    points(
+        "rule_points_quality_low",
+        "Points: low quality requirement",
+        "Score for a forgiving quality bar.",
+        1.0,
+    ),
+    points(
+        "rule_points_no_ml_expertise",
+        "Points: no ML expertise",
+        "Score when the team lacks ML expertise.",
+        -2.0,
+    ),
+    points(
+        "rule_points_iteration_priority",
+        "Points: fast iteration needed",
+        "Score when the task still changes often.",
+        -2.0,
+    ),
+    points(
+        "rule_verdict_strong_fine_tune",
+        "Score for STRONG: Fine-tune, at least",
+        "Lowest score that reads as a strong case for fine-tuning.",
+        3.0,
+    ),
+    points(
+        "rule_verdict_lean_fine_tune",
+        "Score for LEAN: Fine-tune, at least",
+        "Lowest score that leans to fine-tuning.",
+        1.0,
+    ),
+    points(
+        "rule_verdict_neutral",
+        "Score for NEUTRAL, at least",
+        "Lowest score that reads as neutral.",
+        -1.0,
+    ),
+    points(
+        "rule_verdict_lean_api",
+        "Score for LEAN: Use API, at least",
+        "Lowest score that leans to the API; below it, a strong case for the API.",
+        -3.0,
+    ),
+    InputSpec {
+        bounds: Bounds::WHOLE,
+        default: default(5.0, "the seed's common mistakes"),
+        ..rule(
+            "rule_min_training_runs",
+            "Fewest training runs typically needed",
+            Unit::Count,
+            "The seed: 5 to 15 runs reach a production model; fewer is a budgeting mistake.",
+            5.0,
+        )
+    },
+    InputSpec {
+        default: default(76.0, "the seed's phase table, low end"),
+        ..rule(
+            "rule_min_engineering_hours",
+            "Fewest engineering hours typically needed",
+            Unit::Hours,
+            "The seed's phase table adds up to 76 to 188 hours for a 7B LoRA project.",
+            76.0,
+        )
+    },
+    mfu_rule(
+        "rule_mfu_max",
+        "Highest plausible training GPU efficiency",
+        "Above this share of peak FLOPs a training estimate is implausibly fast.",
+        0.6,
+    ),
+    mfu_rule(
+        "rule_mfu_min",
+        "Lowest plausible training GPU efficiency",
+        "Below this share of peak FLOPs a training estimate is implausibly slow.",
+        0.05,
+    ),
+];
+
+/// A bound on the training estimate's implied GPU efficiency.
+const fn mfu_rule(id: &'static str, label: &'static str, doc: &'static str, x: f64) -> InputSpec {
+    InputSpec {
+        bounds: Bounds::RATE,
+        default: default(x, "typical model FLOPs utilization of fine-tuning runs"),
+        ..rule(id, label, Unit::Fraction, doc, x)
+    }
+}
+
+/// The spec of the input `id`.
+///
+/// # Panics
+/// When no input has this id: ids passed here are written in this crate,
+/// and a test walks them all.
+pub fn spec(id: &str) -> &'static InputSpec {
+    INPUTS
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no input spec with id {id}"))
+}

@@ -1,0 +1,765 @@
+//! Checks a raw plan into inputs by walking the spec table: each input takes
+//! the plan's value, a catalogue entry's, the benchmark row's or its default,
+//! and is checked against its bounds. All problems are collected and reported
+//! together, each with the file, line and field path.
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+
+use crate::catalog::{ApiModel, Catalog, Gpu};
+use crate::model::expr::Value;
+use crate::plan::{Diagnostic, Locator, Method, RangeSpec, RawPlan};
+
+use super::spec::{self, Catalogued, Fill, InputSpec, When, INPUTS};
+use super::{
+    catalogue_source, lookup_benchmark, shown, CatalogueUsed, Input, Inputs, Lookup, Meta, Ranged,
+    Shape, Source, Table, MAX_MAGNITUDE, MAX_PHASES, MIN_POSITIVE, SENSITIVITY_INSTANCE_COUNTS,
+    SENSITIVITY_VOLUME_MULTIPLIERS, TYPICAL_PHASES,
+};
+
+/// One numeric input about to be added: its spec, with the id and label it
+/// takes (an engineering phase has its own).
+struct Head {
+    id: String,
+    label: String,
+    spec: &'static InputSpec,
+}
+
+impl Head {
+    fn of(spec: &'static InputSpec) -> Head {
+        Head {
+            id: spec.id.to_string(),
+            label: spec.label.to_string(),
+            spec,
+        }
+    }
+}
+
+/// Collects inputs and the problems found on the way.
+struct Builder<'a> {
+    file: &'a str,
+    locator: &'a Locator,
+    items: Vec<Input>,
+    problems: Vec<Diagnostic>,
+    notices: Vec<String>,
+    /// The numbers the plan writes as ranges, by field path.
+    written_ranges: &'a IndexMap<String, RangeSpec>,
+    /// The ranged inputs validated so far.
+    ranged: Vec<Ranged>,
+    /// The inputs taken from the catalogue, to be looked up in the workbook.
+    lookups: IndexMap<String, Lookup>,
+}
+
+impl Builder<'_> {
+    fn problem(&mut self, field: &str, message: String) {
+        let pos = self.locator.find(field);
+        self.problems.push(Diagnostic {
+            file: self.file.to_string(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    fn push(&mut self, head: Head, value: Value, source: Source) {
+        let s = head.spec;
+        self.items.push(Input {
+            id: head.id,
+            label: head.label,
+            unit: s.unit,
+            doc: s.doc.to_string(),
+            group: s.group,
+            bounds: s.bounds,
+            value,
+            source,
+        });
+    }
+
+    /// Adds a numeric input: the plan's value at `field` if given, else the
+    /// fallback with its source; checked against the spec's bounds.
+    fn number(
+        &mut self,
+        field: &str,
+        head: Head,
+        written: Option<f64>,
+        fallback: Option<(f64, Source)>,
+    ) {
+        let (value, source) = match (written, fallback) {
+            (Some(x), _) => (x, Source::Plan),
+            (None, Some((x, source))) => (x, source),
+            (None, None) => {
+                self.problem(field, "missing; it is required".to_string());
+                return;
+            }
+        };
+        let bounds = head.spec.checked_bounds();
+        if let Some(message) = out_of_bounds(&bounds, value) {
+            self.problem(field, message);
+            return;
+        }
+        if let Some(range) = self.written_ranges.get(field).copied() {
+            if let Some(message) = bad_range(&bounds, &range) {
+                self.problem(field, message);
+                return;
+            }
+            self.ranged.push(Ranged {
+                id: head.id.clone(),
+                low: range.low,
+                base: range.base,
+                high: range.high,
+            });
+        }
+        self.push(head, Value::Num(value), source);
+    }
+
+    /// Records that the input `id`, if it took its value from the catalogue
+    /// (the plan did not write it), is looked up in the workbook.
+    fn look_up(&mut self, id: &str, from: &Catalogued) {
+        let from_catalogue = self
+            .items
+            .iter()
+            .any(|i| i.id == id && matches!(i.source, Source::Catalogue(_)));
+        if from_catalogue {
+            self.lookups.insert(
+                id.to_string(),
+                Lookup {
+                    table: from.table,
+                    key: from.key.to_string(),
+                    column: from.column,
+                },
+            );
+        }
+    }
+}
+
+/// Why `value` is outside `bounds`, if it is.
+fn out_of_bounds(bounds: &spec::Bounds, value: f64) -> Option<String> {
+    let expected = bounds.expected();
+    if !value.is_finite() {
+        return Some(format!(
+            "expected {expected}, found {} (not a finite number)",
+            shown(value)
+        ));
+    }
+    if !bounds.holds(value) {
+        return Some(format!("expected {expected}, found {}", shown(value)));
+    }
+    if value.abs() > MAX_MAGNITUDE {
+        return Some(format!(
+            "expected {expected}, at most 1e15, found {}; a figure this large is surely a typo",
+            shown(value)
+        ));
+    }
+    if !bounds.min_inclusive && value < MIN_POSITIVE {
+        return Some(format!(
+            "expected {expected}, at least 1e-9, found {}; a value this small is surely a typo",
+            shown(value)
+        ));
+    }
+    None
+}
+
+/// Why a written range is not one, if it is not.
+fn bad_range(bounds: &spec::Bounds, range: &RangeSpec) -> Option<String> {
+    let ends_ok = [range.low, range.high]
+        .iter()
+        .all(|x| x.is_finite() && bounds.holds(*x) && x.abs() <= MAX_MAGNITUDE);
+    if !ends_ok {
+        return Some(format!(
+            "expected a range whose ends are each {}, found {} to {}",
+            bounds.expected(),
+            shown(range.low),
+            shown(range.high)
+        ));
+    }
+    if !(range.low <= range.base && range.base <= range.high) {
+        return Some(format!(
+            "expected low ≤ base ≤ high, found low {}, base {}, high {}",
+            shown(range.low),
+            shown(range.base),
+            shown(range.high)
+        ));
+    }
+    None
+}
+
+/// What the plan's names resolve to in the catalogue, and what its observed
+/// months say, worked out before the inputs are added.
+struct Found<'a> {
+    raw: &'a RawPlan,
+    api: Option<(&'a str, &'a ApiModel)>,
+    api_error: Option<String>,
+    serving_gpu: Option<(&'a str, &'a Gpu)>,
+    serving_error: Option<String>,
+    /// With `compute.training`: the training instance's entry, or the error.
+    training_gpu: Option<Result<&'a Gpu, String>>,
+    /// With `compute.training`: throughput, GPUs, price and the row's
+    /// description (empty without a valid model size).
+    bench: Option<(f64, f64, f64, String)>,
+    /// Measured serving throughput per instance, for this model size.
+    measured: Option<(f64, Source)>,
+    /// The latest observed traffic and bill, by month.
+    traffic: Option<(String, f64)>,
+    bill: Option<(String, f64)>,
+    /// Problems with the observed months: field and message.
+    actual_problems: Vec<(String, String)>,
+}
+
+impl<'a> Found<'a> {
+    fn new(raw: &'a RawPlan, catalog: &'a Catalog) -> Found<'a> {
+        let (api, api_error) = split(
+            raw.baseline
+                .api
+                .as_deref()
+                .map(|name| catalog.api(name).map(|e| (name, e))),
+        );
+        let (serving_gpu, serving_error) = split(
+            raw.serving
+                .instance
+                .as_deref()
+                .map(|name| catalog.gpu(name).map(|g| (name, g))),
+        );
+        let ft = &raw.fine_tuned;
+        let training = raw.compute.training.as_ref();
+        let mut found = Found {
+            raw,
+            api,
+            api_error,
+            serving_gpu,
+            serving_error,
+            training_gpu: training.map(|t| catalog.gpu(&t.instance).map_err(|e| e.to_string())),
+            bench: training.map(|t| {
+                if ft.model_size_b > 0.0 && ft.model_size_b.is_finite() {
+                    lookup_benchmark(catalog, ft.model_size_b, ft.method, &t.instance)
+                } else {
+                    (0.0, 0.0, 0.0, String::new())
+                }
+            }),
+            measured: serving_gpu.and_then(|(name, g)| measured(catalog, ft.model_size_b, name, g)),
+            traffic: None,
+            bill: None,
+            actual_problems: Vec::new(),
+        };
+        found.read_actuals();
+        found
+    }
+
+    /// Checks the observed months; the latest observed traffic replaces the forecast.
+    fn read_actuals(&mut self) {
+        let Some(actuals) = &self.raw.actuals else {
+            return;
+        };
+        let mut months: Vec<_> = actuals.iter().collect();
+        months.sort_by(|a, b| a.0.cmp(b.0));
+        for (month, actual) in months {
+            let field = format!("actuals.{month}");
+            if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err()
+                || month.len() != 7
+            {
+                self.actual_problems.push((
+                    field,
+                    format!("expected a month written YYYY-MM, found {month:?}"),
+                ));
+                continue;
+            }
+            for (name, x) in [
+                ("requests_per_day", actual.requests_per_day),
+                ("api_bill", actual.api_bill),
+            ] {
+                if let Some(x) = x.filter(|x| !x.is_finite() || !(0.0..=MAX_MAGNITUDE).contains(x))
+                {
+                    self.actual_problems.push((
+                        format!("{field}.{name}"),
+                        format!("expected a number ≥ 0, found {}", shown(x)),
+                    ));
+                }
+            }
+            if let Some(x) = actual.requests_per_day {
+                self.traffic = Some((month.clone(), x));
+            }
+            if let Some(x) = actual.api_bill {
+                self.bill = Some((month.clone(), x));
+            }
+        }
+    }
+
+    /// Whether an input is part of the model.
+    fn present(&self, when: When) -> bool {
+        match when {
+            When::Always => true,
+            When::Training => self.raw.compute.training.is_some(),
+            When::TrainingGpu => matches!(self.training_gpu, Some(Ok(_))),
+            When::Api => self.api.is_some(),
+            When::ServingGpu => self.serving_gpu.is_some(),
+        }
+    }
+
+    /// The value a catalogue entry gives an input, with its source.
+    fn catalogue_value(&self, from: &Catalogued) -> Option<(f64, Source)> {
+        match (from.table, from.key) {
+            (Table::Api, _) => self.api.and_then(|(name, e)| {
+                let x = match from.column {
+                    "input_per_1m_tokens" => e.input_per_1m_tokens,
+                    "output_per_1m_tokens" => e.output_per_1m_tokens,
+                    _ => return None,
+                };
+                Some((x, catalogue_source(name, &e.source, &e.as_of)))
+            }),
+            (Table::Gpus, "training_instance") => {
+                let instance = &self.raw.compute.training.as_ref()?.instance;
+                let gpu = self.training_gpu.as_ref()?.as_ref().ok()?;
+                gpu_column(instance, gpu, from.column)
+            }
+            (Table::Gpus, _) => self
+                .serving_gpu
+                .and_then(|(name, g)| gpu_column(name, g, from.column)),
+        }
+    }
+}
+
+/// An optional catalogue look-up split into what it found and its error.
+fn split<T, E: std::fmt::Display>(x: Option<Result<T, E>>) -> (Option<T>, Option<String>) {
+    match x {
+        Some(Ok(t)) => (Some(t), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    }
+}
+
+/// A column of a GPU entry with its source: the price list for prices, the
+/// spec sheet for the rest.
+fn gpu_column(name: &str, g: &Gpu, column: &str) -> Option<(f64, Source)> {
+    let spec_sheet = |x| Some((x, Source::Catalogue(format!("{name} ({})", g.spec_source))));
+    match column {
+        "on_demand_per_instance_hour" => Some((
+            g.on_demand_per_instance_hour(),
+            catalogue_source(name, &g.source, &g.as_of),
+        )),
+        "memory_gb" => spec_sheet(g.memory_gb),
+        "bf16_dense_tflops" => spec_sheet(g.bf16_dense_tflops),
+        _ => None,
+    }
+}
+
+/// Measured serving throughput for this model size on this instance, per instance.
+fn measured(catalog: &Catalog, model_size_b: f64, name: &str, g: &Gpu) -> Option<(f64, Source)> {
+    let m = catalog.serving_throughput(model_size_b, name).ok()?;
+    let per_instance =
+        m.tokens_per_second / f64::from(m.num_gpus.max(1)) * f64::from(g.gpus_per_instance);
+    let row = format!(
+        "{}B on {} GPU(s) of {} ({}, as of {})",
+        m.model_size_b, m.num_gpus, name, m.source, m.as_of
+    );
+    Some((per_instance, Source::Catalogue(row)))
+}
+
+/// Validates a raw plan against a price catalogue.
+pub fn validate_raw_with(
+    raw: &RawPlan,
+    locator: &Locator,
+    file: &str,
+    sha256: &str,
+    catalog: &Catalog,
+) -> Result<Inputs, Vec<Diagnostic>> {
+    let mut b = Builder {
+        file,
+        locator,
+        items: Vec::new(),
+        problems: Vec::new(),
+        notices: Vec::new(),
+        written_ranges: &raw.ranges,
+        ranged: Vec::new(),
+        lookups: IndexMap::new(),
+    };
+    let as_of = check_header(&mut b, raw);
+    let found = Found::new(raw, catalog);
+    for spec in INPUTS {
+        before(&mut b, &found, spec.id);
+        if found.present(spec.when) {
+            add(&mut b, &found, spec);
+        }
+        if spec.id == "engineer_hourly_rate" {
+            add_phases(&mut b, raw);
+        }
+    }
+    add_sensitivity_cases(&mut b);
+    if !b.problems.is_empty() {
+        return Err(crate::plan::limit_problems(b.problems));
+    }
+    Ok(finish(
+        b,
+        raw,
+        file,
+        sha256,
+        as_of.expect("checked above"),
+        catalog,
+    ))
+}
+
+/// Checks the plan's date and title.
+fn check_header(b: &mut Builder, raw: &RawPlan) -> Option<NaiveDate> {
+    let as_of = NaiveDate::parse_from_str(&raw.as_of, "%Y-%m-%d").ok();
+    if as_of.is_none() {
+        b.problem(
+            "as_of",
+            format!(
+                "expected a date that exists, written YYYY-MM-DD, found {:?}",
+                raw.as_of
+            ),
+        );
+    }
+    if raw.plan.trim().is_empty() {
+        b.problem(
+            "plan",
+            "expected a title for the plan, found an empty string".to_string(),
+        );
+    }
+    as_of
+}
+
+/// Problems (and notices) about the plan as a whole, reported where the
+/// input named `id` is added.
+fn before(b: &mut Builder, found: &Found, id: &str) {
+    let raw = found.raw;
+    let bl = &raw.baseline;
+    match id {
+        "input_price_per_1m_tokens" => {
+            let price_left_to_catalogue =
+                bl.input_price_per_1m_tokens.is_none() || bl.output_price_per_1m_tokens.is_none();
+            if let Some(e) = found.api_error.clone().filter(|_| price_left_to_catalogue) {
+                b.problem("baseline.api", e);
+            }
+            if bl.api.is_none() {
+                for spec in [spec::spec(id), spec::spec("output_price_per_1m_tokens")] {
+                    if let Fill::Catalogue(read, _) = spec.fill {
+                        if read(raw).is_none() {
+                            b.problem(spec.path, "missing: give the price, or name the API in baseline.api (e.g. gpt-4o) to take its price from the catalogue".to_string());
+                        }
+                    }
+                }
+            }
+        }
+        "requests_per_day_forecast" => {
+            for (field, message) in &found.actual_problems {
+                b.problem(field, message.clone());
+            }
+        }
+        "model_size_b" => {
+            if bl.avg_input_tokens_per_request + bl.avg_output_tokens_per_request <= 0.0 {
+                b.problem(
+                    "baseline.avg_input_tokens_per_request",
+                    format!(
+                        "expected requests that carry tokens (input plus output tokens per request above 0), found {} + {}",
+                        shown(bl.avg_input_tokens_per_request),
+                        shown(bl.avg_output_tokens_per_request)
+                    ),
+                );
+            }
+        }
+        "training_gpu_bf16_tflops" => {
+            if let Some(Err(e)) = &found.training_gpu {
+                b.problem("compute.training.instance", e.clone());
+            }
+        }
+        "training_tokens_per_second" => training_notice(b, found),
+        "serving_cost_per_hour" => {
+            if let Some(e) = &found.serving_error {
+                b.problem("serving.instance", e.clone());
+            }
+            let s = &raw.serving;
+            if found.serving_gpu.is_none() && s.instance.is_none() && s.cost_per_hour.is_none() {
+                b.problem("serving.cost_per_hour", "missing: give the price per instance-hour, or name the instance in serving.instance (e.g. a10g) to take its price from the catalogue".to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Tells the reader when the training estimate falls back to the rule of thumb.
+fn training_notice(b: &mut Builder, found: &Found) {
+    let written = found
+        .raw
+        .compute
+        .training
+        .as_ref()
+        .is_some_and(|t| t.tokens_per_second.is_some());
+    if let Some((_, _, _, row)) = &found.bench {
+        if row.starts_with("no measured row") && !written {
+            b.notices.push(format!(
+                "The training estimate uses the seed's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
+            ));
+        }
+    }
+}
+
+/// Adds the input `spec` describes, as its fill says.
+fn add(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
+    let raw = found.raw;
+    let default = || spec.default.map(|d| (d.value, Source::Default(d.why)));
+    match spec.fill {
+        Fill::Plan(read) => {
+            let written = read(raw);
+            b.number(spec.path, Head::of(spec), written, default());
+            check_above_max(b, spec, written);
+        }
+        Fill::Fixed => {
+            let d = spec.default.expect("a fixed input has a default");
+            b.push(Head::of(spec), Value::Num(d.value), Source::Default(d.why));
+        }
+        Fill::Catalogue(read, from) => {
+            let fallback = found.catalogue_value(&from);
+            b.number(spec.path, Head::of(spec), read(raw), fallback);
+            b.look_up(spec.id, &from);
+        }
+        Fill::Benchmark(read, column) => add_benchmarked(b, found, spec, read(raw), column),
+        Fill::Text(read, default) => {
+            let value = match (read(raw), default) {
+                (Some(t), _) => (t, Source::Plan),
+                (None, Some((t, why))) => (t.to_string(), Source::Default(why)),
+                (None, None) => return,
+            };
+            b.push(Head::of(spec), Value::Text(value.0), value.1);
+        }
+        Fill::YesNo(read, (default, why)) => {
+            let (value, source) = match read(raw) {
+                Some(x) => (x, Source::Plan),
+                None => (default, Source::Default(why)),
+            };
+            b.push(Head::of(spec), Value::Bool(value), source);
+        }
+        Fill::Dedicated => add_dedicated(b, found, spec),
+    }
+}
+
+/// The plan's value above an upper bound that has its own message.
+fn check_above_max(b: &mut Builder, spec: &InputSpec, written: Option<f64>) {
+    let (Some(above), Some(max), Some(x)) = (spec.above_max, spec.bounds.max, written) else {
+        return;
+    };
+    if x > max && (!above.capped || x <= MAX_MAGNITUDE) {
+        b.problem(spec.path, (above.message)(x));
+    }
+}
+
+/// A training figure: the plan's, else the benchmark row's.
+fn add_benchmarked(
+    b: &mut Builder,
+    found: &Found,
+    spec: &'static InputSpec,
+    written: Option<f64>,
+    column: &str,
+) {
+    let Some((tps, gpus, cph, row)) = &found.bench else {
+        return;
+    };
+    if written.is_none() && row.is_empty() {
+        // No benchmark without a valid model size; that problem is reported there.
+        return;
+    }
+    let x = match column {
+        "tokens_per_second" => *tps,
+        "num_gpus" => *gpus,
+        _ => *cph,
+    };
+    let fallback = Some((x, Source::Benchmark(row.clone())));
+    b.number(spec.path, Head::of(spec), written, fallback);
+}
+
+/// The inputs whose presence, path or default depends on the plan.
+fn add_dedicated(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
+    let raw = found.raw;
+    let head = Head::of(spec);
+    let requests = raw.baseline.requests_per_day;
+    match spec.id {
+        "requests_per_day_forecast" if found.traffic.is_some() => {
+            b.number(spec.path, head, Some(requests), None);
+        }
+        "requests_per_day" => match &found.traffic {
+            Some((month, observed)) => b.number(
+                &format!("actuals.{month}.requests_per_day"),
+                Head::of(&spec::REQUESTS_OBSERVED),
+                None,
+                Some((*observed, Source::Actual(month.clone()))),
+            ),
+            None => b.number(spec.path, head, Some(requests), None),
+        },
+        "actual_monthly_api_bill" => {
+            if let Some((month, bill)) = &found.bill {
+                let field = format!("actuals.{month}.api_bill");
+                b.number(&field, head, None, Some((*bill, Source::Actual(month.clone()))));
+            }
+        }
+        "training_flops_per_parameter_token" => {
+            let (factor, why) = match raw.fine_tuned.method {
+                Method::Full => (6.0, "full fine-tuning: 6 FLOPs per parameter per token (forward 2, backward 4)"),
+                Method::Lora | Method::Qlora => {
+                    let d = spec.default.expect("the LoRA figure");
+                    (d.value, d.why)
+                }
+            };
+            b.number(spec.path, head, None, Some((factor, Source::Default(why))));
+        }
+        "compute_cost_per_run" => match (raw.compute.cost_per_run, &raw.compute.training) {
+            (Some(x), _) => b.number(spec.path, head, Some(x), None),
+            (None, Some(_)) => {}
+            (None, None) => b.problem(
+                spec.path,
+                "missing field `cost_per_run`: expected a cost per run in dollars, or compute.training so that it can be estimated"
+                    .to_string(),
+            ),
+        },
+        "serving_throughput_tokens_per_second" => {
+            let written = raw.serving.throughput_tokens_per_second;
+            if written.is_some() || found.measured.is_some() {
+                b.number(spec.path, head, written, found.measured.clone());
+            }
+        }
+        "serving_bytes_per_parameter" => {
+            let precision = raw.serving.precision.unwrap_or(crate::plan::Precision::Bf16);
+            let why = spec.default.map_or("", |d| d.why);
+            let x = precision.bytes_per_parameter();
+            b.number(spec.path, head, None, Some((x, Source::Default(why))));
+        }
+        _ => {}
+    }
+}
+
+/// The engineering phases: the plan's, or the typical ones as ranges.
+fn add_phases(b: &mut Builder, raw: &RawPlan) {
+    let e = &raw.engineering;
+    let phase = &spec::ENGINEERING_PHASE;
+    let head = |k: usize, name: &str| Head {
+        id: phase.id.replace("{k}", &(k + 1).to_string()),
+        label: phase.label.replace("{phase}", name),
+        spec: phase,
+    };
+    let written = e.hours.as_ref().map_or(0, |h| h.len());
+    for (k, (name, hours)) in e.hours.iter().flatten().enumerate() {
+        let field = phase.path.replace("{phase}", name);
+        b.number(&field, head(k, name), Some(*hours), None);
+    }
+    if e.hours.as_ref().is_some_and(|h| h.is_empty()) {
+        b.problem(
+            "engineering.hours",
+            "expected at least one phase with its hours, e.g. {data: 40}; leave `hours` out for the typical phases".to_string(),
+        );
+    }
+    if e.hours.is_none() {
+        // The typical phases, each a range with its midpoint as base.
+        for (k, (name, low, high)) in TYPICAL_PHASES.iter().enumerate() {
+            let head = head(k, name);
+            let base = (low + high) / 2.0;
+            b.ranged.push(Ranged {
+                id: head.id.clone(),
+                low: *low,
+                base,
+                high: *high,
+            });
+            let why = "typical 7B LoRA project, midpoint of its range";
+            b.push(head, Value::Num(base), Source::Default(why));
+        }
+    }
+    if written > MAX_PHASES {
+        b.problem(
+            "engineering.hours",
+            format!("expected at most {MAX_PHASES} phases, found {written}; group them"),
+        );
+    }
+}
+
+/// The sensitivity tables' volume multiples and instance counts.
+fn add_sensitivity_cases(b: &mut Builder) {
+    for (spec, values) in [
+        (
+            &spec::SENSITIVITY_VOLUME,
+            &SENSITIVITY_VOLUME_MULTIPLIERS[..],
+        ),
+        (
+            &spec::SENSITIVITY_INSTANCES,
+            &SENSITIVITY_INSTANCE_COUNTS[..],
+        ),
+    ] {
+        let why = spec.default.map_or("", |d| d.why);
+        for (k, x) in values.iter().enumerate() {
+            let k = (k + 1).to_string();
+            let head = Head {
+                id: spec.id.replace("{k}", &k),
+                label: spec.label.replace("{k}", &k),
+                spec,
+            };
+            b.push(head, Value::Num(*x), Source::Default(why));
+        }
+    }
+}
+
+/// The validated inputs, once the plan has no problems.
+fn finish(
+    b: Builder,
+    raw: &RawPlan,
+    file: &str,
+    sha256: &str,
+    as_of: NaiveDate,
+    catalog: &Catalog,
+) -> Inputs {
+    let ft = &raw.fine_tuned;
+    let meta = Meta {
+        title: raw.plan.clone(),
+        as_of,
+        owner: raw.owner.clone(),
+        notes: raw.notes.clone(),
+        file: file.to_string(),
+        sha256: sha256.to_string(),
+        method: ft.method,
+        model_size_b: ft.model_size_b,
+        model_name: ft.name.clone(),
+        api_name: raw.baseline.api.clone(),
+        serving_instance: raw.serving.instance.clone(),
+        training_instance: raw.compute.training.as_ref().map(|t| t.instance.clone()),
+    };
+    let has = |id: &str| b.items.iter().any(|i| i.id == id);
+    let shape = Shape {
+        has_training: raw.compute.training.is_some(),
+        cost_per_run_given: raw.compute.cost_per_run.is_some(),
+        has_throughput: has("serving_throughput_tokens_per_second"),
+        phase_ids: b
+            .items
+            .iter()
+            .filter(|i| i.id.starts_with("engineering_hours_phase_"))
+            .map(|i| i.id.clone())
+            .collect(),
+        has_serving_memory: has("serving_gpu_memory_gb"),
+        has_training_flops: has("training_gpu_bf16_tflops"),
+    };
+    let catalogue = if b.lookups.is_empty() {
+        CatalogueUsed::default()
+    } else {
+        CatalogueUsed {
+            api: catalog
+                .api_models()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            gpus: catalog
+                .gpus()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    };
+    let mut items = b.items;
+    // Ranges in sheet order, like the inputs.
+    let mut ranges = b.ranged;
+    ranges.sort_by_key(|r| items.iter().find(|i| i.id == r.id).map(|i| i.group));
+    items.sort_by_key(|i| i.group);
+    Inputs {
+        meta,
+        items,
+        shape,
+        notices: b.notices,
+        ranges,
+        options: Vec::new(),
+        lookups: b.lookups,
+        catalogue,
+    }
+}

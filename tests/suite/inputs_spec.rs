@@ -1,0 +1,151 @@
+//! The table of input specs is the one place an input is declared: the
+//! README, the starter plan, the schema and the validated inputs agree with it.
+
+use std::collections::HashSet;
+
+use finetune_roi::inputs::docs::{annotate_schema, documented_defaults, readme_defaults};
+use finetune_roi::inputs::spec::{self, Bounds, INPUTS};
+use finetune_roi::model::expr::Value;
+
+use super::common::{example_plans, report_of, root};
+
+/// The README's paragraph on constants, its whitespace made single spaces.
+fn readme_defaults_paragraph() -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("Constants that other calculators hide")
+        .expect("the README lists the documented defaults");
+    let paragraph = readme[start..].split("\n\n").next().unwrap();
+    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_readme_lists_each_default_as_the_spec_table_gives_it() {
+    let paragraph = readme_defaults_paragraph();
+    let rendered = readme_defaults();
+    let mut listed = 0;
+    for item in rendered.split("), ") {
+        // "`days_per_month` (30": the README may add a note after the value.
+        let item = item.trim_end_matches(')');
+        let found = [")", ",", ";"]
+            .iter()
+            .any(|end| paragraph.contains(&format!("{item}{end}")));
+        assert!(
+            found,
+            "the README does not list {item}) as the spec table does"
+        );
+        listed += 1;
+    }
+    assert_eq!(listed, documented_defaults().count());
+    // And the README lists no default the table does not have.
+    let mut rest = paragraph.as_str();
+    while let Some(i) = rest.find("` (") {
+        let before = &rest[..i];
+        let path = &before[before.rfind('`').unwrap() + 1..];
+        let value: String = rest[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        rest = &rest[i + 3..];
+        let Ok(value) = value.parse::<f64>() else {
+            continue; // a text default, such as `serving.precision` (bf16)
+        };
+        let spec = documented_defaults()
+            .find(|s| s.path == path)
+            .unwrap_or_else(|| panic!("the README gives a default for {path}; the table has none"));
+        assert_eq!(spec.default.unwrap().value, value, "{path}");
+    }
+}
+
+#[test]
+fn spec_ids_are_unique_and_every_validated_input_matches_its_spec() {
+    let mut seen = HashSet::new();
+    for s in INPUTS {
+        assert!(seen.insert(s.id), "{} is declared twice", s.id);
+        if let Some(d) = s.default {
+            assert!(
+                s.bounds.holds(d.value),
+                "{}: the default is out of bounds",
+                s.id
+            );
+        }
+    }
+    for plan in example_plans() {
+        let report = report_of(&plan);
+        for input in &report.inputs.items {
+            if let Some(s) = INPUTS.iter().find(|s| s.id == input.id) {
+                assert_eq!(input.unit, s.unit, "{}", input.id);
+                assert_eq!(input.group, s.group, "{}", input.id);
+                assert_eq!(input.bounds, s.bounds, "{}", input.id);
+            } else {
+                let template = [
+                    &spec::ENGINEERING_PHASE,
+                    &spec::SENSITIVITY_VOLUME,
+                    &spec::SENSITIVITY_INSTANCES,
+                ]
+                .into_iter()
+                .find(|t| input.id.starts_with(t.id.trim_end_matches("{k}")))
+                .unwrap_or_else(|| panic!("{}: no spec", input.id));
+                assert_eq!(input.bounds, template.bounds, "{}", input.id);
+            }
+            if let Value::Num(x) = input.value {
+                assert!(
+                    input.bounds.holds(x),
+                    "{}: {x} outside its bounds",
+                    input.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn inputs_carry_the_bounds_the_validator_checks() {
+    let report = report_of(&example_plans()[0]);
+    let bounds = |id: &str| report.inputs.get(id).unwrap().bounds;
+    assert_eq!(bounds("lifetime_months").max, Some(240.0));
+    assert!(bounds("lifetime_months").whole);
+    assert_eq!(bounds("volume_growth_per_month"), Bounds::RATE);
+    assert_eq!(bounds("target_utilization"), Bounds::UTILIZATION);
+    assert!(!bounds("target_utilization").holds(0.0));
+    assert_eq!(bounds("hours_per_day").max, Some(24.0));
+}
+
+#[test]
+fn the_starter_plan_comments_out_the_spec_defaults() {
+    let starter = finetune_roi::inputs::starter_plan();
+    let mut commented = 0;
+    for s in documented_defaults() {
+        let key = s.path.rsplit('.').next().unwrap();
+        let Some(line) = starter
+            .lines()
+            .find(|l| l.starts_with(&format!("# {key}: ")))
+        else {
+            continue;
+        };
+        let value = line[key.len() + 4..].split_whitespace().next().unwrap();
+        assert_eq!(value, s.default.unwrap().value.to_string(), "{line}");
+        commented += 1;
+    }
+    assert!(
+        commented >= 3,
+        "the starter plan shows the defaults it leaves out"
+    );
+}
+
+#[test]
+fn the_schema_can_carry_defaults_and_bounds_from_the_table() {
+    let mut schema = finetune_roi::plan::json_schema();
+    annotate_schema(&mut schema);
+    let days = &schema["properties"]["days_per_month"];
+    assert_eq!(days["default"], 30.0);
+    assert_eq!(days["exclusiveMinimum"], 0.0);
+    assert_eq!(days["maximum"], 31.0);
+    let defs = &schema["definitions"];
+    let utilization = &defs["RawServing"]["properties"]["target_utilization"];
+    assert_eq!(utilization["default"], 0.2);
+    assert_eq!(utilization["maximum"], 1.0);
+    let epochs = &defs["RawTraining"]["properties"]["epochs"];
+    assert_eq!(epochs["exclusiveMinimum"], 0.0);
+    assert!(epochs.get("default").is_none());
+}
