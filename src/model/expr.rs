@@ -138,6 +138,11 @@ pub enum Expr {
     If(Box<Cond>, Box<Expr>, Box<Expr>),
     /// A condition as a truth value.
     Test(Box<Cond>),
+    /// The value, or the fallback where the value is an error (Excel
+    /// `IFERROR`). The model's own evaluation never meets an error value
+    /// (an error is a defect and stops the evaluation), so it is the value;
+    /// in the workbook it catches cells edited into errors.
+    IfError(Box<Expr>, Box<Expr>),
 }
 
 /// Shorthand constructors used by the model definitions.
@@ -205,6 +210,10 @@ pub mod build {
     }
     pub fn test(c: Cond) -> Expr {
         Expr::Test(Box::new(c))
+    }
+    /// `a`, or `fallback` where `a` is an error value (Excel `IFERROR`).
+    pub fn if_error(a: Expr, fallback: Expr) -> Expr {
+        Expr::IfError(Box::new(a), Box::new(fallback))
     }
     pub fn cmp(op: Cmp, a: Expr, b: Expr) -> Cond {
         Cond::Compare(op, Box::new(a), Box::new(b))
@@ -362,6 +371,7 @@ impl Expr {
                 }
             }
             Expr::Test(c) => Value::Bool(c.eval(env, context)?),
+            Expr::IfError(a, _) => a.eval(env, context)?,
         };
         if let Value::Num(x) = v {
             if !x.is_finite() {
@@ -445,6 +455,7 @@ impl Expr {
                 write_call(out, "IF", [c.to_excel_with(res), x(a), x(b)].into_iter())
             }
             Expr::Test(c) => out.push_str(&c.to_excel_with(res)),
+            Expr::IfError(a, b) => write_call(out, "IFERROR", [x(a), x(b)].into_iter()),
         }
         if paren {
             out.push(')');
@@ -465,7 +476,11 @@ impl Expr {
                     acc.push(id.clone());
                 }
             }
-            Expr::Bin(_, a, b) | Expr::Max(a, b) | Expr::Min(a, b) | Expr::Pow(a, b) => {
+            Expr::Bin(_, a, b)
+            | Expr::Max(a, b)
+            | Expr::Min(a, b)
+            | Expr::Pow(a, b)
+            | Expr::IfError(a, b) => {
                 a.collect_refs(acc);
                 b.collect_refs(acc);
             }
@@ -661,6 +676,14 @@ mod tests {
         );
         assert_eq!(t.eval(&env, "t"), Ok(Value::Bool(true)));
         assert_eq!(t.to_excel(), "AND(a>=b,NOT(ISNUMBER(\"never\")))");
+    }
+
+    #[test]
+    fn if_error_prints_its_argument_once() {
+        let e = if_error(div(r("a"), r("b")), n(1.0));
+        assert_eq!(e.to_excel(), "IFERROR(a/b,1)");
+        assert_eq!(e.eval(&env, "t"), Ok(Value::Num(2.0)));
+        assert_eq!(e.refs(), vec!["a".to_string(), "b".to_string()]);
     }
 
     #[test]
