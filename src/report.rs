@@ -500,8 +500,25 @@ fn evaluate_timeline(
     Ok(())
 }
 
+/// The warnings for the reader, in the order the memo lists them.
 fn warnings(r: &Report) -> Vec<Warning> {
     let mut out = Vec::new();
+    component_warnings(r, &mut out);
+    payback_warnings(r, &mut out);
+    budget_warnings(r, &mut out);
+    option_warnings(r, &mut out);
+    for notice in &r.inputs.notices {
+        out.push(Warning {
+            id: "estimate_fallback",
+            title: "Training estimate without a measured benchmark",
+            message: notice.clone(),
+        });
+    }
+    out
+}
+
+/// The components' warnings: review cost, serving capacity and memory, GPU efficiency.
+fn component_warnings(r: &Report, out: &mut Vec<Warning>) {
     let money = |id: &str| format::money0(r.num(id).unwrap_or(0.0));
     if r.flag("review_cost_exceeds_api_bill") {
         out.push(Warning {
@@ -564,6 +581,10 @@ fn warnings(r: &Report) -> Vec<Warning> {
             ),
         });
     }
+}
+
+/// No payback within the lifetime, or a volume below break-even.
+fn payback_warnings(r: &Report, out: &mut Vec<Warning>) {
     if r.flag("payback_beyond_lifetime") {
         let message = match r.num("payback_months") {
             Some(_) => format!(
@@ -601,6 +622,10 @@ fn warnings(r: &Report) -> Vec<Warning> {
             message,
         });
     }
+}
+
+/// Fewer training runs or engineering hours than typical projects need.
+fn budget_warnings(r: &Report, out: &mut Vec<Warning>) {
     if r.flag("too_few_training_runs") {
         out.push(Warning {
             id: "too_few_training_runs",
@@ -623,6 +648,10 @@ fn warnings(r: &Report) -> Vec<Warning> {
             ),
         });
     }
+}
+
+/// An option with a smaller model that nets more than the plan.
+fn option_warnings(r: &Report, out: &mut Vec<Warning>) {
     // A larger model chosen where a smaller option would save more.
     let size = r.num("model_size_b").unwrap_or(0.0);
     let plan_net = r.num("lifetime_net_savings").unwrap_or(0.0);
@@ -647,14 +676,6 @@ fn warnings(r: &Report) -> Vec<Warning> {
             });
         }
     }
-    for notice in &r.inputs.notices {
-        out.push(Warning {
-            id: "estimate_fallback",
-            title: "Training estimate without a measured benchmark",
-            message: notice.clone(),
-        });
-    }
-    out
 }
 
 fn reasons(r: &Report) -> Vec<Reason> {

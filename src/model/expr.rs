@@ -172,8 +172,10 @@ pub mod build {
     /// The product of several factors, left to right.
     pub fn product(factors: Vec<Expr>) -> Expr {
         let mut it = factors.into_iter();
-        let first = it.next().expect("product of no factors");
-        it.fold(first, mul)
+        match it.next() {
+            Some(first) => it.fold(first, mul),
+            None => n(1.0),
+        }
     }
     pub fn neg(a: Expr) -> Expr {
         Expr::Neg(Box::new(a))
@@ -276,17 +278,19 @@ impl<F: Fn(&str) -> Option<Value>> Env for F {
 pub trait Resolve {
     /// A reference to an input or quantity (usually its defined name).
     fn name(&self, id: &str) -> String;
-    /// The current period's cell, on a timeline row.
+    /// The current period's cell, on a timeline row. Outside a timeline (a
+    /// defect of the model) it prints Excel's `#REF!`.
     fn period(&self) -> String {
-        panic!("a period reference outside a timeline")
+        "#REF!".to_string()
     }
-    /// The range from the first period to the current one of a timeline row.
-    fn cum_range(&self, id: &str) -> String {
-        panic!("a running total of `{id}` outside a timeline")
+    /// The range from the first period to the current one of a timeline row
+    /// (`#REF!` where there is none).
+    fn cum_range(&self, _id: &str) -> String {
+        "#REF!".to_string()
     }
-    /// The whole range of a timeline row.
-    fn row_range(&self, id: &str) -> String {
-        panic!("a row range of `{id}` outside a timeline")
+    /// The whole range of a timeline row (`#REF!` where there is none).
+    fn row_range(&self, _id: &str) -> String {
+        "#REF!".to_string()
     }
 }
 

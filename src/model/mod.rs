@@ -271,7 +271,8 @@ impl Model {
     /// Whether a case evaluates this quantity when its inputs move it: not a
     /// check, and not computed from the timeline (cases have none).
     fn in_cases(&self, k: usize) -> bool {
-        !self.quantities[k].has(Role::Check) && !self.needs_timeline[k]
+        let check = self.quantities.get(k).is_none_or(|q| q.has(Role::Check));
+        !check && self.needs_timeline.get(k) == Some(&false)
     }
 
     /// The quantities a case can evaluate, in definition order: all but the
@@ -279,7 +280,7 @@ impl Model {
     pub fn case_quantities(&self) -> impl Iterator<Item = &Quantity> {
         (0..self.quantities.len())
             .filter(|k| self.in_cases(*k))
-            .map(|k| &self.quantities[k])
+            .filter_map(|k| self.quantities.get(k))
     }
 
     /// The quantities a case evaluates when any of `inputs` changes, in
@@ -289,8 +290,10 @@ impl Model {
         let mut out = Vec::new();
         for step in &self.order {
             let Step::Quantity(k) = *step else { continue };
-            if self.in_cases(k) && self.refs[k].iter().any(|r| changed.contains(r.as_str())) {
-                let q = &self.quantities[k];
+            let (Some(q), Some(refs)) = (self.quantities.get(k), self.refs.get(k)) else {
+                continue;
+            };
+            if self.in_cases(k) && refs.iter().any(|r| changed.contains(r.as_str())) {
                 changed.insert(q.id.as_str());
                 out.push(q);
             }
@@ -304,8 +307,10 @@ impl Model {
         for step in self.order.iter().rev() {
             match *step {
                 Step::Quantity(k) => {
-                    if needed.contains(&self.quantities[k].id) {
-                        needed.extend(self.refs[k].iter().cloned());
+                    if let (Some(q), Some(refs)) = (self.quantities.get(k), self.refs.get(k)) {
+                        if needed.contains(&q.id) {
+                            needed.extend(refs.iter().cloned());
+                        }
                     }
                 }
                 Step::Timeline => {

@@ -186,7 +186,11 @@ fn evaluation_follows_the_references() {
         for t in &model.timeline {
             for id in t.expr.refs() {
                 if let Some(there) = at(&id).filter(|&p| p != timeline_at) {
-                    assert!(there < timeline_at, "{}: the timeline before {id}", plan.display());
+                    assert!(
+                        there < timeline_at,
+                        "{}: the timeline before {id}",
+                        plan.display()
+                    );
                 }
             }
         }
