@@ -17,6 +17,7 @@ pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod simulate;
+pub mod value;
 pub mod yaml;
 
 use std::path::Path;

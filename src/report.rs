@@ -2,13 +2,19 @@
 //! decision reasons. This is what every renderer receives; renderers lay it
 //! out and format it, and compute nothing.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 
 use crate::format::{self, Unit};
 use crate::inputs::Inputs;
-use crate::model::expr::{Env, EvalError, Value};
-use crate::model::{self, Model};
+use crate::model::expr::{Env, EvalError};
+use crate::model::{self, Model, Step};
+use crate::value::Value;
+
+/// What a lookup of an id that has no value reads: "there is none".
+static NO_VALUE: Value = Value::Never;
 
 /// A warning for the reader, with the figures behind it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,12 +48,19 @@ pub struct ScenarioResult {
 }
 
 impl ScenarioResult {
-    /// A value in this case: the case's own, or else the base value.
-    pub fn value<'a>(&'a self, report: &'a Report, id: &str) -> &'a Value {
+    /// A value in this case: the case's own, or else the base value; `None`
+    /// when neither has one.
+    pub fn get<'a>(&'a self, report: &'a Report, id: &str) -> Option<&'a Value> {
         self.values
             .get(id)
             .or_else(|| self.inputs.get(id))
-            .unwrap_or_else(|| report.value(id))
+            .or_else(|| report.get(id))
+    }
+
+    /// A value in this case: the case's own, or else the base value; an id
+    /// with neither reads as "never" (see [`Report::value`]).
+    pub fn value<'a>(&'a self, report: &'a Report, id: &str) -> &'a Value {
+        self.get(report, id).unwrap_or(&NO_VALUE)
     }
 }
 
@@ -107,7 +120,7 @@ fn evaluate_case(
     model: &Model,
     values: &IndexMap<String, Value>,
     sc: &crate::model::Scenario,
-    dependents: &mut std::collections::HashMap<Vec<String>, Vec<usize>>,
+    dependents: &mut HashMap<Vec<String>, Vec<usize>>,
 ) -> Result<ScenarioResult, EvalError> {
     let no_timeline = IndexMap::new();
     let mut case_inputs = IndexMap::new();
@@ -122,23 +135,29 @@ fn evaluate_case(
     let ids: Vec<String> = sc.overrides.iter().map(|(id, _)| id.clone()).collect();
     let moved = dependents.entry(ids).or_insert_with_key(|ids| {
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let moved: Vec<&str> = model
+        let moved: HashSet<&str> = model
             .dependents(&ids)
             .iter()
             .map(|q| q.id.as_str())
             .collect();
         model
-            .quantities
+            .evaluation_order()
             .iter()
-            .enumerate()
-            .filter(|(_, q)| moved.contains(&q.id.as_str()))
-            .map(|(k, _)| k)
+            .filter_map(|step| match *step {
+                Step::Quantity(k) => Some(k),
+                Step::Timeline => None,
+            })
+            .filter(|&k| {
+                model
+                    .quantities
+                    .get(k)
+                    .is_some_and(|q| moved.contains(q.id.as_str()))
+            })
             .collect()
     });
     // The case's own values over the plan's.
     let mut case_values = case_inputs.clone();
-    for &k in moved.iter() {
-        let q = &model.quantities[k];
+    for q in moved.iter().filter_map(|&k| model.quantities.get(k)) {
         let v = {
             let lookup = |id: &str| case_values.get(id).or_else(|| values.get(id)).cloned();
             q.expr.eval(&lookup, &q.id)?
@@ -174,20 +193,17 @@ impl Report {
             .ranges
             .iter()
             .zip(self.tornado.chunks(2))
-            .map(|(range, pair)| TornadoBar {
-                input: range.id.clone(),
-                low: range.low,
-                high: range.high,
-                payback_low: pair[0].value(self, "payback_months").clone(),
-                payback_high: pair[1].value(self, "payback_months").clone(),
-                savings_low: pair[0]
-                    .value(self, "monthly_savings")
-                    .as_num()
-                    .unwrap_or(0.0),
-                savings_high: pair[1]
-                    .value(self, "monthly_savings")
-                    .as_num()
-                    .unwrap_or(0.0),
+            .filter_map(|(range, pair)| {
+                let [low, high] = pair else { return None };
+                Some(TornadoBar {
+                    input: range.id.clone(),
+                    low: range.low,
+                    high: range.high,
+                    payback_low: low.value(self, "payback_months").clone(),
+                    payback_high: high.value(self, "payback_months").clone(),
+                    savings_low: low.value(self, "monthly_savings").as_num().unwrap_or(0.0),
+                    savings_high: high.value(self, "monthly_savings").as_num().unwrap_or(0.0),
+                })
             })
             .collect();
         bars.sort_by(|a, b| {
@@ -310,11 +326,17 @@ pub struct Report {
 }
 
 impl Report {
-    /// The value with this id; a missing id is a defect of the model or caller.
+    /// The value with this id, or `None` when the plan has no such input or
+    /// quantity (a serving-memory figure of a plan that gives no GPU memory).
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.values.get(id)
+    }
+
+    /// The value with this id; an id the plan has no value for reads as
+    /// "never" (shown as `never`, `null` in JSON). Never panics: callers that
+    /// must tell a missing figure from "never" use [`Report::get`].
     pub fn value(&self, id: &str) -> &Value {
-        self.values
-            .get(id)
-            .unwrap_or_else(|| panic!("no value `{id}` in the model"))
+        self.get(id).unwrap_or(&NO_VALUE)
     }
 
     /// The number with this id, or `None` for "never" and non-numbers.
@@ -390,49 +412,31 @@ pub fn evaluate(
         .map(|t| (t.id.clone(), Vec::new()))
         .collect();
     let no_timeline = IndexMap::new();
-    for q in model
-        .quantities
-        .iter()
-        .filter(|q| !q.sheet.after_timeline())
-    {
-        let v = q.expr.eval(
-            &ScalarEnv {
-                values: &values,
-                timeline: &no_timeline,
-            },
-            &q.id,
-        )?;
-        values.insert(q.id.clone(), v);
-    }
-    for period in 0..=model.periods as usize {
-        let mut current = IndexMap::new();
-        for t in &model.timeline {
-            let v = t.expr.eval(
-                &PeriodEnv {
+    let mut timeline_done = false;
+    for step in model.evaluation_order() {
+        match *step {
+            Step::Quantity(k) => {
+                let Some(q) = model.quantities.get(k) else {
+                    continue;
+                };
+                let env = ScalarEnv {
                     values: &values,
-                    timeline: &timeline,
-                    current: &current,
-                    period,
-                },
-                &t.id,
-            )?;
-            current.insert(t.id.clone(), v);
-        }
-        for (id, v) in current {
-            timeline.get_mut(&id).expect("row listed").push(v);
+                    timeline: if timeline_done {
+                        &timeline
+                    } else {
+                        &no_timeline
+                    },
+                };
+                let v = q.expr.eval(&env, &q.id)?;
+                values.insert(q.id.clone(), v);
+            }
+            Step::Timeline => {
+                evaluate_timeline(&model, &values, &mut timeline)?;
+                timeline_done = true;
+            }
         }
     }
-    for q in model.quantities.iter().filter(|q| q.sheet.after_timeline()) {
-        let v = q.expr.eval(
-            &ScalarEnv {
-                values: &values,
-                timeline: &timeline,
-            },
-            &q.id,
-        )?;
-        values.insert(q.id.clone(), v);
-    }
-    let mut dependents = std::collections::HashMap::new();
+    let mut dependents = HashMap::new();
     let scenarios = model
         .scenarios
         .iter()
@@ -467,8 +471,54 @@ pub fn evaluate(
     Ok(report)
 }
 
+/// Evaluates every timeline row for every period, period by period.
+fn evaluate_timeline(
+    model: &Model,
+    values: &IndexMap<String, Value>,
+    timeline: &mut IndexMap<String, Vec<Value>>,
+) -> Result<(), EvalError> {
+    for period in 0..=model.periods as usize {
+        let mut current = IndexMap::new();
+        for t in &model.timeline {
+            let v = t.expr.eval(
+                &PeriodEnv {
+                    values,
+                    timeline,
+                    current: &current,
+                    period,
+                },
+                &t.id,
+            )?;
+            current.insert(t.id.clone(), v);
+        }
+        for (id, v) in current {
+            if let Some(row) = timeline.get_mut(&id) {
+                row.push(v);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The warnings for the reader, in the order the memo lists them.
 fn warnings(r: &Report) -> Vec<Warning> {
     let mut out = Vec::new();
+    component_warnings(r, &mut out);
+    payback_warnings(r, &mut out);
+    budget_warnings(r, &mut out);
+    option_warnings(r, &mut out);
+    for notice in &r.inputs.notices {
+        out.push(Warning {
+            id: "estimate_fallback",
+            title: "Training estimate without a measured benchmark",
+            message: notice.clone(),
+        });
+    }
+    out
+}
+
+/// The components' warnings: review cost, serving capacity and memory, GPU efficiency.
+fn component_warnings(r: &Report, out: &mut Vec<Warning>) {
     let money = |id: &str| format::money0(r.num(id).unwrap_or(0.0));
     if r.flag("review_cost_exceeds_api_bill") {
         out.push(Warning {
@@ -531,6 +581,10 @@ fn warnings(r: &Report) -> Vec<Warning> {
             ),
         });
     }
+}
+
+/// No payback within the lifetime, or a volume below break-even.
+fn payback_warnings(r: &Report, out: &mut Vec<Warning>) {
     if r.flag("payback_beyond_lifetime") {
         let message = match r.num("payback_months") {
             Some(_) => format!(
@@ -568,6 +622,10 @@ fn warnings(r: &Report) -> Vec<Warning> {
             message,
         });
     }
+}
+
+/// Fewer training runs or engineering hours than typical projects need.
+fn budget_warnings(r: &Report, out: &mut Vec<Warning>) {
     if r.flag("too_few_training_runs") {
         out.push(Warning {
             id: "too_few_training_runs",
@@ -590,6 +648,10 @@ fn warnings(r: &Report) -> Vec<Warning> {
             ),
         });
     }
+}
+
+/// An option with a smaller model that nets more than the plan.
+fn option_warnings(r: &Report, out: &mut Vec<Warning>) {
     // A larger model chosen where a smaller option would save more.
     let size = r.num("model_size_b").unwrap_or(0.0);
     let plan_net = r.num("lifetime_net_savings").unwrap_or(0.0);
@@ -614,14 +676,6 @@ fn warnings(r: &Report) -> Vec<Warning> {
             });
         }
     }
-    for notice in &r.inputs.notices {
-        out.push(Warning {
-            id: "estimate_fallback",
-            title: "Training estimate without a measured benchmark",
-            message: notice.clone(),
-        });
-    }
-    out
 }
 
 fn reasons(r: &Report) -> Vec<Reason> {

@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution};
 
 use crate::model::compiled::{Compiled, NotNumeric};
-use crate::model::Model;
+use crate::model::{Model, Role};
 use indexmap::IndexMap;
 
 use crate::model::expr::Value;
@@ -49,15 +49,6 @@ pub struct Simulation {
     /// Trials that pay back after the lifetime or never.
     pub payback_beyond_lifetime: usize,
 }
-
-/// The quantities every trial reads.
-const OUTPUTS: [&str; 5] = [
-    "monthly_savings",
-    "payback_months",
-    "total_project_cost",
-    "payback_beyond_lifetime",
-    "is_above_break_even_all_in",
-];
 
 /// A PERT sampler for one ranged input.
 enum Sampler {
@@ -99,12 +90,22 @@ impl Sampler {
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let n = sorted.len();
     let rank = ((p / 100.0) * n as f64).ceil() as usize;
-    sorted[rank.clamp(1, n) - 1]
+    sorted
+        .get(rank.clamp(1, n.max(1)) - 1)
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 /// P10, P50 and P90 by selection (no full sort); infinity reads as "never".
 fn percentiles(mut samples: Vec<f64>) -> Percentiles {
     let n = samples.len();
+    if n == 0 {
+        return Percentiles {
+            p10: None,
+            p50: None,
+            p90: None,
+        };
+    }
     let mut at = |p: f64| {
         let rank = ((p / 100.0) * n as f64).ceil() as usize;
         let (_, x, _) = samples.select_nth_unstable_by(rank.clamp(1, n) - 1, f64::total_cmp);
@@ -126,7 +127,11 @@ pub fn simulate(
     trials: usize,
     seed: u64,
 ) -> Result<Simulation, NotNumeric> {
-    let full = Compiled::new(model, &OUTPUTS)?;
+    // The quantities every trial reads, in their role's order: monthly
+    // savings, payback, project cost, payback beyond the lifetime, above the
+    // all-in break-even.
+    let outputs = model.with_role(Role::Simulated);
+    let full = Compiled::new(model, &outputs)?;
     let base = full.slots_from(values);
     let ranged_ids: Vec<&str> = ranged.iter().map(|r| r.id.as_str()).collect();
     let compiled = full.restricted_to(model, &ranged_ids);
@@ -134,10 +139,13 @@ pub fn simulate(
         .iter()
         .filter_map(|r| compiled.slot(&r.id).map(|slot| (slot, Sampler::new(r))))
         .collect();
-    let out: Vec<usize> = OUTPUTS
+    let out = outputs
         .iter()
-        .map(|id| compiled.slot(id).expect("compiled output"))
-        .collect();
+        .map(|id| compiled.slot(id).ok_or_else(|| NotNumeric(id.to_string())))
+        .collect::<Result<Vec<usize>, _>>()?;
+    let [savings_at, payback_at, project_at, beyond_at, above_at] = out[..] else {
+        return Err(NotNumeric(format!("{} simulated outputs", out.len())));
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let trials = trials.max(1);
     let mut savings = Vec::with_capacity(trials);
@@ -151,22 +159,23 @@ pub fn simulate(
             slots[*slot] = sampler.sample(&mut rng);
         }
         compiled.run(&mut slots);
-        savings.push(slots[out[0]]);
-        let p = slots[out[1]];
+        savings.push(slots[savings_at]);
+        let p = slots[payback_at];
         payback.push(if p.is_nan() { f64::INFINITY } else { p });
-        project.push(slots[out[2]]);
-        within += usize::from(slots[out[3]] == 0.0);
-        above += usize::from(slots[out[4]] == 1.0);
+        project.push(slots[project_at]);
+        within += usize::from(slots[beyond_at] == 0.0);
+        above += usize::from(slots[above_at] == 1.0);
     }
     let lifetime = values
         .get("lifetime_months")
         .and_then(Value::as_num)
         .unwrap_or(0.0);
-    let mut payback_histogram = vec![0usize; lifetime as usize + 1];
+    let mut payback_histogram = vec![0usize; lifetime.ceil().max(0.0) as usize + 1];
     let mut payback_beyond_lifetime = 0;
     for p in &payback {
-        if *p <= lifetime {
-            payback_histogram[p.ceil().max(0.0) as usize] += 1;
+        let bucket = payback_histogram.get_mut(p.ceil().max(0.0) as usize);
+        if let (true, Some(bucket)) = (*p <= lifetime, bucket) {
+            *bucket += 1;
         } else {
             payback_beyond_lifetime += 1;
         }

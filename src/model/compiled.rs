@@ -9,8 +9,9 @@
 
 use indexmap::IndexMap;
 
-use super::expr::{Cmp, Cond, Expr, Op, Value};
-use super::Model;
+use super::expr::{Cmp, Cond, Expr, Op};
+use super::{Model, Quantity, Step};
+use crate::value::Value;
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -95,12 +96,20 @@ pub fn to_slot(v: &Value) -> f64 {
 }
 
 impl Compiled {
-    /// Compiles the quantities `outputs` need, in the model's order. Inputs and
-    /// other quantities become slots filled from `values`.
+    /// Compiles the quantities `outputs` need, in the model's evaluation
+    /// order. Inputs and other quantities become slots filled from `values`.
     pub fn new(model: &Model, outputs: &[&str]) -> Result<Compiled, NotNumeric> {
+        let in_order: Vec<&Quantity> = model
+            .evaluation_order()
+            .iter()
+            .filter_map(|step| match *step {
+                Step::Quantity(k) => model.quantities.get(k),
+                Step::Timeline => None,
+            })
+            .collect();
         // Which quantities are needed: walk dependencies backwards.
         let mut needed: Vec<String> = outputs.iter().map(|s| s.to_string()).collect();
-        for q in model.quantities.iter().rev() {
+        for q in in_order.iter().rev() {
             if needed.contains(&q.id) {
                 for r in q.expr.refs() {
                     if !needed.contains(&r) {
@@ -115,9 +124,13 @@ impl Compiled {
             slots.insert(id.clone(), n);
         }
         let mut steps = Vec::new();
-        for q in model.quantities.iter().filter(|q| needed.contains(&q.id)) {
+        for q in in_order.iter().filter(|q| needed.contains(&q.id)) {
             let node = compile(&q.expr, &slots, &q.id)?;
-            steps.push((slots[&q.id], node));
+            let slot = slots
+                .get(&q.id)
+                .copied()
+                .ok_or_else(|| NotNumeric(q.id.clone()))?;
+            steps.push((slot, node));
         }
         let code = flatten(&steps);
         Ok(Compiled { slots, steps, code })
@@ -378,6 +391,8 @@ fn compile(e: &Expr, slots: &IndexMap<String, usize>, ctx: &str) -> Result<Node,
         Expr::Pow(x, y) => Node::Pow(b(x)?, b(y)?),
         Expr::If(t, x, y) => Node::If(Box::new(compile_test(t, slots, ctx)?), b(x)?, b(y)?),
         Expr::Test(t) => Node::Test(Box::new(compile_test(t, slots, ctx)?)),
+        // The model's values are never errors: the value itself.
+        Expr::IfError(x, _) => c(x)?,
         Expr::Text(_) | Expr::Period | Expr::CumSum(_) | Expr::FirstOne(_) | Expr::RowLength(_) => {
             return Err(NotNumeric(ctx.to_string()))
         }

@@ -9,59 +9,7 @@ use std::fmt::Write as _;
 
 use thiserror::Error;
 
-/// A value a quantity or input can take.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// A finite number.
-    Num(f64),
-    /// A truth value (an input such as `training_spot`, or a test result).
-    Bool(bool),
-    /// A label from a fixed set (`"high"`, `"Fine-tune"`).
-    Text(String),
-    /// "There is none": a payback that never comes, a break-even that does not
-    /// exist. `null` in JSON, the text `never` in the workbook.
-    Never,
-}
-
-impl Value {
-    /// The number, if this is one.
-    pub fn as_num(&self) -> Option<f64> {
-        match self {
-            Value::Num(x) => Some(*x),
-            _ => None,
-        }
-    }
-
-    /// The truth value, if this is one.
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    /// The text, if this is text.
-    pub fn as_text(&self) -> Option<&str> {
-        match self {
-            Value::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The value as an Excel cached result string.
-    pub fn to_excel_result(&self) -> String {
-        match self {
-            Value::Num(x) => format_number_literal(*x),
-            Value::Bool(true) => "TRUE".to_string(),
-            Value::Bool(false) => "FALSE".to_string(),
-            Value::Text(s) => s.clone(),
-            Value::Never => NEVER_TEXT.to_string(),
-        }
-    }
-}
-
-/// What the workbook shows where a value does not exist.
-pub const NEVER_TEXT: &str = "never";
+pub use crate::value::{format_number_literal, Value, NEVER_TEXT};
 
 /// A failure to evaluate: a defect in the model's definitions, never the plan's fault.
 #[derive(Debug, Error, PartialEq)]
@@ -190,6 +138,11 @@ pub enum Expr {
     If(Box<Cond>, Box<Expr>, Box<Expr>),
     /// A condition as a truth value.
     Test(Box<Cond>),
+    /// The value, or the fallback where the value is an error (Excel
+    /// `IFERROR`). The model's own evaluation never meets an error value
+    /// (an error is a defect and stops the evaluation), so it is the value;
+    /// in the workbook it catches cells edited into errors.
+    IfError(Box<Expr>, Box<Expr>),
 }
 
 /// Shorthand constructors used by the model definitions.
@@ -219,8 +172,10 @@ pub mod build {
     /// The product of several factors, left to right.
     pub fn product(factors: Vec<Expr>) -> Expr {
         let mut it = factors.into_iter();
-        let first = it.next().expect("product of no factors");
-        it.fold(first, mul)
+        match it.next() {
+            Some(first) => it.fold(first, mul),
+            None => n(1.0),
+        }
     }
     pub fn neg(a: Expr) -> Expr {
         Expr::Neg(Box::new(a))
@@ -258,6 +213,10 @@ pub mod build {
     pub fn test(c: Cond) -> Expr {
         Expr::Test(Box::new(c))
     }
+    /// `a`, or `fallback` where `a` is an error value (Excel `IFERROR`).
+    pub fn if_error(a: Expr, fallback: Expr) -> Expr {
+        Expr::IfError(Box::new(a), Box::new(fallback))
+    }
     pub fn cmp(op: Cmp, a: Expr, b: Expr) -> Cond {
         Cond::Compare(op, Box::new(a), Box::new(b))
     }
@@ -291,16 +250,6 @@ pub mod build {
     }
 }
 
-/// Prints a number the way Excel formulas and cached results want it:
-/// integers without a decimal point, others with full round-trip precision.
-pub fn format_number_literal(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 /// What an expression is evaluated against.
 pub trait Env {
     /// The value of an input or quantity.
@@ -329,17 +278,19 @@ impl<F: Fn(&str) -> Option<Value>> Env for F {
 pub trait Resolve {
     /// A reference to an input or quantity (usually its defined name).
     fn name(&self, id: &str) -> String;
-    /// The current period's cell, on a timeline row.
+    /// The current period's cell, on a timeline row. Outside a timeline (a
+    /// defect of the model) it prints Excel's `#REF!`.
     fn period(&self) -> String {
-        panic!("a period reference outside a timeline")
+        "#REF!".to_string()
     }
-    /// The range from the first period to the current one of a timeline row.
-    fn cum_range(&self, id: &str) -> String {
-        panic!("a running total of `{id}` outside a timeline")
+    /// The range from the first period to the current one of a timeline row
+    /// (`#REF!` where there is none).
+    fn cum_range(&self, _id: &str) -> String {
+        "#REF!".to_string()
     }
-    /// The whole range of a timeline row.
-    fn row_range(&self, id: &str) -> String {
-        panic!("a row range of `{id}` outside a timeline")
+    /// The whole range of a timeline row (`#REF!` where there is none).
+    fn row_range(&self, _id: &str) -> String {
+        "#REF!".to_string()
     }
 }
 
@@ -424,6 +375,7 @@ impl Expr {
                 }
             }
             Expr::Test(c) => Value::Bool(c.eval(env, context)?),
+            Expr::IfError(a, _) => a.eval(env, context)?,
         };
         if let Value::Num(x) = v {
             if !x.is_finite() {
@@ -507,6 +459,7 @@ impl Expr {
                 write_call(out, "IF", [c.to_excel_with(res), x(a), x(b)].into_iter())
             }
             Expr::Test(c) => out.push_str(&c.to_excel_with(res)),
+            Expr::IfError(a, b) => write_call(out, "IFERROR", [x(a), x(b)].into_iter()),
         }
         if paren {
             out.push(')');
@@ -527,7 +480,11 @@ impl Expr {
                     acc.push(id.clone());
                 }
             }
-            Expr::Bin(_, a, b) | Expr::Max(a, b) | Expr::Min(a, b) | Expr::Pow(a, b) => {
+            Expr::Bin(_, a, b)
+            | Expr::Max(a, b)
+            | Expr::Min(a, b)
+            | Expr::Pow(a, b)
+            | Expr::IfError(a, b) => {
                 a.collect_refs(acc);
                 b.collect_refs(acc);
             }
@@ -723,6 +680,14 @@ mod tests {
         );
         assert_eq!(t.eval(&env, "t"), Ok(Value::Bool(true)));
         assert_eq!(t.to_excel(), "AND(a>=b,NOT(ISNUMBER(\"never\")))");
+    }
+
+    #[test]
+    fn if_error_prints_its_argument_once() {
+        let e = if_error(div(r("a"), r("b")), n(1.0));
+        assert_eq!(e.to_excel(), "IFERROR(a/b,1)");
+        assert_eq!(e.eval(&env, "t"), Ok(Value::Num(2.0)));
+        assert_eq!(e.refs(), vec!["a".to_string(), "b".to_string()]);
     }
 
     #[test]

@@ -1,0 +1,102 @@
+//! The checks: each 0 when it holds and 1 when it fails; the master check is
+//! the largest.
+
+use super::expr::build::*;
+use super::expr::{Cmp, Cond, Expr};
+use super::{Defs, Role, Sheet};
+use crate::format::Unit;
+use crate::inputs::Inputs;
+use crate::value::Value;
+
+/// The checks over the components, the cash flow, the inputs' ranges and error values.
+pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
+    // --- Checks: 0 holds, 1 fails ---
+    d.on(Sheet::Checks);
+    let tolerance = || div(n(1.0), n(1_000_000.0));
+    d.q("check_ft_total_is_sum_of_parts", "Fine-tuned total equals the sum of its parts", Unit::Count,
+        "Serving + storage + amortization + quality delta, added again, must equal the fine-tuned total.",
+        robust(if_(gt(abs(sub(r("monthly_ft_total"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")]))), tolerance()), n(1.0), n(0.0))))
+    .role(Role::Check);
+    d.q("check_payback_agrees", "Cash-flow payback agrees with the ROI sheet", Unit::Count,
+        "With flat traffic, the first paid-back month is the ROI payback rounded up (or both are beyond the lifetime).",
+        robust(if_(gt(r("volume_growth_per_month"), n(0.0)), n(0.0),
+            if_(is_number(r("cashflow_payback_month")),
+                if_(and(vec![is_number(r("payback_months")),
+                             cmp(Cmp::Ge, add(r("cashflow_payback_month"), tolerance()), r("payback_months")),
+                             lt(sub(r("cashflow_payback_month"), r("payback_months")), n(1.0))]), n(0.0), n(1.0)),
+                if_(r_payback_within_life(), n(1.0), n(0.0))))))
+    .role(Role::Check);
+    let range_violations: Vec<Cond> = inputs
+        .items
+        .iter()
+        .filter(|i| matches!(i.value, Value::Num(_)) && i.unit != Unit::Points)
+        .map(|i| {
+            if i.unit == Unit::Fraction && i.id != "volume_growth_per_month" {
+                or(vec![lt(r(&i.id), n(0.0)), gt(r(&i.id), n(1.0))])
+            } else {
+                lt(r(&i.id), n(0.0))
+            }
+        })
+        .collect();
+    d.q("check_timeline_covers_lifetime", "Timeline covers the lifetime", Unit::Count,
+        "The Cash flow sheet has a column for every month of the lifetime (it was laid out for the plan's lifetime; a longer one needs a new run).",
+        robust(if_(gt(r("lifetime_months"), sub(Expr::RowLength("cf_in_service".to_string()), n(1.0))), n(1.0), n(0.0))))
+    .role(Role::Check);
+    d.q(
+        "check_inputs_in_range",
+        "Inputs within their ranges",
+        Unit::Count,
+        "Rates between 0 and 1; money, volumes, hours and counts not negative.",
+        robust(if_(or(range_violations), n(1.0), n(0.0))),
+    )
+    .role(Role::Check);
+    let watched: Vec<Cond> = d
+        .out
+        .iter()
+        .filter(|q| !matches!(q.sheet, Sheet::CashFlow | Sheet::Checks))
+        .map(|q| is_error(r(&q.id)))
+        .chain(
+            ["cashflow_payback_month", "cashflow_lifetime_net"]
+                .iter()
+                .map(|id| is_error(r(id))),
+        )
+        .collect();
+    d.q(
+        "check_no_error_values",
+        "No error values",
+        Unit::Count,
+        "No calculation cell shows an error such as #DIV/0! or #VALUE!.",
+        if_(or(watched), n(1.0), n(0.0)),
+    )
+    .role(Role::Check);
+    d.q(
+        "master_check",
+        "Master check",
+        Unit::Count,
+        "The largest of the checks: 0 when every check holds.",
+        max(
+            max(
+                max(
+                    r("check_ft_total_is_sum_of_parts"),
+                    r("check_payback_agrees"),
+                ),
+                r("check_timeline_covers_lifetime"),
+            ),
+            max(r("check_inputs_in_range"), r("check_no_error_values")),
+        ),
+    )
+    .role(Role::Check);
+}
+
+/// True when the ROI sheet's payback falls within the lifetime.
+fn r_payback_within_life() -> Cond {
+    and(vec![
+        is_number(r("payback_months")),
+        cmp(Cmp::Le, r("payback_months"), r("lifetime_months")),
+    ])
+}
+
+/// A check that also fails (1) when its own formula meets an error value.
+fn robust(check: Expr) -> Expr {
+    if_error(check, n(1.0))
+}

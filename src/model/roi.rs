@@ -1,0 +1,295 @@
+//! The ROI sheet: the monthly comparison, payback, break-even and what would change the decision.
+
+use super::expr::build::*;
+use super::expr::Expr;
+use super::{m, Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE};
+use crate::format::Unit;
+
+/// The project cost, the monthly fine-tuned total, its shares and the savings.
+pub(super) fn monthly(d: &mut Defs) {
+    // --- ROI ---
+    d.on(Sheet::Roi);
+    d.q(
+        "total_project_cost",
+        "Total project cost",
+        Unit::Usd,
+        "Training compute plus engineering (one-time).",
+        add(r("compute_cost"), r("engineering_cost")),
+    )
+    .with(Role::Headline, 5)
+    .with(Role::Simulated, 3)
+    .with(Role::OptionFigure, 5)
+    .with(Role::Tracked, 7)
+    .with(Role::Traced, 5);
+    d.q(
+        "monthly_amortized_project_cost",
+        "Amortized project cost",
+        Unit::UsdPerMonth,
+        "The project cost spread over the model's lifetime.",
+        div(r("total_project_cost"), r("lifetime_months")),
+    )
+    .with(Role::Composition, 3);
+    d.q(
+        "monthly_amortized_compute_cost",
+        "Amortized training compute",
+        Unit::UsdPerMonth,
+        "Training compute spread over the model's lifetime.",
+        div(r("compute_cost"), r("lifetime_months")),
+    );
+    d.q(
+        "monthly_amortized_engineering_cost",
+        "Amortized engineering",
+        Unit::UsdPerMonth,
+        "Engineering spread over the model's lifetime.",
+        div(r("engineering_cost"), r("lifetime_months")),
+    );
+    d.q(
+        "monthly_ft_total",
+        "Monthly fine-tuned total",
+        Unit::UsdPerMonth,
+        "Serving + storage + amortized project + quality delta.",
+        sum(vec![
+            r("monthly_serving_cost"),
+            r("monthly_storage_cost"),
+            r("monthly_amortized_project_cost"),
+            r("monthly_quality_cost_delta"),
+        ]),
+    )
+    .with(Role::Headline, 2)
+    .with(Role::SensitivityKey, 3)
+    .with(Role::OptionFigure, 2)
+    .with(Role::Tracked, 2)
+    .with(Role::Traced, 2);
+    d.q(
+        "compute_share_of_ft_total",
+        "Share: training compute",
+        Unit::Fraction,
+        "Amortized training compute as a share of the monthly fine-tuned total.",
+        div_if_positive(r("monthly_amortized_compute_cost"), r("monthly_ft_total")),
+    );
+    d.q(
+        "engineering_share_of_ft_total",
+        "Share: engineering",
+        Unit::Fraction,
+        "Amortized engineering as a share of the monthly fine-tuned total.",
+        div_if_positive(
+            r("monthly_amortized_engineering_cost"),
+            r("monthly_ft_total"),
+        ),
+    );
+    d.q(
+        "serving_share_of_ft_total",
+        "Share: serving and storage",
+        Unit::Fraction,
+        "Serving plus storage as a share of the monthly fine-tuned total.",
+        div_if_positive(
+            add(r("monthly_serving_cost"), r("monthly_storage_cost")),
+            r("monthly_ft_total"),
+        ),
+    );
+    d.q(
+        "quality_share_of_ft_total",
+        "Share: quality delta",
+        Unit::Fraction,
+        "The review cost delta as a share of the monthly fine-tuned total (negative when the fine-tuned model needs fewer reviews).",
+        div_if_positive(r("monthly_quality_cost_delta"), r("monthly_ft_total")),
+    );
+    d.q(
+        "monthly_savings",
+        "Monthly savings",
+        Unit::UsdPerMonth,
+        "API cost minus the fine-tuned total, amortization included.",
+        sub(r("monthly_api_cost"), r("monthly_ft_total")),
+    )
+    .with(Role::Headline, 3)
+    .with(Role::SensitivityKey, 4)
+    .with(Role::Simulated, 1)
+    .with(Role::OptionFigure, 3)
+    .with(Role::Tracked, 3)
+    .with(Role::Traced, 3);
+    d.q(
+        "monthly_savings_before_amortization",
+        "Monthly savings before amortization",
+        Unit::UsdPerMonth,
+        "API cost minus serving, storage and quality delta: what repays the project.",
+        sub(
+            r("monthly_api_cost"),
+            sum(vec![
+                r("monthly_serving_cost"),
+                r("monthly_storage_cost"),
+                r("monthly_quality_cost_delta"),
+            ]),
+        ),
+    )
+    .with(Role::Traced, 12);
+}
+
+/// Payback, lifetime net savings and the two break-even volumes.
+pub(super) fn payback(d: &mut Defs) {
+    d.q("payback_months", "Payback", Unit::Months,
+        "Project cost over the monthly savings before amortization; never if those are not positive.",
+        div_if_positive(r("total_project_cost"), r("monthly_savings_before_amortization")))
+    .with(Role::Headline, 4)
+    .with(Role::SensitivityKey, 5)
+    .with(Role::Simulated, 2)
+    .with(Role::OptionFigure, 4)
+    .with(Role::Tracked, 4)
+    .with(Role::Traced, 4);
+    d.q(
+        "lifetime_net_savings",
+        "Net savings over the lifetime",
+        Unit::Usd,
+        "Monthly savings before amortization × lifetime, minus the project cost.",
+        sub(
+            mul(
+                r("monthly_savings_before_amortization"),
+                r("lifetime_months"),
+            ),
+            r("total_project_cost"),
+        ),
+    )
+    .with(Role::Headline, 9)
+    .with(Role::OptionFigure, 6)
+    .with(Role::Traced, 9);
+    d.q(
+        "months_of_savings_after_payback",
+        "Months of savings after payback",
+        Unit::Months,
+        "Lifetime left once the project has paid for itself (0 if it never does).",
+        if_(
+            is_number(r("payback_months")),
+            max(n(0.0), sub(r("lifetime_months"), r("payback_months"))),
+            n(0.0),
+        ),
+    );
+    d.q("break_even_tokens_per_day", "Break-even volume (seed's method)", Unit::TokensPerDay,
+        "Daily tokens at which the API bill equals serving plus storage; ignores review cost and amortization, as the seed does.",
+        if_(gt(r("weighted_api_price_per_1m_tokens"), n(0.0)),
+            div(
+                mul(add(r("monthly_serving_cost"), r("monthly_storage_cost")), m()),
+                mul(r("weighted_api_price_per_1m_tokens"), r("days_per_month")),
+            ),
+            Expr::Never))
+    .with(Role::Headline, 7)
+    .with(Role::Traced, 7);
+    d.q(
+        "is_above_break_even",
+        "Above the seed's break-even",
+        Unit::YesNo,
+        "Whether today's volume reaches the seed's break-even.",
+        if_(
+            is_number(r("break_even_tokens_per_day")),
+            test(ge(
+                r("current_daily_tokens"),
+                r("break_even_tokens_per_day"),
+            )),
+            Expr::Bool(false),
+        ),
+    );
+    d.q("api_margin_per_1m_tokens_all_in", "API price less review delta", Unit::UsdPer1MTokens,
+        "What each million tokens moved off the API saves before fixed costs, review cost included.",
+        sub(r("weighted_api_price_per_1m_tokens"), r("review_cost_delta_per_1m_tokens")));
+    d.q("break_even_tokens_per_day_all_in", "Break-even volume (all-in)", Unit::TokensPerDay,
+        "Daily tokens at which monthly savings reach zero: serving, storage and amortized project cost, with the review delta that grows with volume; never if the review delta eats the whole API price.",
+        if_(gt(r("api_margin_per_1m_tokens_all_in"), n(0.0)),
+            div(
+                mul(sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost")]), m()),
+                mul(r("api_margin_per_1m_tokens_all_in"), r("days_per_month")),
+            ),
+            Expr::Never))
+    .with(Role::Headline, 8)
+    .with(Role::OptionFigure, 7)
+    .with(Role::Tracked, 6)
+    .with(Role::Traced, 8);
+    d.q(
+        "is_above_break_even_all_in",
+        "Above the all-in break-even",
+        Unit::YesNo,
+        "Whether today's volume reaches the all-in break-even (the figure that decides).",
+        if_(
+            is_number(r("break_even_tokens_per_day_all_in")),
+            test(ge(
+                r("current_daily_tokens"),
+                r("break_even_tokens_per_day_all_in"),
+            )),
+            Expr::Bool(false),
+        ),
+    )
+    .with(Role::Simulated, 5);
+}
+
+/// The verdict and the yes/no figures the warnings read.
+pub(super) fn flags(d: &mut Defs) {
+    d.q(
+        "verdict",
+        "Verdict",
+        Unit::Text,
+        "Fine-tune when the monthly savings, amortization included, are positive.",
+        if_(
+            gt(r("monthly_savings"), n(0.0)),
+            Expr::Text(VERDICT_FINE_TUNE),
+            Expr::Text(VERDICT_API),
+        ),
+    );
+    d.q(
+        "review_cost_exceeds_api_bill",
+        "Review delta above the API bill",
+        Unit::YesNo,
+        "Whether the extra review cost alone is larger than today's API bill.",
+        test(gt(r("monthly_quality_cost_delta"), r("monthly_api_cost"))),
+    );
+    d.q(
+        "payback_beyond_lifetime",
+        "No payback within the lifetime",
+        Unit::YesNo,
+        "Whether the project fails to pay for itself before the model is retired.",
+        if_(
+            is_number(r("payback_months")),
+            test(gt(r("payback_months"), r("lifetime_months"))),
+            Expr::Bool(true),
+        ),
+    )
+    .with(Role::Simulated, 4);
+    d.q(
+        "too_few_training_runs",
+        "Fewer runs than typical",
+        Unit::YesNo,
+        "Whether fewer training runs are budgeted than typically needed.",
+        test(lt(r("training_runs"), r("rule_min_training_runs"))),
+    );
+    d.q(
+        "engineering_hours_below_typical",
+        "Engineering hours below typical",
+        Unit::YesNo,
+        "Whether engineering hours are below the low end of typical projects.",
+        test(lt(
+            r("engineering_hours_total"),
+            r("rule_min_engineering_hours"),
+        )),
+    );
+}
+
+/// The values of single inputs at which the savings vanish or payback meets the lifetime.
+pub(super) fn what_would_change(d: &mut Defs) {
+    // --- What would change the decision ---
+    d.on(Sheet::Roi);
+    d.q("flip_review_rate_ft", "Fine-tuned review rate at which savings vanish", Unit::Fraction,
+        "The fine-tuned review rate at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
+        if_(gt(mul(r("monthly_requests"), r("cost_per_review")), n(0.0)),
+            add(r("review_rate_api"),
+                div(sub(r("monthly_api_cost"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost")])),
+                    mul(r("monthly_requests"), r("cost_per_review")))),
+            Expr::Never))
+    .with(Role::Traced, 14);
+    d.q("flip_serving_cost_per_hour", "Serving price at which savings vanish", Unit::UsdPerHour,
+        "The price per instance-hour at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
+        div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")])),
+            product(vec![r("serving_instances"), r("hours_per_day"), r("days_per_month")])))
+    .with(Role::Traced, 15);
+    d.q("flip_engineering_hours", "Engineering hours at which payback equals the lifetime", Unit::Hours,
+        "The engineering hours at which the project just pays back within the lifetime; never if the monthly savings before amortization are not positive.",
+        if_(and(vec![gt(r("monthly_savings_before_amortization"), n(0.0)), gt(r("engineer_hourly_rate"), n(0.0))]),
+            div(sub(mul(r("lifetime_months"), r("monthly_savings_before_amortization")), r("compute_cost")), r("engineer_hourly_rate")),
+            Expr::Never))
+    .with(Role::Traced, 16);
+}
