@@ -19,18 +19,6 @@ use serde_json::Value as Json;
 use crate::format::{self, Unit};
 use crate::model::expr::Value;
 
-/// The results compared besides the verdict, in the order they are listed.
-pub const KEY_RESULTS: &[&str] = &[
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-    "current_daily_tokens",
-    "break_even_tokens_per_day_all_in",
-    "total_project_cost",
-    "decision_verdict",
-];
-
 /// The largest previous-run JSON document read, in bytes.
 pub const MAX_PREVIOUS_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -85,7 +73,7 @@ impl FromStr for Month {
 pub enum Kind {
     /// The plan's verdict (fine-tune or stay on the API).
     Verdict,
-    /// A key result ([`KEY_RESULTS`]).
+    /// A key result (a quantity with the model's `Tracked` role).
     Result,
     /// An input of the plan (or a default or catalogue value it uses).
     Input,
@@ -185,7 +173,8 @@ pub fn same(a: &Json, b: &Json) -> bool {
 }
 
 /// The figures of one run that a later run compares with: its verdict, its
-/// [`KEY_RESULTS`] and its inputs, as JSON values (`null` is "never").
+/// key results (the quantities the model tracks month to month) and its
+/// inputs, as JSON values (`null` is "never").
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
     pub verdict: String,
@@ -196,16 +185,17 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// This run's snapshot, from its verdict, its values by id and its
-    /// inputs (id, label, value) in sheet order.
+    /// This run's snapshot, from its verdict, the ids of its key results,
+    /// its values by id and its inputs (id, label, value).
     pub fn of_run<'a>(
         verdict: &str,
+        key_results: &[&str],
         value: impl Fn(&str) -> Option<&'a Value>,
         inputs: impl IntoIterator<Item = (&'a str, &'a str, &'a Value)>,
     ) -> Snapshot {
         Snapshot {
             verdict: verdict.to_string(),
-            results: KEY_RESULTS
+            results: key_results
                 .iter()
                 .filter_map(|id| Some((id.to_string(), to_json(value(id)?))))
                 .collect(),
@@ -216,15 +206,15 @@ impl Snapshot {
         }
     }
 
-    /// A previous run's snapshot, from its JSON document (as
-    /// [`read_previous`] returns it).
-    pub fn of_document(doc: &Json) -> Snapshot {
+    /// A previous run's snapshot of `key_results`, from its JSON document
+    /// (as [`read_previous`] returns it).
+    pub fn of_document(doc: &Json, key_results: &[&str]) -> Snapshot {
         let empty = serde_json::Map::new();
         let results = doc["results"].as_object().unwrap_or(&empty);
         let inputs = doc["inputs"].as_object().unwrap_or(&empty);
         Snapshot {
             verdict: doc["verdict"].as_str().unwrap_or("").to_string(),
-            results: KEY_RESULTS
+            results: key_results
                 .iter()
                 .filter_map(|id| Some((id.to_string(), results.get(*id)?.clone())))
                 .collect(),
@@ -249,11 +239,12 @@ fn to_json(v: &Value) -> Json {
     }
 }
 
-/// Compares this run with the previous run: the verdict, the
-/// [`KEY_RESULTS`] and every input whose value moved. `result_label` names a
-/// result; inputs are named by their label in this run (or the previous one,
-/// for an input this run no longer has).
-pub fn compare_snapshots(
+/// Compares this run with the previous run: the verdict, the key results
+/// (listed first, in the order of the current run's snapshot) and every
+/// input whose value moved. `result_label` names a result; inputs are named
+/// by their label in this run (or the previous one, for an input this run no
+/// longer has).
+pub fn compare(
     previous_month: Month,
     previous: &Snapshot,
     current: &Snapshot,
@@ -269,12 +260,15 @@ pub fn compare_snapshots(
             new: Some(Json::String(current.verdict.clone())),
         });
     }
-    for id in KEY_RESULTS {
-        let old = previous.results.get(*id);
-        let new = current.results.get(*id);
-        if old.is_none() && new.is_none() {
-            continue;
-        }
+    let result_ids = current.results.keys().chain(
+        previous
+            .results
+            .keys()
+            .filter(|k| !current.results.contains_key(*k)),
+    );
+    for id in result_ids {
+        let old = previous.results.get(id);
+        let new = current.results.get(id);
         if !matches!((old, new), (Some(a), Some(b)) if same(a, b)) {
             moved.push(Moved {
                 kind: Kind::Result,
@@ -313,21 +307,6 @@ pub fn compare_snapshots(
         verdict: current.verdict.clone(),
         moved,
     }
-}
-
-/// [`compare_snapshots`] over two JSON documents.
-pub fn compare(
-    previous_month: Month,
-    previous: &Json,
-    current: &Json,
-    result_label: impl Fn(&str) -> String,
-) -> Changes {
-    compare_snapshots(
-        previous_month,
-        &Snapshot::of_document(previous),
-        &Snapshot::of_document(current),
-        result_label,
-    )
 }
 
 /// The dated run folders of `out` earlier than `month`, the latest first.
@@ -481,8 +460,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The key results of these tests' documents.
+    const KEYS: &[&str] = &["monthly_api_cost", "monthly_savings", "payback_months"];
+
     fn doc(verdict: &str, savings: f64, price: f64) -> Snapshot {
-        Snapshot::of_document(&document(verdict, savings, price))
+        Snapshot::of_document(&document(verdict, savings, price), KEYS)
     }
 
     fn document(verdict: &str, savings: f64, price: f64) -> Json {
@@ -531,7 +513,7 @@ mod tests {
     #[test]
     fn an_unchanged_plan_has_nothing_moved() {
         let a = doc("Fine-tune", 2926.6, 5.0);
-        let c = compare_snapshots(month("2026-11"), &a, &a, |id| id.to_string());
+        let c = compare(month("2026-11"), &a, &a, |id| id.to_string());
         assert!(c.moved.is_empty(), "{:?}", c.moved);
         assert!(!c.verdict_flipped());
     }
@@ -540,7 +522,7 @@ mod tests {
     fn a_price_change_lists_the_input_and_the_results_it_moved() {
         let old = doc("Fine-tune", 2926.6, 5.0);
         let new = doc("Fine-tune", 1500.0, 2.5);
-        let c = compare_snapshots(month("2026-11"), &old, &new, |id| format!("<{id}>"));
+        let c = compare(month("2026-11"), &old, &new, |id| format!("<{id}>"));
         assert!(!c.verdict_flipped());
         let ids: Vec<&str> = c.moved.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["monthly_savings", "input_price_per_1m_tokens"]);
@@ -562,7 +544,7 @@ mod tests {
     fn a_flipped_verdict_comes_first_and_never_is_a_value() {
         let old = doc("Fine-tune", 2926.6, 5.0);
         let new = doc("Stay on the API", -100.0, 1.0);
-        let c = compare_snapshots(month("2026-10"), &old, &new, |id| id.to_string());
+        let c = compare(month("2026-10"), &old, &new, |id| id.to_string());
         assert!(c.verdict_flipped());
         assert_eq!(c.moved[0].kind, Kind::Verdict);
         assert_eq!(c.moved[0].old, Some(json!("Fine-tune")));
@@ -582,8 +564,11 @@ mod tests {
             .remove("requests_per_day");
         new["inputs"]["volume_growth_per_month"] =
             json!({"label": "Growth", "value": 0.05, "unit": "fraction", "source": "plan"});
-        let (old, new) = (Snapshot::of_document(&old), Snapshot::of_document(&new));
-        let c = compare_snapshots(month("2026-10"), &old, &new, |id| id.to_string());
+        let (old, new) = (
+            Snapshot::of_document(&old, KEYS),
+            Snapshot::of_document(&new, KEYS),
+        );
+        let c = compare(month("2026-10"), &old, &new, |id| id.to_string());
         let ids: Vec<&str> = c.of_kind(Kind::Input).map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["volume_growth_per_month", "requests_per_day"]);
         let removed = c.get("requests_per_day").unwrap();
@@ -661,20 +646,20 @@ mod tests {
         let old = doc("Fine-tune", 3000.0, 5.0);
         let lower = doc("Fine-tune", 2000.0, 4.0);
         let flipped = doc("Stay on the API", -10.0, 1.0);
-        let c = compare_snapshots(month("2026-11"), &old, &lower, |id| id.to_string());
+        let c = compare(month("2026-11"), &old, &lower, |id| id.to_string());
         assert_eq!(Threshold::VerdictChange.crossed(&c), None);
         assert!(Threshold::SavingsDropUsd(1000.0).crossed(&c).is_some());
         assert!(Threshold::SavingsDropUsd(1000.01).crossed(&c).is_none());
         assert!(Threshold::SavingsDropPercent(33.0).crossed(&c).is_some());
         assert!(Threshold::SavingsDropPercent(34.0).crossed(&c).is_none());
-        let f = compare_snapshots(month("2026-11"), &old, &flipped, |id| id.to_string());
+        let f = compare(month("2026-11"), &old, &flipped, |id| id.to_string());
         let why = Threshold::VerdictChange.crossed(&f).unwrap();
         assert_eq!(
             why,
             "the verdict flipped since 2026-11: Fine-tune → Stay on the API"
         );
         // A rise in savings never trips a drop threshold.
-        let back = compare_snapshots(month("2026-11"), &lower, &old, |id| id.to_string());
+        let back = compare(month("2026-11"), &lower, &old, |id| id.to_string());
         assert!(Threshold::SavingsDropUsd(0.0).crossed(&back).is_none());
     }
 }

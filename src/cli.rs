@@ -271,9 +271,8 @@ pub struct RunOptions {
     pub formats: Vec<Format>,
     pub month: Option<Month>,
     pub quiet: bool,
-    /// `--timestamp`: the time every output is stamped with; `None` stamps
-    /// them with the month's first day or the plan's `as_of`.
-    pub timestamp: Option<DateTime<Utc>>,
+    /// The evaluation settings; their `generated_at` is `--timestamp`, else
+    /// the month's first day, else `None` (each plan's `as_of`).
     pub settings: crate::Settings,
     pub fail_on: Vec<Threshold>,
     pub jobs: usize,
@@ -349,8 +348,12 @@ fn run_command(
             return EXIT_BAD_PLAN;
         }
     };
-    let mut settings =
-        crate::Settings::at(timestamp.unwrap_or_else(|| month.map_or_else(Utc::now, Month::start)));
+    // A run stamped neither by --timestamp nor by --month stamps each plan
+    // with its as-of date, so the same plan gives the same files.
+    let mut settings = crate::Settings {
+        generated_at: timestamp.or(month.map(Month::start)),
+        ..crate::Settings::stamped_as_of()
+    };
     if let Some(t) = trials {
         settings.trials = usize::try_from(t).unwrap_or(usize::MAX);
     }
@@ -380,7 +383,6 @@ fn run_command(
         formats,
         month,
         quiet,
-        timestamp,
         settings,
         fail_on,
         jobs: jobs.map_or(cores, |j| j as usize),
@@ -425,19 +427,6 @@ fn jobs_of(files: &[PathBuf], dated: bool) -> Vec<Job> {
         .collect()
 }
 
-/// The figures of a report that the next month's run compares with.
-fn snapshot(report: &crate::report::Report) -> crate::changes::Snapshot {
-    crate::changes::Snapshot::of_run(
-        report.verdict(),
-        |id| report.values.get(id),
-        report
-            .inputs
-            .items
-            .iter()
-            .map(|i| (i.id.as_str(), i.label.as_str(), &i.value)),
-    )
-}
-
 /// Evaluates, renders and writes one plan; compares it with its previous
 /// run in a dated run.
 fn run_one(job: &Job, ctx: &Context) -> Outcome {
@@ -453,31 +442,22 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
         Err(message) => return fail("", message.clone(), EXIT_BAD_PLAN),
     };
     let options = ctx.options;
-    let mut report = match crate::evaluate_file_with(&job.path, &options.settings) {
-        Ok(r) => r,
-        Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
-        Err(e) => return fail(stem, format!("error: {e}"), EXIT_FAILURE),
-    };
-    if options.timestamp.is_none() && options.month.is_none() {
-        report.generated_at = report.inputs.meta.as_of.and_time(NaiveTime::MIN).and_utc();
-    }
     let mut messages = Vec::new();
-    let changes = match crate::changes::find_previous(&ctx.earlier, stem) {
-        None => None,
-        Some((month, path)) => match crate::changes::read_previous(&path) {
-            Ok(previous) => Some(crate::changes::compare_snapshots(
-                month,
-                &crate::changes::Snapshot::of_document(&previous),
-                &snapshot(&report),
-                |id| report.label(id).to_string(),
-            )),
+    let previous = crate::changes::find_previous(&ctx.earlier, stem).and_then(|(month, path)| {
+        match crate::changes::read_previous(&path) {
+            Ok(document) => Some(crate::report::Previous { month, document }),
             Err(e) => {
                 messages.push(format!("note: {}", crate::plan::inert(&e.to_string())));
                 None
             }
-        },
+        }
+    });
+    let report = match crate::evaluate_file_with(&job.path, &options.settings, previous) {
+        Ok(r) => r,
+        Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
+        Err(e) => return fail(stem, format!("error: {e}"), EXIT_FAILURE),
     };
-    report.changes = changes.clone();
+    let changes = report.changes.clone();
     // Render everything before writing anything; the JSON goes last, so a
     // plan's JSON (what the next month compares with) exists only once its
     // other files do.
@@ -617,7 +597,7 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     }
     let portfolio = Portfolio {
         month: options.month,
-        generated_at: options.settings.generated_at,
+        generated_at: options.settings.generated_at.unwrap_or_else(Utc::now),
         workbooks: options.formats.contains(&Format::Xlsx),
         rows: outcomes.into_iter().map(|o| o.row).collect(),
     };

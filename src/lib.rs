@@ -42,11 +42,13 @@ pub enum PlanError {
     },
 }
 
-/// How a plan is evaluated beyond its own contents.
+/// How a batch of plans is evaluated beyond their own contents.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// When the outputs are generated (shown in the memo and workbook).
-    pub generated_at: DateTime<Utc>,
+    /// When the outputs are generated (shown in the memo and workbook);
+    /// `None` stamps each plan with its own as-of date at 00:00 UTC, so the
+    /// same plan always gives the same files.
+    pub generated_at: Option<DateTime<Utc>>,
     /// Monte Carlo trials.
     pub trials: usize,
     /// The simulation's seed; `None` derives it from the plan's SHA-256, so the
@@ -60,7 +62,15 @@ impl Settings {
     /// The defaults, generated at `generated_at`.
     pub fn at(generated_at: DateTime<Utc>) -> Settings {
         Settings {
-            generated_at,
+            generated_at: Some(generated_at),
+            ..Settings::stamped_as_of()
+        }
+    }
+
+    /// The defaults, each plan stamped with its as-of date.
+    pub fn stamped_as_of() -> Settings {
+        Settings {
+            generated_at: None,
             trials: simulate::DEFAULT_TRIALS,
             seed: None,
             catalog: None,
@@ -75,11 +85,16 @@ pub fn default_seed(sha256_hex: &str) -> u64 {
 
 /// Loads, validates and evaluates one plan file.
 pub fn evaluate_file(path: &Path, generated_at: DateTime<Utc>) -> Result<Report, PlanError> {
-    evaluate_file_with(path, &Settings::at(generated_at))
+    evaluate_file_with(path, &Settings::at(generated_at), None)
 }
 
-/// Loads, validates and evaluates one plan file, with settings.
-pub fn evaluate_file_with(path: &Path, settings: &Settings) -> Result<Report, PlanError> {
+/// Loads, validates and evaluates one plan file, with settings, comparing it
+/// with its previous dated run when there is one.
+pub fn evaluate_file_with(
+    path: &Path,
+    settings: &Settings,
+    previous: Option<report::Previous>,
+) -> Result<Report, PlanError> {
     let loaded = plan::load(path).map_err(PlanError::Invalid)?;
     let catalog: &catalog::Catalog = match &settings.catalog {
         Some(c) => c,
@@ -88,24 +103,31 @@ pub fn evaluate_file_with(path: &Path, settings: &Settings) -> Result<Report, Pl
     let mut inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
     inputs.options = options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)
         .map_err(PlanError::Invalid)?;
-    finish(inputs, settings, &loaded.display_name)
+    finish(inputs, settings, previous, &loaded.display_name)
 }
 
-/// Builds, evaluates and simulates the model over validated inputs.
-fn finish(inputs: inputs::Inputs, settings: &Settings, file: &str) -> Result<Report, PlanError> {
-    let seed = settings
-        .seed
-        .unwrap_or_else(|| default_seed(&inputs.meta.sha256));
+/// Builds the model over validated inputs and evaluates it into the report.
+fn finish(
+    inputs: inputs::Inputs,
+    settings: &Settings,
+    previous: Option<report::Previous>,
+    file: &str,
+) -> Result<Report, PlanError> {
+    let run = report::Run {
+        generated_at: settings
+            .generated_at
+            .unwrap_or_else(|| inputs.meta.as_of.and_time(chrono::NaiveTime::MIN).and_utc()),
+        trials: settings.trials,
+        seed: settings
+            .seed
+            .unwrap_or_else(|| default_seed(&inputs.meta.sha256)),
+        previous,
+    };
     let model = model::build(&inputs);
-    let defect = |source| PlanError::Model {
+    report::evaluate(inputs, model, &run).map_err(|source| PlanError::Model {
         file: file.to_string(),
         source,
-    };
-    let mut report = report::evaluate(inputs, model, settings.generated_at).map_err(defect)?;
-    report
-        .run_simulation(settings.trials, seed)
-        .map_err(|e| defect(model::expr::EvalError::NotANumber(e.0)))?;
-    Ok(report)
+    })
 }
 
 /// Evaluates plan text (as if read from `file`).
@@ -126,7 +148,7 @@ pub fn evaluate_text(
         inputs::validate_raw(&raw, &locator, file, &sha).map_err(PlanError::Invalid)?;
     inputs.options = options::expand(text, file, &sha, catalog::Catalog::builtin())
         .map_err(PlanError::Invalid)?;
-    finish(inputs, &Settings::at(generated_at), file)
+    finish(inputs, &Settings::at(generated_at), None, file)
 }
 
 /// Renders one report in one format.

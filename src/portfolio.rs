@@ -869,8 +869,8 @@ mod tests {
         let now = report(&text);
         let changes = crate::changes::compare(
             "2026-11".parse().unwrap(),
-            &crate::render::json::document(&before),
-            &crate::render::json::document(&now),
+            &before.snapshot(),
+            &now.snapshot(),
             |id| now.label(id).to_string(),
         );
         let row = Row::from_report("support", &now, Some(changes));

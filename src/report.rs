@@ -281,22 +281,6 @@ impl Report {
             .max_by(|a, b| a.0.total_cmp(&b.0));
         Some(best.map_or("api".to_string(), |(_, id)| id))
     }
-
-    /// Runs the Monte Carlo simulation over the ranged inputs.
-    pub fn run_simulation(
-        &mut self,
-        trials: usize,
-        seed: u64,
-    ) -> Result<(), crate::model::compiled::NotNumeric> {
-        self.simulation = Some(crate::simulate::simulate(
-            &self.model,
-            &self.values,
-            &self.inputs.ranges,
-            trials,
-            seed,
-        )?);
-        Ok(())
-    }
 }
 
 /// One evaluated plan.
@@ -314,10 +298,9 @@ pub struct Report {
     pub tornado: Vec<ScenarioResult>,
     /// The plan's options evaluated, in the plan's order.
     pub options: Vec<ScenarioResult>,
-    /// What moved since the plan's previous dated run, when there was one
-    /// (set by the batch runner, which reads the previous month's JSON).
+    /// What moved since the plan's previous dated run, when there was one.
     pub changes: Option<crate::changes::Changes>,
-    /// The Monte Carlo simulation over the ranged inputs, once run.
+    /// The Monte Carlo simulation over the ranged inputs.
     pub simulation: Option<crate::simulate::Simulation>,
     pub warnings: Vec<Warning>,
     pub reasons: Vec<Reason>,
@@ -373,6 +356,19 @@ impl Report {
         format::value(self.value(id), self.unit(id))
     }
 
+    /// The figures the next month's run compares with.
+    pub fn snapshot(&self) -> crate::changes::Snapshot {
+        crate::changes::Snapshot::of_run(
+            self.verdict(),
+            &self.model.with_role(model::Role::Tracked),
+            |id| self.get(id),
+            self.inputs
+                .items
+                .iter()
+                .map(|i| (i.id.as_str(), i.label.as_str(), &i.value)),
+        )
+    }
+
     /// The plan's verdict.
     pub fn verdict(&self) -> &str {
         self.value("verdict").as_text().unwrap_or("")
@@ -385,11 +381,7 @@ impl Report {
 }
 
 /// Evaluates the model over the inputs.
-pub fn evaluate(
-    inputs: Inputs,
-    model: Model,
-    generated_at: DateTime<Utc>,
-) -> Result<Report, EvalError> {
+pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalError> {
     let mut values: IndexMap<String, Value> = IndexMap::new();
     for i in &inputs.items {
         values.insert(i.id.clone(), i.value.clone());
@@ -464,11 +456,51 @@ pub fn evaluate(
         simulation: None,
         warnings: Vec::new(),
         reasons: Vec::new(),
-        generated_at,
+        generated_at: run.generated_at,
     };
     report.warnings = warnings(&report);
     report.reasons = reasons(&report);
+    report.simulation = Some(
+        crate::simulate::simulate(
+            &report.model,
+            &report.values,
+            &report.inputs.ranges,
+            run.trials,
+            run.seed,
+        )
+        .map_err(|e| EvalError::NotANumber(e.0))?,
+    );
+    report.changes = run.previous.as_ref().map(|p| changes_since(&report, p));
     Ok(report)
+}
+
+/// How a plan is evaluated beyond its own contents.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// When the outputs are generated.
+    pub generated_at: DateTime<Utc>,
+    /// Monte Carlo trials.
+    pub trials: usize,
+    /// The simulation's random seed.
+    pub seed: u64,
+    /// The plan's previous dated run, to say what moved since.
+    pub previous: Option<Previous>,
+}
+
+/// A plan's previous dated run: its month and its JSON document.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    pub month: crate::changes::Month,
+    pub document: serde_json::Value,
+}
+
+/// What moved between the previous run and this report.
+fn changes_since(report: &Report, previous: &Previous) -> crate::changes::Changes {
+    let tracked = report.model.with_role(model::Role::Tracked);
+    let before = crate::changes::Snapshot::of_document(&previous.document, &tracked);
+    crate::changes::compare(previous.month, &before, &report.snapshot(), |id| {
+        report.label(id).to_string()
+    })
 }
 
 /// Evaluates every timeline row for every period, period by period.
