@@ -176,6 +176,7 @@ pub struct InputSpec {
     /// One line: what the number means.
     pub doc: &'static str,
     pub group: Group,
+    /// What a number must be ([`Bounds::ANY`] for text and yes/no inputs).
     pub bounds: Bounds,
     /// An upper bound with its own message (else the upper bound is part of
     /// the bounds' message).
@@ -406,6 +407,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "baseline_api",
         label: "API model",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "The API model's name in the catalogue; its prices apply where the plan gives none.",
         group: Group::Baseline,
         fill: Fill::Text(|p| p.baseline.api.clone(), None),
@@ -496,6 +498,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "method",
         label: "Fine-tuning method",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "lora, qlora or full fine-tuning.",
         group: Group::Compute,
         fill: Fill::Text(|p| Some(p.fine_tuned.method.name().to_string()), None),
@@ -551,6 +554,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "training_instance",
         label: "Training instance",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "The instance type the runs train on.",
         group: Group::Compute,
         fill: Fill::Text(|p| training(p).map(|t| t.instance.clone()), None),
@@ -638,6 +642,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "training_spot",
         label: "Train on spot instances",
         unit: Unit::YesNo,
+        bounds: Bounds::ANY,
         doc: "Whether runs use spot (preemptible) capacity.",
         group: Group::Compute,
         fill: Fill::YesNo(
@@ -727,6 +732,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "serving_instance",
         label: "Serving instance",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "The serving instance's name in the catalogue; its price and memory apply where the plan gives none.",
         group: Group::Serving,
         fill: Fill::Text(|p| p.serving.instance.clone(), None),
@@ -784,6 +790,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "serving_precision",
         label: "Serving precision",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "The precision the weights are served at.",
         group: Group::Serving,
         fill: Fill::Text(
@@ -887,6 +894,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "task_consistency",
         label: "Task consistency",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "How uniform the task is: high, medium or low.",
         group: Group::Decision,
         fill: Fill::Text(
@@ -912,6 +920,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "quality_requirement",
         label: "Quality requirement",
         unit: Unit::Text,
+        bounds: Bounds::ANY,
         doc: "How demanding the quality bar is: high, medium or low.",
         group: Group::Decision,
         fill: Fill::Text(
@@ -925,6 +934,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "team_ml_expertise",
         label: "Team has ML expertise",
         unit: Unit::YesNo,
+        bounds: Bounds::ANY,
         doc: "Whether the team can run fine-tuning itself.",
         group: Group::Decision,
         fill: Fill::YesNo(
@@ -938,6 +948,7 @@ pub static INPUTS: &[InputSpec] = &[
         id: "iteration_speed_priority",
         label: "Fast iteration is a priority",
         unit: Unit::YesNo,
+        bounds: Bounds::ANY,
         doc: "Whether the task definition still changes often.",
         group: Group::Decision,
         fill: Fill::YesNo(

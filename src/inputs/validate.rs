@@ -421,58 +421,69 @@ fn check_header(b: &mut Builder, raw: &RawPlan) -> Option<NaiveDate> {
 /// Problems (and notices) about the plan as a whole, reported where the
 /// input named `id` is added.
 fn before(b: &mut Builder, found: &Found, id: &str) {
-    let raw = found.raw;
-    let bl = &raw.baseline;
     match id {
-        "input_price_per_1m_tokens" => {
-            let price_left_to_catalogue =
-                bl.input_price_per_1m_tokens.is_none() || bl.output_price_per_1m_tokens.is_none();
-            if let Some(e) = found.api_error.clone().filter(|_| price_left_to_catalogue) {
-                b.problem("baseline.api", e);
-            }
-            if bl.api.is_none() {
-                for spec in [spec::spec(id), spec::spec("output_price_per_1m_tokens")] {
-                    if let Fill::Catalogue(read, _) = spec.fill {
-                        if read(raw).is_none() {
-                            b.problem(spec.path, "missing: give the price, or name the API in baseline.api (e.g. gpt-4o) to take its price from the catalogue".to_string());
-                        }
-                    }
-                }
-            }
-        }
+        "input_price_per_1m_tokens" => api_problems(b, found),
         "requests_per_day_forecast" => {
             for (field, message) in &found.actual_problems {
                 b.problem(field, message.clone());
             }
         }
-        "model_size_b" => {
-            if bl.avg_input_tokens_per_request + bl.avg_output_tokens_per_request <= 0.0 {
-                b.problem(
-                    "baseline.avg_input_tokens_per_request",
-                    format!(
-                        "expected requests that carry tokens (input plus output tokens per request above 0), found {} + {}",
-                        shown(bl.avg_input_tokens_per_request),
-                        shown(bl.avg_output_tokens_per_request)
-                    ),
-                );
-            }
-        }
+        "model_size_b" => token_problem(b, &found.raw.baseline),
         "training_gpu_bf16_tflops" => {
             if let Some(Err(e)) = &found.training_gpu {
                 b.problem("compute.training.instance", e.clone());
             }
         }
         "training_tokens_per_second" => training_notice(b, found),
-        "serving_cost_per_hour" => {
-            if let Some(e) = &found.serving_error {
-                b.problem("serving.instance", e.clone());
-            }
-            let s = &raw.serving;
-            if found.serving_gpu.is_none() && s.instance.is_none() && s.cost_per_hour.is_none() {
-                b.problem("serving.cost_per_hour", "missing: give the price per instance-hour, or name the instance in serving.instance (e.g. a10g) to take its price from the catalogue".to_string());
+        "serving_cost_per_hour" => serving_problems(b, found),
+        _ => {}
+    }
+}
+
+/// An unknown API where the plan leaves a price to the catalogue; prices
+/// neither written nor named.
+fn api_problems(b: &mut Builder, found: &Found) {
+    let bl = &found.raw.baseline;
+    let price_left_to_catalogue =
+        bl.input_price_per_1m_tokens.is_none() || bl.output_price_per_1m_tokens.is_none();
+    if let Some(e) = found.api_error.clone().filter(|_| price_left_to_catalogue) {
+        b.problem("baseline.api", e);
+    }
+    if bl.api.is_some() {
+        return;
+    }
+    for id in ["input_price_per_1m_tokens", "output_price_per_1m_tokens"] {
+        let spec = spec::spec(id);
+        if let Fill::Catalogue(read, _) = spec.fill {
+            if read(found.raw).is_none() {
+                b.problem(spec.path, "missing: give the price, or name the API in baseline.api (e.g. gpt-4o) to take its price from the catalogue".to_string());
             }
         }
-        _ => {}
+    }
+}
+
+/// Requests must carry tokens.
+fn token_problem(b: &mut Builder, bl: &crate::plan::RawBaseline) {
+    if bl.avg_input_tokens_per_request + bl.avg_output_tokens_per_request <= 0.0 {
+        b.problem(
+            "baseline.avg_input_tokens_per_request",
+            format!(
+                "expected requests that carry tokens (input plus output tokens per request above 0), found {} + {}",
+                shown(bl.avg_input_tokens_per_request),
+                shown(bl.avg_output_tokens_per_request)
+            ),
+        );
+    }
+}
+
+/// An unknown serving instance; a price neither written nor named.
+fn serving_problems(b: &mut Builder, found: &Found) {
+    if let Some(e) = &found.serving_error {
+        b.problem("serving.instance", e.clone());
+    }
+    let s = &found.raw.serving;
+    if found.serving_gpu.is_none() && s.instance.is_none() && s.cost_per_hour.is_none() {
+        b.problem("serving.cost_per_hour", "missing: give the price per instance-hour, or name the instance in serving.instance (e.g. a10g) to take its price from the catalogue".to_string());
     }
 }
 
@@ -734,18 +745,7 @@ fn finish(
     let catalogue = if b.lookups.is_empty() {
         CatalogueUsed::default()
     } else {
-        CatalogueUsed {
-            api: catalog
-                .api_models()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            gpus: catalog
-                .gpus()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        }
+        catalogue_used(catalog)
     };
     let mut items = b.items;
     // Ranges in sheet order, like the inputs.
@@ -761,5 +761,21 @@ fn finish(
         options: Vec::new(),
         lookups: b.lookups,
         catalogue,
+    }
+}
+
+/// The catalogue tables a workbook that looks values up carries.
+fn catalogue_used(catalog: &Catalog) -> CatalogueUsed {
+    CatalogueUsed {
+        api: catalog
+            .api_models()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        gpus: catalog
+            .gpus()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     }
 }

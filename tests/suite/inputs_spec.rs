@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use finetune_roi::format::Unit;
 use finetune_roi::inputs::docs::{annotate_schema, documented_defaults, readme_defaults};
 use finetune_roi::inputs::spec::{self, Bounds, INPUTS};
 use finetune_roi::model::expr::Value;
@@ -62,6 +63,14 @@ fn spec_ids_are_unique_and_every_validated_input_matches_its_spec() {
     let mut seen = HashSet::new();
     for s in INPUTS {
         assert!(seen.insert(s.id), "{} is declared twice", s.id);
+        if matches!(s.unit, Unit::Text | Unit::YesNo) {
+            assert_eq!(
+                s.bounds,
+                Bounds::ANY,
+                "{}: not a number, so no bounds",
+                s.id
+            );
+        }
         if let Some(d) = s.default {
             assert!(
                 s.bounds.holds(d.value),
