@@ -7,7 +7,8 @@ use std::path::Path;
 
 use super::layout::{diagnostic, show_path, walk, Layout, Pos};
 use super::{
-    nearest_names, parse_date, shorten, Catalog, CatalogFile, Dated, MAX_NAME_CHARS, MAX_PROBLEMS,
+    nearest_names, parse_date, shorten, ApiModel, Catalog, CatalogFile, Dated, Gpu,
+    ManagedFineTuning, ServingBenchmark, TrainingBenchmark, MAX_NAME_CHARS, MAX_PROBLEMS,
     PRECISIONS,
 };
 use crate::yaml::{keep_first, read_bounded, words, Diagnostic, ReadError};
@@ -148,7 +149,7 @@ pub(super) struct Checker<'a> {
     pub(super) problems: &'a mut Vec<Diagnostic>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn bad(&mut self, path: &[&str], message: String) {
         let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
         let pos = self.file.layout.find(&path);
@@ -234,156 +235,174 @@ impl Checker<'_> {
     }
 
     pub(super) fn check(&mut self) {
-        let raw = self.file.raw.clone();
+        let file: &'a ParsedFile = self.file;
+        let raw = &file.raw;
         for (name, m) in &raw.api {
-            let n = name.as_str();
-            self.name("api", n);
-            self.text(&["api", n, "provider"], &m.provider, "the provider");
-            self.price(&["api", n, "input_per_1m_tokens"], m.input_per_1m_tokens);
-            self.price(&["api", n, "output_per_1m_tokens"], m.output_per_1m_tokens);
-            if let Some(key) = &m.litellm {
-                self.text(&["api", n, "litellm"], key, "LiteLLM's name for the model");
-            }
-            self.dated(&["api", n], m);
+            self.api(name, m);
         }
         for (name, g) in &raw.gpus {
-            let n = name.as_str();
-            self.name("gpus", n);
-            self.text(&["gpus", n, "name"], &g.name, "the GPU's name");
-            self.text(
-                &["gpus", n, "priced_as"],
-                &g.priced_as,
-                "the instance priced",
-            );
-            self.count(
-                &["gpus", n, "gpus_per_instance"],
-                g.gpus_per_instance,
-                "the GPUs in one instance",
-            );
-            self.price(
-                &["gpus", n, "on_demand_per_gpu_hour"],
-                g.on_demand_per_gpu_hour,
-            );
-            self.fraction(&["gpus", n, "spot_price_factor"], g.spot_price_factor);
-            self.positive(
-                &["gpus", n, "memory_gb"],
-                g.memory_gb,
-                "the GPU memory in GB",
-            );
-            self.positive(
-                &["gpus", n, "memory_bandwidth_gb_per_s"],
-                g.memory_bandwidth_gb_per_s,
-                "the memory bandwidth in GB/s",
-            );
-            self.positive(
-                &["gpus", n, "bf16_dense_tflops"],
-                g.bf16_dense_tflops,
-                "the dense BF16 TFLOPS",
-            );
-            self.text(
-                &["gpus", n, "spec_source"],
-                &g.spec_source,
-                "where the hardware figures came from",
-            );
-            self.dated(&["gpus", n], g);
+            self.gpu(name, g);
         }
         for (i, b) in raw.training_benchmarks.iter().enumerate() {
-            let idx = format!("[{i}]");
-            let p = ["training_benchmarks", idx.as_str()];
-            let at = |f: &'static str| [p[0], p[1], f];
-            self.positive(
-                &at("model_size_b"),
-                b.model_size_b,
-                "the model size in billions",
-            );
-            self.text(&at("instance"), &b.instance, "the instance type");
-            self.positive(
-                &at("tokens_per_second"),
-                b.tokens_per_second,
-                "the training tokens a second",
-            );
-            self.count(&at("num_gpus"), b.num_gpus, "the GPUs of the run");
-            self.price(&at("cost_per_hour"), b.cost_per_hour);
-            self.dated(&p, b);
+            self.training(i, b);
         }
         for (i, b) in raw.serving_benchmarks.iter().enumerate() {
-            let idx = format!("[{i}]");
-            let p = ["serving_benchmarks", idx.as_str()];
-            let at = |f: &'static str| [p[0], p[1], f];
+            self.serving(i, b);
+        }
+        for (name, m) in &raw.managed {
+            self.managed(name, m);
+        }
+    }
+
+    fn api(&mut self, name: &str, m: &ApiModel) {
+        let n = name;
+        self.name("api", n);
+        self.text(&["api", n, "provider"], &m.provider, "the provider");
+        self.price(&["api", n, "input_per_1m_tokens"], m.input_per_1m_tokens);
+        self.price(&["api", n, "output_per_1m_tokens"], m.output_per_1m_tokens);
+        if let Some(key) = &m.litellm {
+            self.text(&["api", n, "litellm"], key, "LiteLLM's name for the model");
+        }
+        self.dated(&["api", n], m);
+    }
+
+    fn gpu(&mut self, name: &str, g: &Gpu) {
+        let n = name;
+        self.name("gpus", n);
+        self.text(&["gpus", n, "name"], &g.name, "the GPU's name");
+        self.text(
+            &["gpus", n, "priced_as"],
+            &g.priced_as,
+            "the instance priced",
+        );
+        self.count(
+            &["gpus", n, "gpus_per_instance"],
+            g.gpus_per_instance,
+            "the GPUs in one instance",
+        );
+        self.price(
+            &["gpus", n, "on_demand_per_gpu_hour"],
+            g.on_demand_per_gpu_hour,
+        );
+        self.fraction(&["gpus", n, "spot_price_factor"], g.spot_price_factor);
+        self.positive(
+            &["gpus", n, "memory_gb"],
+            g.memory_gb,
+            "the GPU memory in GB",
+        );
+        self.positive(
+            &["gpus", n, "memory_bandwidth_gb_per_s"],
+            g.memory_bandwidth_gb_per_s,
+            "the memory bandwidth in GB/s",
+        );
+        self.positive(
+            &["gpus", n, "bf16_dense_tflops"],
+            g.bf16_dense_tflops,
+            "the dense BF16 TFLOPS",
+        );
+        self.text(
+            &["gpus", n, "spec_source"],
+            &g.spec_source,
+            "where the hardware figures came from",
+        );
+        self.dated(&["gpus", n], g);
+    }
+
+    fn training(&mut self, i: usize, b: &TrainingBenchmark) {
+        let idx = format!("[{i}]");
+        let p = ["training_benchmarks", idx.as_str()];
+        let at = |f: &'static str| [p[0], p[1], f];
+        self.positive(
+            &at("model_size_b"),
+            b.model_size_b,
+            "the model size in billions",
+        );
+        self.text(&at("instance"), &b.instance, "the instance type");
+        self.positive(
+            &at("tokens_per_second"),
+            b.tokens_per_second,
+            "the training tokens a second",
+        );
+        self.count(&at("num_gpus"), b.num_gpus, "the GPUs of the run");
+        self.price(&at("cost_per_hour"), b.cost_per_hour);
+        self.dated(&p, b);
+    }
+
+    fn serving(&mut self, i: usize, b: &ServingBenchmark) {
+        let idx = format!("[{i}]");
+        let p = ["serving_benchmarks", idx.as_str()];
+        let at = |f: &'static str| [p[0], p[1], f];
+        self.positive(
+            &at("model_size_b"),
+            b.model_size_b,
+            "the model size in billions",
+        );
+        self.text(&at("instance"), &b.instance, "the instance type");
+        self.count(&at("num_gpus"), b.num_gpus, "the GPUs serving one copy");
+        self.positive(
+            &at("tokens_per_second"),
+            b.tokens_per_second,
+            "the generated tokens a second",
+        );
+        if let Some(batch) = b.batch_size {
+            self.count(&at("batch_size"), batch, "the batch size");
+        }
+        if !PRECISIONS.contains(&b.precision.as_str()) {
+            let near = nearest_names(&b.precision, PRECISIONS.iter().copied());
+            let hint = words::suggestion(&near).unwrap_or_default();
+            self.bad(
+                &at("precision"),
+                format!(
+                    "expected one of {}, found `{}`{hint}",
+                    PRECISIONS.join(", "),
+                    shorten(&b.precision)
+                ),
+            );
+        }
+        self.dated(&p, b);
+    }
+
+    fn managed(&mut self, name: &str, m: &ManagedFineTuning) {
+        let n = name;
+        self.name("managed", n);
+        self.text(&["managed", n, "provider"], &m.provider, "the provider");
+        self.text(
+            &["managed", n, "base_model"],
+            &m.base_model,
+            "the base model",
+        );
+        if let Some(size) = m.model_size_b {
             self.positive(
-                &at("model_size_b"),
-                b.model_size_b,
+                &["managed", n, "model_size_b"],
+                size,
                 "the model size in billions",
             );
-            self.text(&at("instance"), &b.instance, "the instance type");
-            self.count(&at("num_gpus"), b.num_gpus, "the GPUs serving one copy");
-            self.positive(
-                &at("tokens_per_second"),
-                b.tokens_per_second,
-                "the generated tokens a second",
-            );
-            if let Some(batch) = b.batch_size {
-                self.count(&at("batch_size"), batch, "the batch size");
-            }
-            if !PRECISIONS.contains(&b.precision.as_str()) {
-                let near = nearest_names(&b.precision, PRECISIONS.iter().copied());
-                let hint = near
-                    .first()
-                    .map(|n| format!("; did you mean `{n}`?"))
-                    .unwrap_or_default();
+        }
+        let training = ["managed", n, "training_per_1m_tokens"];
+        self.price(&training, m.training_per_1m_tokens);
+        if let Some([low, high]) = m.training_per_1m_tokens_range {
+            let range = ["managed", n, "training_per_1m_tokens_range"];
+            self.price(&range, low);
+            self.price(&range, high);
+            if !(low <= m.training_per_1m_tokens && m.training_per_1m_tokens <= high) {
                 self.bad(
-                    &at("precision"),
+                    &range,
                     format!(
-                        "expected one of {}, found `{}`{hint}",
-                        PRECISIONS.join(", "),
-                        shorten(&b.precision)
+                        "expected [low, high] around training_per_1m_tokens ({}), found [{low}, {high}]",
+                        m.training_per_1m_tokens
                     ),
                 );
             }
-            self.dated(&p, b);
         }
-        for (name, m) in &raw.managed {
-            let n = name.as_str();
-            self.name("managed", n);
-            self.text(&["managed", n, "provider"], &m.provider, "the provider");
-            self.text(
-                &["managed", n, "base_model"],
-                &m.base_model,
-                "the base model",
-            );
-            if let Some(size) = m.model_size_b {
-                self.positive(
-                    &["managed", n, "model_size_b"],
-                    size,
-                    "the model size in billions",
-                );
-            }
-            let training = ["managed", n, "training_per_1m_tokens"];
-            self.price(&training, m.training_per_1m_tokens);
-            if let Some([low, high]) = m.training_per_1m_tokens_range {
-                let range = ["managed", n, "training_per_1m_tokens_range"];
-                self.price(&range, low);
-                self.price(&range, high);
-                if !(low <= m.training_per_1m_tokens && m.training_per_1m_tokens <= high) {
-                    self.bad(
-                        &range,
-                        format!(
-                            "expected [low, high] around training_per_1m_tokens ({}), found [{low}, {high}]",
-                            m.training_per_1m_tokens
-                        ),
-                    );
-                }
-            }
-            self.price(
-                &["managed", n, "inference_input_per_1m_tokens"],
-                m.inference_input_per_1m_tokens,
-            );
-            self.price(
-                &["managed", n, "inference_output_per_1m_tokens"],
-                m.inference_output_per_1m_tokens,
-            );
-            self.dated(&["managed", n], m);
-        }
+        self.price(
+            &["managed", n, "inference_input_per_1m_tokens"],
+            m.inference_input_per_1m_tokens,
+        );
+        self.price(
+            &["managed", n, "inference_output_per_1m_tokens"],
+            m.inference_output_per_1m_tokens,
+        );
+        self.dated(&["managed", n], m);
     }
 }
 
@@ -398,160 +417,181 @@ pub(super) fn limit(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// checks the references between sections.
 pub(super) fn merge(parsed: &[ParsedFile], problems: &mut Vec<Diagnostic>) -> Catalog {
     let mut catalog = Catalog::default();
-    // Where each named entry was defined first: (file index, section, name).
-    let mut defined: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut named = Named::default();
     for (fi, file) in parsed.iter().enumerate() {
         Checker { file, problems }.check();
-        let mut once =
-            |section: &'static str, name: &str, problems: &mut Vec<Diagnostic>| match defined
-                .get(&(section, name.to_string()))
-            {
-                Some(&first) => {
-                    let path = vec![section.to_string(), name.to_string()];
-                    problems.push(diagnostic(
-                        &file.display,
-                        file.layout.keys.get(&path).copied(),
-                        &show_path(&path),
-                        format!(
-                            "`{}` is already defined in {}; keep one",
-                            shorten(name),
-                            parsed[first].display
-                        ),
-                    ));
-                    false
-                }
-                None => {
-                    defined.insert((section, name.to_string()), fi);
-                    true
-                }
-            };
-        for (name, m) in &file.raw.api {
-            if once("api", name, problems) {
-                catalog.api.insert(name.clone(), m.clone());
-            }
-        }
-        for (name, g) in &file.raw.gpus {
-            if once("gpus", name, problems) {
-                catalog.gpus.insert(name.clone(), g.clone());
-            }
-        }
-        for (name, m) in &file.raw.managed {
-            if once("managed", name, problems) {
-                catalog.managed.insert(name.clone(), m.clone());
-            }
-        }
+        named.add(parsed, fi, &mut catalog, problems);
     }
     // Benchmarks: unique rows, instances that exist.
     let mut training_seen: HashMap<String, String> = HashMap::new();
     let mut serving_seen: HashMap<String, String> = HashMap::new();
     for file in parsed {
-        let at = |path: Vec<String>| (file.layout.find(&path), show_path(&path));
-        let gpu_names = || catalog.gpus.keys().map(String::as_str);
-        let unknown_instance = |name: &str| {
-            let near = nearest_names(name, gpu_names());
-            let hint = near
-                .first()
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "; the catalogue has {}",
-                        gpu_names().collect::<Vec<_>>().join(", ")
-                    )
-                });
-            format!(
-                "unknown GPU instance `{}` (not in the `gpus` section){hint}",
-                shorten(name)
-            )
+        let mut rows = Rows {
+            file,
+            catalog: &mut catalog,
+            problems,
         };
-        for (i, b) in file.raw.training_benchmarks.iter().enumerate() {
-            let row = |f: &str| {
-                vec![
-                    "training_benchmarks".to_string(),
-                    format!("[{i}]"),
-                    f.to_string(),
-                ]
-            };
-            if !catalog.gpus.contains_key(&b.instance) {
-                let (pos, field) = at(row("instance"));
-                problems.push(diagnostic(
-                    &file.display,
-                    pos,
-                    &field,
-                    unknown_instance(&b.instance),
-                ));
-            }
-            let key = format!("{}B {} on {}", b.model_size_b, b.method.name(), b.instance);
-            if let Some(first) = training_seen.get(&key) {
-                let (pos, field) = at(row("model_size_b"));
-                problems.push(diagnostic(
-                    &file.display,
-                    pos,
-                    &field,
-                    format!("a second row for {key} (the first is in {first}); keep one"),
-                ));
-            } else {
-                training_seen.insert(key, file.display.clone());
-                catalog.training.push(b.clone());
+        rows.training(&mut training_seen);
+        rows.serving(&mut serving_seen);
+        rows.base_apis();
+    }
+    catalog
+}
+
+/// Where each named entry was defined first: (section, name) → file index.
+#[derive(Default)]
+struct Named(HashMap<(&'static str, String), usize>);
+
+impl Named {
+    /// Adds the named entries of file `fi` that no earlier file defined.
+    fn add(
+        &mut self,
+        parsed: &[ParsedFile],
+        fi: usize,
+        catalog: &mut Catalog,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let file = &parsed[fi];
+        for (name, m) in &file.raw.api {
+            if self.once(parsed, fi, "api", name, problems) {
+                catalog.api.insert(name.clone(), m.clone());
             }
         }
-        for (i, b) in file.raw.serving_benchmarks.iter().enumerate() {
-            let row = |f: &str| {
-                vec![
-                    "serving_benchmarks".to_string(),
-                    format!("[{i}]"),
-                    f.to_string(),
-                ]
-            };
-            if !catalog.gpus.contains_key(&b.instance) {
-                let (pos, field) = at(row("instance"));
-                problems.push(diagnostic(
-                    &file.display,
-                    pos,
-                    &field,
-                    unknown_instance(&b.instance),
-                ));
-            }
-            let key = format!("{}B on {}", b.model_size_b, b.instance);
-            if let Some(first) = serving_seen.get(&key) {
-                let (pos, field) = at(row("model_size_b"));
-                problems.push(diagnostic(
-                    &file.display,
-                    pos,
-                    &field,
-                    format!("a second row for {key} (the first is in {first}); keep one"),
-                ));
-            } else {
-                serving_seen.insert(key, file.display.clone());
-                catalog.serving.push(b.clone());
+        for (name, g) in &file.raw.gpus {
+            if self.once(parsed, fi, "gpus", name, problems) {
+                catalog.gpus.insert(name.clone(), g.clone());
             }
         }
         for (name, m) in &file.raw.managed {
-            if let Some(base) = &m.base_api {
-                if !catalog.api.contains_key(base) {
-                    let near = nearest_names(base, catalog.api.keys().map(String::as_str));
-                    let hint = near
-                        .first()
-                        .map(|n| format!("; did you mean `{n}`?"))
-                        .unwrap_or_default();
-                    let (pos, field) = at(vec![
-                        "managed".to_string(),
-                        name.clone(),
-                        "base_api".to_string(),
-                    ]);
-                    problems.push(diagnostic(
-                        &file.display,
-                        pos,
-                        &field,
-                        format!(
-                            "unknown API model `{}` (not in the `api` section){hint}",
-                            shorten(base)
-                        ),
-                    ));
-                }
+            if self.once(parsed, fi, "managed", name, problems) {
+                catalog.managed.insert(name.clone(), m.clone());
             }
         }
     }
-    catalog
+
+    /// True the first time `section.name` is seen; a problem after that.
+    fn once(
+        &mut self,
+        parsed: &[ParsedFile],
+        fi: usize,
+        section: &'static str,
+        name: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let file = &parsed[fi];
+        match self.0.get(&(section, name.to_string())) {
+            Some(&first) => {
+                let path = vec![section.to_string(), name.to_string()];
+                problems.push(diagnostic(
+                    &file.display,
+                    file.layout.keys.get(&path).copied(),
+                    &show_path(&path),
+                    format!(
+                        "`{}` is already defined in {}; keep one",
+                        shorten(name),
+                        parsed[first].display
+                    ),
+                ));
+                false
+            }
+            None => {
+                self.0.insert((section, name.to_string()), fi);
+                true
+            }
+        }
+    }
+}
+
+/// The rows and references of one file checked against the merged names.
+struct Rows<'a> {
+    file: &'a ParsedFile,
+    catalog: &'a mut Catalog,
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Rows<'_> {
+    fn bad(&mut self, path: Vec<String>, message: String) {
+        let pos = self.file.layout.find(&path);
+        let field = show_path(&path);
+        self.problems
+            .push(diagnostic(&self.file.display, pos, &field, message));
+    }
+
+    fn unknown_instance(&self, name: &str) -> String {
+        let gpu_names = || self.catalog.gpus.keys().map(String::as_str);
+        let near = nearest_names(name, gpu_names());
+        let hint = words::suggestion(&near).unwrap_or_else(|| {
+            format!(
+                "; the catalogue has {}",
+                gpu_names().collect::<Vec<_>>().join(", ")
+            )
+        });
+        format!(
+            "unknown GPU instance `{}` (not in the `gpus` section){hint}",
+            shorten(name)
+        )
+    }
+
+    /// A benchmark row's instance must be a GPU of the catalogue; a row
+    /// measured twice (by `key`) is a problem. True for a new row.
+    fn row(
+        &mut self,
+        section: &str,
+        i: usize,
+        instance: &str,
+        key: String,
+        seen: &mut HashMap<String, String>,
+    ) -> bool {
+        let row = |f: &str| vec![section.to_string(), format!("[{i}]"), f.to_string()];
+        if !self.catalog.gpus.contains_key(instance) {
+            let message = self.unknown_instance(instance);
+            self.bad(row("instance"), message);
+        }
+        if let Some(first) = seen.get(&key) {
+            let message = format!("a second row for {key} (the first is in {first}); keep one");
+            self.bad(row("model_size_b"), message);
+            false
+        } else {
+            seen.insert(key, self.file.display.clone());
+            true
+        }
+    }
+
+    fn training(&mut self, seen: &mut HashMap<String, String>) {
+        for (i, b) in self.file.raw.training_benchmarks.iter().enumerate() {
+            let key = format!("{}B {} on {}", b.model_size_b, b.method.name(), b.instance);
+            if self.row("training_benchmarks", i, &b.instance, key, seen) {
+                self.catalog.training.push(b.clone());
+            }
+        }
+    }
+
+    fn serving(&mut self, seen: &mut HashMap<String, String>) {
+        for (i, b) in self.file.raw.serving_benchmarks.iter().enumerate() {
+            let key = format!("{}B on {}", b.model_size_b, b.instance);
+            if self.row("serving_benchmarks", i, &b.instance, key, seen) {
+                self.catalog.serving.push(b.clone());
+            }
+        }
+    }
+
+    /// A managed offer's `base_api` must be an API model of the catalogue.
+    fn base_apis(&mut self) {
+        for (name, m) in &self.file.raw.managed {
+            let Some(base) = &m.base_api else { continue };
+            if self.catalog.api.contains_key(base) {
+                continue;
+            }
+            let near = nearest_names(base, self.catalog.api.keys().map(String::as_str));
+            let hint = words::suggestion(&near).unwrap_or_default();
+            let path = vec!["managed".to_string(), name.clone(), "base_api".to_string()];
+            let message = format!(
+                "unknown API model `{}` (not in the `api` section){hint}",
+                shorten(base)
+            );
+            self.bad(path, message);
+        }
+    }
 }
 
 #[cfg(test)]

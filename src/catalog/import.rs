@@ -292,57 +292,97 @@ pub fn import_litellm(
         |key: &str| format!("LiteLLM price map ({label}, key `{key}`), imported {today}");
 
     let mut import = LitellmImport::default();
-    let mut usable: BTreeMap<&str, LitellmPrice> = BTreeMap::new();
-    for (key, entry) in &map {
-        if key == "sample_spec" {
-            import.skipped.sample_spec += 1;
-            continue;
-        }
-        let Some(fields) = entry.as_object() else {
-            import.skipped.invalid += 1;
-            continue;
-        };
-        let mode = fields.get("mode").and_then(Json::as_str);
-        if !matches!(mode, Some("chat" | "completion")) {
-            import.skipped.not_chat += 1;
-            continue;
-        }
-        let (Some(input), Some(output)) = (
-            fields.get("input_cost_per_token"),
-            fields.get("output_cost_per_token"),
-        ) else {
-            import.skipped.without_prices += 1;
-            continue;
-        };
-        let (Some(input), Some(output)) = (input.as_f64(), output.as_f64()) else {
-            import.skipped.invalid += 1;
-            continue;
-        };
-        let (input, output) = (per_1m_tokens(input), per_1m_tokens(output));
-        let name_ok = !key.trim().is_empty()
-            && key == key.trim()
-            && key.chars().count() <= MAX_NAME_CHARS
-            && !key.chars().any(char::is_control);
-        if !input.is_finite() || !output.is_finite() || input < 0.0 || output < 0.0 || !name_ok {
-            import.skipped.invalid += 1;
-            continue;
-        }
-        let provider = fields
-            .get("litellm_provider")
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string();
-        usable.insert(
-            key,
-            LitellmPrice {
-                provider,
-                input,
-                output,
-            },
-        );
-    }
+    let usable = usable_prices(&map, &mut import.skipped);
+    let claimed = update_known(file.models(), &usable, today, &source_for, &mut import);
+    add_new(
+        file.models(),
+        &usable,
+        &claimed,
+        options,
+        today,
+        &source_for,
+        &mut import,
+    );
+    Ok(import)
+}
 
-    let models = file.models();
+/// Why an entry of LiteLLM's map is not used.
+enum Unusable {
+    SampleSpec,
+    NotChat,
+    WithoutPrices,
+    Invalid,
+}
+
+/// The entries of LiteLLM's map that can be catalogue entries, by key; the
+/// others are counted in `skipped`.
+fn usable_prices<'m>(
+    map: &'m serde_json::Map<String, Json>,
+    skipped: &mut Skipped,
+) -> BTreeMap<&'m str, LitellmPrice> {
+    let mut usable = BTreeMap::new();
+    for (key, entry) in map {
+        match usable_price(key, entry) {
+            Ok(price) => {
+                usable.insert(key.as_str(), price);
+            }
+            Err(Unusable::SampleSpec) => skipped.sample_spec += 1,
+            Err(Unusable::NotChat) => skipped.not_chat += 1,
+            Err(Unusable::WithoutPrices) => skipped.without_prices += 1,
+            Err(Unusable::Invalid) => skipped.invalid += 1,
+        }
+    }
+    usable
+}
+
+/// One entry of LiteLLM's map, per million tokens, if it can be used.
+fn usable_price(key: &str, entry: &Json) -> Result<LitellmPrice, Unusable> {
+    if key == "sample_spec" {
+        return Err(Unusable::SampleSpec);
+    }
+    let fields = entry.as_object().ok_or(Unusable::Invalid)?;
+    let mode = fields.get("mode").and_then(Json::as_str);
+    if !matches!(mode, Some("chat" | "completion")) {
+        return Err(Unusable::NotChat);
+    }
+    let (Some(input), Some(output)) = (
+        fields.get("input_cost_per_token"),
+        fields.get("output_cost_per_token"),
+    ) else {
+        return Err(Unusable::WithoutPrices);
+    };
+    let (Some(input), Some(output)) = (input.as_f64(), output.as_f64()) else {
+        return Err(Unusable::Invalid);
+    };
+    let (input, output) = (per_1m_tokens(input), per_1m_tokens(output));
+    let name_ok = !key.trim().is_empty()
+        && key == key.trim()
+        && key.chars().count() <= MAX_NAME_CHARS
+        && !key.chars().any(char::is_control);
+    if !input.is_finite() || !output.is_finite() || input < 0.0 || output < 0.0 || !name_ok {
+        return Err(Unusable::Invalid);
+    }
+    let provider = fields
+        .get("litellm_provider")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_string();
+    Ok(LitellmPrice {
+        provider,
+        input,
+        output,
+    })
+}
+
+/// Compares each catalogue model with its LiteLLM entry; returns the keys
+/// the catalogue's models read.
+fn update_known<'f>(
+    models: &'f IndexMap<String, ApiModel>,
+    usable: &BTreeMap<&str, LitellmPrice>,
+    today: NaiveDate,
+    source_for: &dyn Fn(&str) -> String,
+    import: &mut LitellmImport,
+) -> HashSet<&'f str> {
     let mut claimed: HashSet<&str> = HashSet::new();
     for (name, model) in models {
         let key = model.litellm.as_deref().unwrap_or(name);
@@ -368,8 +408,21 @@ pub fn import_litellm(
             });
         }
     }
+    claimed
+}
+
+/// Adds the usable models no catalogue model reads, as the policy says.
+fn add_new(
+    models: &IndexMap<String, ApiModel>,
+    usable: &BTreeMap<&str, LitellmPrice>,
+    claimed: &HashSet<&str>,
+    options: &ImportOptions,
+    today: NaiveDate,
+    source_for: &dyn Fn(&str) -> String,
+    import: &mut LitellmImport,
+) {
     let known_providers: HashSet<&str> = models.values().map(|m| m.provider.as_str()).collect();
-    for (key, price) in &usable {
+    for (key, price) in usable {
         if claimed.contains(key) {
             continue;
         }
@@ -401,7 +454,6 @@ pub fn import_litellm(
             source: source_for(key),
         });
     }
-    Ok(import)
 }
 
 /// Text as a YAML double-quoted scalar.
@@ -447,132 +499,30 @@ fn yaml_plain_or_quoted(s: &str) -> String {
 pub fn render_api_prices(file: &ApiPriceFile, changes: &[Change]) -> Result<String, CatalogError> {
     let parsed = &file.parsed;
     let text = parsed.text.as_str();
-    let layout = &parsed.layout;
-    let display = parsed.display.as_str();
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let path =
-        |name: &str, field: &str| vec!["api".to_string(), name.to_string(), field.to_string()];
-    let cannot = |p: &[String], why: &str| {
-        CatalogError::Invalid(vec![diagnostic(
-            display,
-            layout.find(p),
-            &show_path(p),
-            format!("cannot rewrite this value: {why}"),
-        )])
+    let mut rewrite = Rewrite {
+        parsed,
+        newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        expected: parsed.raw.api.clone(),
+        edits: Vec::new(),
     };
-
-    let mut expected = parsed.raw.api.clone();
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut added: Vec<&Change> = Vec::new();
     for change in changes {
         match change {
-            Change::Updated {
-                name,
-                old_input_per_1m_tokens,
-                old_output_per_1m_tokens,
-                input_per_1m_tokens,
-                output_per_1m_tokens,
-                as_of,
-                source,
-                ..
-            } => {
-                let Some(model) = expected.get_mut(name) else {
-                    return Err(cannot(
-                        &["api".to_string(), name.clone()],
-                        "the file has no such model",
-                    ));
-                };
-                let mut values: Vec<(&str, String)> = Vec::new();
-                if to_micro(*old_input_per_1m_tokens) != to_micro(*input_per_1m_tokens) {
-                    values.push(("input_per_1m_tokens", format_price(*input_per_1m_tokens)));
-                    model.input_per_1m_tokens = *input_per_1m_tokens;
-                }
-                if to_micro(*old_output_per_1m_tokens) != to_micro(*output_per_1m_tokens) {
-                    values.push(("output_per_1m_tokens", format_price(*output_per_1m_tokens)));
-                    model.output_per_1m_tokens = *output_per_1m_tokens;
-                }
-                values.push(("as_of", as_of.format("%Y-%m-%d").to_string()));
-                values.push(("source", yaml_quoted(source)));
-                model.as_of = as_of.format("%Y-%m-%d").to_string();
-                model.source = source.clone();
-                for (field, new_text) in values {
-                    let p = path(name, field);
-                    let at = layout
-                        .scalars
-                        .get(&p)
-                        .ok_or_else(|| cannot(&p, "it is not a plain value"))?;
-                    let end = at
-                        .end
-                        .ok_or_else(|| cannot(&p, "write it on one line, plain or in quotes"))?;
-                    edits.push((at.start, end, new_text));
-                }
-            }
-            Change::Added {
-                name,
-                provider,
-                input_per_1m_tokens,
-                output_per_1m_tokens,
-                as_of,
-                source,
-            } => {
-                if expected.contains_key(name) {
-                    return Err(cannot(
-                        &["api".to_string(), name.clone()],
-                        "the file already has this model",
-                    ));
-                }
-                expected.insert(
-                    name.clone(),
-                    ApiModel {
-                        provider: provider.clone(),
-                        input_per_1m_tokens: *input_per_1m_tokens,
-                        output_per_1m_tokens: *output_per_1m_tokens,
-                        litellm: None,
-                        as_of: as_of.format("%Y-%m-%d").to_string(),
-                        source: source.clone(),
-                        notes: None,
-                    },
-                );
+            Change::Updated { .. } => rewrite.update(change)?,
+            Change::Added { .. } => {
+                rewrite.expect_added(change)?;
                 added.push(change);
             }
         }
     }
     added.sort_by(|a, b| a.name().cmp(b.name()));
-
-    if !added.is_empty() {
-        let api = vec!["api".to_string()];
-        let place = append_place(layout, text, newline).map_err(|why| cannot(&api, why))?;
-        let mut block = place.header;
-        for change in added {
-            block.push_str(&added_entry(
-                change,
-                place.entry_indent,
-                place.field_indent,
-                newline,
-            ));
-        }
-        edits.push((place.at, place.at, block));
-    }
-
-    edits.sort_by_key(|(start, end, _)| (*start, *end));
-    let mut out = String::with_capacity(text.len() + 256);
-    if parsed.bom {
-        out.push('\u{feff}');
-    }
-    let mut at = 0;
-    for (start, end, new_text) in &edits {
-        if *start < at {
-            return Err(cannot(&["api".to_string()], "two changes overlap"));
-        }
-        out.push_str(&text[at..*start]);
-        out.push_str(new_text);
-        at = *end;
-    }
-    out.push_str(&text[at..]);
+    rewrite.append(&added)?;
+    let out = rewrite.apply()?;
 
     // Read it back: the models must be exactly those intended.
+    let display = parsed.display.as_str();
     let back = ApiPriceFile::parse(&out, display)?;
-    if back.models() != &expected {
+    if back.models() != &rewrite.expected {
         return Err(CatalogError::Invalid(vec![diagnostic(
             display,
             None,
@@ -582,6 +532,146 @@ pub fn render_api_prices(file: &ApiPriceFile, changes: &[Change]) -> Result<Stri
         )]));
     }
     Ok(out)
+}
+
+/// The API price file being rewritten: the byte ranges replaced, and the
+/// models the result must read back as.
+struct Rewrite<'p> {
+    parsed: &'p ParsedFile,
+    newline: &'static str,
+    expected: IndexMap<String, ApiModel>,
+    /// (start, end, new text), in byte offsets of the text as read.
+    edits: Vec<(usize, usize, String)>,
+}
+
+impl Rewrite<'_> {
+    /// Why the value at `p` cannot be rewritten.
+    fn cannot(&self, p: &[String], why: &str) -> CatalogError {
+        CatalogError::Invalid(vec![diagnostic(
+            &self.parsed.display,
+            self.parsed.layout.find(p),
+            &show_path(p),
+            format!("cannot rewrite this value: {why}"),
+        )])
+    }
+
+    /// Replaces an updated model's changed prices, `as_of` and `source` in place.
+    fn update(&mut self, change: &Change) -> Result<(), CatalogError> {
+        let Change::Updated {
+            name,
+            old_input_per_1m_tokens,
+            old_output_per_1m_tokens,
+            input_per_1m_tokens,
+            output_per_1m_tokens,
+            as_of,
+            source,
+            ..
+        } = change
+        else {
+            return Ok(());
+        };
+        let Some(model) = self.expected.get_mut(name) else {
+            let entry = ["api".to_string(), name.clone()];
+            return Err(self.cannot(&entry, "the file has no such model"));
+        };
+        let mut values: Vec<(&str, String)> = Vec::new();
+        if to_micro(*old_input_per_1m_tokens) != to_micro(*input_per_1m_tokens) {
+            values.push(("input_per_1m_tokens", format_price(*input_per_1m_tokens)));
+            model.input_per_1m_tokens = *input_per_1m_tokens;
+        }
+        if to_micro(*old_output_per_1m_tokens) != to_micro(*output_per_1m_tokens) {
+            values.push(("output_per_1m_tokens", format_price(*output_per_1m_tokens)));
+            model.output_per_1m_tokens = *output_per_1m_tokens;
+        }
+        values.push(("as_of", as_of.format("%Y-%m-%d").to_string()));
+        values.push(("source", yaml_quoted(source)));
+        model.as_of = as_of.format("%Y-%m-%d").to_string();
+        model.source = source.clone();
+        for (field, new_text) in values {
+            let p = vec!["api".to_string(), name.to_string(), field.to_string()];
+            let at = self.parsed.layout.scalars.get(&p);
+            let at = at.ok_or_else(|| self.cannot(&p, "it is not a plain value"))?;
+            let end = at
+                .end
+                .ok_or_else(|| self.cannot(&p, "write it on one line, plain or in quotes"))?;
+            self.edits.push((at.start, end, new_text));
+        }
+        Ok(())
+    }
+
+    /// Notes an added model among those the result must hold.
+    fn expect_added(&mut self, change: &Change) -> Result<(), CatalogError> {
+        let Change::Added {
+            name,
+            provider,
+            input_per_1m_tokens,
+            output_per_1m_tokens,
+            as_of,
+            source,
+        } = change
+        else {
+            return Ok(());
+        };
+        if self.expected.contains_key(name) {
+            let entry = ["api".to_string(), name.clone()];
+            return Err(self.cannot(&entry, "the file already has this model"));
+        }
+        self.expected.insert(
+            name.clone(),
+            ApiModel {
+                provider: provider.clone(),
+                input_per_1m_tokens: *input_per_1m_tokens,
+                output_per_1m_tokens: *output_per_1m_tokens,
+                litellm: None,
+                as_of: as_of.format("%Y-%m-%d").to_string(),
+                source: source.clone(),
+                notes: None,
+            },
+        );
+        Ok(())
+    }
+
+    /// Appends the added models after the last entry of the `api` section.
+    fn append(&mut self, added: &[&Change]) -> Result<(), CatalogError> {
+        if added.is_empty() {
+            return Ok(());
+        }
+        let (layout, text) = (&self.parsed.layout, self.parsed.text.as_str());
+        let place = append_place(layout, text, self.newline)
+            .map_err(|why| self.cannot(&["api".to_string()], why))?;
+        let mut block = place.header;
+        for change in added {
+            block.push_str(&added_entry(
+                change,
+                place.entry_indent,
+                place.field_indent,
+                self.newline,
+            ));
+        }
+        self.edits.push((place.at, place.at, block));
+        Ok(())
+    }
+
+    /// The text with every edit made (and the byte-order mark kept).
+    fn apply(&mut self) -> Result<String, CatalogError> {
+        let text = self.parsed.text.as_str();
+        self.edits.sort_by_key(|(start, end, _)| (*start, *end));
+        let mut out = String::with_capacity(text.len() + 256);
+        if self.parsed.bom {
+            out.push('\u{feff}');
+        }
+        let mut at = 0;
+        for (start, end, new_text) in &self.edits {
+            if *start < at {
+                return Err(self.cannot(&["api".to_string()], "two changes overlap"));
+            }
+            out.push_str(&text[at..*start]);
+            out.push_str(new_text);
+            at = *end;
+        }
+        out.push_str(&text[at..]);
+        Ok(out)
+    }
 }
 
 /// Where entries are appended to the `api` section, and how they are indented.

@@ -267,4 +267,45 @@ mod tests {
         assert_eq!(end("b"), "\"q \\\" x\"");
         assert_eq!(end("c"), "'it''s'");
     }
+
+    #[test]
+    fn the_catalogue_walk_refuses_alias_keys_but_not_what_only_plans_refuse() {
+        let err = walk("a: &k x\n*k : 1\n").unwrap_err();
+        assert_eq!(err.message, "expected a name as the key, found an alias");
+        assert_eq!(err.pos, Pos { line: 2, column: 1 });
+        let err = walk("? [a]\n: 1\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "expected a name as the key, found a mapping or a list"
+        );
+        let err = walk("api: [1\n").unwrap_err();
+        assert!(
+            err.message.starts_with("not valid YAML: "),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains(" (check"), "{}", err.message);
+        // A second document and keys longer than a plan allows are left to serde.
+        assert!(walk("a: 1\n---\nb: 2\n").is_ok());
+        assert!(walk(&format!("{}: 1\n", "k".repeat(300))).is_ok());
+    }
+
+    #[test]
+    fn sections_know_their_keys_in_order_their_end_and_their_duplicates() {
+        let text = "api:\n  b: 1\n  a: |\n    x\n  b: 2\ngpus: {}\n";
+        let layout = walk(text).unwrap();
+        let api = vec!["api".to_string()];
+        assert_eq!(layout.children[&api], ["b", "a"]);
+        assert_eq!(layout.duplicates.len(), 1);
+        assert_eq!(layout.duplicates[0].0, Pos { line: 5, column: 3 });
+        assert_eq!(
+            &text[..layout.ends[&api]],
+            "api:\n  b: 1\n  a: |\n    x\n  b: 2"
+        );
+        assert_eq!(
+            layout.find(&["api".to_string(), "c".to_string()]),
+            Some(Pos { line: 1, column: 1 })
+        );
+        assert_eq!(layout.find(&["zzz".to_string()]), None);
+    }
 }

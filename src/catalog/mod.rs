@@ -15,6 +15,11 @@
 //! (`model_prices_and_context_window.json`) and [`render_api_prices`] writes
 //! the API price file back, replacing only the values that changed and
 //! appending the models added: every other byte of the file stays as written.
+//!
+//! Here: the entries as written, the errors and the merged [`Catalog`];
+//! `layout` (where each key and value stands, from the shared walk in
+//! [`crate::yaml`]), `check` (reading one file, checking its entries,
+//! merging the files) and `import` (the API price file and LiteLLM).
 
 use std::path::{Path, PathBuf};
 

@@ -90,9 +90,12 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(RawPlan, Locator), Vec<Diagnos
     deserialize(text, scan.locator, file)
 }
 
+/// A refusal of the plan's text as a whole: its place, if known, and why.
+type TextProblem = (Option<(usize, usize)>, String);
+
 /// The plan's text: at most [`MAX_PLAN_BYTES`], UTF-8 without its byte-order
 /// mark, and no character YAML forbids. A refusal has its place, if known.
-fn decode(bytes: &[u8]) -> Result<&str, (Option<(usize, usize)>, String)> {
+fn decode(bytes: &[u8]) -> Result<&str, TextProblem> {
     if bytes.len() > MAX_PLAN_BYTES {
         return Err((
             None,
@@ -117,7 +120,7 @@ fn decode(bytes: &[u8]) -> Result<&str, (Option<(usize, usize)>, String)> {
 }
 
 /// Where the first byte that is not UTF-8 stands, and what to do about it.
-fn not_utf8(bytes: &[u8], valid_up_to: usize) -> (Option<(usize, usize)>, String) {
+fn not_utf8(bytes: &[u8], valid_up_to: usize) -> TextProblem {
     let before = &bytes[..valid_up_to];
     let line_start = before
         .iter()
@@ -139,7 +142,7 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> (Option<(usize, usize)>, String
 
 /// The first character YAML does not allow in a file: C0 and C1 controls
 /// other than tab, line feed, carriage return and next line, and DEL.
-fn control_character(text: &str) -> Option<(Option<(usize, usize)>, String)> {
+fn control_character(text: &str) -> Option<TextProblem> {
     let (mut line, mut column) = (1, 1);
     for c in text.chars() {
         if c == '\n' {

@@ -13,6 +13,12 @@
 //! stands. When serde_yaml refuses the plan, the YAML tree is checked
 //! against the JSON Schema generated from these types, so every unknown
 //! key, missing field and wrong type is reported at once, in plain words.
+//!
+//! Here: the types and the schema; `load` (reading, the walk with the plan's
+//! limits, serde), `ranges` (numbers written as ranges), `check` (the tree
+//! against the schema) and `words` (serde's messages in a plan author's
+//! words). The walk, [`Locator`] and [`Diagnostic`] are shared with the
+//! catalogue, in [`crate::yaml`].
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
