@@ -5,7 +5,7 @@ use super::expr::build::*;
 use super::expr::{Cmp, Cond, Expr};
 use super::{Defs, Role, Sheet};
 use crate::format::Unit;
-use crate::inputs::Inputs;
+use crate::inputs::{Bounds, Inputs};
 use crate::value::Value;
 
 /// The checks over the components, the cash flow, the inputs' ranges and error values.
@@ -29,14 +29,8 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
     let range_violations: Vec<Cond> = inputs
         .items
         .iter()
-        .filter(|i| matches!(i.value, Value::Num(_)) && i.unit != Unit::Points)
-        .map(|i| {
-            if i.unit == Unit::Fraction && i.id != "volume_growth_per_month" {
-                or(vec![lt(r(&i.id), n(0.0)), gt(r(&i.id), n(1.0))])
-            } else {
-                lt(r(&i.id), n(0.0))
-            }
-        })
+        .filter(|i| matches!(i.value, Value::Num(_)))
+        .flat_map(|i| outside(&i.id, &i.bounds))
         .collect();
     d.q("check_timeline_covers_lifetime", "Timeline covers the lifetime", Unit::Count,
         "The Cash flow sheet has a column for every month of the lifetime (it was laid out for the plan's lifetime; a longer one needs a new run).",
@@ -46,7 +40,7 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         "check_inputs_in_range",
         "Inputs within their ranges",
         Unit::Count,
-        "Rates between 0 and 1; money, volumes, hours and counts not negative.",
+        "Every number on the Inputs sheet within the bounds its input allows (rates from 0 to 1, money and volumes not negative, ...).",
         robust(if_(or(range_violations), n(1.0), n(0.0))),
     )
     .role(Role::Check);
@@ -99,4 +93,19 @@ fn r_payback_within_life() -> Cond {
 /// A check that also fails (1) when its own formula meets an error value.
 fn robust(check: Expr) -> Expr {
     if_error(check, n(1.0))
+}
+
+/// The conditions under which an input is outside its bounds: below its
+/// minimum, above its maximum (none for an input without bounds).
+fn outside(id: &str, bounds: &Bounds) -> Vec<Cond> {
+    let below = bounds.min.is_finite().then(|| {
+        let op = if bounds.min_inclusive {
+            Cmp::Lt
+        } else {
+            Cmp::Le
+        };
+        cmp(op, r(id), n(bounds.min))
+    });
+    let above = bounds.max.map(|max| gt(r(id), n(max)));
+    below.into_iter().chain(above).collect()
 }

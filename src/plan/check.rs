@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use super::ranges::is_range_branch;
+use super::tree::{key_text, untag};
 use super::words::{boolean_hint, not_a_choice, number_hint, unknown_field};
 use super::{json_schema, Diagnostic, Locator, MAX_PROBLEMS};
 use crate::yaml::join;
@@ -35,15 +36,6 @@ pub(super) fn check_tree(tree: &Yaml, locator: &Locator, file: &str) -> Vec<Diag
     checker.problems
 }
 
-/// A YAML value without its tags (serde_yaml ignores tags when it deserializes).
-pub(super) fn untag(v: &Yaml) -> &Yaml {
-    let mut v = v;
-    while let Yaml::Tagged(t) = v {
-        v = &t.value;
-    }
-    v
-}
-
 /// What a YAML value is, in words.
 fn found(v: &Yaml) -> String {
     match untag(v) {
@@ -54,17 +46,6 @@ fn found(v: &Yaml) -> String {
         Yaml::Sequence(_) => "a list".to_string(),
         Yaml::Mapping(_) => "a mapping (fields)".to_string(),
         Yaml::Tagged(_) => "a tagged value".to_string(),
-    }
-}
-
-/// A mapping key as text, as serde reads it into a field name.
-pub(super) fn key_text(k: &Yaml) -> Option<String> {
-    match untag(k) {
-        Yaml::String(s) => Some(s.clone()),
-        Yaml::Number(n) => Some(n.to_string()),
-        Yaml::Bool(b) => Some(b.to_string()),
-        Yaml::Null => Some("~".to_string()),
-        _ => None,
     }
 }
 

@@ -29,6 +29,7 @@ use serde_yaml::Value as Yaml;
 mod check;
 mod load;
 mod ranges;
+mod tree;
 mod words;
 
 pub use crate::yaml::words::did_you_mean;

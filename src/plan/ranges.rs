@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
-use super::check::{key_text, untag};
+use super::tree::{key_text, untag};
 use crate::yaml::join;
 
 /// A number written as a range: `[low, high]` or `{low, base, high}`.

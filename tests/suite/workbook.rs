@@ -197,9 +197,16 @@ fn edited_inputs_move_the_results() {
 
 #[test]
 fn formulas_use_names_and_no_commercial_literals() {
-    // Every number in a formula other than these structural constants must be
-    // an input cell. Scans every formula cell of every example workbook.
-    const ALLOWED: [f64; 7] = [0.0, 1.0, 12.0, 24.0, 100.0, 1000.0, 1_000_000.0];
+    // Every number in a formula other than these structural constants (and
+    // the inputs' own bounds, which the range check tests them against) must
+    // be an input cell. Scans every formula cell of every example workbook.
+    const STRUCTURAL: [f64; 7] = [0.0, 1.0, 12.0, 24.0, 100.0, 1000.0, 1_000_000.0];
+    let bounds = finetune_roi::inputs::INPUTS
+        .iter()
+        .flat_map(|spec| [Some(spec.bounds.min), spec.bounds.max])
+        .flatten()
+        .filter(|x| x.is_finite());
+    let allowed: Vec<f64> = STRUCTURAL.into_iter().chain(bounds).collect();
     for plan in example_plans() {
         let r = report_of(&plan);
         let model = load(&xlsx::render(&r).unwrap());
@@ -211,7 +218,7 @@ fn formulas_use_names_and_no_commercial_literals() {
             scanned += 1;
             for lit in numeric_literals(&f) {
                 assert!(
-                    ALLOWED.contains(&lit),
+                    allowed.contains(&lit),
                     "{}: sheet {} row {} column {}: {f} embeds {lit}",
                     plan.display(),
                     c.index,
