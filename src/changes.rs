@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use crate::format::{self, Unit};
-use crate::model::expr::Value;
+use crate::value::Value;
 
 /// The largest previous-run JSON document read, in bytes.
 pub const MAX_PREVIOUS_BYTES: u64 = 16 * 1024 * 1024;

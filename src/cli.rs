@@ -200,8 +200,9 @@ pub fn run(cli: Cli) -> u8 {
         } => import_prices(source, &file, &catalog, add, dry_run),
         Command::Init { file } => init(file.as_deref()),
         Command::Schema => {
-            let schema = serde_json::to_string_pretty(&crate::plan::json_schema())
-                .expect("the schema is plain JSON");
+            let mut schema = crate::plan::json_schema();
+            crate::inputs::docs::annotate_schema(&mut schema);
+            let schema = serde_json::to_string_pretty(&schema).expect("the schema is plain JSON");
             println!("{schema}");
             EXIT_OK
         }

@@ -1,7 +1,7 @@
 //! Units and number formatting, in one place for the memo, the JSON-facing
 //! text and the workbook's number formats, so a figure reads the same everywhere.
 
-use crate::model::expr::Value;
+use crate::value::Value;
 
 /// The unit of an input or quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

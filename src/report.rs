@@ -393,7 +393,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
     for (k, option) in inputs.options.iter().enumerate() {
         for item in &option.inputs.items {
             values.insert(
-                crate::options::option_input_id(k, &item.id),
+                crate::inputs::options::option_input_id(k, &item.id),
                 item.value.clone(),
             );
         }

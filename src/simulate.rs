@@ -18,7 +18,7 @@ use crate::model::compiled::{Compiled, NotNumeric};
 use crate::model::{Model, Role};
 use indexmap::IndexMap;
 
-use crate::model::expr::Value;
+use crate::value::Value;
 
 /// The default number of trials.
 pub const DEFAULT_TRIALS: usize = 10_000;

@@ -11,8 +11,8 @@ use indexmap::IndexMap;
 
 use crate::catalog::Catalog;
 use crate::format::Unit;
-use crate::model::expr::Value;
 use crate::plan::{Diagnostic, LoadedPlan, Locator, Method, RawPlan};
+use crate::value::Value;
 
 pub mod docs;
 pub mod options;

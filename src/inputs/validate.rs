@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 
 use crate::catalog::{ApiModel, Catalog, Gpu};
-use crate::model::expr::Value;
 use crate::plan::{Diagnostic, Locator, Method, RangeSpec, RawPlan};
+use crate::value::Value;
 
 use super::spec::{self, Catalogued, Fill, InputSpec, When, INPUTS};
 use super::{

@@ -88,7 +88,7 @@ pub(super) fn options(inputs: &Inputs) -> Vec<Scenario> {
                     match (&base.value, &theirs.value) {
                         (Value::Num(a), Value::Num(b)) if a != b => Some((
                             base.id.clone(),
-                            r(&crate::options::option_input_id(k, &base.id)),
+                            r(&crate::inputs::options::option_input_id(k, &base.id)),
                         )),
                         _ => None,
                     }
