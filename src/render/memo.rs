@@ -25,8 +25,8 @@ use crate::format;
 use crate::inputs::{Group, Source};
 use crate::model::expr::Value;
 use crate::model::{self, Sheet};
+use crate::render::layout::{self, INPUTS_SHEET, KEY_FIGURES};
 use crate::render::svg;
-use crate::render::xlsx::{self, INPUTS_SHEET};
 use crate::report::{Report, ScenarioResult};
 
 /// A row of a figure table: label, value, unit and what it means.
@@ -1169,7 +1169,7 @@ fn actuals_view(r: &Report) -> Option<ActualsView> {
 
 /// The figures whose place in the workbook the audit trail lists.
 fn traced_ids(r: &Report) -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = xlsx::KEY_FIGURES.to_vec();
+    let mut ids: Vec<&'static str> = KEY_FIGURES.to_vec();
     for id in [
         "monthly_savings_before_amortization",
         "cashflow_payback_month",
@@ -1224,7 +1224,7 @@ fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
 /// Builds the Markdown context.
 pub fn markdown_context(r: &Report) -> MemoMarkdown {
     let meta = &r.inputs.meta;
-    let key_figures = xlsx::KEY_FIGURES.iter().map(|id| figure(r, id)).collect();
+    let key_figures = KEY_FIGURES.iter().map(|id| figure(r, id)).collect();
     let steps = flow_steps(r);
     let components = components(r);
     let has_shares = components.iter().any(|c| !c.share.is_empty());
@@ -1347,7 +1347,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
             })
         })
         .collect();
-    let lay = xlsx::layout(r);
+    let lay = layout::layout(r);
     let trace = traced_ids(r)
         .into_iter()
         .map(|id| {

@@ -1,8 +1,12 @@
 //! Renderers: each lays out one [`Report`](crate::report::Report) in one format.
 //! They format and arrange; every figure comes from the report.
 
+pub mod guard;
 pub mod json;
+pub mod layout;
 pub mod memo;
+pub mod portfolio;
+pub mod styles;
 pub mod svg;
 pub mod xlsx;
 

@@ -2,158 +2,34 @@
 //! formula over them, printed from the model's expressions and carrying the
 //! computed value as its cached result.
 //!
-//! Layout comes first: every input and quantity is given its sheet and row,
-//! and a defined name equal to its id; timeline rows get a row on the Cash
-//! flow sheet, sensitivity cases a row on the Sensitivity sheet. The formula
-//! printer then only looks places up.
+//! Layout comes first ([`crate::render::layout`]): every input and quantity
+//! is given its sheet and row, and a defined name equal to its id; timeline
+//! rows get a row on the Cash flow sheet, sensitivity cases a row on the
+//! Sensitivity sheet. The formula printer then only looks places up.
 
-use indexmap::IndexMap;
 use rust_xlsxwriter::{
     utility::{column_number_to_name, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
-    Chart, ChartLegendPosition, ChartType, Color, DataValidation, DataValidationRule,
-    DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartLegendPosition, ChartType, DataValidation, DataValidationRule, DocProperties,
+    Format, Formula, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
 use crate::format::Unit;
-use crate::inputs::Group;
 use crate::model::expr::{build, Resolve, Value, NEVER_TEXT};
 use crate::model::Sheet;
+use crate::render::guard::write_text;
+use crate::render::layout::{
+    COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
+    FIRST_ROW, SUMMARY_FIRST_FIGURE_ROW, SUMMARY_VERDICT_ROW,
+};
+use crate::render::styles::Styles;
 use crate::report::Report;
 
-/// Sheet names that are not calculation sheets.
-pub const COVER_SHEET: &str = "Cover";
-pub const SUMMARY_SHEET: &str = "Summary";
-pub const INPUTS_SHEET: &str = "Inputs";
-pub const SENSITIVITY_SHEET: &str = "Sensitivity";
+pub use crate::render::layout::{
+    layout, CasesLayout, Layout, Place, ScenarioLayout, TimelineLayout, CATALOGUE_SHEET,
+    COVER_SHEET, INPUTS_SHEET, KEY_FIGURES, OPTIONS_SHEET, SENSITIVITY_SHEET, SIMULATION_SHEET,
+    SUMMARY_SHEET, TORNADO_SHEET,
+};
 
-/// Columns of the label/value tables.
-const COL_LABEL: u16 = 0;
-const COL_VALUE: u16 = 1;
-const COL_UNIT: u16 = 2;
-const COL_FOURTH: u16 = 3;
-const COL_NOTE: u16 = 4;
-const COL_NAME: u16 = 5;
-/// First row of items under the header.
-const FIRST_ROW: u32 = 4;
-/// First column of the timeline's periods.
-const TIMELINE_FIRST_COL: u16 = 2;
-
-/// Where an input or quantity lives in the workbook.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
-    pub sheet: &'static str,
-    /// 0-based row and column.
-    pub row: u32,
-    pub col: u16,
-}
-
-impl Place {
-    /// The absolute reference, such as `'ROI'!$B$7`.
-    pub fn reference(&self) -> String {
-        format!(
-            "{}!{}",
-            quote_sheet_name(self.sheet),
-            row_col_to_cell_absolute(self.row, self.col)
-        )
-    }
-}
-
-/// Where the monthly timeline stands on the Cash flow sheet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineLayout {
-    /// The row of month numbers.
-    pub header_row: u32,
-    /// Row of each timeline row id.
-    pub rows: IndexMap<String, u32>,
-    /// The number of periods (months 0 to lifetime).
-    pub periods: u16,
-}
-
-impl TimelineLayout {
-    /// The column of a period.
-    pub fn col(&self, period: u16) -> u16 {
-        TIMELINE_FIRST_COL + period
-    }
-    /// The last period's column.
-    pub fn last_col(&self) -> u16 {
-        self.col(self.periods - 1)
-    }
-}
-
-/// Where the sensitivity cases stand on the Sensitivity sheet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioLayout {
-    /// The row of the first case; cases follow in the model's order.
-    pub first_row: u32,
-    /// The column of each replaced input and dependent quantity.
-    pub columns: IndexMap<String, u16>,
-}
-
-/// Every place in the workbook.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layout {
-    /// Every input and scalar quantity by id.
-    pub places: IndexMap<String, Place>,
-    /// Group headings on the Inputs sheet: (row, group).
-    pub input_groups: Vec<(u32, Group)>,
-    /// The key figures on the Summary sheet: (row, id).
-    pub summary_rows: Vec<(u32, &'static str)>,
-    pub timeline: TimelineLayout,
-    pub scenarios: ScenarioLayout,
-    pub tornado: CasesLayout,
-    pub options: CasesLayout,
-}
-
-/// A sheet of cases, a column each: the replaced inputs on top, then every
-/// quantity they move.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CasesLayout {
-    /// The row of each replaced input.
-    pub input_rows: IndexMap<String, u32>,
-    /// The row of each quantity that a replaced input moves.
-    pub rows: IndexMap<String, u32>,
-    /// The column of the first case; cases follow in the model's order.
-    pub first_col: u16,
-}
-
-impl CasesLayout {
-    fn new(r: &Report, cases: &[crate::model::Scenario]) -> CasesLayout {
-        let mut ids: Vec<&str> = Vec::new();
-        for case in cases {
-            for (id, _) in &case.overrides {
-                if !ids.contains(&id.as_str()) {
-                    ids.push(id);
-                }
-            }
-        }
-        // Inputs in sheet order.
-        ids.sort_by_key(|id| r.inputs.items.iter().position(|i| i.id == *id));
-        let input_rows: IndexMap<String, u32> = ids
-            .iter()
-            .zip(FIRST_ROW..)
-            .map(|(id, row)| (id.to_string(), row))
-            .collect();
-        let first = FIRST_ROW + input_rows.len() as u32 + 1;
-        let rows = r
-            .model
-            .dependents(&ids)
-            .iter()
-            .zip(first..)
-            .map(|(q, row)| (q.id.clone(), row))
-            .collect();
-        CasesLayout {
-            input_rows,
-            rows,
-            first_col: 2,
-        }
-    }
-}
-
-/// The name of the tornado sheet.
-pub const TORNADO_SHEET: &str = "Tornado";
-/// The name of the catalogue sheet.
-pub const CATALOGUE_SHEET: &str = "Catalogue";
 /// The API table's columns on the Catalogue sheet.
 const API_COLUMNS: [&str; 6] = [
     "name",
@@ -275,29 +151,6 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     Ok(())
 }
 
-/// The name of the options sheet.
-pub const OPTIONS_SHEET: &str = "Options";
-/// The name of the simulation sheet.
-pub const SIMULATION_SHEET: &str = "Simulation";
-/// Columns of a ranged input's low and high ends on the Inputs sheet.
-const COL_RANGE_LOW: u16 = 6;
-const COL_RANGE_HIGH: u16 = 7;
-
-/// The figures the Summary sheet shows, in order.
-pub const KEY_FIGURES: &[&str] = &[
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-    "total_project_cost",
-    "current_daily_tokens",
-    "break_even_tokens_per_day",
-    "break_even_tokens_per_day_all_in",
-    "lifetime_net_savings",
-    "decision_score",
-    "decision_verdict",
-];
-
 /// The parts of the monthly fine-tuned total, charted on the Summary sheet.
 const COMPOSITION: &[&str] = &[
     "monthly_serving_cost",
@@ -305,149 +158,6 @@ const COMPOSITION: &[&str] = &[
     "monthly_amortized_project_cost",
     "monthly_quality_cost_delta",
 ];
-
-/// Sensitivity columns shown first, when the cases change them.
-const SCENARIO_KEY_COLUMNS: &[&str] = &[
-    "current_daily_tokens",
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-];
-
-const SUMMARY_VERDICT_ROW: u32 = 4;
-const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
-
-/// Assigns every input, quantity, timeline row and case its place.
-pub fn layout(r: &Report) -> Layout {
-    let mut places = IndexMap::new();
-    let mut input_groups = Vec::new();
-    let mut row = FIRST_ROW;
-    for group in Group::ALL {
-        let items: Vec<_> = r.inputs.items.iter().filter(|i| i.group == group).collect();
-        if items.is_empty() {
-            continue;
-        }
-        input_groups.push((row, group));
-        row += 1;
-        for i in items {
-            places.insert(
-                i.id.clone(),
-                Place {
-                    sheet: INPUTS_SHEET,
-                    row,
-                    col: COL_VALUE,
-                },
-            );
-            row += 1;
-        }
-        row += 1;
-    }
-    let mut last_row_on = IndexMap::new();
-    for sheet in Sheet::ALL {
-        for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
-            places.insert(
-                q.id.clone(),
-                Place {
-                    sheet: sheet.name(),
-                    row,
-                    col: COL_VALUE,
-                },
-            );
-            last_row_on.insert(sheet, row);
-        }
-    }
-    let header_row = last_row_on
-        .get(&Sheet::CashFlow)
-        .copied()
-        .unwrap_or(FIRST_ROW)
-        + 3;
-    let timeline = TimelineLayout {
-        header_row,
-        rows: r
-            .model
-            .timeline
-            .iter()
-            .zip(header_row + 1..)
-            .map(|(t, row)| (t.id.clone(), row))
-            .collect(),
-        periods: (r.model.periods + 1) as u16,
-    };
-    let mut columns = IndexMap::new();
-    if let Some(first) = r.model.scenarios.first() {
-        let mut ids: Vec<String> = first.overrides.iter().map(|(id, _)| id.clone()).collect();
-        let dependents: Vec<String> = r
-            .model
-            .dependents(
-                &first
-                    .overrides
-                    .iter()
-                    .map(|(id, _)| id.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .iter()
-            .map(|q| q.id.clone())
-            .collect();
-        ids.extend(
-            SCENARIO_KEY_COLUMNS
-                .iter()
-                .filter(|k| dependents.iter().any(|d| d == *k))
-                .map(|k| k.to_string()),
-        );
-        // Only what the key columns are computed from: the rest of the model
-        // does not change the savings, the payback or the chart.
-        let needed = r.model.ancestors(SCENARIO_KEY_COLUMNS);
-        ids.extend(
-            dependents
-                .into_iter()
-                .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str()) && needed.contains(d)),
-        );
-        for (k, id) in ids.into_iter().enumerate() {
-            columns.insert(id, 1 + k as u16);
-        }
-    }
-    let summary_rows = KEY_FIGURES
-        .iter()
-        .enumerate()
-        .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, *id))
-        .collect();
-    for range in &r.inputs.ranges {
-        let row = places[&range.id].row;
-        let at = |col| Place {
-            sheet: INPUTS_SHEET,
-            row,
-            col,
-        };
-        places.insert(crate::model::range_low_id(&range.id), at(COL_RANGE_LOW));
-        places.insert(crate::model::range_high_id(&range.id), at(COL_RANGE_HIGH));
-    }
-    let tornado = CasesLayout::new(r, &r.model.tornado);
-    let options = CasesLayout::new(r, &r.model.options);
-    for (k, case) in r.model.options.iter().enumerate() {
-        for (id, _) in &case.overrides {
-            places.insert(
-                crate::options::option_input_id(k, id),
-                Place {
-                    sheet: OPTIONS_SHEET,
-                    row: options.input_rows[id],
-                    col: options.first_col + k as u16,
-                },
-            );
-        }
-    }
-    Layout {
-        places,
-        input_groups,
-        summary_rows,
-        timeline,
-        tornado,
-        options,
-        scenarios: ScenarioLayout {
-            first_row: FIRST_ROW + 1,
-            columns,
-        },
-    }
-}
 
 /// A reference with an absolute row and a relative column, such as `D$9`.
 fn row_absolute(row: u32, col: u16) -> String {
@@ -524,78 +234,6 @@ impl Resolve for CaseRefs<'_> {
             None => id.to_string(),
         }
     }
-}
-
-struct Styles {
-    title: Format,
-    subtitle: Format,
-    header: Format,
-    group: Format,
-    text: Format,
-    text_quoted: Format,
-    wrap: Format,
-    name: Format,
-    verdict: Format,
-    check: Format,
-}
-
-impl Styles {
-    fn new() -> Self {
-        Styles {
-            title: Format::new().set_bold().set_font_size(16),
-            subtitle: Format::new()
-                .set_italic()
-                .set_font_color(Color::RGB(0x595959)),
-            header: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0x1F3864))
-                .set_font_color(Color::White)
-                .set_border_bottom(FormatBorder::Thin),
-            group: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0xD9E1F2)),
-            text: Format::new(),
-            text_quoted: Format::new().set_quote_prefix(),
-            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            name: Format::new()
-                .set_font_name("Consolas")
-                .set_font_color(Color::RGB(0x595959)),
-            verdict: Format::new().set_bold().set_font_size(14),
-            check: Format::new()
-                .set_bold()
-                .set_num_format("0")
-                .set_align(FormatAlign::Center),
-        }
-    }
-
-    /// A value cell's format: inputs look like inputs (blue on pale yellow).
-    fn value(unit: Unit, input: bool) -> Format {
-        let f = Format::new().set_num_format(unit.excel_format());
-        if input {
-            f.set_font_color(Color::RGB(0x0000FF))
-                .set_background_color(Color::RGB(0xFFF2CC))
-                .set_border(FormatBorder::Thin)
-                .set_border_color(Color::RGB(0xBFBFBF))
-                .set_unlocked()
-        } else {
-            f
-        }
-    }
-}
-
-/// Writes text from outside the program (plan text) so it is never read as a
-/// formula: text starting with `=`, `+`, `-` or `@` gets Excel's quote prefix.
-fn write_text(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    s: &Styles,
-) -> Result<(), XlsxError> {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let format = if risky { &s.text_quoted } else { &s.text };
-    ws.write_string_with_format(row, col, text, format)?;
-    Ok(())
 }
 
 /// Writes a formula with its cached result.
@@ -759,14 +397,14 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
         "Fine-tune an open model, or stay on the API?",
         &s.title,
     )?;
-    write_text(ws, 2, 0, &meta.title, s)?;
+    write_text(ws, 2, 0, &meta.title, &s.text)?;
     ws.write_string(3, 0, format!("Figures as of {}", meta.as_of))?;
     if let Some(owner) = &meta.owner {
         ws.write_string(4, 0, "Owner")?;
-        write_text(ws, 4, 1, owner, s)?;
+        write_text(ws, 4, 1, owner, &s.text)?;
     }
-    ws.write_string_with_format(6, 0, "Verdict", &s.verdict)?;
-    write_name_ref(ws, 6, 1, r, "verdict", &s.verdict)?;
+    ws.write_string_with_format(6, 0, "Verdict", &s.heading)?;
+    write_name_ref(ws, 6, 1, r, "verdict", &s.heading)?;
     ws.write_string(7, 0, "Master check (0 = every check holds)")?;
     write_name_ref(ws, 7, 1, r, "master_check", &s.check)?;
     let how = [
@@ -822,10 +460,10 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
 fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
     ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
-    write_text(ws, 1, 0, &meta.title, s)?;
+    write_text(ws, 1, 0, &meta.title, &s.text)?;
     ws.write_string(2, 0, format!("Figures as of {}", meta.as_of))?;
-    ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.verdict)?;
-    write_name_ref(ws, SUMMARY_VERDICT_ROW, COL_VALUE, r, "verdict", &s.verdict)?;
+    ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.heading)?;
+    write_name_ref(ws, SUMMARY_VERDICT_ROW, COL_VALUE, r, "verdict", &s.heading)?;
     ws.write_string_with_format(
         SUMMARY_VERDICT_ROW + 1,
         0,
@@ -897,7 +535,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         row += 1;
         for w in &r.warnings {
             ws.write_string(row, 0, w.title)?;
-            write_text(ws, row, 1, &w.message, s)?;
+            write_text(ws, row, 1, &w.message, &s.text)?;
             row += 1;
         }
     }
@@ -947,35 +585,33 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
     }
     for i in &r.inputs.items {
         let p = &lay.places[&i.id];
-        write_text(ws, p.row, COL_LABEL, &i.label, s)?;
+        write_text(ws, p.row, COL_LABEL, &i.label, &s.text)?;
         let f = Styles::value(i.unit, true);
         if let Some(lookup) = r.inputs.lookups.get(&i.id) {
             // Looked up in the Catalogue sheet by the entry named in another input.
             let (names, column) = catalogue_ranges(r, lookup);
             let body = format!("INDEX({column},MATCH({},{names},0))", lookup.key);
-            let looked_up = Styles::value(i.unit, false).set_font_color(Color::RGB(0x00704A));
-            write_formula(ws, p.row, p.col, body, &i.value, &looked_up)?;
+            write_formula(ws, p.row, p.col, body, &i.value, &Styles::looked_up(i.unit))?;
         } else {
             match &i.value {
-                Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
-                Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
-                Value::Text(t) => {
-                    // Text inputs come from the plan: never let them read as a formula.
-                    let f = if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                        f.clone().set_quote_prefix()
-                    } else {
-                        f.clone()
-                    };
-                    ws.write_string_with_format(p.row, p.col, t, &f)?
+                Value::Num(x) => {
+                    ws.write_number_with_format(p.row, p.col, *x, &f)?;
                 }
-                Value::Never => ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?,
-            };
+                Value::Bool(b) => {
+                    ws.write_boolean_with_format(p.row, p.col, *b, &f)?;
+                }
+                // Text inputs come from the plan: never let them read as a formula.
+                Value::Text(t) => write_text(ws, p.row, p.col, t, &f)?,
+                Value::Never => {
+                    ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?;
+                }
+            }
             if let Some(dv) = validation(&i.id, i.unit) {
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
         }
         ws.write_string(p.row, COL_UNIT, i.unit.label())?;
-        write_text(ws, p.row, COL_FOURTH, &i.source.describe(), s)?;
+        write_text(ws, p.row, COL_FOURTH, &i.source.describe(), &s.text)?;
         ws.write_string_with_format(p.row, COL_NOTE, &i.doc, &s.wrap)?;
         ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
         ws.insert_note(p.row, p.col, &Note::new(&i.doc).add_author_prefix(false))?;
