@@ -1,0 +1,210 @@
+//! The memo's sentences: the answer, the payback, the odds, the options'
+//! recommendation. Plain text unless a function says it escapes.
+
+use crate::format;
+use crate::model;
+use crate::report::Report;
+
+use super::escape::*;
+
+/// "above" or "below" the all-in break-even.
+pub(super) fn side_of_break_even(r: &Report) -> &'static str {
+    if r.flag("is_above_break_even_all_in") {
+        "above"
+    } else {
+        "below"
+    }
+}
+
+/// The payback clause of the answer.
+pub(super) fn payback_clause(r: &Report) -> String {
+    let project = r.show("total_project_cost");
+    let life = r.show("lifetime_months");
+    match r.num("payback_months") {
+        Some(_) if !r.flag("payback_beyond_lifetime") => format!(
+            "pays back the {project} project in {} months, within its {life}-month life",
+            r.show("payback_months")
+        ),
+        Some(_) => format!(
+            "would take {} months to pay back the {project} project, beyond its {life}-month life",
+            r.show("payback_months")
+        ),
+        None => format!("never pays back the {project} project"),
+    }
+}
+
+/// The two or three sentences that answer the question (plain text).
+pub(super) fn answer(r: &Report) -> String {
+    let savings = r.num("monthly_savings").unwrap_or(0.0);
+    let volume = r.show("current_daily_tokens");
+    let break_even = match r.num("break_even_tokens_per_day_all_in") {
+        Some(_) => format!(
+            "Today's {volume} tokens/day is {} the all-in break-even of {} tokens/day.",
+            side_of_break_even(r),
+            r.show("break_even_tokens_per_day_all_in")
+        ),
+        None => format!(
+            "At today's {volume} tokens/day no volume breaks even: the extra review cost per token is at least the API price per token."
+        ),
+    };
+    let payback = payback_clause(r);
+    if r.fine_tune() {
+        format!(
+            "Fine-tuning saves {}/month after amortization and {payback}. {break_even}",
+            format::money0(savings)
+        )
+    } else {
+        // The sign is shown in words: "costs $X/month more".
+        format!(
+            "Fine-tuning would cost {}/month more than the API after amortization, and {payback}. {break_even}",
+            format::money0(-savings)
+        )
+    }
+}
+
+pub(super) fn payback_text(r: &Report) -> String {
+    let cash = match r.num("cashflow_payback_month") {
+        Some(_) => format!(
+            " On the month-by-month cash flow the cumulative total turns non-negative in month {}.",
+            r.show("cashflow_payback_month")
+        ),
+        None => format!(
+            " On the month-by-month cash flow the cumulative total stays negative through month {}.",
+            r.show("lifetime_months")
+        ),
+    };
+    let head = match r.num("payback_months") {
+        Some(_) => format!(
+            "The {} project is repaid by {}/month of savings before amortization in {} months, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {}.",
+            r.show("total_project_cost"),
+            r.show("monthly_savings_before_amortization"),
+            r.show("payback_months"),
+            r.show("months_of_savings_after_payback"),
+            r.show("lifetime_months"),
+            r.show("lifetime_net_savings"),
+        ),
+        None => format!(
+            "The project never pays back: the monthly savings before amortization are {}, so there is nothing to repay the {} project with. Over the {}-month lifetime the net result is {}.",
+            r.show("monthly_savings_before_amortization"),
+            r.show("total_project_cost"),
+            r.show("lifetime_months"),
+            r.show("lifetime_net_savings"),
+        ),
+    };
+    md_escape(&format!("{head}{cash}"))
+}
+
+/// A sentence when the decision factors lean against the cost verdict.
+pub(super) fn factors_note(r: &Report) -> &'static str {
+    let factors = r.value("decision_verdict").as_text().unwrap_or("");
+    let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
+    let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
+    if lean_fine_tune && !r.fine_tune() {
+        "The factors lean to fine-tuning, but the verdict follows the full monthly cost, which the factors do not weigh: with review, serving and the amortized project included, the API is cheaper."
+    } else if lean_api && r.fine_tune() {
+        "The factors lean to the API, but the verdict follows the full monthly cost, in which fine-tuning is cheaper: weigh the factors' risks against the savings."
+    } else {
+        ""
+    }
+}
+
+/// A simulated percentile in its unit, or "never".
+pub(super) fn percentile_text(p: Option<f64>, unit: format::Unit) -> String {
+    p.map_or_else(|| "never".to_string(), |x| format::number(x, unit))
+}
+
+/// The sentence with the odds for the answer (plain text), when the plan has
+/// ranges and was simulated.
+pub(super) fn odds(r: &Report) -> Option<String> {
+    let s = r
+        .simulation
+        .as_ref()
+        .filter(|_| !r.inputs.ranges.is_empty())?;
+    let months = r.unit("payback_months");
+    let p = &s.payback_months;
+    let n = r.inputs.ranges.len();
+    Some(format!(
+        "With {n} of its estimates written as ranges, fine-tuning pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty.",
+        r.show("lifetime_months"),
+        format::percent(s.probability_payback_within_lifetime),
+        format::grouped(s.trials as f64, 0),
+        percentile_text(p.p50, months),
+        if p.p50.is_some() { " months" } else { "" },
+        percentile_text(p.p10, months),
+        percentile_text(p.p90, months),
+    ))
+}
+
+/// The label of a payback-histogram entry: entry k holds paybacks in (k − 1, k].
+pub(super) fn histogram_bin(k: usize) -> String {
+    if k == 0 {
+        "0 (at once)".to_string()
+    } else {
+        format!("{}–{k}", k - 1)
+    }
+}
+
+/// The payback as a phrase: "6.6 months" or "never".
+pub(super) fn payback_phrase(r: &Report) -> String {
+    match r.num("payback_months") {
+        Some(_) => format!("{} months", r.show("payback_months")),
+        None => "never".to_string(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub(super) fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "1 option", "2 options".
+pub(super) fn options_count(n: usize) -> String {
+    if n == 1 {
+        "1 option".to_string()
+    } else {
+        format!("{n} options")
+    }
+}
+
+/// The recommended choice in words (plain text): "the plan as written", an
+/// option's label, or "stay on the API".
+pub(super) fn recommended_label(r: &Report) -> Option<String> {
+    let id = r.recommended_option()?;
+    Some(match id.as_str() {
+        "plan" => "the plan as written".to_string(),
+        "api" => "stay on the API".to_string(),
+        _ => r
+            .inputs
+            .options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.clone(), |o| o.label.clone()),
+    })
+}
+
+/// One line under the answer naming the recommendation among the options.
+pub(super) fn options_summary(r: &Report) -> Option<String> {
+    let choice = recommended_label(r)?;
+    let n = options_count(r.options.len());
+    Some(md_escape(&match r.recommended_option().as_deref() {
+        Some("api") => format!(
+            "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Options below."
+        ),
+        _ => format!(
+            "Of the plan and its {n}, the recommendation is {choice}; the options are compared under Options below."
+        ),
+    }))
+}
+
+/// A difference with its sign: "+22.0%", "-$750.00".
+pub(super) fn signed(x: f64, text: String) -> String {
+    if x > 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
