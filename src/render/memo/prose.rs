@@ -208,3 +208,42 @@ pub(super) fn signed(x: f64, text: String) -> String {
         text
     }
 }
+
+/// Why the all-in break-even decides, and where today's volume stands (escaped).
+pub(super) fn break_even_note(r: &Report) -> String {
+    let seed_side = match r.num("break_even_tokens_per_day") {
+        Some(_) if r.flag("is_above_break_even") => "above the seed's break-even",
+        Some(_) => "below the seed's break-even",
+        None => "without a seed's break-even",
+    };
+    md_escape(&format!(
+        "The seed's break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides. Today's volume is {seed_side} and {} the all-in one.",
+        side_of_break_even(r)
+    ))
+}
+
+/// The warnings in one line under the answer (escaped).
+pub(super) fn warnings_summary(r: &Report) -> String {
+    if r.warnings.is_empty() {
+        "No warnings: the plan makes none of the mistakes this tool checks for.".to_string()
+    } else {
+        md_escape(&format!(
+            "Warnings ({}): {}. Each is explained with its figures under Warnings below.",
+            r.warnings.len(),
+            r.warnings
+                .iter()
+                .map(|w| w.title)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    }
+}
+
+/// What the "what would change the decision" table shows (escaped).
+pub(super) fn flips_note(r: &Report) -> String {
+    md_escape(if r.fine_tune() {
+        "Fine-tuning wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization fall to zero and the verdict turns to the API."
+    } else {
+        "The API wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization reach zero and the verdict turns to fine-tuning."
+    })
+}

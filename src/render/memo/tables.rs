@@ -1,9 +1,10 @@
 //! The memo's tables, each row already formatted and escaped for Markdown.
 
 use crate::format;
-use crate::inputs::Source;
+use crate::inputs::{Group, Source};
 use crate::model::expr::Value;
-use crate::render::layout::KEY_FIGURES;
+use crate::model::Sheet;
+use crate::render::layout::{self, INPUTS_SHEET, KEY_FIGURES};
 use crate::report::{Report, ScenarioResult};
 
 use super::escape::*;
@@ -644,4 +645,194 @@ pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
         })
         .collect();
     Some((heading, rows))
+}
+
+/// The monthly comparison: each part of the fine-tuned cost, the API bill and the savings.
+pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
+    [
+        "monthly_api_cost",
+        "monthly_serving_cost",
+        "monthly_storage_cost",
+        "monthly_amortized_project_cost",
+        "monthly_quality_cost_delta",
+        "monthly_ft_total",
+        "monthly_savings",
+        "monthly_savings_before_amortization",
+    ]
+    .iter()
+    .map(|id| figure(r, id))
+    .collect()
+}
+
+/// The break-even figures.
+pub(super) fn break_even_rows(r: &Report) -> Vec<Row> {
+    [
+        "current_daily_tokens",
+        "break_even_tokens_per_day",
+        "break_even_tokens_per_day_all_in",
+        "weighted_api_price_per_1m_tokens",
+        "review_cost_delta_per_1m_tokens",
+    ]
+    .iter()
+    .map(|id| figure(r, id))
+    .collect()
+}
+
+/// The volume chart's data table: the cases that scale today's volume.
+pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
+    volume_cases(r)
+        .into_iter()
+        .map(|(s, multiple_id)| VolumeRow {
+            multiple: md_escape(&format!(
+                "{}×",
+                format::value(s.value(r, &multiple_id), r.unit(&multiple_id))
+            )),
+            tokens: md_escape(&show_case(r, s, "current_daily_tokens")),
+            api: md_escape(&show_case(r, s, "monthly_api_cost")),
+            fine_tuned: md_escape(&show_case(r, s, "monthly_ft_total")),
+            savings: md_escape(&show_case(r, s, "monthly_savings")),
+            payback: md_escape(&show_case(r, s, "payback_months")),
+        })
+        .collect()
+}
+
+/// The cash-flow chart's data table: each month's net and cumulative cash flow.
+pub(super) fn cash_rows(r: &Report) -> Vec<CashRow> {
+    match (r.timeline.get("cf_net"), r.timeline.get("cf_cumulative")) {
+        (Some(net), Some(cum)) => net
+            .iter()
+            .zip(cum)
+            .enumerate()
+            .map(|(month, (n, c))| CashRow {
+                month: month.to_string(),
+                net: md_escape(&format::value(n, format::Unit::Usd)),
+                cumulative: md_escape(&format::value(c, format::Unit::Usd)),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The decision factors, a row each with its points.
+pub(super) fn reason_rows(r: &Report) -> Vec<Row> {
+    r.reasons
+        .iter()
+        .map(|x| {
+            let label = r.label(x.id);
+            let label = label.strip_prefix("Points: ").unwrap_or(label);
+            let mut chars = label.chars();
+            let label = match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            };
+            row(&label, &format!("{:+}", x.points), "", &x.text)
+        })
+        .collect()
+}
+
+/// The warnings, a row each.
+pub(super) fn warning_rows(r: &Report) -> Vec<Row> {
+    r.warnings
+        .iter()
+        .map(|w| row(w.title, &w.message, "", ""))
+        .collect()
+}
+
+/// The inputs by group, each with its value, unit and source.
+pub(super) fn assumption_groups(r: &Report) -> Vec<AssumptionGroup> {
+    Group::ALL
+        .iter()
+        .filter_map(|group| {
+            let rows: Vec<AssumptionRow> = r
+                .inputs
+                .items
+                .iter()
+                .filter(|i| i.group == *group)
+                .map(|i| AssumptionRow {
+                    label: md_escape(&i.label),
+                    value: md_escape(&format::value(&i.value, i.unit)),
+                    unit: md_escape(i.unit.label()),
+                    source: md_escape(&i.source.describe()),
+                    name: format!("`{}`", i.id),
+                })
+                .collect();
+            (!rows.is_empty()).then(|| AssumptionGroup {
+                title: md_escape(group.title()),
+                rows,
+            })
+        })
+        .collect()
+}
+
+/// Where the traced figures live in the workbook: sheet and cell.
+pub(super) fn trace_rows(r: &Report) -> Vec<TraceRow> {
+    let lay = layout::layout(r);
+    traced_ids(r)
+        .into_iter()
+        .map(|id| {
+            let place = lay.places.get(id);
+            TraceRow {
+                label: md_escape(r.label(id)),
+                name: format!("`{id}`"),
+                sheet: md_escape(place.map_or("", |p| p.sheet)),
+                cell: place.map_or(String::new(), |p| format!("`{}`", p.reference())),
+            }
+        })
+        .collect()
+}
+
+/// The audit trail: plan file and hash, tool, dates, simulation and workbook.
+pub(super) fn audit_rows(r: &Report) -> Vec<Row> {
+    let meta = &r.inputs.meta;
+    let mut audit = vec![
+        row("Plan file", &meta.file, "", ""),
+        Row {
+            label: "Plan SHA-256".into(),
+            value: format!("`{}`", meta.sha256),
+            unit: String::new(),
+            note: String::new(),
+        },
+        row(
+            "Tool version",
+            &format!("finetune-roi {}", env!("CARGO_PKG_VERSION")),
+            "",
+            "",
+        ),
+        row("Figures as of", &meta.as_of.to_string(), "", ""),
+        row(
+            "Generated at",
+            &r.generated_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "",
+            "",
+        ),
+    ];
+    if let Some(s) = r
+        .simulation
+        .as_ref()
+        .filter(|_| !r.inputs.ranges.is_empty())
+    {
+        audit.push(row(
+            "Simulation",
+            &format!(
+                "{} trials, seed {}, PERT on low, base, high",
+                format::grouped(s.trials as f64, 0),
+                s.seed
+            ),
+            "",
+            "",
+        ));
+    }
+    audit.push(
+        row(
+            "Workbook",
+            &format!(
+                "every input on the {INPUTS_SHEET} sheet; every figure a live formula on its sheet ({})",
+                Sheet::ALL.map(|s| s.name()).join(", ")
+            ),
+            "",
+            "",
+        ),
+    );
+    audit
 }
