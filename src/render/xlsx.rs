@@ -15,14 +15,14 @@ use rust_xlsxwriter::{
 
 use crate::format::Unit;
 use crate::model::expr::{build, Resolve, Value, NEVER_TEXT};
-use crate::model::Sheet;
+use crate::model::{Scenario, Sheet};
 use crate::render::guard::write_text;
 use crate::render::layout::{
     COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
     FIRST_ROW, SUMMARY_FIRST_FIGURE_ROW, SUMMARY_VERDICT_ROW,
 };
 use crate::render::styles::Styles;
-use crate::report::Report;
+use crate::report::{Report, ScenarioResult};
 
 pub use crate::render::layout::{
     layout, CasesLayout, Layout, Place, ScenarioLayout, TimelineLayout, CATALOGUE_SHEET,
@@ -499,7 +499,31 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         }
         ws.write_string_with_format(*row, COL_NAME, *id, &s.name)?;
     }
-    // The monthly comparison, charted.
+    let mut row = summary_composition(ws, r, s)?;
+    row += 18;
+    if !r.warnings.is_empty() {
+        ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
+        row += 1;
+        for w in &r.warnings {
+            ws.write_string(row, 0, w.title)?;
+            write_text(ws, row, 1, &w.message, &s.text)?;
+            row += 1;
+        }
+    }
+    ws.set_column_width(0, 44)?;
+    ws.set_column_width(1, 20)?;
+    ws.set_column_width(2, 18)?;
+    ws.set_column_width(3, 18)?;
+    ws.set_column_width(4, 60)?;
+    ws.set_column_width(5, 36)?;
+    print_setup(ws);
+    master_check_header(ws, r, s)
+}
+
+/// The monthly comparison on the Summary sheet, charted: the API bill
+/// against the parts of the fine-tuned total. Returns the row after the
+/// table.
+fn summary_composition(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<u32, XlsxError> {
     let mut row = SUMMARY_FIRST_FIGURE_ROW + KEY_FIGURES.len() as u32 + 1;
     ws.write_string_with_format(
         row,
@@ -529,24 +553,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         .set_num_format("$#,##0");
     chart.legend().set_hidden();
     ws.insert_chart(row + 1, 0, &chart)?;
-    row += 18;
-    if !r.warnings.is_empty() {
-        ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
-        row += 1;
-        for w in &r.warnings {
-            ws.write_string(row, 0, w.title)?;
-            write_text(ws, row, 1, &w.message, &s.text)?;
-            row += 1;
-        }
-    }
-    ws.set_column_width(0, 44)?;
-    ws.set_column_width(1, 20)?;
-    ws.set_column_width(2, 18)?;
-    ws.set_column_width(3, 18)?;
-    ws.set_column_width(4, 60)?;
-    ws.set_column_width(5, 36)?;
-    print_setup(ws);
-    master_check_header(ws, r, s)
+    Ok(row)
 }
 
 fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
@@ -744,6 +751,17 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     ws.set_row_height(header_row, 45)?;
     ws.set_row_format(header_row, &Format::new().set_text_wrap())?;
     ws.set_column_width(0, 36)?;
+    sensitivity_cases(ws, r, lay)?;
+    ws.set_freeze_panes(sc.first_row, 1)?;
+    let top = sensitivity_grids(ws, r, lay, s)?;
+    sensitivity_chart(ws, lay, header_row, top)?;
+    print_setup(ws);
+    Ok(())
+}
+
+/// A row per sensitivity case: its replaced inputs and what they move.
+fn sensitivity_cases(ws: &mut Worksheet, r: &Report, lay: &Layout) -> Result<(), XlsxError> {
+    let sc = &lay.scenarios;
     for (k, (case, result)) in r.model.scenarios.iter().zip(&r.scenarios).enumerate() {
         let row = sc.first_row + k as u32;
         ws.write_string(row, 0, &case.label)?;
@@ -779,13 +797,22 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
             )?;
         }
     }
-    ws.set_freeze_panes(sc.first_row, 1)?;
+    Ok(())
+}
 
-    // Grids over the cases: savings and payback by volume and instance count.
+/// Grids over the cases: savings and payback by volume and instance count;
+/// returns the row under the last grid.
+fn sensitivity_grids(
+    ws: &mut Worksheet,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<u32, XlsxError> {
+    let sc = &lay.scenarios;
+
     let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
     let counts = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len();
-    let grid_top = sc.first_row + r.model.scenarios.len() as u32 + 2;
-    let mut top = grid_top;
+    let mut top = sc.first_row + r.model.scenarios.len() as u32 + 2;
     for (id, title) in [
         (
             "monthly_savings",
@@ -837,8 +864,19 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
         }
         top += volumes as u32 + 4;
     }
+    Ok(top)
+}
 
-    // The break-even picture: API and fine-tuned monthly cost across volume.
+/// The break-even picture under the grids: API and fine-tuned monthly cost
+/// across volume.
+fn sensitivity_chart(
+    ws: &mut Worksheet,
+    lay: &Layout,
+    header_row: u32,
+    top: u32,
+) -> Result<(), XlsxError> {
+    let sc = &lay.scenarios;
+    let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
     let x = sc.columns["current_daily_tokens"];
     let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
     chart.title().set_name("Monthly cost across volume");
@@ -867,7 +905,6 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(760).set_height(380);
     ws.insert_chart(top + 1, 0, &chart)?;
-    print_setup(ws);
     Ok(())
 }
 
@@ -932,64 +969,94 @@ fn cases_sheet(
         ws.write_string(*row, 0, r.label(id))?;
         ws.write_string(*row, 1, r.unit(id).label())?;
     }
-    let refs = ScalarRefs { lay };
     for (k, (case, result)) in cases.iter().zip(results).enumerate() {
         let col = t.first_col + k as u16;
         ws.write_string_with_format(header, col, &case.label, &s.header)?;
         ws.set_column_width(col, 18)?;
-        let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
-        for (id, e) in &case.overrides {
-            let row = t.input_rows[id];
-            let unit = r.unit(id);
-            match which {
-                // The option's own value: an input cell.
-                Cases::Options => match &result.inputs[id] {
-                    Value::Num(x) => {
-                        ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
-                    }
-                    other => {
-                        ws.write_string(row, col, other.to_excel_result())?;
-                    }
-                },
-                // The low or high end, from the Inputs sheet.
-                Cases::Tornado => {
-                    write_formula(
-                        ws,
-                        row,
-                        col,
-                        e.to_excel_with(&refs),
-                        &result.inputs[id],
-                        &Styles::value(unit, false),
-                    )?;
-                }
-            }
-        }
-        let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
-        let moved_quantities = r.model.dependents(&ids);
-        let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
-        let case_refs = ColumnRefs {
-            lay: t,
-            replaced: &replaced,
-            moved: &moved,
-            col,
-        };
-        for q in moved_quantities {
-            let row = t.rows[&q.id];
-            write_formula(
-                ws,
-                row,
-                col,
-                q.expr.to_excel_with(&case_refs),
-                &result.values[&q.id],
-                &Styles::value(q.unit, false),
-            )?;
-        }
+        case_inputs(ws, which, r, lay, (case, result), col)?;
+        case_quantities(ws, r, t, (case, result), col)?;
     }
     ws.set_row_height(header, 45)?;
     ws.set_row_format(header, &Format::new().set_text_wrap())?;
     ws.set_column_width(0, 44)?;
     ws.set_freeze_panes(FIRST_ROW, 2)?;
     print_setup(ws);
+    Ok(())
+}
+
+/// A case's replaced inputs at the top of its column: an option's own value
+/// as an input cell, a tornado end as a formula over the Inputs sheet.
+fn case_inputs(
+    ws: &mut Worksheet,
+    which: Cases,
+    r: &Report,
+    lay: &Layout,
+    (case, result): (&Scenario, &ScenarioResult),
+    col: u16,
+) -> Result<(), XlsxError> {
+    let t = match which {
+        Cases::Tornado => &lay.tornado,
+        Cases::Options => &lay.options,
+    };
+    let refs = ScalarRefs { lay };
+    for (id, e) in &case.overrides {
+        let row = t.input_rows[id];
+        let unit = r.unit(id);
+        match which {
+            // The option's own value: an input cell.
+            Cases::Options => match &result.inputs[id] {
+                Value::Num(x) => {
+                    ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
+                }
+                other => {
+                    ws.write_string(row, col, other.to_excel_result())?;
+                }
+            },
+            // The low or high end, from the Inputs sheet.
+            Cases::Tornado => {
+                write_formula(
+                    ws,
+                    row,
+                    col,
+                    e.to_excel_with(&refs),
+                    &result.inputs[id],
+                    &Styles::value(unit, false),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The quantities a case's replaced inputs move, down its column.
+fn case_quantities(
+    ws: &mut Worksheet,
+    r: &Report,
+    t: &CasesLayout,
+    (case, result): (&Scenario, &ScenarioResult),
+    col: u16,
+) -> Result<(), XlsxError> {
+    let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
+    let moved_quantities = r.model.dependents(&ids);
+    let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
+    let case_refs = ColumnRefs {
+        lay: t,
+        replaced: &replaced,
+        moved: &moved,
+        col,
+    };
+    for q in moved_quantities {
+        let row = t.rows[&q.id];
+        write_formula(
+            ws,
+            row,
+            col,
+            q.expr.to_excel_with(&case_refs),
+            &result.values[&q.id],
+            &Styles::value(q.unit, false),
+        )?;
+    }
     Ok(())
 }
 
