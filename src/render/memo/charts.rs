@@ -29,60 +29,9 @@ pub(super) fn volume_chart(r: &Report) -> Figure {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p.0), hi.max(p.0))
         });
-    let mut marks = Vec::new();
-    if let Some(today) = r.num("current_daily_tokens") {
-        marks.push(svg::Mark {
-            x: today,
-            label: format!("Today: {} tokens/day", r.show("current_daily_tokens")),
-            dash: svg::Dash::Dotted,
-        });
-    }
-    let note = match r.num("break_even_tokens_per_day_all_in") {
-        Some(b) if b >= x_lo && b <= x_hi => {
-            marks.push(svg::Mark {
-                x: b,
-                label: format!(
-                    "All-in break-even: {} tokens/day",
-                    r.show("break_even_tokens_per_day_all_in")
-                ),
-                dash: svg::Dash::Dashed,
-            });
-            None
-        }
-        Some(_) => Some(format!(
-            "The all-in break-even, {} tokens/day, lies outside the volumes shown.",
-            r.show("break_even_tokens_per_day_all_in")
-        )),
-        None => Some(
-            "No volume breaks even: the extra review cost per token is at least the API price."
-                .to_string(),
-        ),
-    };
+    let (marks, note) = volume_marks(r, x_lo, x_hi);
     let marked_break_even = marks.len() > 1;
-    // The options have no sweep across volume: each is a point at its own
-    // volume today, its monthly fine-tuned total, labelled.
-    let points: Vec<svg::Point> = r
-        .inputs
-        .options
-        .iter()
-        .zip(&r.options)
-        .filter_map(|(option, case)| {
-            let x = case.value(r, "current_daily_tokens").as_num()?;
-            let y = case.value(r, "monthly_ft_total").as_num()?;
-            let feasible = r.infeasible_reasons(case).is_empty();
-            Some(svg::Point {
-                x,
-                y,
-                label: format!(
-                    "{}{}: {}/month",
-                    option.label,
-                    if feasible { "" } else { " (not feasible)" },
-                    format::money0(y)
-                ),
-                marker: svg::Marker::Diamond,
-            })
-        })
-        .collect();
+    let points = option_points(r);
     let options_note = if points.is_empty() {
         ""
     } else {
@@ -125,6 +74,68 @@ pub(super) fn volume_chart(r: &Report) -> Figure {
             if marked_break_even { ", the dashed line the all-in break-even" } else { "" }
         ),
     }
+}
+
+/// The volume chart's marks: today's volume and, when it falls within the
+/// volumes shown, the all-in break-even; else a note saying where it is.
+fn volume_marks(r: &Report, x_lo: f64, x_hi: f64) -> (Vec<svg::Mark>, Option<String>) {
+    let mut marks = Vec::new();
+    if let Some(today) = r.num("current_daily_tokens") {
+        marks.push(svg::Mark {
+            x: today,
+            label: format!("Today: {} tokens/day", r.show("current_daily_tokens")),
+            dash: svg::Dash::Dotted,
+        });
+    }
+    let note = match r.num("break_even_tokens_per_day_all_in") {
+        Some(b) if b >= x_lo && b <= x_hi => {
+            marks.push(svg::Mark {
+                x: b,
+                label: format!(
+                    "All-in break-even: {} tokens/day",
+                    r.show("break_even_tokens_per_day_all_in")
+                ),
+                dash: svg::Dash::Dashed,
+            });
+            None
+        }
+        Some(_) => Some(format!(
+            "The all-in break-even, {} tokens/day, lies outside the volumes shown.",
+            r.show("break_even_tokens_per_day_all_in")
+        )),
+        None => Some(
+            "No volume breaks even: the extra review cost per token is at least the API price."
+                .to_string(),
+        ),
+    };
+    (marks, note)
+}
+
+/// The options on the volume chart: the options have no sweep across
+/// volume, so each is a point at its own volume today, its monthly
+/// fine-tuned total, labelled.
+fn option_points(r: &Report) -> Vec<svg::Point> {
+    r.inputs
+        .options
+        .iter()
+        .zip(&r.options)
+        .filter_map(|(option, case)| {
+            let x = case.value(r, "current_daily_tokens").as_num()?;
+            let y = case.value(r, "monthly_ft_total").as_num()?;
+            let feasible = r.infeasible_reasons(case).is_empty();
+            Some(svg::Point {
+                x,
+                y,
+                label: format!(
+                    "{}{}: {}/month",
+                    option.label,
+                    if feasible { "" } else { " (not feasible)" },
+                    format::money0(y)
+                ),
+                marker: svg::Marker::Diamond,
+            })
+        })
+        .collect()
 }
 
 /// What the fine-tuned setup costs a month, part by part, against the API bill.

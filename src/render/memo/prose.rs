@@ -3,7 +3,7 @@
 
 use crate::format;
 use crate::model;
-use crate::report::Report;
+use crate::report::{Report, ScenarioResult};
 
 use super::escape::*;
 
@@ -246,4 +246,71 @@ pub(super) fn flips_note(r: &Report) -> String {
     } else {
         "The API wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization reach zero and the verdict turns to fine-tuning."
     })
+}
+
+/// What the options table shows (escaped).
+pub(super) fn options_intro(r: &Report) -> String {
+    md_escape(&format!(
+        "The plan lists {}, each the plan with some of its inputs changed; the first rows are the inputs that differ. Every option is computed by the plan's own model. An option is feasible when the model fits the memory of the GPUs it is given and the instances carry the traffic. The cash flow and the workbook's checks are the plan's own.",
+        options_count(r.options.len())
+    ))
+}
+
+/// The recommendation among the plan and its options, and why the
+/// infeasible ones are not recommended (escaped).
+pub(super) fn options_recommendation(
+    r: &Report,
+    cases: &[(String, String, ScenarioResult)],
+    reasons: &[Vec<String>],
+) -> String {
+    let life = r.show("lifetime_months");
+    let recommended = r.recommended_option().unwrap_or_default();
+    let mut recommendation = match recommended.as_str() {
+        "api" => format!(
+            "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
+        ),
+        id => {
+            let (_, label, case) = cases
+                .iter()
+                .find(|(c, _, _)| c == id)
+                .expect("the recommendation is one of the cases");
+            format!(
+                "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
+                if id == "plan" { "the plan as written" } else { label },
+                show_in(r, case, "lifetime_net_savings")
+            )
+        }
+    };
+    if recommended != "plan" {
+        recommendation.push_str(
+            " The verdict and every figure outside this section are the plan's as written.",
+        );
+    }
+    let excluded: Vec<&str> = cases
+        .iter()
+        .zip(reasons)
+        .filter(|(_, why)| !why.is_empty())
+        .map(|((_, label, _), _)| label.as_str())
+        .collect();
+    if !excluded.is_empty() {
+        let (is, it) = if excluded.len() == 1 {
+            ("it is", "it")
+        } else {
+            ("they are", "they")
+        };
+        recommendation.push_str(&format!(
+            " {} cannot be built as planned (see Feasible above), so {is} not recommended, whatever {it} would save.",
+            and_list(&excluded)
+        ));
+    }
+    md_escape(&recommendation)
+}
+
+/// A value in a case, formatted in its unit; "—" when the model lacks it.
+pub(super) fn show_in(r: &Report, case: &ScenarioResult, id: &str) -> String {
+    if case.values.contains_key(id) || case.inputs.contains_key(id) || r.values.contains_key(id) {
+        format::value(case.value(r, id), r.unit(id))
+    } else {
+        "—".to_string()
+    }
 }

@@ -382,15 +382,6 @@ pub(super) fn option_cases(r: &Report) -> Vec<(String, String, ScenarioResult)> 
     .collect()
 }
 
-/// A value in a case, formatted in its unit; "—" when the model lacks it.
-pub(super) fn show_in(r: &Report, case: &ScenarioResult, id: &str) -> String {
-    if case.values.contains_key(id) || case.inputs.contains_key(id) || r.values.contains_key(id) {
-        format::value(case.value(r, id), r.unit(id))
-    } else {
-        "—".to_string()
-    }
-}
-
 /// The figures compared across the plan and its options.
 pub(super) const OPTION_FIGURES: [&str; 7] = [
     "monthly_api_cost",
@@ -453,58 +444,16 @@ pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
             .map(|(id, _, _)| if *id == recommended { "yes" } else { "no" }.to_string())
             .collect(),
     });
-    let life = r.show("lifetime_months");
-    let intro = format!(
-        "The plan lists {}, each the plan with some of its inputs changed; the first rows are the inputs that differ. Every option is computed by the plan's own model. An option is feasible when the model fits the memory of the GPUs it is given and the instances carry the traffic. The cash flow and the workbook's checks are the plan's own.",
-        options_count(r.options.len())
-    );
-    let mut recommendation = match recommended.as_str() {
-        "api" => format!(
-            "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
-        ),
-        id => {
-            let (_, label, case) = cases
-                .iter()
-                .find(|(c, _, _)| c == id)
-                .expect("the recommendation is one of the cases");
-            format!(
-                "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
-                if id == "plan" { "the plan as written" } else { label },
-                show_in(r, case, "lifetime_net_savings")
-            )
-        }
-    };
-    if recommended != "plan" {
-        recommendation.push_str(
-            " The verdict and every figure outside this section are the plan's as written.",
-        );
-    }
-    let excluded: Vec<&str> = cases
-        .iter()
-        .zip(&reasons)
-        .filter(|(_, why)| !why.is_empty())
-        .map(|((_, label, _), _)| label.as_str())
-        .collect();
-    if !excluded.is_empty() {
-        let (is, it) = if excluded.len() == 1 {
-            ("it is", "it")
-        } else {
-            ("they are", "they")
-        };
-        recommendation.push_str(&format!(
-            " {} cannot be built as planned (see Feasible above), so {is} not recommended, whatever {it} would save.",
-            and_list(&excluded)
-        ));
-    }
+    let recommendation = options_recommendation(r, &cases, &reasons);
     Some(OptionsView {
-        intro: md_escape(&intro),
+        intro: options_intro(r),
         columns: cases
             .iter()
             .skip(1)
             .map(|(_, label, _)| md_escape(label))
             .collect(),
         rows,
-        recommendation: md_escape(&recommendation),
+        recommendation,
     })
 }
 
