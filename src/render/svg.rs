@@ -468,6 +468,105 @@ fn open_svg(out: &mut String, id: &str, title: &str, height: f64) {
     );
 }
 
+/// Room on the left for the longest y tick label and the axis title.
+fn left_margin(yscale: &Scale) -> f64 {
+    let longest = yscale
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    (34.0 + 7.2 * longest as f64).max(72.0)
+}
+
+/// The x and y axes of a plot with their titles.
+fn axes(
+    out: &mut String,
+    xscale: &Scale,
+    yscale: &Scale,
+    (left, right, top, bottom): (f64, f64, f64, f64),
+    height: f64,
+) {
+    let _ = write!(
+        *out,
+        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
+<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
+        l = px(left),
+        r = px(right),
+        t = px(top),
+        b = px(bottom),
+        cx = px((left + right) / 2.0),
+        xt = px(height - 14.0),
+        cy = px((top + bottom) / 2.0),
+        xtitle = escape(&xscale.title),
+        ytitle = escape(&yscale.title),
+    );
+}
+
+/// A note in italics at the given place, if there is one.
+fn note(out: &mut String, note: Option<&str>, x: f64, y: f64) {
+    if let Some(note) = note {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-style=\"italic\">{}</text>",
+            px(x),
+            px(y),
+            escape(note)
+        );
+    }
+}
+
+/// A line chart's series: the line through its points and a marker on each.
+fn series_line(out: &mut String, s: &Series, fx: &impl Fn(f64) -> f64, fy: &impl Fn(f64) -> f64) {
+    let pts: Vec<(f64, f64)> = s
+        .points
+        .iter()
+        .filter(|p| p.0.is_finite() && p.1.is_finite())
+        .map(|p| (fx(p.0), fy(p.1)))
+        .collect();
+    if pts.is_empty() {
+        return;
+    }
+    let d: Vec<String> = pts
+        .iter()
+        .enumerate()
+        .map(|(k, p)| format!("{}{} {}", if k == 0 { "M" } else { "L" }, px(p.0), px(p.1)))
+        .collect();
+    let _ = write!(
+        *out,
+        "<path d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
+        d.join(""),
+        dash_attr(s.dash)
+    );
+    for p in &pts {
+        marker(out, s.marker, p.0, p.1);
+    }
+}
+
+/// The legend above a line chart: line sample, marker, label per series.
+fn series_legend(out: &mut String, series: &[Series], left: f64) {
+    let mut lx = left;
+    for s in series {
+        let _ = write!(
+            *out,
+            "<line x1=\"{}\" y1=\"20\" x2=\"{}\" y2=\"20\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
+            px(lx),
+            px(lx + 36.0),
+            dash_attr(s.dash)
+        );
+        marker(out, s.marker, lx + 18.0, 20.0);
+        let _ = write!(
+            *out,
+            "<text x=\"{}\" y=\"24\">{}</text>",
+            px(lx + 44.0),
+            escape(&s.label)
+        );
+        lx += 44.0 + 7.0 * s.label.chars().count() as f64 + 24.0;
+    }
+}
+
 /// Draws a line chart.
 pub fn line_chart(chart: &LineChart) -> String {
     let height = LINE_HEIGHT;
@@ -488,14 +587,7 @@ pub fn line_chart(chart: &LineChart) -> String {
     let (y_lo, y_hi) = bounds(ys, true);
     let xscale = Scale::new(&chart.x, x_lo, x_hi, 8);
     let yscale = Scale::new(&chart.y, y_lo, y_hi, 6);
-    // Room on the left for the longest y tick label and the axis title.
-    let longest = yscale
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let left = (34.0 + 7.2 * longest as f64).max(72.0);
+    let left = left_margin(&yscale);
     let (right, top, bottom) = (WIDTH - 40.0, 64.0, height - 56.0);
     let fx = |v: f64| xscale.map(v, left, right);
     let fy = |v: f64| yscale.map(v, bottom, top);
@@ -508,21 +600,12 @@ pub fn line_chart(chart: &LineChart) -> String {
     // X ticks.
     x_ticks(&mut out, &xscale, fx, bottom, bottom, false);
     // Axes and their titles.
-    let _ = write!(
-        out,
-        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
-<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
-        l = px(left),
-        r = px(right),
-        t = px(top),
-        b = px(bottom),
-        cx = px((left + right) / 2.0),
-        xt = px(height - 14.0),
-        cy = px((top + bottom) / 2.0),
-        xtitle = escape(&xscale.title),
-        ytitle = escape(&yscale.title),
+    axes(
+        &mut out,
+        &xscale,
+        &yscale,
+        (left, right, top, bottom),
+        height,
     );
     // Reference lines, their labels staggered so two never overlap.
     let marks: Vec<(f64, &Mark)> = chart
@@ -541,31 +624,8 @@ pub fn line_chart(chart: &LineChart) -> String {
         left,
         right,
     );
-    // Series.
     for s in &chart.series {
-        let pts: Vec<(f64, f64)> = s
-            .points
-            .iter()
-            .filter(|p| p.0.is_finite() && p.1.is_finite())
-            .map(|p| (fx(p.0), fy(p.1)))
-            .collect();
-        if pts.is_empty() {
-            continue;
-        }
-        let d: Vec<String> = pts
-            .iter()
-            .enumerate()
-            .map(|(k, p)| format!("{}{} {}", if k == 0 { "M" } else { "L" }, px(p.0), px(p.1)))
-            .collect();
-        let _ = write!(
-            out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
-            d.join(""),
-            dash_attr(s.dash)
-        );
-        for p in &pts {
-            marker(&mut out, s.marker, p.0, p.1);
-        }
+        series_line(&mut out, s, &fx, &fy);
     }
     labelled_points(
         &mut out,
@@ -574,33 +634,8 @@ pub fn line_chart(chart: &LineChart) -> String {
         &fy,
         (left, right, top, bottom),
     );
-    // Legend above the plot: line sample, marker, label.
-    let mut lx = left;
-    for s in &chart.series {
-        let _ = write!(
-            out,
-            "<line x1=\"{}\" y1=\"20\" x2=\"{}\" y2=\"20\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
-            px(lx),
-            px(lx + 36.0),
-            dash_attr(s.dash)
-        );
-        marker(&mut out, s.marker, lx + 18.0, 20.0);
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"24\">{}</text>",
-            px(lx + 44.0),
-            escape(&s.label)
-        );
-        lx += 44.0 + 7.0 * s.label.chars().count() as f64 + 24.0;
-    }
-    if let Some(note) = &chart.note {
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"44\" font-style=\"italic\">{}</text>",
-            px(left),
-            escape(note)
-        );
-    }
+    series_legend(&mut out, &chart.series, left);
+    note(&mut out, chart.note.as_deref(), left, 44.0);
     out.push_str("</svg>");
     out
 }
@@ -852,13 +887,7 @@ pub fn histogram(chart: &Histogram) -> String {
     // Headroom above the tallest column for the reference lines' labels.
     let xscale = Scale::new(&chart.x, x_lo, x_hi, 10);
     let yscale = Scale::new(&chart.y, 0.0, y_max * 1.15, 5);
-    let longest = yscale
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let left = (34.0 + 7.2 * longest as f64).max(72.0);
+    let left = left_margin(&yscale);
     let apart_room = if chart.apart.is_some() { 128.0 } else { 0.0 };
     let (right, top, bottom) = (WIDTH - 24.0 - apart_room, 40.0, height - 56.0);
     let fx = |v: f64| xscale.map(v, left, right);
@@ -886,21 +915,12 @@ pub fn histogram(chart: &Histogram) -> String {
             fill_attr(chart.fill, &chart.id),
         );
     }
-    let _ = write!(
-        out,
-        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
-<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
-        l = px(left),
-        r = px(right),
-        t = px(top),
-        b = px(bottom),
-        cx = px((left + right) / 2.0),
-        xt = px(height - 14.0),
-        cy = px((top + bottom) / 2.0),
-        xtitle = escape(&xscale.title),
-        ytitle = escape(&yscale.title),
+    axes(
+        &mut out,
+        &xscale,
+        &yscale,
+        (left, right, top, bottom),
+        height,
     );
     if let Some(bar) = &chart.apart {
         let (x0, w) = (right + 40.0, 56.0);
@@ -953,14 +973,7 @@ pub fn histogram(chart: &Histogram) -> String {
         left,
         right,
     );
-    if let Some(note) = &chart.note {
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"24\" font-style=\"italic\">{}</text>",
-            px(left),
-            escape(note)
-        );
-    }
+    note(&mut out, chart.note.as_deref(), left, 24.0);
     out.push_str("</svg>");
     out
 }
