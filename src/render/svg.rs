@@ -900,20 +900,7 @@ pub fn histogram(chart: &Histogram) -> String {
     y_grid(&mut out, &yscale, fy, left, grid_right, false);
     x_ticks(&mut out, &xscale, fx, bottom, bottom, false);
     for c in &chart.columns {
-        if !(c.value.is_finite() && c.value > 0.0 && c.lo.is_finite() && c.hi.is_finite()) {
-            continue;
-        }
-        let (x0, x1) = (fx(c.lo) + 1.0, fx(c.hi) - 1.0);
-        let y = fy(c.value);
-        let _ = write!(
-            out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1\"/>",
-            px(x0),
-            px(y),
-            px((x1 - x0).max(1.0)),
-            px((bottom - y).max(0.0)),
-            fill_attr(chart.fill, &chart.id),
-        );
+        column(&mut out, c, chart, &fx, &fy, bottom);
     }
     axes(
         &mut out,
@@ -923,39 +910,7 @@ pub fn histogram(chart: &Histogram) -> String {
         height,
     );
     if let Some(bar) = &chart.apart {
-        let (x0, w) = (right + 40.0, 56.0);
-        let v = if bar.value.is_finite() {
-            bar.value.max(0.0)
-        } else {
-            0.0
-        };
-        let y = fy(v);
-        let _ = write!(
-            out,
-            "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
-            px(x0 - 12.0),
-            px(x0 + w + 12.0),
-            px(x0),
-            px(y),
-            px(w),
-            px((bottom - y).max(1.0)),
-            fill_attr(bar.fill, &chart.id),
-            px(x0 + w / 2.0),
-            px(y - 6.0),
-            escape(&bar.value_text),
-            b = px(bottom),
-        );
-        for (k, line) in bar.label.split('\n').enumerate() {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                px(x0 + w / 2.0),
-                px(bottom + 19.0 + 14.0 * k as f64),
-                escape(line)
-            );
-        }
+        column_apart(&mut out, bar, &chart.id, right, bottom, &fy);
     }
     let marks: Vec<(f64, &Mark)> = chart
         .marks
@@ -1013,23 +968,7 @@ pub fn tornado(chart: &Tornado) -> String {
     let mut out = String::new();
     open_svg(&mut out, &chart.id, &chart.title, height);
     patterns(&mut out, &chart.id);
-    // Legend.
-    let mut lx = left;
-    for (fill, text) in [
-        (Fill::Light, &chart.low_legend),
-        (Fill::Hatch, &chart.high_legend),
-    ] {
-        let _ = write!(
-            out,
-            "<rect x=\"{}\" y=\"10\" width=\"22\" height=\"13\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{}\" y=\"21\">{}</text>",
-            px(lx),
-            fill_attr(fill, &chart.id),
-            px(lx + 30.0),
-            escape(text)
-        );
-        lx += 30.0 + 7.0 * text.chars().count() as f64 + 28.0;
-    }
+    tornado_legend(&mut out, chart, left);
     x_ticks(&mut out, &scale, fx, top, bottom, false);
     let _ = write!(
         out,
@@ -1045,59 +984,161 @@ pub fn tornado(chart: &Tornado) -> String {
     let base = fx(chart.base);
     for (k, s) in chart.swings.iter().enumerate() {
         let y = top + row * k as f64 + 7.0;
-        let h = row - 14.0;
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            px(left - 10.0),
-            px(y + h / 2.0 + 4.0),
-            escape(&s.label),
-        );
-        let ends = [
-            (s.at_low, &s.low_text, Fill::Light, s.at_high),
-            (s.at_high, &s.high_text, Fill::Hatch, s.at_low),
-        ];
-        for (end, _, fill, _) in &ends {
-            if !end.is_finite() {
-                continue;
-            }
-            let x = fx(*end);
-            let (x0, x1) = (base.min(x), base.max(x));
-            let _ = write!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>",
-                px(x0),
-                px(y),
-                px((x1 - x0).max(1.0)),
-                px(h),
-                fill_attr(*fill, &chart.id),
-            );
-        }
-        for (k_end, (end, text, _, other)) in ends.iter().enumerate() {
-            if !end.is_finite() {
-                continue;
-            }
-            // The end further left is labelled on its left, the other on its right.
-            let on_left = end < other || (end == other && k_end == 0);
-            let x = if on_left {
-                fx(*end).min(base)
-            } else {
-                fx(*end).max(base)
-            };
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
-                px(if on_left { x - 5.0 } else { x + 5.0 }),
-                px(y + h / 2.0 + 4.0),
-                if on_left { "end" } else { "start" },
-                escape(text),
-            );
-        }
+        swing(&mut out, s, &chart.id, (left, y, row - 14.0), base, &fx);
     }
     let marks: Vec<(f64, &Mark)> = marks.iter().map(|m| (fx(m.x), *m)).collect();
     reference_lines(&mut out, &marks, 40.0, true, top, bottom, left, right);
     out.push_str("</svg>");
     out
+}
+
+/// A histogram's column, unless it is empty or not finite.
+fn column(
+    out: &mut String,
+    c: &Column,
+    chart: &Histogram,
+    fx: &impl Fn(f64) -> f64,
+    fy: &impl Fn(f64) -> f64,
+    bottom: f64,
+) {
+    if !(c.value.is_finite() && c.value > 0.0 && c.lo.is_finite() && c.hi.is_finite()) {
+        return;
+    }
+    let (x0, x1) = (fx(c.lo) + 1.0, fx(c.hi) - 1.0);
+    let y = fy(c.value);
+    let _ = write!(
+        *out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1\"/>",
+        px(x0),
+        px(y),
+        px((x1 - x0).max(1.0)),
+        px((bottom - y).max(0.0)),
+        fill_attr(chart.fill, &chart.id),
+    );
+}
+
+/// The column set apart at the right of a histogram, with its own baseline,
+/// value and label.
+fn column_apart(
+    out: &mut String,
+    bar: &Bar,
+    id: &str,
+    right: f64,
+    bottom: f64,
+    fy: &impl Fn(f64) -> f64,
+) {
+    let (x0, w) = (right + 40.0, 56.0);
+    let v = if bar.value.is_finite() {
+        bar.value.max(0.0)
+    } else {
+        0.0
+    };
+    let y = fy(v);
+    let _ = write!(
+        *out,
+        "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
+        px(x0 - 12.0),
+        px(x0 + w + 12.0),
+        px(x0),
+        px(y),
+        px(w),
+        px((bottom - y).max(1.0)),
+        fill_attr(bar.fill, id),
+        px(x0 + w / 2.0),
+        px(y - 6.0),
+        escape(&bar.value_text),
+        b = px(bottom),
+    );
+    for (k, line) in bar.label.split('\n').enumerate() {
+        let _ = write!(
+            *out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(x0 + w / 2.0),
+            px(bottom + 19.0 + 14.0 * k as f64),
+            escape(line)
+        );
+    }
+}
+
+/// The tornado's legend: the low end's fill and the high end's.
+fn tornado_legend(out: &mut String, chart: &Tornado, left: f64) {
+    let mut lx = left;
+    for (fill, text) in [
+        (Fill::Light, &chart.low_legend),
+        (Fill::Hatch, &chart.high_legend),
+    ] {
+        let _ = write!(
+            *out,
+            "<rect x=\"{}\" y=\"10\" width=\"22\" height=\"13\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"21\">{}</text>",
+            px(lx),
+            fill_attr(fill, &chart.id),
+            px(lx + 30.0),
+            escape(text)
+        );
+        lx += 30.0 + 7.0 * text.chars().count() as f64 + 28.0;
+    }
+}
+
+/// One input's swing on the tornado at height `y`: its label, the bars from
+/// the base towards each end and each end's value.
+fn swing(
+    out: &mut String,
+    s: &Swing,
+    id: &str,
+    (left, y, h): (f64, f64, f64),
+    base: f64,
+    fx: &impl Fn(f64) -> f64,
+) {
+    let _ = write!(
+        *out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+        px(left - 10.0),
+        px(y + h / 2.0 + 4.0),
+        escape(&s.label),
+    );
+    let ends = [
+        (s.at_low, &s.low_text, Fill::Light, s.at_high),
+        (s.at_high, &s.high_text, Fill::Hatch, s.at_low),
+    ];
+    for (end, _, fill, _) in &ends {
+        if !end.is_finite() {
+            continue;
+        }
+        let x = fx(*end);
+        let (x0, x1) = (base.min(x), base.max(x));
+        let _ = write!(
+            *out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>",
+            px(x0),
+            px(y),
+            px((x1 - x0).max(1.0)),
+            px(h),
+            fill_attr(*fill, id),
+        );
+    }
+    for (k_end, (end, text, _, other)) in ends.iter().enumerate() {
+        if !end.is_finite() {
+            continue;
+        }
+        // The end further left is labelled on its left, the other on its right.
+        let on_left = end < other || (end == other && k_end == 0);
+        let x = if on_left {
+            fx(*end).min(base)
+        } else {
+            fx(*end).max(base)
+        };
+        let _ = write!(
+            *out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
+            px(if on_left { x - 5.0 } else { x + 5.0 }),
+            px(y + h / 2.0 + 4.0),
+            if on_left { "end" } else { "start" },
+            escape(text),
+        );
+    }
 }
 
 #[cfg(test)]
