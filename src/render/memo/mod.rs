@@ -17,6 +17,12 @@
 //! The Markdown marks where the HTML puts a chart or the plain-text decision
 //! path with comment lines (`<!-- memo:NAME -->`), which GitHub and GitLab
 //! hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
+//!
+//! The parts: `view` holds the structs the templates read; `tables` builds
+//! the tables and `prose` the sentences; `flow` draws the decision path;
+//! `escape` escapes text for Markdown and turns the Markdown into safe HTML;
+//! `charts` builds the HTML's five charts over [`crate::render::svg`]. This
+//! file assembles the Markdown context and renders the two formats.
 
 mod charts;
 mod escape;

@@ -57,24 +57,7 @@ pub(super) fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
 
 pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
     let share = |id: &str| optional(r, id).unwrap_or_default();
-    let training_how = if r.inputs.shape.has_training && !r.inputs.shape.cost_per_run_given {
-        format!(
-            "runs × cost per run: {} runs × {}, the cost per run estimated as {} tokens at {} tokens/s plus {} overhead, {} hours at {}/hour",
-            r.show("training_runs"),
-            r.show("compute_cost_per_run"),
-            r.show("training_total_tokens"),
-            r.show("training_tokens_per_second"),
-            r.show("training_overhead_fraction"),
-            r.show("training_hours"),
-            r.show("training_cost_per_hour"),
-        )
-    } else {
-        format!(
-            "runs × cost per run: {} runs × {}",
-            r.show("training_runs"),
-            r.show("compute_cost_per_run")
-        )
-    };
+    let training_how = training_how(r);
     let rows = [
         (
             "1. Training compute",
@@ -246,7 +229,41 @@ pub(super) fn simulation_view(r: &Report, s: &crate::simulate::Simulation) -> Si
     })
     .collect();
     let life = r.show("lifetime_months");
-    let facts = vec![
+    let facts = simulation_facts(r, s);
+    let trials = s.trials.max(1) as f64;
+    let share = |count: usize| format::percent(count as f64 / trials);
+    let mut histogram: Vec<HistogramRow> = s
+        .payback_histogram
+        .iter()
+        .enumerate()
+        .filter(|(k, count)| *k > 0 || **count > 0)
+        .map(|(k, count)| HistogramRow {
+            months: md_escape(&histogram_bin(k)),
+            trials: md_escape(&format::grouped(*count as f64, 0)),
+            share: md_escape(&share(*count)),
+        })
+        .collect();
+    histogram.push(HistogramRow {
+        months: md_escape(&format!("after {life} or never")),
+        trials: md_escape(&format::grouped(s.payback_beyond_lifetime as f64, 0)),
+        share: md_escape(&share(s.payback_beyond_lifetime)),
+    });
+    let histogram_note = md_escape(&format!(
+        "How many of the {} trials pay back in each month of the {life}-month life (a payback of 9.2 months counts under 9–10), and how many after it or never:",
+        format::grouped(s.trials as f64, 0)
+    ));
+    SimulationView {
+        percentiles,
+        facts,
+        histogram_note,
+        histogram,
+    }
+}
+
+/// The simulation's probabilities, trials, seed and distribution.
+fn simulation_facts(r: &Report, s: &crate::simulate::Simulation) -> Vec<Row> {
+    let life = r.show("lifetime_months");
+    vec![
         row(
             &format!("Pays back within the {life}-month lifetime"),
             &format::percent(s.probability_payback_within_lifetime),
@@ -279,34 +296,28 @@ pub(super) fn simulation_view(r: &Report, s: &crate::simulate::Simulation) -> Si
             "",
             "The base value is the most likely; each input's mean is (low + 4 × base + high) / 6.",
         ),
-    ];
-    let trials = s.trials.max(1) as f64;
-    let share = |count: usize| format::percent(count as f64 / trials);
-    let mut histogram: Vec<HistogramRow> = s
-        .payback_histogram
-        .iter()
-        .enumerate()
-        .filter(|(k, count)| *k > 0 || **count > 0)
-        .map(|(k, count)| HistogramRow {
-            months: md_escape(&histogram_bin(k)),
-            trials: md_escape(&format::grouped(*count as f64, 0)),
-            share: md_escape(&share(*count)),
-        })
-        .collect();
-    histogram.push(HistogramRow {
-        months: md_escape(&format!("after {life} or never")),
-        trials: md_escape(&format::grouped(s.payback_beyond_lifetime as f64, 0)),
-        share: md_escape(&share(s.payback_beyond_lifetime)),
-    });
-    let histogram_note = md_escape(&format!(
-        "How many of the {} trials pay back in each month of the {life}-month life (a payback of 9.2 months counts under 9–10), and how many after it or never:",
-        format::grouped(s.trials as f64, 0)
-    ));
-    SimulationView {
-        percentiles,
-        facts,
-        histogram_note,
-        histogram,
+    ]
+}
+
+/// How the training compute is computed, in words.
+fn training_how(r: &Report) -> String {
+    if r.inputs.shape.has_training && !r.inputs.shape.cost_per_run_given {
+        format!(
+            "runs × cost per run: {} runs × {}, the cost per run estimated as {} tokens at {} tokens/s plus {} overhead, {} hours at {}/hour",
+            r.show("training_runs"),
+            r.show("compute_cost_per_run"),
+            r.show("training_total_tokens"),
+            r.show("training_tokens_per_second"),
+            r.show("training_overhead_fraction"),
+            r.show("training_hours"),
+            r.show("training_cost_per_hour"),
+        )
+    } else {
+        format!(
+            "runs × cost per run: {} runs × {}",
+            r.show("training_runs"),
+            r.show("compute_cost_per_run")
+        )
     }
 }
 

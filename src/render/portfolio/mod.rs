@@ -5,7 +5,9 @@
 //!
 //! A [`Row`] is taken from a plan's [`Report`] and its [`Changes`]: the
 //! figures are the report's values, formatted with [`crate::format`]; the
-//! renderers here lay the rows out and compute nothing.
+//! renderers here lay the rows out and compute nothing: `json`, `page`
+//! (Markdown and HTML) and `workbook`, which shares the plan workbook's
+//! styles and text guard.
 
 mod json;
 mod page;
