@@ -971,7 +971,8 @@ fn cases_sheet(
     }
     for (k, (case, result)) in cases.iter().zip(results).enumerate() {
         let col = t.first_col + k as u16;
-        ws.write_string_with_format(header, col, &case.label, &s.header)?;
+        // An option's label is plan text.
+        write_text(ws, header, col, &case.label, &s.header)?;
         ws.set_column_width(col, 18)?;
         case_inputs(ws, which, r, lay, (case, result), col)?;
         case_quantities(ws, r, t, (case, result), col)?;
@@ -1135,4 +1136,39 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut wb = workbook(r)?;
     wb.set_zip_compression_level(1);
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use chrono::{TimeZone, Utc};
+
+    /// The workbook's `xl/styles.xml` for the options example with the first
+    /// option's label replaced.
+    fn styles_with_option_label(label: &str) -> String {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/seven-or-seventy.yaml");
+        let text = std::fs::read_to_string(path).unwrap().replace(
+            "label: 70B QLoRA on 12×A100 80 GB",
+            &format!("label: '{label}'"),
+        );
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let r = crate::evaluate_text(&text, "p.yaml", at).unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.inputs.options.iter().any(|o| o.label == label));
+        let bytes = super::render(&r).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        styles
+    }
+
+    #[test]
+    fn an_option_label_that_looks_like_a_formula_gets_the_quote_prefix() {
+        assert!(!styles_with_option_label("Plain option").contains("quotePrefix"));
+        assert!(styles_with_option_label("=HYPERLINK(\"x\")").contains("quotePrefix"));
+    }
 }
