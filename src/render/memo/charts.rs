@@ -5,8 +5,8 @@ use crate::format;
 use crate::render::svg;
 use crate::report::Report;
 
-use super::tables::*;
-use super::view::*;
+use super::tables::volume_cases;
+use super::view::Figure;
 
 /// The monthly cost of the API and of the fine-tuned setup across volume.
 pub(super) fn volume_chart(r: &Report) -> Figure {

@@ -3,8 +3,8 @@
 
 use crate::report::Report;
 
-use super::escape::*;
-use super::prose::*;
+use super::escape::mermaid_text;
+use super::prose::side_of_break_even;
 
 /// One step of the decision path (volume → break-even → payback → verdict).
 pub struct FlowStep {

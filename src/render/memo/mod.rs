@@ -40,10 +40,17 @@ use askama::Template;
 use crate::render::layout::KEY_FIGURES;
 use crate::report::Report;
 
-use charts::*;
-use flow::*;
-use prose::*;
-use tables::*;
+use charts::{cashflow_chart, composition_chart, payback_chart, tornado_chart, volume_chart};
+use flow::{flow_steps, flow_text, mermaid};
+use prose::{
+    answer, break_even_note, factors_note, flips_note, odds, options_summary, payback_text,
+    warnings_summary,
+};
+use tables::{
+    actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
+    components, figure, flips, monthly_rows, options_view, reason_rows, trace_rows, uncertainty,
+    volume_rows, warning_rows,
+};
 
 /// Builds the Markdown context.
 pub fn markdown_context(r: &Report) -> MemoMarkdown {

@@ -5,7 +5,7 @@ use crate::format;
 use crate::model;
 use crate::report::{Report, ScenarioResult};
 
-use super::escape::*;
+use super::escape::md_escape;
 
 /// "above" or "below" the all-in break-even.
 pub(super) fn side_of_break_even(r: &Report) -> &'static str {

@@ -7,9 +7,16 @@ use crate::model::Sheet;
 use crate::render::layout::{self, INPUTS_SHEET, KEY_FIGURES};
 use crate::report::{Report, ScenarioResult};
 
-use super::escape::*;
-use super::prose::*;
-use super::view::*;
+use super::escape::md_escape;
+use super::prose::{
+    histogram_bin, options_intro, options_recommendation, payback_phrase, percentile_text, show_in,
+    signed,
+};
+use super::view::{
+    ActualRow, ActualsView, AssumptionGroup, AssumptionRow, CashRow, ComponentRow, FlipRow,
+    HistogramRow, OptionRow, OptionsView, PercentileRow, Row, SimulationView, TornadoRow, TraceRow,
+    Uncertainty, VolumeRow,
+};
 
 /// A figure table row, every part escaped.
 pub(super) fn row(label: &str, value: &str, unit: &str, note: &str) -> Row {
