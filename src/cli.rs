@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::changes::{Month, Threshold};
-use crate::portfolio::{Portfolio, Row};
+use crate::render::portfolio::{Portfolio, Row};
 use crate::render::Format;
 use crate::{output, PlanError};
 
@@ -404,7 +404,7 @@ fn jobs_of(files: &[PathBuf], dated: bool) -> Vec<Job> {
                     "{}: expected a plan file name usable for the outputs, found one that is empty, starts with a dot or holds a path separator or control character; rename the plan",
                     shown(f)
                 )),
-                Some(s) if dated && s == crate::portfolio::STEM => Err(format!(
+                Some(s) if dated && s == crate::render::portfolio::STEM => Err(format!(
                     "{}: a dated run writes its portfolio as `{s}.*`, so no plan may be named `{s}`; rename the plan",
                     shown(f)
                 )),
@@ -605,8 +605,8 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     let mut portfolio_files = Vec::new();
     if options.month.is_some() {
         for fmt in &options.formats {
-            let name = format!("{}.{}", crate::portfolio::STEM, fmt.extension());
-            let result = crate::portfolio::render(&portfolio, *fmt)
+            let name = format!("{}.{}", crate::render::portfolio::STEM, fmt.extension());
+            let result = crate::render::portfolio::render(&portfolio, *fmt)
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| {
                     std::fs::create_dir_all(&ctx.dir)

@@ -13,12 +13,14 @@ pub mod model;
 pub mod options;
 pub mod output;
 pub mod plan;
-pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod simulate;
 pub mod value;
 pub mod yaml;
+
+/// The portfolio of a dated run, at its old path.
+pub use render::portfolio;
 
 use std::path::Path;
 

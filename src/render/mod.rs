@@ -1,8 +1,17 @@
 //! Renderers: each lays out one [`Report`](crate::report::Report) in one format.
 //! They format and arrange; every figure comes from the report.
+//!
+//! Shared by the renderers: [`layout`] (where each input and quantity stands
+//! in the workbook, which the memo's audit trail cites), [`styles`] (the
+//! workbooks' cell formats) and [`guard`] (plan text made safe for a cell).
+//! [`portfolio`] renders the run of many plans in the same four formats.
 
+pub mod guard;
 pub mod json;
+pub mod layout;
 pub mod memo;
+pub mod portfolio;
+pub mod styles;
 pub mod svg;
 pub mod xlsx;
 

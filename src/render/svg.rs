@@ -468,6 +468,105 @@ fn open_svg(out: &mut String, id: &str, title: &str, height: f64) {
     );
 }
 
+/// Room on the left for the longest y tick label and the axis title.
+fn left_margin(yscale: &Scale) -> f64 {
+    let longest = yscale
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    (34.0 + 7.2 * longest as f64).max(72.0)
+}
+
+/// The x and y axes of a plot with their titles.
+fn axes(
+    out: &mut String,
+    xscale: &Scale,
+    yscale: &Scale,
+    (left, right, top, bottom): (f64, f64, f64, f64),
+    height: f64,
+) {
+    let _ = write!(
+        *out,
+        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
+<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
+        l = px(left),
+        r = px(right),
+        t = px(top),
+        b = px(bottom),
+        cx = px((left + right) / 2.0),
+        xt = px(height - 14.0),
+        cy = px((top + bottom) / 2.0),
+        xtitle = escape(&xscale.title),
+        ytitle = escape(&yscale.title),
+    );
+}
+
+/// A note in italics at the given place, if there is one.
+fn note(out: &mut String, note: Option<&str>, x: f64, y: f64) {
+    if let Some(note) = note {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-style=\"italic\">{}</text>",
+            px(x),
+            px(y),
+            escape(note)
+        );
+    }
+}
+
+/// A line chart's series: the line through its points and a marker on each.
+fn series_line(out: &mut String, s: &Series, fx: &impl Fn(f64) -> f64, fy: &impl Fn(f64) -> f64) {
+    let pts: Vec<(f64, f64)> = s
+        .points
+        .iter()
+        .filter(|p| p.0.is_finite() && p.1.is_finite())
+        .map(|p| (fx(p.0), fy(p.1)))
+        .collect();
+    if pts.is_empty() {
+        return;
+    }
+    let d: Vec<String> = pts
+        .iter()
+        .enumerate()
+        .map(|(k, p)| format!("{}{} {}", if k == 0 { "M" } else { "L" }, px(p.0), px(p.1)))
+        .collect();
+    let _ = write!(
+        *out,
+        "<path d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
+        d.join(""),
+        dash_attr(s.dash)
+    );
+    for p in &pts {
+        marker(out, s.marker, p.0, p.1);
+    }
+}
+
+/// The legend above a line chart: line sample, marker, label per series.
+fn series_legend(out: &mut String, series: &[Series], left: f64) {
+    let mut lx = left;
+    for s in series {
+        let _ = write!(
+            *out,
+            "<line x1=\"{}\" y1=\"20\" x2=\"{}\" y2=\"20\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
+            px(lx),
+            px(lx + 36.0),
+            dash_attr(s.dash)
+        );
+        marker(out, s.marker, lx + 18.0, 20.0);
+        let _ = write!(
+            *out,
+            "<text x=\"{}\" y=\"24\">{}</text>",
+            px(lx + 44.0),
+            escape(&s.label)
+        );
+        lx += 44.0 + 7.0 * s.label.chars().count() as f64 + 24.0;
+    }
+}
+
 /// Draws a line chart.
 pub fn line_chart(chart: &LineChart) -> String {
     let height = LINE_HEIGHT;
@@ -488,14 +587,7 @@ pub fn line_chart(chart: &LineChart) -> String {
     let (y_lo, y_hi) = bounds(ys, true);
     let xscale = Scale::new(&chart.x, x_lo, x_hi, 8);
     let yscale = Scale::new(&chart.y, y_lo, y_hi, 6);
-    // Room on the left for the longest y tick label and the axis title.
-    let longest = yscale
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let left = (34.0 + 7.2 * longest as f64).max(72.0);
+    let left = left_margin(&yscale);
     let (right, top, bottom) = (WIDTH - 40.0, 64.0, height - 56.0);
     let fx = |v: f64| xscale.map(v, left, right);
     let fy = |v: f64| yscale.map(v, bottom, top);
@@ -508,21 +600,12 @@ pub fn line_chart(chart: &LineChart) -> String {
     // X ticks.
     x_ticks(&mut out, &xscale, fx, bottom, bottom, false);
     // Axes and their titles.
-    let _ = write!(
-        out,
-        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
-<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
-        l = px(left),
-        r = px(right),
-        t = px(top),
-        b = px(bottom),
-        cx = px((left + right) / 2.0),
-        xt = px(height - 14.0),
-        cy = px((top + bottom) / 2.0),
-        xtitle = escape(&xscale.title),
-        ytitle = escape(&yscale.title),
+    axes(
+        &mut out,
+        &xscale,
+        &yscale,
+        (left, right, top, bottom),
+        height,
     );
     // Reference lines, their labels staggered so two never overlap.
     let marks: Vec<(f64, &Mark)> = chart
@@ -541,31 +624,8 @@ pub fn line_chart(chart: &LineChart) -> String {
         left,
         right,
     );
-    // Series.
     for s in &chart.series {
-        let pts: Vec<(f64, f64)> = s
-            .points
-            .iter()
-            .filter(|p| p.0.is_finite() && p.1.is_finite())
-            .map(|p| (fx(p.0), fy(p.1)))
-            .collect();
-        if pts.is_empty() {
-            continue;
-        }
-        let d: Vec<String> = pts
-            .iter()
-            .enumerate()
-            .map(|(k, p)| format!("{}{} {}", if k == 0 { "M" } else { "L" }, px(p.0), px(p.1)))
-            .collect();
-        let _ = write!(
-            out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
-            d.join(""),
-            dash_attr(s.dash)
-        );
-        for p in &pts {
-            marker(&mut out, s.marker, p.0, p.1);
-        }
+        series_line(&mut out, s, &fx, &fy);
     }
     labelled_points(
         &mut out,
@@ -574,33 +634,8 @@ pub fn line_chart(chart: &LineChart) -> String {
         &fy,
         (left, right, top, bottom),
     );
-    // Legend above the plot: line sample, marker, label.
-    let mut lx = left;
-    for s in &chart.series {
-        let _ = write!(
-            out,
-            "<line x1=\"{}\" y1=\"20\" x2=\"{}\" y2=\"20\" stroke=\"{INK}\" stroke-width=\"2.2\"{}/>",
-            px(lx),
-            px(lx + 36.0),
-            dash_attr(s.dash)
-        );
-        marker(&mut out, s.marker, lx + 18.0, 20.0);
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"24\">{}</text>",
-            px(lx + 44.0),
-            escape(&s.label)
-        );
-        lx += 44.0 + 7.0 * s.label.chars().count() as f64 + 24.0;
-    }
-    if let Some(note) = &chart.note {
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"44\" font-style=\"italic\">{}</text>",
-            px(left),
-            escape(note)
-        );
-    }
+    series_legend(&mut out, &chart.series, left);
+    note(&mut out, chart.note.as_deref(), left, 44.0);
     out.push_str("</svg>");
     out
 }
@@ -852,13 +887,7 @@ pub fn histogram(chart: &Histogram) -> String {
     // Headroom above the tallest column for the reference lines' labels.
     let xscale = Scale::new(&chart.x, x_lo, x_hi, 10);
     let yscale = Scale::new(&chart.y, 0.0, y_max * 1.15, 5);
-    let longest = yscale
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let left = (34.0 + 7.2 * longest as f64).max(72.0);
+    let left = left_margin(&yscale);
     let apart_room = if chart.apart.is_some() { 128.0 } else { 0.0 };
     let (right, top, bottom) = (WIDTH - 24.0 - apart_room, 40.0, height - 56.0);
     let fx = |v: f64| xscale.map(v, left, right);
@@ -871,71 +900,17 @@ pub fn histogram(chart: &Histogram) -> String {
     y_grid(&mut out, &yscale, fy, left, grid_right, false);
     x_ticks(&mut out, &xscale, fx, bottom, bottom, false);
     for c in &chart.columns {
-        if !(c.value.is_finite() && c.value > 0.0 && c.lo.is_finite() && c.hi.is_finite()) {
-            continue;
-        }
-        let (x0, x1) = (fx(c.lo) + 1.0, fx(c.hi) - 1.0);
-        let y = fy(c.value);
-        let _ = write!(
-            out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1\"/>",
-            px(x0),
-            px(y),
-            px((x1 - x0).max(1.0)),
-            px((bottom - y).max(0.0)),
-            fill_attr(chart.fill, &chart.id),
-        );
+        column(&mut out, c, chart, &fx, &fy, bottom);
     }
-    let _ = write!(
-        out,
-        "<line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{cx}\" y=\"{xt}\" text-anchor=\"middle\" font-weight=\"600\">{xtitle}</text>\
-<text transform=\"translate(16 {cy}) rotate(-90)\" text-anchor=\"middle\" font-weight=\"600\">{ytitle}</text>",
-        l = px(left),
-        r = px(right),
-        t = px(top),
-        b = px(bottom),
-        cx = px((left + right) / 2.0),
-        xt = px(height - 14.0),
-        cy = px((top + bottom) / 2.0),
-        xtitle = escape(&xscale.title),
-        ytitle = escape(&yscale.title),
+    axes(
+        &mut out,
+        &xscale,
+        &yscale,
+        (left, right, top, bottom),
+        height,
     );
     if let Some(bar) = &chart.apart {
-        let (x0, w) = (right + 40.0, 56.0);
-        let v = if bar.value.is_finite() {
-            bar.value.max(0.0)
-        } else {
-            0.0
-        };
-        let y = fy(v);
-        let _ = write!(
-            out,
-            "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
-            px(x0 - 12.0),
-            px(x0 + w + 12.0),
-            px(x0),
-            px(y),
-            px(w),
-            px((bottom - y).max(1.0)),
-            fill_attr(bar.fill, &chart.id),
-            px(x0 + w / 2.0),
-            px(y - 6.0),
-            escape(&bar.value_text),
-            b = px(bottom),
-        );
-        for (k, line) in bar.label.split('\n').enumerate() {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                px(x0 + w / 2.0),
-                px(bottom + 19.0 + 14.0 * k as f64),
-                escape(line)
-            );
-        }
+        column_apart(&mut out, bar, &chart.id, right, bottom, &fy);
     }
     let marks: Vec<(f64, &Mark)> = chart
         .marks
@@ -953,14 +928,7 @@ pub fn histogram(chart: &Histogram) -> String {
         left,
         right,
     );
-    if let Some(note) = &chart.note {
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"24\" font-style=\"italic\">{}</text>",
-            px(left),
-            escape(note)
-        );
-    }
+    note(&mut out, chart.note.as_deref(), left, 24.0);
     out.push_str("</svg>");
     out
 }
@@ -1000,23 +968,7 @@ pub fn tornado(chart: &Tornado) -> String {
     let mut out = String::new();
     open_svg(&mut out, &chart.id, &chart.title, height);
     patterns(&mut out, &chart.id);
-    // Legend.
-    let mut lx = left;
-    for (fill, text) in [
-        (Fill::Light, &chart.low_legend),
-        (Fill::Hatch, &chart.high_legend),
-    ] {
-        let _ = write!(
-            out,
-            "<rect x=\"{}\" y=\"10\" width=\"22\" height=\"13\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
-<text x=\"{}\" y=\"21\">{}</text>",
-            px(lx),
-            fill_attr(fill, &chart.id),
-            px(lx + 30.0),
-            escape(text)
-        );
-        lx += 30.0 + 7.0 * text.chars().count() as f64 + 28.0;
-    }
+    tornado_legend(&mut out, chart, left);
     x_ticks(&mut out, &scale, fx, top, bottom, false);
     let _ = write!(
         out,
@@ -1032,59 +984,161 @@ pub fn tornado(chart: &Tornado) -> String {
     let base = fx(chart.base);
     for (k, s) in chart.swings.iter().enumerate() {
         let y = top + row * k as f64 + 7.0;
-        let h = row - 14.0;
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            px(left - 10.0),
-            px(y + h / 2.0 + 4.0),
-            escape(&s.label),
-        );
-        let ends = [
-            (s.at_low, &s.low_text, Fill::Light, s.at_high),
-            (s.at_high, &s.high_text, Fill::Hatch, s.at_low),
-        ];
-        for (end, _, fill, _) in &ends {
-            if !end.is_finite() {
-                continue;
-            }
-            let x = fx(*end);
-            let (x0, x1) = (base.min(x), base.max(x));
-            let _ = write!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>",
-                px(x0),
-                px(y),
-                px((x1 - x0).max(1.0)),
-                px(h),
-                fill_attr(*fill, &chart.id),
-            );
-        }
-        for (k_end, (end, text, _, other)) in ends.iter().enumerate() {
-            if !end.is_finite() {
-                continue;
-            }
-            // The end further left is labelled on its left, the other on its right.
-            let on_left = end < other || (end == other && k_end == 0);
-            let x = if on_left {
-                fx(*end).min(base)
-            } else {
-                fx(*end).max(base)
-            };
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
-                px(if on_left { x - 5.0 } else { x + 5.0 }),
-                px(y + h / 2.0 + 4.0),
-                if on_left { "end" } else { "start" },
-                escape(text),
-            );
-        }
+        swing(&mut out, s, &chart.id, (left, y, row - 14.0), base, &fx);
     }
     let marks: Vec<(f64, &Mark)> = marks.iter().map(|m| (fx(m.x), *m)).collect();
     reference_lines(&mut out, &marks, 40.0, true, top, bottom, left, right);
     out.push_str("</svg>");
     out
+}
+
+/// A histogram's column, unless it is empty or not finite.
+fn column(
+    out: &mut String,
+    c: &Column,
+    chart: &Histogram,
+    fx: &impl Fn(f64) -> f64,
+    fy: &impl Fn(f64) -> f64,
+    bottom: f64,
+) {
+    if !(c.value.is_finite() && c.value > 0.0 && c.lo.is_finite() && c.hi.is_finite()) {
+        return;
+    }
+    let (x0, x1) = (fx(c.lo) + 1.0, fx(c.hi) - 1.0);
+    let y = fy(c.value);
+    let _ = write!(
+        *out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1\"/>",
+        px(x0),
+        px(y),
+        px((x1 - x0).max(1.0)),
+        px((bottom - y).max(0.0)),
+        fill_attr(chart.fill, &chart.id),
+    );
+}
+
+/// The column set apart at the right of a histogram, with its own baseline,
+/// value and label.
+fn column_apart(
+    out: &mut String,
+    bar: &Bar,
+    id: &str,
+    right: f64,
+    bottom: f64,
+    fy: &impl Fn(f64) -> f64,
+) {
+    let (x0, w) = (right + 40.0, 56.0);
+    let v = if bar.value.is_finite() {
+        bar.value.max(0.0)
+    } else {
+        0.0
+    };
+    let y = fy(v);
+    let _ = write!(
+        *out,
+        "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"600\">{}</text>",
+        px(x0 - 12.0),
+        px(x0 + w + 12.0),
+        px(x0),
+        px(y),
+        px(w),
+        px((bottom - y).max(1.0)),
+        fill_attr(bar.fill, id),
+        px(x0 + w / 2.0),
+        px(y - 6.0),
+        escape(&bar.value_text),
+        b = px(bottom),
+    );
+    for (k, line) in bar.label.split('\n').enumerate() {
+        let _ = write!(
+            *out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(x0 + w / 2.0),
+            px(bottom + 19.0 + 14.0 * k as f64),
+            escape(line)
+        );
+    }
+}
+
+/// The tornado's legend: the low end's fill and the high end's.
+fn tornado_legend(out: &mut String, chart: &Tornado, left: f64) {
+    let mut lx = left;
+    for (fill, text) in [
+        (Fill::Light, &chart.low_legend),
+        (Fill::Hatch, &chart.high_legend),
+    ] {
+        let _ = write!(
+            *out,
+            "<rect x=\"{}\" y=\"10\" width=\"22\" height=\"13\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>\
+<text x=\"{}\" y=\"21\">{}</text>",
+            px(lx),
+            fill_attr(fill, &chart.id),
+            px(lx + 30.0),
+            escape(text)
+        );
+        lx += 30.0 + 7.0 * text.chars().count() as f64 + 28.0;
+    }
+}
+
+/// One input's swing on the tornado at height `y`: its label, the bars from
+/// the base towards each end and each end's value.
+fn swing(
+    out: &mut String,
+    s: &Swing,
+    id: &str,
+    (left, y, h): (f64, f64, f64),
+    base: f64,
+    fx: &impl Fn(f64) -> f64,
+) {
+    let _ = write!(
+        *out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+        px(left - 10.0),
+        px(y + h / 2.0 + 4.0),
+        escape(&s.label),
+    );
+    let ends = [
+        (s.at_low, &s.low_text, Fill::Light, s.at_high),
+        (s.at_high, &s.high_text, Fill::Hatch, s.at_low),
+    ];
+    for (end, _, fill, _) in &ends {
+        if !end.is_finite() {
+            continue;
+        }
+        let x = fx(*end);
+        let (x0, x1) = (base.min(x), base.max(x));
+        let _ = write!(
+            *out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} stroke=\"{INK}\" stroke-width=\"1.2\"/>",
+            px(x0),
+            px(y),
+            px((x1 - x0).max(1.0)),
+            px(h),
+            fill_attr(*fill, id),
+        );
+    }
+    for (k_end, (end, text, _, other)) in ends.iter().enumerate() {
+        if !end.is_finite() {
+            continue;
+        }
+        // The end further left is labelled on its left, the other on its right.
+        let on_left = end < other || (end == other && k_end == 0);
+        let x = if on_left {
+            fx(*end).min(base)
+        } else {
+            fx(*end).max(base)
+        };
+        let _ = write!(
+            *out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
+            px(if on_left { x - 5.0 } else { x + 5.0 }),
+            px(y + h / 2.0 + 4.0),
+            if on_left { "end" } else { "start" },
+            escape(text),
+        );
+    }
 }
 
 #[cfg(test)]

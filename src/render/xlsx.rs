@@ -2,158 +2,34 @@
 //! formula over them, printed from the model's expressions and carrying the
 //! computed value as its cached result.
 //!
-//! Layout comes first: every input and quantity is given its sheet and row,
-//! and a defined name equal to its id; timeline rows get a row on the Cash
-//! flow sheet, sensitivity cases a row on the Sensitivity sheet. The formula
-//! printer then only looks places up.
+//! Layout comes first ([`crate::render::layout`]): every input and quantity
+//! is given its sheet and row, and a defined name equal to its id; timeline
+//! rows get a row on the Cash flow sheet, sensitivity cases a row on the
+//! Sensitivity sheet. The formula printer then only looks places up.
 
-use indexmap::IndexMap;
 use rust_xlsxwriter::{
     utility::{column_number_to_name, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
-    Chart, ChartLegendPosition, ChartType, Color, DataValidation, DataValidationRule,
-    DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartLegendPosition, ChartType, DataValidation, DataValidationRule, DocProperties,
+    Format, Formula, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
 use crate::format::Unit;
-use crate::inputs::Group;
 use crate::model::expr::{build, Resolve, Value, NEVER_TEXT};
-use crate::model::Sheet;
-use crate::report::Report;
+use crate::model::{Scenario, Sheet};
+use crate::render::guard::write_text;
+use crate::render::layout::{
+    COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
+    FIRST_ROW, SUMMARY_FIRST_FIGURE_ROW, SUMMARY_VERDICT_ROW,
+};
+use crate::render::styles::Styles;
+use crate::report::{Report, ScenarioResult};
 
-/// Sheet names that are not calculation sheets.
-pub const COVER_SHEET: &str = "Cover";
-pub const SUMMARY_SHEET: &str = "Summary";
-pub const INPUTS_SHEET: &str = "Inputs";
-pub const SENSITIVITY_SHEET: &str = "Sensitivity";
+pub use crate::render::layout::{
+    layout, CasesLayout, Layout, Place, ScenarioLayout, TimelineLayout, CATALOGUE_SHEET,
+    COVER_SHEET, INPUTS_SHEET, KEY_FIGURES, OPTIONS_SHEET, SENSITIVITY_SHEET, SIMULATION_SHEET,
+    SUMMARY_SHEET, TORNADO_SHEET,
+};
 
-/// Columns of the label/value tables.
-const COL_LABEL: u16 = 0;
-const COL_VALUE: u16 = 1;
-const COL_UNIT: u16 = 2;
-const COL_FOURTH: u16 = 3;
-const COL_NOTE: u16 = 4;
-const COL_NAME: u16 = 5;
-/// First row of items under the header.
-const FIRST_ROW: u32 = 4;
-/// First column of the timeline's periods.
-const TIMELINE_FIRST_COL: u16 = 2;
-
-/// Where an input or quantity lives in the workbook.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
-    pub sheet: &'static str,
-    /// 0-based row and column.
-    pub row: u32,
-    pub col: u16,
-}
-
-impl Place {
-    /// The absolute reference, such as `'ROI'!$B$7`.
-    pub fn reference(&self) -> String {
-        format!(
-            "{}!{}",
-            quote_sheet_name(self.sheet),
-            row_col_to_cell_absolute(self.row, self.col)
-        )
-    }
-}
-
-/// Where the monthly timeline stands on the Cash flow sheet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineLayout {
-    /// The row of month numbers.
-    pub header_row: u32,
-    /// Row of each timeline row id.
-    pub rows: IndexMap<String, u32>,
-    /// The number of periods (months 0 to lifetime).
-    pub periods: u16,
-}
-
-impl TimelineLayout {
-    /// The column of a period.
-    pub fn col(&self, period: u16) -> u16 {
-        TIMELINE_FIRST_COL + period
-    }
-    /// The last period's column.
-    pub fn last_col(&self) -> u16 {
-        self.col(self.periods - 1)
-    }
-}
-
-/// Where the sensitivity cases stand on the Sensitivity sheet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioLayout {
-    /// The row of the first case; cases follow in the model's order.
-    pub first_row: u32,
-    /// The column of each replaced input and dependent quantity.
-    pub columns: IndexMap<String, u16>,
-}
-
-/// Every place in the workbook.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layout {
-    /// Every input and scalar quantity by id.
-    pub places: IndexMap<String, Place>,
-    /// Group headings on the Inputs sheet: (row, group).
-    pub input_groups: Vec<(u32, Group)>,
-    /// The key figures on the Summary sheet: (row, id).
-    pub summary_rows: Vec<(u32, &'static str)>,
-    pub timeline: TimelineLayout,
-    pub scenarios: ScenarioLayout,
-    pub tornado: CasesLayout,
-    pub options: CasesLayout,
-}
-
-/// A sheet of cases, a column each: the replaced inputs on top, then every
-/// quantity they move.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CasesLayout {
-    /// The row of each replaced input.
-    pub input_rows: IndexMap<String, u32>,
-    /// The row of each quantity that a replaced input moves.
-    pub rows: IndexMap<String, u32>,
-    /// The column of the first case; cases follow in the model's order.
-    pub first_col: u16,
-}
-
-impl CasesLayout {
-    fn new(r: &Report, cases: &[crate::model::Scenario]) -> CasesLayout {
-        let mut ids: Vec<&str> = Vec::new();
-        for case in cases {
-            for (id, _) in &case.overrides {
-                if !ids.contains(&id.as_str()) {
-                    ids.push(id);
-                }
-            }
-        }
-        // Inputs in sheet order.
-        ids.sort_by_key(|id| r.inputs.items.iter().position(|i| i.id == *id));
-        let input_rows: IndexMap<String, u32> = ids
-            .iter()
-            .zip(FIRST_ROW..)
-            .map(|(id, row)| (id.to_string(), row))
-            .collect();
-        let first = FIRST_ROW + input_rows.len() as u32 + 1;
-        let rows = r
-            .model
-            .dependents(&ids)
-            .iter()
-            .zip(first..)
-            .map(|(q, row)| (q.id.clone(), row))
-            .collect();
-        CasesLayout {
-            input_rows,
-            rows,
-            first_col: 2,
-        }
-    }
-}
-
-/// The name of the tornado sheet.
-pub const TORNADO_SHEET: &str = "Tornado";
-/// The name of the catalogue sheet.
-pub const CATALOGUE_SHEET: &str = "Catalogue";
 /// The API table's columns on the Catalogue sheet.
 const API_COLUMNS: [&str; 6] = [
     "name",
@@ -275,29 +151,6 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     Ok(())
 }
 
-/// The name of the options sheet.
-pub const OPTIONS_SHEET: &str = "Options";
-/// The name of the simulation sheet.
-pub const SIMULATION_SHEET: &str = "Simulation";
-/// Columns of a ranged input's low and high ends on the Inputs sheet.
-const COL_RANGE_LOW: u16 = 6;
-const COL_RANGE_HIGH: u16 = 7;
-
-/// The figures the Summary sheet shows, in order.
-pub const KEY_FIGURES: &[&str] = &[
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-    "total_project_cost",
-    "current_daily_tokens",
-    "break_even_tokens_per_day",
-    "break_even_tokens_per_day_all_in",
-    "lifetime_net_savings",
-    "decision_score",
-    "decision_verdict",
-];
-
 /// The parts of the monthly fine-tuned total, charted on the Summary sheet.
 const COMPOSITION: &[&str] = &[
     "monthly_serving_cost",
@@ -305,149 +158,6 @@ const COMPOSITION: &[&str] = &[
     "monthly_amortized_project_cost",
     "monthly_quality_cost_delta",
 ];
-
-/// Sensitivity columns shown first, when the cases change them.
-const SCENARIO_KEY_COLUMNS: &[&str] = &[
-    "current_daily_tokens",
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-];
-
-const SUMMARY_VERDICT_ROW: u32 = 4;
-const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
-
-/// Assigns every input, quantity, timeline row and case its place.
-pub fn layout(r: &Report) -> Layout {
-    let mut places = IndexMap::new();
-    let mut input_groups = Vec::new();
-    let mut row = FIRST_ROW;
-    for group in Group::ALL {
-        let items: Vec<_> = r.inputs.items.iter().filter(|i| i.group == group).collect();
-        if items.is_empty() {
-            continue;
-        }
-        input_groups.push((row, group));
-        row += 1;
-        for i in items {
-            places.insert(
-                i.id.clone(),
-                Place {
-                    sheet: INPUTS_SHEET,
-                    row,
-                    col: COL_VALUE,
-                },
-            );
-            row += 1;
-        }
-        row += 1;
-    }
-    let mut last_row_on = IndexMap::new();
-    for sheet in Sheet::ALL {
-        for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
-            places.insert(
-                q.id.clone(),
-                Place {
-                    sheet: sheet.name(),
-                    row,
-                    col: COL_VALUE,
-                },
-            );
-            last_row_on.insert(sheet, row);
-        }
-    }
-    let header_row = last_row_on
-        .get(&Sheet::CashFlow)
-        .copied()
-        .unwrap_or(FIRST_ROW)
-        + 3;
-    let timeline = TimelineLayout {
-        header_row,
-        rows: r
-            .model
-            .timeline
-            .iter()
-            .zip(header_row + 1..)
-            .map(|(t, row)| (t.id.clone(), row))
-            .collect(),
-        periods: (r.model.periods + 1) as u16,
-    };
-    let mut columns = IndexMap::new();
-    if let Some(first) = r.model.scenarios.first() {
-        let mut ids: Vec<String> = first.overrides.iter().map(|(id, _)| id.clone()).collect();
-        let dependents: Vec<String> = r
-            .model
-            .dependents(
-                &first
-                    .overrides
-                    .iter()
-                    .map(|(id, _)| id.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .iter()
-            .map(|q| q.id.clone())
-            .collect();
-        ids.extend(
-            SCENARIO_KEY_COLUMNS
-                .iter()
-                .filter(|k| dependents.iter().any(|d| d == *k))
-                .map(|k| k.to_string()),
-        );
-        // Only what the key columns are computed from: the rest of the model
-        // does not change the savings, the payback or the chart.
-        let needed = r.model.ancestors(SCENARIO_KEY_COLUMNS);
-        ids.extend(
-            dependents
-                .into_iter()
-                .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str()) && needed.contains(d)),
-        );
-        for (k, id) in ids.into_iter().enumerate() {
-            columns.insert(id, 1 + k as u16);
-        }
-    }
-    let summary_rows = KEY_FIGURES
-        .iter()
-        .enumerate()
-        .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, *id))
-        .collect();
-    for range in &r.inputs.ranges {
-        let row = places[&range.id].row;
-        let at = |col| Place {
-            sheet: INPUTS_SHEET,
-            row,
-            col,
-        };
-        places.insert(crate::model::range_low_id(&range.id), at(COL_RANGE_LOW));
-        places.insert(crate::model::range_high_id(&range.id), at(COL_RANGE_HIGH));
-    }
-    let tornado = CasesLayout::new(r, &r.model.tornado);
-    let options = CasesLayout::new(r, &r.model.options);
-    for (k, case) in r.model.options.iter().enumerate() {
-        for (id, _) in &case.overrides {
-            places.insert(
-                crate::options::option_input_id(k, id),
-                Place {
-                    sheet: OPTIONS_SHEET,
-                    row: options.input_rows[id],
-                    col: options.first_col + k as u16,
-                },
-            );
-        }
-    }
-    Layout {
-        places,
-        input_groups,
-        summary_rows,
-        timeline,
-        tornado,
-        options,
-        scenarios: ScenarioLayout {
-            first_row: FIRST_ROW + 1,
-            columns,
-        },
-    }
-}
 
 /// A reference with an absolute row and a relative column, such as `D$9`.
 fn row_absolute(row: u32, col: u16) -> String {
@@ -524,78 +234,6 @@ impl Resolve for CaseRefs<'_> {
             None => id.to_string(),
         }
     }
-}
-
-struct Styles {
-    title: Format,
-    subtitle: Format,
-    header: Format,
-    group: Format,
-    text: Format,
-    text_quoted: Format,
-    wrap: Format,
-    name: Format,
-    verdict: Format,
-    check: Format,
-}
-
-impl Styles {
-    fn new() -> Self {
-        Styles {
-            title: Format::new().set_bold().set_font_size(16),
-            subtitle: Format::new()
-                .set_italic()
-                .set_font_color(Color::RGB(0x595959)),
-            header: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0x1F3864))
-                .set_font_color(Color::White)
-                .set_border_bottom(FormatBorder::Thin),
-            group: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0xD9E1F2)),
-            text: Format::new(),
-            text_quoted: Format::new().set_quote_prefix(),
-            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            name: Format::new()
-                .set_font_name("Consolas")
-                .set_font_color(Color::RGB(0x595959)),
-            verdict: Format::new().set_bold().set_font_size(14),
-            check: Format::new()
-                .set_bold()
-                .set_num_format("0")
-                .set_align(FormatAlign::Center),
-        }
-    }
-
-    /// A value cell's format: inputs look like inputs (blue on pale yellow).
-    fn value(unit: Unit, input: bool) -> Format {
-        let f = Format::new().set_num_format(unit.excel_format());
-        if input {
-            f.set_font_color(Color::RGB(0x0000FF))
-                .set_background_color(Color::RGB(0xFFF2CC))
-                .set_border(FormatBorder::Thin)
-                .set_border_color(Color::RGB(0xBFBFBF))
-                .set_unlocked()
-        } else {
-            f
-        }
-    }
-}
-
-/// Writes text from outside the program (plan text) so it is never read as a
-/// formula: text starting with `=`, `+`, `-` or `@` gets Excel's quote prefix.
-fn write_text(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    s: &Styles,
-) -> Result<(), XlsxError> {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let format = if risky { &s.text_quoted } else { &s.text };
-    ws.write_string_with_format(row, col, text, format)?;
-    Ok(())
 }
 
 /// Writes a formula with its cached result.
@@ -759,14 +397,14 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
         "Fine-tune an open model, or stay on the API?",
         &s.title,
     )?;
-    write_text(ws, 2, 0, &meta.title, s)?;
+    write_text(ws, 2, 0, &meta.title, &s.text)?;
     ws.write_string(3, 0, format!("Figures as of {}", meta.as_of))?;
     if let Some(owner) = &meta.owner {
         ws.write_string(4, 0, "Owner")?;
-        write_text(ws, 4, 1, owner, s)?;
+        write_text(ws, 4, 1, owner, &s.text)?;
     }
-    ws.write_string_with_format(6, 0, "Verdict", &s.verdict)?;
-    write_name_ref(ws, 6, 1, r, "verdict", &s.verdict)?;
+    ws.write_string_with_format(6, 0, "Verdict", &s.heading)?;
+    write_name_ref(ws, 6, 1, r, "verdict", &s.heading)?;
     ws.write_string(7, 0, "Master check (0 = every check holds)")?;
     write_name_ref(ws, 7, 1, r, "master_check", &s.check)?;
     let how = [
@@ -822,10 +460,10 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
 fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
     ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
-    write_text(ws, 1, 0, &meta.title, s)?;
+    write_text(ws, 1, 0, &meta.title, &s.text)?;
     ws.write_string(2, 0, format!("Figures as of {}", meta.as_of))?;
-    ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.verdict)?;
-    write_name_ref(ws, SUMMARY_VERDICT_ROW, COL_VALUE, r, "verdict", &s.verdict)?;
+    ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.heading)?;
+    write_name_ref(ws, SUMMARY_VERDICT_ROW, COL_VALUE, r, "verdict", &s.heading)?;
     ws.write_string_with_format(
         SUMMARY_VERDICT_ROW + 1,
         0,
@@ -861,7 +499,31 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         }
         ws.write_string_with_format(*row, COL_NAME, *id, &s.name)?;
     }
-    // The monthly comparison, charted.
+    let mut row = summary_composition(ws, r, s)?;
+    row += 18;
+    if !r.warnings.is_empty() {
+        ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
+        row += 1;
+        for w in &r.warnings {
+            ws.write_string(row, 0, w.title)?;
+            write_text(ws, row, 1, &w.message, &s.text)?;
+            row += 1;
+        }
+    }
+    ws.set_column_width(0, 44)?;
+    ws.set_column_width(1, 20)?;
+    ws.set_column_width(2, 18)?;
+    ws.set_column_width(3, 18)?;
+    ws.set_column_width(4, 60)?;
+    ws.set_column_width(5, 36)?;
+    print_setup(ws);
+    master_check_header(ws, r, s)
+}
+
+/// The monthly comparison on the Summary sheet, charted: the API bill
+/// against the parts of the fine-tuned total. Returns the row after the
+/// table.
+fn summary_composition(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<u32, XlsxError> {
     let mut row = SUMMARY_FIRST_FIGURE_ROW + KEY_FIGURES.len() as u32 + 1;
     ws.write_string_with_format(
         row,
@@ -891,24 +553,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         .set_num_format("$#,##0");
     chart.legend().set_hidden();
     ws.insert_chart(row + 1, 0, &chart)?;
-    row += 18;
-    if !r.warnings.is_empty() {
-        ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
-        row += 1;
-        for w in &r.warnings {
-            ws.write_string(row, 0, w.title)?;
-            write_text(ws, row, 1, &w.message, s)?;
-            row += 1;
-        }
-    }
-    ws.set_column_width(0, 44)?;
-    ws.set_column_width(1, 20)?;
-    ws.set_column_width(2, 18)?;
-    ws.set_column_width(3, 18)?;
-    ws.set_column_width(4, 60)?;
-    ws.set_column_width(5, 36)?;
-    print_setup(ws);
-    master_check_header(ws, r, s)
+    Ok(row)
 }
 
 fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
@@ -947,35 +592,33 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
     }
     for i in &r.inputs.items {
         let p = &lay.places[&i.id];
-        write_text(ws, p.row, COL_LABEL, &i.label, s)?;
+        write_text(ws, p.row, COL_LABEL, &i.label, &s.text)?;
         let f = Styles::value(i.unit, true);
         if let Some(lookup) = r.inputs.lookups.get(&i.id) {
             // Looked up in the Catalogue sheet by the entry named in another input.
             let (names, column) = catalogue_ranges(r, lookup);
             let body = format!("INDEX({column},MATCH({},{names},0))", lookup.key);
-            let looked_up = Styles::value(i.unit, false).set_font_color(Color::RGB(0x00704A));
-            write_formula(ws, p.row, p.col, body, &i.value, &looked_up)?;
+            write_formula(ws, p.row, p.col, body, &i.value, &Styles::looked_up(i.unit))?;
         } else {
             match &i.value {
-                Value::Num(x) => ws.write_number_with_format(p.row, p.col, *x, &f)?,
-                Value::Bool(b) => ws.write_boolean_with_format(p.row, p.col, *b, &f)?,
-                Value::Text(t) => {
-                    // Text inputs come from the plan: never let them read as a formula.
-                    let f = if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                        f.clone().set_quote_prefix()
-                    } else {
-                        f.clone()
-                    };
-                    ws.write_string_with_format(p.row, p.col, t, &f)?
+                Value::Num(x) => {
+                    ws.write_number_with_format(p.row, p.col, *x, &f)?;
                 }
-                Value::Never => ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?,
-            };
+                Value::Bool(b) => {
+                    ws.write_boolean_with_format(p.row, p.col, *b, &f)?;
+                }
+                // Text inputs come from the plan: never let them read as a formula.
+                Value::Text(t) => write_text(ws, p.row, p.col, t, &f)?,
+                Value::Never => {
+                    ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?;
+                }
+            }
             if let Some(dv) = validation(&i.id, i.unit) {
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
         }
         ws.write_string(p.row, COL_UNIT, i.unit.label())?;
-        write_text(ws, p.row, COL_FOURTH, &i.source.describe(), s)?;
+        write_text(ws, p.row, COL_FOURTH, &i.source.describe(), &s.text)?;
         ws.write_string_with_format(p.row, COL_NOTE, &i.doc, &s.wrap)?;
         ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
         ws.insert_note(p.row, p.col, &Note::new(&i.doc).add_author_prefix(false))?;
@@ -1108,6 +751,17 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     ws.set_row_height(header_row, 45)?;
     ws.set_row_format(header_row, &Format::new().set_text_wrap())?;
     ws.set_column_width(0, 36)?;
+    sensitivity_cases(ws, r, lay)?;
+    ws.set_freeze_panes(sc.first_row, 1)?;
+    let top = sensitivity_grids(ws, r, lay, s)?;
+    sensitivity_chart(ws, lay, header_row, top)?;
+    print_setup(ws);
+    Ok(())
+}
+
+/// A row per sensitivity case: its replaced inputs and what they move.
+fn sensitivity_cases(ws: &mut Worksheet, r: &Report, lay: &Layout) -> Result<(), XlsxError> {
+    let sc = &lay.scenarios;
     for (k, (case, result)) in r.model.scenarios.iter().zip(&r.scenarios).enumerate() {
         let row = sc.first_row + k as u32;
         ws.write_string(row, 0, &case.label)?;
@@ -1143,13 +797,22 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
             )?;
         }
     }
-    ws.set_freeze_panes(sc.first_row, 1)?;
+    Ok(())
+}
 
-    // Grids over the cases: savings and payback by volume and instance count.
+/// Grids over the cases: savings and payback by volume and instance count;
+/// returns the row under the last grid.
+fn sensitivity_grids(
+    ws: &mut Worksheet,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<u32, XlsxError> {
+    let sc = &lay.scenarios;
+
     let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
     let counts = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len();
-    let grid_top = sc.first_row + r.model.scenarios.len() as u32 + 2;
-    let mut top = grid_top;
+    let mut top = sc.first_row + r.model.scenarios.len() as u32 + 2;
     for (id, title) in [
         (
             "monthly_savings",
@@ -1201,8 +864,19 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
         }
         top += volumes as u32 + 4;
     }
+    Ok(top)
+}
 
-    // The break-even picture: API and fine-tuned monthly cost across volume.
+/// The break-even picture under the grids: API and fine-tuned monthly cost
+/// across volume.
+fn sensitivity_chart(
+    ws: &mut Worksheet,
+    lay: &Layout,
+    header_row: u32,
+    top: u32,
+) -> Result<(), XlsxError> {
+    let sc = &lay.scenarios;
+    let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
     let x = sc.columns["current_daily_tokens"];
     let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
     chart.title().set_name("Monthly cost across volume");
@@ -1231,7 +905,6 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(760).set_height(380);
     ws.insert_chart(top + 1, 0, &chart)?;
-    print_setup(ws);
     Ok(())
 }
 
@@ -1296,64 +969,95 @@ fn cases_sheet(
         ws.write_string(*row, 0, r.label(id))?;
         ws.write_string(*row, 1, r.unit(id).label())?;
     }
-    let refs = ScalarRefs { lay };
     for (k, (case, result)) in cases.iter().zip(results).enumerate() {
         let col = t.first_col + k as u16;
-        ws.write_string_with_format(header, col, &case.label, &s.header)?;
+        // An option's label is plan text.
+        write_text(ws, header, col, &case.label, &s.header)?;
         ws.set_column_width(col, 18)?;
-        let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
-        for (id, e) in &case.overrides {
-            let row = t.input_rows[id];
-            let unit = r.unit(id);
-            match which {
-                // The option's own value: an input cell.
-                Cases::Options => match &result.inputs[id] {
-                    Value::Num(x) => {
-                        ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
-                    }
-                    other => {
-                        ws.write_string(row, col, other.to_excel_result())?;
-                    }
-                },
-                // The low or high end, from the Inputs sheet.
-                Cases::Tornado => {
-                    write_formula(
-                        ws,
-                        row,
-                        col,
-                        e.to_excel_with(&refs),
-                        &result.inputs[id],
-                        &Styles::value(unit, false),
-                    )?;
-                }
-            }
-        }
-        let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
-        let moved_quantities = r.model.dependents(&ids);
-        let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
-        let case_refs = ColumnRefs {
-            lay: t,
-            replaced: &replaced,
-            moved: &moved,
-            col,
-        };
-        for q in moved_quantities {
-            let row = t.rows[&q.id];
-            write_formula(
-                ws,
-                row,
-                col,
-                q.expr.to_excel_with(&case_refs),
-                &result.values[&q.id],
-                &Styles::value(q.unit, false),
-            )?;
-        }
+        case_inputs(ws, which, r, lay, (case, result), col)?;
+        case_quantities(ws, r, t, (case, result), col)?;
     }
     ws.set_row_height(header, 45)?;
     ws.set_row_format(header, &Format::new().set_text_wrap())?;
     ws.set_column_width(0, 44)?;
     ws.set_freeze_panes(FIRST_ROW, 2)?;
     print_setup(ws);
+    Ok(())
+}
+
+/// A case's replaced inputs at the top of its column: an option's own value
+/// as an input cell, a tornado end as a formula over the Inputs sheet.
+fn case_inputs(
+    ws: &mut Worksheet,
+    which: Cases,
+    r: &Report,
+    lay: &Layout,
+    (case, result): (&Scenario, &ScenarioResult),
+    col: u16,
+) -> Result<(), XlsxError> {
+    let t = match which {
+        Cases::Tornado => &lay.tornado,
+        Cases::Options => &lay.options,
+    };
+    let refs = ScalarRefs { lay };
+    for (id, e) in &case.overrides {
+        let row = t.input_rows[id];
+        let unit = r.unit(id);
+        match which {
+            // The option's own value: an input cell.
+            Cases::Options => match &result.inputs[id] {
+                Value::Num(x) => {
+                    ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
+                }
+                other => {
+                    ws.write_string(row, col, other.to_excel_result())?;
+                }
+            },
+            // The low or high end, from the Inputs sheet.
+            Cases::Tornado => {
+                write_formula(
+                    ws,
+                    row,
+                    col,
+                    e.to_excel_with(&refs),
+                    &result.inputs[id],
+                    &Styles::value(unit, false),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The quantities a case's replaced inputs move, down its column.
+fn case_quantities(
+    ws: &mut Worksheet,
+    r: &Report,
+    t: &CasesLayout,
+    (case, result): (&Scenario, &ScenarioResult),
+    col: u16,
+) -> Result<(), XlsxError> {
+    let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
+    let moved_quantities = r.model.dependents(&ids);
+    let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
+    let case_refs = ColumnRefs {
+        lay: t,
+        replaced: &replaced,
+        moved: &moved,
+        col,
+    };
+    for q in moved_quantities {
+        let row = t.rows[&q.id];
+        write_formula(
+            ws,
+            row,
+            col,
+            q.expr.to_excel_with(&case_refs),
+            &result.values[&q.id],
+            &Styles::value(q.unit, false),
+        )?;
+    }
     Ok(())
 }
 
@@ -1432,4 +1136,39 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut wb = workbook(r)?;
     wb.set_zip_compression_level(1);
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use chrono::{TimeZone, Utc};
+
+    /// The workbook's `xl/styles.xml` for the options example with the first
+    /// option's label replaced.
+    fn styles_with_option_label(label: &str) -> String {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/seven-or-seventy.yaml");
+        let text = std::fs::read_to_string(path).unwrap().replace(
+            "label: 70B QLoRA on 12×A100 80 GB",
+            &format!("label: '{label}'"),
+        );
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let r = crate::evaluate_text(&text, "p.yaml", at).unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.inputs.options.iter().any(|o| o.label == label));
+        let bytes = super::render(&r).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut styles)
+            .unwrap();
+        styles
+    }
+
+    #[test]
+    fn an_option_label_that_looks_like_a_formula_gets_the_quote_prefix() {
+        assert!(!styles_with_option_label("Plain option").contains("quotePrefix"));
+        assert!(styles_with_option_label("=HYPERLINK(\"x\")").contains("quotePrefix"));
+    }
 }

@@ -1,0 +1,339 @@
+//! Where everything stands in the workbook: each input and quantity's sheet,
+//! row and cell (with a defined name equal to its id), the timeline's rows on
+//! the Cash flow sheet and the cases' rows and columns. The workbook writes
+//! at these places and the memo's audit trail cites them, so both read one
+//! layout.
+
+use indexmap::IndexMap;
+use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
+
+use crate::inputs::Group;
+use crate::model::Sheet;
+use crate::report::Report;
+
+/// Sheet names that are not calculation sheets.
+pub const COVER_SHEET: &str = "Cover";
+pub const SUMMARY_SHEET: &str = "Summary";
+pub const INPUTS_SHEET: &str = "Inputs";
+pub const SENSITIVITY_SHEET: &str = "Sensitivity";
+
+/// Columns of the label/value tables.
+pub(crate) const COL_LABEL: u16 = 0;
+pub(crate) const COL_VALUE: u16 = 1;
+pub(crate) const COL_UNIT: u16 = 2;
+pub(crate) const COL_FOURTH: u16 = 3;
+pub(crate) const COL_NOTE: u16 = 4;
+pub(crate) const COL_NAME: u16 = 5;
+/// First row of items under the header.
+pub(crate) const FIRST_ROW: u32 = 4;
+/// First column of the timeline's periods.
+pub(crate) const TIMELINE_FIRST_COL: u16 = 2;
+
+/// The name of the options sheet.
+pub const OPTIONS_SHEET: &str = "Options";
+/// The name of the simulation sheet.
+pub const SIMULATION_SHEET: &str = "Simulation";
+/// The name of the tornado sheet.
+pub const TORNADO_SHEET: &str = "Tornado";
+/// The name of the catalogue sheet.
+pub const CATALOGUE_SHEET: &str = "Catalogue";
+/// Columns of a ranged input's low and high ends on the Inputs sheet.
+pub(crate) const COL_RANGE_LOW: u16 = 6;
+pub(crate) const COL_RANGE_HIGH: u16 = 7;
+
+pub(crate) const SUMMARY_VERDICT_ROW: u32 = 4;
+pub(crate) const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
+
+/// The figures the Summary sheet shows, in order.
+pub const KEY_FIGURES: &[&str] = &[
+    "monthly_api_cost",
+    "monthly_ft_total",
+    "monthly_savings",
+    "payback_months",
+    "total_project_cost",
+    "current_daily_tokens",
+    "break_even_tokens_per_day",
+    "break_even_tokens_per_day_all_in",
+    "lifetime_net_savings",
+    "decision_score",
+    "decision_verdict",
+];
+
+/// Sensitivity columns shown first, when the cases change them.
+const SCENARIO_KEY_COLUMNS: &[&str] = &[
+    "current_daily_tokens",
+    "monthly_api_cost",
+    "monthly_ft_total",
+    "monthly_savings",
+    "payback_months",
+];
+
+/// Where an input or quantity lives in the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub sheet: &'static str,
+    /// 0-based row and column.
+    pub row: u32,
+    pub col: u16,
+}
+
+impl Place {
+    /// The absolute reference, such as `'ROI'!$B$7`.
+    pub fn reference(&self) -> String {
+        format!(
+            "{}!{}",
+            quote_sheet_name(self.sheet),
+            row_col_to_cell_absolute(self.row, self.col)
+        )
+    }
+}
+
+/// Where the monthly timeline stands on the Cash flow sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineLayout {
+    /// The row of month numbers.
+    pub header_row: u32,
+    /// Row of each timeline row id.
+    pub rows: IndexMap<String, u32>,
+    /// The number of periods (months 0 to lifetime).
+    pub periods: u16,
+}
+
+impl TimelineLayout {
+    /// The column of a period.
+    pub fn col(&self, period: u16) -> u16 {
+        TIMELINE_FIRST_COL + period
+    }
+    /// The last period's column.
+    pub fn last_col(&self) -> u16 {
+        self.col(self.periods - 1)
+    }
+}
+
+/// Where the sensitivity cases stand on the Sensitivity sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioLayout {
+    /// The row of the first case; cases follow in the model's order.
+    pub first_row: u32,
+    /// The column of each replaced input and dependent quantity.
+    pub columns: IndexMap<String, u16>,
+}
+
+/// Every place in the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Every input and scalar quantity by id.
+    pub places: IndexMap<String, Place>,
+    /// Group headings on the Inputs sheet: (row, group).
+    pub input_groups: Vec<(u32, Group)>,
+    /// The key figures on the Summary sheet: (row, id).
+    pub summary_rows: Vec<(u32, &'static str)>,
+    pub timeline: TimelineLayout,
+    pub scenarios: ScenarioLayout,
+    pub tornado: CasesLayout,
+    pub options: CasesLayout,
+}
+
+/// A sheet of cases, a column each: the replaced inputs on top, then every
+/// quantity they move.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasesLayout {
+    /// The row of each replaced input.
+    pub input_rows: IndexMap<String, u32>,
+    /// The row of each quantity that a replaced input moves.
+    pub rows: IndexMap<String, u32>,
+    /// The column of the first case; cases follow in the model's order.
+    pub first_col: u16,
+}
+
+impl CasesLayout {
+    fn new(r: &Report, cases: &[crate::model::Scenario]) -> CasesLayout {
+        let mut ids: Vec<&str> = Vec::new();
+        for case in cases {
+            for (id, _) in &case.overrides {
+                if !ids.contains(&id.as_str()) {
+                    ids.push(id);
+                }
+            }
+        }
+        // Inputs in sheet order.
+        ids.sort_by_key(|id| r.inputs.items.iter().position(|i| i.id == *id));
+        let input_rows: IndexMap<String, u32> = ids
+            .iter()
+            .zip(FIRST_ROW..)
+            .map(|(id, row)| (id.to_string(), row))
+            .collect();
+        let first = FIRST_ROW + input_rows.len() as u32 + 1;
+        let rows = r
+            .model
+            .dependents(&ids)
+            .iter()
+            .zip(first..)
+            .map(|(q, row)| (q.id.clone(), row))
+            .collect();
+        CasesLayout {
+            input_rows,
+            rows,
+            first_col: 2,
+        }
+    }
+}
+
+/// Assigns every input, quantity, timeline row and case its place.
+pub fn layout(r: &Report) -> Layout {
+    let mut places = IndexMap::new();
+    let input_groups = place_inputs(r, &mut places);
+    let cash_flow_end = place_quantities(r, &mut places);
+    place_ranges(r, &mut places);
+    let tornado = CasesLayout::new(r, &r.model.tornado);
+    let options = CasesLayout::new(r, &r.model.options);
+    place_option_inputs(r, &options, &mut places);
+    let summary_rows = KEY_FIGURES
+        .iter()
+        .enumerate()
+        .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, *id))
+        .collect();
+    Layout {
+        places,
+        input_groups,
+        summary_rows,
+        timeline: timeline_layout(r, cash_flow_end),
+        tornado,
+        options,
+        scenarios: ScenarioLayout {
+            first_row: FIRST_ROW + 1,
+            columns: scenario_columns(r),
+        },
+    }
+}
+
+/// Places the inputs on the Inputs sheet, group by group with a heading row
+/// and a blank row after each; returns the headings.
+fn place_inputs(r: &Report, places: &mut IndexMap<String, Place>) -> Vec<(u32, Group)> {
+    let mut input_groups = Vec::new();
+    let mut row = FIRST_ROW;
+    for group in Group::ALL {
+        let items: Vec<_> = r.inputs.items.iter().filter(|i| i.group == group).collect();
+        if items.is_empty() {
+            continue;
+        }
+        input_groups.push((row, group));
+        row += 1;
+        for i in items {
+            places.insert(
+                i.id.clone(),
+                Place {
+                    sheet: INPUTS_SHEET,
+                    row,
+                    col: COL_VALUE,
+                },
+            );
+            row += 1;
+        }
+        row += 1;
+    }
+    input_groups
+}
+
+/// Places each quantity on its sheet, a row each in the model's order;
+/// returns the last row of the Cash flow sheet's quantities, if any.
+fn place_quantities(r: &Report, places: &mut IndexMap<String, Place>) -> Option<u32> {
+    let mut cash_flow_end = None;
+    for sheet in Sheet::ALL {
+        for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
+            places.insert(
+                q.id.clone(),
+                Place {
+                    sheet: sheet.name(),
+                    row,
+                    col: COL_VALUE,
+                },
+            );
+            if sheet == Sheet::CashFlow {
+                cash_flow_end = Some(row);
+            }
+        }
+    }
+    cash_flow_end
+}
+
+/// The timeline, three rows under the Cash flow sheet's quantities.
+fn timeline_layout(r: &Report, cash_flow_end: Option<u32>) -> TimelineLayout {
+    let header_row = cash_flow_end.unwrap_or(FIRST_ROW) + 3;
+    TimelineLayout {
+        header_row,
+        rows: r
+            .model
+            .timeline
+            .iter()
+            .zip(header_row + 1..)
+            .map(|(t, row)| (t.id.clone(), row))
+            .collect(),
+        periods: (r.model.periods + 1) as u16,
+    }
+}
+
+/// The Sensitivity sheet's columns: the replaced inputs, the key columns the
+/// cases move, then what the key columns are computed from.
+fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
+    let mut columns = IndexMap::new();
+    let Some(first) = r.model.scenarios.first() else {
+        return columns;
+    };
+    let replaced: Vec<&str> = first.overrides.iter().map(|(id, _)| id.as_str()).collect();
+    let mut ids: Vec<String> = replaced.iter().map(|id| id.to_string()).collect();
+    let dependents: Vec<String> = r
+        .model
+        .dependents(&replaced)
+        .iter()
+        .map(|q| q.id.clone())
+        .collect();
+    ids.extend(
+        SCENARIO_KEY_COLUMNS
+            .iter()
+            .filter(|k| dependents.iter().any(|d| d == *k))
+            .map(|k| k.to_string()),
+    );
+    // Only what the key columns are computed from: the rest of the model
+    // does not change the savings, the payback or the chart.
+    let needed = r.model.ancestors(SCENARIO_KEY_COLUMNS);
+    ids.extend(
+        dependents
+            .into_iter()
+            .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str()) && needed.contains(d)),
+    );
+    for (k, id) in ids.into_iter().enumerate() {
+        columns.insert(id, 1 + k as u16);
+    }
+    columns
+}
+
+/// Places each ranged input's low and high ends beside its value.
+fn place_ranges(r: &Report, places: &mut IndexMap<String, Place>) {
+    for range in &r.inputs.ranges {
+        let row = places[&range.id].row;
+        let at = |col| Place {
+            sheet: INPUTS_SHEET,
+            row,
+            col,
+        };
+        places.insert(crate::model::range_low_id(&range.id), at(COL_RANGE_LOW));
+        places.insert(crate::model::range_high_id(&range.id), at(COL_RANGE_HIGH));
+    }
+}
+
+/// Places each option's replaced inputs in its column of the Options sheet.
+fn place_option_inputs(r: &Report, options: &CasesLayout, places: &mut IndexMap<String, Place>) {
+    for (k, case) in r.model.options.iter().enumerate() {
+        for (id, _) in &case.overrides {
+            places.insert(
+                crate::options::option_input_id(k, id),
+                Place {
+                    sheet: OPTIONS_SHEET,
+                    row: options.input_rows[id],
+                    col: options.first_col + k as u16,
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The decision memo, in Markdown (an askama template) and HTML (an askama
+//! shell around that Markdown rendered by pulldown-cmark, with the charts as
+//! inline SVG in slots of their own).
+//!
+//! The memo decides first and explains after: the answer, the key figures, the
+//! decision path, the four cost components, the monthly comparison, both
+//! break-evens, the payback and cash flow, the decision factors, the warnings,
+//! what would change the decision, the assumptions and the audit trail. Every
+//! figure comes from the report; this module only chooses words and layout.
+//!
+//! Every piece of text that enters the Markdown is escaped for Markdown here
+//! (plan text and figures alike, so a `$` can never start GitHub math); the
+//! HTML conversion also turns any raw HTML into text and neutralizes link
+//! schemes other than http, https and mailto, so nothing from a plan can
+//! become markup or script.
+//!
+//! The Markdown marks where the HTML puts a chart or the plain-text decision
+//! path with comment lines (`<!-- memo:NAME -->`), which GitHub and GitLab
+//! hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
+//!
+//! The parts: `view` holds the structs the templates read; `tables` builds
+//! the tables and `prose` the sentences; `flow` draws the decision path;
+//! `escape` escapes text for Markdown and turns the Markdown into safe HTML;
+//! `charts` builds the HTML's five charts over [`crate::render::svg`]. This
+//! file assembles the Markdown context and renders the two formats.
+
+mod charts;
+mod escape;
+mod flow;
+mod prose;
+mod tables;
+mod view;
+
+pub use escape::{markdown_to_html, md_escape};
+pub use flow::FlowStep;
+pub use view::*;
+
+use askama::Template;
+
+use crate::render::layout::KEY_FIGURES;
+use crate::report::Report;
+
+use charts::{cashflow_chart, composition_chart, payback_chart, tornado_chart, volume_chart};
+use flow::{flow_steps, flow_text, mermaid};
+use prose::{
+    answer, break_even_note, factors_note, flips_note, odds, options_summary, payback_text,
+    warnings_summary,
+};
+use tables::{
+    actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
+    components, figure, flips, monthly_rows, options_view, reason_rows, trace_rows, uncertainty,
+    volume_rows, warning_rows,
+};
+
+/// Builds the Markdown context.
+pub fn markdown_context(r: &Report) -> MemoMarkdown {
+    let meta = &r.inputs.meta;
+    let components = components(r);
+    let has_shares = components.iter().any(|c| !c.share.is_empty());
+    MemoMarkdown {
+        changes: changes_section(r),
+        title: md_escape(&meta.title),
+        plan_file: md_escape(&meta.file),
+        as_of: md_escape(&meta.as_of.to_string()),
+        owner: meta.owner.as_deref().map(md_escape),
+        notes: meta.notes.as_deref().map(md_escape),
+        verdict: md_escape(r.verdict()),
+        answer: md_escape(&answer(r)),
+        odds: odds(r).as_deref().map(md_escape),
+        warnings_summary: warnings_summary(r),
+        options_summary: options_summary(r),
+        key_figures: KEY_FIGURES.iter().map(|id| figure(r, id)).collect(),
+        actuals: actuals_view(r),
+        uncertainty: uncertainty(r),
+        mermaid: mermaid(&flow_steps(r)),
+        components,
+        has_shares,
+        monthly: monthly_rows(r),
+        break_even: break_even_rows(r),
+        break_even_note: break_even_note(r),
+        volume_rows: volume_rows(r),
+        payback: payback_text(r),
+        cash_rows: cash_rows(r),
+        options: options_view(r),
+        score: md_escape(&r.show("decision_score")),
+        decision_verdict: md_escape(&r.show("decision_verdict")),
+        factors_note: md_escape(factors_note(r)),
+        reasons: reason_rows(r),
+        warnings: warning_rows(r),
+        flips: flips(r),
+        flips_note: flips_note(r),
+        assumptions: assumption_groups(r),
+        audit: audit_rows(r),
+        trace: trace_rows(r),
+    }
+}
+
+/// The memo as Markdown.
+pub fn render_markdown(r: &Report) -> String {
+    markdown_context(r).render().expect("memo template renders")
+}
+
+/// The marker name of a slot line, such as `chart-volume` for `<!-- memo:chart-volume -->`.
+fn slot_marker(line: &str) -> Option<&str> {
+    line.trim()
+        .strip_prefix("<!-- memo:")?
+        .strip_suffix("-->")
+        .map(str::trim)
+}
+
+/// The memo as a self-contained HTML page.
+pub fn render_html(r: &Report) -> String {
+    let context = markdown_context(r);
+    let markdown = context.render().expect("memo template renders");
+    let flow = flow_text(&flow_steps(r));
+    let has_ranges = !r.inputs.ranges.is_empty();
+    let mut charts = [
+        (
+            "chart-payback",
+            r.simulation
+                .as_ref()
+                .filter(|_| has_ranges)
+                .map(|s| payback_chart(r, s)),
+        ),
+        ("chart-tornado", has_ranges.then(|| tornado_chart(r))),
+        ("chart-volume", Some(volume_chart(r))),
+        ("chart-composition", Some(composition_chart(r))),
+        ("chart-cashflow", Some(cashflow_chart(r))),
+    ];
+    let mut figures = 0;
+    let mut parts = Vec::new();
+    let mut pending = String::new();
+    let mut skipping = false;
+    for line in markdown.lines() {
+        match slot_marker(line) {
+            Some("flow") => {
+                parts.push(Part {
+                    html: markdown_to_html(&pending),
+                    figure: None,
+                    flow: Some(flow.clone()),
+                });
+                pending.clear();
+                skipping = true;
+            }
+            Some("end") => skipping = false,
+            Some(name) => {
+                // Figures are numbered in the order they appear.
+                let figure = charts
+                    .iter_mut()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, f)| f.take())
+                    .map(|f| {
+                        figures += 1;
+                        Figure {
+                            svg: f.svg,
+                            caption: format!("Figure {figures}. {}", f.caption),
+                        }
+                    });
+                parts.push(Part {
+                    html: markdown_to_html(&pending),
+                    figure,
+                    flow: None,
+                });
+                pending.clear();
+            }
+            None if skipping => {}
+            None => {
+                pending.push_str(line);
+                pending.push('\n');
+            }
+        }
+    }
+    parts.push(Part {
+        html: markdown_to_html(&pending),
+        figure: None,
+        flow: None,
+    });
+    MemoHtml {
+        title: &r.inputs.meta.title,
+        parts,
+    }
+    .render()
+    .expect("memo shell renders")
+}

@@ -1,0 +1,316 @@
+//! The memo's sentences: the answer, the payback, the odds, the options'
+//! recommendation. Plain text unless a function says it escapes.
+
+use crate::format;
+use crate::model;
+use crate::report::{Report, ScenarioResult};
+
+use super::escape::md_escape;
+
+/// "above" or "below" the all-in break-even.
+pub(super) fn side_of_break_even(r: &Report) -> &'static str {
+    if r.flag("is_above_break_even_all_in") {
+        "above"
+    } else {
+        "below"
+    }
+}
+
+/// The payback clause of the answer.
+pub(super) fn payback_clause(r: &Report) -> String {
+    let project = r.show("total_project_cost");
+    let life = r.show("lifetime_months");
+    match r.num("payback_months") {
+        Some(_) if !r.flag("payback_beyond_lifetime") => format!(
+            "pays back the {project} project in {} months, within its {life}-month life",
+            r.show("payback_months")
+        ),
+        Some(_) => format!(
+            "would take {} months to pay back the {project} project, beyond its {life}-month life",
+            r.show("payback_months")
+        ),
+        None => format!("never pays back the {project} project"),
+    }
+}
+
+/// The two or three sentences that answer the question (plain text).
+pub(super) fn answer(r: &Report) -> String {
+    let savings = r.num("monthly_savings").unwrap_or(0.0);
+    let volume = r.show("current_daily_tokens");
+    let break_even = match r.num("break_even_tokens_per_day_all_in") {
+        Some(_) => format!(
+            "Today's {volume} tokens/day is {} the all-in break-even of {} tokens/day.",
+            side_of_break_even(r),
+            r.show("break_even_tokens_per_day_all_in")
+        ),
+        None => format!(
+            "At today's {volume} tokens/day no volume breaks even: the extra review cost per token is at least the API price per token."
+        ),
+    };
+    let payback = payback_clause(r);
+    if r.fine_tune() {
+        format!(
+            "Fine-tuning saves {}/month after amortization and {payback}. {break_even}",
+            format::money0(savings)
+        )
+    } else {
+        // The sign is shown in words: "costs $X/month more".
+        format!(
+            "Fine-tuning would cost {}/month more than the API after amortization, and {payback}. {break_even}",
+            format::money0(-savings)
+        )
+    }
+}
+
+pub(super) fn payback_text(r: &Report) -> String {
+    let cash = match r.num("cashflow_payback_month") {
+        Some(_) => format!(
+            " On the month-by-month cash flow the cumulative total turns non-negative in month {}.",
+            r.show("cashflow_payback_month")
+        ),
+        None => format!(
+            " On the month-by-month cash flow the cumulative total stays negative through month {}.",
+            r.show("lifetime_months")
+        ),
+    };
+    let head = match r.num("payback_months") {
+        Some(_) => format!(
+            "The {} project is repaid by {}/month of savings before amortization in {} months, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {}.",
+            r.show("total_project_cost"),
+            r.show("monthly_savings_before_amortization"),
+            r.show("payback_months"),
+            r.show("months_of_savings_after_payback"),
+            r.show("lifetime_months"),
+            r.show("lifetime_net_savings"),
+        ),
+        None => format!(
+            "The project never pays back: the monthly savings before amortization are {}, so there is nothing to repay the {} project with. Over the {}-month lifetime the net result is {}.",
+            r.show("monthly_savings_before_amortization"),
+            r.show("total_project_cost"),
+            r.show("lifetime_months"),
+            r.show("lifetime_net_savings"),
+        ),
+    };
+    md_escape(&format!("{head}{cash}"))
+}
+
+/// A sentence when the decision factors lean against the cost verdict.
+pub(super) fn factors_note(r: &Report) -> &'static str {
+    let factors = r.value("decision_verdict").as_text().unwrap_or("");
+    let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
+    let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
+    if lean_fine_tune && !r.fine_tune() {
+        "The factors lean to fine-tuning, but the verdict follows the full monthly cost, which the factors do not weigh: with review, serving and the amortized project included, the API is cheaper."
+    } else if lean_api && r.fine_tune() {
+        "The factors lean to the API, but the verdict follows the full monthly cost, in which fine-tuning is cheaper: weigh the factors' risks against the savings."
+    } else {
+        ""
+    }
+}
+
+/// A simulated percentile in its unit, or "never".
+pub(super) fn percentile_text(p: Option<f64>, unit: format::Unit) -> String {
+    p.map_or_else(|| "never".to_string(), |x| format::number(x, unit))
+}
+
+/// The sentence with the odds for the answer (plain text), when the plan has
+/// ranges and was simulated.
+pub(super) fn odds(r: &Report) -> Option<String> {
+    let s = r
+        .simulation
+        .as_ref()
+        .filter(|_| !r.inputs.ranges.is_empty())?;
+    let months = r.unit("payback_months");
+    let p = &s.payback_months;
+    let n = r.inputs.ranges.len();
+    Some(format!(
+        "With {n} of its estimates written as ranges, fine-tuning pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty.",
+        r.show("lifetime_months"),
+        format::percent(s.probability_payback_within_lifetime),
+        format::grouped(s.trials as f64, 0),
+        percentile_text(p.p50, months),
+        if p.p50.is_some() { " months" } else { "" },
+        percentile_text(p.p10, months),
+        percentile_text(p.p90, months),
+    ))
+}
+
+/// The label of a payback-histogram entry: entry k holds paybacks in (k − 1, k].
+pub(super) fn histogram_bin(k: usize) -> String {
+    if k == 0 {
+        "0 (at once)".to_string()
+    } else {
+        format!("{}–{k}", k - 1)
+    }
+}
+
+/// The payback as a phrase: "6.6 months" or "never".
+pub(super) fn payback_phrase(r: &Report) -> String {
+    match r.num("payback_months") {
+        Some(_) => format!("{} months", r.show("payback_months")),
+        None => "never".to_string(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub(super) fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "1 option", "2 options".
+pub(super) fn options_count(n: usize) -> String {
+    if n == 1 {
+        "1 option".to_string()
+    } else {
+        format!("{n} options")
+    }
+}
+
+/// The recommended choice in words (plain text): "the plan as written", an
+/// option's label, or "stay on the API".
+pub(super) fn recommended_label(r: &Report) -> Option<String> {
+    let id = r.recommended_option()?;
+    Some(match id.as_str() {
+        "plan" => "the plan as written".to_string(),
+        "api" => "stay on the API".to_string(),
+        _ => r
+            .inputs
+            .options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.clone(), |o| o.label.clone()),
+    })
+}
+
+/// One line under the answer naming the recommendation among the options.
+pub(super) fn options_summary(r: &Report) -> Option<String> {
+    let choice = recommended_label(r)?;
+    let n = options_count(r.options.len());
+    Some(md_escape(&match r.recommended_option().as_deref() {
+        Some("api") => format!(
+            "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Options below."
+        ),
+        _ => format!(
+            "Of the plan and its {n}, the recommendation is {choice}; the options are compared under Options below."
+        ),
+    }))
+}
+
+/// A difference with its sign: "+22.0%", "-$750.00".
+pub(super) fn signed(x: f64, text: String) -> String {
+    if x > 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// Why the all-in break-even decides, and where today's volume stands (escaped).
+pub(super) fn break_even_note(r: &Report) -> String {
+    let seed_side = match r.num("break_even_tokens_per_day") {
+        Some(_) if r.flag("is_above_break_even") => "above the seed's break-even",
+        Some(_) => "below the seed's break-even",
+        None => "without a seed's break-even",
+    };
+    md_escape(&format!(
+        "The seed's break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides. Today's volume is {seed_side} and {} the all-in one.",
+        side_of_break_even(r)
+    ))
+}
+
+/// The warnings in one line under the answer (escaped).
+pub(super) fn warnings_summary(r: &Report) -> String {
+    if r.warnings.is_empty() {
+        "No warnings: the plan makes none of the mistakes this tool checks for.".to_string()
+    } else {
+        md_escape(&format!(
+            "Warnings ({}): {}. Each is explained with its figures under Warnings below.",
+            r.warnings.len(),
+            r.warnings
+                .iter()
+                .map(|w| w.title)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    }
+}
+
+/// What the "what would change the decision" table shows (escaped).
+pub(super) fn flips_note(r: &Report) -> String {
+    md_escape(if r.fine_tune() {
+        "Fine-tuning wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization fall to zero and the verdict turns to the API."
+    } else {
+        "The API wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization reach zero and the verdict turns to fine-tuning."
+    })
+}
+
+/// What the options table shows (escaped).
+pub(super) fn options_intro(r: &Report) -> String {
+    md_escape(&format!(
+        "The plan lists {}, each the plan with some of its inputs changed; the first rows are the inputs that differ. Every option is computed by the plan's own model. An option is feasible when the model fits the memory of the GPUs it is given and the instances carry the traffic. The cash flow and the workbook's checks are the plan's own.",
+        options_count(r.options.len())
+    ))
+}
+
+/// The recommendation among the plan and its options, and why the
+/// infeasible ones are not recommended (escaped).
+pub(super) fn options_recommendation(
+    r: &Report,
+    cases: &[(String, String, ScenarioResult)],
+    reasons: &[Vec<String>],
+) -> String {
+    let life = r.show("lifetime_months");
+    let recommended = r.recommended_option().unwrap_or_default();
+    let mut recommendation = match recommended.as_str() {
+        "api" => format!(
+            "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
+        ),
+        id => {
+            let (_, label, case) = cases
+                .iter()
+                .find(|(c, _, _)| c == id)
+                .expect("the recommendation is one of the cases");
+            format!(
+                "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
+                if id == "plan" { "the plan as written" } else { label },
+                show_in(r, case, "lifetime_net_savings")
+            )
+        }
+    };
+    if recommended != "plan" {
+        recommendation.push_str(
+            " The verdict and every figure outside this section are the plan's as written.",
+        );
+    }
+    let excluded: Vec<&str> = cases
+        .iter()
+        .zip(reasons)
+        .filter(|(_, why)| !why.is_empty())
+        .map(|((_, label, _), _)| label.as_str())
+        .collect();
+    if !excluded.is_empty() {
+        let (is, it) = if excluded.len() == 1 {
+            ("it is", "it")
+        } else {
+            ("they are", "they")
+        };
+        recommendation.push_str(&format!(
+            " {} cannot be built as planned (see Feasible above), so {is} not recommended, whatever {it} would save.",
+            and_list(&excluded)
+        ));
+    }
+    md_escape(&recommendation)
+}
+
+/// A value in a case, formatted in its unit; "—" when the model lacks it.
+pub(super) fn show_in(r: &Report, case: &ScenarioResult, id: &str) -> String {
+    if case.values.contains_key(id) || case.inputs.contains_key(id) || r.values.contains_key(id) {
+        format::value(case.value(r, id), r.unit(id))
+    } else {
+        "—".to_string()
+    }
+}

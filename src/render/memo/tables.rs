@@ -1,0 +1,805 @@
+//! The memo's tables, each row already formatted and escaped for Markdown.
+
+use crate::format;
+use crate::inputs::{Group, Source};
+use crate::model::expr::Value;
+use crate::model::Sheet;
+use crate::render::layout::{self, INPUTS_SHEET, KEY_FIGURES};
+use crate::report::{Report, ScenarioResult};
+
+use super::escape::md_escape;
+use super::prose::{
+    histogram_bin, options_intro, options_recommendation, payback_phrase, percentile_text, show_in,
+    signed,
+};
+use super::view::{
+    ActualRow, ActualsView, AssumptionGroup, AssumptionRow, CashRow, ComponentRow, FlipRow,
+    HistogramRow, OptionRow, OptionsView, PercentileRow, Row, SimulationView, TornadoRow, TraceRow,
+    Uncertainty, VolumeRow,
+};
+
+/// A figure table row, every part escaped.
+pub(super) fn row(label: &str, value: &str, unit: &str, note: &str) -> Row {
+    Row {
+        label: md_escape(label),
+        value: md_escape(value),
+        unit: md_escape(unit),
+        note: md_escape(note),
+    }
+}
+
+/// A row for a quantity or input: its label, value, unit and doc.
+pub(super) fn figure(r: &Report, id: &str) -> Row {
+    let doc = r.model.get(id).map_or_else(
+        || r.inputs.get(id).map_or(String::new(), |i| i.doc.clone()),
+        |q| q.doc.clone(),
+    );
+    let unit = match r.value(id) {
+        Value::Num(_) => r.unit(id).label(),
+        _ => "",
+    };
+    row(r.label(id), &r.show(id), unit, &doc)
+}
+
+/// The value formatted in its unit, if the model has this quantity.
+pub(super) fn optional(r: &Report, id: &str) -> Option<String> {
+    r.values.contains_key(id).then(|| r.show(id))
+}
+
+/// The sensitivity cases that vary today's volume at the plan's instances.
+pub(super) fn volume_cases(r: &Report) -> Vec<(&ScenarioResult, String)> {
+    r.scenarios
+        .iter()
+        .filter_map(|s| {
+            let k = s.id.strip_prefix("volume_")?;
+            k.parse::<usize>().ok()?;
+            Some((s, format!("sensitivity_volume_multiplier_{k}")))
+        })
+        .collect()
+}
+
+pub(super) fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
+    format::value(s.value(r, id), r.unit(id))
+}
+
+pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
+    let share = |id: &str| optional(r, id).unwrap_or_default();
+    let training_how = training_how(r);
+    let rows = [
+        (
+            "1. Training compute",
+            r.show("compute_cost"),
+            String::new(),
+            share("compute_share_of_ft_total"),
+            training_how,
+        ),
+        (
+            "2. Engineering time",
+            r.show("engineering_cost"),
+            String::new(),
+            share("engineering_share_of_ft_total"),
+            format!(
+                "hours × hourly rate: {} hours × {}/hour",
+                r.show("engineering_hours_total"),
+                r.show("engineer_hourly_rate"),
+            ),
+        ),
+        (
+            "3. Serving infrastructure",
+            String::new(),
+            format!(
+                "{} + {} storage",
+                r.show("monthly_serving_cost"),
+                r.show("monthly_storage_cost")
+            ),
+            share("serving_share_of_ft_total"),
+            format!(
+                "instances × price per hour × hours a month: {} × {}/hour × {} hours × {} days; plus {} GB of weights at {}/GB-month",
+                r.show("serving_instances"),
+                r.show("serving_cost_per_hour"),
+                r.show("hours_per_day"),
+                r.show("days_per_month"),
+                r.show("model_storage_gb"),
+                r.show("storage_price_per_gb_month"),
+            ),
+        ),
+        (
+            "4. Quality (human review)",
+            String::new(),
+            r.show("monthly_quality_cost_delta"),
+            share("quality_share_of_ft_total"),
+            format!(
+                "requests × (fine-tuned review rate − API review rate) × cost per review: {} requests/month × ({} − {}) × {}/review",
+                r.show("monthly_requests"),
+                r.show("review_rate_ft"),
+                r.show("review_rate_api"),
+                r.show("cost_per_review"),
+            ),
+        ),
+    ];
+    rows.into_iter()
+        .map(|(name, one_time, monthly, share, how)| ComponentRow {
+            name: md_escape(name),
+            one_time: md_escape(&one_time),
+            monthly: md_escape(&monthly),
+            share: md_escape(&share),
+            how: md_escape(&how),
+        })
+        .collect()
+}
+
+/// One lever of "what would change the decision".
+struct Lever<'a> {
+    name: &'a str,
+    today: &'a str,
+    flip: &'a str,
+    /// Reading when fine-tuning wins today.
+    holds_while: &'a str,
+    /// Reading when the API wins today and the threshold is reachable.
+    flips_if: &'a str,
+    /// Reading when the model's threshold is not a possible value.
+    unreachable: &'a str,
+    /// Reading when the model says no threshold exists ("never").
+    never: &'a str,
+}
+
+pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
+    let levers = [
+        Lever {
+            name: "Daily volume (tokens/day)",
+            today: "current_daily_tokens",
+            flip: "break_even_tokens_per_day_all_in",
+            holds_while: "Fine-tuning stops paying if traffic falls below this.",
+            flips_if: "Fine-tuning pays once traffic rises above this.",
+            unreachable: "No volume flips it: serving, storage and the project cost more than any traffic saves.",
+            never: "No volume flips it: each extra token's review cost is at least its API price.",
+        },
+        Lever {
+            name: "Fine-tuned review rate",
+            today: "review_rate_ft",
+            flip: "flip_review_rate_ft",
+            holds_while: "Fine-tuning stops paying if the fine-tuned model needs review more often than this.",
+            flips_if: "Fine-tuning pays if the fine-tuned model needs review less often than this.",
+            unreachable: "No review rate flips it: even with no review at all, serving and the project cost more than the API.",
+            never: "Review plays no part: no review cost is priced.",
+        },
+        Lever {
+            name: "Serving price per instance-hour",
+            today: "serving_cost_per_hour",
+            flip: "flip_serving_cost_per_hour",
+            holds_while: "Fine-tuning stops paying if an instance-hour costs more than this.",
+            flips_if: "Fine-tuning pays if an instance-hour costs less than this.",
+            unreachable: "No serving price flips it: even free instances leave the fine-tuned setup dearer than the API.",
+            never: "Serving price plays no part: no instance-hours are priced.",
+        },
+        Lever {
+            name: "Engineering hours",
+            today: "engineering_hours_total",
+            flip: "flip_engineering_hours",
+            holds_while: "Payback stays within the lifetime while the project takes fewer hours than this.",
+            flips_if: "Payback falls within the lifetime if the project takes fewer hours than this.",
+            unreachable: "No engineering budget flips it: the savings before amortization cannot repay even the training compute within the lifetime.",
+            never: "No engineering budget flips it: the savings before amortization are not positive, so no project cost is ever repaid.",
+        },
+    ];
+    levers
+        .iter()
+        .filter(|l| r.values.contains_key(l.flip))
+        .map(|l| {
+            let (flips_at, reading) = match r.num(l.flip) {
+                Some(x) if x > 0.0 => (
+                    r.show(l.flip),
+                    if r.fine_tune() {
+                        l.holds_while
+                    } else {
+                        l.flips_if
+                    }
+                    .to_string(),
+                ),
+                Some(_) => (
+                    "none".to_string(),
+                    format!(
+                        "{} (The model's threshold, {}, is not a possible value.)",
+                        l.unreachable,
+                        r.show(l.flip)
+                    ),
+                ),
+                None => ("never".to_string(), l.never.to_string()),
+            };
+            FlipRow {
+                lever: md_escape(l.name),
+                today: md_escape(&r.show(l.today)),
+                flips_at: md_escape(&flips_at),
+                reading: md_escape(&reading),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn simulation_view(r: &Report, s: &crate::simulate::Simulation) -> SimulationView {
+    let percentiles = [
+        ("monthly_savings", &s.monthly_savings),
+        ("payback_months", &s.payback_months),
+        ("total_project_cost", &s.total_project_cost),
+    ]
+    .iter()
+    .map(|(id, p)| {
+        let unit = r.unit(id);
+        PercentileRow {
+            label: md_escape(r.label(id)),
+            p10: md_escape(&percentile_text(p.p10, unit)),
+            p50: md_escape(&percentile_text(p.p50, unit)),
+            p90: md_escape(&percentile_text(p.p90, unit)),
+            base: md_escape(&r.show(id)),
+            unit: md_escape(unit.label()),
+        }
+    })
+    .collect();
+    let life = r.show("lifetime_months");
+    let facts = simulation_facts(r, s);
+    let trials = s.trials.max(1) as f64;
+    let share = |count: usize| format::percent(count as f64 / trials);
+    let mut histogram: Vec<HistogramRow> = s
+        .payback_histogram
+        .iter()
+        .enumerate()
+        .filter(|(k, count)| *k > 0 || **count > 0)
+        .map(|(k, count)| HistogramRow {
+            months: md_escape(&histogram_bin(k)),
+            trials: md_escape(&format::grouped(*count as f64, 0)),
+            share: md_escape(&share(*count)),
+        })
+        .collect();
+    histogram.push(HistogramRow {
+        months: md_escape(&format!("after {life} or never")),
+        trials: md_escape(&format::grouped(s.payback_beyond_lifetime as f64, 0)),
+        share: md_escape(&share(s.payback_beyond_lifetime)),
+    });
+    let histogram_note = md_escape(&format!(
+        "How many of the {} trials pay back in each month of the {life}-month life (a payback of 9.2 months counts under 9–10), and how many after it or never:",
+        format::grouped(s.trials as f64, 0)
+    ));
+    SimulationView {
+        percentiles,
+        facts,
+        histogram_note,
+        histogram,
+    }
+}
+
+/// The simulation's probabilities, trials, seed and distribution.
+fn simulation_facts(r: &Report, s: &crate::simulate::Simulation) -> Vec<Row> {
+    let life = r.show("lifetime_months");
+    vec![
+        row(
+            &format!("Pays back within the {life}-month lifetime"),
+            &format::percent(s.probability_payback_within_lifetime),
+            "",
+            "Share of the trials whose payback comes within the lifetime.",
+        ),
+        row(
+            "Above the all-in break-even",
+            &format::percent(s.probability_above_break_even),
+            "",
+            "Share of the trials whose daily volume reaches the all-in break-even: those in which the monthly savings after amortization are positive and the verdict would be to fine-tune.",
+        ),
+        row(
+            "Trials",
+            &format::grouped(s.trials as f64, 0),
+            "",
+            "Each trial draws every ranged input and evaluates the whole model.",
+        ),
+        Row {
+            label: "Seed".into(),
+            value: format!("`{}`", s.seed),
+            unit: String::new(),
+            note: md_escape(
+                "The random seed: the same plan with the same seed and number of trials gives the same results.",
+            ),
+        },
+        row(
+            "Distribution",
+            "PERT on low, base, high",
+            "",
+            "The base value is the most likely; each input's mean is (low + 4 × base + high) / 6.",
+        ),
+    ]
+}
+
+/// How the training compute is computed, in words.
+fn training_how(r: &Report) -> String {
+    if r.inputs.shape.has_training && !r.inputs.shape.cost_per_run_given {
+        format!(
+            "runs × cost per run: {} runs × {}, the cost per run estimated as {} tokens at {} tokens/s plus {} overhead, {} hours at {}/hour",
+            r.show("training_runs"),
+            r.show("compute_cost_per_run"),
+            r.show("training_total_tokens"),
+            r.show("training_tokens_per_second"),
+            r.show("training_overhead_fraction"),
+            r.show("training_hours"),
+            r.show("training_cost_per_hour"),
+        )
+    } else {
+        format!(
+            "runs × cost per run: {} runs × {}",
+            r.show("training_runs"),
+            r.show("compute_cost_per_run")
+        )
+    }
+}
+
+/// The uncertainty section, when the plan has ranges.
+pub(super) fn uncertainty(r: &Report) -> Option<Uncertainty> {
+    if r.inputs.ranges.is_empty() {
+        return None;
+    }
+    let n = r.inputs.ranges.len();
+    let simulation = r.simulation.as_ref().map(|s| simulation_view(r, s));
+    let intro = match &r.simulation {
+        Some(s) => format!(
+            "{n} of the plan's inputs are written as ranges (low, base, high). The simulation draws each from a PERT distribution on its low, base and high values, a smooth curve that peaks at the base and gives the ends less weight than a triangle would, and evaluates the whole model {} times with every other input at its value. The figures elsewhere in this memo use the base values, so the middle of the trials can differ from them where a range is lopsided around its base. P10 is the value one trial in ten falls at or below, P90 the value nine in ten do: for monthly savings P10 is the cautious end, for payback and project cost P90 is.",
+            format::grouped(s.trials as f64, 0)
+        ),
+        None => format!(
+            "{n} of the plan's inputs are written as ranges (low, base, high). The figures elsewhere in this memo use the base values."
+        ),
+    };
+    let savings_unit = r.unit("monthly_savings");
+    let payback_unit = r.unit("payback_months");
+    let tornado = r
+        .tornado_bars()
+        .iter()
+        .map(|b| {
+            let unit = r.unit(&b.input);
+            let base = r
+                .inputs
+                .ranges
+                .iter()
+                .find(|x| x.id == b.input)
+                .map_or(String::new(), |x| format::number(x.base, unit));
+            TornadoRow {
+                input: md_escape(r.label(&b.input)),
+                unit: md_escape(unit.label()),
+                low: md_escape(&format::number(b.low, unit)),
+                base: md_escape(&base),
+                high: md_escape(&format::number(b.high, unit)),
+                savings_low: md_escape(&format::number(b.savings_low, savings_unit)),
+                savings_high: md_escape(&format::number(b.savings_high, savings_unit)),
+                payback_low: md_escape(&format::value(&b.payback_low, payback_unit)),
+                payback_high: md_escape(&format::value(&b.payback_high, payback_unit)),
+            }
+        })
+        .collect();
+    let tornado_note = md_escape(&format!(
+        "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback that result, the largest swing in savings first. On the base values the savings are {}/month and the payback {}.",
+        r.show("monthly_savings"),
+        payback_phrase(r),
+    ));
+    Some(Uncertainty {
+        intro: md_escape(&intro),
+        simulation,
+        tornado_note,
+        tornado,
+    })
+}
+
+/// The plan as written and each of its options: id, label and case.
+pub(super) fn option_cases(r: &Report) -> Vec<(String, String, ScenarioResult)> {
+    std::iter::once((
+        "plan".to_string(),
+        "The plan as written".to_string(),
+        r.plan_case(),
+    ))
+    .chain(
+        r.inputs
+            .options
+            .iter()
+            .zip(&r.options)
+            .map(|(o, case)| (o.id.clone(), o.label.clone(), case.clone())),
+    )
+    .collect()
+}
+
+/// The figures compared across the plan and its options.
+pub(super) const OPTION_FIGURES: [&str; 7] = [
+    "monthly_api_cost",
+    "monthly_ft_total",
+    "monthly_savings",
+    "payback_months",
+    "total_project_cost",
+    "lifetime_net_savings",
+    "break_even_tokens_per_day_all_in",
+];
+
+/// The plan and its options side by side, when the plan lists options.
+pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
+    if r.options.is_empty() {
+        return None;
+    }
+    let cases = option_cases(r);
+    let recommended = r.recommended_option().unwrap_or_default();
+    let mut changed: Vec<&str> = Vec::new();
+    for option in &r.model.options {
+        for (id, _) in &option.overrides {
+            if !changed.contains(&id.as_str()) {
+                changed.push(id);
+            }
+        }
+    }
+    let figure_row = |id: &str| OptionRow {
+        label: md_escape(r.label(id)),
+        unit: md_escape(r.unit(id).label()),
+        cells: cases
+            .iter()
+            .map(|(_, _, case)| md_escape(&show_in(r, case, id)))
+            .collect(),
+    };
+    let mut rows: Vec<OptionRow> = changed.iter().map(|id| figure_row(id)).collect();
+    rows.extend(OPTION_FIGURES.iter().map(|id| figure_row(id)));
+    let reasons: Vec<Vec<String>> = cases
+        .iter()
+        .map(|(_, _, case)| r.infeasible_reasons(case))
+        .collect();
+    rows.push(OptionRow {
+        label: "Feasible".to_string(),
+        unit: String::new(),
+        cells: reasons
+            .iter()
+            .map(|why| {
+                md_escape(&if why.is_empty() {
+                    "yes".to_string()
+                } else {
+                    format!("no: {}", why.join("; "))
+                })
+            })
+            .collect(),
+    });
+    rows.push(OptionRow {
+        label: "Recommended".to_string(),
+        unit: String::new(),
+        cells: cases
+            .iter()
+            .map(|(id, _, _)| if *id == recommended { "yes" } else { "no" }.to_string())
+            .collect(),
+    });
+    let recommendation = options_recommendation(r, &cases, &reasons);
+    Some(OptionsView {
+        intro: options_intro(r),
+        columns: cases
+            .iter()
+            .skip(1)
+            .map(|(_, label, _)| md_escape(label))
+            .collect(),
+        rows,
+        recommendation,
+    })
+}
+
+/// The month an input was observed in, from its source.
+pub(super) fn observed_month(r: &Report, id: &str) -> Option<String> {
+    match r.inputs.get(id).map(|i| &i.source) {
+        Some(Source::Actual(month)) => Some(month.clone()),
+        _ => None,
+    }
+}
+
+/// The plan's forecast and model against the observed months, when the
+/// plan carries actuals.
+pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
+    let traffic = r.values.contains_key("requests_per_day_forecast");
+    let bill = r.values.contains_key("actual_monthly_api_bill")
+        && r.values.contains_key("api_bill_vs_model");
+    if !traffic && !bill {
+        return None;
+    }
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    let traffic_month = observed_month(r, "requests_per_day").filter(|_| traffic);
+    if traffic {
+        let month = traffic_month.clone().unwrap_or_default();
+        let change = r.values.get("requests_vs_forecast").and_then(Value::as_num);
+        rows.push(ActualRow {
+            label: md_escape(r.label("requests_per_day")),
+            unit: md_escape(r.unit("requests_per_day").label()),
+            planned: md_escape(&r.show("requests_per_day_forecast")),
+            observed: md_escape(&r.show("requests_per_day")),
+            month: md_escape(&month),
+            difference: md_escape(
+                &change.map_or("—".to_string(), |x| signed(x, format::percent(x))),
+            ),
+        });
+        let how = match change {
+            Some(x) if x > 0.0 => format!("{} more than forecast", format::percent(x)),
+            Some(x) if x < 0.0 => format!("{} fewer than forecast", format::percent(-x)),
+            Some(_) => "exactly the forecast".to_string(),
+            None => "against a forecast of none".to_string(),
+        };
+        notes.push(md_escape(&format!(
+            "The plan forecast {} requests/day; {} were observed in {month}, {how}. Every figure in this memo uses the observed traffic; the forecast stays beside it on the workbook's Inputs sheet.",
+            r.show("requests_per_day_forecast"),
+            r.show("requests_per_day"),
+        )));
+    }
+    if bill {
+        let month = observed_month(r, "actual_monthly_api_bill").unwrap_or_default();
+        let gap = r.num("api_bill_vs_model").unwrap_or(0.0);
+        rows.push(ActualRow {
+            label: md_escape("Monthly API bill"),
+            unit: md_escape(r.unit("actual_monthly_api_bill").label()),
+            planned: md_escape(&r.show("monthly_api_cost")),
+            observed: md_escape(&r.show("actual_monthly_api_bill")),
+            month: md_escape(&month),
+            difference: md_escape(&signed(gap, r.show("api_bill_vs_model"))),
+        });
+        let at = match &traffic_month {
+            Some(m) => {
+                format!("the traffic observed in {m} and the plan's prices and token counts")
+            }
+            None => "the plan's traffic, prices and token counts".to_string(),
+        };
+        let head = format!(
+            "The API billed {} in {month}; the model's monthly API cost, at {at}, is {}.",
+            r.show("actual_monthly_api_bill"),
+            r.show("monthly_api_cost"),
+        );
+        let reading = if gap > 0.0 {
+            format!(
+                " The bill is {}/month above the model: the requests may be longer than the plan's token counts, or include retries or traffic the plan does not count, or the prices paid may be higher than the plan's. The API then costs more than modelled, and so does anything that grows with the tokens; check the token counts and prices behind the model before relying on its savings.",
+                r.show("api_bill_vs_model")
+            )
+        } else if gap < 0.0 {
+            format!(
+                " The bill is {}/month below the model: the prices paid may be lower than the plan's list prices (a negotiated discount, batch or cached-token rates), or the requests shorter than its token counts. Either way the API costs less than modelled, so fine-tuning saves less than shown; writing the prices actually paid into the plan corrects the figures.",
+                format::money(-gap)
+            )
+        } else {
+            " The bill matches the model.".to_string()
+        };
+        notes.push(md_escape(&format!("{head}{reading}")));
+    }
+    Some(ActualsView { rows, notes })
+}
+
+/// The figures whose place in the workbook the audit trail lists.
+pub(super) fn traced_ids(r: &Report) -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = KEY_FIGURES.to_vec();
+    for id in [
+        "monthly_savings_before_amortization",
+        "cashflow_payback_month",
+        "flip_review_rate_ft",
+        "flip_serving_cost_per_hour",
+        "flip_engineering_hours",
+    ] {
+        if r.values.contains_key(id) && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// What moved since the previous run: a heading naming the month (and a
+/// flipped verdict) and a row per moved figure, old value then new.
+pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
+    let c = r.changes.as_ref()?;
+    let heading = if c.verdict_flipped() {
+        format!(
+            "Since {}, the verdict flipped: {} → {}.",
+            c.previous_month,
+            md_escape(&c.previous_verdict),
+            md_escape(&c.verdict)
+        )
+    } else if c.moved.is_empty() {
+        format!("Nothing moved since {}.", c.previous_month)
+    } else {
+        format!(
+            "Since {}, the verdict stands; these figures moved.",
+            c.previous_month
+        )
+    };
+    let rows = c
+        .moved
+        .iter()
+        .filter(|m| m.id != "verdict")
+        .map(|m| {
+            let unit = r.unit(&m.id);
+            let (old, new) = m.shown(unit);
+            Row {
+                label: md_escape(&m.label),
+                value: md_escape(&new),
+                unit: md_escape(unit.label()),
+                note: md_escape(&old),
+            }
+        })
+        .collect();
+    Some((heading, rows))
+}
+
+/// The monthly comparison: each part of the fine-tuned cost, the API bill and the savings.
+pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
+    [
+        "monthly_api_cost",
+        "monthly_serving_cost",
+        "monthly_storage_cost",
+        "monthly_amortized_project_cost",
+        "monthly_quality_cost_delta",
+        "monthly_ft_total",
+        "monthly_savings",
+        "monthly_savings_before_amortization",
+    ]
+    .iter()
+    .map(|id| figure(r, id))
+    .collect()
+}
+
+/// The break-even figures.
+pub(super) fn break_even_rows(r: &Report) -> Vec<Row> {
+    [
+        "current_daily_tokens",
+        "break_even_tokens_per_day",
+        "break_even_tokens_per_day_all_in",
+        "weighted_api_price_per_1m_tokens",
+        "review_cost_delta_per_1m_tokens",
+    ]
+    .iter()
+    .map(|id| figure(r, id))
+    .collect()
+}
+
+/// The volume chart's data table: the cases that scale today's volume.
+pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
+    volume_cases(r)
+        .into_iter()
+        .map(|(s, multiple_id)| VolumeRow {
+            multiple: md_escape(&format!(
+                "{}×",
+                format::value(s.value(r, &multiple_id), r.unit(&multiple_id))
+            )),
+            tokens: md_escape(&show_case(r, s, "current_daily_tokens")),
+            api: md_escape(&show_case(r, s, "monthly_api_cost")),
+            fine_tuned: md_escape(&show_case(r, s, "monthly_ft_total")),
+            savings: md_escape(&show_case(r, s, "monthly_savings")),
+            payback: md_escape(&show_case(r, s, "payback_months")),
+        })
+        .collect()
+}
+
+/// The cash-flow chart's data table: each month's net and cumulative cash flow.
+pub(super) fn cash_rows(r: &Report) -> Vec<CashRow> {
+    match (r.timeline.get("cf_net"), r.timeline.get("cf_cumulative")) {
+        (Some(net), Some(cum)) => net
+            .iter()
+            .zip(cum)
+            .enumerate()
+            .map(|(month, (n, c))| CashRow {
+                month: month.to_string(),
+                net: md_escape(&format::value(n, format::Unit::Usd)),
+                cumulative: md_escape(&format::value(c, format::Unit::Usd)),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The decision factors, a row each with its points.
+pub(super) fn reason_rows(r: &Report) -> Vec<Row> {
+    r.reasons
+        .iter()
+        .map(|x| {
+            let label = r.label(x.id);
+            let label = label.strip_prefix("Points: ").unwrap_or(label);
+            let mut chars = label.chars();
+            let label = match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            };
+            row(&label, &format!("{:+}", x.points), "", &x.text)
+        })
+        .collect()
+}
+
+/// The warnings, a row each.
+pub(super) fn warning_rows(r: &Report) -> Vec<Row> {
+    r.warnings
+        .iter()
+        .map(|w| row(w.title, &w.message, "", ""))
+        .collect()
+}
+
+/// The inputs by group, each with its value, unit and source.
+pub(super) fn assumption_groups(r: &Report) -> Vec<AssumptionGroup> {
+    Group::ALL
+        .iter()
+        .filter_map(|group| {
+            let rows: Vec<AssumptionRow> = r
+                .inputs
+                .items
+                .iter()
+                .filter(|i| i.group == *group)
+                .map(|i| AssumptionRow {
+                    label: md_escape(&i.label),
+                    value: md_escape(&format::value(&i.value, i.unit)),
+                    unit: md_escape(i.unit.label()),
+                    source: md_escape(&i.source.describe()),
+                    name: format!("`{}`", i.id),
+                })
+                .collect();
+            (!rows.is_empty()).then(|| AssumptionGroup {
+                title: md_escape(group.title()),
+                rows,
+            })
+        })
+        .collect()
+}
+
+/// Where the traced figures live in the workbook: sheet and cell.
+pub(super) fn trace_rows(r: &Report) -> Vec<TraceRow> {
+    let lay = layout::layout(r);
+    traced_ids(r)
+        .into_iter()
+        .map(|id| {
+            let place = lay.places.get(id);
+            TraceRow {
+                label: md_escape(r.label(id)),
+                name: format!("`{id}`"),
+                sheet: md_escape(place.map_or("", |p| p.sheet)),
+                cell: place.map_or(String::new(), |p| format!("`{}`", p.reference())),
+            }
+        })
+        .collect()
+}
+
+/// The audit trail: plan file and hash, tool, dates, simulation and workbook.
+pub(super) fn audit_rows(r: &Report) -> Vec<Row> {
+    let meta = &r.inputs.meta;
+    let mut audit = vec![
+        row("Plan file", &meta.file, "", ""),
+        Row {
+            label: "Plan SHA-256".into(),
+            value: format!("`{}`", meta.sha256),
+            unit: String::new(),
+            note: String::new(),
+        },
+        row(
+            "Tool version",
+            &format!("finetune-roi {}", env!("CARGO_PKG_VERSION")),
+            "",
+            "",
+        ),
+        row("Figures as of", &meta.as_of.to_string(), "", ""),
+        row(
+            "Generated at",
+            &r.generated_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "",
+            "",
+        ),
+    ];
+    if let Some(s) = r
+        .simulation
+        .as_ref()
+        .filter(|_| !r.inputs.ranges.is_empty())
+    {
+        audit.push(row(
+            "Simulation",
+            &format!(
+                "{} trials, seed {}, PERT on low, base, high",
+                format::grouped(s.trials as f64, 0),
+                s.seed
+            ),
+            "",
+            "",
+        ));
+    }
+    audit.push(
+        row(
+            "Workbook",
+            &format!(
+                "every input on the {INPUTS_SHEET} sheet; every figure a live formula on its sheet ({})",
+                Sheet::ALL.map(|s| s.name()).join(", ")
+            ),
+            "",
+            "",
+        ),
+    );
+    audit
+}

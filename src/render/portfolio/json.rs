@@ -1,0 +1,81 @@
+//! The portfolio as a JSON document.
+
+use serde_json::{json, Value as Json};
+
+use super::{Evaluated, Figure, Portfolio, SCHEMA_VERSION};
+use crate::render::json::to_json;
+
+fn figure_json(f: &Figure) -> Json {
+    to_json(&f.value)
+}
+
+fn changes_json(e: &Evaluated) -> Json {
+    let Some(c) = &e.changes else {
+        return Json::Null;
+    };
+    let moved: Vec<Json> = e
+        .moved
+        .iter()
+        .map(|m| {
+            json!({
+                "kind": m.kind.label(),
+                "id": m.id,
+                "label": m.label,
+                "old": m.old,
+                "new": m.new,
+            })
+        })
+        .collect();
+    json!({
+        "previous_month": c.previous_month.to_string(),
+        "previous_verdict": c.previous_verdict,
+        "verdict_flipped": c.verdict_flipped(),
+        "moved": moved,
+    })
+}
+
+/// The portfolio as a JSON document.
+pub fn document(p: &Portfolio) -> Json {
+    let plans: Vec<Json> = p
+        .rows
+        .iter()
+        .map(|r| match &r.outcome {
+            Ok(e) => json!({
+                "stem": r.stem,
+                "plan_file": r.plan_file,
+                "plan": r.title,
+                "status": "ok",
+                "workbook": p.workbooks.then(|| format!("{}.xlsx", r.stem)),
+                "verdict": e.verdict,
+                "monthly_savings": figure_json(&e.monthly_savings),
+                "payback_months": figure_json(&e.payback_months),
+                "current_daily_tokens": figure_json(&e.current_daily_tokens),
+                "break_even_tokens_per_day_all_in": figure_json(&e.break_even_all_in),
+                "is_above_break_even_all_in": e.above_break_even_all_in,
+                "warnings": e.warnings,
+                "changes": changes_json(e),
+            }),
+            Err(error) => json!({
+                "stem": r.stem,
+                "plan_file": r.plan_file,
+                "status": "failed",
+                "error": error,
+            }),
+        })
+        .collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "month": p.month.map(|m| m.to_string()),
+        "generated_at": p.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "summary": p.counts(),
+        "plans": plans,
+    })
+}
+
+/// The JSON document as pretty-printed bytes.
+pub fn render_json(p: &Portfolio) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&document(p)).expect("JSON of plain values");
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,404 @@
+//! The portfolio of a dated run: one row per plan with its verdict, monthly
+//! savings, payback, today's volume against the all-in break-even and what
+//! changed since the last run, as a workbook (each row linked to the plan's
+//! own workbook), Markdown, HTML and JSON.
+//!
+//! A [`Row`] is taken from a plan's [`Report`] and its [`Changes`]: the
+//! figures are the report's values, formatted with [`crate::format`]; the
+//! renderers here lay the rows out and compute nothing: `json`, `page`
+//! (Markdown and HTML) and `workbook`, which shares the plan workbook's
+//! styles and text guard.
+
+mod json;
+mod page;
+mod workbook;
+
+pub use json::{document, render_json};
+pub use page::{
+    markdown_context, render_html, render_markdown, ChangedPlan, FailedLine, FlipLine, MovedLine,
+    PlanLine, PortfolioHtml, PortfolioMarkdown,
+};
+pub use workbook::{render_xlsx, workbook};
+
+use chrono::{DateTime, Utc};
+use rust_xlsxwriter::XlsxError;
+use serde_json::Value as Json;
+
+use crate::changes::{Changes, Kind, Month};
+use crate::format::Unit;
+use crate::model::expr::Value;
+use crate::report::Report;
+
+/// The version of the portfolio's JSON layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The output stem of the portfolio files; no plan may use it in a dated run.
+pub const STEM: &str = "portfolio";
+
+/// One figure of a plan: its value, its unit and the value as the memo shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub value: Value,
+    pub unit: Unit,
+    pub text: String,
+}
+
+impl Figure {
+    fn of(report: &Report, id: &str) -> Figure {
+        Figure {
+            value: report.value(id).clone(),
+            unit: report.unit(id),
+            text: report.show(id),
+        }
+    }
+}
+
+/// One moved figure, shown in the plan's units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovedRow {
+    pub kind: Kind,
+    pub id: String,
+    pub label: String,
+    pub unit: Unit,
+    pub old: Option<Json>,
+    pub new: Option<Json>,
+    pub old_text: String,
+    pub new_text: String,
+}
+
+/// A plan evaluated: the figures the portfolio shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    pub verdict: String,
+    pub monthly_savings: Figure,
+    pub payback_months: Figure,
+    pub current_daily_tokens: Figure,
+    pub break_even_all_in: Figure,
+    pub above_break_even_all_in: bool,
+    /// The titles of the plan's warnings.
+    pub warnings: Vec<String>,
+    /// What moved since the previous run; `None` for a plan's first run.
+    pub changes: Option<Changes>,
+    /// The moved figures whose shown value changed (a figure that moved
+    /// by less than its shown precision is left out).
+    pub moved: Vec<MovedRow>,
+}
+
+/// One plan of the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The output stem: the plan's outputs are `<stem>.xlsx` and so on.
+    pub stem: String,
+    /// The plan file as given on the command line.
+    pub plan_file: String,
+    /// The plan's title; the file for a plan that failed.
+    pub title: String,
+    pub outcome: Result<Box<Evaluated>, String>,
+}
+
+impl Row {
+    /// The row of an evaluated plan.
+    pub fn from_report(stem: &str, report: &Report, changes: Option<Changes>) -> Row {
+        let moved = changes
+            .iter()
+            .flat_map(|c| &c.moved)
+            .filter_map(|m| {
+                let unit = if m.kind == Kind::Verdict {
+                    Unit::Text
+                } else {
+                    report.unit(&m.id)
+                };
+                let (old_text, new_text) = m.shown(unit);
+                (old_text != new_text).then_some(MovedRow {
+                    kind: m.kind,
+                    id: m.id.clone(),
+                    label: m.label.clone(),
+                    unit,
+                    old: m.old.clone(),
+                    new: m.new.clone(),
+                    old_text,
+                    new_text,
+                })
+            })
+            .collect();
+        Row {
+            stem: stem.to_string(),
+            plan_file: report.inputs.meta.file.clone(),
+            title: report.inputs.meta.title.clone(),
+            outcome: Ok(Box::new(Evaluated {
+                verdict: report.verdict().to_string(),
+                monthly_savings: Figure::of(report, "monthly_savings"),
+                payback_months: Figure::of(report, "payback_months"),
+                current_daily_tokens: Figure::of(report, "current_daily_tokens"),
+                break_even_all_in: Figure::of(report, "break_even_tokens_per_day_all_in"),
+                above_break_even_all_in: report.flag("is_above_break_even_all_in"),
+                warnings: report
+                    .warnings
+                    .iter()
+                    .map(|w| w.title.to_string())
+                    .collect(),
+                changes,
+                moved,
+            })),
+        }
+    }
+
+    /// The row of a plan that produced no outputs, with the reason.
+    pub fn failed(stem: &str, plan_file: &str, error: &str) -> Row {
+        Row {
+            stem: stem.to_string(),
+            plan_file: plan_file.to_string(),
+            title: plan_file.to_string(),
+            outcome: Err(error.to_string()),
+        }
+    }
+
+    /// True when the plan's verdict differs from its previous run's.
+    pub fn verdict_flipped(&self) -> bool {
+        self.evaluated()
+            .and_then(|e| e.changes.as_ref())
+            .is_some_and(Changes::verdict_flipped)
+    }
+
+    /// The evaluated figures, unless the plan failed.
+    pub fn evaluated(&self) -> Option<&Evaluated> {
+        self.outcome.as_deref().ok()
+    }
+
+    /// The change since the last run in a few words.
+    pub fn since_last_run(&self) -> String {
+        let Some(e) = self.evaluated() else {
+            return "failed".to_string();
+        };
+        let Some(c) = &e.changes else {
+            return "first run".to_string();
+        };
+        if c.verdict_flipped() {
+            return format!(
+                "verdict flipped since {}: {} → {}",
+                c.previous_month, c.previous_verdict, c.verdict
+            );
+        }
+        if e.moved.is_empty() {
+            return format!("unchanged since {}", c.previous_month);
+        }
+        let inputs = e.moved.iter().filter(|m| m.kind == Kind::Input).count();
+        let mut parts = Vec::new();
+        if let Some(s) = e.moved.iter().find(|m| m.id == "monthly_savings") {
+            parts.push(format!("savings {} → {}", s.old_text, s.new_text));
+        }
+        if inputs > 0 {
+            parts.push(format!(
+                "{inputs} input{} moved",
+                if inputs == 1 { "" } else { "s" }
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("results moved".to_string());
+        }
+        format!("since {}: {}", c.previous_month, parts.join(", "))
+    }
+}
+
+/// The plans of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// The month of a dated run.
+    pub month: Option<Month>,
+    pub generated_at: DateTime<Utc>,
+    /// True when each plan's workbook was written, so rows link to it.
+    pub workbooks: bool,
+    /// In the order the plans were given.
+    pub rows: Vec<Row>,
+}
+
+impl Portfolio {
+    fn count(&self, f: impl Fn(&Row) -> bool) -> usize {
+        self.rows.iter().filter(|r| f(r)).count()
+    }
+
+    /// "12 plans: 7 fine-tune, 4 stay on the API, 1 failed; 2 verdicts flipped".
+    pub fn counts(&self) -> String {
+        let n = self.rows.len();
+        let fine_tune = self.count(|r| {
+            r.evaluated()
+                .is_some_and(|e| e.verdict == crate::model::VERDICT_FINE_TUNE)
+        });
+        let failed = self.count(|r| r.evaluated().is_none());
+        let stay = n - fine_tune - failed;
+        let flipped = self.count(Row::verdict_flipped);
+        let mut s = format!(
+            "{n} plan{}: {fine_tune} fine-tune, {stay} stay on the API",
+            if n == 1 { "" } else { "s" }
+        );
+        if failed > 0 {
+            s.push_str(&format!(", {failed} failed"));
+        }
+        if self.month.is_some() {
+            s.push_str(&format!(
+                "; {flipped} verdict{} flipped",
+                if flipped == 1 { "" } else { "s" }
+            ));
+        }
+        s
+    }
+
+    fn title(&self) -> String {
+        match self.month {
+            Some(m) => format!("Fine-tuning ROI portfolio: {m}"),
+            None => "Fine-tuning ROI portfolio".to_string(),
+        }
+    }
+
+    fn generated(&self) -> String {
+        self.generated_at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+/// A file name as a relative link: every byte outside the unreserved set
+/// percent-encoded, so the name can be neither a scheme nor a path.
+pub fn link_to(file_name: &str) -> String {
+    let mut out = String::with_capacity(file_name.len());
+    for b in file_name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The first line of a message, for a table cell ("… and N more lines").
+fn first_line(message: &str) -> String {
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or("").to_string();
+    let more = lines.count();
+    if more == 0 {
+        first
+    } else {
+        format!(
+            "{first} (and {more} more line{})",
+            if more == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Renders the portfolio in one format.
+pub fn render(p: &Portfolio, format: crate::render::Format) -> Result<Vec<u8>, XlsxError> {
+    use crate::render::Format as F;
+    Ok(match format {
+        F::Xlsx => render_xlsx(p)?,
+        F::Md => render_markdown(p).into_bytes(),
+        F::Html => render_html(p).into_bytes(),
+        F::Json => render_json(p),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn report(text: &str) -> Report {
+        crate::evaluate_text(
+            text,
+            "p.yaml",
+            Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn worked_example() -> String {
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("inputs/customer-support-50m.yaml"),
+        )
+        .unwrap()
+    }
+
+    fn portfolio(rows: Vec<Row>) -> Portfolio {
+        Portfolio {
+            month: Some("2026-12".parse().unwrap()),
+            generated_at: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+            workbooks: true,
+            rows,
+        }
+    }
+
+    #[test]
+    fn links_are_percent_encoded_relative_names() {
+        assert_eq!(link_to("plan-a_1.xlsx"), "plan-a_1.xlsx");
+        assert_eq!(link_to("a b#c.xlsx"), "a%20b%23c.xlsx");
+        assert_eq!(link_to("javascript:x.xlsx"), "javascript%3Ax.xlsx");
+        assert_eq!(link_to("été.xlsx"), "%C3%A9t%C3%A9.xlsx");
+    }
+
+    #[test]
+    fn a_row_shows_the_reports_figures_and_the_changes() {
+        let text = worked_example();
+        let before = report(&text.replace(
+            "input_price_per_1m_tokens: 5.00",
+            "input_price_per_1m_tokens: 6.00",
+        ));
+        let now = report(&text);
+        let changes = crate::changes::compare(
+            "2026-11".parse().unwrap(),
+            &before.snapshot(),
+            &now.snapshot(),
+            |id| now.label(id).to_string(),
+        );
+        let row = Row::from_report("support", &now, Some(changes));
+        let e = row.evaluated().unwrap();
+        assert_eq!(e.monthly_savings.text, now.show("monthly_savings"));
+        assert_eq!(e.verdict, now.verdict());
+        assert!(!row.verdict_flipped());
+        let price = e.moved.iter().find(|m| m.id == "input_price_per_1m_tokens");
+        assert!(price.is_some(), "{:?}", e.moved);
+        assert!(
+            row.since_last_run().starts_with("since 2026-11: savings "),
+            "{}",
+            row.since_last_run()
+        );
+
+        let p = portfolio(vec![
+            row,
+            Row::failed(
+                "broken",
+                "inputs/broken.yaml",
+                "broken.yaml:3:1: bad\nline two",
+            ),
+        ]);
+        let md = render_markdown(&p);
+        assert!(md.contains("[support.xlsx](support.xlsx)"), "{md}");
+        assert!(md.contains("## Plans that failed"), "{md}");
+        assert!(md.contains("(and 1 more line)"), "{md}");
+        assert!(
+            md.contains("2 plans: 1 fine-tune, 0 stay on the API, 1 failed; 0 verdicts flipped"),
+            "{md}"
+        );
+        let doc = document(&p);
+        assert_eq!(doc["plans"][0]["changes"]["previous_month"], "2026-11");
+        assert_eq!(doc["plans"][1]["status"], "failed");
+        let xlsx = render_xlsx(&p).unwrap();
+        assert_eq!(&xlsx[..2], b"PK");
+    }
+
+    #[test]
+    fn plan_text_is_inert_in_markdown_and_html() {
+        let text = worked_example().replacen(
+            "plan: Customer support responses at 50M tokens/day",
+            "plan: \"<script>alert(1)</script> [x](javascript:alert(1)) | *b*\" #",
+            1,
+        );
+        let r = report(&text);
+        let p = portfolio(vec![Row::from_report("p", &r, None)]);
+        let html = render_html(&p);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        let md = render_markdown(&p);
+        assert!(md.contains("\\<script\\>"), "{md}");
+        assert!(md.contains("\\| \\*b\\*"), "{md}");
+    }
+}
