@@ -547,20 +547,7 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(job) = jobs.get(i) else { break };
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(job, &ctx)))
-            .unwrap_or_else(|_| Outcome {
-                row: Row::failed(
-                    job.stem.as_deref().unwrap_or(""),
-                    &shown(&job.path),
-                    "internal error: the tool failed on this plan (a defect; please report it)",
-                ),
-                written: 0,
-                messages: vec![format!(
-                    "error: {}: the tool failed on this plan (a defect; please report it)",
-                    shown(&job.path)
-                )],
-                code: EXIT_FAILURE,
-            });
+        let outcome = run_one(job, &ctx);
         *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
         bar.inc(1);
     };

@@ -10,7 +10,6 @@ pub mod cli;
 pub mod format;
 pub mod inputs;
 pub mod model;
-pub mod options;
 pub mod output;
 pub mod plan;
 pub mod render;
@@ -18,9 +17,6 @@ pub mod report;
 pub mod simulate;
 pub mod value;
 pub mod yaml;
-
-/// The portfolio of a dated run, at its old path.
-pub use render::portfolio;
 
 use std::path::Path;
 
@@ -103,8 +99,9 @@ pub fn evaluate_file_with(
         None => catalog::Catalog::builtin(),
     };
     let mut inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
-    inputs.options = options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)
-        .map_err(PlanError::Invalid)?;
+    inputs.options =
+        inputs::options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)
+            .map_err(PlanError::Invalid)?;
     finish(inputs, settings, previous, &loaded.display_name)
 }
 
@@ -148,7 +145,7 @@ pub fn evaluate_text(
     };
     let mut inputs =
         inputs::validate_raw(&raw, &locator, file, &sha).map_err(PlanError::Invalid)?;
-    inputs.options = options::expand(text, file, &sha, catalog::Catalog::builtin())
+    inputs.options = inputs::options::expand(text, file, &sha, catalog::Catalog::builtin())
         .map_err(PlanError::Invalid)?;
     finish(inputs, &Settings::at(generated_at), None, file)
 }

@@ -63,14 +63,6 @@ impl Sheet {
         Sheet::Checks,
     ];
 
-    /// Whether the sheet is laid out after the Cash flow timeline (the Cash
-    /// flow and Checks sheets). Evaluation order does not read it (see
-    /// [`Model::evaluation_order`]); the JSON renderer's option results still
-    /// do, until they read [`Model::case_quantities`].
-    pub fn after_timeline(self) -> bool {
-        matches!(self, Sheet::CashFlow | Sheet::Checks)
-    }
-
     /// The worksheet name.
     pub fn name(self) -> &'static str {
         match self {

@@ -96,19 +96,19 @@ fn options(r: &Report) -> Json {
         .map(|((case, result), option)| {
             // The cash flow and the checks belong to the plan's own timeline.
             let mut results = Map::new();
-            for q in r
-                .model
-                .quantities
-                .iter()
-                .filter(|q| !q.sheet.after_timeline())
-            {
+            for q in r.model.case_quantities() {
                 results.insert(q.id.clone(), to_json(result.value(r, &q.id)));
             }
             let reasons = r.infeasible_reasons(result);
             let changed: Map<String, Json> = case
                 .overrides
                 .iter()
-                .map(|(id, _)| (id.clone(), to_json(&result.inputs[id])))
+                .map(|(id, _)| {
+                    (
+                        id.clone(),
+                        result.inputs.get(id).map_or(Json::Null, to_json),
+                    )
+                })
                 .collect();
             json!({
                 "id": option.id,

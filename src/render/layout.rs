@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
 
 use crate::inputs::Group;
-use crate::model::Sheet;
+use crate::model::{Role, Sheet};
 use crate::report::Report;
 
 /// Sheet names that are not calculation sheets.
@@ -43,30 +43,6 @@ pub(crate) const COL_RANGE_HIGH: u16 = 7;
 
 pub(crate) const SUMMARY_VERDICT_ROW: u32 = 4;
 pub(crate) const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
-
-/// The figures the Summary sheet shows, in order.
-pub const KEY_FIGURES: &[&str] = &[
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-    "total_project_cost",
-    "current_daily_tokens",
-    "break_even_tokens_per_day",
-    "break_even_tokens_per_day_all_in",
-    "lifetime_net_savings",
-    "decision_score",
-    "decision_verdict",
-];
-
-/// Sensitivity columns shown first, when the cases change them.
-const SCENARIO_KEY_COLUMNS: &[&str] = &[
-    "current_daily_tokens",
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-];
 
 /// Where an input or quantity lives in the workbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +103,7 @@ pub struct Layout {
     /// Group headings on the Inputs sheet: (row, group).
     pub input_groups: Vec<(u32, Group)>,
     /// The key figures on the Summary sheet: (row, id).
-    pub summary_rows: Vec<(u32, &'static str)>,
+    pub summary_rows: Vec<(u32, String)>,
     pub timeline: TimelineLayout,
     pub scenarios: ScenarioLayout,
     pub tornado: CasesLayout,
@@ -188,10 +164,12 @@ pub fn layout(r: &Report) -> Layout {
     let tornado = CasesLayout::new(r, &r.model.tornado);
     let options = CasesLayout::new(r, &r.model.options);
     place_option_inputs(r, &options, &mut places);
-    let summary_rows = KEY_FIGURES
-        .iter()
+    let summary_rows = r
+        .model
+        .with_role(Role::Headline)
+        .into_iter()
         .enumerate()
-        .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, *id))
+        .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, id.to_string()))
         .collect();
     Layout {
         places,
@@ -288,19 +266,20 @@ fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
         .iter()
         .map(|q| q.id.clone())
         .collect();
+    let key_columns = r.model.with_role(Role::SensitivityKey);
     ids.extend(
-        SCENARIO_KEY_COLUMNS
+        key_columns
             .iter()
             .filter(|k| dependents.iter().any(|d| d == *k))
             .map(|k| k.to_string()),
     );
     // Only what the key columns are computed from: the rest of the model
     // does not change the savings, the payback or the chart.
-    let needed = r.model.ancestors(SCENARIO_KEY_COLUMNS);
+    let needed = r.model.ancestors(&key_columns);
     ids.extend(
         dependents
             .into_iter()
-            .filter(|d| !SCENARIO_KEY_COLUMNS.contains(&d.as_str()) && needed.contains(d)),
+            .filter(|d| !key_columns.contains(&d.as_str()) && needed.contains(d)),
     );
     for (k, id) in ids.into_iter().enumerate() {
         columns.insert(id, 1 + k as u16);
@@ -311,7 +290,9 @@ fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
 /// Places each ranged input's low and high ends beside its value.
 fn place_ranges(r: &Report, places: &mut IndexMap<String, Place>) {
     for range in &r.inputs.ranges {
-        let row = places[&range.id].row;
+        let Some(row) = places.get(&range.id).map(|p| p.row) else {
+            continue;
+        };
         let at = |col| Place {
             sheet: INPUTS_SHEET,
             row,
@@ -326,11 +307,14 @@ fn place_ranges(r: &Report, places: &mut IndexMap<String, Place>) {
 fn place_option_inputs(r: &Report, options: &CasesLayout, places: &mut IndexMap<String, Place>) {
     for (k, case) in r.model.options.iter().enumerate() {
         for (id, _) in &case.overrides {
+            let Some(&row) = options.input_rows.get(id) else {
+                continue;
+            };
             places.insert(
-                crate::options::option_input_id(k, id),
+                crate::inputs::options::option_input_id(k, id),
                 Place {
                     sheet: OPTIONS_SHEET,
-                    row: options.input_rows[id],
+                    row,
                     col: options.first_col + k as u16,
                 },
             );

@@ -15,7 +15,7 @@ use rust_xlsxwriter::{
 
 use crate::format::Unit;
 use crate::model::expr::{build, Resolve, Value, NEVER_TEXT};
-use crate::model::{Scenario, Sheet};
+use crate::model::{Role, Scenario, Sheet};
 use crate::render::guard::write_text;
 use crate::render::layout::{
     COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
@@ -23,11 +23,11 @@ use crate::render::layout::{
 };
 use crate::render::styles::Styles;
 use crate::report::{Report, ScenarioResult};
+use indexmap::IndexMap;
 
-pub use crate::render::layout::{
-    layout, CasesLayout, Layout, Place, ScenarioLayout, TimelineLayout, CATALOGUE_SHEET,
-    COVER_SHEET, INPUTS_SHEET, KEY_FIGURES, OPTIONS_SHEET, SENSITIVITY_SHEET, SIMULATION_SHEET,
-    SUMMARY_SHEET, TORNADO_SHEET,
+use crate::render::layout::{
+    layout, CasesLayout, Layout, CATALOGUE_SHEET, COVER_SHEET, INPUTS_SHEET, OPTIONS_SHEET,
+    SENSITIVITY_SHEET, SIMULATION_SHEET, SUMMARY_SHEET, TORNADO_SHEET,
 };
 
 /// The API table's columns on the Catalogue sheet.
@@ -58,7 +58,10 @@ fn catalogue_gpu_row(r: &Report) -> u32 {
 }
 
 /// The absolute ranges of a lookup's names and of its column.
-fn catalogue_ranges(r: &Report, lookup: &crate::inputs::Lookup) -> (String, String) {
+fn catalogue_ranges(
+    r: &Report,
+    lookup: &crate::inputs::Lookup,
+) -> Result<(String, String), XlsxError> {
     let (first, count, columns): (u32, usize, &[&str]) = match lookup.table {
         crate::inputs::Table::Api => (
             CATALOGUE_API_ROW,
@@ -75,7 +78,9 @@ fn catalogue_ranges(r: &Report, lookup: &crate::inputs::Lookup) -> (String, Stri
     let col = columns
         .iter()
         .position(|c| *c == lookup.column)
-        .expect("a catalogue column") as u16;
+        .ok_or_else(|| {
+            XlsxError::ParameterError(format!("no catalogue column `{}`", lookup.column))
+        })? as u16;
     let range = |c: u16| {
         format!(
             "{}!{}:{}",
@@ -84,7 +89,7 @@ fn catalogue_ranges(r: &Report, lookup: &crate::inputs::Lookup) -> (String, Stri
             row_col_to_cell_absolute(last, c)
         )
     };
-    (range(0), range(col))
+    Ok((range(0), range(col)))
 }
 
 fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
@@ -151,20 +156,23 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     Ok(())
 }
 
-/// The parts of the monthly fine-tuned total, charted on the Summary sheet.
-const COMPOSITION: &[&str] = &[
-    "monthly_serving_cost",
-    "monthly_storage_cost",
-    "monthly_amortized_project_cost",
-    "monthly_quality_cost_delta",
-];
-
 /// A reference with an absolute row and a relative column, such as `D$9`.
 fn row_absolute(row: u32, col: u16) -> String {
     format!("{}${}", column_number_to_name(col), row + 1)
 }
 
 /// Scalar cells: references are defined names; timeline ranges are absolute.
+/// What a reference the layout has no cell for prints as: an error value,
+/// which the Checks sheet's error check flags.
+const MISSING_REF: &str = "#REF!";
+
+/// Where the layout puts `id`, or an error naming it (a defect of the layout).
+fn cell_of<'a, V>(cells: &'a IndexMap<String, V>, id: &str) -> Result<&'a V, XlsxError> {
+    cells
+        .get(id)
+        .ok_or_else(|| XlsxError::ParameterError(format!("the layout has no cell for `{id}`")))
+}
+
 struct ScalarRefs<'a> {
     lay: &'a Layout,
 }
@@ -172,7 +180,9 @@ struct ScalarRefs<'a> {
 impl ScalarRefs<'_> {
     fn full_row(&self, id: &str) -> String {
         let t = &self.lay.timeline;
-        let row = t.rows[id];
+        let Some(&row) = t.rows.get(id) else {
+            return MISSING_REF.to_string();
+        };
         format!(
             "{}!{}:{}",
             quote_sheet_name(Sheet::CashFlow.name()),
@@ -211,7 +221,9 @@ impl Resolve for PeriodRefs<'_> {
         row_absolute(self.lay.timeline.header_row, self.col)
     }
     fn cum_range(&self, id: &str) -> String {
-        let row = self.lay.timeline.rows[id];
+        let Some(&row) = self.lay.timeline.rows.get(id) else {
+            return MISSING_REF.to_string();
+        };
         format!(
             "${}{}:{}",
             column_number_to_name(self.lay.timeline.col(0)),
@@ -306,23 +318,21 @@ fn print_setup(ws: &mut Worksheet) {
     ws.protect();
 }
 
-/// Data validation for an input cell, by unit: rates 0–1, the rest not negative.
-fn validation(id: &str, unit: Unit) -> Option<DataValidation> {
-    match unit {
-        Unit::Fraction if id != "volume_growth_per_month" => Some(
-            DataValidation::new()
-                .allow_decimal_number(DataValidationRule::Between(0.0, 1.0))
-                .set_error_message("Enter a fraction from 0 to 1 (0.05 means 5%).")
-                .ok()?,
-        ),
-        Unit::Points | Unit::Text | Unit::YesNo => None,
-        _ => Some(
-            DataValidation::new()
-                .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-                .set_error_message("Enter a number of at least 0.")
-                .ok()?,
-        ),
-    }
+/// Data validation for an input cell: the bounds of its input's spec.
+fn validation(bounds: &crate::inputs::Bounds) -> Option<DataValidation> {
+    let rule = match (bounds.min.is_finite(), bounds.max) {
+        (false, None) => return None,
+        (false, Some(max)) => DataValidationRule::LessThanOrEqualTo(max),
+        (true, Some(max)) => DataValidationRule::Between(bounds.min, max),
+        (true, None) if bounds.min_inclusive => {
+            DataValidationRule::GreaterThanOrEqualTo(bounds.min)
+        }
+        (true, None) => DataValidationRule::GreaterThan(bounds.min),
+    };
+    DataValidation::new()
+        .allow_decimal_number(rule)
+        .set_error_message(format!("Enter {}.", bounds.expected()))
+        .ok()
 }
 
 /// Builds the workbook.
@@ -497,9 +507,9 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         if let Some(q) = r.model.get(id) {
             ws.write_string_with_format(*row, COL_NOTE, &q.doc, &s.wrap)?;
         }
-        ws.write_string_with_format(*row, COL_NAME, *id, &s.name)?;
+        ws.write_string_with_format(*row, COL_NAME, id, &s.name)?;
     }
-    let mut row = summary_composition(ws, r, s)?;
+    let mut row = summary_composition(ws, r, lay, s)?;
     row += 18;
     if !r.warnings.is_empty() {
         ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
@@ -523,8 +533,13 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
 /// The monthly comparison on the Summary sheet, charted: the API bill
 /// against the parts of the fine-tuned total. Returns the row after the
 /// table.
-fn summary_composition(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<u32, XlsxError> {
-    let mut row = SUMMARY_FIRST_FIGURE_ROW + KEY_FIGURES.len() as u32 + 1;
+fn summary_composition(
+    ws: &mut Worksheet,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<u32, XlsxError> {
+    let mut row = SUMMARY_FIRST_FIGURE_ROW + lay.summary_rows.len() as u32 + 1;
     ws.write_string_with_format(
         row,
         0,
@@ -533,7 +548,8 @@ fn summary_composition(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<u32
     )?;
     row += 1;
     let first = row;
-    for id in std::iter::once(&"monthly_api_cost").chain(COMPOSITION) {
+    let parts = r.model.with_role(Role::Composition);
+    for id in std::iter::once("monthly_api_cost").chain(parts) {
         ws.write_string(row, 0, r.label(id))?;
         write_name_ref(ws, row, 1, r, id, &Styles::value(Unit::UsdPerMonth, false))?;
         row += 1;
@@ -577,9 +593,10 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
             (crate::model::range_low_id(&range.id), range.low),
             (crate::model::range_high_id(&range.id), range.high),
         ] {
-            let p = &lay.places[&id];
+            let p = cell_of(&lay.places, &id)?;
             ws.write_number_with_format(p.row, p.col, x, &Styles::value(unit, true))?;
-            if let Some(dv) = validation(&range.id, unit) {
+            let bounds = r.inputs.get(&range.id).map(|i| i.bounds);
+            if let Some(dv) = bounds.as_ref().and_then(validation) {
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
         }
@@ -591,12 +608,12 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
         }
     }
     for i in &r.inputs.items {
-        let p = &lay.places[&i.id];
+        let p = cell_of(&lay.places, &i.id)?;
         write_text(ws, p.row, COL_LABEL, &i.label, &s.text)?;
         let f = Styles::value(i.unit, true);
         if let Some(lookup) = r.inputs.lookups.get(&i.id) {
             // Looked up in the Catalogue sheet by the entry named in another input.
-            let (names, column) = catalogue_ranges(r, lookup);
+            let (names, column) = catalogue_ranges(r, lookup)?;
             let body = format!("INDEX({column},MATCH({},{names},0))", lookup.key);
             write_formula(ws, p.row, p.col, body, &i.value, &Styles::looked_up(i.unit))?;
         } else {
@@ -613,7 +630,7 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
                     ws.write_string_with_format(p.row, p.col, NEVER_TEXT, &f)?;
                 }
             }
-            if let Some(dv) = validation(&i.id, i.unit) {
+            if let Some(dv) = validation(&i.bounds) {
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
         }
@@ -653,7 +670,7 @@ fn calc_sheet(
         table_header(ws, sheet.name(), sheet.purpose(), "Formula", r, s)?;
     }
     for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
-        let p = &lay.places[&q.id];
+        let p = cell_of(&lay.places, &q.id)?;
         let body = q.expr.to_excel_with(&refs);
         ws.write_string(p.row, COL_LABEL, &q.label)?;
         let format = if sheet == Sheet::Checks {
@@ -694,7 +711,7 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
         ws.set_column_width(t.col(p), 13)?;
     }
     for row in &r.model.timeline {
-        let rr = t.rows[&row.id];
+        let rr = *cell_of(&t.rows, &row.id)?;
         ws.write_string(rr, 0, &row.label)?;
         ws.insert_note(rr, 0, &Note::new(&row.doc).add_author_prefix(false))?;
         ws.write_string(rr, 1, row.unit.label())?;
@@ -705,7 +722,7 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
             write_formula(ws, rr, col, body, &r.timeline[&row.id][p as usize], &format)?;
         }
     }
-    let cum = t.rows["cf_cumulative"];
+    let cum = *cell_of(&t.rows, "cf_cumulative")?;
     let mut chart = Chart::new(ChartType::Line);
     chart.title().set_name("Cumulative cash flow");
     chart
@@ -773,7 +790,7 @@ fn sensitivity_cases(ws: &mut Worksheet, r: &Report, lay: &Layout) -> Result<(),
                 row,
                 col,
                 e.to_excel_with(&ScalarRefs { lay }),
-                &result.inputs[id],
+                cell_of(&result.inputs, id)?,
                 &Styles::value(r.unit(id), false),
             )?;
         }
@@ -792,7 +809,7 @@ fn sensitivity_cases(ws: &mut Worksheet, r: &Report, lay: &Layout) -> Result<(),
                 row,
                 col,
                 q.expr.to_excel_with(&refs),
-                &result.values[&q.id],
+                cell_of(&result.values, &q.id)?,
                 &Styles::value(q.unit, false),
             )?;
         }
@@ -827,8 +844,11 @@ fn sensitivity_grids(
         ws.write_string_with_format(top + 1, 0, "Tokens/day \\ instances", &s.header)?;
         for j in 0..counts {
             let case_row = sc.first_row + (volumes + j) as u32;
-            let col = sc.columns["serving_instances"];
-            let inst = &r.scenarios[volumes + j].inputs["serving_instances"];
+            let col = *cell_of(&sc.columns, "serving_instances")?;
+            let case = r.scenarios.get(volumes + j).ok_or_else(|| {
+                XlsxError::ParameterError("a sensitivity case is missing".to_string())
+            })?;
+            let inst = cell_of(&case.inputs, "serving_instances")?;
             write_formula(
                 ws,
                 top + 1,
@@ -920,7 +940,13 @@ struct ColumnRefs<'a> {
 impl Resolve for ColumnRefs<'_> {
     fn name(&self, id: &str) -> String {
         if self.replaced.iter().any(|x| x == id) {
-            return row_col_to_cell(self.lay.input_rows[id], self.col);
+            return self
+                .lay
+                .input_rows
+                .get(id)
+                .map_or(MISSING_REF.to_string(), |row| {
+                    row_col_to_cell(*row, self.col)
+                });
         }
         match self.lay.rows.get(id) {
             Some(row) if self.moved.iter().any(|m| m == id) => row_col_to_cell(*row, self.col),
@@ -1001,11 +1027,11 @@ fn case_inputs(
     };
     let refs = ScalarRefs { lay };
     for (id, e) in &case.overrides {
-        let row = t.input_rows[id];
+        let row = *cell_of(&t.input_rows, id)?;
         let unit = r.unit(id);
         match which {
             // The option's own value: an input cell.
-            Cases::Options => match &result.inputs[id] {
+            Cases::Options => match cell_of(&result.inputs, id)? {
                 Value::Num(x) => {
                     ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
                 }
@@ -1020,7 +1046,7 @@ fn case_inputs(
                     row,
                     col,
                     e.to_excel_with(&refs),
-                    &result.inputs[id],
+                    cell_of(&result.inputs, id)?,
                     &Styles::value(unit, false),
                 )?;
             }
@@ -1048,13 +1074,13 @@ fn case_quantities(
         col,
     };
     for q in moved_quantities {
-        let row = t.rows[&q.id];
+        let row = *cell_of(&t.rows, &q.id)?;
         write_formula(
             ws,
             row,
             col,
             q.expr.to_excel_with(&case_refs),
-            &result.values[&q.id],
+            cell_of(&result.values, &q.id)?,
             &Styles::value(q.unit, false),
         )?;
     }

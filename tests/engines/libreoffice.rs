@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use finetune_roi::model::expr::Value;
-use finetune_roi::render::xlsx;
+use finetune_roi::render::{layout, xlsx};
 use ironcalc::base::{cell::CellValue, Model};
 
 use super::common::*;
@@ -209,7 +209,7 @@ pub fn libreoffice_recalculates_every_example_to_its_cached_values(soffice: &Pat
 pub fn libreoffice_follows_edited_inputs(soffice: &Path) {
     let text = worked_example_text();
     let base = report_of_text(&text);
-    let lay = xlsx::layout(&base);
+    let lay = layout::layout(&base);
     let bytes = xlsx::render(&base).unwrap();
     // The Inputs sheet is the workbook's third sheet.
     let sheet_xml = "xl/worksheets/sheet3.xml";
@@ -218,7 +218,7 @@ pub fn libreoffice_follows_edited_inputs(soffice: &Path) {
     let mut files = Vec::new();
     for (id, value, _, _) in &edits {
         let place = &lay.places[*id];
-        assert_eq!(place.sheet, xlsx::INPUTS_SHEET);
+        assert_eq!(place.sheet, layout::INPUTS_SHEET);
         let cell = rust_xlsxwriter::utility::row_col_to_cell(place.row, place.col);
         let path = work.path().join(format!("edit-{id}.xlsx"));
         std::fs::write(&path, set_cell(&bytes, sheet_xml, &cell, *value)).unwrap();

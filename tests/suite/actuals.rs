@@ -28,7 +28,7 @@ fn the_latest_observed_month_replaces_the_forecast() {
     let modelled = r.num("monthly_api_cost").unwrap();
     assert_eq!(r.num("api_bill_vs_model"), Some(9000.0 - modelled));
     // The workbook shows both the forecast and the observed traffic.
-    let lay = finetune_roi::render::xlsx::layout(&r);
+    let lay = finetune_roi::render::layout::layout(&r);
     assert_eq!(lay.places["requests_per_day"].sheet, "Inputs");
     assert_eq!(lay.places["requests_per_day_forecast"].sheet, "Inputs");
 }

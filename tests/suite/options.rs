@@ -40,12 +40,7 @@ fn an_options_figures_equal_the_plan_written_with_its_changes() {
     // The cash flow and the checks are the plan's own, not the options'.
     assert!(option["results"].get("cashflow_payback_month").is_none());
     let mut compared = 0;
-    for q in alone
-        .model
-        .quantities
-        .iter()
-        .filter(|q| !q.sheet.after_timeline())
-    {
+    for q in alone.model.case_quantities() {
         let want = finetune_roi::render::json::to_json(alone.value(&q.id));
         let got = &option["results"][&q.id];
         let same = match (got.as_f64(), want.as_f64()) {

@@ -3,7 +3,7 @@
 //! results to what the model computes for the changed plan.
 
 use finetune_roi::model::expr::Value;
-use finetune_roi::render::xlsx;
+use finetune_roi::render::{layout, xlsx};
 use finetune_roi::report::Report;
 use ironcalc::base::{cell::CellValue as IcValue, Model};
 
@@ -122,7 +122,7 @@ fn a_wrong_cached_value_is_caught() {
     assert_eq!(mismatches[0].recalculated, CellValue::Number(42.0));
 }
 
-fn value_at(model: &Model, place: &xlsx::Place, sheets: &[String]) -> CellValue {
+fn value_at(model: &Model, place: &layout::Place, sheets: &[String]) -> CellValue {
     let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
     model
         .get_cell_value_by_index(index, place.row as i32 + 1, place.col as i32 + 1)
@@ -131,7 +131,7 @@ fn value_at(model: &Model, place: &xlsx::Place, sheets: &[String]) -> CellValue 
 }
 
 /// Types `text` into the cell of input `id`, as a reviewer would.
-fn type_into(model: &mut Model, lay: &xlsx::Layout, id: &str, text: &str) {
+fn type_into(model: &mut Model, lay: &layout::Layout, id: &str, text: &str) {
     let sheets = model.workbook.get_worksheet_names();
     let place = &lay.places[id];
     let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
@@ -159,7 +159,7 @@ fn expected(v: &Value) -> CellValue {
 fn check_edit(base: &Report, input_id: &str, new_value: f64, changed_plan: &str) {
     let bytes = xlsx::render(base).unwrap();
     let mut model = load(&bytes);
-    let lay = xlsx::layout(base);
+    let lay = layout::layout(base);
     let sheets: Vec<String> = model.workbook.get_worksheet_names();
     type_into(&mut model, &lay, input_id, &new_value.to_string());
     model.evaluate();
@@ -234,7 +234,7 @@ fn formulas_use_names_and_no_commercial_literals() {
 #[test]
 fn master_check_is_0_and_catches_an_inconsistent_workbook() {
     let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
-    let lay = xlsx::layout(&r);
+    let lay = layout::layout(&r);
     for plan in example_plans() {
         assert_eq!(
             report_of(&plan).num("master_check"),
@@ -428,7 +428,7 @@ fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
         .lookups
         .contains_key("input_price_per_1m_tokens"));
     assert!(base.inputs.lookups.contains_key("serving_cost_per_hour"));
-    let lay = xlsx::layout(&base);
+    let lay = layout::layout(&base);
     let mut model = load(&xlsx::render(&base).unwrap());
     let sheets: Vec<String> = model.workbook.get_worksheet_names();
     for (key, entry) in [("baseline_api", "gpt-4o-mini"), ("serving_instance", "l4")] {

@@ -37,7 +37,7 @@ pub use view::*;
 
 use askama::Template;
 
-use crate::render::layout::KEY_FIGURES;
+use crate::model::Role;
 use crate::report::Report;
 
 use charts::{cashflow_chart, composition_chart, payback_chart, tornado_chart, volume_chart};
@@ -69,7 +69,12 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         odds: odds(r).as_deref().map(md_escape),
         warnings_summary: warnings_summary(r),
         options_summary: options_summary(r),
-        key_figures: KEY_FIGURES.iter().map(|id| figure(r, id)).collect(),
+        key_figures: r
+            .model
+            .with_role(Role::Headline)
+            .into_iter()
+            .map(|id| figure(r, id))
+            .collect(),
         actuals: actuals_view(r),
         uncertainty: uncertainty(r),
         mermaid: mermaid(&flow_steps(r)),

@@ -265,21 +265,16 @@ pub(super) fn options_recommendation(
 ) -> String {
     let life = r.show("lifetime_months");
     let recommended = r.recommended_option().unwrap_or_default();
-    let mut recommendation = match recommended.as_str() {
-        "api" => format!(
+    let case = cases.iter().find(|(c, _, _)| *c == recommended);
+    let mut recommendation = match case {
+        Some((id, label, case)) => format!(
+            "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
+            if id == "plan" { "the plan as written" } else { label },
+            show_in(r, case, "lifetime_net_savings")
+        ),
+        None => format!(
             "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
         ),
-        id => {
-            let (_, label, case) = cases
-                .iter()
-                .find(|(c, _, _)| c == id)
-                .expect("the recommendation is one of the cases");
-            format!(
-                "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
-                if id == "plan" { "the plan as written" } else { label },
-                show_in(r, case, "lifetime_net_savings")
-            )
-        }
     };
     if recommended != "plan" {
         recommendation.push_str(

@@ -3,8 +3,9 @@
 use crate::format;
 use crate::inputs::{Group, Source};
 use crate::model::expr::Value;
+use crate::model::Role;
 use crate::model::Sheet;
-use crate::render::layout::{self, INPUTS_SHEET, KEY_FIGURES};
+use crate::render::layout::{self, INPUTS_SHEET};
 use crate::report::{Report, ScenarioResult};
 
 use super::escape::md_escape;
@@ -400,17 +401,6 @@ pub(super) fn option_cases(r: &Report) -> Vec<(String, String, ScenarioResult)> 
     .collect()
 }
 
-/// The figures compared across the plan and its options.
-pub(super) const OPTION_FIGURES: [&str; 7] = [
-    "monthly_api_cost",
-    "monthly_ft_total",
-    "monthly_savings",
-    "payback_months",
-    "total_project_cost",
-    "lifetime_net_savings",
-    "break_even_tokens_per_day_all_in",
-];
-
 /// The plan and its options side by side, when the plan lists options.
 pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
     if r.options.is_empty() {
@@ -435,7 +425,12 @@ pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
             .collect(),
     };
     let mut rows: Vec<OptionRow> = changed.iter().map(|id| figure_row(id)).collect();
-    rows.extend(OPTION_FIGURES.iter().map(|id| figure_row(id)));
+    rows.extend(
+        r.model
+            .with_role(Role::OptionFigure)
+            .into_iter()
+            .map(figure_row),
+    );
     let reasons: Vec<Vec<String>> = cases
         .iter()
         .map(|(_, _, case)| r.infeasible_reasons(case))
@@ -558,23 +553,6 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
         notes.push(md_escape(&format!("{head}{reading}")));
     }
     Some(ActualsView { rows, notes })
-}
-
-/// The figures whose place in the workbook the audit trail lists.
-pub(super) fn traced_ids(r: &Report) -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = KEY_FIGURES.to_vec();
-    for id in [
-        "monthly_savings_before_amortization",
-        "cashflow_payback_month",
-        "flip_review_rate_ft",
-        "flip_serving_cost_per_hour",
-        "flip_engineering_hours",
-    ] {
-        if r.values.contains_key(id) && !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids
 }
 
 /// What moved since the previous run: a heading naming the month (and a
@@ -734,7 +712,8 @@ pub(super) fn assumption_groups(r: &Report) -> Vec<AssumptionGroup> {
 /// Where the traced figures live in the workbook: sheet and cell.
 pub(super) fn trace_rows(r: &Report) -> Vec<TraceRow> {
     let lay = layout::layout(r);
-    traced_ids(r)
+    r.model
+        .with_role(Role::Traced)
         .into_iter()
         .map(|id| {
             let place = lay.places.get(id);
