@@ -217,7 +217,7 @@ fn the_audit_trail_names_sheet_cell_hash_version_and_times() {
             .iter()
             .find(|row| row[1] == format!("`{id}`"))
             .unwrap_or_else(|| panic!("{id} is not traced"));
-        let place = &lay.places[*id];
+        let place = &lay.places[id];
         assert_eq!(row[2], place.sheet, "{id}");
         assert_eq!(row[3], format!("`{}`", place.reference()), "{id}");
     }
