@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use finetune_roi::simulate::{simulate, Ranged};
+use finetune_roi::analysis::simulate::{simulate, Ranged};
 
 fn main() {
     let plan =

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Parser, Subcommand};
 
-use crate::changes::{Month, Threshold};
+use crate::analysis::changes::{Month, Threshold};
 use crate::render::portfolio::{Portfolio, Row};
 use crate::render::Format;
 use crate::{output, PlanError};
@@ -444,15 +444,16 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     };
     let options = ctx.options;
     let mut messages = Vec::new();
-    let previous = crate::changes::find_previous(&ctx.earlier, stem).and_then(|(month, path)| {
-        match crate::changes::read_previous(&path) {
-            Ok(document) => Some(crate::report::Previous { month, document }),
-            Err(e) => {
-                messages.push(format!("note: {}", crate::plan::inert(&e.to_string())));
-                None
+    let previous =
+        crate::analysis::changes::find_previous(&ctx.earlier, stem).and_then(|(month, path)| {
+            match crate::analysis::changes::read_previous(&path) {
+                Ok(document) => Some(crate::report::Previous { month, document }),
+                Err(e) => {
+                    messages.push(format!("note: {}", crate::plan::inert(&e.to_string())));
+                    None
+                }
             }
-        }
-    });
+        });
     let report = match crate::evaluate_file_with(&job.path, &options.settings, previous) {
         Ok(r) => r,
         Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
@@ -533,7 +534,7 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
         options,
         earlier: options
             .month
-            .map(|m| crate::changes::earlier_months(&options.out, m))
+            .map(|m| crate::analysis::changes::earlier_months(&options.out, m))
             .unwrap_or_default(),
         dir,
     };

@@ -4,8 +4,8 @@
 //! (validated, with sources) → [`model`] (every quantity defined once) →
 //! [`report`] (evaluated) → [`render`] (workbook, memo, JSON).
 
+pub mod analysis;
 pub mod catalog;
-pub mod changes;
 pub mod cli;
 pub mod format;
 pub mod inputs;
@@ -14,7 +14,6 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
-pub mod simulate;
 pub mod value;
 pub mod yaml;
 
@@ -69,7 +68,7 @@ impl Settings {
     pub fn stamped_as_of() -> Settings {
         Settings {
             generated_at: None,
-            trials: simulate::DEFAULT_TRIALS,
+            trials: analysis::simulate::DEFAULT_TRIALS,
             seed: None,
             catalog: None,
         }

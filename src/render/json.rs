@@ -124,7 +124,7 @@ fn options(r: &Report) -> Json {
         .collect()
 }
 
-fn percentiles(p: &crate::simulate::Percentiles) -> Json {
+fn percentiles(p: &crate::analysis::simulate::Percentiles) -> Json {
     json!({"p10": p.p10, "p50": p.p50, "p90": p.p90})
 }
 

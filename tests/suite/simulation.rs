@@ -2,8 +2,8 @@
 //! results are reproducible by seed, collapse without ranges, and sampled
 //! percentiles match the distribution's known ones.
 
+use finetune_roi::analysis::simulate::{simulate, Ranged};
 use finetune_roi::model::compiled::Compiled;
-use finetune_roi::simulate::{simulate, Ranged};
 
 use super::common::*;
 

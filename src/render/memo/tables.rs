@@ -217,7 +217,10 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
         .collect()
 }
 
-pub(super) fn simulation_view(r: &Report, s: &crate::simulate::Simulation) -> SimulationView {
+pub(super) fn simulation_view(
+    r: &Report,
+    s: &crate::analysis::simulate::Simulation,
+) -> SimulationView {
     let percentiles = [
         ("monthly_savings", &s.monthly_savings),
         ("payback_months", &s.payback_months),
@@ -269,7 +272,7 @@ pub(super) fn simulation_view(r: &Report, s: &crate::simulate::Simulation) -> Si
 }
 
 /// The simulation's probabilities, trials, seed and distribution.
-fn simulation_facts(r: &Report, s: &crate::simulate::Simulation) -> Vec<Row> {
+fn simulation_facts(r: &Report, s: &crate::analysis::simulate::Simulation) -> Vec<Row> {
     let life = r.show("lifetime_months");
     vec![
         row(

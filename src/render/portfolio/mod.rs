@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use rust_xlsxwriter::XlsxError;
 use serde_json::Value as Json;
 
-use crate::changes::{Changes, Kind, Month};
+use crate::analysis::changes::{Changes, Kind, Month};
 use crate::format::Unit;
 use crate::model::expr::Value;
 use crate::report::Report;
@@ -342,7 +342,7 @@ mod tests {
             "input_price_per_1m_tokens: 6.00",
         ));
         let now = report(&text);
-        let changes = crate::changes::compare(
+        let changes = crate::analysis::changes::compare(
             "2026-11".parse().unwrap(),
             &before.snapshot(),
             &now.snapshot(),

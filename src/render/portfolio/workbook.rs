@@ -6,7 +6,7 @@ use rust_xlsxwriter::{DocProperties, Url, Workbook, Worksheet, XlsxError};
 use serde_json::Value as Json;
 
 use super::{first_line, link_to, Evaluated, Portfolio, Row};
-use crate::changes::Kind;
+use crate::analysis::changes::Kind;
 use crate::format::{self, Unit};
 use crate::model::expr::Value;
 use crate::render::guard::write_text;

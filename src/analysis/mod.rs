@@ -1,0 +1,7 @@
+//! Analyses over the model, each a function of the layers below: the Monte
+//! Carlo simulation of the ranged inputs ([`simulate`]) and what moved
+//! between two runs of a plan ([`changes`]). The report runs them once, when
+//! it is built.
+
+pub mod changes;
+pub mod simulate;

@@ -1,0 +1,401 @@
+//! The model evaluated for one plan: every value by id, the warnings and the
+//! decision reasons. This is what every renderer receives; renderers lay it
+//! out and format it, and compute nothing.
+
+mod eval;
+mod warnings;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
+
+use crate::format::{self, Unit};
+use crate::inputs::Inputs;
+use crate::model::expr::EvalError;
+use crate::model::{self, Model, Step};
+use crate::value::Value;
+
+use eval::{evaluate_case, evaluate_timeline, ScalarEnv};
+use warnings::{reasons, warnings};
+
+/// What a lookup of an id that has no value reads: "there is none".
+static NO_VALUE: Value = Value::Never;
+
+/// A warning for the reader, with the figures behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// Stable identifier, such as `review_cost_exceeds_api_bill`.
+    pub id: &'static str,
+    /// Short heading.
+    pub title: &'static str,
+    /// The sentence with the figures.
+    pub message: String,
+}
+
+/// One factor of the decision score and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// The quantity holding its points.
+    pub id: &'static str,
+    pub points: f64,
+    pub text: String,
+}
+
+/// One sensitivity case evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioResult {
+    pub id: String,
+    pub label: String,
+    /// The replaced inputs' values in this case.
+    pub inputs: IndexMap<String, Value>,
+    /// The values of the quantities that depend on them.
+    pub values: IndexMap<String, Value>,
+}
+
+impl ScenarioResult {
+    /// A value in this case: the case's own, or else the base value; `None`
+    /// when neither has one.
+    pub fn get<'a>(&'a self, report: &'a Report, id: &str) -> Option<&'a Value> {
+        self.values
+            .get(id)
+            .or_else(|| self.inputs.get(id))
+            .or_else(|| report.get(id))
+    }
+
+    /// A value in this case: the case's own, or else the base value; an id
+    /// with neither reads as "never" (see [`Report::value`]).
+    pub fn value<'a>(&'a self, report: &'a Report, id: &str) -> &'a Value {
+        self.get(report, id).unwrap_or(&NO_VALUE)
+    }
+}
+
+/// One input's tornado bar: the results with it at its low and high ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoBar {
+    pub input: String,
+    pub low: f64,
+    pub high: f64,
+    pub payback_low: Value,
+    pub payback_high: Value,
+    pub savings_low: f64,
+    pub savings_high: f64,
+}
+
+impl Report {
+    /// The tornado bars, the largest swing in monthly savings first.
+    pub fn tornado_bars(&self) -> Vec<TornadoBar> {
+        let mut bars: Vec<TornadoBar> = self
+            .inputs
+            .ranges
+            .iter()
+            .zip(self.tornado.chunks(2))
+            .filter_map(|(range, pair)| {
+                let [low, high] = pair else { return None };
+                Some(TornadoBar {
+                    input: range.id.clone(),
+                    low: range.low,
+                    high: range.high,
+                    payback_low: low.value(self, "payback_months").clone(),
+                    payback_high: high.value(self, "payback_months").clone(),
+                    savings_low: low.value(self, "monthly_savings").as_num().unwrap_or(0.0),
+                    savings_high: high.value(self, "monthly_savings").as_num().unwrap_or(0.0),
+                })
+            })
+            .collect();
+        bars.sort_by(|a, b| {
+            let swing = |x: &TornadoBar| (x.savings_high - x.savings_low).abs();
+            swing(b).total_cmp(&swing(a))
+        });
+        bars
+    }
+
+    /// Why a case cannot be built as planned (empty when it can): the model
+    /// does not fit the GPUs, or the instances cannot carry the traffic.
+    pub fn infeasible_reasons(&self, case: &ScenarioResult) -> Vec<String> {
+        let mut out = Vec::new();
+        if case.value(self, "serving_model_fits") == &Value::Bool(false) {
+            out.push(format!(
+                "the model needs {} GB a copy but is given {} GB",
+                format::number(
+                    case.value(self, "serving_memory_required_gb")
+                        .as_num()
+                        .unwrap_or(0.0),
+                    Unit::Gigabytes
+                ),
+                format::number(
+                    case.value(self, "serving_memory_available_gb")
+                        .as_num()
+                        .unwrap_or(0.0),
+                    Unit::Gigabytes
+                ),
+            ));
+        }
+        if case.value(self, "serving_capacity_shortfall") == &Value::Bool(true) {
+            out.push(format!(
+                "the instances carry {} tokens/s, below the {} the traffic needs; about {} instances are needed",
+                format::number(case.value(self, "serving_capacity_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+                format::number(case.value(self, "required_throughput_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+                format::number(case.value(self, "serving_instances_needed").as_num().unwrap_or(0.0), Unit::Instances),
+            ));
+        }
+        out
+    }
+
+    /// The plan as written, as a case with nothing replaced.
+    pub fn plan_case(&self) -> ScenarioResult {
+        ScenarioResult {
+            id: "plan".to_string(),
+            label: "The plan as written".to_string(),
+            inputs: IndexMap::new(),
+            values: IndexMap::new(),
+        }
+    }
+
+    /// The recommended option: of the plan and its options, the feasible one
+    /// with the largest net savings over the lifetime; `api` when none saves
+    /// money. `None` when the plan lists no options.
+    pub fn recommended_option(&self) -> Option<String> {
+        if self.options.is_empty() {
+            return None;
+        }
+        let plan = self.plan_case();
+        let best = std::iter::once((&plan, "plan".to_string()))
+            .chain(
+                self.model
+                    .options
+                    .iter()
+                    .zip(&self.options)
+                    .map(|(sc, res)| (res, sc.id.trim_start_matches("option_").to_string())),
+            )
+            .filter(|(case, _)| self.infeasible_reasons(case).is_empty())
+            .filter_map(|(case, id)| {
+                case.value(self, "lifetime_net_savings")
+                    .as_num()
+                    .map(|x| (x, id))
+            })
+            .filter(|(x, _)| *x > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        Some(best.map_or("api".to_string(), |(_, id)| id))
+    }
+}
+
+/// One evaluated plan.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub inputs: Inputs,
+    pub model: Model,
+    /// Every input and quantity value, by id, inputs first.
+    pub values: IndexMap<String, Value>,
+    /// The monthly timeline: row id → values for periods 0 to `model.periods`.
+    pub timeline: IndexMap<String, Vec<Value>>,
+    /// The sensitivity cases, in the model's order.
+    pub scenarios: Vec<ScenarioResult>,
+    /// The tornado cases, in the model's order (low then high per range).
+    pub tornado: Vec<ScenarioResult>,
+    /// The plan's options evaluated, in the plan's order.
+    pub options: Vec<ScenarioResult>,
+    /// What moved since the plan's previous dated run, when there was one.
+    pub changes: Option<crate::analysis::changes::Changes>,
+    /// The Monte Carlo simulation over the ranged inputs.
+    pub simulation: Option<crate::analysis::simulate::Simulation>,
+    pub warnings: Vec<Warning>,
+    pub reasons: Vec<Reason>,
+    /// When the outputs were generated.
+    pub generated_at: DateTime<Utc>,
+}
+
+impl Report {
+    /// The value with this id, or `None` when the plan has no such input or
+    /// quantity (a serving-memory figure of a plan that gives no GPU memory).
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.values.get(id)
+    }
+
+    /// The value with this id; an id the plan has no value for reads as
+    /// "never" (shown as `never`, `null` in JSON). Never panics: callers that
+    /// must tell a missing figure from "never" use [`Report::get`].
+    pub fn value(&self, id: &str) -> &Value {
+        self.get(id).unwrap_or(&NO_VALUE)
+    }
+
+    /// The number with this id, or `None` for "never" and non-numbers.
+    pub fn num(&self, id: &str) -> Option<f64> {
+        self.value(id).as_num()
+    }
+
+    /// The truth value with this id (false if it is not one).
+    pub fn flag(&self, id: &str) -> bool {
+        self.values
+            .get(id)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// The unit of an input or quantity.
+    pub fn unit(&self, id: &str) -> Unit {
+        if let Some(q) = self.model.get(id) {
+            return q.unit;
+        }
+        self.inputs.get(id).map_or(Unit::Text, |i| i.unit)
+    }
+
+    /// The label of an input or quantity.
+    pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
+        if let Some(q) = self.model.get(id) {
+            return &q.label;
+        }
+        self.inputs.get(id).map_or(id, |i| i.label.as_str())
+    }
+
+    /// A value formatted in its unit.
+    pub fn show(&self, id: &str) -> String {
+        format::value(self.value(id), self.unit(id))
+    }
+
+    /// The figures the next month's run compares with.
+    pub fn snapshot(&self) -> crate::analysis::changes::Snapshot {
+        crate::analysis::changes::Snapshot::of_run(
+            self.verdict(),
+            &self.model.with_role(model::Role::Tracked),
+            |id| self.get(id),
+            self.inputs
+                .items
+                .iter()
+                .map(|i| (i.id.as_str(), i.label.as_str(), &i.value)),
+        )
+    }
+
+    /// The plan's verdict.
+    pub fn verdict(&self) -> &str {
+        self.value("verdict").as_text().unwrap_or("")
+    }
+
+    /// True when the verdict is to fine-tune.
+    pub fn fine_tune(&self) -> bool {
+        self.verdict() == model::VERDICT_FINE_TUNE
+    }
+}
+
+/// Evaluates the model over the inputs.
+pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalError> {
+    let mut values: IndexMap<String, Value> = IndexMap::new();
+    for i in &inputs.items {
+        values.insert(i.id.clone(), i.value.clone());
+    }
+    for range in &inputs.ranges {
+        values.insert(model::range_low_id(&range.id), Value::Num(range.low));
+        values.insert(model::range_high_id(&range.id), Value::Num(range.high));
+    }
+    for (k, option) in inputs.options.iter().enumerate() {
+        for item in &option.inputs.items {
+            values.insert(
+                crate::inputs::options::option_input_id(k, &item.id),
+                item.value.clone(),
+            );
+        }
+    }
+    let mut timeline: IndexMap<String, Vec<Value>> = model
+        .timeline
+        .iter()
+        .map(|t| (t.id.clone(), Vec::new()))
+        .collect();
+    let no_timeline = IndexMap::new();
+    let mut timeline_done = false;
+    for step in model.evaluation_order() {
+        match *step {
+            Step::Quantity(k) => {
+                let Some(q) = model.quantities.get(k) else {
+                    continue;
+                };
+                let env = ScalarEnv {
+                    values: &values,
+                    timeline: if timeline_done {
+                        &timeline
+                    } else {
+                        &no_timeline
+                    },
+                };
+                let v = q.expr.eval(&env, &q.id)?;
+                values.insert(q.id.clone(), v);
+            }
+            Step::Timeline => {
+                evaluate_timeline(&model, &values, &mut timeline)?;
+                timeline_done = true;
+            }
+        }
+    }
+    let mut dependents = HashMap::new();
+    let scenarios = model
+        .scenarios
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tornado = model
+        .tornado
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = model
+        .options
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut report = Report {
+        inputs,
+        model,
+        values,
+        timeline,
+        scenarios,
+        tornado,
+        options,
+        changes: None,
+        simulation: None,
+        warnings: Vec::new(),
+        reasons: Vec::new(),
+        generated_at: run.generated_at,
+    };
+    report.warnings = warnings(&report);
+    report.reasons = reasons(&report);
+    report.simulation = Some(
+        crate::analysis::simulate::simulate(
+            &report.model,
+            &report.values,
+            &report.inputs.ranges,
+            run.trials,
+            run.seed,
+        )
+        .map_err(|e| EvalError::NotANumber(e.0))?,
+    );
+    report.changes = run.previous.as_ref().map(|p| changes_since(&report, p));
+    Ok(report)
+}
+
+/// How a plan is evaluated beyond its own contents.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// When the outputs are generated.
+    pub generated_at: DateTime<Utc>,
+    /// Monte Carlo trials.
+    pub trials: usize,
+    /// The simulation's random seed.
+    pub seed: u64,
+    /// The plan's previous dated run, to say what moved since.
+    pub previous: Option<Previous>,
+}
+
+/// A plan's previous dated run: its month and its JSON document.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    pub month: crate::analysis::changes::Month,
+    pub document: serde_json::Value,
+}
+
+/// What moved between the previous run and this report.
+fn changes_since(report: &Report, previous: &Previous) -> crate::analysis::changes::Changes {
+    let tracked = report.model.with_role(model::Role::Tracked);
+    let before = crate::analysis::changes::Snapshot::of_document(&previous.document, &tracked);
+    crate::analysis::changes::compare(previous.month, &before, &report.snapshot(), |id| {
+        report.label(id).to_string()
+    })
+}
