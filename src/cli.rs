@@ -538,38 +538,7 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
             .unwrap_or_default(),
         dir,
     };
-    let jobs = jobs_of(files, options.month.is_some());
-    let bar = progress_bar(jobs.len(), options.quiet);
-    let next = AtomicUsize::new(0);
-    let outcomes: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let workers = options.jobs.clamp(1, jobs.len().max(1));
-    // One plan (or --jobs 1) runs on this thread: no worker's stack or
-    // allocator arena is reserved, which matters under `ulimit -v`.
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(i) else { break };
-        let outcome = run_one(job, &ctx);
-        *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
-        bar.inc(1);
-    };
-    if workers == 1 {
-        work();
-    } else {
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(work);
-            }
-        });
-    }
-    bar.finish_and_clear();
-    let outcomes: Vec<Outcome> = outcomes
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every plan was run")
-        })
-        .collect();
+    let outcomes = run_jobs(&jobs_of(files, options.month.is_some()), &ctx);
     for o in &outcomes {
         for m in &o.messages {
             eprintln!("{m}");
@@ -592,45 +561,14 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     };
     let mut portfolio_files = Vec::new();
     if options.month.is_some() {
-        for fmt in &options.formats {
-            let name = format!("{}.{}", crate::render::portfolio::STEM, fmt.extension());
-            let result = crate::render::portfolio::render(&portfolio, *fmt)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| {
-                    std::fs::create_dir_all(&ctx.dir)
-                        .map(|()| bytes)
-                        .map_err(|e| format!("cannot create the output folder: {e}"))
-                })
-                .and_then(|bytes| {
-                    output::write_atomic(&ctx.dir, &name, &bytes).map_err(|e| e.to_string())
-                });
-            match result {
-                Ok(_) => {
-                    written += 1;
-                    portfolio_files.push(name);
-                }
-                Err(e) => {
-                    eprintln!("error: {}: cannot write {name}: {e}", shown(&ctx.dir));
-                    code = EXIT_FAILURE;
-                }
-            }
+        let (files, ok) = write_portfolio(&portfolio, &ctx);
+        written += files.len();
+        portfolio_files = files;
+        if !ok {
+            code = EXIT_FAILURE;
         }
     }
-    let mut alerts = Vec::new();
-    for row in &portfolio.rows {
-        let Some(changes) = row.evaluated().and_then(|e| e.changes.as_ref()) else {
-            continue;
-        };
-        for t in &options.fail_on {
-            if let Some(why) = t.crossed(changes) {
-                alerts.push(format!(
-                    "alert ({t}): {}: {}",
-                    crate::plan::inert(&row.plan_file),
-                    crate::plan::inert(&why)
-                ));
-            }
-        }
-    }
+    let alerts = alerts(&portfolio, &options.fail_on);
     if !options.quiet {
         print!("{}", summary_table(&portfolio));
         let mut line = format!(
@@ -648,23 +586,108 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
         eprintln!("{a}");
     }
     if portfolio.rows.len() > 1 && failed > 0 {
-        let names: Vec<String> = portfolio
-            .rows
-            .iter()
-            .filter(|r| r.evaluated().is_none())
-            .map(|r| crate::plan::inert(&r.plan_file).into_owned())
-            .collect();
-        eprintln!(
-            "{} of {} plans failed: {}",
-            names.len(),
-            portfolio.rows.len(),
-            names.join(", ")
-        );
+        eprintln!("{}", failed_plans(&portfolio));
     }
     if code == EXIT_OK && !alerts.is_empty() {
         code = EXIT_ALERT;
     }
     code
+}
+
+/// Runs the jobs on `options.jobs` threads, with a progress bar; returns
+/// their outcomes in job order.
+fn run_jobs(jobs: &[Job], ctx: &Context) -> Vec<Outcome> {
+    let bar = progress_bar(jobs.len(), ctx.options.quiet);
+    let next = AtomicUsize::new(0);
+    let outcomes: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = ctx.options.jobs.clamp(1, jobs.len().max(1));
+    // One plan (or --jobs 1) runs on this thread: no worker's stack or
+    // allocator arena is reserved, which matters under `ulimit -v`.
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let outcome = run_one(job, ctx);
+        *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+        bar.inc(1);
+    };
+    if workers == 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(work);
+            }
+        });
+    }
+    bar.finish_and_clear();
+    outcomes
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
+
+/// Writes the portfolio of a dated run in every format asked for; returns
+/// the names written and whether all were.
+fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<String>, bool) {
+    let mut names = Vec::new();
+    let mut ok = true;
+    for fmt in &ctx.options.formats {
+        let name = format!("{}.{}", crate::render::portfolio::STEM, fmt.extension());
+        let result = crate::render::portfolio::render(portfolio, *fmt)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                std::fs::create_dir_all(&ctx.dir)
+                    .map(|()| bytes)
+                    .map_err(|e| format!("cannot create the output folder: {e}"))
+            })
+            .and_then(|bytes| {
+                output::write_atomic(&ctx.dir, &name, &bytes).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(_) => names.push(name),
+            Err(e) => {
+                eprintln!("error: {}: cannot write {name}: {e}", shown(&ctx.dir));
+                ok = false;
+            }
+        }
+    }
+    (names, ok)
+}
+
+/// The `--fail-on` thresholds that plans crossed, one line each.
+fn alerts(portfolio: &Portfolio, fail_on: &[Threshold]) -> Vec<String> {
+    let mut alerts = Vec::new();
+    for row in &portfolio.rows {
+        let Some(changes) = row.evaluated().and_then(|e| e.changes.as_ref()) else {
+            continue;
+        };
+        for t in fail_on {
+            if let Some(why) = t.crossed(changes) {
+                alerts.push(format!(
+                    "alert ({t}): {}: {}",
+                    crate::plan::inert(&row.plan_file),
+                    crate::plan::inert(&why)
+                ));
+            }
+        }
+    }
+    alerts
+}
+
+/// The line naming the plans of a batch that failed.
+fn failed_plans(portfolio: &Portfolio) -> String {
+    let names: Vec<String> = portfolio
+        .rows
+        .iter()
+        .filter(|r| r.evaluated().is_none())
+        .map(|r| crate::plan::inert(&r.plan_file).into_owned())
+        .collect();
+    format!(
+        "{} of {} plans failed: {}",
+        names.len(),
+        portfolio.rows.len(),
+        names.join(", ")
+    )
 }
 
 /// The summary table printed after a run: one line per plan.
