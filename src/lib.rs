@@ -97,10 +97,7 @@ pub fn evaluate_file_with(
         Some(c) => c,
         None => catalog::Catalog::builtin(),
     };
-    let mut inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
-    inputs.options =
-        inputs::options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)
-            .map_err(PlanError::Invalid)?;
+    let inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
     finish(inputs, settings, previous, &loaded.display_name)
 }
 
@@ -134,18 +131,8 @@ pub fn evaluate_text(
     file: &str,
     generated_at: DateTime<Utc>,
 ) -> Result<Report, PlanError> {
-    let (raw, locator) = plan::parse(text.as_bytes(), file).map_err(PlanError::Invalid)?;
-    let sha = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
-    let mut inputs =
-        inputs::validate_raw(&raw, &locator, file, &sha).map_err(PlanError::Invalid)?;
-    inputs.options = inputs::options::expand(text, file, &sha, catalog::Catalog::builtin())
-        .map_err(PlanError::Invalid)?;
+    let loaded = plan::load_text(text, file).map_err(PlanError::Invalid)?;
+    let inputs = inputs::validate(&loaded).map_err(PlanError::Invalid)?;
     finish(inputs, &Settings::at(generated_at), None, file)
 }
 

@@ -313,15 +313,17 @@ pub fn validate(loaded: &LoadedPlan) -> Result<Inputs, Vec<Diagnostic>> {
     validate_with(loaded, Catalog::builtin())
 }
 
-/// Validates a loaded plan against a price catalogue.
+/// Validates a loaded plan and its options against a price catalogue.
 pub fn validate_with(loaded: &LoadedPlan, catalog: &Catalog) -> Result<Inputs, Vec<Diagnostic>> {
-    validate_raw_with(
+    let mut inputs = validate_raw_with(
         &loaded.raw,
         &loaded.locator,
         &loaded.display_name,
         &loaded.sha256,
         catalog,
-    )
+    )?;
+    inputs.options = options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)?;
+    Ok(inputs)
 }
 
 /// Validates a raw plan; `file` and `sha256` describe where it came from.

@@ -45,10 +45,24 @@ pub fn load(path: &Path) -> Result<LoadedPlan, Vec<Diagnostic>> {
     let display_name = path.display().to_string();
     let bytes = read_bounded(path, MAX_PLAN_BYTES as u64)
         .map_err(|e| vec![Diagnostic::new(&display_name, None, "", read_problem(e))])?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let (raw, locator) = parse(&bytes, &display_name)?;
+    from_bytes(&bytes, path, display_name)
+}
+
+/// Parses plan text as if it had been read from the file `file`.
+pub fn load_text(text: &str, file: &str) -> Result<LoadedPlan, Vec<Diagnostic>> {
+    from_bytes(text.as_bytes(), Path::new(file), file.to_string())
+}
+
+/// Parses a plan file's bytes.
+fn from_bytes(
+    bytes: &[u8],
+    path: &Path,
+    display_name: String,
+) -> Result<LoadedPlan, Vec<Diagnostic>> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let (raw, locator) = parse(bytes, &display_name)?;
     // parse() accepted the bytes, so they are UTF-8.
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     Ok(LoadedPlan {
         text,

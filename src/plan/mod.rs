@@ -34,7 +34,7 @@ mod words;
 
 pub use crate::yaml::words::did_you_mean;
 pub use crate::yaml::{inert, Diagnostic, Locator, MAX_PROBLEMS};
-pub use load::{load, parse, LoadedPlan};
+pub use load::{load, load_text, parse, LoadedPlan};
 pub use ranges::RangeSpec;
 
 /// Plans larger than this are refused before parsing.
