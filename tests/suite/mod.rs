@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod common;
 mod hostile;
+mod ids;
 mod inputs_spec;
 mod limits;
 mod memo;
