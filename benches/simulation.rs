@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use finetune_roi::analysis::simulate::{simulate, Ranged};
+use finetune_roi::analysis::simulate::simulate;
+use finetune_roi::inputs::Ranged;
 
 fn main() {
     let plan =

@@ -153,7 +153,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 /// A path as messages show it, control characters escaped.
 fn shown(path: &Path) -> String {
-    crate::plan::inert(&path.display().to_string()).into_owned()
+    crate::yaml::inert(&path.display().to_string()).into_owned()
 }
 
 /// The output file stem of a plan: its file stem, if it is a safe file name.
@@ -319,7 +319,7 @@ pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
     }
     Err(format!(
         "--timestamp: expected a time such as 2026-12-01T08:00:00Z, a date such as 2026-12-01, or nothing for the clock; found {:?}",
-        crate::plan::inert(s)
+        crate::yaml::inert(s)
     ))
 }
 
@@ -449,7 +449,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
             match crate::analysis::changes::read_previous(&path) {
                 Ok(document) => Some(crate::report::Previous { month, document }),
                 Err(e) => {
-                    messages.push(format!("note: {}", crate::plan::inert(&e.to_string())));
+                    messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
                     None
                 }
             }
@@ -459,7 +459,6 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
         Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
         Err(e) => return fail(stem, format!("error: {e}"), EXIT_FAILURE),
     };
-    let changes = report.changes.clone();
     // Render everything before writing anything; the JSON goes last, so a
     // plan's JSON (what the next month compares with) exists only once its
     // other files do.
@@ -501,7 +500,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
         written += 1;
     }
     Outcome {
-        row: Row::from_report(stem, &report, changes),
+        row: Row::from_report(stem, &report),
         written,
         messages,
         code: EXIT_OK,
@@ -665,8 +664,8 @@ fn alerts(portfolio: &Portfolio, fail_on: &[Threshold]) -> Vec<String> {
             if let Some(why) = t.crossed(changes) {
                 alerts.push(format!(
                     "alert ({t}): {}: {}",
-                    crate::plan::inert(&row.plan_file),
-                    crate::plan::inert(&why)
+                    crate::yaml::inert(&row.plan_file),
+                    crate::yaml::inert(&why)
                 ));
             }
         }
@@ -680,7 +679,7 @@ fn failed_plans(portfolio: &Portfolio) -> String {
         .rows
         .iter()
         .filter(|r| r.evaluated().is_none())
-        .map(|r| crate::plan::inert(&r.plan_file).into_owned())
+        .map(|r| crate::yaml::inert(&r.plan_file).into_owned())
         .collect();
     format!(
         "{} of {} plans failed: {}",
@@ -701,7 +700,7 @@ pub fn summary_table(p: &Portfolio) -> String {
         h.into_iter().map(String::from).collect()
     }];
     for r in &p.rows {
-        let mut cells = vec![crate::plan::inert(&r.plan_file).into_owned()];
+        let mut cells = vec![crate::yaml::inert(&r.plan_file).into_owned()];
         match r.evaluated() {
             Some(e) => {
                 cells.push(e.verdict.clone());
@@ -715,7 +714,7 @@ pub fn summary_table(p: &Portfolio) -> String {
             }
         }
         if dated {
-            cells.push(crate::plan::inert(&r.since_last_run()).into_owned());
+            cells.push(crate::yaml::inert(&r.since_last_run()).into_owned());
         }
         rows.push(cells);
     }

@@ -21,9 +21,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use plan::Diagnostic;
 use render::Format;
 use report::Report;
+use yaml::Diagnostic;
 
 /// Why a plan produced no outputs.
 #[derive(Debug, thiserror::Error)]

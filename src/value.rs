@@ -34,6 +34,16 @@ impl Value {
         }
     }
 
+    /// The value as the JSON outputs hold it: "never" is `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Num(x) => serde_json::json!(x),
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Text(s) => serde_json::Value::String(s.clone()),
+            Value::Never => serde_json::Value::Null,
+        }
+    }
+
     /// The text, if this is text.
     pub fn as_text(&self) -> Option<&str> {
         match self {

@@ -197,11 +197,11 @@ impl Snapshot {
             verdict: verdict.to_string(),
             results: key_results
                 .iter()
-                .filter_map(|id| Some((id.to_string(), to_json(value(id)?))))
+                .filter_map(|id| Some((id.to_string(), value(id)?.to_json())))
                 .collect(),
             inputs: inputs
                 .into_iter()
-                .map(|(id, label, v)| (id.to_string(), (label.to_string(), to_json(v))))
+                .map(|(id, label, v)| (id.to_string(), (label.to_string(), v.to_json())))
                 .collect(),
         }
     }
@@ -226,16 +226,6 @@ impl Snapshot {
                 })
                 .collect(),
         }
-    }
-}
-
-/// A model value as the JSON documents hold it: "never" is `null`.
-fn to_json(v: &Value) -> Json {
-    match v {
-        Value::Num(x) => serde_json::json!(x),
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Text(s) => Json::String(s.clone()),
-        Value::Never => Json::Null,
     }
 }
 

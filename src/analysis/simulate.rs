@@ -23,7 +23,7 @@ use crate::value::Value;
 /// The default number of trials.
 pub const DEFAULT_TRIALS: usize = 10_000;
 
-pub use crate::inputs::Ranged;
+use crate::inputs::Ranged;
 
 /// Three percentiles; `None` where the value is "never".
 #[derive(Debug, Clone, Copy, PartialEq)]

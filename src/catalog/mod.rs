@@ -37,7 +37,7 @@ mod layout;
 use check::{limit, merge, parse_file, read_text, ParsedFile};
 use layout::diagnostic;
 
-pub use crate::yaml::MAX_PROBLEMS;
+use crate::yaml::MAX_PROBLEMS;
 pub use import::{
     format_price, import_litellm, per_1m_tokens, render_api_prices, AddPolicy, ApiPriceFile,
     Change, ImportOptions, LitellmImport, Skipped,

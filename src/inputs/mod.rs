@@ -11,8 +11,9 @@ use indexmap::IndexMap;
 
 use crate::catalog::Catalog;
 use crate::format::Unit;
-use crate::plan::{Diagnostic, LoadedPlan, Locator, Method, RawPlan};
+use crate::plan::{LoadedPlan, Method};
 use crate::value::Value;
+use crate::yaml::Diagnostic;
 
 pub mod docs;
 pub mod options;
@@ -22,6 +23,7 @@ mod validate;
 pub use docs::starter_plan;
 pub use options::PlanOption;
 pub use spec::{Bounds, InputSpec, INPUTS};
+pub use validate::validate_raw_with;
 
 /// An input given as a range.
 #[derive(Debug, Clone, PartialEq)]
@@ -325,15 +327,3 @@ pub fn validate_with(loaded: &LoadedPlan, catalog: &Catalog) -> Result<Inputs, V
     inputs.options = options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)?;
     Ok(inputs)
 }
-
-/// Validates a raw plan; `file` and `sha256` describe where it came from.
-pub fn validate_raw(
-    raw: &RawPlan,
-    locator: &Locator,
-    file: &str,
-    sha256: &str,
-) -> Result<Inputs, Vec<Diagnostic>> {
-    validate_raw_with(raw, locator, file, sha256, Catalog::builtin())
-}
-
-pub use validate::validate_raw_with;

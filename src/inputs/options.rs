@@ -10,7 +10,8 @@ use serde_yaml::Value as Yaml;
 
 use crate::catalog::Catalog;
 use crate::inputs::{self, Inputs};
-use crate::plan::{self, Diagnostic};
+use crate::plan;
+use crate::yaml::Diagnostic;
 
 /// One option, validated.
 #[derive(Debug, Clone, PartialEq)]

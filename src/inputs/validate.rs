@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 
 use crate::catalog::{ApiModel, Catalog, Gpu};
-use crate::plan::{Diagnostic, Locator, Method, RangeSpec, RawPlan};
+use crate::plan::{Method, RangeSpec, RawPlan};
 use crate::value::Value;
+use crate::yaml::{Diagnostic, Locator};
 
 use super::spec::{self, Catalogued, Fill, InputSpec, When, INPUTS};
 use super::{

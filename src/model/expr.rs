@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use thiserror::Error;
 
-pub use crate::value::{format_number_literal, Value, NEVER_TEXT};
+use crate::value::{format_number_literal, Value, NEVER_TEXT};
 
 /// A failure to evaluate: a defect in the model's definitions, never the plan's fault.
 #[derive(Debug, Error, PartialEq)]

@@ -32,8 +32,7 @@ mod ranges;
 mod tree;
 mod words;
 
-pub use crate::yaml::words::did_you_mean;
-pub use crate::yaml::{inert, Diagnostic, Locator, MAX_PROBLEMS};
+use crate::yaml::{Diagnostic, Locator, MAX_PROBLEMS};
 pub use load::{load, load_text, parse, LoadedPlan};
 pub use ranges::RangeSpec;
 

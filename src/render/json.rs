@@ -2,20 +2,15 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::model::expr::Value;
 use crate::report::Report;
+use crate::value::Value;
 
 /// The version of the JSON layout; bumped when a key changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Converts a model value to JSON: "never" becomes `null`.
 pub fn to_json(v: &Value) -> Json {
-    match v {
-        Value::Num(x) => json!(x),
-        Value::Bool(b) => json!(b),
-        Value::Text(s) => json!(s),
-        Value::Never => Json::Null,
-    }
+    v.to_json()
 }
 
 /// Builds the JSON document for a report.

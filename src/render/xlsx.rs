@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::format::Unit;
-use crate::model::expr::{build, Resolve, Value, NEVER_TEXT};
+use crate::model::expr::{build, Resolve};
 use crate::model::{Role, Scenario, Sheet};
 use crate::render::guard::write_text;
 use crate::render::layout::{
@@ -23,6 +23,7 @@ use crate::render::layout::{
 };
 use crate::render::styles::Styles;
 use crate::report::{Report, ScenarioResult};
+use crate::value::{Value, NEVER_TEXT};
 use indexmap::IndexMap;
 
 use crate::render::layout::{
@@ -111,15 +112,18 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     for (c, h) in API_COLUMNS.iter().enumerate() {
         ws.write_string_with_format(CATALOGUE_API_ROW - 1, c as u16, *h, &s.header)?;
     }
+    // Catalogue text may come from a user's catalogue: it goes through the
+    // text guard like plan text.
+    let plain = Format::new();
     for (k, (name, m)) in used.api.iter().enumerate() {
         let row = CATALOGUE_API_ROW + k as u32;
         let money = Styles::value(Unit::UsdPer1MTokens, false);
-        ws.write_string(row, 0, name)?;
-        ws.write_string(row, 1, &m.provider)?;
+        write_text(ws, row, 0, name, &plain)?;
+        write_text(ws, row, 1, &m.provider, &plain)?;
         ws.write_number_with_format(row, 2, m.input_per_1m_tokens, &money)?;
         ws.write_number_with_format(row, 3, m.output_per_1m_tokens, &money)?;
-        ws.write_string(row, 4, &m.as_of)?;
-        ws.write_string(row, 5, &m.source)?;
+        write_text(ws, row, 4, &m.as_of, &plain)?;
+        write_text(ws, row, 5, &m.source, &plain)?;
     }
     let gpu_row = catalogue_gpu_row(r);
     ws.write_string_with_format(gpu_row - 2, 0, "GPU instances", &s.group)?;
@@ -128,7 +132,7 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     }
     for (k, (name, g)) in used.gpus.iter().enumerate() {
         let row = gpu_row + k as u32;
-        ws.write_string(row, 0, name)?;
+        write_text(ws, row, 0, name, &plain)?;
         ws.write_number_with_format(
             row,
             1,
@@ -143,8 +147,8 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
             &Styles::value(Unit::Tflops, false),
         )?;
         ws.write_number(row, 4, f64::from(g.gpus_per_instance))?;
-        ws.write_string(row, 5, &g.as_of)?;
-        ws.write_string(row, 6, &g.source)?;
+        write_text(ws, row, 5, &g.as_of, &plain)?;
+        write_text(ws, row, 6, &g.source, &plain)?;
     }
     ws.set_column_width(0, 22)?;
     for c in 1..5 {

@@ -1,4 +1,6 @@
-//! The model evaluated for one plan: every value by id, the warnings and the
+//! The model evaluated for one plan, built once by [`evaluate`]: every value
+//! by id, the monthly timeline, the sensitivity, tornado and option cases,
+//! the simulation, what moved since the previous run, the warnings and the
 //! decision reasons. This is what every renderer receives; renderers lay it
 //! out and format it, and compute nothing.
 

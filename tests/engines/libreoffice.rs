@@ -8,8 +8,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use finetune_roi::model::expr::Value;
 use finetune_roi::render::{layout, xlsx};
+use finetune_roi::value::Value;
 use ironcalc::base::{cell::CellValue, Model};
 
 use super::common::*;

@@ -695,3 +695,20 @@ fn run_flags_for_schedulers_are_checked() {
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_run_read_back_from_its_json_is_the_snapshot_it_was_taken_from() {
+    // Next month's run reads this month's figures from the JSON document;
+    // the comparison is only right if the document gives back what the
+    // report holds.
+    use finetune_roi::analysis::changes::Snapshot;
+    use finetune_roi::model::Role;
+    for plan in example_plans() {
+        let r = report_of(&plan);
+        let tracked = r.model.with_role(Role::Tracked);
+        let document = finetune_roi::render::json::document(&r);
+        let read_back = Snapshot::of_document(&document, &tracked);
+        assert_eq!(read_back, r.snapshot(), "{}", plan.display());
+        assert_eq!(read_back.results.len(), tracked.len(), "{}", plan.display());
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use finetune_roi::format::Unit;
 use finetune_roi::inputs::docs::{annotate_schema, documented_defaults, readme_defaults};
 use finetune_roi::inputs::spec::{self, Bounds, INPUTS};
-use finetune_roi::model::expr::Value;
+use finetune_roi::value::Value;
 
 use super::common::{example_plans, report_of, root};
 

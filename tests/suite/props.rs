@@ -4,8 +4,8 @@
 //!
 //! `PROPTEST_CASES=100000 cargo test --release props::` runs them longer.
 
-use finetune_roi::model::expr::{Value, NEVER_TEXT};
 use finetune_roi::report::Report;
+use finetune_roi::value::{Value, NEVER_TEXT};
 use finetune_roi::PlanError;
 use proptest::prelude::*;
 use proptest::test_runner::Config;

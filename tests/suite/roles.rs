@@ -80,7 +80,7 @@ fn looking_up_a_missing_figure_does_not_panic() {
     assert_eq!(r.get("no_such_figure"), None);
     assert_eq!(
         r.value("no_such_figure"),
-        &finetune_roi::model::expr::Value::Never
+        &finetune_roi::value::Value::Never
     );
     assert_eq!(r.num("no_such_figure"), None);
     assert_eq!(r.get("monthly_savings"), Some(r.value("monthly_savings")));

@@ -18,14 +18,14 @@ fn compute_roi_worked_example() {
     assert_eq!(n("current_daily_tokens"), 35_000_000.0);
     assert_eq!(
         r.value("payback_months"),
-        &finetune_roi::model::expr::Value::Never
+        &finetune_roi::value::Value::Never
     );
     assert!(r.flag("is_above_break_even"));
     // The seed's break-even ignores the review cost; the all-in one does not,
     // and here no volume breaks even.
     assert_eq!(
         r.value("break_even_tokens_per_day_all_in"),
-        &finetune_roi::model::expr::Value::Never
+        &finetune_roi::value::Value::Never
     );
     assert!(!r.flag("is_above_break_even_all_in"));
     assert_eq!(r.verdict(), "Stay on the API");

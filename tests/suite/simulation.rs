@@ -2,7 +2,8 @@
 //! results are reproducible by seed, collapse without ranges, and sampled
 //! percentiles match the distribution's known ones.
 
-use finetune_roi::analysis::simulate::{simulate, Ranged};
+use finetune_roi::analysis::simulate::simulate;
+use finetune_roi::inputs::Ranged;
 use finetune_roi::model::compiled::Compiled;
 
 use super::common::*;

@@ -2,9 +2,9 @@
 //! formula cell must equal its cached value, and a changed input must move the
 //! results to what the model computes for the changed plan.
 
-use finetune_roi::model::expr::Value;
 use finetune_roi::render::{layout, xlsx};
 use finetune_roi::report::Report;
+use finetune_roi::value::Value;
 use ironcalc::base::{cell::CellValue as IcValue, Model};
 
 /// A cell value as IronCalc reports it (its own type cannot be cloned).

@@ -2,11 +2,11 @@
 
 use crate::format;
 use crate::inputs::{Group, Source};
-use crate::model::expr::Value;
 use crate::model::Role;
 use crate::model::Sheet;
 use crate::render::layout::{self, INPUTS_SHEET};
 use crate::report::{Report, ScenarioResult};
+use crate::value::Value;
 
 use super::escape::md_escape;
 use super::prose::{

@@ -26,8 +26,8 @@ use serde_json::Value as Json;
 
 use crate::analysis::changes::{Changes, Kind, Month};
 use crate::format::Unit;
-use crate::model::expr::Value;
 use crate::report::Report;
+use crate::value::Value;
 
 /// The version of the portfolio's JSON layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -98,7 +98,8 @@ pub struct Row {
 
 impl Row {
     /// The row of an evaluated plan.
-    pub fn from_report(stem: &str, report: &Report, changes: Option<Changes>) -> Row {
+    pub fn from_report(stem: &str, report: &Report) -> Row {
+        let changes = report.changes.clone();
         let moved = changes
             .iter()
             .flat_map(|c| &c.moved)
@@ -341,14 +342,14 @@ mod tests {
             "input_price_per_1m_tokens: 5.00",
             "input_price_per_1m_tokens: 6.00",
         ));
-        let now = report(&text);
-        let changes = crate::analysis::changes::compare(
+        let mut now = report(&text);
+        now.changes = Some(crate::analysis::changes::compare(
             "2026-11".parse().unwrap(),
             &before.snapshot(),
             &now.snapshot(),
             |id| now.label(id).to_string(),
-        );
-        let row = Row::from_report("support", &now, Some(changes));
+        ));
+        let row = Row::from_report("support", &now);
         let e = row.evaluated().unwrap();
         assert_eq!(e.monthly_savings.text, now.show("monthly_savings"));
         assert_eq!(e.verdict, now.verdict());
@@ -392,7 +393,7 @@ mod tests {
             1,
         );
         let r = report(&text);
-        let p = portfolio(vec![Row::from_report("p", &r, None)]);
+        let p = portfolio(vec![Row::from_report("p", &r)]);
         let html = render_html(&p);
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("href=\"javascript"), "{html}");

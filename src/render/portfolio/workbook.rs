@@ -8,9 +8,9 @@ use serde_json::Value as Json;
 use super::{first_line, link_to, Evaluated, Portfolio, Row};
 use crate::analysis::changes::Kind;
 use crate::format::{self, Unit};
-use crate::model::expr::Value;
 use crate::render::guard::write_text;
 use crate::render::styles::Styles;
+use crate::value::Value;
 
 /// Writes a value in its unit: a number with the unit's format, "never" or text.
 fn write_value(
