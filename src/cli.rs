@@ -444,16 +444,15 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     };
     let options = ctx.options;
     let mut messages = Vec::new();
-    let previous =
-        crate::analysis::changes::find_previous(&ctx.earlier, stem).and_then(|(month, path)| {
-            match crate::analysis::changes::read_previous(&path) {
-                Ok(document) => Some(crate::report::Previous { month, document }),
-                Err(e) => {
-                    messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
-                    None
-                }
+    let previous = crate::runs::find_previous(&ctx.earlier, stem).and_then(|(month, path)| {
+        match crate::runs::read_previous(&path) {
+            Ok(document) => Some(crate::report::Previous { month, document }),
+            Err(e) => {
+                messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
+                None
             }
-        });
+        }
+    });
     let report = match crate::evaluate_file_with(&job.path, &options.settings, previous) {
         Ok(r) => r,
         Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
@@ -533,7 +532,7 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
         options,
         earlier: options
             .month
-            .map(|m| crate::analysis::changes::earlier_months(&options.out, m))
+            .map(|m| crate::runs::earlier_months(&options.out, m))
             .unwrap_or_default(),
         dir,
     };

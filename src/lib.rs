@@ -14,6 +14,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod runs;
 pub mod value;
 pub mod yaml;
 

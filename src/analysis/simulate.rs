@@ -86,16 +86,6 @@ impl Sampler {
     }
 }
 
-/// The p-th percentile (0–100) of sorted samples, nearest rank.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    let rank = ((p / 100.0) * n as f64).ceil() as usize;
-    sorted
-        .get(rank.clamp(1, n.max(1)) - 1)
-        .copied()
-        .unwrap_or(f64::NAN)
-}
-
 /// P10, P50 and P90 by selection (no full sort); infinity reads as "never".
 fn percentiles(mut samples: Vec<f64>) -> Percentiles {
     let n = samples.len();
@@ -199,11 +189,8 @@ mod tests {
 
     #[test]
     fn nearest_rank_percentiles() {
-        let xs: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(percentile(&xs, 10.0), 1.0);
-        assert_eq!(percentile(&xs, 50.0), 5.0);
-        assert_eq!(percentile(&xs, 90.0), 9.0);
-        assert_eq!(percentile(&xs, 100.0), 10.0);
+        let p = percentiles((1..=10).rev().map(f64::from).collect());
+        assert_eq!((p.p10, p.p50, p.p90), (Some(1.0), Some(5.0), Some(9.0)));
         let p = percentiles(vec![1.0, f64::INFINITY, f64::INFINITY]);
         assert_eq!(p.p10, Some(1.0));
         assert_eq!(p.p90, None);

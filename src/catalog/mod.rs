@@ -136,11 +136,6 @@ impl Gpu {
         self.on_demand_per_gpu_hour * f64::from(self.gpus_per_instance)
     }
 
-    /// Spot dollars per GPU-hour.
-    pub fn spot_per_gpu_hour(&self) -> f64 {
-        self.on_demand_per_gpu_hour * self.spot_price_factor
-    }
-
     /// Memory of one whole instance, in GB.
     pub fn memory_gb_per_instance(&self) -> f64 {
         self.memory_gb * f64::from(self.gpus_per_instance)

@@ -181,14 +181,6 @@ impl Compiled {
             .collect()
     }
 
-    /// Evaluates every compiled quantity into `slots` (the tree walk; the
-    /// reference for [`Compiled::run`]).
-    pub fn run_tree(&self, slots: &mut [f64]) {
-        for (slot, node) in &self.steps {
-            slots[*slot] = node.eval(slots);
-        }
-    }
-
     /// Evaluates every compiled quantity into `slots`.
     pub fn run(&self, slots: &mut [f64]) {
         let mut stack: Vec<f64> = Vec::with_capacity(32);
@@ -411,61 +403,4 @@ fn compile_test(t: &Cond, slots: &IndexMap<String, usize>, ctx: &str) -> Result<
         Cond::Not(x) => Test::Not(Box::new(ct(x)?)),
         Cond::IsError(_) => Test::Never,
     })
-}
-
-impl Node {
-    fn eval(&self, s: &[f64]) -> f64 {
-        match self {
-            Node::Const(x) => *x,
-            Node::Slot(i) => s[*i],
-            Node::Bin(op, a, b) => {
-                let (a, b) = (a.eval(s), b.eval(s));
-                match op {
-                    Op::Add => a + b,
-                    Op::Sub => a - b,
-                    Op::Mul => a * b,
-                    Op::Div => a / b,
-                }
-            }
-            Node::Neg(a) => -a.eval(s),
-            Node::Sum(ts) => ts.iter().map(|t| t.eval(s)).sum(),
-            Node::Max(a, b) => a.eval(s).max(b.eval(s)),
-            Node::Min(a, b) => a.eval(s).min(b.eval(s)),
-            Node::RoundUp(a) => a.eval(s).ceil(),
-            Node::RoundDown(a) => a.eval(s).floor(),
-            Node::Abs(a) => a.eval(s).abs(),
-            Node::Pow(a, b) => a.eval(s).powf(b.eval(s)),
-            Node::If(t, a, b) => {
-                if t.eval(s) {
-                    a.eval(s)
-                } else {
-                    b.eval(s)
-                }
-            }
-            Node::Test(t) => f64::from(u8::from(t.eval(s))),
-        }
-    }
-}
-
-impl Test {
-    fn eval(&self, s: &[f64]) -> bool {
-        match self {
-            Test::Compare(op, a, b) => {
-                let (a, b) = (a.eval(s), b.eval(s));
-                match op {
-                    Cmp::Gt => a > b,
-                    Cmp::Ge => a >= b,
-                    Cmp::Lt => a < b,
-                    Cmp::Le => a <= b,
-                    Cmp::Eq => a == b,
-                }
-            }
-            Test::IsNumber(a) => !a.eval(s).is_nan(),
-            Test::Truthy(a) => a.eval(s) != 0.0,
-            Test::And(ts) => ts.iter().all(|t| t.eval(s)),
-            Test::Or(ts) => ts.iter().any(|t| t.eval(s)),
-            Test::Not(t) => !t.eval(s),
-            Test::Never => false,
-        }
-    }
 }
