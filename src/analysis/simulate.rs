@@ -50,6 +50,13 @@ pub struct Simulation {
     pub payback_beyond_lifetime: usize,
 }
 
+impl Simulation {
+    /// The share of the trials that `count` trials are (0 to 1).
+    pub fn share_of_trials(&self, count: usize) -> f64 {
+        count as f64 / self.trials.max(1) as f64
+    }
+}
+
 /// A PERT sampler for one ranged input.
 enum Sampler {
     Fixed(f64),

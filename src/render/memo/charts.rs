@@ -242,8 +242,7 @@ pub(super) fn cashflow_chart(r: &Report) -> Figure {
 /// The distribution of payback across the trials, with the months beyond the
 /// lifetime (or never) in a column apart.
 pub(super) fn payback_chart(r: &Report, s: &crate::analysis::simulate::Simulation) -> Figure {
-    let trials = s.trials.max(1) as f64;
-    let share = |count: usize| count as f64 / trials;
+    let share = |count: usize| s.share_of_trials(count);
     let columns = s
         .payback_histogram
         .iter()

@@ -241,8 +241,7 @@ pub(super) fn simulation_view(
     .collect();
     let life = r.show("lifetime_months");
     let facts = simulation_facts(r, s);
-    let trials = s.trials.max(1) as f64;
-    let share = |count: usize| format::percent(count as f64 / trials);
+    let share = |count: usize| format::percent(s.share_of_trials(count));
     let mut histogram: Vec<HistogramRow> = s
         .payback_histogram
         .iter()
