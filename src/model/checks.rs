@@ -40,7 +40,7 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         "check_inputs_in_range",
         "Inputs within their ranges",
         Unit::Count,
-        "Every number on the Inputs sheet within the bounds its input allows (rates from 0 to 1, money and volumes not negative, ...).",
+        "Each input within its bounds: rates from 0 to 1, amounts not negative, and so on.",
         robust(if_(or(range_violations), n(1.0), n(0.0))),
     )
     .role(Role::Check);
