@@ -166,17 +166,8 @@ pub fn libreoffice_recalculates_every_example_to_its_cached_values(soffice: &Pat
         files.push(path);
     }
     // The canary: a wrong cached value that a real recalculation corrects.
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_number(0, 0, 2.0).unwrap();
-    ws.write_formula(
-        0,
-        1,
-        rust_xlsxwriter::Formula::new("=A1*21").set_result("41"),
-    )
-    .unwrap();
     let canary = src.join("canary.xlsx");
-    wb.save(&canary).unwrap();
+    std::fs::write(&canary, canary_workbook()).unwrap();
     files.push(canary);
 
     let converted = recalculate(soffice, work.path(), &files);

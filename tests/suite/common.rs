@@ -101,3 +101,18 @@ pub const INPUT_EDITS: [(&str, f64, &str, &str); 7] = [
         "lifetime_months: 12",
     ),
 ];
+
+/// A workbook whose one formula (`=A1*21` with A1 = 2) caches the wrong
+/// result 41: an engine that really recalculates gives 42.
+pub fn canary_workbook() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_number(0, 0, 2.0).unwrap();
+    ws.write_formula(
+        0,
+        1,
+        rust_xlsxwriter::Formula::new("=A1*21").set_result("41"),
+    )
+    .unwrap();
+    wb.save_to_buffer().unwrap()
+}

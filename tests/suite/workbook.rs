@@ -106,16 +106,7 @@ fn every_formula_cell_recalculates_to_its_cached_value() {
 #[test]
 fn a_wrong_cached_value_is_caught() {
     // The canary: if the engine merely echoed cached values, this would pass unnoticed.
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_number(0, 0, 2.0).unwrap();
-    ws.write_formula(
-        0,
-        1,
-        rust_xlsxwriter::Formula::new("=A1*21").set_result("41"),
-    )
-    .unwrap();
-    let bytes = wb.save_to_buffer().unwrap();
+    let bytes = canary_workbook();
     let (count, mismatches) = recalc_mismatches(&bytes);
     assert_eq!(count, 1);
     assert_eq!(mismatches.len(), 1);

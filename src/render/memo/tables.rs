@@ -596,19 +596,15 @@ pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
 
 /// The monthly comparison: each part of the fine-tuned cost, the API bill and the savings.
 pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
-    [
-        "monthly_api_cost",
-        "monthly_serving_cost",
-        "monthly_storage_cost",
-        "monthly_amortized_project_cost",
-        "monthly_quality_cost_delta",
-        "monthly_ft_total",
-        "monthly_savings",
-        "monthly_savings_before_amortization",
-    ]
-    .iter()
-    .map(|id| figure(r, id))
-    .collect()
+    std::iter::once("monthly_api_cost")
+        .chain(r.model.with_role(Role::Composition))
+        .chain([
+            "monthly_ft_total",
+            "monthly_savings",
+            "monthly_savings_before_amortization",
+        ])
+        .map(|id| figure(r, id))
+        .collect()
 }
 
 /// The break-even figures.
