@@ -46,19 +46,14 @@ fn main() {
     let trials = 100_000;
     if std::env::var_os("BENCH_NO_RANGES").is_some() {
         let start = Instant::now();
-        let sim = simulate(&r.model, &r.values, &[], trials, 0).expect("simulates");
+        let sim = simulate(&r.model, &r.values, &[], &[], trials, 0).expect("simulates");
         println!(
             "no ranges: {:.1} ms, {} quantities",
             start.elapsed().as_secs_f64() * 1000.0,
             finetune_roi::model::compiled::Compiled::new(
                 &r.model,
-                &[
-                    "monthly_savings",
-                    "payback_months",
-                    "total_project_cost",
-                    "payback_beyond_lifetime",
-                    "is_above_break_even_all_in"
-                ]
+                &r.model.with_role(finetune_roi::model::Role::Simulated),
+                &r.values
             )
             .unwrap()
             .len()
@@ -68,7 +63,7 @@ fn main() {
     let mut times = Vec::new();
     for seed in 0..15 {
         let start = Instant::now();
-        let sim = simulate(&r.model, &r.values, &ranged, trials, seed).expect("simulates");
+        let sim = simulate(&r.model, &r.values, &ranged, &[], trials, seed).expect("simulates");
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(sim);
     }

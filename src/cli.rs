@@ -85,6 +85,12 @@ pub enum Command {
         /// Plan files, or folders whose *.yaml files are all plans.
         #[arg(required = true, value_name = "PLAN.yaml | DIR")]
         paths: Vec<PathBuf>,
+        /// One line per plan: the verdict, feasibility and the number of warnings.
+        #[arg(short, long)]
+        quiet: bool,
+        /// The price catalogue: a folder of *.yaml files, or one file [default: the catalogue built into the program]
+        #[arg(long, value_name = "PATH")]
+        catalog: Option<PathBuf>,
     },
     /// Write a commented starter plan to FILE (never overwriting), or print it.
     Init {
@@ -172,7 +178,11 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Check { paths } => check(&paths),
+        Command::Check {
+            paths,
+            quiet,
+            catalog,
+        } => check(&paths, quiet, catalog.as_deref()),
         Command::Run {
             paths,
             out,
@@ -235,7 +245,14 @@ fn init(file: Option<&Path>) -> u8 {
     }
 }
 
-fn check(paths: &[PathBuf]) -> u8 {
+/// `check`: validates and evaluates each plan, and prints its verdict, its
+/// feasibility and its warnings (one line each with `quiet`); writes nothing.
+fn check(paths: &[PathBuf], quiet: bool, catalog: Option<&Path>) -> u8 {
+    let mut settings = crate::Settings::at(Utc::now());
+    match load_catalog(catalog) {
+        Ok(c) => settings.catalog = c,
+        Err(code) => return code,
+    }
     let files = match expand_paths(paths) {
         Ok(f) => f,
         Err(e) => {
@@ -245,12 +262,67 @@ fn check(paths: &[PathBuf]) -> u8 {
     };
     let mut code = EXIT_OK;
     for f in &files {
-        match crate::evaluate_file(f, Utc::now()) {
-            Ok(r) => println!("{}: ok ({})", shown(f), r.verdict()),
+        match crate::evaluate_file_with(f, &settings, None) {
+            Ok(r) => println!("{}", check_lines(&shown(f), &r, quiet)),
             Err(e) => code = code.max(report_error(&e)),
         }
     }
     code
+}
+
+/// What `check` says of one evaluated plan: the verdict's sentence first.
+pub fn check_lines(name: &str, r: &crate::report::Report, quiet: bool) -> String {
+    let sentence = r.value("verdict_sentence").to_excel_result();
+    let feasible = if r.feasible() {
+        "feasible as planned".to_string()
+    } else {
+        format!(
+            "not feasible as planned: {}",
+            r.infeasible_reasons(&r.plan_case()).join("; ")
+        )
+    };
+    let warnings = match r.warnings.len() {
+        1 => "1 warning".to_string(),
+        n => format!("{n} warnings"),
+    };
+    if quiet {
+        let feasible = if r.feasible() {
+            "feasible"
+        } else {
+            "not feasible"
+        };
+        return format!("{name}: {sentence} ({feasible}, {warnings})");
+    }
+    let mut out = vec![
+        format!("{name}: {sentence}"),
+        format!("  {}", r.value("headline").to_excel_result()),
+    ];
+    let marginal = r.value("verdict_marginal_reason").to_excel_result();
+    if r.marginal() {
+        out.push(format!("  {marginal}"));
+    }
+    out.push(format!("  {feasible}"));
+    out.extend(
+        r.warnings
+            .iter()
+            .map(|w| format!("  warning: {}: {}", w.title, w.message)),
+    );
+    out.join("\n")
+}
+
+/// The catalogue named on the command line, loaded; `None` for the built-in
+/// one. A catalogue that does not load is reported, and its exit code returned.
+fn load_catalog(
+    path: Option<&Path>,
+) -> Result<Option<std::sync::Arc<crate::catalog::Catalog>>, u8> {
+    let Some(path) = path else { return Ok(None) };
+    match crate::catalog::Catalog::load(path) {
+        Ok(c) => Ok(Some(std::sync::Arc::new(c))),
+        Err(e) => {
+            eprintln!("{e}");
+            Err(EXIT_BAD_PLAN)
+        }
+    }
 }
 
 fn report_error(e: &PlanError) -> u8 {
@@ -359,14 +431,9 @@ fn run_command(
         settings.trials = usize::try_from(t).unwrap_or(usize::MAX);
     }
     settings.seed = seed;
-    if let Some(path) = &catalog {
-        match crate::catalog::Catalog::load(path) {
-            Ok(c) => settings.catalog = Some(std::sync::Arc::new(c)),
-            Err(e) => {
-                eprintln!("{e}");
-                return EXIT_BAD_PLAN;
-            }
-        }
+    match load_catalog(catalog.as_deref()) {
+        Ok(c) => settings.catalog = c,
+        Err(code) => return code,
     }
     let files = match expand_paths(paths) {
         Ok(f) => f,

@@ -67,6 +67,10 @@ impl Value {
 /// What the workbook shows where a value does not exist.
 pub const NEVER_TEXT: &str = "never";
 
+/// What a sentence of the model reads where it does not apply (a warning
+/// whose condition does not hold): a spreadsheet cannot cache an empty text.
+pub const NOT_APPLICABLE: &str = "—";
+
 /// Prints a number the way Excel formulas and cached results want it:
 /// integers without a decimal point, others with full round-trip precision.
 pub fn format_number_literal(x: f64) -> String {

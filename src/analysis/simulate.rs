@@ -48,9 +48,43 @@ pub struct Simulation {
     pub payback_histogram: Vec<usize>,
     /// Trials that pay back after the lifetime or never.
     pub payback_beyond_lifetime: usize,
+    /// The odds of each candidate: the plan's, then each option's.
+    pub candidates: Vec<CandidateOdds>,
+}
+
+/// One candidate's odds over the simulation's trials.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CandidateOdds {
+    /// The share of trials in which it is feasible and pays back within the
+    /// lifetime.
+    pub payback_share: f64,
+    /// The median payback; `None` when the median trial does not pay back.
+    pub median_payback: Option<f64>,
 }
 
 impl Simulation {
+    /// Puts the candidates' odds where the comparison reads them.
+    pub fn insert_odds(&self, values: &mut IndexMap<String, Value>) {
+        use crate::model::comparison::{
+            SIMULATED_MEDIAN_PAYBACK, SIMULATED_PAYBACK_SHARE, SIMULATION_TRIALS,
+        };
+        values.insert(
+            SIMULATION_TRIALS.to_string(),
+            Value::Num(self.trials as f64),
+        );
+        for (k, odds) in self.candidates.iter().enumerate() {
+            let id = |x: &str| match k {
+                0 => x.to_string(),
+                k => crate::inputs::options::option_input_id(k - 1, x),
+            };
+            values.insert(id(SIMULATED_PAYBACK_SHARE), Value::Num(odds.payback_share));
+            values.insert(
+                id(SIMULATED_MEDIAN_PAYBACK),
+                odds.median_payback.map_or(Value::Never, Value::Num),
+            );
+        }
+    }
+
     /// The share of the trials that `count` trials are (0 to 1).
     pub fn share_of_trials(&self, count: usize) -> f64 {
         count as f64 / self.trials.max(1) as f64
@@ -116,60 +150,86 @@ fn percentiles(mut samples: Vec<f64>) -> Percentiles {
 }
 
 /// Runs `trials` trials of the model with the ranged inputs drawn, all other
-/// inputs at their values in `values`.
+/// inputs at their values in `values`: the plan's, then each option's (given
+/// by all its values, `options`) with the same draws.
 pub fn simulate(
     model: &Model,
     values: &IndexMap<String, Value>,
     ranged: &[Ranged],
+    options: &[IndexMap<String, Value>],
     trials: usize,
     seed: u64,
 ) -> Result<Simulation, NotNumeric> {
     // The quantities every trial reads, in their role's order: monthly
-    // savings, payback, project cost, payback beyond the lifetime, above the
+    // savings, payback, project cost, lifetime net, feasible, above the
     // all-in break-even.
     let outputs = model.with_role(Role::Simulated);
-    let full = Compiled::new(model, &outputs)?;
-    let base = full.slots_from(values);
+    let full = Compiled::new(model, &outputs, values)?;
     let ranged_ids: Vec<&str> = ranged.iter().map(|r| r.id.as_str()).collect();
     let compiled = full.restricted_to(model, &ranged_ids);
-    let draws: Vec<(usize, Sampler)> = ranged
-        .iter()
-        .filter_map(|r| compiled.slot(&r.id).map(|slot| (slot, Sampler::new(r))))
-        .collect();
     let out = outputs
         .iter()
         .map(|id| compiled.slot(id).ok_or_else(|| NotNumeric(id.to_string())))
         .collect::<Result<Vec<usize>, _>>()?;
-    let [savings_at, payback_at, project_at, beyond_at, above_at] = out[..] else {
+    let [savings_at, payback_at, project_at, _net_at, feasible_at, above_at] = out[..] else {
         return Err(NotNumeric(format!("{} simulated outputs", out.len())));
     };
+    // Each candidate's slots at base: the plan's, then each option's. An
+    // option that sets a ranged input itself keeps its own value.
+    let candidates: Vec<(Vec<f64>, Vec<bool>)> = std::iter::once(values)
+        .chain(options)
+        .map(|v| {
+            let drawn = ranged
+                .iter()
+                .map(|r| v.get(&r.id) == values.get(&r.id))
+                .collect();
+            (compiled.slots_from(v), drawn)
+        })
+        .collect();
+    let draws: Vec<(Option<usize>, Sampler)> = ranged
+        .iter()
+        .map(|r| (compiled.slot(&r.id), Sampler::new(r)))
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let trials = trials.max(1);
     let mut savings = Vec::with_capacity(trials);
-    let mut payback = Vec::with_capacity(trials);
     let mut project = Vec::with_capacity(trials);
-    let (mut within, mut above) = (0usize, 0usize);
-    let mut slots = base.clone();
+    let mut paybacks: Vec<Vec<f64>> = vec![Vec::with_capacity(trials); candidates.len()];
+    let mut within = vec![0usize; candidates.len()];
+    let mut above = 0usize;
+    let mut slots = vec![0.0; compiled.slots_len()];
+    let mut drawn = vec![0.0; draws.len()];
     for _ in 0..trials {
-        slots.copy_from_slice(&base);
-        for (slot, sampler) in &draws {
-            slots[*slot] = sampler.sample(&mut rng);
+        for (x, (_, sampler)) in drawn.iter_mut().zip(&draws) {
+            *x = sampler.sample(&mut rng);
         }
-        compiled.run(&mut slots);
-        savings.push(slots[savings_at]);
-        let p = slots[payback_at];
-        payback.push(if p.is_nan() { f64::INFINITY } else { p });
-        project.push(slots[project_at]);
-        within += usize::from(slots[beyond_at] == 0.0);
-        above += usize::from(slots[above_at] == 1.0);
+        for (c, (base, own)) in candidates.iter().enumerate() {
+            slots.copy_from_slice(base);
+            for (((slot, _), x), keep) in draws.iter().zip(&drawn).zip(own) {
+                if let (Some(slot), true) = (slot, keep) {
+                    slots[*slot] = *x;
+                }
+            }
+            compiled.run(&mut slots);
+            let p = slots[payback_at];
+            let pays = !p.is_nan() && slots[feasible_at] == 1.0;
+            paybacks[c].push(if pays { p } else { f64::INFINITY });
+            within[c] += usize::from(pays);
+            if c == 0 {
+                savings.push(slots[savings_at]);
+                project.push(slots[project_at]);
+                above += usize::from(slots[above_at] == 1.0);
+            }
+        }
     }
     let lifetime = values
         .get("lifetime_months")
         .and_then(Value::as_num)
         .unwrap_or(0.0);
+    let plan_paybacks = paybacks.first().cloned().unwrap_or_default();
     let mut payback_histogram = vec![0usize; lifetime.ceil().max(0.0) as usize + 1];
     let mut payback_beyond_lifetime = 0;
-    for p in &payback {
+    for p in &plan_paybacks {
         let bucket = payback_histogram.get_mut(p.ceil().max(0.0) as usize);
         if let (true, Some(bucket)) = (*p <= lifetime, bucket) {
             *bucket += 1;
@@ -177,16 +237,26 @@ pub fn simulate(
             payback_beyond_lifetime += 1;
         }
     }
+    let odds = paybacks
+        .into_iter()
+        .zip(&within)
+        .map(|(p, w)| CandidateOdds {
+            payback_share: *w as f64 / trials as f64,
+            median_payback: percentiles(p).p50,
+        })
+        .collect();
     Ok(Simulation {
         trials,
         seed,
         monthly_savings: percentiles(savings),
-        payback_months: percentiles(payback),
+        payback_months: percentiles(plan_paybacks),
         total_project_cost: percentiles(project),
         payback_histogram,
         payback_beyond_lifetime,
-        probability_payback_within_lifetime: within as f64 / trials as f64,
+        probability_payback_within_lifetime: within.first().copied().unwrap_or(0) as f64
+            / trials as f64,
         probability_above_break_even: above as f64 / trials as f64,
+        candidates: odds,
     })
 }
 

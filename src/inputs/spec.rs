@@ -786,6 +786,20 @@ pub static INPUTS: &[InputSpec] = &[
         ..BASE
     },
     InputSpec {
+        path: "serving.sizing",
+        id: "serving_sizing",
+        label: "Instance sizing",
+        unit: Unit::Text,
+        bounds: Bounds::ANY,
+        doc: "auto: each month pays for the instances its traffic needs when that is more than the plan's; fixed: the plan's instances, and a plan short of capacity is not feasible.",
+        group: Group::Serving,
+        fill: Fill::Text(
+            |p| p.serving.sizing.map(|x| x.name().to_string()),
+            Some(("auto", "auto, the instances the traffic needs")),
+        ),
+        ..BASE
+    },
+    InputSpec {
         path: "serving.precision",
         id: "serving_precision",
         label: "Serving precision",
@@ -955,6 +969,30 @@ pub static INPUTS: &[InputSpec] = &[
             |p| decision(p).and_then(|d| d.iteration_speed_priority),
             (false, "no, which scores 0"),
         ),
+        ..BASE
+    },
+    InputSpec {
+        path: "decision.marginal_savings_share",
+        id: "marginal_savings_share",
+        label: "Marginal below this share of the API bill",
+        unit: Unit::Fraction,
+        doc: "A verdict whose lifetime net savings are below this share of the lifetime API bill reads as marginal.",
+        group: Group::Decision,
+        bounds: Bounds::RATE,
+        default: default(0.1, "a tenth of the bill, within a plan's usual error"),
+        fill: Fill::Plan(|p| decision(p).and_then(|d| d.marginal_savings_share)),
+        ..BASE
+    },
+    InputSpec {
+        path: "decision.marginal_odds",
+        id: "marginal_odds",
+        label: "Marginal below this chance of payback",
+        unit: Unit::Fraction,
+        doc: "A ranged plan whose chance of paying back within the lifetime is below this reads as marginal.",
+        group: Group::Decision,
+        bounds: Bounds::RATE,
+        default: default(0.8, "four chances in five"),
+        fill: Fill::Plan(|p| decision(p).and_then(|d| d.marginal_odds)),
         ..BASE
     },
     // Decision rules: the seed's scoring, visible and editable.

@@ -5,10 +5,19 @@ use super::expr::build::*;
 use super::expr::{Cmp, Expr};
 use super::{row, Defs, Role, Sheet, TimelineRow};
 use crate::format::Unit;
+use crate::inputs::Shape;
 
 /// The timeline's rows, each evaluated for every month.
-pub(super) fn timeline() -> Vec<TimelineRow> {
+pub(super) fn timeline(shape: &Shape) -> Vec<TimelineRow> {
     // --- Cash flow over the lifetime ---
+    let mut rows = traffic();
+    rows.extend(instances(shape));
+    rows.extend(money());
+    rows
+}
+
+/// Traffic month by month, and the API bill it avoids.
+fn traffic() -> Vec<TimelineRow> {
     vec![
         row(
             "cf_in_service",
@@ -44,12 +53,68 @@ pub(super) fn timeline() -> Vec<TimelineRow> {
             "The month's API bill, no longer paid.",
             mul(r("monthly_api_cost"), r("cf_volume_factor")),
         ),
+    ]
+}
+
+/// The instances each month pays for: with a known throughput and auto
+/// sizing, as many as the month's traffic needs (at least the plan's).
+fn instances(shape: &Shape) -> Vec<TimelineRow> {
+    if !shape.has_throughput {
+        return vec![row(
+            "cf_instances",
+            "Instances paid for",
+            Unit::Instances,
+            "The plan's instances while in service.",
+            mul(r("serving_instances"), r("cf_in_service")),
+        )];
+    }
+    vec![
+        row(
+            "cf_instances_needed",
+            "Instances the traffic needs",
+            Unit::Instances,
+            "The month's traffic at the target utilization over one instance's throughput, rounded up.",
+            round_up(div(
+                mul(
+                    r("required_throughput_tokens_per_second"),
+                    r("cf_volume_factor"),
+                ),
+                r("serving_throughput_tokens_per_second"),
+            )),
+        ),
+        row(
+            "cf_instances",
+            "Instances paid for",
+            Unit::Instances,
+            "Auto sizing: the plan's instances or the needed ones, whichever is more; fixed: the plan's; 0 outside service.",
+            mul(
+                r("cf_in_service"),
+                if_(
+                    eq(r("serving_sizing"), t("fixed")),
+                    r("serving_instances"),
+                    max(r("serving_instances"), r("cf_instances_needed")),
+                ),
+            ),
+        ),
+        row(
+            "cf_capacity_short",
+            "Short of capacity",
+            Unit::Count,
+            "1 in a month whose traffic needs more instances than are paid for.",
+            if_(gt(r("cf_instances_needed"), r("cf_instances")), n(1.0), n(0.0)),
+        ),
+    ]
+}
+
+/// Each month's costs, net cash flow, running total and payback.
+fn money() -> Vec<TimelineRow> {
+    vec![
         row(
             "cf_serving_cost",
             "Serving",
             Unit::UsdPerMonth,
-            "The month's serving instances.",
-            mul(r("monthly_serving_cost"), r("cf_in_service")),
+            "The month's instances at the cost per instance-month.",
+            mul(r("serving_cost_per_instance_month"), r("cf_instances")),
         ),
         row(
             "cf_storage_cost",
@@ -101,21 +166,103 @@ pub(super) fn timeline() -> Vec<TimelineRow> {
             "1 once the cumulative cash flow is no longer negative.",
             if_(cmp(Cmp::Ge, r("cf_cumulative"), n(0.0)), n(1.0), n(0.0)),
         ),
+        row(
+            "cf_months_to_payback",
+            "Share of the month before payback",
+            Unit::Months,
+            "1 for a month that ends before the project has paid back, the fraction of the month it takes in the month it does, 0 after.",
+            if_(
+                or(vec![
+                    eq(Expr::Period, n(0.0)),
+                    gt(sub(Expr::CumSum("cf_paid_back".to_string()), r("cf_paid_back")), n(0.0)),
+                ]),
+                n(0.0),
+                if_(
+                    cmp(Cmp::Ge, r("cf_cumulative"), n(0.0)),
+                    div(sub(r("cf_net"), r("cf_cumulative")), r("cf_net")),
+                    n(1.0),
+                ),
+            ),
+        ),
     ]
 }
 
-/// The payback month and lifetime total read off the timeline.
-pub(super) fn define(d: &mut Defs) {
+/// The payback, the lifetime totals and the feasibility read off the timeline.
+pub(super) fn define(d: &mut Defs, shape: &Shape) {
     d.on(Sheet::CashFlow);
+    d.q(
+        "timeline_payback_months",
+        "Payback",
+        Unit::Months,
+        "Months until the cumulative cash flow reaches zero, counting the part of the month it takes; never within the lifetime otherwise. With flat traffic it equals the project cost over today's savings before amortization.",
+        if_(
+            is_number(Expr::FirstOne("cf_paid_back".to_string())),
+            Expr::CumSum("cf_months_to_payback".to_string()),
+            Expr::Never,
+        ),
+    )
+    .with(Role::Headline, 4)
+    .with(Role::Simulated, 2)
+    .with(Role::CandidateFigure, 3)
+    .with(Role::OptionFigure, 4)
+    .with(Role::Tracked, 4)
+    .with(Role::Traced, 4);
     d.q("cashflow_payback_month", "Payback month (cash flow)", Unit::Months,
         "The first month whose cumulative cash flow is not negative; never within the lifetime otherwise.",
         if_(is_number(Expr::FirstOne("cf_paid_back".to_string())), sub(Expr::FirstOne("cf_paid_back".to_string()), n(1.0)), Expr::Never))
     .with(Role::Traced, 13);
     d.q(
         "cashflow_lifetime_net",
-        "Cumulative at the end of the lifetime",
+        "Net over the lifetime",
         Unit::Usd,
-        "The cash flow summed over the whole timeline.",
+        "The cash flow summed over the whole timeline: every month's avoided API bill less its running costs, less the project.",
         sum(vec![Expr::CumSum("cf_net".to_string())]),
+    )
+    .with(Role::Headline, 9)
+    .with(Role::Simulated, 4)
+    .with(Role::CandidateFigure, 2)
+    .with(Role::OptionFigure, 6)
+    .with(Role::Traced, 9);
+    d.q(
+        "lifetime_api_cost",
+        "API bill over the lifetime",
+        Unit::Usd,
+        "The API bills the timeline avoids, summed.",
+        sum(vec![Expr::CumSum("cf_api_cost_avoided".to_string())]),
     );
+    d.q(
+        "lifetime_savings_share",
+        "Net as a share of the API bill",
+        Unit::Fraction,
+        "Net over the lifetime divided by the API bill over the lifetime.",
+        div_if_positive(r("cashflow_lifetime_net"), r("lifetime_api_cost")),
+    )
+    .with(Role::CandidateFigure, 4);
+    let mut holds = Vec::new();
+    if shape.has_serving_memory {
+        holds.push(truthy(r("serving_model_fits")));
+    }
+    if shape.has_throughput {
+        d.q(
+            "months_short_of_capacity",
+            "Months short of capacity",
+            Unit::Months,
+            "Months whose traffic needs more instances than are paid for (only with fixed sizing).",
+            sum(vec![Expr::CumSum("cf_capacity_short".to_string())]),
+        );
+        holds.push(eq(r("months_short_of_capacity"), n(0.0)));
+    }
+    d.q(
+        "feasible",
+        "Feasible as planned",
+        Unit::YesNo,
+        "Whether the model fits its GPUs and the instances paid for carry every month's traffic (yes where the plan does not say enough to tell).",
+        if holds.is_empty() {
+            Expr::Bool(true)
+        } else {
+            test(and(holds))
+        },
+    )
+    .with(Role::Simulated, 5)
+    .with(Role::CandidateFigure, 1);
 }

@@ -17,14 +17,18 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         "Serving + storage + amortization + quality delta, added again, must equal the fine-tuned total.",
         robust(if_(gt(abs(sub(r("monthly_ft_total"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")]))), tolerance()), n(1.0), n(0.0))))
     .role(Role::Check);
-    d.q("check_payback_agrees", "Cash-flow payback agrees with the ROI sheet", Unit::Count,
-        "With flat traffic, the first paid-back month is the ROI payback rounded up (or both are beyond the lifetime).",
-        robust(if_(gt(r("volume_growth_per_month"), n(0.0)), n(0.0),
-            if_(is_number(r("cashflow_payback_month")),
+    d.q("check_payback_agrees", "Payback agrees with the lesson's formula at flat traffic", Unit::Count,
+        "With no traffic growth, the timeline's payback equals the project cost over today's savings before amortization, and both fall within the lifetime or neither does.",
+        robust(if_(not(eq(r("volume_growth_per_month"), n(0.0))), n(0.0),
+            if_(is_number(r("timeline_payback_months")),
                 if_(and(vec![is_number(r("payback_months")),
-                             cmp(Cmp::Ge, add(r("cashflow_payback_month"), tolerance()), r("payback_months")),
-                             lt(sub(r("cashflow_payback_month"), r("payback_months")), n(1.0))]), n(0.0), n(1.0)),
+                             cmp(Cmp::Le, abs(sub(r("timeline_payback_months"), r("payback_months"))), mul(tolerance(), max(n(1.0), r("payback_months"))))]), n(0.0), n(1.0)),
                 if_(r_payback_within_life(), n(1.0), n(0.0))))))
+    .role(Role::Check);
+    d.q("check_lifetime_net_agrees", "Lifetime net agrees with the lesson's formula at flat traffic", Unit::Count,
+        "With no traffic growth, the cash flow's lifetime net equals today's savings before amortization × lifetime − project cost.",
+        robust(if_(not(eq(r("volume_growth_per_month"), n(0.0))), n(0.0),
+            if_(gt(abs(sub(r("cashflow_lifetime_net"), r("lifetime_net_savings"))), mul(tolerance(), max(n(1.0), abs(r("lifetime_net_savings"))))), n(1.0), n(0.0)))))
     .role(Role::Check);
     let range_violations: Vec<Cond> = inputs
         .items
@@ -47,13 +51,8 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
     let watched: Vec<Cond> = d
         .out
         .iter()
-        .filter(|q| !matches!(q.sheet, Sheet::CashFlow | Sheet::Checks))
+        .filter(|q| q.sheet != Sheet::Checks)
         .map(|q| is_error(r(&q.id)))
-        .chain(
-            ["cashflow_payback_month", "cashflow_lifetime_net"]
-                .iter()
-                .map(|id| is_error(r(id))),
-        )
         .collect();
     d.q(
         "check_no_error_values",
@@ -74,7 +73,10 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
                     r("check_ft_total_is_sum_of_parts"),
                     r("check_payback_agrees"),
                 ),
-                r("check_timeline_covers_lifetime"),
+                max(
+                    r("check_lifetime_net_agrees"),
+                    r("check_timeline_covers_lifetime"),
+                ),
             ),
             max(r("check_inputs_in_range"), r("check_no_error_values")),
         ),
@@ -82,11 +84,15 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
     .role(Role::Check);
 }
 
-/// True when the ROI sheet's payback falls within the lifetime.
+/// True when the lesson's payback falls clearly within the lifetime (a
+/// payback at the lifetime's last day may round either way).
 fn r_payback_within_life() -> Cond {
     and(vec![
         is_number(r("payback_months")),
-        cmp(Cmp::Le, r("payback_months"), r("lifetime_months")),
+        lt(
+            r("payback_months"),
+            sub(r("lifetime_months"), div(n(1.0), n(1_000_000.0))),
+        ),
     ])
 }
 

@@ -39,6 +39,8 @@ enum Test {
     Or(Vec<Test>),
     Not(Box<Test>),
     Never,
+    /// A test settled when compiling.
+    Fixed(bool),
 }
 
 /// Why a quantity cannot be compiled.
@@ -73,17 +75,46 @@ enum Ins {
     /// Pops a truth value; jumps when it is false.
     JumpIfFalse(usize),
     Jump(usize),
+    /// After a timeline row's value is stored: adds it to the row's running
+    /// total, and notes the position (period + 1) of its first 1.
+    Accumulate {
+        row: usize,
+        cum: usize,
+        first: usize,
+        period: usize,
+    },
 }
 
-/// Compiled quantities over numbered slots.
+/// Compiled quantities over numbered slots: those computed before the
+/// timeline, the timeline's rows (run once per period), and those computed
+/// from the timeline.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    /// Slot of every input and compiled quantity.
+    /// Slot of every input and compiled quantity, and of each timeline row's
+    /// current value.
     slots: IndexMap<String, usize>,
-    /// (slot, expression) in evaluation order.
+    /// (slot, expression) in evaluation order, before the timeline.
     steps: Vec<(usize, Node)>,
-    /// The steps flattened into one instruction list.
+    /// The timeline's rows: (row slot, expression), run for every period.
+    rows: Vec<(usize, Node)>,
+    /// (slot, expression) computed from the timeline.
+    after: Vec<(usize, Node)>,
+    /// The timeline's bookkeeping slots.
+    timeline: TimelineSlots,
     code: Vec<Ins>,
+    row_code: Vec<Ins>,
+    after_code: Vec<Ins>,
+}
+
+/// Where the timeline keeps its period, running totals and first ones.
+#[derive(Debug, Clone, Default)]
+struct TimelineSlots {
+    /// The current period's slot.
+    period: usize,
+    /// The last period (periods run 0 to it).
+    last: u32,
+    /// Per row: (row slot, running total slot, first-one slot).
+    per_row: Vec<(usize, usize, usize)>,
 }
 
 /// A numeric slot value from a model value.
@@ -97,47 +128,136 @@ pub fn to_slot(v: &Value) -> f64 {
 
 impl Compiled {
     /// Compiles the quantities `outputs` need, in the model's evaluation
-    /// order. Inputs and other quantities become slots filled from `values`.
-    pub fn new(model: &Model, outputs: &[&str]) -> Result<Compiled, NotNumeric> {
-        let in_order: Vec<&Quantity> = model
-            .evaluation_order()
-            .iter()
-            .filter_map(|step| match *step {
-                Step::Quantity(k) => model.quantities.get(k),
-                Step::Timeline => None,
-            })
-            .collect();
-        // Which quantities are needed: walk dependencies backwards.
+    /// order, with the timeline when they read it. Inputs and other
+    /// quantities become slots filled from `values`.
+    ///
+    /// Text has no slot: a comparison of a text input with a fixed text (the
+    /// serving sizing) is settled here from `values`, where the texts are.
+    pub fn new(
+        model: &Model,
+        outputs: &[&str],
+        values: &IndexMap<String, Value>,
+    ) -> Result<Compiled, NotNumeric> {
+        let mut before: Vec<&Quantity> = Vec::new();
+        let mut after: Vec<&Quantity> = Vec::new();
+        let mut seen_timeline = false;
+        for step in model.evaluation_order() {
+            match *step {
+                Step::Quantity(k) => {
+                    if let Some(q) = model.quantities.get(k) {
+                        if seen_timeline {
+                            after.push(q)
+                        } else {
+                            before.push(q)
+                        }
+                    }
+                }
+                Step::Timeline => seen_timeline = true,
+            }
+        }
+        // Which quantities are needed: walk dependencies backwards; a
+        // reference to a timeline row needs the whole timeline.
+        let row_ids: Vec<&str> = model.timeline.iter().map(|t| t.id.as_str()).collect();
         let mut needed: Vec<String> = outputs.iter().map(|s| s.to_string()).collect();
-        for q in in_order.iter().rev() {
+        let mut needs_timeline = false;
+        let walk = |q: &Quantity, needed: &mut Vec<String>, needs_timeline: &mut bool| {
             if needed.contains(&q.id) {
                 for r in q.expr.refs() {
-                    if !needed.contains(&r) {
+                    if row_ids.contains(&r.as_str()) {
+                        *needs_timeline = true;
+                    } else if !needed.contains(&r) {
                         needed.push(r);
                     }
                 }
             }
+        };
+        for q in after.iter().rev() {
+            walk(q, &mut needed, &mut needs_timeline);
+        }
+        if needs_timeline {
+            for t in &model.timeline {
+                for r in t.expr.refs() {
+                    if !row_ids.contains(&r.as_str()) && !needed.contains(&r) {
+                        needed.push(r);
+                    }
+                }
+            }
+        }
+        for q in before.iter().rev() {
+            walk(q, &mut needed, &mut needs_timeline);
         }
         let mut slots = IndexMap::new();
         for id in &needed {
             let n = slots.len();
             slots.insert(id.clone(), n);
         }
-        let mut steps = Vec::new();
-        for q in in_order.iter().filter(|q| needed.contains(&q.id)) {
-            let node = compile(&q.expr, &slots, &q.id)?;
-            let slot = slots
-                .get(&q.id)
-                .copied()
-                .ok_or_else(|| NotNumeric(q.id.clone()))?;
-            steps.push((slot, node));
+        let mut timeline = TimelineSlots {
+            last: model.periods,
+            ..TimelineSlots::default()
+        };
+        let mut aggregates = IndexMap::new();
+        if needs_timeline {
+            for t in &model.timeline {
+                let row = slots.len();
+                slots.insert(t.id.clone(), row);
+                let (cum, first) = (row + 1, row + 2);
+                slots.insert(format!("{}\u{0}cum", t.id), cum);
+                slots.insert(format!("{}\u{0}first", t.id), first);
+                aggregates.insert(t.id.clone(), (cum, first));
+                timeline.per_row.push((row, cum, first));
+            }
+            timeline.period = slots.len();
+            slots.insert("\u{0}period".to_string(), timeline.period);
+        }
+        let ctx = Ctx {
+            values,
+            slots: &slots,
+            aggregates: &aggregates,
+            period: needs_timeline.then_some(timeline.period),
+            length: f64::from(model.periods) + 1.0,
+        };
+        let compile_all = |qs: &[&Quantity]| -> Result<Vec<(usize, Node)>, NotNumeric> {
+            let mut steps = Vec::new();
+            for q in qs.iter().filter(|q| needed.contains(&q.id)) {
+                let node = compile(&q.expr, &ctx, &q.id)?;
+                let slot = slots
+                    .get(&q.id)
+                    .copied()
+                    .ok_or_else(|| NotNumeric(q.id.clone()))?;
+                steps.push((slot, node));
+            }
+            Ok(steps)
+        };
+        let steps = compile_all(&before)?;
+        let after = compile_all(&after)?;
+        let mut rows = Vec::new();
+        if needs_timeline {
+            for t in &model.timeline {
+                let slot = slots
+                    .get(&t.id)
+                    .copied()
+                    .ok_or_else(|| NotNumeric(t.id.clone()))?;
+                rows.push((slot, compile(&t.expr, &ctx, &t.id)?));
+            }
         }
         let code = flatten(&steps);
-        Ok(Compiled { slots, steps, code })
+        let row_code = flatten_rows(&rows, &timeline);
+        let after_code = flatten(&after);
+        Ok(Compiled {
+            slots,
+            steps,
+            rows,
+            after,
+            timeline,
+            code,
+            row_code,
+            after_code,
+        })
     }
 
-    /// Keeps only the steps whose value can change when the inputs `changed`
-    /// change: the others keep the values the slots were filled with.
+    /// Keeps only the steps before the timeline whose value can change when
+    /// the inputs `changed` change (the others keep the values the slots were
+    /// filled with); the timeline and what is computed from it always run.
     pub fn restricted_to(&self, model: &Model, changed: &[&str]) -> Compiled {
         let moving: Vec<usize> = model
             .dependents(changed)
@@ -152,20 +272,25 @@ impl Compiled {
             .collect();
         let code = flatten(&steps);
         Compiled {
-            slots: self.slots.clone(),
             steps,
             code,
+            ..self.clone()
         }
     }
 
     /// The number of compiled quantities.
     pub fn len(&self) -> usize {
-        self.steps.len()
+        self.steps.len() + self.rows.len() + self.after.len()
     }
 
     /// True when nothing was compiled.
     pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
+        self.len() == 0
+    }
+
+    /// The number of slots a slot vector holds.
+    pub fn slots_len(&self) -> usize {
+        self.slots.len()
     }
 
     /// The slot of an id.
@@ -181,13 +306,34 @@ impl Compiled {
             .collect()
     }
 
-    /// Evaluates every compiled quantity into `slots`.
+    /// Evaluates every compiled quantity into `slots`: the quantities before
+    /// the timeline, the timeline period by period, then what is computed
+    /// from it.
     pub fn run(&self, slots: &mut [f64]) {
         let mut stack: Vec<f64> = Vec::with_capacity(32);
+        execute(&self.code, slots, &mut stack);
+        if self.rows.is_empty() {
+            return;
+        }
+        for &(_, cum, first) in &self.timeline.per_row {
+            slots[cum] = 0.0;
+            slots[first] = f64::NAN;
+        }
+        for period in 0..=self.timeline.last {
+            slots[self.timeline.period] = f64::from(period);
+            execute(&self.row_code, slots, &mut stack);
+        }
+        execute(&self.after_code, slots, &mut stack);
+    }
+}
+
+/// Runs flattened code over the slots.
+fn execute(code: &[Ins], slots: &mut [f64], stack: &mut Vec<f64>) {
+    {
         let b = |x: bool| f64::from(u8::from(x));
         let mut pc = 0;
-        while pc < self.code.len() {
-            match self.code[pc] {
+        while pc < code.len() {
+            match code[pc] {
                 Ins::Const(x) => stack.push(x),
                 Ins::Load(i) => stack.push(slots[i]),
                 Ins::Store(i) => slots[i] = stack.pop().unwrap_or(f64::NAN),
@@ -214,7 +360,7 @@ impl Compiled {
                 Ins::Max | Ins::Min | Ins::Pow | Ins::Cmp(_) => {
                     let y = stack.pop().unwrap_or(f64::NAN);
                     let x = stack.pop().unwrap_or(f64::NAN);
-                    stack.push(match self.code[pc] {
+                    stack.push(match code[pc] {
                         Ins::Max => x.max(y),
                         Ins::Min => x.min(y),
                         Ins::Pow => x.powf(y),
@@ -235,7 +381,7 @@ impl Compiled {
                 | Ins::Truthy
                 | Ins::Not => {
                     let x = stack.pop().unwrap_or(f64::NAN);
-                    stack.push(match self.code[pc] {
+                    stack.push(match code[pc] {
                         Ins::RoundUp => x.ceil(),
                         Ins::RoundDown => x.floor(),
                         Ins::Abs => x.abs(),
@@ -247,7 +393,7 @@ impl Compiled {
                 }
                 Ins::All(n) | Ins::Any(n) => {
                     let at = stack.len() - n;
-                    let v = if matches!(self.code[pc], Ins::All(_)) {
+                    let v = if matches!(code[pc], Ins::All(_)) {
                         stack[at..].iter().all(|x| *x != 0.0)
                     } else {
                         stack[at..].iter().any(|x| *x != 0.0)
@@ -265,10 +411,38 @@ impl Compiled {
                     pc = to;
                     continue;
                 }
+                Ins::Accumulate {
+                    row,
+                    cum,
+                    first,
+                    period,
+                } => {
+                    let x = slots[row];
+                    slots[cum] += x;
+                    if x == 1.0 && slots[first].is_nan() {
+                        slots[first] = slots[period] + 1.0;
+                    }
+                }
             }
             pc += 1;
         }
     }
+}
+
+/// A timeline period's code: each row stored, then added to its total.
+fn flatten_rows(rows: &[(usize, Node)], timeline: &TimelineSlots) -> Vec<Ins> {
+    let mut code = Vec::new();
+    for ((slot, node), &(row, cum, first)) in rows.iter().zip(&timeline.per_row) {
+        emit(node, &mut code);
+        code.push(Ins::Store(*slot));
+        code.push(Ins::Accumulate {
+            row,
+            cum,
+            first,
+            period: timeline.period,
+        });
+    }
+    code
 }
 
 fn flatten(steps: &[(usize, Node)]) -> Vec<Ins> {
@@ -361,17 +535,33 @@ fn emit_test(t: &Test, code: &mut Vec<Ins>) {
             code.push(Ins::Not);
         }
         Test::Never => code.push(Ins::Const(0.0)),
+        Test::Fixed(x) => code.push(Ins::Const(f64::from(u8::from(*x)))),
     }
 }
 
-fn compile(e: &Expr, slots: &IndexMap<String, usize>, ctx: &str) -> Result<Node, NotNumeric> {
-    let c = |e: &Expr| compile(e, slots, ctx);
+/// What compiling an expression resolves against.
+struct Ctx<'a> {
+    /// The plan's values, for the texts.
+    values: &'a IndexMap<String, Value>,
+    slots: &'a IndexMap<String, usize>,
+    /// Per timeline row: its running total and first-one slots.
+    aggregates: &'a IndexMap<String, (usize, usize)>,
+    /// The period's slot, when the timeline is compiled.
+    period: Option<usize>,
+    /// The number of periods.
+    length: f64,
+}
+
+fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
+    let c = |e: &Expr| compile(e, cx, ctx);
     let b = |e: &Expr| c(e).map(Box::new);
+    let no = || NotNumeric(ctx.to_string());
+    let aggregate = |id: &str| cx.aggregates.get(id).copied().ok_or_else(no);
     Ok(match e {
         Expr::Num(x) => Node::Const(*x),
         Expr::Bool(v) => Node::Const(f64::from(u8::from(*v))),
         Expr::Never => Node::Const(f64::NAN),
-        Expr::Ref(id) => Node::Slot(*slots.get(id).ok_or_else(|| NotNumeric(ctx.to_string()))?),
+        Expr::Ref(id) => Node::Slot(*cx.slots.get(id).ok_or_else(no)?),
         Expr::Bin(op, x, y) => Node::Bin(*op, b(x)?, b(y)?),
         Expr::Neg(x) => Node::Neg(b(x)?),
         Expr::Sum(ts) => Node::Sum(ts.iter().map(c).collect::<Result<_, _>>()?),
@@ -381,20 +571,37 @@ fn compile(e: &Expr, slots: &IndexMap<String, usize>, ctx: &str) -> Result<Node,
         Expr::RoundDown(x) => Node::RoundDown(b(x)?),
         Expr::Abs(x) => Node::Abs(b(x)?),
         Expr::Pow(x, y) => Node::Pow(b(x)?, b(y)?),
-        Expr::If(t, x, y) => Node::If(Box::new(compile_test(t, slots, ctx)?), b(x)?, b(y)?),
-        Expr::Test(t) => Node::Test(Box::new(compile_test(t, slots, ctx)?)),
+        Expr::If(t, x, y) => Node::If(Box::new(compile_test(t, cx, ctx)?), b(x)?, b(y)?),
+        Expr::Test(t) => Node::Test(Box::new(compile_test(t, cx, ctx)?)),
         // The model's values are never errors: the value itself.
         Expr::IfError(x, _) => c(x)?,
-        Expr::Text(_) | Expr::Period | Expr::CumSum(_) | Expr::FirstOne(_) | Expr::RowLength(_) => {
-            return Err(NotNumeric(ctx.to_string()))
-        }
+        Expr::Period => Node::Slot(cx.period.ok_or_else(no)?),
+        // In a period, the running total so far; after the timeline, the total.
+        Expr::CumSum(id) => Node::Slot(aggregate(id)?.0),
+        Expr::FirstOne(id) => Node::Slot(aggregate(id)?.1),
+        Expr::RowLength(_) => Node::Const(cx.length),
+        Expr::Text(_) | Expr::Concat(_) | Expr::Format(..) | Expr::Choose(..) => return Err(no()),
     })
 }
 
-fn compile_test(t: &Cond, slots: &IndexMap<String, usize>, ctx: &str) -> Result<Test, NotNumeric> {
-    let c = |e: &Expr| compile(e, slots, ctx);
-    let ct = |t: &Cond| compile_test(t, slots, ctx);
+fn compile_test(t: &Cond, cx: &Ctx, ctx: &str) -> Result<Test, NotNumeric> {
+    let c = |e: &Expr| compile(e, cx, ctx);
+    let ct = |t: &Cond| compile_test(t, cx, ctx);
+    let text = |e: &Expr| match e {
+        Expr::Text(s) => Some(s.to_lowercase()),
+        Expr::Ref(id) => match cx.values.get(id) {
+            Some(Value::Text(s)) => Some(s.to_lowercase()),
+            _ => None,
+        },
+        _ => None,
+    };
     Ok(match t {
+        Cond::Compare(Cmp::Eq, a, b) if text(a).is_some() || text(b).is_some() => {
+            match (text(a), text(b)) {
+                (Some(x), Some(y)) => Test::Fixed(x == y),
+                _ => return Err(NotNumeric(ctx.to_string())),
+            }
+        }
         Cond::Compare(op, a, b) => Test::Compare(*op, c(a)?, c(b)?),
         Cond::IsNumber(a) => Test::IsNumber(c(a)?),
         Cond::Truthy(a) => Test::Truthy(c(a)?),

@@ -129,7 +129,7 @@ pub(super) fn factors(d: &mut Defs) {
 pub(super) fn score(d: &mut Defs) {
     d.q(
         "decision_score",
-        "Decision score",
+        "Decision-factor score",
         Unit::Points,
         "Sum of the factor points: positive favours fine-tuning, negative the API.",
         sum(vec![
@@ -145,9 +145,9 @@ pub(super) fn score(d: &mut Defs) {
     .with(Role::Traced, 10);
     d.q(
         "decision_verdict",
-        "Decision-factor verdict",
+        "Decision factors lean",
         Unit::Text,
-        "The score read against the rule cut-offs.",
+        "The score read against the rule cut-offs: the qualitative side of the case, not the verdict.",
         if_(
             cmp(
                 Cmp::Ge,
@@ -174,7 +174,6 @@ pub(super) fn score(d: &mut Defs) {
             ),
         ),
     )
-    .with(Role::Headline, 11)
     .with(Role::Tracked, 8)
     .with(Role::Traced, 11);
 }

@@ -143,6 +143,91 @@ pub enum Expr {
     /// (an error is a defect and stops the evaluation), so it is the value;
     /// in the workbook it catches cells edited into errors.
     IfError(Box<Expr>, Box<Expr>),
+    /// Texts (and numbers, as Excel shows them) joined (Excel `CONCATENATE`).
+    Concat(Vec<Expr>),
+    /// A number as text in a fixed format (Excel `TEXT`); text passes through.
+    Format(Box<Expr>, TextFormat),
+    /// The n-th of the choices, 1-based (Excel `CHOOSE`).
+    Choose(Box<Expr>, Vec<Expr>),
+}
+
+/// The number formats the model's sentences use: each is an Excel `TEXT`
+/// format code, and [`TextFormat::apply`] gives the same text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    /// `$#,##0`: whole dollars with thousands separators.
+    Money,
+    /// `$#,##0.00`: dollars and cents.
+    Cents,
+    /// `#,##0`: a whole number with thousands separators.
+    Whole,
+    /// `#,##0.0`: one decimal.
+    OneDecimal,
+    /// `0%`: a whole percentage.
+    Percent,
+    /// `0.0%`: a percentage with one decimal.
+    PercentOneDecimal,
+    /// `0.00%`: a percentage with two decimals.
+    PercentTwoDecimals,
+}
+
+impl TextFormat {
+    /// The Excel format code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextFormat::Money => "$#,##0",
+            TextFormat::Cents => "$#,##0.00",
+            TextFormat::Whole => "#,##0",
+            TextFormat::OneDecimal => "#,##0.0",
+            TextFormat::Percent => "0%",
+            TextFormat::PercentOneDecimal => "0.0%",
+            TextFormat::PercentTwoDecimals => "0.00%",
+        }
+    }
+
+    /// The number formatted as Excel's `TEXT(x, code)` shows it: rounded half
+    /// away from zero at 15 significant digits, a minus sign before the
+    /// dollar sign.
+    pub fn apply(self, x: f64) -> String {
+        let (scaled, decimals, prefix, suffix, grouped) = match self {
+            TextFormat::Money => (x, 0, "$", "", true),
+            TextFormat::Cents => (x, 2, "$", "", true),
+            TextFormat::Whole => (x, 0, "", "", true),
+            TextFormat::OneDecimal => (x, 1, "", "", true),
+            TextFormat::Percent => (x * 100.0, 0, "", "%", false),
+            TextFormat::PercentOneDecimal => (x * 100.0, 1, "", "%", false),
+            TextFormat::PercentTwoDecimals => (x * 100.0, 2, "", "%", false),
+        };
+        let factor = 10f64.powi(decimals);
+        // Spreadsheets round the decimal they show (15 significant digits),
+        // not the binary fraction: 1234.005 shows as 1234.01.
+        let shown: f64 = format!("{:.14e}", scaled.abs() * factor)
+            .parse()
+            .unwrap_or(scaled.abs() * factor);
+        let rounded = shown.round();
+        let sign = if scaled < 0.0 && rounded > 0.0 {
+            "-"
+        } else {
+            ""
+        };
+        let whole = (rounded / factor).trunc();
+        let frac = rounded - whole * factor;
+        let mut digits = format!("{whole:.0}");
+        if grouped {
+            let mut with_commas = String::new();
+            for (i, ch) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    with_commas.push(',');
+                }
+                with_commas.push(ch);
+            }
+            digits = with_commas;
+        }
+        if decimals > 0 {
+            digits = format!("{digits}.{:0width$.0}", frac, width = decimals as usize);
+        }
+        format!("{sign}{prefix}{digits}{suffix}")
+    }
 }
 
 /// Shorthand constructors used by the model definitions.
@@ -243,6 +328,22 @@ pub mod build {
     }
     pub fn not(c: Cond) -> Cond {
         Cond::Not(Box::new(c))
+    }
+    /// Texts and numbers joined into one text.
+    pub fn concat(parts: Vec<Expr>) -> Expr {
+        Expr::Concat(parts)
+    }
+    /// A fixed text.
+    pub fn t(text: &'static str) -> Expr {
+        Expr::Text(text)
+    }
+    /// A number as text in a fixed format.
+    pub fn fmt(a: Expr, f: super::TextFormat) -> Expr {
+        Expr::Format(Box::new(a), f)
+    }
+    /// The `k`-th of the choices, 1-based.
+    pub fn choose(k: Expr, choices: Vec<Expr>) -> Expr {
+        Expr::Choose(Box::new(k), choices)
     }
     /// `a / b` when `b > 0`, otherwise "never".
     pub fn div_if_positive(a: Expr, b: Expr) -> Expr {
@@ -376,6 +477,23 @@ impl Expr {
             }
             Expr::Test(c) => Value::Bool(c.eval(env, context)?),
             Expr::IfError(a, _) => a.eval(env, context)?,
+            Expr::Concat(parts) => {
+                let mut text = String::new();
+                for p in parts {
+                    text.push_str(&p.eval(env, context)?.to_excel_result());
+                }
+                Value::Text(text)
+            }
+            Expr::Format(a, f) => match a.eval(env, context)? {
+                Value::Num(x) => Value::Text(f.apply(x)),
+                other => Value::Text(other.to_excel_result()),
+            },
+            Expr::Choose(k, choices) => {
+                let k = num(k)?;
+                let at = (k >= 1.0).then(|| choices.get(k as usize - 1)).flatten();
+                at.ok_or_else(|| EvalError::NotANumber(context.to_string()))?
+                    .eval(env, context)?
+            }
         };
         if let Value::Num(x) = v {
             if !x.is_finite() {
@@ -460,6 +578,15 @@ impl Expr {
             }
             Expr::Test(c) => out.push_str(&c.to_excel_with(res)),
             Expr::IfError(a, b) => write_call(out, "IFERROR", [x(a), x(b)].into_iter()),
+            Expr::Concat(parts) => write_call(out, "CONCATENATE", parts.iter().map(x)),
+            Expr::Format(a, f) => {
+                write_call(out, "TEXT", [x(a), format!("\"{}\"", f.code())].into_iter())
+            }
+            Expr::Choose(k, choices) => write_call(
+                out,
+                "CHOOSE",
+                std::iter::once(x(k)).chain(choices.iter().map(x)),
+            ),
         }
         if paren {
             out.push(')');
@@ -491,7 +618,14 @@ impl Expr {
             Expr::Neg(a) | Expr::RoundUp(a) | Expr::RoundDown(a) | Expr::Abs(a) => {
                 a.collect_refs(acc)
             }
-            Expr::Sum(terms) => terms.iter().for_each(|t| t.collect_refs(acc)),
+            Expr::Sum(terms) | Expr::Concat(terms) => {
+                terms.iter().for_each(|t| t.collect_refs(acc))
+            }
+            Expr::Format(a, _) => a.collect_refs(acc),
+            Expr::Choose(k, choices) => {
+                k.collect_refs(acc);
+                choices.iter().for_each(|t| t.collect_refs(acc));
+            }
             Expr::If(c, a, b) => {
                 c.collect_refs(acc);
                 a.collect_refs(acc);
@@ -688,6 +822,42 @@ mod tests {
         assert_eq!(e.to_excel(), "IFERROR(a/b,1)");
         assert_eq!(e.eval(&env, "t"), Ok(Value::Num(2.0)));
         assert_eq!(e.refs(), vec!["a".to_string(), "b".to_string()]);
+    }
+
+    #[test]
+    fn text_formats_round_as_excel_does() {
+        use TextFormat::*;
+        let cases = [
+            (Money, 1567.5, "$1,568"),
+            (Money, -657.4, "-$657"),
+            (Money, -0.4, "$0"),
+            (Money, 1_234_567.0, "$1,234,567"),
+            (Cents, 2.5, "$2.50"),
+            (Cents, 1234.005, "$1,234.01"),
+            (Whole, 19676.0, "19,676"),
+            (Whole, 999.5, "1,000"),
+            (OneDecimal, 6.55, "6.6"),
+            (OneDecimal, 10.25, "10.3"),
+            (OneDecimal, 0.04, "0.0"),
+            (Percent, 0.58, "58%"),
+            (PercentOneDecimal, 0.013, "1.3%"),
+            (PercentTwoDecimals, 0.01315, "1.32%"),
+        ];
+        for (f, x, want) in cases {
+            assert_eq!(f.apply(x), want, "{x} as {}", f.code());
+        }
+        let e = concat(vec![t("saves "), fmt(r("a"), Money), t(" a month")]);
+        assert_eq!(
+            e.eval(&env, "t"),
+            Ok(Value::Text("saves $6 a month".into()))
+        );
+        assert_eq!(
+            e.to_excel(),
+            "CONCATENATE(\"saves \",TEXT(a,\"$#,##0\"),\" a month\")"
+        );
+        let c = choose(r("b"), vec![t("x"), t("y"), r("a")]);
+        assert_eq!(c.eval(&env, "t"), Ok(Value::Num(6.0)));
+        assert_eq!(c.to_excel(), "CHOOSE(b,\"x\",\"y\",a)");
     }
 
     #[test]

@@ -16,15 +16,17 @@ mod baseline;
 mod cases;
 mod cash_flow;
 mod checks;
+pub mod comparison;
 pub mod compiled;
 mod decision;
 mod engineering;
 pub mod expr;
 mod order;
 mod quality;
-mod roi;
+pub mod roi;
 mod serving;
 mod training;
+mod warnings;
 
 use std::collections::HashSet;
 
@@ -46,12 +48,13 @@ pub enum Sheet {
     Roi,
     Decision,
     CashFlow,
+    Comparison,
     Checks,
 }
 
 impl Sheet {
     /// All calculation sheets, in workbook order.
-    pub const ALL: [Sheet; 9] = [
+    pub const ALL: [Sheet; 10] = [
         Sheet::Baseline,
         Sheet::Training,
         Sheet::Engineering,
@@ -60,6 +63,7 @@ impl Sheet {
         Sheet::Roi,
         Sheet::Decision,
         Sheet::CashFlow,
+        Sheet::Comparison,
         Sheet::Checks,
     ];
 
@@ -72,8 +76,9 @@ impl Sheet {
             Sheet::Serving => "Serving",
             Sheet::Quality => "Quality",
             Sheet::Roi => "ROI",
-            Sheet::Decision => "Decision",
+            Sheet::Decision => "Decision factors",
             Sheet::CashFlow => "Cash flow",
+            Sheet::Comparison => "Verdict",
             Sheet::Checks => "Checks",
         }
     }
@@ -89,7 +94,8 @@ impl Sheet {
             Sheet::Serving => "Component 3: serving infrastructure and storage (monthly).",
             Sheet::Quality => "Component 4: the change in human-review cost (monthly).",
             Sheet::Roi => "Monthly comparison, payback, break-even and amortization.",
-            Sheet::Decision => "The decision factors and their score.",
+            Sheet::Decision => "The decision factors and their score: the qualitative side of the case, beside the money.",
+            Sheet::Comparison => "The API, the plan and each option, each on its own timeline: the feasible candidate with the largest net is the verdict. Below: its words and the warnings, as formulas.",
             Sheet::CashFlow => "Month by month over the lifetime: month 0 pays the project, then each month's net saving.",
             Sheet::Checks => "Each check is 0 when it holds and 1 when it fails; the master check is the largest.",
         }
@@ -117,6 +123,14 @@ pub enum Role {
     /// A check of the plan's own workbook (0 holds, 1 fails); cases do not
     /// evaluate checks.
     Check,
+    /// A figure every candidate of the comparison gives (the plan's own, and
+    /// each option's on its own timeline).
+    CandidateFigure,
+    /// The answer in words: the verdict's sentence, the headline, why it is
+    /// marginal (the Summary's top rows, the memo's first lines).
+    Answer,
+    /// A warning's sentence (empty when it does not apply).
+    Warning,
 }
 
 /// One derived quantity of the model.
@@ -201,6 +215,9 @@ pub struct Model {
     order: Vec<Step>,
     /// Whether each quantity depends, directly or not, on the timeline.
     needs_timeline: Vec<bool>,
+    /// Whether each quantity reads, directly or not, the options' figures or
+    /// the simulation (evaluated after both).
+    late: Vec<bool>,
 }
 
 /// The id of the low end of a ranged input (its defined name in the workbook).
@@ -216,9 +233,23 @@ pub fn range_high_id(id: &str) -> String {
 impl Model {
     /// A model over quantities in definition order and the timeline's rows;
     /// the evaluation order is computed here, once.
-    fn new(quantities: Vec<Quantity>, timeline: Vec<TimelineRow>, periods: u32) -> Model {
+    fn new(
+        quantities: Vec<Quantity>,
+        timeline: Vec<TimelineRow>,
+        periods: u32,
+        late_ids: &[String],
+    ) -> Model {
         let refs: Vec<Vec<String>> = quantities.iter().map(|q| q.expr.refs()).collect();
         let (order, needs_timeline) = order::evaluation_order(&quantities, &refs, &timeline);
+        let mut late_set: HashSet<&str> = late_ids.iter().map(String::as_str).collect();
+        let mut late = vec![false; quantities.len()];
+        for step in &order {
+            let Step::Quantity(k) = *step else { continue };
+            if refs[k].iter().any(|r| late_set.contains(r.as_str())) {
+                late[k] = true;
+                late_set.insert(quantities[k].id.as_str());
+            }
+        }
         Model {
             quantities,
             timeline,
@@ -229,7 +260,19 @@ impl Model {
             refs,
             order,
             needs_timeline,
+            late,
         }
+    }
+
+    /// Whether the quantity at index `k` reads the options' figures or the
+    /// simulation, so that it is evaluated after them.
+    pub fn is_late(&self, k: usize) -> bool {
+        self.late.get(k) == Some(&true)
+    }
+
+    /// Whether the quantity at index `k` depends on the timeline.
+    pub fn needs_timeline(&self, k: usize) -> bool {
+        self.needs_timeline.get(k) == Some(&true)
     }
 
     /// The quantity with this id.
@@ -261,10 +304,41 @@ impl Model {
     }
 
     /// Whether a case evaluates this quantity when its inputs move it: not a
-    /// check, and not computed from the timeline (cases have none).
+    /// check, not computed from the timeline (cases have none), not part of
+    /// the comparison.
     fn in_cases(&self, k: usize) -> bool {
-        let check = self.quantities.get(k).is_none_or(|q| q.has(Role::Check));
-        !check && self.needs_timeline.get(k) == Some(&false)
+        let own = self
+            .quantities
+            .get(k)
+            .is_some_and(|q| !q.has(Role::Check) && q.sheet != Sheet::Comparison);
+        own && self.needs_timeline.get(k) == Some(&false) && !self.is_late(k)
+    }
+
+    /// The quantities an option evaluates when its inputs move them, in
+    /// evaluation order: as a case, and also those computed from the
+    /// timeline (an option has a timeline of its own). No checks, nothing
+    /// of the comparison (its verdict, words and warnings are the plan's).
+    pub fn option_dependents(&self, inputs: &[&str]) -> Vec<&Quantity> {
+        let moved: HashSet<&str> = self
+            .dependents(inputs)
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        self.order
+            .iter()
+            .filter_map(|step| match *step {
+                Step::Quantity(k) => Some(k),
+                Step::Timeline => None,
+            })
+            .filter(|&k| !self.is_late(k))
+            .filter_map(|k| Some((k, self.quantities.get(k)?)))
+            .filter(|(k, q)| {
+                !q.has(Role::Check)
+                    && q.sheet != Sheet::Comparison
+                    && (moved.contains(q.id.as_str()) || self.needs_timeline(*k))
+            })
+            .map(|(_, q)| q)
+            .collect()
     }
 
     /// The quantities a case can evaluate, in definition order: all but the
@@ -367,19 +441,39 @@ pub fn build(inputs: &Inputs) -> Model {
     quality::define(&mut d);
     roi::monthly(&mut d);
     roi::payback(&mut d);
+    roi::feasible_today(&mut d, shape);
     roi::flags(&mut d);
     decision::factors(&mut d);
     decision::score(&mut d);
-    roi::what_would_change(&mut d);
-    let timeline = cash_flow::timeline();
-    cash_flow::define(&mut d);
+    roi::what_would_change(
+        &mut d,
+        if shape.has_throughput {
+            "serving_instances_costed"
+        } else {
+            "serving_instances"
+        },
+    );
+    let timeline = cash_flow::timeline(shape);
+    cash_flow::define(&mut d, shape);
+    let ranged = !inputs.ranges.is_empty();
+    let options = inputs.options.len();
+    comparison::define(&mut d, options, ranged);
+    warnings::define(&mut d, shape);
     checks::define(&mut d, inputs);
 
     let periods = inputs
         .get("lifetime_months")
         .and_then(|i| i.value.as_num())
         .map_or(0, |x| x as u32);
-    let mut model = Model::new(d.out, timeline, periods);
+    let figures: Vec<String> = d
+        .out
+        .iter()
+        .filter(|q| q.has(Role::CandidateFigure))
+        .map(|q| q.id.clone())
+        .collect();
+    let figures: Vec<&str> = figures.iter().map(String::as_str).collect();
+    let late = comparison::late_ids(&figures, options, ranged);
+    let mut model = Model::new(d.out, timeline, periods, &late);
     model.scenarios = cases::sensitivity();
     model.tornado = cases::tornado(inputs);
     model.options = cases::options(inputs);
@@ -400,6 +494,9 @@ fn row(id: &str, label: &str, unit: Unit, doc: &str, expr: Expr) -> TimelineRow 
 pub const VERDICT_FINE_TUNE: &str = "Fine-tune";
 /// The verdict when it does not.
 pub const VERDICT_API: &str = "Stay on the API";
+/// The verdict when the plan cannot carry its traffic or fit its GPUs, and
+/// no other candidate saves money.
+pub const VERDICT_NOT_FEASIBLE: &str = "Not feasible as planned";
 
 /// The decision-factor verdicts, in the seed's words.
 pub const SFT_STRONG_FT: &str = "STRONG: Fine-tune";

@@ -2,7 +2,7 @@
 
 use super::expr::build::*;
 use super::expr::Expr;
-use super::{m, Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE};
+use super::{m, Defs, Role, Sheet};
 use crate::format::Unit;
 
 /// The project cost, the monthly fine-tuned total, its shares and the savings.
@@ -16,6 +16,7 @@ pub(super) fn monthly(d: &mut Defs) {
         "Training compute plus engineering (one-time).",
         add(r("compute_cost"), r("engineering_cost")),
     )
+    .with(Role::CandidateFigure, 6)
     .with(Role::Headline, 5)
     .with(Role::Simulated, 3)
     .with(Role::OptionFigure, 5)
@@ -121,25 +122,22 @@ pub(super) fn monthly(d: &mut Defs) {
             ]),
         ),
     )
+    .with(Role::CandidateFigure, 5)
     .with(Role::Traced, 12);
 }
 
 /// Payback, lifetime net savings and the two break-even volumes.
 pub(super) fn payback(d: &mut Defs) {
-    d.q("payback_months", "Payback", Unit::Months,
-        "Project cost over the monthly savings before amortization; never if those are not positive.",
+    d.q("payback_months", "Payback at today's savings", Unit::Months,
+        "Project cost over today's monthly savings before amortization (the lesson's formula); never if those are not positive.",
         div_if_positive(r("total_project_cost"), r("monthly_savings_before_amortization")))
-    .with(Role::Headline, 4)
     .with(Role::SensitivityKey, 5)
-    .with(Role::Simulated, 2)
-    .with(Role::OptionFigure, 4)
-    .with(Role::Tracked, 4)
-    .with(Role::Traced, 4);
+    .with(Role::Traced, 17);
     d.q(
         "lifetime_net_savings",
-        "Net savings over the lifetime",
+        "Net over the lifetime at today's savings",
         Unit::Usd,
-        "Monthly savings before amortization × lifetime, minus the project cost.",
+        "Today's monthly savings before amortization × lifetime, minus the project cost (the lesson's formula).",
         sub(
             mul(
                 r("monthly_savings_before_amortization"),
@@ -148,9 +146,7 @@ pub(super) fn payback(d: &mut Defs) {
             r("total_project_cost"),
         ),
     )
-    .with(Role::Headline, 9)
-    .with(Role::OptionFigure, 6)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 18);
     d.q(
         "months_of_savings_after_payback",
         "Months of savings after payback",
@@ -215,22 +211,65 @@ pub(super) fn payback(d: &mut Defs) {
             Expr::Bool(false),
         ),
     )
-    .with(Role::Simulated, 5);
+    .with(Role::Simulated, 6);
 }
+
+/// Whether the plan can be built at today's traffic, and the savings and
+/// payback where it can (what the sensitivity cases show).
+pub(super) fn feasible_today(d: &mut Defs, shape: &crate::inputs::Shape) {
+    let mut holds = Vec::new();
+    if shape.has_serving_memory {
+        holds.push(truthy(r("serving_model_fits")));
+    }
+    if shape.has_throughput {
+        holds.push(or(vec![
+            not(eq(r("serving_sizing"), Expr::Text("fixed"))),
+            not(truthy(r("serving_capacity_shortfall"))),
+        ]));
+    }
+    d.q(
+        "feasible_today",
+        "Feasible at today's traffic",
+        Unit::YesNo,
+        "Whether the model fits its GPUs and the instances paid for carry today's traffic (yes where the plan does not say enough to tell).",
+        if holds.is_empty() {
+            Expr::Bool(true)
+        } else {
+            test(and(holds))
+        },
+    )
+    .with(Role::SensitivityKey, 6);
+    d.q(
+        "monthly_savings_if_feasible",
+        "Monthly savings where feasible",
+        Unit::UsdPerMonth,
+        "The monthly savings, amortization included, or \"not feasible\" where the instances or the memory fall short.",
+        if_(
+            truthy(r("feasible_today")),
+            r("monthly_savings"),
+            Expr::Text(NOT_FEASIBLE),
+        ),
+    )
+    .with(Role::SensitivityKey, 7);
+    d.q(
+        "payback_months_if_feasible",
+        "Payback at today's savings where feasible",
+        Unit::Months,
+        "The lesson's payback (never if the savings before amortization are not positive), or \"not feasible\" where the instances or the memory fall short.",
+        if_(
+            truthy(r("feasible_today")),
+            r("payback_months"),
+            Expr::Text(NOT_FEASIBLE),
+        ),
+    )
+    .with(Role::SensitivityKey, 8);
+}
+
+/// What a sensitivity case shows where the plan cannot be built.
+pub const NOT_FEASIBLE: &str = "not feasible";
 
 /// The verdict and the yes/no figures the warnings read.
 pub(super) fn flags(d: &mut Defs) {
-    d.q(
-        "verdict",
-        "Verdict",
-        Unit::Text,
-        "Fine-tune when the monthly savings, amortization included, are positive.",
-        if_(
-            gt(r("monthly_savings"), n(0.0)),
-            Expr::Text(VERDICT_FINE_TUNE),
-            Expr::Text(VERDICT_API),
-        ),
-    );
     d.q(
         "review_cost_exceeds_api_bill",
         "Review delta above the API bill",
@@ -243,13 +282,8 @@ pub(super) fn flags(d: &mut Defs) {
         "No payback within the lifetime",
         Unit::YesNo,
         "Whether the project fails to pay for itself before the model is retired.",
-        if_(
-            is_number(r("payback_months")),
-            test(gt(r("payback_months"), r("lifetime_months"))),
-            Expr::Bool(true),
-        ),
-    )
-    .with(Role::Simulated, 4);
+        test(not(is_number(r("timeline_payback_months")))),
+    );
     d.q(
         "too_few_training_runs",
         "Fewer runs than typical",
@@ -270,7 +304,7 @@ pub(super) fn flags(d: &mut Defs) {
 }
 
 /// The values of single inputs at which the savings vanish or payback meets the lifetime.
-pub(super) fn what_would_change(d: &mut Defs) {
+pub(super) fn what_would_change(d: &mut Defs, instances: &str) {
     // --- What would change the decision ---
     d.on(Sheet::Roi);
     d.q("flip_review_rate_ft", "Fine-tuned review rate at which savings vanish", Unit::Fraction,
@@ -284,7 +318,7 @@ pub(super) fn what_would_change(d: &mut Defs) {
     d.q("flip_serving_cost_per_hour", "Serving price at which savings vanish", Unit::UsdPerHour,
         "The price per instance-hour at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
         div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")])),
-            product(vec![r("serving_instances"), r("hours_per_day"), r("days_per_month")])))
+            product(vec![r(instances), r("hours_per_day"), r("days_per_month")])))
     .with(Role::Traced, 15);
     d.q("flip_engineering_hours", "Engineering hours at which payback equals the lifetime", Unit::Hours,
         "The engineering hours at which the project just pays back within the lifetime; never if the monthly savings before amortization are not positive.",

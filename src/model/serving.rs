@@ -8,21 +8,41 @@ use crate::inputs::Shape;
 
 /// The instances' and the storage's monthly cost; throughput and capacity when given.
 pub(super) fn define(d: &mut Defs, shape: &Shape) {
+    capacity(d, shape);
+    d.q(
+        "monthly_serving_cost",
+        "Monthly serving cost (today)",
+        Unit::UsdPerMonth,
+        "Cost per instance-month × the instances paid for at today's traffic.",
+        mul(
+            r("serving_cost_per_instance_month"),
+            r(if shape.has_throughput {
+                "serving_instances_costed"
+            } else {
+                "serving_instances"
+            }),
+        ),
+    )
+    .with(Role::Composition, 1);
+}
+
+/// The instance's monthly price, the weights' storage, the throughput the
+/// traffic needs and, when the instance's throughput is known, the instances
+/// that carry it.
+fn capacity(d: &mut Defs, shape: &Shape) {
     // --- Component 3: serving ---
     d.on(Sheet::Serving);
     d.q(
-        "monthly_serving_cost",
-        "Monthly serving cost",
+        "serving_cost_per_instance_month",
+        "Serving cost per instance-month",
         Unit::UsdPerMonth,
-        "Price per instance-hour × instances × hours a month.",
+        "Price per instance-hour × hours a month.",
         product(vec![
             r("serving_cost_per_hour"),
-            r("serving_instances"),
             r("hours_per_day"),
             r("days_per_month"),
         ]),
-    )
-    .with(Role::Composition, 1);
+    );
     d.q(
         "model_storage_gb",
         "Stored weights",
@@ -97,10 +117,21 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             )),
         );
         d.q(
+            "serving_instances_costed",
+            "Instances paid for (today)",
+            Unit::Instances,
+            "With auto sizing, the plan's instances or the instances today's traffic needs, whichever is more; with fixed sizing, the plan's.",
+            if_(
+                eq(r("serving_sizing"), t("fixed")),
+                r("serving_instances"),
+                max(r("serving_instances"), r("serving_instances_needed")),
+            ),
+        );
+        d.q(
             "serving_capacity_shortfall",
-            "Capacity below requirement",
+            "Plan's instances below today's need",
             Unit::YesNo,
-            "Whether the instances cannot carry the traffic at the target utilization.",
+            "Whether the plan's instances cannot carry today's traffic at the target utilization.",
             test(lt(
                 r("serving_capacity_tokens_per_second"),
                 r("required_throughput_tokens_per_second"),

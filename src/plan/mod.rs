@@ -294,6 +294,11 @@ pub struct RawServing {
     /// Tokens per second one instance serves (optional; enables the capacity check).
     #[serde(default)]
     pub throughput_tokens_per_second: Option<f64>,
+    /// How the instances are counted: auto (default) pays for the instances
+    /// each month's traffic needs when that is more than `instances`; fixed
+    /// keeps `instances` and calls a plan short of capacity not feasible.
+    #[serde(default)]
+    pub sizing: Option<Sizing>,
     /// Share of capacity the traffic should use, above 0 and at most 1 (default 0.2).
     #[serde(default)]
     pub target_utilization: Option<f64>,
@@ -315,6 +320,24 @@ pub struct RawQuality {
     pub review_rate_ft: f64,
     /// Dollars per human review (≥ 0).
     pub cost_per_review: f64,
+}
+
+/// How the serving instances are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Sizing {
+    Auto,
+    Fixed,
+}
+
+impl Sizing {
+    /// The name as written in plans.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sizing::Auto => "auto",
+            Sizing::Fixed => "fixed",
+        }
+    }
 }
 
 /// A three-level rating.
@@ -356,6 +379,14 @@ pub struct RawDecision {
     /// Whether the task still changes often (default false).
     #[serde(default)]
     pub iteration_speed_priority: Option<bool>,
+    /// Lifetime net savings below this share of the lifetime API bill make
+    /// a verdict marginal, 0 to 1 (default 0.1).
+    #[serde(default)]
+    pub marginal_savings_share: Option<f64>,
+    /// A chance of paying back within the lifetime below this makes a ranged
+    /// plan's verdict marginal, 0 to 1 (default 0.8).
+    #[serde(default)]
+    pub marginal_odds: Option<f64>,
 }
 
 /// The JSON Schema of the plan format, generated from [`RawPlan`] (draft-07,

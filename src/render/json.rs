@@ -6,7 +6,7 @@ use crate::report::Report;
 use crate::value::Value;
 
 /// The version of the JSON layout; bumped when a key changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Converts a model value to JSON: "never" becomes `null`.
 pub fn to_json(v: &Value) -> Json {
@@ -65,6 +65,12 @@ pub fn document(r: &Report) -> Json {
         "tool_version": env!("CARGO_PKG_VERSION"),
         "generated_at": r.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "verdict": r.verdict(),
+        "recommended": r.recommended(),
+        "marginal": r.marginal(),
+        "feasible": r.feasible(),
+        "capacity_checked": r.capacity_checked(),
+        "answer": to_json(r.value("verdict_sentence")),
+        "headline": to_json(r.value("headline")),
         "results": results,
         "training": training,
         "decision": {
@@ -78,7 +84,6 @@ pub fn document(r: &Report) -> Json {
         "simulation": simulation(r),
         "tornado": tornado(r),
         "options": options(r),
-        "recommended_option": r.recommended_option(),
     })
 }
 
@@ -89,10 +94,13 @@ fn options(r: &Report) -> Json {
         .zip(&r.options)
         .zip(&r.inputs.options)
         .map(|((case, result), option)| {
-            // The cash flow and the checks belong to the plan's own timeline.
+            // Every figure on the option's own timeline; the checks and the
+            // verdict, its words and warnings belong to the plan.
             let mut results = Map::new();
-            for q in r.model.case_quantities() {
-                results.insert(q.id.clone(), to_json(result.value(r, &q.id)));
+            for q in &r.model.quantities {
+                if !q.has(crate::model::Role::Check) && q.sheet != crate::model::Sheet::Comparison {
+                    results.insert(q.id.clone(), to_json(result.value(r, &q.id)));
+                }
             }
             let reasons = r.infeasible_reasons(result);
             let changed: Map<String, Json> = case
@@ -109,7 +117,7 @@ fn options(r: &Report) -> Json {
                 "id": option.id,
                 "label": option.label,
                 "kind": "self-hosted",
-                "feasible": reasons.is_empty(),
+                "feasible": result.value(r, "feasible") != &Value::Bool(false),
                 "infeasible_reasons": reasons,
                 "changed_inputs": changed,
                 "results": results,
@@ -144,7 +152,24 @@ fn simulation(r: &Report) -> Json {
         "total_project_cost": percentiles(&s.total_project_cost),
         "probability_payback_within_lifetime": s.probability_payback_within_lifetime,
         "probability_above_break_even": s.probability_above_break_even,
+        "candidates": candidates(r, s),
     })
+}
+
+/// Each candidate's odds: the plan's, then each option's.
+fn candidates(r: &Report, s: &crate::analysis::simulate::Simulation) -> Json {
+    let plan = r.plan_case();
+    let ids =
+        std::iter::once(plan.id.as_str()).chain(r.inputs.options.iter().map(|o| o.id.as_str()));
+    ids.zip(&s.candidates)
+        .map(|(id, odds)| {
+            json!({
+                "candidate": id,
+                "probability_payback_within_lifetime": odds.payback_share,
+                "median_payback_months": odds.median_payback,
+            })
+        })
+        .collect()
 }
 
 fn tornado(r: &Report) -> Json {

@@ -19,7 +19,7 @@ pub const SENSITIVITY_SHEET: &str = "Sensitivity";
 
 /// Columns of the label/value tables.
 pub(crate) const COL_LABEL: u16 = 0;
-pub(crate) const COL_VALUE: u16 = 1;
+pub const COL_VALUE: u16 = 1;
 pub(crate) const COL_UNIT: u16 = 2;
 pub(crate) const COL_FOURTH: u16 = 3;
 pub(crate) const COL_NOTE: u16 = 4;
@@ -41,8 +41,13 @@ pub const CATALOGUE_SHEET: &str = "Catalogue";
 pub(crate) const COL_RANGE_LOW: u16 = 6;
 pub(crate) const COL_RANGE_HIGH: u16 = 7;
 
-pub(crate) const SUMMARY_VERDICT_ROW: u32 = 4;
-pub(crate) const SUMMARY_FIRST_FIGURE_ROW: u32 = 8;
+/// The Summary's row of the verdict's sentence (the answer's first words).
+pub const SUMMARY_VERDICT_ROW: u32 = 4;
+pub(crate) const SUMMARY_FIRST_FIGURE_ROW: u32 = 10;
+/// The Simulation sheet's trials cell and its candidates' rows (the plan's
+/// first, then each option's).
+pub(crate) const SIMULATION_TRIALS_ROW: u32 = 3;
+pub(crate) const SIMULATION_CANDIDATES_ROW: u32 = 17;
 
 /// Where an input or quantity lives in the workbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +113,8 @@ pub struct Layout {
     pub scenarios: ScenarioLayout,
     pub tornado: CasesLayout,
     pub options: CasesLayout,
+    /// Each option's own timeline, below the plan's on the Cash flow sheet.
+    pub option_timelines: Vec<TimelineLayout>,
 }
 
 /// A sheet of cases, a column each: the replaced inputs on top, then every
@@ -123,7 +130,9 @@ pub struct CasesLayout {
 }
 
 impl CasesLayout {
-    fn new(r: &Report, cases: &[crate::model::Scenario]) -> CasesLayout {
+    /// A sheet of cases; an option's column also holds what it moves on its
+    /// own timeline (`with_timeline`).
+    fn new(r: &Report, cases: &[crate::model::Scenario], with_timeline: bool) -> CasesLayout {
         let mut ids: Vec<&str> = Vec::new();
         for case in cases {
             for (id, _) in &case.overrides {
@@ -140,9 +149,12 @@ impl CasesLayout {
             .map(|(id, row)| (id.to_string(), row))
             .collect();
         let first = FIRST_ROW + input_rows.len() as u32 + 1;
-        let rows = r
-            .model
-            .dependents(&ids)
+        let moved = if with_timeline {
+            r.model.option_dependents(&ids)
+        } else {
+            r.model.dependents(&ids)
+        };
+        let rows = moved
             .iter()
             .zip(first..)
             .map(|(q, row)| (q.id.clone(), row))
@@ -161,9 +173,13 @@ pub fn layout(r: &Report) -> Layout {
     let input_groups = place_inputs(r, &mut places);
     let cash_flow_end = place_quantities(r, &mut places);
     place_ranges(r, &mut places);
-    let tornado = CasesLayout::new(r, &r.model.tornado);
-    let options = CasesLayout::new(r, &r.model.options);
+    let tornado = CasesLayout::new(r, &r.model.tornado, false);
+    let options = CasesLayout::new(r, &r.model.options, true);
     place_option_inputs(r, &options, &mut places);
+    place_option_figures(r, &options, &mut places);
+    place_simulated(r, &mut places);
+    let timeline = timeline_layout(r, cash_flow_end);
+    let option_timelines = option_timelines(r, &timeline);
     let summary_rows = r
         .model
         .with_role(Role::Headline)
@@ -175,9 +191,10 @@ pub fn layout(r: &Report) -> Layout {
         places,
         input_groups,
         summary_rows,
-        timeline: timeline_layout(r, cash_flow_end),
+        timeline,
         tornado,
         options,
+        option_timelines,
         scenarios: ScenarioLayout {
             first_row: FIRST_ROW + 1,
             columns: scenario_columns(r),
@@ -248,6 +265,96 @@ fn timeline_layout(r: &Report, cash_flow_end: Option<u32>) -> TimelineLayout {
             .map(|(t, row)| (t.id.clone(), row))
             .collect(),
         periods: (r.model.periods + 1) as u16,
+    }
+}
+
+/// Rows a timeline's chart takes below it.
+pub(crate) const TIMELINE_CHART_ROWS: u32 = 20;
+
+/// Each option's timeline: a block of the same rows, each below the one
+/// before (the plan's has its chart under it).
+fn option_timelines(r: &Report, plan: &TimelineLayout) -> Vec<TimelineLayout> {
+    let mut last =
+        plan.rows.values().max().copied().unwrap_or(plan.header_row) + TIMELINE_CHART_ROWS;
+    r.model
+        .options
+        .iter()
+        .map(|_| {
+            let header_row = last + 3;
+            let rows: IndexMap<String, u32> = r
+                .model
+                .timeline
+                .iter()
+                .zip(header_row + 1..)
+                .map(|(t, row)| (t.id.clone(), row))
+                .collect();
+            last = rows.values().max().copied().unwrap_or(header_row);
+            TimelineLayout {
+                header_row,
+                rows,
+                periods: plan.periods,
+            }
+        })
+        .collect()
+}
+
+/// Places each option's figures that the comparison reads: its own cell
+/// on the Options sheet where the option moves the figure, the plan's cell
+/// where it does not; and the option's label, its column's header.
+fn place_option_figures(r: &Report, options: &CasesLayout, places: &mut IndexMap<String, Place>) {
+    use crate::inputs::options::option_input_id;
+    let figures = r.model.with_role(Role::CandidateFigure);
+    for (k, case) in r.model.options.iter().enumerate() {
+        let col = options.first_col + k as u16;
+        let ids: Vec<&str> = case.overrides.iter().map(|(id, _)| id.as_str()).collect();
+        let moved = r.model.option_dependents(&ids);
+        for fig in &figures {
+            let place = match options.rows.get(*fig) {
+                Some(&row) if moved.iter().any(|q| q.id == *fig) => Some(Place {
+                    sheet: OPTIONS_SHEET,
+                    row,
+                    col,
+                }),
+                _ => places.get(*fig).cloned(),
+            };
+            if let Some(place) = place {
+                places.insert(option_input_id(k, fig), place);
+            }
+        }
+        places.insert(
+            crate::model::comparison::option_label_id(k),
+            Place {
+                sheet: OPTIONS_SHEET,
+                row: FIRST_ROW - 1,
+                col,
+            },
+        );
+    }
+}
+
+/// Places the simulation's figures that the comparison reads: the trials,
+/// and each candidate's odds and median payback.
+fn place_simulated(r: &Report, places: &mut IndexMap<String, Place>) {
+    use crate::model::comparison::{
+        SIMULATED_MEDIAN_PAYBACK, SIMULATED_PAYBACK_SHARE, SIMULATION_TRIALS,
+    };
+    if r.inputs.ranges.is_empty() {
+        return;
+    }
+    let at = |row, col| Place {
+        sheet: SIMULATION_SHEET,
+        row,
+        col,
+    };
+    places.insert(SIMULATION_TRIALS.to_string(), at(SIMULATION_TRIALS_ROW, 1));
+    for k in 0..=r.inputs.options.len() {
+        let id = |x: &str| match k {
+            0 => x.to_string(),
+            k => crate::inputs::options::option_input_id(k - 1, x),
+        };
+        let row = SIMULATION_CANDIDATES_ROW + k as u32;
+        places.insert(id(SIMULATED_PAYBACK_SHARE), at(row, 1));
+        places.insert(id(SIMULATED_MEDIAN_PAYBACK), at(row, 2));
     }
 }
 

@@ -19,7 +19,8 @@ use crate::model::{Role, Scenario, Sheet};
 use crate::render::guard::write_text;
 use crate::render::layout::{
     COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
-    FIRST_ROW, SUMMARY_FIRST_FIGURE_ROW, SUMMARY_VERDICT_ROW,
+    FIRST_ROW, SIMULATION_CANDIDATES_ROW, SIMULATION_TRIALS_ROW, SUMMARY_FIRST_FIGURE_ROW,
+    SUMMARY_VERDICT_ROW,
 };
 use crate::render::styles::Styles;
 use crate::report::{Report, ScenarioResult};
@@ -27,8 +28,8 @@ use crate::value::{Value, NEVER_TEXT};
 use indexmap::IndexMap;
 
 use crate::render::layout::{
-    layout, CasesLayout, Layout, CATALOGUE_SHEET, COVER_SHEET, INPUTS_SHEET, OPTIONS_SHEET,
-    SENSITIVITY_SHEET, SIMULATION_SHEET, SUMMARY_SHEET, TORNADO_SHEET,
+    layout, CasesLayout, Layout, TimelineLayout, CATALOGUE_SHEET, COVER_SHEET, INPUTS_SHEET,
+    OPTIONS_SHEET, SENSITIVITY_SHEET, SIMULATION_SHEET, SUMMARY_SHEET, TORNADO_SHEET,
 };
 
 /// The API table's columns on the Catalogue sheet.
@@ -183,15 +184,72 @@ struct ScalarRefs<'a> {
 
 impl ScalarRefs<'_> {
     fn full_row(&self, id: &str) -> String {
-        let t = &self.lay.timeline;
-        let Some(&row) = t.rows.get(id) else {
+        full_row(&self.lay.timeline, id)
+    }
+}
+
+/// The whole of a timeline row, absolute, on the Cash flow sheet.
+fn full_row(t: &TimelineLayout, id: &str) -> String {
+    let Some(&row) = t.rows.get(id) else {
+        return MISSING_REF.to_string();
+    };
+    format!(
+        "{}!{}:{}",
+        quote_sheet_name(Sheet::CashFlow.name()),
+        row_col_to_cell_absolute(row, t.col(0)),
+        row_col_to_cell_absolute(row, t.last_col())
+    )
+}
+
+/// An option's timeline cell: its rows in the same column of its block, its
+/// replaced inputs and moved quantities in its column of the Options sheet,
+/// everything else by name.
+struct OptionPeriodRefs<'a> {
+    t: &'a TimelineLayout,
+    cases: &'a CasesLayout,
+    replaced: &'a [String],
+    moved: &'a [String],
+    /// The option's column on the Options sheet.
+    option_col: u16,
+    col: u16,
+}
+
+impl Resolve for OptionPeriodRefs<'_> {
+    fn name(&self, id: &str) -> String {
+        let on_options = |row: u32| {
+            format!(
+                "{}!{}",
+                quote_sheet_name(OPTIONS_SHEET),
+                row_col_to_cell_absolute(row, self.option_col)
+            )
+        };
+        if let Some(row) = self.t.rows.get(id) {
+            return row_col_to_cell(*row, self.col);
+        }
+        if self.replaced.iter().any(|x| x == id) {
+            return self
+                .cases
+                .input_rows
+                .get(id)
+                .map_or(MISSING_REF.to_string(), |row| on_options(*row));
+        }
+        match self.cases.rows.get(id) {
+            Some(row) if self.moved.iter().any(|m| m == id) => on_options(*row),
+            _ => id.to_string(),
+        }
+    }
+    fn period(&self) -> String {
+        row_absolute(self.t.header_row, self.col)
+    }
+    fn cum_range(&self, id: &str) -> String {
+        let Some(&row) = self.t.rows.get(id) else {
             return MISSING_REF.to_string();
         };
         format!(
-            "{}!{}:{}",
-            quote_sheet_name(Sheet::CashFlow.name()),
-            row_col_to_cell_absolute(row, t.col(0)),
-            row_col_to_cell_absolute(row, t.last_col())
+            "${}{}:{}",
+            column_number_to_name(self.t.col(0)),
+            row + 1,
+            row_col_to_cell(row, self.col)
         )
     }
 }
@@ -418,7 +476,7 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
         write_text(ws, 4, 1, owner, &s.text)?;
     }
     ws.write_string_with_format(6, 0, "Verdict", &s.heading)?;
-    write_name_ref(ws, 6, 1, r, "verdict", &s.heading)?;
+    write_name_ref(ws, 6, 1, r, "verdict_sentence", &s.heading)?;
     ws.write_string(7, 0, "Master check (0 = every check holds)")?;
     write_name_ref(ws, 7, 1, r, "master_check", &s.check)?;
     let how = [
@@ -476,12 +534,22 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
     ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
     write_text(ws, 1, 0, &meta.title, &s.text)?;
     ws.write_string(2, 0, format!("Figures as of {}", meta.as_of))?;
-    ws.write_string_with_format(SUMMARY_VERDICT_ROW, 0, "Verdict", &s.heading)?;
-    write_name_ref(ws, SUMMARY_VERDICT_ROW, COL_VALUE, r, "verdict", &s.heading)?;
+    // The answer in words: formulas over the Verdict sheet, so an edited
+    // input that flips the decision flips the words.
+    for (k, id) in r.model.with_role(Role::Answer).into_iter().enumerate() {
+        let row = SUMMARY_VERDICT_ROW + k as u32;
+        let style = if k == 0 { &s.heading } else { &s.wrap };
+        ws.write_string_with_format(row, 0, r.label(id), &s.heading)?;
+        ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", style)?;
+        write_name_ref(ws, row, COL_VALUE, r, id, style)?;
+        if k > 0 {
+            ws.set_row_height(row, 48)?;
+        }
+    }
     ws.write_string_with_format(
-        SUMMARY_VERDICT_ROW + 1,
+        SUMMARY_FIRST_FIGURE_ROW - 2,
         0,
-        "Blue cells on the Inputs sheet are inputs; every other number is a formula over them.",
+        "Blue cells on the Inputs sheet are inputs; every other number, and every sentence here, is a formula over them.",
         &s.subtitle,
     )?;
     for (c, h) in [
@@ -513,17 +581,8 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         }
         ws.write_string_with_format(*row, COL_NAME, id, &s.name)?;
     }
-    let mut row = summary_composition(ws, r, lay, s)?;
-    row += 18;
-    if !r.warnings.is_empty() {
-        ws.write_string_with_format(row, 0, "Warnings", &s.group)?;
-        row += 1;
-        for w in &r.warnings {
-            ws.write_string(row, 0, w.title)?;
-            write_text(ws, row, 1, &w.message, &s.text)?;
-            row += 1;
-        }
-    }
+    let row = summary_composition(ws, r, lay, s)? + 18;
+    summary_warnings(ws, r, row, s)?;
     ws.set_column_width(0, 44)?;
     ws.set_column_width(1, 20)?;
     ws.set_column_width(2, 18)?;
@@ -532,6 +591,59 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
     ws.set_column_width(5, 36)?;
     print_setup(ws);
     master_check_header(ws, r, s)
+}
+
+/// The warnings on the Summary sheet: the model's as formulas (a row stays
+/// empty while its warning does not apply), then those the model does not
+/// compute (about the options, the training estimate's source) as text.
+fn summary_warnings(
+    ws: &mut Worksheet,
+    r: &Report,
+    mut row: u32,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 0, "Warnings that apply", &s.group)?;
+    write_name_ref(
+        ws,
+        row,
+        COL_VALUE,
+        r,
+        "warning_count",
+        &Styles::value(Unit::Count, false),
+    )?;
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        0,
+        "Each warning's sentence is a formula: it shows when its condition holds, and is empty otherwise.",
+        &s.subtitle,
+    )?;
+    row += 1;
+    let live = r.model.with_role(Role::Warning);
+    for id in &live {
+        ws.write_string(row, 0, r.label(id))?;
+        ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
+        write_name_ref(ws, row, COL_VALUE, r, id, &s.wrap)?;
+        ws.set_row_height(row, 32)?;
+        row += 1;
+    }
+    let fixed: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| {
+            !live
+                .iter()
+                .any(|id| id.trim_start_matches("warning_") == w.id)
+        })
+        .collect();
+    for w in fixed {
+        ws.write_string(row, 0, &w.title)?;
+        ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
+        write_text(ws, row, COL_VALUE, &w.message, &s.wrap)?;
+        ws.set_row_height(row, 32)?;
+        row += 1;
+    }
+    Ok(())
 }
 
 /// The monthly comparison on the Summary sheet, charted: the API bill
@@ -749,6 +861,68 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
     chart.set_width(760).set_height(340);
     let below = t.rows.values().max().copied().unwrap_or(t.header_row) + 2;
     ws.insert_chart(below, 0, &chart)?;
+    for (k, ((block, case), result)) in lay
+        .option_timelines
+        .iter()
+        .zip(&r.model.options)
+        .zip(&r.options)
+        .enumerate()
+    {
+        option_timeline(ws, r, lay, (k, block), (case, result), s)?;
+    }
+    Ok(())
+}
+
+/// An option's own timeline: the plan's rows over the option's inputs.
+fn option_timeline(
+    ws: &mut Worksheet,
+    r: &Report,
+    lay: &Layout,
+    (k, t): (usize, &TimelineLayout),
+    (case, result): (&Scenario, &ScenarioResult),
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    write_text(
+        ws,
+        t.header_row - 1,
+        0,
+        &format!("Option {}: {}", k + 1, case.label),
+        &s.group,
+    )?;
+    ws.write_string_with_format(t.header_row, 0, "Month", &s.header)?;
+    ws.write_string_with_format(t.header_row, 1, "Unit", &s.header)?;
+    for p in 0..t.periods {
+        ws.write_number_with_format(t.header_row, t.col(p), p as f64, &s.header)?;
+    }
+    let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
+    let moved: Vec<String> = r
+        .model
+        .option_dependents(&ids)
+        .iter()
+        .map(|q| q.id.clone())
+        .collect();
+    let option_col = lay.options.first_col + k as u16;
+    for row in &r.model.timeline {
+        let rr = *cell_of(&t.rows, &row.id)?;
+        ws.write_string(rr, 0, &row.label)?;
+        ws.write_string(rr, 1, row.unit.label())?;
+        let format = Styles::value(row.unit, false);
+        let values = cell_of(&result.timeline, &row.id)?;
+        for p in 0..t.periods {
+            let col = t.col(p);
+            let refs = OptionPeriodRefs {
+                t,
+                cases: &lay.options,
+                replaced: &replaced,
+                moved: &moved,
+                option_col,
+                col,
+            };
+            let value = values.get(p as usize).unwrap_or(&Value::Never);
+            write_formula(ws, rr, col, row.expr.to_excel_with(&refs), value, &format)?;
+        }
+    }
     Ok(())
 }
 
@@ -836,11 +1010,11 @@ fn sensitivity_grids(
     let mut top = sc.first_row + r.model.scenarios.len() as u32 + 2;
     for (id, title) in [
         (
-            "monthly_savings",
+            "monthly_savings_if_feasible",
             "Monthly savings by volume (rows) and serving instances (columns)",
         ),
         (
-            "payback_months",
+            "payback_months_if_feasible",
             "Payback in months by volume (rows) and serving instances (columns)",
         ),
     ] {
@@ -939,6 +1113,8 @@ struct ColumnRefs<'a> {
     replaced: &'a [String],
     moved: &'a [String],
     col: u16,
+    /// An option's own timeline, which its figures read.
+    timeline: Option<&'a TimelineLayout>,
 }
 
 impl Resolve for ColumnRefs<'_> {
@@ -956,6 +1132,13 @@ impl Resolve for ColumnRefs<'_> {
             Some(row) if self.moved.iter().any(|m| m == id) => row_col_to_cell(*row, self.col),
             _ => id.to_string(),
         }
+    }
+    fn cum_range(&self, id: &str) -> String {
+        self.timeline
+            .map_or(MISSING_REF.to_string(), |t| full_row(t, id))
+    }
+    fn row_range(&self, id: &str) -> String {
+        self.cum_range(id)
     }
 }
 
@@ -1005,7 +1188,11 @@ fn cases_sheet(
         write_text(ws, header, col, &case.label, &s.header)?;
         ws.set_column_width(col, 18)?;
         case_inputs(ws, which, r, lay, (case, result), col)?;
-        case_quantities(ws, r, t, (case, result), col)?;
+        let timeline = match which {
+            Cases::Options => lay.option_timelines.get(k),
+            Cases::Tornado => None,
+        };
+        case_quantities(ws, r, t, (case, result), col, timeline)?;
     }
     ws.set_row_height(header, 45)?;
     ws.set_row_format(header, &Format::new().set_text_wrap())?;
@@ -1066,16 +1253,22 @@ fn case_quantities(
     t: &CasesLayout,
     (case, result): (&Scenario, &ScenarioResult),
     col: u16,
+    timeline: Option<&TimelineLayout>,
 ) -> Result<(), XlsxError> {
     let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
     let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
-    let moved_quantities = r.model.dependents(&ids);
+    let moved_quantities = if timeline.is_some() {
+        r.model.option_dependents(&ids)
+    } else {
+        r.model.dependents(&ids)
+    };
     let moved: Vec<String> = moved_quantities.iter().map(|q| q.id.clone()).collect();
     let case_refs = ColumnRefs {
         lay: t,
         replaced: &replaced,
         moved: &moved,
         col,
+        timeline,
     };
     for q in moved_quantities {
         let row = *cell_of(&t.rows, &q.id)?;
@@ -1108,18 +1301,18 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
     let Some(sim) = &r.simulation else {
         return Ok(());
     };
-    let mut row = 3;
-    let facts: [(&str, String); 4] = [
-        ("Trials", sim.trials.to_string()),
-        ("Seed", sim.seed.to_string()),
-        ("Ranged inputs", r.inputs.ranges.len().to_string()),
-        ("Distribution", "PERT on low/base/high".to_string()),
-    ];
-    for (label, value) in facts {
-        ws.write_string(row, 0, label)?;
-        ws.write_string(row, 1, value)?;
-        row += 1;
-    }
+    let mut row = SIMULATION_TRIALS_ROW;
+    let count = Styles::value(Unit::Count, false);
+    ws.write_string(row, 0, "Trials")?;
+    ws.write_number_with_format(row, 1, sim.trials as f64, &count)?;
+    // The random seed is a 64-bit number: as text, every digit stays.
+    ws.write_string(row + 1, 0, "Random seed")?;
+    ws.write_string(row + 1, 1, sim.seed.to_string())?;
+    ws.write_string(row + 2, 0, "Ranged inputs")?;
+    ws.write_number_with_format(row + 2, 1, r.inputs.ranges.len() as f64, &count)?;
+    ws.write_string(row + 3, 0, "Distribution")?;
+    ws.write_string(row + 3, 1, "PERT on low/base/high")?;
+    row += 4;
     row += 1;
     for (c, h) in ["Figure", "P10", "P50", "P90", "Unit"].iter().enumerate() {
         ws.write_string_with_format(row, c as u16, *h, &s.header)?;
@@ -1127,7 +1320,7 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
     row += 1;
     for (id, p) in [
         ("monthly_savings", &sim.monthly_savings),
-        ("payback_months", &sim.payback_months),
+        ("timeline_payback_months", &sim.payback_months),
         ("total_project_cost", &sim.total_project_cost),
     ] {
         let unit = r.unit(id);
@@ -1153,11 +1346,53 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
         "Probability of being above the all-in break-even",
     )?;
     ws.write_number_with_format(row + 1, 1, sim.probability_above_break_even, &pct)?;
+    simulation_candidates(ws, r, sim, s)?;
     ws.set_column_width(0, 48)?;
     ws.set_column_width(1, 16)?;
     ws.set_column_width(2, 16)?;
     ws.set_column_width(3, 16)?;
     print_setup(ws);
+    Ok(())
+}
+
+/// Each candidate's odds, which the Verdict sheet reads: the plan's, then
+/// each option's.
+fn simulation_candidates(
+    ws: &mut Worksheet,
+    r: &Report,
+    sim: &crate::analysis::simulate::Simulation,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let header = SIMULATION_CANDIDATES_ROW - 1;
+    for (c, h) in [
+        "Candidate",
+        "Chance of payback within the lifetime",
+        "Median payback (months)",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(header, c as u16, *h, &s.header)?;
+    }
+    ws.set_row_height(header, 30)?;
+    let labels = std::iter::once("The plan as written")
+        .chain(r.inputs.options.iter().map(|o| o.label.as_str()));
+    for ((k, label), odds) in labels.enumerate().zip(&sim.candidates) {
+        let row = SIMULATION_CANDIDATES_ROW + k as u32;
+        write_text(ws, row, 0, label, &s.text)?;
+        ws.write_number_with_format(
+            row,
+            1,
+            odds.payback_share,
+            &Styles::value(Unit::Fraction, false),
+        )?;
+        match odds.median_payback {
+            Some(x) => {
+                ws.write_number_with_format(row, 2, x, &Styles::value(Unit::Months, false))?
+            }
+            None => ws.write_string(row, 2, NEVER_TEXT)?,
+        };
+    }
     Ok(())
 }
 

@@ -118,6 +118,7 @@ pub(super) fn evaluate_case(
         label: sc.label.clone(),
         inputs: case_inputs,
         values: case_results,
+        timeline: IndexMap::new(),
     })
 }
 

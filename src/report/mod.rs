@@ -28,9 +28,9 @@ static NO_VALUE: Value = Value::Never;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     /// Stable identifier, such as `review_cost_exceeds_api_bill`.
-    pub id: &'static str,
+    pub id: String,
     /// Short heading.
-    pub title: &'static str,
+    pub title: String,
     /// The sentence with the figures.
     pub message: String,
 }
@@ -53,6 +53,8 @@ pub struct ScenarioResult {
     pub inputs: IndexMap<String, Value>,
     /// The values of the quantities that depend on them.
     pub values: IndexMap<String, Value>,
+    /// An option's own timeline (empty for the other cases).
+    pub timeline: IndexMap<String, Vec<Value>>,
 }
 
 impl ScenarioResult {
@@ -113,7 +115,7 @@ impl Report {
     }
 
     /// Why a case cannot be built as planned (empty when it can): the model
-    /// does not fit the GPUs, or the instances cannot carry the traffic.
+    /// does not fit the GPUs, or fixed instances cannot carry the traffic.
     pub fn infeasible_reasons(&self, case: &ScenarioResult) -> Vec<String> {
         let mut out = Vec::new();
         if case.value(self, "serving_model_fits") == &Value::Bool(false) {
@@ -133,10 +135,17 @@ impl Report {
                 ),
             ));
         }
-        if case.value(self, "serving_capacity_shortfall") == &Value::Bool(true) {
+        let short = case
+            .value(self, "months_short_of_capacity")
+            .as_num()
+            .unwrap_or(0.0);
+        if short > 0.0 {
             out.push(format!(
-                "the instances carry {} tokens/s, below the {} the traffic needs; about {} instances are needed",
+                "with sizing fixed at {} instances ({} tokens/s), traffic outgrows them in {} of the {} months; today's traffic needs {} tokens/s, about {} instances",
+                format::number(case.value(self, "serving_instances").as_num().unwrap_or(0.0), Unit::Instances),
                 format::number(case.value(self, "serving_capacity_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+                format::number(short, Unit::Months),
+                self.show("lifetime_months"),
                 format::number(case.value(self, "required_throughput_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
                 format::number(case.value(self, "serving_instances_needed").as_num().unwrap_or(0.0), Unit::Instances),
             ));
@@ -151,34 +160,46 @@ impl Report {
             label: "The plan as written".to_string(),
             inputs: IndexMap::new(),
             values: IndexMap::new(),
+            timeline: IndexMap::new(),
         }
     }
 
-    /// The recommended option: of the plan and its options, the feasible one
-    /// with the largest net savings over the lifetime; `api` when none saves
-    /// money. `None` when the plan lists no options.
-    pub fn recommended_option(&self) -> Option<String> {
-        if self.options.is_empty() {
-            return None;
+    /// The recommended candidate's id: `api`, `plan`, or an option's id;
+    /// the comparison's own figure (`recommended_index`) read as a name.
+    pub fn recommended(&self) -> String {
+        let index = self.num("recommended_index").unwrap_or(1.0) as usize;
+        match index {
+            0 | 1 => "api".to_string(),
+            2 => "plan".to_string(),
+            k => self
+                .inputs
+                .options
+                .get(k - 3)
+                .map_or_else(|| "api".to_string(), |o| o.id.clone()),
         }
-        let plan = self.plan_case();
-        let best = std::iter::once((&plan, "plan".to_string()))
-            .chain(
-                self.model
-                    .options
-                    .iter()
-                    .zip(&self.options)
-                    .map(|(sc, res)| (res, sc.id.trim_start_matches("option_").to_string())),
-            )
-            .filter(|(case, _)| self.infeasible_reasons(case).is_empty())
-            .filter_map(|(case, id)| {
-                case.value(self, "lifetime_net_savings")
-                    .as_num()
-                    .map(|x| (x, id))
-            })
-            .filter(|(x, _)| *x > 0.0)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        Some(best.map_or("api".to_string(), |(_, id)| id))
+    }
+
+    /// The recommended option's index among the plan's options, if an
+    /// option is recommended.
+    pub fn recommended_option_index(&self) -> Option<usize> {
+        let index = self.num("recommended_index").unwrap_or(1.0) as usize;
+        (index >= 3 && index - 3 < self.inputs.options.len()).then(|| index - 3)
+    }
+
+    /// True when the verdict rests on a thin margin.
+    pub fn marginal(&self) -> bool {
+        self.flag("verdict_marginal")
+    }
+
+    /// True when the plan as written is feasible.
+    pub fn feasible(&self) -> bool {
+        self.values.get("feasible") != Some(&Value::Bool(false))
+    }
+
+    /// True when the instances' throughput is known, so the capacity was
+    /// checked.
+    pub fn capacity_checked(&self) -> bool {
+        self.inputs.shape.has_throughput
     }
 }
 
@@ -279,7 +300,9 @@ impl Report {
     }
 }
 
-/// Evaluates the model over the inputs.
+/// Evaluates the model over the inputs: the plan's own quantities and
+/// timeline, the cases, each option on its own timeline, the simulation, and
+/// then the comparison, which reads the options and the simulation.
 pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalError> {
     let mut values: IndexMap<String, Value> = IndexMap::new();
     for i in &inputs.items {
@@ -296,7 +319,77 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
                 item.value.clone(),
             );
         }
+        values.insert(
+            model::comparison::option_label_id(k),
+            Value::Text(option.label.clone()),
+        );
     }
+    let mut timeline = evaluate_own(&model, &mut values)?;
+    let mut dependents = HashMap::new();
+    let scenarios = model
+        .scenarios
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tornado = model
+        .tornado
+        .iter()
+        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut options = Vec::new();
+    let mut option_values = Vec::new();
+    for sc in &model.options {
+        let (result, all) = evaluate_option(&model, &values, sc)?;
+        options.push(result);
+        option_values.push(all);
+    }
+    let figures = model.with_role(model::Role::CandidateFigure);
+    for (k, option) in option_values.iter().enumerate() {
+        for id in &figures {
+            let v = option.get(*id).cloned().unwrap_or(Value::Never);
+            values.insert(crate::inputs::options::option_input_id(k, id), v);
+        }
+    }
+    let simulation = crate::analysis::simulate::simulate(
+        &model,
+        &values,
+        &inputs.ranges,
+        &option_values,
+        run.trials,
+        run.seed,
+    )
+    .map_err(|e| EvalError::NotANumber(e.0))?;
+    if !inputs.ranges.is_empty() {
+        simulation.insert_odds(&mut values);
+    }
+    evaluate_late(&model, &mut values, &timeline)?;
+    timeline.shrink_to_fit();
+    let mut report = Report {
+        inputs,
+        model,
+        values,
+        timeline,
+        scenarios,
+        tornado,
+        options,
+        changes: None,
+        simulation: Some(simulation),
+        warnings: Vec::new(),
+        reasons: Vec::new(),
+        generated_at: run.generated_at,
+    };
+    report.warnings = warnings(&report);
+    report.reasons = reasons(&report);
+    report.changes = run.previous.as_ref().map(|p| changes_since(&report, p));
+    Ok(report)
+}
+
+/// Evaluates every quantity but the comparison's, and the timeline, into
+/// `values`; returns the timeline.
+fn evaluate_own(
+    model: &Model,
+    values: &mut IndexMap<String, Value>,
+) -> Result<IndexMap<String, Vec<Value>>, EvalError> {
     let mut timeline: IndexMap<String, Vec<Value>> = model
         .timeline
         .iter()
@@ -310,8 +403,11 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
                 let Some(q) = model.quantities.get(k) else {
                     continue;
                 };
+                if model.is_late(k) {
+                    continue;
+                }
                 let env = ScalarEnv {
-                    values: &values,
+                    values,
                     timeline: if timeline_done {
                         &timeline
                     } else {
@@ -322,55 +418,73 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
                 values.insert(q.id.clone(), v);
             }
             Step::Timeline => {
-                evaluate_timeline(&model, &values, &mut timeline)?;
+                evaluate_timeline(model, values, &mut timeline)?;
                 timeline_done = true;
             }
         }
     }
-    let mut dependents = HashMap::new();
-    let scenarios = model
-        .scenarios
+    Ok(timeline)
+}
+
+/// Evaluates the comparison's quantities, once the options' figures and the
+/// simulation's odds are in `values`.
+fn evaluate_late(
+    model: &Model,
+    values: &mut IndexMap<String, Value>,
+    timeline: &IndexMap<String, Vec<Value>>,
+) -> Result<(), EvalError> {
+    for step in model.evaluation_order() {
+        let Step::Quantity(k) = *step else { continue };
+        let Some(q) = model.quantities.get(k) else {
+            continue;
+        };
+        if !model.is_late(k) {
+            continue;
+        }
+        let env = ScalarEnv { values, timeline };
+        let v = q.expr.eval(&env, &q.id)?;
+        values.insert(q.id.clone(), v);
+    }
+    Ok(())
+}
+
+/// Evaluates an option as a whole plan of its own (its inputs over the
+/// plan's, every quantity and its own timeline); returns the option's result
+/// (what it moves, and its timeline) and all its values.
+fn evaluate_option(
+    model: &Model,
+    base: &IndexMap<String, Value>,
+    sc: &crate::model::Scenario,
+) -> Result<(ScenarioResult, IndexMap<String, Value>), EvalError> {
+    let mut values = base.clone();
+    let mut inputs = IndexMap::new();
+    for (id, e) in &sc.overrides {
+        let v = e.eval(&|x: &str| base.get(x).cloned(), id)?;
+        inputs.insert(id.clone(), v.clone());
+        values.insert(id.clone(), v);
+    }
+    let timeline = evaluate_own(model, &mut values)?;
+    let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
+    let moved = model
+        .option_dependents(&ids)
         .iter()
-        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
-        .collect::<Result<Vec<_>, _>>()?;
-    let tornado = model
-        .tornado
-        .iter()
-        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
-        .collect::<Result<Vec<_>, _>>()?;
-    let options = model
-        .options
-        .iter()
-        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut report = Report {
-        inputs,
-        model,
+        .map(|q| {
+            (
+                q.id.clone(),
+                values.get(&q.id).cloned().unwrap_or(Value::Never),
+            )
+        })
+        .collect();
+    Ok((
+        ScenarioResult {
+            id: sc.id.clone(),
+            label: sc.label.clone(),
+            inputs,
+            values: moved,
+            timeline,
+        },
         values,
-        timeline,
-        scenarios,
-        tornado,
-        options,
-        changes: None,
-        simulation: None,
-        warnings: Vec::new(),
-        reasons: Vec::new(),
-        generated_at: run.generated_at,
-    };
-    report.warnings = warnings(&report);
-    report.reasons = reasons(&report);
-    report.simulation = Some(
-        crate::analysis::simulate::simulate(
-            &report.model,
-            &report.values,
-            &report.inputs.ranges,
-            run.trials,
-            run.seed,
-        )
-        .map_err(|e| EvalError::NotANumber(e.0))?,
-    );
-    report.changes = run.previous.as_ref().map(|p| changes_since(&report, p));
-    Ok(report)
+    ))
 }
 
 /// How a plan is evaluated beyond its own contents.

@@ -52,21 +52,23 @@ fn check_document(name: &str, r: &Report, dom: &str) {
         .split("<h2>The answer</h2>")
         .nth(1)
         .unwrap_or_else(|| panic!("{name}: no answer in the rendered memo"));
-    let lead = if r.fine_tune() {
-        "<strong>Fine-tune.</strong> Fine-tuning saves"
-    } else {
-        "<strong>Stay on the API.</strong> Fine-tuning would cost"
+    // The model's verdict sentence in bold, then its headline.
+    let escape = |s: String| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     };
+    let lead = format!(
+        "<p><strong>{}</strong> {}",
+        escape(r.value("verdict_sentence").to_excel_result()),
+        escape(r.value("headline").to_excel_result())
+    );
     assert!(
-        answer.trim_start().starts_with(&format!("<p>{lead}")),
-        "{name}: the answer does not lead: {}",
+        answer.trim_start().starts_with(&lead),
+        "{name}: the answer does not lead with {lead}: {}",
         &answer[..answer.len().min(300)]
     );
-    let first_paragraph = answer.split("</p>").next().unwrap();
-    assert!(
-        first_paragraph.contains(&r.show("current_daily_tokens")),
-        "{name}: {first_paragraph}"
-    );
+
     // The tables: key figures, components, comparison, break-even, the charts'
     // data, factors, what would change the decision, assumptions, audit trail.
     let tables = dom.matches("<table>").count();

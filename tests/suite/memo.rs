@@ -120,8 +120,8 @@ fn the_worked_examples_review_cost_is_a_warning() {
         warnings.contains("Review cost larger than the API bill"),
         "{warnings}"
     );
-    assert!(warnings.contains("225,000/month"), "{warnings}");
-    assert!(warnings.contains("8,250/month"), "{warnings}");
+    assert!(warnings.contains("225,000 a month"), "{warnings}");
+    assert!(warnings.contains("8,250 a month"), "{warnings}");
     // The verdict comes first, and the answer names the warnings.
     let answer = md.find("## The answer").unwrap();
     assert!(answer < md.find("## Key figures").unwrap());
@@ -134,7 +134,7 @@ fn the_worked_examples_review_cost_is_a_warning() {
     );
     for w in &r.warnings {
         assert!(
-            answer.contains(w.title),
+            answer.contains(w.title.as_str()),
             "{} is not named: {answer}",
             w.title
         );
@@ -421,12 +421,17 @@ fn the_odds_sentence_and_the_uncertainty_tables_match_the_json_simulation() {
         header,
         ["Figure", "P10", "P50", "P90", "On the base values", "Unit"]
     );
-    let ids = ["monthly_savings", "payback_months", "total_project_cost"];
+    // (the figure's id, its key in the JSON's simulation)
+    let ids = [
+        ("monthly_savings", "monthly_savings"),
+        ("timeline_payback_months", "payback_months"),
+        ("total_project_cost", "total_project_cost"),
+    ];
     assert_eq!(rows.len(), ids.len());
-    for (row, id) in rows.iter().zip(ids) {
+    for (row, (id, key)) in rows.iter().zip(ids) {
         assert_eq!(row[0], r.label(id));
         for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
-            assert_displayed_equals(&format!("{id} {p}"), &row[k + 1], &sim[id][*p]);
+            assert_displayed_equals(&format!("{id} {p}"), &row[k + 1], &sim[key][*p]);
         }
         assert_displayed_equals(&format!("{id} base"), &row[4], &doc["results"][id]);
     }
@@ -785,9 +790,9 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
         "monthly_api_cost",
         "monthly_ft_total",
         "monthly_savings",
-        "payback_months",
+        "timeline_payback_months",
         "total_project_cost",
-        "lifetime_net_savings",
+        "cashflow_lifetime_net",
         "break_even_tokens_per_day_all_in",
     ] {
         let row = row(r.label(id));
@@ -798,7 +803,7 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
         }
     }
     // The 12-GPU 70B never pays back; the single-A100 one would, on paper.
-    assert_eq!(row(r.label("payback_months"))[3], "never");
+    assert_eq!(row(r.label("timeline_payback_months"))[3], "never");
     // Feasibility, with the reasons of the infeasible option.
     let feasible = row("Feasible");
     assert_eq!(feasible[2], "yes");
@@ -819,7 +824,7 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
     assert_eq!(options[1]["feasible"], false);
     assert!(feasible[4].contains("154 GB"), "{feasible:?}");
     // The recommendation: the JSON's, marked in the table and named in words.
-    assert_eq!(doc["recommended_option"], "plan");
+    assert_eq!(doc["recommended"], "plan");
     let recommended = row("Recommended");
     assert_eq!(recommended[2..], ["yes", "no", "no"]);
     let after_table = section(&md, "## Options")
@@ -833,8 +838,8 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
     );
     assert!(
         after_table.contains(&format!(
-            "({} net of the project cost)",
-            md_escaped(&r.show("lifetime_net_savings"))
+            "({} net of the project cost, on its own timeline)",
+            md_escaped(&r.show("cashflow_lifetime_net"))
         )),
         "{after_table}"
     );
@@ -876,7 +881,7 @@ fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
     let md = memo::render_markdown(&r);
     let (_, rows) = options_table(&md);
     let recommended = rows.iter().find(|row| row[0] == "Recommended").unwrap();
-    let winner = doc["recommended_option"].as_str().unwrap();
+    let winner = doc["recommended"].as_str().unwrap();
     assert_eq!(
         winner, "70b-on-1xa100",
         "{:?}",
@@ -888,8 +893,15 @@ fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
         options.contains("Recommended: 70B on a single A100 80 GB, the feasible choice"),
         "{options}"
     );
-    assert!(options
-        .contains("The verdict and every figure outside this section are the plan's as written."));
+    assert!(options.contains(
+        "The answer at the top is the recommended choice's; the other sections show the plan as written."
+    ));
+    // One answer: the verdict names the option the comparison recommends.
+    assert_eq!(doc["verdict"], "Fine-tune");
+    assert!(
+        md.contains("**Fine-tune with option 70B on a single A100 80 GB"),
+        "{md}"
+    );
 
     // The review rate raised in the plan and both options: nothing saves money.
     let text = base
@@ -897,7 +909,8 @@ fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
         .replace("review_rate_ft: 0.011}", "review_rate_ft: 0.2}");
     let r = report_of_text(&text);
     let doc = json::document(&r);
-    assert_eq!(doc["recommended_option"], "api");
+    assert_eq!(doc["recommended"], "api");
+    assert_eq!(doc["verdict"], "Stay on the API");
     let md = memo::render_markdown(&r);
     let (_, rows) = options_table(&md);
     let recommended = rows.iter().find(|row| row[0] == "Recommended").unwrap();

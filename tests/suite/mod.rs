@@ -3,6 +3,7 @@ mod batch;
 mod catalog;
 mod cli;
 mod common;
+mod decision;
 mod hostile;
 mod ids;
 mod inputs_spec;

@@ -19,16 +19,22 @@ fn the_checks_are_the_checks_sheet_and_cases_skip_them_and_the_cash_flow() {
             .map(|q| q.id.as_str())
             .collect();
         assert_eq!(checks, on_sheet, "{}", plan.display());
-        // What a case can evaluate is what the JSON's option results list.
+        // A case (a sensitivity or tornado column) has no timeline: it
+        // evaluates nothing of the cash flow, the checks or the verdict, and
+        // every quantity of the component sheets that does not read the
+        // timeline.
         let in_cases: Vec<&str> = r.model.case_quantities().map(|q| q.id.as_str()).collect();
-        let before_cash_flow: Vec<&str> = r
-            .model
-            .quantities
-            .iter()
-            .filter(|q| !matches!(q.sheet, Sheet::CashFlow | Sheet::Checks))
-            .map(|q| q.id.as_str())
-            .collect();
-        assert_eq!(in_cases, before_cash_flow, "{}", plan.display());
+        for (k, q) in r.model.quantities.iter().enumerate() {
+            let outside = matches!(q.sheet, Sheet::CashFlow | Sheet::Checks | Sheet::Comparison);
+            let expected = !outside && !r.model.needs_timeline(k);
+            assert_eq!(
+                in_cases.contains(&q.id.as_str()),
+                expected,
+                "{}: {}",
+                plan.display(),
+                q.id
+            );
+        }
     }
 }
 

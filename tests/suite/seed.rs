@@ -35,7 +35,7 @@ fn compute_roi_worked_example() {
 fn compute_roi_json_has_the_seed_keys_with_null_for_never() {
     let r = report_of(&root().join("inputs/roi-worked-example.yaml"));
     let doc = finetune_roi::render::json::document(&r);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     let results = &doc["results"];
     for key in [
         "monthly_api_cost",

@@ -17,10 +17,13 @@ fn compiled_evaluator_agrees_with_the_model() {
         "payback_beyond_lifetime",
         "is_above_break_even_all_in",
         "break_even_tokens_per_day_all_in",
+        "timeline_payback_months",
+        "cashflow_lifetime_net",
+        "feasible",
     ];
     for plan in example_plans() {
         let r = report_of(&plan);
-        let compiled = Compiled::new(&r.model, &outputs).unwrap();
+        let compiled = Compiled::new(&r.model, &outputs, &r.values).unwrap();
         // Start from the inputs only: every quantity must be recomputed.
         let inputs_only = r
             .values
@@ -45,7 +48,7 @@ fn compiled_evaluator_agrees_with_the_model() {
 #[test]
 fn without_ranges_the_simulation_is_the_deterministic_result() {
     let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
-    let sim = simulate(&r.model, &r.values, &[], 500, 1).unwrap();
+    let sim = simulate(&r.model, &r.values, &[], &[], 500, 1).unwrap();
     let savings = r.num("monthly_savings").unwrap();
     assert_eq!(sim.monthly_savings.p10, Some(savings));
     assert_eq!(sim.monthly_savings.p50, Some(savings));
@@ -80,10 +83,10 @@ fn ranged() -> Vec<Ranged> {
 #[test]
 fn same_seed_same_results_other_seed_within_sampling_error() {
     let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
-    let a = simulate(&r.model, &r.values, &ranged(), 20_000, 42).unwrap();
-    let b = simulate(&r.model, &r.values, &ranged(), 20_000, 42).unwrap();
+    let a = simulate(&r.model, &r.values, &ranged(), &[], 20_000, 42).unwrap();
+    let b = simulate(&r.model, &r.values, &ranged(), &[], 20_000, 42).unwrap();
     assert_eq!(a, b);
-    let c = simulate(&r.model, &r.values, &ranged(), 20_000, 43).unwrap();
+    let c = simulate(&r.model, &r.values, &ranged(), &[], 20_000, 43).unwrap();
     assert_ne!(
         a.monthly_savings, c.monthly_savings,
         "a different seed must draw differently"
@@ -135,7 +138,7 @@ fn sampled_percentiles_match_the_distribution() {
         base: 150.0,
         high: 200.0,
     }];
-    let sim = simulate(&r.model, &r.values, &one, trials, 2026).unwrap();
+    let sim = simulate(&r.model, &r.values, &one, &[], trials, 2026).unwrap();
     for (p, got) in [
         (0.1, sim.total_project_cost.p10),
         (0.5, sim.total_project_cost.p50),

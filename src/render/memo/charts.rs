@@ -256,12 +256,12 @@ pub(super) fn payback_chart(r: &Report, s: &crate::analysis::simulate::Simulatio
         .collect();
     let life = r.show("lifetime_months");
     let lifetime = r.num("lifetime_months").unwrap_or(0.0);
-    let months = r.unit("payback_months");
+    let months = r.unit("timeline_payback_months");
     let within = |x: &Option<f64>| x.filter(|m| *m >= 0.0 && *m <= lifetime);
     let mut marks = Vec::new();
-    let base_marked = within(&r.num("payback_months")).is_some();
+    let base_marked = within(&r.num("timeline_payback_months")).is_some();
     let p50_marked = within(&s.payback_months.p50).is_some();
-    if let Some(m) = within(&r.num("payback_months")) {
+    if let Some(m) = within(&r.num("timeline_payback_months")) {
         marks.push(svg::Mark {
             x: m,
             label: format!("On the base values: {} months", format::number(m, months)),

@@ -64,7 +64,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         as_of: md_escape(&meta.as_of.to_string()),
         owner: meta.owner.as_deref().map(md_escape),
         notes: meta.notes.as_deref().map(md_escape),
-        verdict: md_escape(r.verdict()),
+        verdict: md_escape(&r.value("verdict_sentence").to_excel_result()),
         answer: md_escape(&answer(r)),
         odds: odds(r).as_deref().map(md_escape),
         warnings_summary: warnings_summary(r),

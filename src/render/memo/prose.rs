@@ -16,50 +16,48 @@ pub(super) fn side_of_break_even(r: &Report) -> &'static str {
     }
 }
 
-/// The payback clause of the answer.
-pub(super) fn payback_clause(r: &Report) -> String {
-    let project = r.show("total_project_cost");
-    let life = r.show("lifetime_months");
-    match r.num("payback_months") {
-        Some(_) if !r.flag("payback_beyond_lifetime") => format!(
-            "pays back the {project} project in {} months, within its {life}-month life",
-            r.show("payback_months")
-        ),
-        Some(_) => format!(
-            "would take {} months to pay back the {project} project, beyond its {life}-month life",
-            r.show("payback_months")
-        ),
-        None => format!("never pays back the {project} project"),
+/// The sentences under the verdict (plain text): the model's headline, why
+/// it is marginal, whether the capacity was checked, and why the plan
+/// cannot be built as written.
+pub(super) fn answer(r: &Report) -> String {
+    let mut out = vec![r.value("headline").to_excel_result()];
+    let marginal = r.value("verdict_marginal_reason").to_excel_result();
+    if marginal != crate::value::NOT_APPLICABLE {
+        out.push(marginal);
     }
+    if let Some(c) = capacity_note(r) {
+        out.push(c);
+    }
+    let why = r.infeasible_reasons(&r.plan_case());
+    if !why.is_empty() {
+        out.push(format!(
+            "The plan as written cannot be built: {}.",
+            and_list(&why.iter().map(String::as_str).collect::<Vec<_>>())
+        ));
+    }
+    let lean = factors_note(r);
+    if !lean.is_empty() {
+        out.push(lean.to_string());
+    }
+    out.join(" ")
 }
 
-/// The two or three sentences that answer the question (plain text).
-pub(super) fn answer(r: &Report) -> String {
-    let savings = r.num("monthly_savings").unwrap_or(0.0);
-    let volume = r.show("current_daily_tokens");
-    let break_even = match r.num("break_even_tokens_per_day_all_in") {
-        Some(_) => format!(
-            "Today's {volume} tokens/day is {} the all-in break-even of {} tokens/day.",
-            side_of_break_even(r),
-            r.show("break_even_tokens_per_day_all_in")
-        ),
-        None => format!(
-            "At today's {volume} tokens/day no volume breaks even: the extra review cost per token is at least the API price per token."
-        ),
-    };
-    let payback = payback_clause(r);
-    if r.fine_tune() {
-        format!(
-            "Fine-tuning saves {}/month after amortization and {payback}. {break_even}",
-            format::money0(savings)
-        )
-    } else {
-        // The sign is shown in words: "costs $X/month more".
-        format!(
-            "Fine-tuning would cost {}/month more than the API after amortization, and {payback}. {break_even}",
-            format::money0(-savings)
-        )
+/// Whether the serving capacity was checked, and what the sizing added.
+pub(super) fn capacity_note(r: &Report) -> Option<String> {
+    if !r.capacity_checked() {
+        return Some("The serving capacity was not checked: no throughput is known for this model on this instance. Add `serving.throughput_tokens_per_second` (tokens per second one instance serves at full load) to the plan.".to_string());
     }
+    let costed = r.num("serving_instances_costed")?;
+    let planned = r.num("serving_instances")?;
+    (costed > planned).then(|| {
+        format!(
+            "Today's traffic needs {} instances at {} utilization where the plan lists {}; with auto sizing the figures pay for {} (and for more as traffic grows).",
+            r.show("serving_instances_needed"),
+            r.show("target_utilization"),
+            r.show("serving_instances"),
+            r.show("serving_instances_costed"),
+        )
+    })
 }
 
 pub(super) fn payback_text(r: &Report) -> String {
@@ -75,7 +73,7 @@ pub(super) fn payback_text(r: &Report) -> String {
     };
     let head = match r.num("payback_months") {
         Some(_) => format!(
-            "The {} project is repaid by {}/month of savings before amortization in {} months, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {}.",
+            "At today's traffic, the {} project is repaid by {}/month of savings before amortization in {} months, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {} (the lesson's formula).",
             r.show("total_project_cost"),
             r.show("monthly_savings_before_amortization"),
             r.show("payback_months"),
@@ -84,7 +82,7 @@ pub(super) fn payback_text(r: &Report) -> String {
             r.show("lifetime_net_savings"),
         ),
         None => format!(
-            "The project never pays back: the monthly savings before amortization are {}, so there is nothing to repay the {} project with. Over the {}-month lifetime the net result is {}.",
+            "At today's traffic the project never pays back: the monthly savings before amortization are {}, so there is nothing to repay the {} project with. Over the {}-month lifetime the net result is {} (the lesson's formula).",
             r.show("monthly_savings_before_amortization"),
             r.show("total_project_cost"),
             r.show("lifetime_months"),
@@ -100,9 +98,9 @@ pub(super) fn factors_note(r: &Report) -> &'static str {
     let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
     let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
     if lean_fine_tune && !r.fine_tune() {
-        "The factors lean to fine-tuning, but the verdict follows the full monthly cost, which the factors do not weigh: with review, serving and the amortized project included, the API is cheaper."
+        "The decision factors lean to fine-tuning, but they do not weigh the money: with review, serving and the project included, the API costs less."
     } else if lean_api && r.fine_tune() {
-        "The factors lean to the API, but the verdict follows the full monthly cost, in which fine-tuning is cheaper: weigh the factors' risks against the savings."
+        "The decision factors lean to the API (the team, the latency or the pace of change): weigh those risks against the savings before committing."
     } else {
         ""
     }
@@ -120,11 +118,11 @@ pub(super) fn odds(r: &Report) -> Option<String> {
         .simulation
         .as_ref()
         .filter(|_| !r.inputs.ranges.is_empty())?;
-    let months = r.unit("payback_months");
+    let months = r.unit("timeline_payback_months");
     let p = &s.payback_months;
     let n = r.inputs.ranges.len();
     Some(format!(
-        "With {n} of its estimates written as ranges, fine-tuning pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty.",
+        "With {n} of its estimates written as ranges, the plan as written pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty.",
         r.show("lifetime_months"),
         format::percent(s.probability_payback_within_lifetime),
         format::grouped(s.trials as f64, 0),
@@ -146,8 +144,8 @@ pub(super) fn histogram_bin(k: usize) -> String {
 
 /// The payback as a phrase: "6.6 months" or "never".
 pub(super) fn payback_phrase(r: &Report) -> String {
-    match r.num("payback_months") {
-        Some(_) => format!("{} months", r.show("payback_months")),
+    match r.num("timeline_payback_months") {
+        Some(_) => format!("{} months", r.show("timeline_payback_months")),
         None => "never".to_string(),
     }
 }
@@ -172,30 +170,26 @@ pub(super) fn options_count(n: usize) -> String {
 
 /// The recommended choice in words (plain text): "the plan as written", an
 /// option's label, or "stay on the API".
-pub(super) fn recommended_label(r: &Report) -> Option<String> {
-    let id = r.recommended_option()?;
-    Some(match id.as_str() {
-        "plan" => "the plan as written".to_string(),
+pub(super) fn recommended_label(r: &Report) -> String {
+    match r.recommended().as_str() {
         "api" => "stay on the API".to_string(),
-        _ => r
-            .inputs
-            .options
-            .iter()
-            .find(|o| o.id == id)
-            .map_or(id.clone(), |o| o.label.clone()),
-    })
+        _ => r.value("recommended_label").to_excel_result(),
+    }
 }
 
 /// One line under the answer naming the recommendation among the options.
 pub(super) fn options_summary(r: &Report) -> Option<String> {
-    let choice = recommended_label(r)?;
+    if r.options.is_empty() {
+        return None;
+    }
+    let choice = recommended_label(r);
     let n = options_count(r.options.len());
-    Some(md_escape(&match r.recommended_option().as_deref() {
-        Some("api") => format!(
+    Some(md_escape(&match r.recommended().as_str() {
+        "api" => format!(
             "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Options below."
         ),
         _ => format!(
-            "Of the plan and its {n}, the recommendation is {choice}; the options are compared under Options below."
+            "Of the plan and its {n}, the recommendation is {choice}: the answer above is its own. The options are compared under Options below."
         ),
     }))
 }
@@ -232,7 +226,7 @@ pub(super) fn warnings_summary(r: &Report) -> String {
             r.warnings.len(),
             r.warnings
                 .iter()
-                .map(|w| w.title)
+                .map(|w| w.title.as_str())
                 .collect::<Vec<_>>()
                 .join("; ")
         ))
@@ -264,13 +258,13 @@ pub(super) fn options_recommendation(
     reasons: &[Vec<String>],
 ) -> String {
     let life = r.show("lifetime_months");
-    let recommended = r.recommended_option().unwrap_or_default();
+    let recommended = r.recommended();
     let case = cases.iter().find(|(c, _, _)| *c == recommended);
     let mut recommendation = match case {
         Some((id, label, case)) => format!(
-            "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost).",
+            "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost, on its own timeline).",
             if id == "plan" { "the plan as written" } else { label },
-            show_in(r, case, "lifetime_net_savings")
+            show_in(r, case, "cashflow_lifetime_net")
         ),
         None => format!(
             "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
@@ -278,7 +272,7 @@ pub(super) fn options_recommendation(
     };
     if recommended != "plan" {
         recommendation.push_str(
-            " The verdict and every figure outside this section are the plan's as written.",
+            " The answer at the top is the recommended choice's; the other sections show the plan as written.",
         );
     }
     let excluded: Vec<&str> = cases

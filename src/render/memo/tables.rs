@@ -223,7 +223,7 @@ pub(super) fn simulation_view(
 ) -> SimulationView {
     let percentiles = [
         ("monthly_savings", &s.monthly_savings),
-        ("payback_months", &s.payback_months),
+        ("timeline_payback_months", &s.payback_months),
         ("total_project_cost", &s.total_project_cost),
     ]
     .iter()
@@ -409,7 +409,7 @@ pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
         return None;
     }
     let cases = option_cases(r);
-    let recommended = r.recommended_option().unwrap_or_default();
+    let recommended = r.recommended();
     let mut changed: Vec<&str> = Vec::new();
     for option in &r.model.options {
         for (id, _) in &option.overrides {
@@ -633,8 +633,8 @@ pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
             tokens: md_escape(&show_case(r, s, "current_daily_tokens")),
             api: md_escape(&show_case(r, s, "monthly_api_cost")),
             fine_tuned: md_escape(&show_case(r, s, "monthly_ft_total")),
-            savings: md_escape(&show_case(r, s, "monthly_savings")),
-            payback: md_escape(&show_case(r, s, "payback_months")),
+            savings: md_escape(&show_case(r, s, "monthly_savings_if_feasible")),
+            payback: md_escape(&show_case(r, s, "payback_months_if_feasible")),
         })
         .collect()
 }
@@ -677,7 +677,7 @@ pub(super) fn reason_rows(r: &Report) -> Vec<Row> {
 pub(super) fn warning_rows(r: &Report) -> Vec<Row> {
     r.warnings
         .iter()
-        .map(|w| row(w.title, &w.message, "", ""))
+        .map(|w| row(&w.title, &w.message, "", ""))
         .collect()
 }
 

@@ -129,7 +129,7 @@ impl Row {
             outcome: Ok(Box::new(Evaluated {
                 verdict: report.verdict().to_string(),
                 monthly_savings: Figure::of(report, "monthly_savings"),
-                payback_months: Figure::of(report, "payback_months"),
+                payback_months: Figure::of(report, "timeline_payback_months"),
                 current_daily_tokens: Figure::of(report, "current_daily_tokens"),
                 break_even_all_in: Figure::of(report, "break_even_tokens_per_day_all_in"),
                 above_break_even_all_in: report.flag("is_above_break_even_all_in"),

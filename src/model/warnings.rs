@@ -1,0 +1,252 @@
+//! The warnings as formulas: each is a sentence with its figures when its
+//! condition holds and empty otherwise, so the workbook's Summary shows the
+//! warnings of whatever the inputs now say. The label is the warning's
+//! title; the report lists the ones that apply (the others read a dash).
+
+use super::expr::build::*;
+use super::expr::{Cond, Expr, TextFormat};
+use super::{Defs, Role, Sheet};
+use crate::format::Unit;
+use crate::inputs::Shape;
+use crate::value::NOT_APPLICABLE;
+
+use TextFormat::{Cents, Money, OneDecimal, Percent, PercentTwoDecimals, Whole};
+
+/// A warning: its sentence when `when` holds, empty otherwise.
+fn warning(d: &mut Defs, order: u16, id: &str, title: &str, when: Cond, sentence: Vec<Expr>) {
+    d.q(
+        id,
+        title,
+        Unit::Text,
+        "A warning's sentence with its figures; a dash when it does not apply.",
+        if_(when, concat(sentence), t(NOT_APPLICABLE)),
+    )
+    .with(Role::Warning, order);
+}
+
+/// A figure as text.
+fn f(id: &str, format: TextFormat) -> Expr {
+    fmt(r(id), format)
+}
+
+/// Every warning the model's figures can raise.
+pub(super) fn define(d: &mut Defs, shape: &Shape) {
+    d.on(Sheet::Comparison);
+    warning(
+        d,
+        1,
+        "warning_review_cost_exceeds_api_bill",
+        "Review cost larger than the API bill",
+        truthy(r("review_cost_exceeds_api_bill")),
+        vec![
+            t("The fine-tuned model's extra human review costs "),
+            f("monthly_quality_cost_delta", Money),
+            t(" a month ("),
+            f("review_rate_ft", PercentTwoDecimals),
+            t(" of "),
+            f("monthly_requests", Whole),
+            t(" requests reviewed instead of "),
+            f("review_rate_api", PercentTwoDecimals),
+            t(", at "),
+            f("cost_per_review", Cents),
+            t(" a review), more than the whole API bill of "),
+            f("monthly_api_cost", Money),
+            t(" a month."),
+        ],
+    );
+    capacity(d, shape);
+    if shape.has_serving_memory {
+        warning(
+            d,
+            5,
+            "warning_model_does_not_fit",
+            "The model does not fit the serving GPUs",
+            not(truthy(r("serving_model_fits"))),
+            vec![
+                t("A "),
+                f("model_size_b", OneDecimal),
+                t("B model at "),
+                r("serving_precision"),
+                t(" needs "),
+                f("serving_memory_required_gb", OneDecimal),
+                t(" GB with its KV cache and runtime headroom, but one copy is given "),
+                f("serving_memory_available_gb", OneDecimal),
+                t(" GB ("),
+                f("serving_gpus_per_replica", Whole),
+                t(" GPU(s) of "),
+                f("serving_gpu_memory_gb", Whole),
+                t(" GB): serve it quantized or spread it over more GPUs (serving.gpus_per_replica)."),
+            ],
+        );
+    }
+    if shape.has_training && shape.has_training_flops {
+        warning(
+            d,
+            6,
+            "warning_implausible_gpu_efficiency",
+            "Training estimate implies implausible GPU efficiency",
+            truthy(r("training_mfu_implausible")),
+            vec![
+                f("training_tokens_per_second", Whole),
+                t(" tokens/s on "),
+                f("training_num_gpus", Whole),
+                t(" GPU(s) of "),
+                f("training_gpu_bf16_tflops", Whole),
+                t(" TFLOPS is "),
+                f("training_implied_mfu", Percent),
+                t(" of peak at "),
+                f("training_flops_per_parameter_token", Whole),
+                t(" FLOPs per parameter and token; plausible runs reach "),
+                f("rule_mfu_min", Percent),
+                t(" to "),
+                f("rule_mfu_max", Percent),
+                t(". Check the throughput behind the training estimate."),
+            ],
+        );
+    }
+    warning(
+        d,
+        7,
+        "warning_payback_beyond_lifetime",
+        "No payback within the model's lifetime",
+        truthy(r("payback_beyond_lifetime")),
+        vec![
+            t("The project does not pay for itself within the "),
+            f("lifetime_months", Whole),
+            t("-month lifetime: at its end the cash flow stands at "),
+            f("cashflow_lifetime_net", Money),
+            t("."),
+        ],
+    );
+    warning(
+        d,
+        8,
+        "warning_below_break_even",
+        "Volume below break-even",
+        not(truthy(r("is_above_break_even_all_in"))),
+        vec![if_(
+            is_number(r("break_even_tokens_per_day_all_in")),
+            concat(vec![
+                t("Today's "),
+                f("current_daily_tokens", Whole),
+                t(" tokens/day is below the all-in break-even of "),
+                f("break_even_tokens_per_day_all_in", Whole),
+                t(" tokens/day."),
+            ]),
+            concat(vec![
+                t("No volume breaks even: the extra review cost of "),
+                f("review_cost_delta_per_1m_tokens", Cents),
+                t(" per 1M tokens is at least the API price of "),
+                f("weighted_api_price_per_1m_tokens", Cents),
+                t(" per 1M tokens, so more traffic only widens the loss."),
+            ]),
+        )],
+    );
+    warning(
+        d,
+        9,
+        "warning_too_few_training_runs",
+        "Too few training runs budgeted",
+        truthy(r("too_few_training_runs")),
+        vec![
+            f("training_runs", Whole),
+            t(" training runs are budgeted; reaching a production model typically takes "),
+            f("rule_min_training_runs", Whole),
+            t(" to 15."),
+        ],
+    );
+    warning(
+        d,
+        10,
+        "warning_engineering_hours_below_typical",
+        "Engineering hours below typical",
+        truthy(r("engineering_hours_below_typical")),
+        vec![
+            f("engineering_hours_total", Whole),
+            t(" engineering hours are planned; projects from data to production typically take "),
+            f("rule_min_engineering_hours", Whole),
+            t(" to 188."),
+        ],
+    );
+    let all: Vec<String> = d
+        .out
+        .iter()
+        .filter(|q| q.has(Role::Warning))
+        .map(|q| q.id.clone())
+        .collect();
+    d.q(
+        "warning_count",
+        "Warnings",
+        Unit::Count,
+        "How many of the warnings apply.",
+        sum(all
+            .iter()
+            .map(|id| if_(eq(r(id), t(NOT_APPLICABLE)), n(0.0), n(1.0)))
+            .collect()),
+    );
+}
+
+/// Whether the instances carry the traffic: more than planned (auto
+/// sizing), short of it (fixed sizing), or not checked at all.
+fn capacity(d: &mut Defs, shape: &Shape) {
+    if !shape.has_throughput {
+        // Always applies: the plan's shape, not a figure, decides it.
+        d.q(
+            "warning_capacity_not_checked",
+            "Serving capacity not checked",
+            Unit::Text,
+            "A warning's sentence; it applies whenever no serving throughput is known.",
+            t("No serving throughput is known for this model on this instance, so nothing checks that the instances carry the traffic. Add serving.throughput_tokens_per_second (tokens per second one instance serves at full load) to the plan."),
+        )
+        .with(Role::Warning, 2);
+        return;
+    }
+    let fixed = eq(r("serving_sizing"), t("fixed"));
+    warning(
+        d,
+        3,
+        "warning_more_instances_than_planned",
+        "More instances than the plan lists",
+        and(vec![
+            not(fixed.clone()),
+            gt(r("serving_instances_needed"), r("serving_instances")),
+        ]),
+        vec![
+            t("Today's traffic needs "),
+            f("required_throughput_tokens_per_second", Whole),
+            t(" tokens/s at "),
+            f("target_utilization", Percent),
+            t(" utilization: "),
+            f("serving_instances_needed", Whole),
+            t(" instances of "),
+            f("serving_throughput_tokens_per_second", Whole),
+            t(" tokens/s, not the plan's "),
+            f("serving_instances", Whole),
+            t(". With auto sizing the figures pay for the instances each month needs."),
+        ],
+    );
+    warning(
+        d,
+        4,
+        "warning_serving_capacity_shortfall",
+        "Serving capacity below the traffic",
+        and(vec![fixed, gt(r("months_short_of_capacity"), n(0.0))]),
+        vec![
+            t("With sizing fixed at "),
+            f("serving_instances", Whole),
+            t(" instances ("),
+            f("serving_capacity_tokens_per_second", Whole),
+            t(" tokens/s), the traffic outgrows them in "),
+            f("months_short_of_capacity", Whole),
+            t(" of the "),
+            f("lifetime_months", Whole),
+            t(" months; today it needs "),
+            f("required_throughput_tokens_per_second", Whole),
+            t(" tokens/s at "),
+            f("target_utilization", Percent),
+            t(" utilization, about "),
+            f("serving_instances_needed", Whole),
+            t(" instances. The plan is not feasible as written: add instances, or set serving.sizing to auto."),
+        ],
+    );
+}
