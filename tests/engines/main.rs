@@ -73,6 +73,10 @@ fn main() {
             "libreoffice::follows_edited_inputs",
             libreoffice::libreoffice_follows_edited_inputs,
         ),
+        soffice.trial(
+            "libreoffice::flips_the_summary_words",
+            libreoffice::libreoffice_flips_the_summary_words,
+        ),
         chromium.trial(
             "browser::every_example_memo_renders_in_chromium",
             browser::every_example_memo_renders_in_chromium,
