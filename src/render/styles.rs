@@ -70,7 +70,10 @@ impl Styles {
             name: Format::new()
                 .set_font_name("Consolas")
                 .set_font_color(Color::RGB(GREY)),
-            heading: Format::new().set_bold().set_font_size(14),
+            heading: Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Top),
             check: Format::new()
                 .set_bold()
                 .set_num_format("0")

@@ -529,6 +529,18 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// The width of the Summary's "What it means" column, in characters.
+const SUMMARY_NOTE_WIDTH: f64 = 60.0;
+
+/// The height of a row whose wrapped text fills a column `width` characters
+/// wide: 15 points a line, so that printed rows never overlap.
+fn wrapped_height(text: &str, width: f64) -> f64 {
+    let lines = (text.chars().count() as f64 / (width * 1.05))
+        .ceil()
+        .max(1.0);
+    15.0 * lines
+}
+
 fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
     ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
@@ -578,6 +590,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         ws.write_string(*row, COL_UNIT, r.unit(id).label())?;
         if let Some(q) = r.model.get(id) {
             ws.write_string_with_format(*row, COL_NOTE, &q.doc, &s.wrap)?;
+            ws.set_row_height(*row, wrapped_height(&q.doc, SUMMARY_NOTE_WIDTH))?;
         }
         ws.write_string_with_format(*row, COL_NAME, id, &s.name)?;
     }
@@ -587,7 +600,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
     ws.set_column_width(1, 20)?;
     ws.set_column_width(2, 18)?;
     ws.set_column_width(3, 18)?;
-    ws.set_column_width(4, 60)?;
+    ws.set_column_width(4, SUMMARY_NOTE_WIDTH)?;
     ws.set_column_width(5, 36)?;
     print_setup(ws);
     master_check_header(ws, r, s)
@@ -615,13 +628,13 @@ fn summary_warnings(
     ws.write_string_with_format(
         row,
         0,
-        "Each warning's sentence is a formula: it shows when its condition holds, and is empty otherwise.",
+        "Each warning's sentence is a formula: it shows when its condition holds, and a dash otherwise.",
         &s.subtitle,
     )?;
     row += 1;
     let live = r.model.with_role(Role::Warning);
     for id in &live {
-        ws.write_string(row, 0, r.label(id))?;
+        ws.write_string_with_format(row, 0, r.label(id), &s.wrap)?;
         ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
         write_name_ref(ws, row, COL_VALUE, r, id, &s.wrap)?;
         ws.set_row_height(row, 32)?;
@@ -637,7 +650,7 @@ fn summary_warnings(
         })
         .collect();
     for w in fixed {
-        ws.write_string(row, 0, &w.title)?;
+        write_text(ws, row, 0, &w.title, &s.wrap)?;
         ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
         write_text(ws, row, COL_VALUE, &w.message, &s.wrap)?;
         ws.set_row_height(row, 32)?;
