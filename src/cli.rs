@@ -759,7 +759,7 @@ fn failed_plans(portfolio: &Portfolio) -> String {
 pub fn summary_table(p: &Portfolio) -> String {
     let dated = p.month.is_some();
     let mut rows: Vec<Vec<String>> = vec![{
-        let mut h = vec!["plan", "verdict", "monthly savings", "payback (months)"];
+        let mut h = vec!["plan", "answer", "month-1 savings", "payback (months)"];
         if dated {
             h.push("since the last run");
         }
@@ -769,7 +769,7 @@ pub fn summary_table(p: &Portfolio) -> String {
         let mut cells = vec![crate::yaml::inert(&r.plan_file).into_owned()];
         match r.evaluated() {
             Some(e) => {
-                cells.push(e.verdict.clone());
+                cells.push(e.answer.clone());
                 cells.push(e.monthly_savings.text.clone());
                 cells.push(e.payback_months.text.clone());
             }

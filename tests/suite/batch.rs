@@ -136,9 +136,10 @@ fn a_dated_run_writes_each_plan_and_the_portfolio_into_the_month_folder() {
     assert_eq!(rows[0]["stem"], "classify");
     assert_eq!(rows[1]["stem"], "support");
     assert_eq!(rows[1]["verdict"], plan["verdict"]);
+    assert_eq!(rows[1]["answer"], plan["answer"]);
     assert_eq!(
         rows[1]["monthly_savings"],
-        plan["results"]["monthly_savings"]
+        plan["results"]["recommended_monthly_savings"]
     );
     assert_eq!(
         rows[1]["break_even_tokens_per_day_all_in"],

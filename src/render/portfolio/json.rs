@@ -47,6 +47,7 @@ pub fn document(p: &Portfolio) -> Json {
                 "status": "ok",
                 "workbook": p.workbooks.then(|| format!("{}.xlsx", r.stem)),
                 "verdict": e.verdict,
+                "answer": e.answer,
                 "monthly_savings": figure_json(&e.monthly_savings),
                 "payback_months": figure_json(&e.payback_months),
                 "current_daily_tokens": figure_json(&e.current_daily_tokens),

@@ -70,6 +70,11 @@ pub struct MovedRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluated {
     pub verdict: String,
+    /// The verdict's sentence, as every output of the plan opens.
+    pub answer: String,
+    /// The recommended candidate's month-1 savings before amortization and
+    /// payback (the plan's when the API is recommended), as the headline
+    /// gives them.
     pub monthly_savings: Figure,
     pub payback_months: Figure,
     pub current_daily_tokens: Figure,
@@ -128,8 +133,9 @@ impl Row {
             title: report.inputs.meta.title.clone(),
             outcome: Ok(Box::new(Evaluated {
                 verdict: report.verdict().to_string(),
-                monthly_savings: Figure::of(report, "monthly_savings"),
-                payback_months: Figure::of(report, "timeline_payback_months"),
+                answer: report.value("verdict_sentence").to_excel_result(),
+                monthly_savings: Figure::of(report, "recommended_monthly_savings"),
+                payback_months: Figure::of(report, "recommended_payback_months"),
                 current_daily_tokens: Figure::of(report, "current_daily_tokens"),
                 break_even_all_in: Figure::of(report, "break_even_tokens_per_day_all_in"),
                 above_break_even_all_in: report.flag("is_above_break_even_all_in"),
@@ -351,7 +357,10 @@ mod tests {
         ));
         let row = Row::from_report("support", &now);
         let e = row.evaluated().unwrap();
-        assert_eq!(e.monthly_savings.text, now.show("monthly_savings"));
+        assert_eq!(
+            e.monthly_savings.text,
+            now.show("recommended_monthly_savings")
+        );
         assert_eq!(e.verdict, now.verdict());
         assert!(!row.verdict_flipped());
         let price = e.moved.iter().find(|m| m.id == "input_price_per_1m_tokens");

@@ -111,7 +111,7 @@ fn plan_lines(p: &Portfolio) -> Vec<PlanLine> {
                     let since = md_escape(&r.since_last_run());
                     PlanLine {
                         title: md_escape(&r.title),
-                        verdict: md_escape(&e.verdict),
+                        verdict: md_escape(&e.answer),
                         savings: md_escape(&e.monthly_savings.text),
                         payback: md_escape(&e.payback_months.text),
                         volume: md_escape(&e.current_daily_tokens.text),

@@ -53,8 +53,8 @@ fn write_json_value(
 const PLAN_COLUMNS: [(&str, f64); 12] = [
     ("Plan", 40.0),
     ("Plan file", 28.0),
-    ("Verdict", 16.0),
-    ("Monthly savings ($/month)", 16.0),
+    ("Verdict", 30.0),
+    ("Month-1 savings ($/month)", 16.0),
     ("Payback (months)", 11.0),
     ("Tokens/day today", 16.0),
     ("All-in break-even (tokens/day)", 18.0),
@@ -154,7 +154,7 @@ fn plan_row(
     e: &Evaluated,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.write_string(row, 2, &e.verdict)?;
+    ws.write_string(row, 2, &e.answer)?;
     for (col, f) in [
         (3, &e.monthly_savings),
         (4, &e.payback_months),
