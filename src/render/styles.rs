@@ -65,9 +65,10 @@ impl Styles {
             group: Format::new()
                 .set_bold()
                 .set_background_color(Color::RGB(PALE_BLUE)),
-            text: Format::new(),
+            text: Format::new().set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             name: Format::new()
+                .set_align(FormatAlign::Top)
                 .set_font_name("Consolas")
                 .set_font_color(Color::RGB(GREY)),
             heading: Format::new()
@@ -90,7 +91,9 @@ impl Styles {
     /// A value cell's format: inputs look like inputs (blue on pale yellow,
     /// unlocked).
     pub fn value(unit: Unit, input: bool) -> Format {
-        let f = Format::new().set_num_format(unit.excel_format());
+        let f = Format::new()
+            .set_num_format(unit.excel_format())
+            .set_align(FormatAlign::Top);
         if input {
             f.set_font_color(Color::RGB(INPUT_BLUE))
                 .set_background_color(Color::RGB(INPUT_YELLOW))

@@ -578,7 +578,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         ws.write_string_with_format(SUMMARY_FIRST_FIGURE_ROW - 1, c as u16, *h, &s.header)?;
     }
     for (row, id) in &lay.summary_rows {
-        ws.write_string(*row, COL_LABEL, r.label(id))?;
+        ws.write_string_with_format(*row, COL_LABEL, r.label(id), &s.text)?;
         write_name_ref(
             ws,
             *row,
@@ -587,7 +587,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
             id,
             &Styles::value(r.unit(id), false),
         )?;
-        ws.write_string(*row, COL_UNIT, r.unit(id).label())?;
+        ws.write_string_with_format(*row, COL_UNIT, r.unit(id).label(), &s.text)?;
         if let Some(q) = r.model.get(id) {
             ws.write_string_with_format(*row, COL_NOTE, &q.doc, &s.wrap)?;
             ws.set_row_height(*row, wrapped_height(&q.doc, SUMMARY_NOTE_WIDTH))?;
