@@ -535,7 +535,7 @@ const SUMMARY_NOTE_WIDTH: f64 = 60.0;
 /// The height of a row whose wrapped text fills a column `width` characters
 /// wide: 15 points a line, so that printed rows never overlap.
 fn wrapped_height(text: &str, width: f64) -> f64 {
-    let lines = (text.chars().count() as f64 / (width * 1.05))
+    let lines = (text.chars().count() as f64 / (width * 1.2))
         .ceil()
         .max(1.0);
     15.0 * lines
