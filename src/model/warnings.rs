@@ -234,9 +234,13 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         vec![
             t("With sizing fixed at "),
             f("serving_instances", Whole),
-            t(" instances ("),
+            if_(
+                eq(r("serving_instances"), n(1.0)),
+                t(" instance ("),
+                t(" instances ("),
+            ),
             f("serving_capacity_tokens_per_second", Whole),
-            t(" tokens/s), the traffic outgrows them in "),
+            t(" tokens/s), the traffic outgrows that capacity in "),
             f("months_short_of_capacity", Whole),
             t(" of the "),
             f("lifetime_months", Whole),

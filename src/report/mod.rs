@@ -141,8 +141,8 @@ impl Report {
             .unwrap_or(0.0);
         if short > 0.0 {
             out.push(format!(
-                "with sizing fixed at {} instances ({} tokens/s), traffic outgrows them in {} of the {} months; today's traffic needs {} tokens/s, about {} instances",
-                format::number(case.value(self, "serving_instances").as_num().unwrap_or(0.0), Unit::Instances),
+                "with sizing fixed at {} ({} tokens/s), traffic outgrows that capacity in {} of the {} months; today's traffic needs {} tokens/s, about {} instances",
+                instances(case.value(self, "serving_instances").as_num().unwrap_or(0.0)),
                 format::number(case.value(self, "serving_capacity_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
                 format::number(short, Unit::Months),
                 self.show("lifetime_months"),
@@ -514,4 +514,14 @@ fn changes_since(report: &Report, previous: &Previous) -> crate::analysis::chang
     crate::analysis::changes::compare(previous.month, &before, &report.snapshot(), |id| {
         report.label(id).to_string()
     })
+}
+
+/// A count of instances in words: "1 instance", "4 instances".
+fn instances(n: f64) -> String {
+    let count = format::number(n, Unit::Instances);
+    if n == 1.0 {
+        format!("{count} instance")
+    } else {
+        format!("{count} instances")
+    }
 }

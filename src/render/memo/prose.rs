@@ -97,7 +97,9 @@ pub(super) fn factors_note(r: &Report) -> &'static str {
     let factors = r.value("decision_verdict").as_text().unwrap_or("");
     let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
     let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
-    if lean_fine_tune && !r.fine_tune() {
+    if lean_fine_tune && !r.fine_tune() && !r.feasible() {
+        "The decision factors lean to fine-tuning, but they do not weigh capacity: the plan as written cannot carry its traffic or fit its GPUs."
+    } else if lean_fine_tune && !r.fine_tune() {
         "The decision factors lean to fine-tuning, but they do not weigh the money: with review, serving and the project included, the API costs less."
     } else if lean_api && r.fine_tune() {
         "The decision factors lean to the API (the team, the latency or the pace of change): weigh those risks against the savings before committing."
