@@ -22,6 +22,7 @@ pub enum Unit {
     Epochs,
     Hours,
     HoursPerDay,
+    HoursPerMonth,
     DaysPerMonth,
     SecondsPerHour,
     Months,
@@ -60,6 +61,7 @@ impl Unit {
             Unit::Epochs => "epochs",
             Unit::Hours => "hours",
             Unit::HoursPerDay => "hours/day",
+            Unit::HoursPerMonth => "hours/month",
             Unit::DaysPerMonth => "days/month",
             Unit::SecondsPerHour => "s/hour",
             Unit::Months => "months",
@@ -95,7 +97,11 @@ impl Unit {
             | Unit::Milliseconds
             | Unit::SecondsPerHour => "#,##0",
             Unit::TokensPerSecond => "#,##0.0",
-            Unit::Hours | Unit::Months | Unit::HoursPerDay | Unit::DaysPerMonth => "#,##0.0",
+            Unit::Hours
+            | Unit::Months
+            | Unit::HoursPerDay
+            | Unit::HoursPerMonth
+            | Unit::DaysPerMonth => "#,##0.0",
             Unit::Epochs
             | Unit::BillionParameters
             | Unit::BytesPerParameter
@@ -185,7 +191,11 @@ pub fn number(x: f64, unit: Unit) -> String {
         Unit::UsdPerGbMonth => format!("${}", grouped(x, 4)),
         Unit::Fraction => percent(x),
         Unit::TokensPerSecond => grouped(x, 1),
-        Unit::Hours | Unit::Months | Unit::HoursPerDay | Unit::DaysPerMonth => {
+        Unit::Hours
+        | Unit::Months
+        | Unit::HoursPerDay
+        | Unit::HoursPerMonth
+        | Unit::DaysPerMonth => {
             if x.fract() == 0.0 {
                 grouped(x, 0)
             } else {

@@ -384,7 +384,35 @@ pub static INPUTS: &[InputSpec] = &[
         fill: Fill::Plan(|p| p.volume_growth_per_month),
         ..BASE
     },
+    InputSpec {
+        path: "discount_rate_per_year",
+        id: "discount_rate_per_year",
+        label: "Discount rate per year",
+        unit: Unit::Fraction,
+        doc: "The yearly rate future cash is discounted at for the net present value (0 turns discounting off).",
+        bounds: Bounds::RATE,
+        default: default(0.10, "10% a year, mid-range of the 8–12% finance teams usually use"),
+        fill: Fill::Plan(|p| p.discount_rate_per_year),
+        ..BASE
+    },
     // Baseline.
+    InputSpec {
+        path: "baseline.price_change_per_year",
+        id: "api_price_change_per_year",
+        label: "API price change per year",
+        unit: Unit::Fraction,
+        doc: "How the API's prices move on the timeline each year (-0.3 = they fall 30% a year).",
+        group: Group::Baseline,
+        bounds: Bounds {
+            min: -1.0,
+            min_inclusive: true,
+            max: Some(1.0),
+            whole: false,
+        },
+        default: default(0.0, "today's prices for the whole lifetime"),
+        fill: Fill::Plan(|p| p.baseline.price_change_per_year),
+        ..BASE
+    },
     InputSpec {
         path: "baseline.input_price_per_1m_tokens",
         id: "input_price_per_1m_tokens",
@@ -513,6 +541,30 @@ pub static INPUTS: &[InputSpec] = &[
         group: Group::Compute,
         bounds: Bounds::WHOLE,
         fill: Fill::Plan(|p| Some(p.compute.runs)),
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.retrain_every_months",
+        id: "retrain_every_months",
+        label: "Retrain every",
+        unit: Unit::Months,
+        doc: "Months between retrainings while in service (0: never).",
+        group: Group::Compute,
+        bounds: Bounds::WHOLE,
+        default: default(0.0, "never retrained"),
+        fill: Fill::Plan(|p| p.compute.retrain_every_months),
+        ..BASE
+    },
+    InputSpec {
+        path: "compute.runs_per_retrain",
+        id: "runs_per_retrain",
+        label: "Training runs per retraining",
+        unit: Unit::Count,
+        doc: "Runs each retraining takes, at the cost per run.",
+        group: Group::Compute,
+        bounds: Bounds::WHOLE,
+        default: default(1.0, "one run on refreshed data"),
+        fill: Fill::Plan(|p| p.compute.runs_per_retrain),
         ..BASE
     },
     InputSpec {
@@ -696,6 +748,28 @@ pub static INPUTS: &[InputSpec] = &[
         doc: "Loaded cost of an engineering hour.",
         group: Group::Engineering,
         fill: Fill::Plan(|p| Some(p.engineering.hourly_rate)),
+        ..BASE
+    },
+    InputSpec {
+        path: "engineering.maintenance_hours_per_month",
+        id: "maintenance_hours_per_month",
+        label: "Maintenance hours per month",
+        unit: Unit::HoursPerMonth,
+        doc: "Maintenance, monitoring and on-call hours each month in service.",
+        group: Group::Engineering,
+        default: default(0.0, "none given (a warning says what it would take to flip the verdict)"),
+        fill: Fill::Plan(|p| p.engineering.maintenance_hours_per_month),
+        ..BASE
+    },
+    InputSpec {
+        path: "engineering.hours_per_retrain",
+        id: "hours_per_retrain",
+        label: "Engineering hours per retraining",
+        unit: Unit::Hours,
+        doc: "Data refresh and evaluation hours each retraining takes.",
+        group: Group::Engineering,
+        default: default(0.0, "none given"),
+        fill: Fill::Plan(|p| p.engineering.hours_per_retrain),
         ..BASE
     },
     // Component 3: serving.

@@ -13,6 +13,7 @@ pub(super) fn timeline(shape: &Shape) -> Vec<TimelineRow> {
     let mut rows = traffic();
     rows.extend(instances(shape));
     rows.extend(money());
+    rows.extend(discounted());
     rows
 }
 
@@ -47,11 +48,24 @@ fn traffic() -> Vec<TimelineRow> {
             ),
         ),
         row(
+            "cf_api_price_factor",
+            "API prices relative to today",
+            Unit::Multiplier,
+            "Today's API prices moved by the yearly price change, month by month.",
+            pow(
+                add(n(1.0), r("api_price_change_per_year")),
+                div(max(n(0.0), sub(Expr::Period, n(1.0))), n(12.0)),
+            ),
+        ),
+        row(
             "cf_api_cost_avoided",
             "API cost avoided",
             Unit::UsdPerMonth,
-            "The month's API bill, no longer paid.",
-            mul(r("monthly_api_cost"), r("cf_volume_factor")),
+            "The month's API bill at the month's traffic and prices, no longer paid.",
+            mul(
+                r("monthly_api_cost"),
+                mul(r("cf_volume_factor"), r("cf_api_price_factor")),
+            ),
         ),
     ]
 }
@@ -131,6 +145,41 @@ fn money() -> Vec<TimelineRow> {
             mul(r("monthly_quality_cost_delta"), r("cf_volume_factor")),
         ),
         row(
+            "cf_maintenance_cost",
+            "Maintenance",
+            Unit::UsdPerMonth,
+            "The month's maintenance, monitoring and on-call hours at the hourly rate.",
+            mul(r("monthly_maintenance_cost"), r("cf_in_service")),
+        ),
+        row(
+            "cf_retraining_cost",
+            "Retraining",
+            Unit::UsdPerMonth,
+            "In every retraining month before the end of the lifetime: its runs at the cost per run plus its engineering hours.",
+            if_(
+                gt(r("retrain_every_months"), n(0.0)),
+                if_(
+                    and(vec![
+                        gt(Expr::Period, n(0.0)),
+                        lt(Expr::Period, r("lifetime_months")),
+                        eq(
+                            mul(
+                                round_down(div(Expr::Period, r("retrain_every_months"))),
+                                r("retrain_every_months"),
+                            ),
+                            Expr::Period,
+                        ),
+                    ]),
+                    add(
+                        mul(r("runs_per_retrain"), r("compute_cost_per_run")),
+                        mul(r("hours_per_retrain"), r("engineer_hourly_rate")),
+                    ),
+                    n(0.0),
+                ),
+                n(0.0),
+            ),
+        ),
+        row(
             "cf_project_cost",
             "Project cost",
             Unit::Usd,
@@ -141,13 +190,15 @@ fn money() -> Vec<TimelineRow> {
             "cf_net",
             "Net cash flow",
             Unit::UsdPerMonth,
-            "API cost avoided less serving, storage, review delta and project cost.",
+            "API cost avoided less serving, storage, review delta, maintenance, retraining and project cost.",
             sub(
                 r("cf_api_cost_avoided"),
                 sum(vec![
                     r("cf_serving_cost"),
                     r("cf_storage_cost"),
                     r("cf_review_delta"),
+                    r("cf_maintenance_cost"),
+                    r("cf_retraining_cost"),
                     r("cf_project_cost"),
                 ]),
             ),
@@ -180,6 +231,82 @@ fn money() -> Vec<TimelineRow> {
                 if_(
                     cmp(Cmp::Ge, r("cf_cumulative"), n(0.0)),
                     div(sub(r("cf_net"), r("cf_cumulative")), r("cf_net")),
+                    n(1.0),
+                ),
+            ),
+        ),
+    ]
+}
+
+/// The cash flow discounted to today: each month's net at the discount
+/// rate, its running total and the discounted payback.
+fn discounted() -> Vec<TimelineRow> {
+    vec![
+        row(
+            "cf_discount_factor",
+            "Discount factor",
+            Unit::Multiplier,
+            "What a dollar of the month is worth today: 1 / (1 + yearly rate) ^ (month / 12).",
+            pow(
+                add(n(1.0), r("discount_rate_per_year")),
+                div(neg(Expr::Period), n(12.0)),
+            ),
+        ),
+        row(
+            "cf_discounted_service",
+            "Discounted month in service",
+            Unit::Multiplier,
+            "The discount factor in months in service, 0 otherwise: what a dollar a month of running cost weighs.",
+            mul(r("cf_discount_factor"), r("cf_in_service")),
+        ),
+        row(
+            "cf_discounted_net",
+            "Discounted net cash flow",
+            Unit::UsdPerMonth,
+            "The month's net cash flow at today's value.",
+            mul(r("cf_net"), r("cf_discount_factor")),
+        ),
+        row(
+            "cf_discounted_cumulative",
+            "Cumulative discounted cash flow",
+            Unit::Usd,
+            "Discounted net cash flow summed from month 0: the net present value so far.",
+            Expr::CumSum("cf_discounted_net".to_string()),
+        ),
+        row(
+            "cf_discounted_paid_back",
+            "Paid back at today's value",
+            Unit::Count,
+            "1 once the cumulative discounted cash flow is no longer negative.",
+            if_(
+                cmp(Cmp::Ge, r("cf_discounted_cumulative"), n(0.0)),
+                n(1.0),
+                n(0.0),
+            ),
+        ),
+        row(
+            "cf_discounted_months_to_payback",
+            "Share of the month before discounted payback",
+            Unit::Months,
+            "As the undiscounted share, on the discounted cash flow.",
+            if_(
+                or(vec![
+                    eq(Expr::Period, n(0.0)),
+                    gt(
+                        sub(
+                            Expr::CumSum("cf_discounted_paid_back".to_string()),
+                            r("cf_discounted_paid_back"),
+                        ),
+                        n(0.0),
+                    ),
+                ]),
+                n(0.0),
+                if_(
+                    cmp(Cmp::Ge, r("cf_discounted_cumulative"), n(0.0)),
+                    div(
+                        sub(r("cf_discounted_net"), r("cf_discounted_cumulative")),
+                        r("cf_discounted_net"),
+                    ),
                     n(1.0),
                 ),
             ),
@@ -238,6 +365,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         div_if_positive(r("cashflow_lifetime_net"), r("lifetime_api_cost")),
     )
     .with(Role::CandidateFigure, 4);
+    time_value(d);
     let mut holds = Vec::new();
     if shape.has_serving_memory {
         holds.push(truthy(r("serving_model_fits")));
@@ -265,4 +393,90 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
     )
     .with(Role::Simulated, 5)
     .with(Role::CandidateFigure, 1);
+}
+
+/// The net present value, the discounted payback and the internal rate of
+/// return, read off the discounted timeline.
+fn time_value(d: &mut Defs) {
+    d.q(
+        "npv",
+        "Net present value",
+        Unit::Usd,
+        "The cash flow over the lifetime at today's value: each month's net discounted at the yearly rate. The decision's lifetime figure.",
+        sum(vec![Expr::CumSum("cf_discounted_net".to_string())]),
+    )
+    .with(Role::Headline, 9)
+    .with(Role::CandidateFigure, 7)
+    .with(Role::OptionFigure, 6)
+    .with(Role::Traced, 9);
+    d.q(
+        "discounted_payback_months",
+        "Discounted payback",
+        Unit::Months,
+        "Months until the cumulative discounted cash flow reaches zero, counting the part of the month it takes; never within the lifetime otherwise.",
+        if_(
+            is_number(Expr::FirstOne("cf_discounted_paid_back".to_string())),
+            Expr::CumSum("cf_discounted_months_to_payback".to_string()),
+            Expr::Never,
+        ),
+    )
+    .with(Role::Headline, 4)
+    .with(Role::Traced, 4);
+    d.q(
+        "irr_monthly",
+        "Internal rate of return per month",
+        Unit::Fraction,
+        "The monthly rate at which the net cash flow's present value is zero; none unless the project costs something and the lifetime net is positive.",
+        if_(
+            and(vec![
+                gt(r("total_project_cost"), n(0.0)),
+                gt(r("cashflow_lifetime_net"), n(0.0)),
+            ]),
+            if_error(Expr::Irr("cf_net".to_string()), Expr::Never),
+            Expr::Never,
+        ),
+    );
+    d.q(
+        "irr_annual",
+        "Internal rate of return per year",
+        Unit::Fraction,
+        "The monthly internal rate of return compounded over twelve months, to compare with the discount rate.",
+        if_(
+            is_number(r("irr_monthly")),
+            sub(pow(add(n(1.0), r("irr_monthly")), n(12.0)), n(1.0)),
+            Expr::Never,
+        ),
+    )
+    .with(Role::Headline, 9)
+    .with(Role::Traced, 9);
+    d.q(
+        "discounted_service_months",
+        "Discounted months in service",
+        Unit::Months,
+        "The discount factors of the months in service, summed: what a dollar a month of running cost weighs over the lifetime at today's value.",
+        sum(vec![Expr::CumSum("cf_discounted_service".to_string())]),
+    );
+    d.q(
+        "maintenance_hours_to_break_even",
+        "Maintenance hours a month that end the case",
+        Unit::HoursPerMonth,
+        "The monthly maintenance hours at which the net present value falls to zero; never when it is not positive now.",
+        if_(
+            and(vec![
+                gt(r("npv"), n(0.0)),
+                gt(
+                    mul(r("engineer_hourly_rate"), r("discounted_service_months")),
+                    n(0.0),
+                ),
+            ]),
+            add(
+                r("maintenance_hours_per_month"),
+                div(
+                    r("npv"),
+                    mul(r("engineer_hourly_rate"), r("discounted_service_months")),
+                ),
+            ),
+            Expr::Never,
+        ),
+    );
 }

@@ -82,13 +82,10 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
             &score_id(c),
             &label,
             Unit::Usd,
-            "The net over the lifetime when the candidate is feasible and saves money; 0 otherwise.",
+            "The net present value over the lifetime when the candidate is feasible and it is positive; 0 otherwise.",
             if_(
-                and(vec![
-                    truthy(of(c, "feasible")),
-                    gt(of(c, "cashflow_lifetime_net"), n(0.0)),
-                ]),
-                of(c, "cashflow_lifetime_net"),
+                and(vec![truthy(of(c, "feasible")), gt(of(c, "npv"), n(0.0))]),
+                of(c, "npv"),
                 n(0.0),
             ),
         );
@@ -100,9 +97,9 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
         .unwrap_or(n(0.0));
     d.q(
         "best_score",
-        "Best net among feasible candidates",
+        "Best net present value among feasible candidates",
         Unit::Usd,
-        "The largest score: 0 when no feasible candidate saves money.",
+        "The largest score: 0 when no feasible candidate has a positive net present value.",
         best,
     );
     let mut index = n(1.0 + candidates.len() as f64);
@@ -117,7 +114,7 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
         "recommended_index",
         "Recommended candidate",
         Unit::Count,
-        "1 for the API, 2 for the plan as written, 3 and on for the options in their order: the feasible candidate with the largest net over the lifetime, the API when none saves money.",
+        "1 for the API, 2 for the plan as written, 3 and on for the options in their order: the feasible candidate with the largest net present value, the API when none is positive.",
         if_(gt(r("best_score"), n(0.0)), index, n(1.0)),
     );
     let mut labels = vec![t("the API"), t("the plan as written")];
@@ -148,6 +145,12 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
             "cashflow_lifetime_net",
         ),
         (
+            "recommended_npv",
+            "Net present value (recommended)",
+            Unit::Usd,
+            "npv",
+        ),
+        (
             "recommended_payback_months",
             "Payback (recommended)",
             Unit::Months,
@@ -161,9 +164,9 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
         ),
         (
             "recommended_monthly_savings",
-            "Month-1 savings before amortization (recommended)",
+            "Month-1 savings after running costs (recommended)",
             Unit::UsdPerMonth,
-            "monthly_savings_before_amortization",
+            "month1_net_savings",
         ),
         (
             "recommended_project_cost",
@@ -310,6 +313,24 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
                 t(" ("),
                 fmt(r("recommended_savings_share"), TextFormat::Percent),
                 t(" of the API bill)"),
+            ]),
+            t(""),
+        ),
+        if_(
+            gt(r("discount_rate_per_year"), n(0.0)),
+            concat(vec![
+                t(", a net present value of "),
+                if_(
+                    cmp(super::expr::Cmp::Ge, r("recommended_npv"), n(0.0)),
+                    money("recommended_npv"),
+                    concat(vec![
+                        t("−"),
+                        fmt(abs(r("recommended_npv")), TextFormat::Money),
+                    ]),
+                ),
+                t(" at "),
+                fmt(r("discount_rate_per_year"), TextFormat::Percent),
+                t(" a year"),
             ]),
             t(""),
         ),

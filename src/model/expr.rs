@@ -134,6 +134,11 @@ pub enum Expr {
     FirstOne(String),
     /// The number of periods in a timeline row (Excel `COLUMNS(row)`).
     RowLength(String),
+    /// The internal rate of return of a timeline row read as cash flows one
+    /// period apart, period 0 first (Excel `IRR(row)`): the rate at which
+    /// their discounted sum is 0. "Never" where the flows do not start
+    /// negative and end with a positive total.
+    Irr(String),
     /// Choose by a condition.
     If(Box<Cond>, Box<Expr>, Box<Expr>),
     /// A condition as a truth value.
@@ -460,6 +465,14 @@ impl Expr {
             Expr::Pow(a, b) => Value::Num(num(a)?.powf(num(b)?)),
             Expr::Period => Value::Num(env.period().ok_or_else(|| missing("period"))?),
             Expr::RowLength(id) => Value::Num(env.row(id).ok_or_else(|| missing(id))?.len() as f64),
+            Expr::Irr(id) => {
+                let row = env.row(id).ok_or_else(|| missing(id))?;
+                let flows: Option<Vec<f64>> = row.iter().map(Value::as_num).collect();
+                match flows.as_deref().and_then(irr) {
+                    Some(rate) => Value::Num(rate),
+                    None => Value::Never,
+                }
+            }
             Expr::CumSum(id) => Value::Num(env.cum_sum(id).ok_or_else(|| missing(id))?),
             Expr::FirstOne(id) => {
                 let row = env.row(id).ok_or_else(|| missing(id))?;
@@ -573,6 +586,7 @@ impl Expr {
                 ["1".to_string(), res.row_range(id), "0".to_string()].into_iter(),
             ),
             Expr::RowLength(id) => write_call(out, "COLUMNS", [res.row_range(id)].into_iter()),
+            Expr::Irr(id) => write_call(out, "IRR", [res.row_range(id)].into_iter()),
             Expr::If(c, a, b) => {
                 write_call(out, "IF", [c.to_excel_with(res), x(a), x(b)].into_iter())
             }
@@ -602,7 +616,11 @@ impl Expr {
 
     fn collect_refs(&self, acc: &mut Vec<String>) {
         match self {
-            Expr::Ref(id) | Expr::CumSum(id) | Expr::FirstOne(id) | Expr::RowLength(id) => {
+            Expr::Ref(id)
+            | Expr::CumSum(id)
+            | Expr::FirstOne(id)
+            | Expr::RowLength(id)
+            | Expr::Irr(id) => {
                 if !acc.contains(id) {
                     acc.push(id.clone());
                 }
@@ -635,6 +653,46 @@ impl Expr {
             Expr::Num(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Never | Expr::Period => {}
         }
     }
+}
+
+/// The rate per period at which cash flows one period apart, the first
+/// now, sum to 0 when discounted: found by bisection, so it is the one root
+/// between 0 and any rate however high. `None` unless the first flow is
+/// negative and the undiscounted total positive (then such a root exists).
+pub fn irr(flows: &[f64]) -> Option<f64> {
+    let first = *flows.first()?;
+    let total: f64 = flows.iter().sum();
+    if !(first < 0.0 && total > 0.0) || flows.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let npv = |rate: f64| -> f64 {
+        let mut factor = 1.0;
+        let mut sum = 0.0;
+        for x in flows {
+            sum += x * factor;
+            factor /= 1.0 + rate;
+        }
+        sum
+    };
+    let (mut low, mut high) = (0.0, 1.0);
+    while npv(high) > 0.0 {
+        high *= 2.0;
+        if high > 1e6 {
+            return None;
+        }
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (low + high);
+        if npv(mid) > 0.0 {
+            low = mid;
+        } else {
+            high = mid;
+        }
+        if high - low <= 1e-15 * high.max(1e-12) {
+            break;
+        }
+    }
+    Some(0.5 * (low + high))
 }
 
 fn write_call(out: &mut String, name: &str, args: impl Iterator<Item = String>) {

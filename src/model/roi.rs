@@ -124,6 +124,24 @@ pub(super) fn monthly(d: &mut Defs) {
     )
     .with(Role::CandidateFigure, 5)
     .with(Role::Traced, 12);
+    d.q(
+        "monthly_maintenance_cost",
+        "Monthly maintenance cost",
+        Unit::UsdPerMonth,
+        "Maintenance, monitoring and on-call hours a month at the hourly rate.",
+        mul(r("maintenance_hours_per_month"), r("engineer_hourly_rate")),
+    );
+    d.q(
+        "month1_net_savings",
+        "Month-1 savings after running costs",
+        Unit::UsdPerMonth,
+        "Savings before amortization less the month's maintenance: what the first month in service adds to the cash flow.",
+        sub(
+            r("monthly_savings_before_amortization"),
+            r("monthly_maintenance_cost"),
+        ),
+    )
+    .with(Role::CandidateFigure, 8);
 }
 
 /// Payback, lifetime net savings and the two break-even volumes.

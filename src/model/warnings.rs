@@ -168,6 +168,24 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             t(" to 188."),
         ],
     );
+    warning(
+        d,
+        11,
+        "warning_no_running_cost",
+        "No running cost given",
+        and(vec![
+            eq(r("maintenance_hours_per_month"), n(0.0)),
+            eq(r("retrain_every_months"), n(0.0)),
+            is_number(r("maintenance_hours_to_break_even")),
+        ]),
+        vec![
+            t("The plan gives no maintenance hours and no retraining, yet most self-hosted models need some monitoring, on-call and refreshes. About "),
+            f("maintenance_hours_to_break_even", Whole),
+            t(" hours a month of maintenance at "),
+            f("engineer_hourly_rate", Money),
+            t(" an hour would bring the net present value to zero: set engineering.maintenance_hours_per_month and compute.retrain_every_months."),
+        ],
+    );
     let all: Vec<String> = d
         .out
         .iter()

@@ -88,6 +88,10 @@ pub struct RawPlan {
     /// Monthly growth of the traffic, for the cash-flow timeline (0.02 = 2%).
     #[serde(default)]
     pub volume_growth_per_month: Option<f64>,
+    /// The yearly rate future cash is discounted at (0.10 = 10%; 0 turns
+    /// discounting off; default 0.10).
+    #[serde(default)]
+    pub discount_rate_per_year: Option<f64>,
     /// The API paid today.
     pub baseline: RawBaseline,
     /// The proposed model.
@@ -147,6 +151,10 @@ pub struct RawBaseline {
     pub avg_input_tokens_per_request: f64,
     /// Average completion tokens per request (≥ 0).
     pub avg_output_tokens_per_request: f64,
+    /// The yearly change of the API's prices on the timeline (-0.3 = prices
+    /// fall 30% a year; default 0).
+    #[serde(default)]
+    pub price_change_per_year: Option<f64>,
 }
 
 /// Fine-tuning methods the seed's benchmarks know.
@@ -223,6 +231,12 @@ pub struct RawCompute {
     /// The training-cost estimate (optional).
     #[serde(default)]
     pub training: Option<RawTraining>,
+    /// Retrain every this many months while in service (default 0: never).
+    #[serde(default)]
+    pub retrain_every_months: Option<f64>,
+    /// Training runs per retraining (default 1).
+    #[serde(default)]
+    pub runs_per_retrain: Option<f64>,
 }
 
 /// The inputs of the training-cost estimate.
@@ -267,6 +281,13 @@ pub struct RawEngineering {
     /// and the typical phases of a 7B LoRA project are used, with their ranges.
     #[serde(default)]
     pub hours: Option<IndexMap<String, f64>>,
+    /// Maintenance and on-call hours a month while in service (default 0).
+    #[serde(default)]
+    pub maintenance_hours_per_month: Option<f64>,
+    /// Engineering hours per retraining: data refresh and evaluation
+    /// (default 0).
+    #[serde(default)]
+    pub hours_per_retrain: Option<f64>,
 }
 
 /// Component 3: serving infrastructure.

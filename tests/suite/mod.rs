@@ -15,4 +15,5 @@ mod props;
 mod roles;
 mod seed;
 mod simulation;
+mod time_value;
 mod workbook;
