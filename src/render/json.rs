@@ -66,6 +66,12 @@ pub fn document(r: &Report) -> Json {
         "generated_at": r.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "verdict": r.verdict(),
         "recommended": r.recommended(),
+        // The yearly API price change at which the verdict flips; null when
+        // none from -100% to +100% does, or the plan cannot be built.
+        "flip_api_price_change_per_year": match r.price_flip {
+            crate::report::PriceFlip::At(x) => json!(x),
+            _ => Json::Null,
+        },
         "marginal": r.marginal(),
         "feasible": r.feasible(),
         "capacity_checked": r.capacity_checked(),

@@ -226,6 +226,21 @@ pub struct Report {
     pub reasons: Vec<Reason>,
     /// When the outputs were generated.
     pub generated_at: DateTime<Utc>,
+    /// The yearly API price change at which the verdict flips (see
+    /// [`price_flip`]).
+    pub price_flip: PriceFlip,
+}
+
+/// The yearly API price change at which the recommended candidate's net
+/// present value (or, when the API is recommended, the plan's) crosses zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PriceFlip {
+    /// The trend at which the verdict flips.
+    At(f64),
+    /// No trend from −100% to +100% a year flips it.
+    None,
+    /// Not searched: the plan cannot be built as written.
+    NotFeasible,
 }
 
 impl Report {
@@ -364,6 +379,16 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
     }
     evaluate_late(&model, &mut values, &timeline)?;
     timeline.shrink_to_fit();
+    let price_flip = match values.get("recommended_index").and_then(Value::as_num) {
+        Some(k) if k >= 3.0 => match (
+            option_values.get(k as usize - 3),
+            options.get(k as usize - 3),
+        ) {
+            (Some(v), Some(o)) => price_flip(v, &o.timeline),
+            _ => PriceFlip::None,
+        },
+        _ => price_flip(&values, &timeline),
+    };
     let mut report = Report {
         inputs,
         model,
@@ -377,6 +402,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         warnings: Vec::new(),
         reasons: Vec::new(),
         generated_at: run.generated_at,
+        price_flip,
     };
     report.warnings = warnings(&report);
     report.reasons = reasons(&report);
@@ -424,6 +450,60 @@ fn evaluate_own(
         }
     }
     Ok(timeline)
+}
+
+/// The yearly API price change at which a candidate's net present value
+/// crosses zero. Only the API bill on the timeline follows the trend, so
+/// the net present value at another trend is today's plus the change in the
+/// discounted bills; the root is found by bisection (it rises with the
+/// trend).
+fn price_flip(
+    values: &IndexMap<String, Value>,
+    timeline: &IndexMap<String, Vec<Value>>,
+) -> PriceFlip {
+    let num = |id: &str| values.get(id).and_then(Value::as_num);
+    if values.get("feasible") == Some(&Value::Bool(false)) {
+        return PriceFlip::NotFeasible;
+    }
+    let row = |id: &str| -> Vec<f64> {
+        timeline
+            .get(id)
+            .map(|r| r.iter().map(|v| v.as_num().unwrap_or(0.0)).collect())
+            .unwrap_or_default()
+    };
+    let (Some(npv), Some(bill), Some(today)) = (
+        num("npv"),
+        num("monthly_api_cost"),
+        num("api_price_change_per_year"),
+    ) else {
+        return PriceFlip::None;
+    };
+    let (volume, discount) = (row("cf_volume_factor"), row("cf_discount_factor"));
+    let npv_at = |trend: f64| -> f64 {
+        let moved: f64 = volume
+            .iter()
+            .zip(&discount)
+            .enumerate()
+            .map(|(t, (v, d))| {
+                let years = (t as f64 - 1.0).max(0.0) / 12.0;
+                d * bill * v * ((1.0 + trend).powf(years) - (1.0 + today).powf(years))
+            })
+            .sum();
+        npv + moved
+    };
+    let (mut low, mut high) = (-1.0, 1.0);
+    if !(npv_at(low) <= 0.0 && npv_at(high) > 0.0) {
+        return PriceFlip::None;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (low + high);
+        if npv_at(mid) > 0.0 {
+            high = mid;
+        } else {
+            low = mid;
+        }
+    }
+    PriceFlip::At(high)
 }
 
 /// Evaluates the comparison's quantities, once the options' figures and the

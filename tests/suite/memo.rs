@@ -235,7 +235,18 @@ fn what_would_change_the_decision_shows_the_models_thresholds() {
         ("serving_cost_per_hour", "flip_serving_cost_per_hour"),
         ("engineering_hours_total", "flip_engineering_hours"),
     ];
-    assert_eq!(rows.len(), expect.len());
+    // The levers the model computes, then the price trend the report
+    // searches for.
+    assert_eq!(rows.len(), expect.len() + 1);
+    let finetune_roi::report::PriceFlip::At(trend) = r.price_flip else {
+        panic!("{:?}", r.price_flip)
+    };
+    let last = rows.last().unwrap();
+    assert_eq!(last[0], "API price change per year");
+    assert_eq!(
+        last[2],
+        finetune_roi::format::number(trend, finetune_roi::format::Unit::Fraction)
+    );
     for (row, (today, flip)) in rows.iter().zip(expect) {
         assert_eq!(row[1], r.show(today), "{today}");
         assert_eq!(row[2], r.show(flip), "{flip}");

@@ -238,9 +238,9 @@ pub(super) fn warnings_summary(r: &Report) -> String {
 /// What the "what would change the decision" table shows (escaped).
 pub(super) fn flips_note(r: &Report) -> String {
     md_escape(if r.fine_tune() {
-        "Fine-tuning wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization fall to zero and the verdict turns to the API."
+        "Fine-tuning wins today. Each line is the value of one input, the others held at the plan's, at which the verdict turns to the API: today's monthly savings after amortization fall to zero (the payback leaves the lifetime, for the engineering hours; the net present value reaches zero, for the price trend)."
     } else {
-        "The API wins today. Each line is the value of one input, the others held at the plan's, at which the monthly savings after amortization reach zero and the verdict turns to fine-tuning."
+        "The API wins today. Each line is the value of one input, the others held at the plan's, at which the verdict turns to fine-tuning: today's monthly savings after amortization reach zero (the payback falls within the lifetime, for the engineering hours; the net present value reaches zero, for the price trend)."
     })
 }
 

@@ -183,6 +183,7 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
             never: "No engineering budget flips it: the savings before amortization are not positive, so no project cost is ever repaid.",
         },
     ];
+    let price = price_lever(r);
     levers
         .iter()
         .filter(|l| r.values.contains_key(l.flip))
@@ -214,7 +215,37 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
                 reading: md_escape(&reading),
             }
         })
+        .chain(price)
         .collect()
+}
+
+/// The yearly API price change at which the verdict flips, searched by the
+/// report over the whole timeline.
+fn price_lever(r: &Report) -> Option<FlipRow> {
+    use crate::report::PriceFlip;
+    let today = r.show("api_price_change_per_year");
+    let (flips_at, reading) = match r.price_flip {
+        PriceFlip::At(x) => (
+            crate::format::number(x, crate::format::Unit::Fraction),
+            if r.fine_tune() {
+                "Fine-tuning stops paying at today's value if the API's prices move by less than this each year (a fall faster than this)."
+            } else {
+                "Fine-tuning pays at today's value if the API's prices move by more than this each year."
+            }
+            .to_string(),
+        ),
+        PriceFlip::None => (
+            "none".to_string(),
+            "No yearly price change from −100% to +100% flips it.".to_string(),
+        ),
+        PriceFlip::NotFeasible => return None,
+    };
+    Some(FlipRow {
+        lever: md_escape("API price change per year"),
+        today: md_escape(&today),
+        flips_at: md_escape(&flips_at),
+        reading: md_escape(&reading),
+    })
 }
 
 pub(super) fn simulation_view(
