@@ -1,5 +1,7 @@
 //! Writing outputs: each file goes to a temporary file in the target folder
 //! and is renamed into place, so a reader never sees a half-written file.
+//! The files get the permissions of any file the user writes: read and write
+//! for everyone, less the umask (and as the folder's default ACL says).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,10 +27,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
         ));
     }
     let target = dir.join(name);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".finetune-roi-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = temporary_file_in(dir)?;
     if injected_failure() {
         // Stop halfway, as a full disk or a dying process would; dropping
         // the temporary file removes it.
@@ -41,6 +40,23 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(target)
+}
+
+/// A new hidden temporary file in `dir`, removed when dropped unless
+/// persisted. It is opened as `File::create` opens a file (mode 0666 on Unix,
+/// which the umask narrows), not with tempfile's private 0600: the renamed
+/// file keeps the mode it was created with.
+fn temporary_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".finetune-roi-")
+        .suffix(".tmp")
+        .make_in(dir, |path| {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+            options.open(path)
+        })
 }
 
 /// Test hook: with `FINETUNE_ROI_FAIL_WRITES_AFTER=N` in the environment,
@@ -73,10 +89,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".finetune-roi-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = temporary_file_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;

@@ -304,3 +304,75 @@ fn schema_describes_the_plan_format() {
         assert!(keys_are_in_schema(&schema, &schema, &yaml, "") > 30);
     }
 }
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_follow_the_umask_like_any_file_the_user_writes() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    for umask in ["022", "077"] {
+        let out = tmp.path().join(format!("out-{umask}"));
+        let starter = tmp.path().join(format!("starter-{umask}.yaml"));
+        let with_umask = |args: &[&std::ffi::OsStr]| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+                .arg(env!("CARGO_BIN_EXE_finetune-roi"))
+                .args(args)
+                .current_dir(root())
+                .output()
+                .unwrap()
+        };
+        let run = with_umask(&[
+            "run".as_ref(),
+            "inputs/roi-worked-example.yaml".as_ref(),
+            "--month".as_ref(),
+            "2026-12".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let init = with_umask(&["init".as_ref(), starter.as_os_str()]);
+        assert_eq!(init.status.code(), Some(0));
+        let mut written = files_under(&out);
+        // The plan's four files and the portfolio's four.
+        assert_eq!(written.len(), 8, "{written:?}");
+        written.push(starter);
+        for file in written {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            let others_read = mode & 0o044 == 0o044;
+            match umask {
+                "022" => assert!(
+                    others_read && mode & 0o022 == 0,
+                    "{}: mode {mode:o} under umask 022",
+                    file.display()
+                ),
+                _ => assert!(
+                    mode & 0o077 == 0,
+                    "{}: mode {mode:o} under umask 077",
+                    file.display()
+                ),
+            }
+        }
+    }
+}
