@@ -361,8 +361,8 @@ struct Job {
 /// What became of one plan.
 struct Outcome {
     row: Row,
-    /// Files written for the plan.
-    written: usize,
+    /// The files written for the plan (format and name), in the order written.
+    written: Vec<(Format, String)>,
     /// The messages for stderr, in order (errors and notes).
     messages: Vec<String>,
     /// `EXIT_OK`, or the exit code of the plan's failure.
@@ -501,7 +501,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     let file = shown(&job.path);
     let fail = |stem: &str, message: String, code: u8| Outcome {
         row: Row::failed(stem, &file, &message),
-        written: 0,
+        written: Vec::new(),
         messages: vec![message],
         code,
     };
@@ -531,7 +531,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     let mut rendered = Vec::new();
     for fmt in &options.formats {
         match crate::render(&report, *fmt) {
-            Ok(bytes) => rendered.push((format!("{stem}.{}", fmt.extension()), bytes)),
+            Ok(bytes) => rendered.push((*fmt, format!("{stem}.{}", fmt.extension()), bytes)),
             Err(e) => {
                 return fail(
                     stem,
@@ -552,9 +552,9 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
             EXIT_FAILURE,
         );
     }
-    let mut written = 0;
-    for (name, bytes) in &rendered {
-        if let Err(e) = output::write_atomic(&ctx.dir, name, bytes) {
+    let mut written = Vec::new();
+    for (fmt, name, bytes) in rendered {
+        if let Err(e) = output::write_atomic(&ctx.dir, &name, &bytes) {
             let mut failed = fail(
                 stem,
                 format!("error: {}: cannot write {name}: {e}", shown(&ctx.dir)),
@@ -563,7 +563,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
             failed.written = written;
             return failed;
         }
-        written += 1;
+        written.push((fmt, name));
     }
     Outcome {
         row: Row::from_report(stem, &report),
@@ -609,7 +609,6 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
             eprintln!("{m}");
         }
     }
-    let mut written: usize = outcomes.iter().map(|o| o.written).sum();
     let mut code = outcomes.iter().map(|o| o.code).max().unwrap_or(EXIT_OK);
     let failed = outcomes.iter().filter(|o| o.code != EXIT_OK).count();
     // A dated batch in which some plans were written and others failed
@@ -618,17 +617,17 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     if options.month.is_some() && failed > 0 && failed < outcomes.len() {
         code = EXIT_FAILURE;
     }
+    let (rows, mut written): (Vec<Row>, Vec<Vec<(Format, String)>>) =
+        outcomes.into_iter().map(|o| (o.row, o.written)).unzip();
     let portfolio = Portfolio {
         month: options.month,
         generated_at: options.settings.generated_at.unwrap_or_else(Utc::now),
         workbooks: options.formats.contains(&Format::Xlsx),
-        rows: outcomes.into_iter().map(|o| o.row).collect(),
+        rows,
     };
-    let mut portfolio_files = Vec::new();
     if options.month.is_some() {
         let (files, ok) = write_portfolio(&portfolio, &ctx);
-        written += files.len();
-        portfolio_files = files;
+        written.push(files);
         if !ok {
             code = EXIT_FAILURE;
         }
@@ -636,16 +635,19 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     let alerts = alerts(&portfolio, &options.fail_on);
     if !options.quiet {
         print!("{}", summary_table(&portfolio));
-        let mut line = format!(
-            "{}; {written} file{} written to {}",
+        let count: usize = written.iter().map(|files| files.len()).sum();
+        println!(
+            "{}; {count} file{} written to {}",
             portfolio.counts(),
-            if written == 1 { "" } else { "s" },
+            if count == 1 { "" } else { "s" },
             shown(&ctx.dir)
         );
-        if !portfolio_files.is_empty() {
-            line.push_str(&format!(" (with {})", portfolio_files.join(", ")));
+        // Each plan's files, then the portfolio's: paths to open or copy.
+        for files in &written {
+            for path in paths_memo_first(&ctx.dir, files) {
+                println!("{path}");
+            }
         }
-        println!("{line}");
     }
     for a in &alerts {
         eprintln!("{a}");
@@ -691,9 +693,21 @@ fn run_jobs(jobs: &[Job], ctx: &Context) -> Vec<Outcome> {
         .collect()
 }
 
+/// The paths of one plan's (or the portfolio's) files in `dir` as the user
+/// named the folder, the memo first: Markdown, HTML, workbook, JSON.
+fn paths_memo_first(dir: &Path, files: &[(Format, String)]) -> Vec<String> {
+    const MEMO_FIRST: [Format; 4] = [Format::Md, Format::Html, Format::Xlsx, Format::Json];
+    let mut files = files.to_vec();
+    files.sort_by_key(|(fmt, _)| MEMO_FIRST.iter().position(|f| f == fmt));
+    files
+        .iter()
+        .map(|(_, name)| shown(&dir.join(name)))
+        .collect()
+}
+
 /// Writes the portfolio of a dated run in every format asked for; returns
-/// the names written and whether all were.
-fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<String>, bool) {
+/// the files written and whether all were.
+fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<(Format, String)>, bool) {
     let mut names = Vec::new();
     let mut ok = true;
     for fmt in &ctx.options.formats {
@@ -709,7 +723,7 @@ fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<String>, bool) 
                 output::write_atomic(&ctx.dir, &name, &bytes).map_err(|e| e.to_string())
             });
         match result {
-            Ok(_) => names.push(name),
+            Ok(_) => names.push((*fmt, name)),
             Err(e) => {
                 eprintln!("error: {}: cannot write {name}: {e}", shown(&ctx.dir));
                 ok = false;

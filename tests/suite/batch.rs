@@ -175,6 +175,53 @@ fn a_dated_run_writes_each_plan_and_the_portfolio_into_the_month_folder() {
 }
 
 #[test]
+fn run_prints_the_paths_it_wrote_memo_first_as_the_folder_was_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    plans(
+        tmp.path(),
+        &[
+            ("support.yaml", &example("customer-support-50m.yaml")),
+            ("classify.yaml", &example("document-classification.yaml")),
+        ],
+    );
+    let paths_printed = |o: &Output| -> Vec<String> {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+        let lines: Vec<&str> = stdout.lines().collect();
+        let count = lines
+            .iter()
+            .position(|l| l.contains(" written to "))
+            .unwrap_or_else(|| panic!("no count line: {stdout}"));
+        lines[count + 1..].iter().map(|l| l.to_string()).collect()
+    };
+    let dated = run(
+        tmp.path(),
+        &["plans", "--month", "2026-12", "--out", "./out/"],
+    );
+    let expected: Vec<String> = ["classify", "support", "portfolio"]
+        .iter()
+        .flat_map(|stem| {
+            ["md", "html", "xlsx", "json"]
+                .iter()
+                .map(move |ext| format!("./out/2026-12/{stem}.{ext}"))
+        })
+        .collect();
+    assert_eq!(paths_printed(&dated), expected);
+    for path in &expected {
+        assert!(tmp.path().join(path).is_file(), "{path}");
+    }
+    // A flat run lists what it was asked for, the memo still first.
+    let flat = run(
+        tmp.path(),
+        &["plans/support.yaml", "--format", "json,md", "--out", "flat"],
+    );
+    assert_eq!(
+        paths_printed(&flat),
+        ["flat/support.md", "flat/support.json"]
+    );
+}
+
+#[test]
 fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
     let tmp = tempfile::tempdir().unwrap();
     let support = example("customer-support-50m.yaml");
