@@ -169,10 +169,29 @@ fn stem(path: &Path) -> Option<String> {
         .filter(|s| output::is_plain_file_name(s))
 }
 
-/// Runs the command line; returns the process exit code.
+mod console;
+
+/// Runs the command line; returns the process exit code: 1 when a write to
+/// stdout or stderr failed and nothing worse happened.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    ExitCode::from(run(cli))
+    let code = match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        // Help, the version or a usage error, written as clap writes them.
+        Err(e) => {
+            if let Err(failure) = e.print() {
+                if e.use_stderr() {
+                    console::stderr_failed();
+                } else {
+                    console::stdout_failed(&failure);
+                }
+            }
+            u8::try_from(e.exit_code()).unwrap_or(EXIT_FAILURE)
+        }
+    };
+    if console::write_failed() && (code == EXIT_OK || code == EXIT_ALERT) {
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    ExitCode::from(code)
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -213,7 +232,7 @@ pub fn run(cli: Cli) -> u8 {
             let mut schema = crate::plan::json_schema();
             crate::inputs::docs::annotate_schema(&mut schema);
             let schema = serde_json::to_string_pretty(&schema).expect("the schema is plain JSON");
-            println!("{schema}");
+            console::out(format_args!("{schema}"));
             EXIT_OK
         }
     }
@@ -223,23 +242,27 @@ pub fn run(cli: Cli) -> u8 {
 fn init(file: Option<&Path>) -> u8 {
     let starter = crate::inputs::starter_plan();
     let Some(file) = file else {
-        print!("{starter}");
+        console::out_text(&starter);
         return EXIT_OK;
     };
     let name = shown(file);
     match output::write_new(file, starter.as_bytes()) {
         Ok(()) => {
-            println!("{name}: written; edit it, then run `finetune-roi check {name}`");
+            console::out(format_args!(
+                "{name}: written; edit it, then run `finetune-roi check {name}`"
+            ));
             EXIT_OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
+            console::err(format_args!(
                 "error: {name}: the file exists; init never overwrites one, so choose another name"
-            );
+            ));
             EXIT_FAILURE
         }
         Err(e) => {
-            eprintln!("error: {name}: cannot write the starter plan: {e}");
+            console::err(format_args!(
+                "error: {name}: cannot write the starter plan: {e}"
+            ));
             EXIT_FAILURE
         }
     }
@@ -256,14 +279,14 @@ fn check(paths: &[PathBuf], quiet: bool, catalog: Option<&Path>) -> u8 {
     let files = match expand_paths(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            console::err(format_args!("error: {e}"));
             return EXIT_BAD_PLAN;
         }
     };
     let mut code = EXIT_OK;
     for f in &files {
         match crate::evaluate_file_with(f, &settings, None) {
-            Ok(r) => println!("{}", check_lines(&shown(f), &r, quiet)),
+            Ok(r) => console::out(format_args!("{}", check_lines(&shown(f), &r, quiet))),
             Err(e) => code = code.max(report_error(&e)),
         }
     }
@@ -319,7 +342,7 @@ fn load_catalog(
     match crate::catalog::Catalog::load(path) {
         Ok(c) => Ok(Some(std::sync::Arc::new(c))),
         Err(e) => {
-            eprintln!("{e}");
+            console::err(format_args!("{e}"));
             Err(EXIT_BAD_PLAN)
         }
     }
@@ -328,11 +351,11 @@ fn load_catalog(
 fn report_error(e: &PlanError) -> u8 {
     match e {
         PlanError::Invalid(_) => {
-            eprintln!("{e}");
+            console::err(format_args!("{e}"));
             EXIT_BAD_PLAN
         }
         PlanError::Model { .. } => {
-            eprintln!("error: {e}");
+            console::err(format_args!("error: {e}"));
             EXIT_FAILURE
         }
     }
@@ -411,13 +434,13 @@ fn run_command(
     jobs: Option<u64>,
 ) -> u8 {
     if !fail_on.is_empty() && month.is_none() {
-        eprintln!("error: --fail-on compares each plan with its previous month's run, so it needs --month YYYY-MM");
+        console::err(format_args!("error: --fail-on compares each plan with its previous month's run, so it needs --month YYYY-MM"));
         return EXIT_BAD_PLAN;
     }
     let timestamp = match timestamp.as_deref().map(parse_timestamp).transpose() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
+            console::err(format_args!("error: {e}"));
             return EXIT_BAD_PLAN;
         }
     };
@@ -438,7 +461,7 @@ fn run_command(
     let files = match expand_paths(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            console::err(format_args!("error: {e}"));
             return EXIT_BAD_PLAN;
         }
     };
@@ -606,7 +629,7 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     let outcomes = run_jobs(&jobs_of(files, options.month.is_some()), &ctx);
     for o in &outcomes {
         for m in &o.messages {
-            eprintln!("{m}");
+            console::err(format_args!("{m}"));
         }
     }
     let mut code = outcomes.iter().map(|o| o.code).max().unwrap_or(EXIT_OK);
@@ -634,26 +657,26 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     }
     let alerts = alerts(&portfolio, &options.fail_on);
     if !options.quiet {
-        print!("{}", summary_table(&portfolio));
+        console::out_text(&summary_table(&portfolio));
         let count: usize = written.iter().map(|files| files.len()).sum();
-        println!(
+        console::out(format_args!(
             "{}; {count} file{} written to {}",
             portfolio.counts(),
             if count == 1 { "" } else { "s" },
             shown(&ctx.dir)
-        );
+        ));
         // Each plan's files, then the portfolio's: paths to open or copy.
         for files in &written {
             for path in paths_memo_first(&ctx.dir, files) {
-                println!("{path}");
+                console::out(format_args!("{path}"));
             }
         }
     }
     for a in &alerts {
-        eprintln!("{a}");
+        console::err(format_args!("{a}"));
     }
     if portfolio.rows.len() > 1 && failed > 0 {
-        eprintln!("{}", failed_plans(&portfolio));
+        console::err(format_args!("{}", failed_plans(&portfolio)));
     }
     if code == EXIT_OK && !alerts.is_empty() {
         code = EXIT_ALERT;
@@ -725,7 +748,10 @@ fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<(Format, String
         match result {
             Ok(_) => names.push((*fmt, name)),
             Err(e) => {
-                eprintln!("error: {}: cannot write {name}: {e}", shown(&ctx.dir));
+                console::err(format_args!(
+                    "error: {}: cannot write {name}: {e}",
+                    shown(&ctx.dir)
+                ));
                 ok = false;
             }
         }
@@ -868,7 +894,7 @@ fn import_prices(
     let prices = match ApiPriceFile::read(&target) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
+            console::err(format_args!("{e}"));
             return EXIT_BAD_PLAN;
         }
     };
@@ -879,13 +905,16 @@ fn import_prices(
                 .read_to_end(&mut bytes)
         });
         if let Err(e) = read {
-            eprintln!("error: {}: cannot read the price list: {e}", shown(file));
+            console::err(format_args!(
+                "error: {}: cannot read the price list: {e}",
+                shown(file)
+            ));
             return EXIT_BAD_PLAN;
         }
         match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                eprintln!("error: {}: expected UTF-8 JSON", shown(file));
+                console::err(format_args!("error: {}: expected UTF-8 JSON", shown(file)));
                 return EXIT_BAD_PLAN;
             }
         }
@@ -901,42 +930,42 @@ fn import_prices(
     let import = match import_litellm(&prices, &text, &shown(file), today, &options) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("{e}");
+            console::err(format_args!("{e}"));
             return EXIT_BAD_PLAN;
         }
     };
-    println!("{}", import.summary());
+    console::out(format_args!("{}", import.summary()));
     if import.changes.is_empty() {
-        println!("{}: unchanged", shown(&target));
+        console::out(format_args!("{}: unchanged", shown(&target)));
         return EXIT_OK;
     }
     let rewritten = match render_api_prices(&prices, &import.changes) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{e}");
+            console::err(format_args!("{e}"));
             return EXIT_FAILURE;
         }
     };
     if dry_run {
-        println!("{}: not written (--dry-run)", shown(&target));
+        console::out(format_args!("{}: not written (--dry-run)", shown(&target)));
         return EXIT_OK;
     }
     if let Err(e) = output::write_atomic(catalog, name, rewritten.as_bytes()) {
-        eprintln!("error: {}: cannot write: {e}", shown(&target));
+        console::err(format_args!("error: {}: cannot write: {e}", shown(&target)));
         return EXIT_FAILURE;
     }
-    println!(
+    console::out(format_args!(
         "{}: rewritten with {} change{}",
         shown(&target),
         import.changes.len(),
         if import.changes.len() == 1 { "" } else { "s" }
-    );
+    ));
     if let Err(e) = crate::catalog::Catalog::load(catalog) {
-        eprintln!("{e}");
-        eprintln!(
+        console::err(format_args!("{e}"));
+        console::err(format_args!(
             "error: {}: the catalogue no longer loads after the import; review the file",
             shown(catalog)
-        );
+        ));
         return EXIT_FAILURE;
     }
     EXIT_OK

@@ -376,3 +376,80 @@ fn outputs_follow_the_umask_like_any_file_the_user_writes() {
         }
     }
 }
+
+/// `/dev/full` as a child's stream: every write to it fails with "no space".
+#[cfg(target_os = "linux")]
+fn dev_full() -> std::process::Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+        .into()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stdout_exits_1_with_one_line_on_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let out = out.to_str().unwrap();
+    for args in [
+        vec!["schema"],
+        vec!["init"],
+        vec!["--help"],
+        vec!["check", "inputs/roi-worked-example.yaml"],
+        vec![
+            "run",
+            "inputs/roi-worked-example.yaml",
+            "--format",
+            "json",
+            "--out",
+            out,
+        ],
+    ] {
+        let o = bin()
+            .args(&args)
+            .current_dir(root())
+            .stdout(dev_full())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: cannot write to standard output: "),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The run wrote its files all the same.
+    assert_eq!(files_in(Path::new(out)), ["roi-worked-example.json"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stderr_exits_1() {
+    // A dated run whose previous month's JSON is broken says so in a note
+    // on stderr, and exits 0 when the note is written.
+    let tmp = tempfile::tempdir().unwrap();
+    let november = tmp.path().join("out/2026-11");
+    std::fs::create_dir_all(&november).unwrap();
+    std::fs::write(november.join("roi-worked-example.json"), "{").unwrap();
+    let plan = root().join("inputs/roi-worked-example.yaml");
+    let run = |stderr: std::process::Stdio| {
+        bin()
+            .arg("run")
+            .arg(&plan)
+            .args(["--month", "2026-12", "--format", "json", "--out", "out"])
+            .current_dir(tmp.path())
+            .stderr(stderr)
+            .output()
+            .unwrap()
+    };
+    let noted = run(std::process::Stdio::piped());
+    let note = String::from_utf8_lossy(&noted.stderr);
+    assert_eq!(noted.status.code(), Some(0), "{note}");
+    assert!(note.starts_with("note: "), "{note}");
+    let failed = run(dev_full());
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stdout).contains("files written to"));
+}

@@ -1,0 +1,67 @@
+//! Standard output and standard error for the command line. A write that
+//! fails (a full disk, a closed pipe) does not panic as `println!` does: the
+//! first failure on stdout is reported on stderr in one line, later writes
+//! to the failed stream are skipped, and the command exits 1
+//! ([`write_failed`] tells `main`).
+
+use std::fmt::Arguments;
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once a write to stdout failed.
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+/// Set once a write to stderr failed.
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a line to stdout.
+pub fn out(line: Arguments) {
+    out_text(&format!("{line}\n"));
+}
+
+/// Writes text to stdout as it is.
+pub fn out_text(text: &str) {
+    if STDOUT_FAILED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        stdout_failed(&e);
+    }
+}
+
+/// Writes a line to stderr.
+pub fn err(line: Arguments) {
+    if STDERR_FAILED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    if stderr
+        .write_all(format!("{line}\n").as_bytes())
+        .and_then(|()| stderr.flush())
+        .is_err()
+    {
+        stderr_failed();
+    }
+}
+
+/// Records that stdout failed with `e` and says so on stderr, once; a
+/// reader that closed the pipe (`| head`) left, and is not told.
+pub fn stdout_failed(e: &std::io::Error) {
+    if STDOUT_FAILED.swap(true, Ordering::Relaxed) || e.kind() == ErrorKind::BrokenPipe {
+        return;
+    }
+    err(format_args!("error: cannot write to standard output: {e}"));
+}
+
+/// Records that stderr failed; there is nowhere left to say so.
+pub fn stderr_failed() {
+    STDERR_FAILED.store(true, Ordering::Relaxed);
+}
+
+/// True when a write to stdout or stderr failed.
+pub fn write_failed() -> bool {
+    STDOUT_FAILED.load(Ordering::Relaxed) || STDERR_FAILED.load(Ordering::Relaxed)
+}
