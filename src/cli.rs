@@ -732,16 +732,18 @@ fn paths_memo_first(dir: &Path, files: &[(Format, String)]) -> Vec<String> {
 /// the files written and whether all were.
 fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<(Format, String)>, bool) {
     let mut names = Vec::new();
+    if let Err(e) = std::fs::create_dir_all(&ctx.dir) {
+        console::err(format_args!(
+            "error: {}: cannot create the output folder: {e}",
+            shown(&ctx.dir)
+        ));
+        return (names, false);
+    }
     let mut ok = true;
     for fmt in &ctx.options.formats {
         let name = format!("{}.{}", crate::render::portfolio::STEM, fmt.extension());
         let result = crate::render::portfolio::render(portfolio, *fmt)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                std::fs::create_dir_all(&ctx.dir)
-                    .map(|()| bytes)
-                    .map_err(|e| format!("cannot create the output folder: {e}"))
-            })
+            .map_err(|e| format!("cannot render it: {e}"))
             .and_then(|bytes| {
                 output::write_atomic(&ctx.dir, &name, &bytes).map_err(|e| e.to_string())
             });

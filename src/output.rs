@@ -19,6 +19,7 @@ pub fn is_plain_file_name(name: &str) -> bool {
 /// Writes `bytes` to `dir/name` atomically. `name` must be a plain file name
 /// ([`is_plain_file_name`]); anything else is refused, so nothing is ever
 /// written outside `dir`. A symbolic link at the target is replaced, not followed.
+/// An error names no file: the caller names the user's, never the temporary one.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     if !is_plain_file_name(name) {
         return Err(std::io::Error::new(
@@ -31,19 +32,22 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
     if injected_failure() {
         // Stop halfway, as a full disk or a dying process would; dropping
         // the temporary file removes it.
-        tmp.write_all(&bytes[..bytes.len() / 2])?;
+        tmp.as_file_mut().write_all(&bytes[..bytes.len() / 2])?;
         return Err(std::io::Error::other(
             "the write was stopped halfway (injected by FINETUNE_ROI_FAIL_WRITES_AFTER)",
         ));
     }
-    tmp.write_all(bytes)?;
+    // Through the file itself: the temporary file's own writer would add
+    // its internal name to an error.
+    tmp.as_file_mut().write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(target)
 }
 
 /// A new hidden temporary file in `dir`, removed when dropped unless
-/// persisted. It is opened as `File::create` opens a file (mode 0666 on Unix,
+/// persisted; an error that it cannot be made names no path (tempfile's
+/// `tempfile_in` would add the temporary file's). It is opened as `File::create` opens a file (mode 0666 on Unix,
 /// which the umask narrows), not with tempfile's private 0600: the renamed
 /// file keeps the mode it was created with.
 fn temporary_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
@@ -90,7 +94,9 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => Path::new("."),
     };
     let mut tmp = temporary_file_in(dir)?;
-    tmp.write_all(bytes)?;
+    // Through the file itself: the temporary file's own writer would add
+    // its internal name to an error.
+    tmp.as_file_mut().write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(())
@@ -126,6 +132,41 @@ mod tests {
         let err = write_atomic(dir.path(), "../escape.json", b"x").unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
         assert!(!dir.path().parent().unwrap().join("escape.json").exists());
+    }
+
+    #[test]
+    fn errors_name_no_temporary_file() {
+        // A folder that cannot be: it would be under a regular file, which
+        // fails for every user, root included.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("somefile");
+        std::fs::write(&file, "x").unwrap();
+        let under_file = file.join("out");
+        let err = write_atomic(&under_file, "plan.json", b"{}").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotADirectory);
+        let err = err.to_string();
+        assert!(
+            !err.contains(".tmp") && !err.contains("finetune-roi"),
+            "{err}"
+        );
+        let err = write_new(&under_file.join("plan.yaml"), b"x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            !err.contains(".tmp") && !err.contains("finetune-roi"),
+            "{err}"
+        );
+        // A folder where the file should be: the rename fails.
+        std::fs::create_dir(dir.path().join("plan.json")).unwrap();
+        let err = write_atomic(dir.path(), "plan.json", b"{}")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            !err.contains(".tmp") && !err.contains("finetune-roi"),
+            "{err}"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 2, "the temporary file was left behind");
     }
 
     #[test]

@@ -453,3 +453,55 @@ fn a_failed_write_to_stderr_exits_1() {
     assert_eq!(failed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failed.stdout).contains("files written to"));
 }
+
+#[test]
+fn write_errors_name_the_output_path_as_given_and_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A folder under a regular file cannot be made, whoever runs the test.
+    std::fs::write(tmp.path().join("somefile"), "not a folder").unwrap();
+    let plan = root().join("inputs/roi-worked-example.yaml");
+    let run = |args: &[&str]| {
+        bin()
+            .arg("run")
+            .arg(&plan)
+            .args(["--format", "md,json"])
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let assert_names = |o: &std::process::Output, needle: &str| {
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+        for hidden in [".tmp", ".finetune-roi-", tmp.path().to_str().unwrap()] {
+            assert!(!stderr.contains(hidden), "{hidden}: {stderr}");
+        }
+    };
+    assert_names(
+        &run(&["--out", "somefile/out"]),
+        "error: somefile/out: cannot create the output folder: ",
+    );
+    assert_names(
+        &run(&["--out", "somefile/out", "--month", "2026-12"]),
+        "error: somefile/out/2026-12: cannot create the output folder: ",
+    );
+    // A folder where the JSON should go: the folder is there, the rename fails.
+    std::fs::create_dir_all(tmp.path().join("out/roi-worked-example.json")).unwrap();
+    let o = run(&["--out", "out"]);
+    assert_names(&o, "error: out: cannot write roi-worked-example.json: ");
+    assert_eq!(
+        files_in(&tmp.path().join("out")),
+        ["roi-worked-example.json", "roi-worked-example.md"],
+        "no temporary file is left"
+    );
+    let init = bin()
+        .args(["init", "somefile/plan.yaml"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_names(
+        &init,
+        "error: somefile/plan.yaml: cannot write the starter plan: ",
+    );
+}
