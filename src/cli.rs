@@ -44,10 +44,10 @@ pub enum Command {
         /// Print nothing but errors and alerts.
         #[arg(long, short)]
         quiet: bool,
-        /// Stamp the outputs with the clock's time, or with TIME given as
-        /// --timestamp=TIME (RFC 3339 or YYYY-MM-DD). Without it: the month's
-        /// first day (with --month) or the plan's as_of, so reruns write
-        /// identical files.
+        /// Stamp the outputs with TIME given as --timestamp=TIME (RFC 3339
+        /// or YYYY-MM-DD), or with the clock's time when bare. Without it:
+        /// SOURCE_DATE_EPOCH (whole seconds since 1970-01-01 UTC) when set,
+        /// so reruns write identical files, else the clock's time.
         #[arg(
             long,
             value_name = "TIME",
@@ -367,8 +367,8 @@ pub struct RunOptions {
     pub formats: Vec<Format>,
     pub month: Option<Month>,
     pub quiet: bool,
-    /// The evaluation settings; their `generated_at` is `--timestamp`, else
-    /// the month's first day, else `None` (each plan's `as_of`).
+    /// The evaluation settings; their `generated_at` is the run's
+    /// [`generation_time`].
     pub settings: crate::Settings,
     pub fail_on: Vec<Threshold>,
     pub jobs: usize,
@@ -399,6 +399,40 @@ struct Context<'a> {
     dir: PathBuf,
     /// The earlier month folders, latest first (dated runs only).
     earlier: Vec<(Month, PathBuf)>,
+}
+
+/// The environment variable that fixes the generation time, in whole
+/// seconds since 1970-01-01 00:00 UTC: the reproducible-builds convention.
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// When a run's outputs are generated: `--timestamp` when given, else
+/// `SOURCE_DATE_EPOCH` (its value passed in) when set and not empty, else now.
+pub fn generation_time(
+    timestamp: Option<&str>,
+    source_date_epoch: Option<&std::ffi::OsStr>,
+) -> Result<DateTime<Utc>, String> {
+    if let Some(t) = timestamp {
+        return parse_timestamp(t);
+    }
+    match source_date_epoch.filter(|v| !v.is_empty()) {
+        Some(v) => parse_source_date_epoch(v),
+        None => Ok(Utc::now()),
+    }
+}
+
+/// Parses `SOURCE_DATE_EPOCH`: whole seconds since 1970-01-01 00:00 UTC.
+fn parse_source_date_epoch(value: &std::ffi::OsStr) -> Result<DateTime<Utc>, String> {
+    let text = value.to_string_lossy();
+    Some(text.as_ref())
+        .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse::<i64>().ok())
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+        .ok_or_else(|| {
+            format!(
+                "{SOURCE_DATE_EPOCH}: expected whole seconds since 1970-01-01 00:00 UTC, such as 1764547200, found {:?}; unset it to stamp the clock's time",
+                crate::yaml::inert(&text)
+            )
+        })
 }
 
 /// Parses `--timestamp`: `now`, an RFC 3339 time or a date (midnight UTC).
@@ -437,19 +471,15 @@ fn run_command(
         console::err(format_args!("error: --fail-on compares each plan with its previous month's run, so it needs --month YYYY-MM"));
         return EXIT_BAD_PLAN;
     }
-    let timestamp = match timestamp.as_deref().map(parse_timestamp).transpose() {
+    let source_date_epoch = std::env::var_os(SOURCE_DATE_EPOCH);
+    let generated_at = match generation_time(timestamp.as_deref(), source_date_epoch.as_deref()) {
         Ok(t) => t,
         Err(e) => {
             console::err(format_args!("error: {e}"));
             return EXIT_BAD_PLAN;
         }
     };
-    // A run stamped neither by --timestamp nor by --month stamps each plan
-    // with its as-of date, so the same plan gives the same files.
-    let mut settings = crate::Settings {
-        generated_at: timestamp.or(month.map(Month::start)),
-        ..crate::Settings::stamped_as_of()
-    };
+    let mut settings = crate::Settings::at(generated_at);
     if let Some(t) = trials {
         settings.trials = usize::try_from(t).unwrap_or(usize::MAX);
     }
@@ -971,4 +1001,44 @@ fn import_prices(
         return EXIT_FAILURE;
     }
     EXIT_OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn the_generation_time_is_the_timestamp_else_source_date_epoch_else_now() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let epoch = Some(OsStr::new("1764547200"));
+        assert_eq!(generation_time(None, epoch), Ok(t("2025-12-01T00:00:00Z")));
+        // --timestamp wins, even over a value that would be refused.
+        for env in [epoch, Some(OsStr::new("soon")), None] {
+            assert_eq!(
+                generation_time(Some("2026-12-03T08:30:00Z"), env),
+                Ok(t("2026-12-03T08:30:00Z"))
+            );
+        }
+        // Unset or empty: the clock.
+        for env in [None, Some(OsStr::new(""))] {
+            let before = Utc::now();
+            let now = generation_time(None, env).unwrap();
+            assert!(before <= now && now <= Utc::now(), "{now}");
+        }
+        for bad in [
+            "soon",
+            "1764547200.5",
+            "-1",
+            " 1764547200",
+            "1e9",
+            "99999999999999999999",
+        ] {
+            let err = generation_time(None, Some(OsStr::new(bad))).unwrap_err();
+            assert!(
+                err.starts_with("SOURCE_DATE_EPOCH: expected whole seconds"),
+                "{bad}: {err}"
+            );
+        }
+    }
 }

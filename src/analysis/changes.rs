@@ -29,8 +29,7 @@ pub struct Month {
 }
 
 impl Month {
-    /// The first instant of the month, 00:00 UTC: the generation time of a
-    /// dated run, so the same month gives the same files.
+    /// The first instant of the month, 00:00 UTC.
     pub fn start(self) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(self.year, self.month, 1, 0, 0, 0)
             .single()

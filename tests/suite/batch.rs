@@ -41,14 +41,29 @@ fn plans(dir: &Path, plans: &[(&str, &str)]) -> PathBuf {
     folder
 }
 
-/// `run PLANS --out OUT ARGS…` in `dir` (so paths in the outputs are relative).
+/// `run PLANS --out OUT ARGS…` in `dir` (so paths in the outputs are
+/// relative), with no `SOURCE_DATE_EPOCH` unless `source_date_epoch` is set.
+fn run_at(dir: &Path, args: &[&str], source_date_epoch: Option<&str>) -> Output {
+    let mut command = bin();
+    command.arg("run").args(args).current_dir(dir);
+    match source_date_epoch {
+        Some(seconds) => command.env("SOURCE_DATE_EPOCH", seconds),
+        None => command.env_remove("SOURCE_DATE_EPOCH"),
+    };
+    command.output().unwrap()
+}
+
+/// `run PLANS --out OUT ARGS…` in `dir`, stamped with the clock's time.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .arg("run")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    run_at(dir, args, None)
+}
+
+/// A generation time read from the outputs is the clock's: within a minute
+/// of now (a sanity window, not a measure of speed).
+fn assert_now(generated_at: &Json) {
+    let t = chrono::DateTime::parse_from_rfc3339(generated_at.as_str().unwrap()).unwrap();
+    let off = (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_seconds();
+    assert!((0..60).contains(&off), "{generated_at} is {off} s from now");
 }
 
 fn json(path: &Path) -> Json {
@@ -125,10 +140,12 @@ fn a_dated_run_writes_each_plan_and_the_portfolio_into_the_month_folder() {
         files_in(&month),
         outputs_of(&["classify", "portfolio", "support"])
     );
-    // Stamped with the month, not the clock.
+    // Stamped with the clock's time; the figures are as of the plan's date.
     let plan = json(&month.join("support.json"));
-    assert_eq!(plan["generated_at"], "2026-12-01T00:00:00Z");
+    assert_now(&plan["generated_at"]);
+    assert_eq!(plan["as_of"], "2026-11-01");
     let portfolio = json(&month.join("portfolio.json"));
+    assert_now(&portfolio["generated_at"]);
     assert_eq!(portfolio["month"], "2026-12");
     let rows = portfolio["plans"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -169,9 +186,10 @@ fn a_dated_run_writes_each_plan_and_the_portfolio_into_the_month_folder() {
         files_in(&tmp.path().join("flat")),
         outputs_of(&["classify", "support"])
     );
-    // …stamped with each plan's as_of.
+    // …stamped with the clock's time too.
     let flat_plan = json(&tmp.path().join("flat/support.json"));
-    assert_eq!(flat_plan["generated_at"], "2026-11-01T00:00:00Z");
+    assert_now(&flat_plan["generated_at"]);
+    assert_eq!(flat_plan["as_of"], "2026-11-01");
 }
 
 #[test]
@@ -388,13 +406,20 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
     assert_eq!(usage.status.code(), Some(2));
 }
 
+/// 2025-12-01T00:00:00Z, as `SOURCE_DATE_EPOCH` writes it.
+const EPOCH: &str = "1764547200";
+
 #[test]
-fn two_runs_of_the_same_month_are_byte_identical() {
+fn two_runs_of_the_same_month_with_source_date_epoch_are_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();
     let inputs = root().join("inputs");
     let inputs = inputs.to_str().unwrap();
     for out in ["a", "b"] {
-        let o = run(tmp.path(), &[inputs, "--month", "2026-12", "--out", out]);
+        let o = run_at(
+            tmp.path(),
+            &[inputs, "--month", "2026-12", "--out", out],
+            Some(EPOCH),
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     let a = tmp.path().join("a/2026-12");
@@ -409,24 +434,65 @@ fn two_runs_of_the_same_month_are_byte_identical() {
         );
         assert!(x == y, "{name} differs between two runs");
     }
-    // The workbook's creation time is the month's, in both workbooks.
+    // The generation time is SOURCE_DATE_EPOCH's instant everywhere it is
+    // shown; the as-of date stays the plan's.
+    let plan = json(&a.join("customer-support-50m.json"));
+    assert_eq!(plan["generated_at"], "2025-12-01T00:00:00Z");
+    assert_eq!(plan["as_of"], "2026-11-01");
     let core = xlsx_part(&a.join("customer-support-50m.xlsx"), "docProps/core.xml");
-    assert!(core.contains("2026-12-01T00:00:00Z"), "{core}");
-    // --timestamp stamps the clock's (or the given) time instead.
-    let stamped = run(
-        tmp.path(),
-        &[
-            inputs,
-            "--month",
-            "2026-12",
-            "--out",
-            "c",
-            "--timestamp=2026-12-03T08:30:00Z",
-        ],
+    assert!(core.contains("2025-12-01T00:00:00Z"), "{core}");
+    let memo = std::fs::read_to_string(a.join("customer-support-50m.md")).unwrap();
+    assert!(
+        memo.contains("| Generated at | 2025-12-01T00:00:00Z |"),
+        "{memo}"
     );
-    assert_eq!(stamped.status.code(), Some(0), "{}", stderr(&stamped));
-    let plan = json(&tmp.path().join("c/2026-12/customer-support-50m.json"));
-    assert_eq!(plan["generated_at"], "2026-12-03T08:30:00Z");
+    assert!(memo.contains("| Figures as of | 2026-11-01 |"), "{memo}");
+    let portfolio = std::fs::read_to_string(a.join("portfolio.md")).unwrap();
+    assert!(
+        portfolio.contains("**Generated:** 2025-12-01 00:00 UTC"),
+        "{portfolio}"
+    );
+    assert_eq!(
+        json(&a.join("portfolio.json"))["generated_at"],
+        "2025-12-01T00:00:00Z"
+    );
+    // --timestamp wins over SOURCE_DATE_EPOCH: the given time, or the
+    // clock's when bare.
+    let plan = inputs.to_string() + "/customer-support-50m.yaml";
+    for (timestamp, out) in [
+        ("--timestamp=2026-12-03T08:30:00Z", "c"),
+        ("--timestamp", "d"),
+    ] {
+        let stamped = run_at(
+            tmp.path(),
+            &[&plan, "--format", "json", "--out", out, timestamp],
+            Some(EPOCH),
+        );
+        assert_eq!(stamped.status.code(), Some(0), "{}", stderr(&stamped));
+        let generated_at =
+            &json(&tmp.path().join(out).join("customer-support-50m.json"))["generated_at"];
+        match out {
+            "c" => assert_eq!(generated_at, "2026-12-03T08:30:00Z"),
+            _ => assert_now(generated_at),
+        }
+    }
+    // A SOURCE_DATE_EPOCH that is not whole seconds is refused, and nothing
+    // is written.
+    for bad in ["2025-12-01", "1764547200.5", "-5", "tomorrow"] {
+        let refused = run_at(tmp.path(), &[&plan, "--out", "e"], Some(bad));
+        assert_eq!(
+            refused.status.code(),
+            Some(2),
+            "{bad}: {}",
+            stderr(&refused)
+        );
+        assert!(
+            stderr(&refused).starts_with("error: SOURCE_DATE_EPOCH: expected whole seconds"),
+            "{}",
+            stderr(&refused)
+        );
+        assert!(files_in(&tmp.path().join("e")).is_empty());
+    }
 }
 
 #[test]
@@ -724,14 +790,13 @@ fn run_flags_for_schedulers_are_checked() {
     assert_eq!(doc["simulation"]["trials"], 500);
     assert_eq!(doc["simulation"]["seed"], 42);
     // A bare --timestamp stamps the clock and takes no path as its value.
-    let clock = run(
+    let clock = run_at(
         tmp.path(),
         &["--timestamp", "plans", "--out", "t", "--format", "json"],
+        Some(EPOCH),
     );
     assert_eq!(clock.status.code(), Some(0), "{}", stderr(&clock));
-    let stamped = json(&tmp.path().join("t/p.json"));
-    let as_of = format!("{}T00:00:00Z", stamped["as_of"].as_str().unwrap());
-    assert_ne!(stamped["generated_at"], Json::String(as_of));
+    assert_now(&json(&tmp.path().join("t/p.json"))["generated_at"]);
     for bad in [
         vec!["plans", "--month", "2026-13"],
         vec!["plans", "--month", "December"],
