@@ -38,7 +38,8 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', default_value = "xlsx,md,html,json")]
         format: Vec<Format>,
         /// A dated run: write into DIR/YYYY-MM/ with a portfolio of every plan,
-        /// and compare each plan with its latest earlier month in DIR.
+        /// and compare each plan with its run there that this one replaces,
+        /// else with its latest earlier month in DIR.
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<Month>,
         /// Print nothing but errors and alerts.
@@ -397,8 +398,9 @@ struct Context<'a> {
     options: &'a RunOptions,
     /// Where the plans' outputs go: `--out`, or its month folder.
     dir: PathBuf,
-    /// The earlier month folders, latest first (dated runs only).
-    earlier: Vec<(Month, PathBuf)>,
+    /// The month folders up to this run's, latest first (dated runs only):
+    /// where each plan's previous run is found.
+    previous_runs: Vec<(Month, PathBuf)>,
 }
 
 /// The environment variable that fixes the generation time, in whole
@@ -564,15 +566,21 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     };
     let options = ctx.options;
     let mut messages = Vec::new();
-    let previous = crate::runs::find_previous(&ctx.earlier, stem).and_then(|(month, path)| {
-        match crate::runs::read_previous(&path) {
-            Ok(document) => Some(crate::report::Previous { month, document }),
-            Err(e) => {
-                messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
-                None
+    // Read before anything is written: a rerun of the month writes over it.
+    let previous =
+        crate::runs::find_previous(&ctx.previous_runs, stem).and_then(|(month, path)| {
+            match crate::runs::read_previous(&path) {
+                Ok(document) => Some(crate::report::Previous {
+                    month,
+                    replaced: options.month == Some(month),
+                    document,
+                }),
+                Err(e) => {
+                    messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
+                    None
+                }
             }
-        }
-    });
+        });
     let report = match crate::evaluate_file_with(&job.path, &options.settings, previous) {
         Ok(r) => r,
         Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
@@ -650,9 +658,9 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     };
     let ctx = Context {
         options,
-        earlier: options
+        previous_runs: options
             .month
-            .map(|m| crate::runs::earlier_months(&options.out, m))
+            .map(|m| crate::runs::previous_runs(&options.out, m))
             .unwrap_or_default(),
         dir,
     };
@@ -660,6 +668,24 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     for o in &outcomes {
         for m in &o.messages {
             console::err(format_args!("{m}"));
+        }
+    }
+    if let (Some(month), false) = (options.month, options.quiet) {
+        let replaced = outcomes
+            .iter()
+            .filter_map(|o| o.row.evaluated()?.changes.as_ref())
+            .filter(|c| c.replaced)
+            .count();
+        if replaced > 0 {
+            console::err(format_args!(
+                "note: {}: this run replaces the earlier run of {month}; {}",
+                shown(&ctx.dir),
+                if replaced == 1 {
+                    "1 plan is compared with its run there".to_string()
+                } else {
+                    format!("{replaced} plans are compared with their run there")
+                }
+            ));
         }
     }
     let mut code = outcomes.iter().map(|o| o.code).max().unwrap_or(EXIT_OK);

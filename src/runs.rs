@@ -1,6 +1,7 @@
 //! Dated runs on disk: the `YYYY-MM` folders of an output folder, a plan's
-//! previous run among them and its JSON document, which this month's run is
-//! compared with ([`crate::analysis::changes`]).
+//! previous run among them (an earlier run of the same month, which this run
+//! replaces, else the latest earlier month's) and its JSON document, which
+//! this run is compared with ([`crate::analysis::changes`]).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -12,9 +13,10 @@ use crate::analysis::changes::Month;
 /// The largest previous-run JSON document read, in bytes.
 pub const MAX_PREVIOUS_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The dated run folders of `out` earlier than `month`, the latest first.
-/// Folders not named `YYYY-MM` are ignored; a missing `out` has none.
-pub fn earlier_months(out: &Path, month: Month) -> Vec<(Month, PathBuf)> {
+/// The dated run folders of `out` up to `month`, the latest first: `month`'s
+/// own folder, which holds the run this one replaces, then the earlier
+/// months. Folders not named `YYYY-MM` are ignored; a missing `out` has none.
+pub fn previous_runs(out: &Path, month: Month) -> Vec<(Month, PathBuf)> {
     let Ok(entries) = std::fs::read_dir(out) else {
         return Vec::new();
     };
@@ -23,7 +25,7 @@ pub fn earlier_months(out: &Path, month: Month) -> Vec<(Month, PathBuf)> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| {
             let m: Month = e.file_name().to_str()?.parse().ok()?;
-            (m < month).then(|| (m, e.path()))
+            (m <= month).then(|| (m, e.path()))
         })
         .collect();
     months.sort_by_key(|m| std::cmp::Reverse(m.0));
@@ -31,7 +33,8 @@ pub fn earlier_months(out: &Path, month: Month) -> Vec<(Month, PathBuf)> {
 }
 
 /// The previous run of the plan with this output stem: the `<stem>.json` of
-/// the latest of `months` (from [`earlier_months`]) that has one.
+/// the latest of `months` (from [`previous_runs`]) that has one. It must be
+/// read before this run writes its own `<stem>.json` over it.
 pub fn find_previous(months: &[(Month, PathBuf)], stem: &str) -> Option<(Month, PathBuf)> {
     let name = format!("{stem}.json");
     months.iter().find_map(|(m, dir)| {
@@ -78,22 +81,39 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_earlier_month_with_the_plan_is_the_previous_run() {
+    fn the_previous_run_is_the_one_replaced_else_the_latest_earlier_month() {
         let dir = tempfile::tempdir().unwrap();
-        for m in ["2026-09", "2026-10", "2026-12", "notes", "2026-13"] {
+        for m in [
+            "2026-09", "2026-10", "2026-12", "2027-01", "notes", "2026-13",
+        ] {
             std::fs::create_dir(dir.path().join(m)).unwrap();
         }
-        std::fs::write(dir.path().join("2026-09/plan.json"), "{}").unwrap();
-        std::fs::write(dir.path().join("2026-12/plan.json"), "{}").unwrap();
+        for file in [
+            "2026-09/plan.json",
+            "2026-09/other.json",
+            "2026-12/plan.json",
+        ] {
+            std::fs::write(dir.path().join(file), "{}").unwrap();
+        }
+        std::fs::write(dir.path().join("2027-01/plan.json"), "{}").unwrap();
         std::fs::write(dir.path().join("2026-13/plan.json"), "{}").unwrap();
-        let months = earlier_months(dir.path(), month("2026-12"));
+        let months = previous_runs(dir.path(), month("2026-12"));
         let names: Vec<String> = months.iter().map(|(m, _)| m.to_string()).collect();
-        assert_eq!(names, ["2026-10", "2026-09"]);
+        assert_eq!(names, ["2026-12", "2026-10", "2026-09"]);
+        // A rerun of December replaces December's run of the plan…
         let (m, path) = find_previous(&months, "plan").unwrap();
+        assert_eq!(m, month("2026-12"));
+        assert_eq!(path, dir.path().join("2026-12/plan.json"));
+        // …and a plan December did not have is compared with its last month.
+        let (m, path) = find_previous(&months, "other").unwrap();
         assert_eq!(m, month("2026-09"));
-        assert_eq!(path, dir.path().join("2026-09/plan.json"));
-        assert!(find_previous(&months, "other").is_none());
-        assert!(earlier_months(&dir.path().join("missing"), month("2026-12")).is_empty());
+        assert_eq!(path, dir.path().join("2026-09/other.json"));
+        assert!(find_previous(&months, "new").is_none());
+        // A first December has only the earlier months.
+        let first = previous_runs(dir.path(), month("2026-11"));
+        let (m, _) = find_previous(&first, "plan").unwrap();
+        assert_eq!(m, month("2026-09"));
+        assert!(previous_runs(&dir.path().join("missing"), month("2026-12")).is_empty());
     }
 
     #[test]

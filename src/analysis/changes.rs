@@ -1,6 +1,7 @@
 //! What changed since the last run: in dated runs (`run --month YYYY-MM`)
-//! each plan's JSON document is compared with the one of the most recent
-//! earlier month in the output folder, and the inputs and key results that
+//! each plan's JSON document is compared with the one of the run it replaces
+//! (a rerun of the month), else of the most recent earlier month in the
+//! output folder, and the inputs and key results that
 //! moved are listed with their old and new values; a flipped verdict is
 //! flagged. Both sides are [`Snapshot`]s: this run's is taken from the
 //! evaluated values, the previous run's from its JSON document (which
@@ -124,6 +125,9 @@ impl Moved {
 pub struct Changes {
     /// The month of the previous run.
     pub previous_month: Month,
+    /// True when the previous run was of this run's month, and this run
+    /// replaced it.
+    pub replaced: bool,
     pub previous_verdict: String,
     pub verdict: String,
     /// The verdict first (if it flipped), then key results, then inputs.
@@ -131,6 +135,16 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// The previous run as sentences name it after "since": its month, or
+    /// "the earlier run of 2026-12" for the run this one replaced.
+    pub fn previous_run(&self) -> String {
+        if self.replaced {
+            format!("the earlier run of {}", self.previous_month)
+        } else {
+            self.previous_month.to_string()
+        }
+    }
+
     /// True when the verdict differs from the previous run's.
     pub fn verdict_flipped(&self) -> bool {
         self.previous_verdict != self.verdict
@@ -287,6 +301,7 @@ pub fn compare(
     }
     Changes {
         previous_month,
+        replaced: false,
         previous_verdict: previous.verdict.clone(),
         verdict: current.verdict.clone(),
         moved,
@@ -353,7 +368,9 @@ impl Threshold {
             Threshold::VerdictChange => changes.verdict_flipped().then(|| {
                 format!(
                     "the verdict flipped since {}: {} → {}",
-                    changes.previous_month, changes.previous_verdict, changes.verdict
+                    changes.previous_run(),
+                    changes.previous_verdict,
+                    changes.verdict
                 )
             }),
             Threshold::SavingsDropUsd(_) | Threshold::SavingsDropPercent(_) => {
@@ -372,7 +389,7 @@ impl Threshold {
                     format!(
                         "monthly savings fell by {} since {} ({} → {})",
                         format::money0(drop),
-                        changes.previous_month,
+                        changes.previous_run(),
                         format::money0(old),
                         format::money0(new)
                     )

@@ -584,6 +584,9 @@ pub struct Run {
 #[derive(Debug, Clone)]
 pub struct Previous {
     pub month: crate::analysis::changes::Month,
+    /// True when it is an earlier run of this run's own month, which this
+    /// run replaces.
+    pub replaced: bool,
     pub document: serde_json::Value,
 }
 
@@ -591,9 +594,12 @@ pub struct Previous {
 fn changes_since(report: &Report, previous: &Previous) -> crate::analysis::changes::Changes {
     let tracked = report.model.with_role(model::Role::Tracked);
     let before = crate::analysis::changes::Snapshot::of_document(&previous.document, &tracked);
-    crate::analysis::changes::compare(previous.month, &before, &report.snapshot(), |id| {
-        report.label(id).to_string()
-    })
+    let mut changes =
+        crate::analysis::changes::compare(previous.month, &before, &report.snapshot(), |id| {
+            report.label(id).to_string()
+        });
+    changes.replaced = previous.replaced;
+    changes
 }
 
 /// A count of instances in words: "1 instance", "4 instances".

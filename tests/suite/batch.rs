@@ -282,7 +282,7 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
             "--out",
             "out",
             "--fail-on",
-            "verdict-change",
+            "verdict-change,savings-drop:50%",
         ],
     );
     let err = stderr(&second);
@@ -291,7 +291,16 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
         err.contains("alert (verdict-change): plans/support.yaml: the verdict flipped since 2026-11: Fine-tune → Stay on the API"),
         "{err}"
     );
+    // A savings-drop threshold trips on the plan whose savings fell.
+    assert!(
+        err.contains("alert (savings-drop:50%): plans/support.yaml: monthly savings fell by"),
+        "{err}"
+    );
     assert!(!err.contains("plans/code.yaml"), "{err}");
+    assert!(
+        !err.contains("replaces"),
+        "a first December replaces nothing: {err}"
+    );
     // The outputs are written all the same.
     let month = tmp.path().join("out/2026-12");
     assert_eq!(
@@ -373,17 +382,9 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
     let changes_sheet = xlsx_part(&month.join("portfolio.xlsx"), "xl/sharedStrings.xml");
     assert!(changes_sheet.contains("input_price_per_1m_tokens"));
 
-    // The same month again: compared with November still, not with itself;
-    // without --fail-on the flip is reported but the exit is 0.
-    let again = run(tmp.path(), &["plans", "--month", "2026-12", "--out", "out"]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    let summary = String::from_utf8_lossy(&again.stdout);
-    assert!(
-        summary.contains("verdict flipped since 2026-11"),
-        "{summary}"
-    );
-    // A savings-drop threshold trips on the plan whose savings fell.
-    let drop = run(
+    // The same month again, the same plans: compared with the December run
+    // it replaces, in which nothing moved.
+    let again = run(
         tmp.path(),
         &[
             "plans",
@@ -392,12 +393,16 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
             "--out",
             "out",
             "--fail-on",
-            "savings-drop:50%",
+            "verdict-change,savings-drop:50%",
         ],
     );
-    assert_eq!(drop.status.code(), Some(3), "{}", stderr(&drop));
-    assert!(stderr(&drop)
-        .contains("alert (savings-drop:50%): plans/support.yaml: monthly savings fell by"));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let summary = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        summary.contains("unchanged since the earlier run of 2026-12"),
+        "{summary}"
+    );
+    assert!(!summary.contains("since 2026-11"), "{summary}");
     // --fail-on needs a month to compare with.
     let usage = run(
         tmp.path(),
@@ -408,6 +413,109 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
 
 /// 2025-12-01T00:00:00Z, as `SOURCE_DATE_EPOCH` writes it.
 const EPOCH: &str = "1764547200";
+
+#[test]
+fn a_rerun_of_a_month_replaces_its_run_and_is_compared_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let support = example("customer-support-50m.yaml");
+    let code = example("code-generation-200m.yaml");
+    plans(
+        tmp.path(),
+        &[("support.yaml", &support), ("code.yaml", &code)],
+    );
+    let args = [
+        "plans",
+        "--month",
+        "2026-11",
+        "--out",
+        "out",
+        "--fail-on",
+        "verdict-change",
+    ];
+    let first = run(tmp.path(), &args);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(stderr(&first).is_empty(), "{}", stderr(&first));
+    let november = tmp.path().join("out/2026-11");
+    assert_eq!(json(&november.join("support.json"))["verdict"], "Fine-tune");
+    // The support bot's API gets cheap enough to flip its verdict, a new
+    // plan joins, and November is run again.
+    let cheaper = replace_once(
+        &support,
+        "input_price_per_1m_tokens: 5.00",
+        "input_price_per_1m_tokens: 1.00",
+    );
+    let cheaper = replace_once(
+        &cheaper,
+        "output_price_per_1m_tokens: 5.00",
+        "output_price_per_1m_tokens: 1.00",
+    );
+    plans(
+        tmp.path(),
+        &[
+            ("support.yaml", &cheaper),
+            ("classify.yaml", &example("document-classification.yaml")),
+        ],
+    );
+    let again = run(tmp.path(), &args);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(3), "{err}");
+    // Said once, counting the two plans the earlier run had.
+    assert_eq!(
+        err.matches("note: out/2026-11: this run replaces the earlier run of 2026-11; 2 plans are compared with their run there").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("alert (verdict-change): plans/support.yaml: the verdict flipped since the earlier run of 2026-11: Fine-tune → Stay on the API"),
+        "{err}"
+    );
+    let summary = String::from_utf8_lossy(&again.stdout);
+    let line = |plan: &str| {
+        summary
+            .lines()
+            .find(|l| l.starts_with(plan))
+            .unwrap_or_else(|| panic!("{plan}: {summary}"))
+            .to_string()
+    };
+    assert!(line("plans/support.yaml").ends_with(
+        "verdict flipped since the earlier run of 2026-11: Fine-tune → Stay on the API"
+    ));
+    assert!(line("plans/code.yaml").ends_with("unchanged since the earlier run of 2026-11"));
+    assert!(line("plans/classify.yaml").ends_with("first run"));
+    // The documents say so too, with the replaced run's figures as the old ones.
+    let memo = std::fs::read_to_string(november.join("support.md")).unwrap();
+    assert!(
+        memo.contains(
+            "Since the earlier run of 2026-11, the verdict flipped: Fine-tune → Stay on the API."
+        ),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("| API input price | \\$5.000 | \\$1.000 | \\$/1M tokens |"),
+        "{memo}"
+    );
+    let portfolio = json(&november.join("portfolio.json"));
+    let row = portfolio["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stem"] == "support")
+        .unwrap();
+    assert_eq!(row["changes"]["previous_month"], "2026-11");
+    assert_eq!(row["changes"]["previous_run_replaced"], true);
+    assert_eq!(row["changes"]["verdict_flipped"], true);
+    let md = std::fs::read_to_string(november.join("portfolio.md")).unwrap();
+    assert!(
+        md.contains("Against the earlier run of 2026-11 (the support.json this run replaced)."),
+        "{md}"
+    );
+    // The replaced run's other plan stays; every plan's files are whole.
+    assert_eq!(
+        files_in(&november),
+        outputs_of(&["classify", "code", "portfolio", "support"])
+    );
+    assert_complete(&november);
+}
 
 #[test]
 fn two_runs_of_the_same_month_with_source_date_epoch_are_byte_identical() {

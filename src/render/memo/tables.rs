@@ -595,16 +595,16 @@ pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
     let heading = if c.verdict_flipped() {
         format!(
             "Since {}, the verdict flipped: {} → {}.",
-            c.previous_month,
+            c.previous_run(),
             md_escape(&c.previous_verdict),
             md_escape(&c.verdict)
         )
     } else if c.moved.is_empty() {
-        format!("Nothing moved since {}.", c.previous_month)
+        format!("Nothing moved since {}.", c.previous_run())
     } else {
         format!(
             "Since {}, the verdict stands; these figures moved.",
-            c.previous_month
+            c.previous_run()
         )
     };
     let rows = c

@@ -28,6 +28,7 @@ fn changes_json(e: &Evaluated) -> Json {
         .collect();
     json!({
         "previous_month": c.previous_month.to_string(),
+        "previous_run_replaced": c.replaced,
         "previous_verdict": c.previous_verdict,
         "verdict_flipped": c.verdict_flipped(),
         "moved": moved,

@@ -183,11 +183,13 @@ impl Row {
         if c.verdict_flipped() {
             return format!(
                 "verdict flipped since {}: {} → {}",
-                c.previous_month, c.previous_verdict, c.verdict
+                c.previous_run(),
+                c.previous_verdict,
+                c.verdict
             );
         }
         if e.moved.is_empty() {
-            return format!("unchanged since {}", c.previous_month);
+            return format!("unchanged since {}", c.previous_run());
         }
         let inputs = e.moved.iter().filter(|m| m.kind == Kind::Input).count();
         let mut parts = Vec::new();
@@ -203,7 +205,7 @@ impl Row {
         if parts.is_empty() {
             parts.push("results moved".to_string());
         }
-        format!("since {}: {}", c.previous_month, parts.join(", "))
+        format!("since {}: {}", c.previous_run(), parts.join(", "))
     }
 }
 

@@ -160,10 +160,17 @@ fn changed_plans(p: &Portfolio) -> Vec<ChangedPlan> {
             let c = e.changes.as_ref()?;
             (!e.moved.is_empty()).then(|| ChangedPlan {
                 title: md_escape(&r.title),
-                intro: md_escape(&format!(
-                    "Against the run of {} ({}.json in that month's folder).",
-                    c.previous_month, r.stem
-                )),
+                intro: md_escape(&if c.replaced {
+                    format!(
+                        "Against the earlier run of {} (the {}.json this run replaced).",
+                        c.previous_month, r.stem
+                    )
+                } else {
+                    format!(
+                        "Against the run of {} ({}.json in that month's folder).",
+                        c.previous_month, r.stem
+                    )
+                }),
                 moved: e
                     .moved
                     .iter()
