@@ -199,7 +199,10 @@ pub fn simulate(
     let mut above = 0usize;
     let mut slots = vec![0.0; compiled.slots_len()];
     let mut drawn = vec![0.0; draws.len()];
-    for _ in 0..trials {
+    // Without ranged inputs every trial is the same: one is run and counted
+    // `trials` times.
+    let distinct = if draws.is_empty() { 1 } else { trials };
+    for _ in 0..distinct {
         for (x, (_, sampler)) in drawn.iter_mut().zip(&draws) {
             *x = sampler.sample(&mut rng);
         }
@@ -221,6 +224,14 @@ pub fn simulate(
                 above += usize::from(slots[above_at] == 1.0);
             }
         }
+    }
+    if distinct < trials {
+        let repeat = |v: &mut Vec<f64>| *v = vec![v.first().copied().unwrap_or(f64::NAN); trials];
+        repeat(&mut savings);
+        repeat(&mut project);
+        paybacks.iter_mut().for_each(repeat);
+        within.iter_mut().for_each(|w| *w *= trials);
+        above *= trials;
     }
     let lifetime = values
         .get("lifetime_months")
