@@ -155,16 +155,23 @@ impl Compiled {
                 Step::Timeline => seen_timeline = true,
             }
         }
-        // Which quantities are needed: walk dependencies backwards; a
-        // reference to a timeline row needs the whole timeline.
+        // Which quantities and timeline rows are needed: walk dependencies
+        // backwards from the outputs; a row needs the rows it reads.
         let row_ids: Vec<&str> = model.timeline.iter().map(|t| t.id.as_str()).collect();
         let mut needed: Vec<String> = outputs.iter().map(|s| s.to_string()).collect();
+        let mut needed_rows: Vec<String> = Vec::new();
         let mut needs_timeline = false;
-        let walk = |q: &Quantity, needed: &mut Vec<String>, needs_timeline: &mut bool| {
+        let walk = |q: &Quantity,
+                    needed: &mut Vec<String>,
+                    needed_rows: &mut Vec<String>,
+                    needs_timeline: &mut bool| {
             if needed.contains(&q.id) {
                 for r in q.expr.refs() {
                     if row_ids.contains(&r.as_str()) {
                         *needs_timeline = true;
+                        if !needed_rows.contains(&r) {
+                            needed_rows.push(r);
+                        }
                     } else if !needed.contains(&r) {
                         needed.push(r);
                     }
@@ -172,19 +179,28 @@ impl Compiled {
             }
         };
         for q in after.iter().rev() {
-            walk(q, &mut needed, &mut needs_timeline);
+            walk(q, &mut needed, &mut needed_rows, &mut needs_timeline);
         }
         if needs_timeline {
-            for t in &model.timeline {
+            // Rows read only earlier rows (or their own running totals), so
+            // one backward pass closes the set.
+            for t in model.timeline.iter().rev() {
+                if !needed_rows.contains(&t.id) {
+                    continue;
+                }
                 for r in t.expr.refs() {
-                    if !row_ids.contains(&r.as_str()) && !needed.contains(&r) {
+                    if row_ids.contains(&r.as_str()) {
+                        if !needed_rows.contains(&r) {
+                            needed_rows.push(r);
+                        }
+                    } else if !needed.contains(&r) {
                         needed.push(r);
                     }
                 }
             }
         }
         for q in before.iter().rev() {
-            walk(q, &mut needed, &mut needs_timeline);
+            walk(q, &mut needed, &mut needed_rows, &mut needs_timeline);
         }
         let mut slots = IndexMap::new();
         for id in &needed {
@@ -196,8 +212,13 @@ impl Compiled {
             ..TimelineSlots::default()
         };
         let mut aggregates = IndexMap::new();
+        let timeline_rows: Vec<&super::TimelineRow> = model
+            .timeline
+            .iter()
+            .filter(|t| needed_rows.contains(&t.id))
+            .collect();
         if needs_timeline {
-            for t in &model.timeline {
+            for t in &timeline_rows {
                 let row = slots.len();
                 slots.insert(t.id.clone(), row);
                 let (cum, first) = (row + 1, row + 2);
@@ -232,7 +253,7 @@ impl Compiled {
         let after = compile_all(&after)?;
         let mut rows = Vec::new();
         if needs_timeline {
-            for t in &model.timeline {
+            for t in &timeline_rows {
                 let slot = slots
                     .get(&t.id)
                     .copied()
