@@ -60,7 +60,7 @@ pub enum Command {
         /// Monte Carlo trials per plan [default: 10000].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
         trials: Option<u64>,
-        /// The simulation's seed for every plan [default: from each plan's SHA-256].
+        /// The simulation's random seed for every plan [default: from each plan's SHA-256].
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
         /// The price catalogue: a folder of *.yaml files, or one file

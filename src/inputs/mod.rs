@@ -1,6 +1,6 @@
 //! Validated inputs: every number the model starts from, with its unit, its
 //! one-line doc and where it came from (the plan, a documented default, or the
-//! seed's benchmark table).
+//! lesson's benchmark table).
 //!
 //! Each input is declared once in [`spec::INPUTS`]; [`validate`] checks a raw
 //! plan against that table, collecting every problem with its file, line and
@@ -215,7 +215,7 @@ const BENCHMARK_SIZES: [f64; 3] = [7.0, 13.0, 70.0];
 /// On-demand price of one A100 80 GB per hour, used by the fallback estimate.
 const FALLBACK_GPU_COST_PER_HOUR: f64 = 3.10;
 
-/// Throughput, GPU count and hourly price for a training run, as the seed's
+/// Throughput, GPU count and hourly price for a training run, as the lesson's
 /// estimator picks them: the benchmark row at the nearest measured model size,
 /// or its rule-of-thumb fallback when there is no such row.
 pub fn lookup_benchmark(
@@ -293,7 +293,7 @@ pub(crate) fn shown(x: f64) -> String {
 }
 
 /// The typical phases of a 7B LoRA project from data to production, with the
-/// range of hours each takes (the seed lesson's phase table).
+/// range of hours each takes (the lesson's phase table).
 pub const TYPICAL_PHASES: [(&str, f64, f64); 8] = [
     ("data collection and curation", 20.0, 60.0),
     ("data formatting and quality checks", 8.0, 16.0),

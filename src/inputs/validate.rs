@@ -499,7 +499,7 @@ fn training_notice(b: &mut Builder, found: &Found) {
     if let Some((_, _, _, row)) = &found.bench {
         if row.starts_with("no measured row") && !written {
             b.notices.push(format!(
-                "The training estimate uses the seed's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
+                "The training estimate uses the lesson's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
             ));
         }
     }

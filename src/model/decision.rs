@@ -1,4 +1,4 @@
-//! The decision factors (the seed's `should_fine_tune`) and their score.
+//! The decision factors (the lesson's `should_fine_tune`) and their score.
 
 use super::expr::build::*;
 use super::expr::{Cmp, Expr};
@@ -9,7 +9,7 @@ use crate::format::Unit;
 
 /// Each factor's level and points.
 pub(super) fn factors(d: &mut Defs) {
-    // --- Decision factors (the seed's should_fine_tune) ---
+    // --- Decision factors (the lesson's should_fine_tune) ---
     d.on(Sheet::Decision);
     d.q(
         "decision_api_cost_level",

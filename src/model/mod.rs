@@ -4,7 +4,7 @@
 //! unit, a one-line doc, an [`Expr`] and the [`Role`]s it plays for the
 //! renderers and analyses. The same expression is evaluated for the JSON and
 //! the memo and printed as the workbook's formula. The definitions follow the
-//! seed lesson's `compute_roi`, `estimate_training_cost` and
+//! lesson's `compute_roi`, `estimate_training_cost` and
 //! `should_fine_tune`; where the lesson's figure misleads, its figure keeps
 //! its name and a corrected one stands beside it under a name of its own.
 //!
@@ -498,7 +498,7 @@ pub const VERDICT_API: &str = "Stay on the API";
 /// no other candidate saves money.
 pub const VERDICT_NOT_FEASIBLE: &str = "Not feasible as planned";
 
-/// The decision-factor verdicts, in the seed's words.
+/// The decision-factor verdicts, in the lesson's words.
 pub const SFT_STRONG_FT: &str = "STRONG: Fine-tune";
 pub const SFT_LEAN_FT: &str = "LEAN: Fine-tune";
 pub const SFT_NEUTRAL: &str = "NEUTRAL: Build ROI model";

@@ -176,8 +176,8 @@ pub(super) fn payback(d: &mut Defs) {
             n(0.0),
         ),
     );
-    d.q("break_even_tokens_per_day", "Break-even volume (seed's method)", Unit::TokensPerDay,
-        "Daily tokens at which the API bill equals serving plus storage; ignores review cost and amortization, as the seed does.",
+    d.q("break_even_tokens_per_day", "Classic break-even (serving and storage only)", Unit::TokensPerDay,
+        "Daily tokens at which the API bill equals serving plus storage; ignores review cost and amortization, as the lesson does.",
         if_(gt(r("weighted_api_price_per_1m_tokens"), n(0.0)),
             div(
                 mul(add(r("monthly_serving_cost"), r("monthly_storage_cost")), m()),
@@ -188,9 +188,9 @@ pub(super) fn payback(d: &mut Defs) {
     .with(Role::Traced, 7);
     d.q(
         "is_above_break_even",
-        "Above the seed's break-even",
+        "Above the classic break-even",
         Unit::YesNo,
-        "Whether today's volume reaches the seed's break-even.",
+        "Whether today's volume reaches the classic break-even.",
         if_(
             is_number(r("break_even_tokens_per_day")),
             test(ge(

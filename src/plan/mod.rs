@@ -157,7 +157,7 @@ pub struct RawBaseline {
     pub price_change_per_year: Option<f64>,
 }
 
-/// Fine-tuning methods the seed's benchmarks know.
+/// Fine-tuning methods the lesson's benchmarks know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {

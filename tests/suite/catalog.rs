@@ -110,7 +110,7 @@ fn the_seed_lessons_figures_are_in_the_catalogue() {
             (input, output),
             "{name}"
         );
-        assert!(m.source.contains("the seed lesson"), "{name}: {}", m.source);
+        assert!(m.source.contains("the lesson"), "{name}: {}", m.source);
     }
     // GPU prices: the seed's A10G and A100 80GB.
     assert_eq!(c.gpu("a10g").unwrap().on_demand_per_gpu_hour, 1.03);

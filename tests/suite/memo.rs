@@ -467,7 +467,10 @@ fn the_odds_sentence_and_the_uncertainty_tables_match_the_json_simulation() {
         &sim["probability_above_break_even"],
     );
     assert_eq!(count(&fact("Trials")), sim["trials"].as_u64().unwrap());
-    assert_eq!(fact("Seed"), format!("`{}`", sim["seed"].as_u64().unwrap()));
+    assert_eq!(
+        fact("Random seed"),
+        format!("`{}`", sim["seed"].as_u64().unwrap())
+    );
     assert!(fact("Distribution").starts_with("PERT"));
     // The seed is also in the audit trail, for whoever reruns the plan.
     let trail = section(&md, "## Audit trail");

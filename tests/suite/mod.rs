@@ -11,6 +11,7 @@ mod limits;
 mod memo;
 mod options;
 mod physics;
+mod plain_words;
 mod props;
 mod roles;
 mod seed;

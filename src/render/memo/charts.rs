@@ -300,7 +300,7 @@ pub(super) fn payback_chart(r: &Report, s: &crate::analysis::simulate::Simulatio
             note: None,
         }),
         caption: format!(
-            "Payback across {} trials (seed {}): the share paying back in each month of the {life}-month life and, hatched at the right, the share paying back after it or never.{}",
+            "Payback across {} trials (random seed {}): the share paying back in each month of the {life}-month life and, hatched at the right, the share paying back after it or never.{}",
             format::grouped(s.trials as f64, 0),
             s.seed,
             match (base_marked, p50_marked) {

@@ -208,12 +208,12 @@ pub(super) fn signed(x: f64, text: String) -> String {
 /// Why the all-in break-even decides, and where today's volume stands (escaped).
 pub(super) fn break_even_note(r: &Report) -> String {
     let seed_side = match r.num("break_even_tokens_per_day") {
-        Some(_) if r.flag("is_above_break_even") => "above the seed's break-even",
-        Some(_) => "below the seed's break-even",
-        None => "without a seed's break-even",
+        Some(_) if r.flag("is_above_break_even") => "above the classic break-even",
+        Some(_) => "below the classic break-even",
+        None => "without a classic break-even",
     };
     md_escape(&format!(
-        "The seed's break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides. Today's volume is {seed_side} and {} the all-in one.",
+        "The classic break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides. Today's volume is {seed_side} and {} the all-in one.",
         side_of_break_even(r)
     ))
 }

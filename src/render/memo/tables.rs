@@ -324,11 +324,11 @@ fn simulation_facts(r: &Report, s: &crate::analysis::simulate::Simulation) -> Ve
             "Each trial draws every ranged input and evaluates the whole model.",
         ),
         Row {
-            label: "Seed".into(),
+            label: "Random seed".into(),
             value: format!("`{}`", s.seed),
             unit: String::new(),
             note: md_escape(
-                "The random seed: the same plan with the same seed and number of trials gives the same results.",
+                "The random seed: the same plan with the same random seed and number of trials gives the same results.",
             ),
         },
         row(
@@ -790,7 +790,7 @@ pub(super) fn audit_rows(r: &Report) -> Vec<Row> {
         audit.push(row(
             "Simulation",
             &format!(
-                "{} trials, seed {}, PERT on low, base, high",
+                "{} trials, random seed {}, PERT on low, base, high",
                 format::grouped(s.trials as f64, 0),
                 s.seed
             ),
