@@ -849,6 +849,42 @@ pub static INPUTS: &[InputSpec] = &[
         ..BASE
     },
     InputSpec {
+        path: "serving.off_peak.hours",
+        id: "off_peak_hours_per_day",
+        label: "Off-peak hours per day",
+        unit: Unit::HoursPerDay,
+        doc: "Hours a day in the quiet window, served by the off-peak instances.",
+        group: Group::Serving,
+        bounds: Bounds::NON_NEGATIVE.at_most(23.0),
+        default: default(0.0, "no quiet window"),
+        fill: Fill::Plan(|p| p.serving.off_peak.as_ref().map(|o| o.hours)),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.off_peak.instances",
+        id: "off_peak_instances",
+        label: "Off-peak instances kept",
+        unit: Unit::Instances,
+        doc: "Instances kept running in the quiet window (0 scales to zero).",
+        group: Group::Serving,
+        bounds: Bounds::WHOLE,
+        default: default(0.0, "none kept"),
+        fill: Fill::Plan(|p| p.serving.off_peak.as_ref().map(|o| o.instances)),
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.off_peak.traffic_share",
+        id: "off_peak_traffic_share",
+        label: "Traffic share in off-peak hours",
+        unit: Unit::Fraction,
+        doc: "Share of the day's tokens that arrive in the quiet window.",
+        group: Group::Serving,
+        bounds: Bounds::RATE,
+        default: default(0.0, "no traffic in the quiet window"),
+        fill: Fill::Plan(|p| p.serving.off_peak.as_ref().and_then(|o| o.traffic_share)),
+        ..BASE
+    },
+    InputSpec {
         path: "serving.throughput_tokens_per_second",
         id: "serving_throughput_tokens_per_second",
         label: "Serving throughput per instance",

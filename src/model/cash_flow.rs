@@ -74,13 +74,22 @@ fn traffic() -> Vec<TimelineRow> {
 /// sizing, as many as the month's traffic needs (at least the plan's).
 fn instances(shape: &Shape) -> Vec<TimelineRow> {
     if !shape.has_throughput {
-        return vec![row(
-            "cf_instances",
-            "Instances paid for",
-            Unit::Instances,
-            "The plan's instances while in service.",
-            mul(r("serving_instances"), r("cf_in_service")),
-        )];
+        return vec![
+            row(
+                "cf_instances",
+                "Instances paid for",
+                Unit::Instances,
+                "The plan's instances while in service.",
+                mul(r("serving_instances"), r("cf_in_service")),
+            ),
+            row(
+                "cf_off_peak_instances",
+                "Off-peak instances paid for",
+                Unit::Instances,
+                "The instances kept in the quiet window while in service.",
+                mul(r("off_peak_instances"), r("cf_in_service")),
+            ),
+        ];
     }
     vec![
         row(
@@ -111,11 +120,45 @@ fn instances(shape: &Shape) -> Vec<TimelineRow> {
             ),
         ),
         row(
+            "cf_off_peak_instances_needed",
+            "Instances the quiet window needs",
+            Unit::Instances,
+            "The month's quiet-window traffic at the target utilization over one instance's throughput, rounded up.",
+            round_up(div(
+                mul(
+                    r("off_peak_required_throughput_tokens_per_second"),
+                    r("cf_volume_factor"),
+                ),
+                r("serving_throughput_tokens_per_second"),
+            )),
+        ),
+        row(
+            "cf_off_peak_instances",
+            "Off-peak instances paid for",
+            Unit::Instances,
+            "Auto sizing: those kept or those the quiet window needs, whichever is more; fixed: those kept; 0 outside service.",
+            mul(
+                r("cf_in_service"),
+                if_(
+                    eq(r("serving_sizing"), t("fixed")),
+                    r("off_peak_instances"),
+                    max(r("off_peak_instances"), r("cf_off_peak_instances_needed")),
+                ),
+            ),
+        ),
+        row(
             "cf_capacity_short",
             "Short of capacity",
             Unit::Count,
-            "1 in a month whose traffic needs more instances than are paid for.",
-            if_(gt(r("cf_instances_needed"), r("cf_instances")), n(1.0), n(0.0)),
+            "1 in a month whose traffic needs more instances than are paid for, at peak or in the quiet window.",
+            if_(
+                or(vec![
+                    gt(r("cf_instances_needed"), r("cf_instances")),
+                    gt(r("cf_off_peak_instances_needed"), r("cf_off_peak_instances")),
+                ]),
+                n(1.0),
+                n(0.0),
+            ),
         ),
     ]
 }
@@ -127,8 +170,14 @@ fn money() -> Vec<TimelineRow> {
             "cf_serving_cost",
             "Serving",
             Unit::UsdPerMonth,
-            "The month's instances at the cost per instance-month.",
-            mul(r("serving_cost_per_instance_month"), r("cf_instances")),
+            "The month's instances at the cost per instance-month, and its off-peak instances over the quiet hours.",
+            add(
+                mul(r("serving_cost_per_instance_month"), r("cf_instances")),
+                mul(
+                    r("off_peak_cost_per_instance_month"),
+                    r("cf_off_peak_instances"),
+                ),
+            ),
         ),
         row(
             "cf_storage_cost",

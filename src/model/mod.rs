@@ -452,6 +452,11 @@ pub fn build(inputs: &Inputs) -> Model {
         } else {
             "serving_instances"
         },
+        if shape.has_throughput {
+            "off_peak_instances_costed"
+        } else {
+            "off_peak_instances"
+        },
     );
     let timeline = cash_flow::timeline(shape);
     cash_flow::define(&mut d, shape);

@@ -322,7 +322,7 @@ pub(super) fn flags(d: &mut Defs) {
 }
 
 /// The values of single inputs at which the savings vanish or payback meets the lifetime.
-pub(super) fn what_would_change(d: &mut Defs, instances: &str) {
+pub(super) fn what_would_change(d: &mut Defs, instances: &str, off_peak_instances: &str) {
     // --- What would change the decision ---
     d.on(Sheet::Roi);
     d.q("flip_review_rate_ft", "Fine-tuned review rate at which savings vanish", Unit::Fraction,
@@ -336,7 +336,9 @@ pub(super) fn what_would_change(d: &mut Defs, instances: &str) {
     d.q("flip_serving_cost_per_hour", "Serving price at which savings vanish", Unit::UsdPerHour,
         "The price per instance-hour at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
         div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")])),
-            product(vec![r(instances), r("hours_per_day"), r("days_per_month")])))
+            add(
+                product(vec![r(instances), r("serving_peak_hours_per_day"), r("days_per_month")]),
+                product(vec![r(off_peak_instances), r("off_peak_hours_per_day"), r("days_per_month")]))))
     .with(Role::Traced, 15);
     d.q("flip_engineering_hours", "Engineering hours at which payback equals the lifetime", Unit::Hours,
         "The engineering hours at which the project just pays back within the lifetime; never if the monthly savings before amortization are not positive.",

@@ -13,14 +13,24 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         "monthly_serving_cost",
         "Monthly serving cost (today)",
         Unit::UsdPerMonth,
-        "Cost per instance-month × the instances paid for at today's traffic.",
-        mul(
-            r("serving_cost_per_instance_month"),
-            r(if shape.has_throughput {
-                "serving_instances_costed"
-            } else {
-                "serving_instances"
-            }),
+        "Cost per instance-month × the instances paid for at today's traffic, plus the off-peak instances over the quiet hours.",
+        add(
+            mul(
+                r("serving_cost_per_instance_month"),
+                r(if shape.has_throughput {
+                    "serving_instances_costed"
+                } else {
+                    "serving_instances"
+                }),
+            ),
+            mul(
+                r("off_peak_cost_per_instance_month"),
+                r(if shape.has_throughput {
+                    "off_peak_instances_costed"
+                } else {
+                    "off_peak_instances"
+                }),
+            ),
         ),
     )
     .with(Role::Composition, 1);
@@ -33,13 +43,31 @@ fn capacity(d: &mut Defs, shape: &Shape) {
     // --- Component 3: serving ---
     d.on(Sheet::Serving);
     d.q(
+        "serving_peak_hours_per_day",
+        "Peak serving hours per day",
+        Unit::HoursPerDay,
+        "Serving hours a day outside the quiet window.",
+        max(n(0.0), sub(r("hours_per_day"), r("off_peak_hours_per_day"))),
+    );
+    d.q(
         "serving_cost_per_instance_month",
         "Serving cost per instance-month",
         Unit::UsdPerMonth,
-        "Price per instance-hour × hours a month.",
+        "Price per instance-hour × peak hours a month.",
         product(vec![
             r("serving_cost_per_hour"),
-            r("hours_per_day"),
+            r("serving_peak_hours_per_day"),
+            r("days_per_month"),
+        ]),
+    );
+    d.q(
+        "off_peak_cost_per_instance_month",
+        "Off-peak cost per instance-month",
+        Unit::UsdPerMonth,
+        "Price per instance-hour × quiet hours a month.",
+        product(vec![
+            r("serving_cost_per_hour"),
+            r("off_peak_hours_per_day"),
             r("days_per_month"),
         ]),
     );
@@ -62,14 +90,39 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         "required_throughput_tokens_per_second",
         "Required throughput",
         Unit::TokensPerSecond,
-        "Tokens per second the traffic needs when it may use only the target utilization.",
-        div(
-            r("current_daily_tokens"),
-            product(vec![
-                r("hours_per_day"),
-                r("seconds_per_hour"),
-                r("target_utilization"),
-            ]),
+        "Tokens per second the peak hours' traffic needs when it may use only the target utilization.",
+        if_(
+            gt(r("serving_peak_hours_per_day"), n(0.0)),
+            div(
+                mul(
+                    r("current_daily_tokens"),
+                    sub(n(1.0), r("off_peak_traffic_share")),
+                ),
+                product(vec![
+                    r("serving_peak_hours_per_day"),
+                    r("seconds_per_hour"),
+                    r("target_utilization"),
+                ]),
+            ),
+            n(0.0),
+        ),
+    );
+    d.q(
+        "off_peak_required_throughput_tokens_per_second",
+        "Required throughput off-peak",
+        Unit::TokensPerSecond,
+        "Tokens per second the quiet window's traffic needs at the target utilization.",
+        if_(
+            gt(r("off_peak_hours_per_day"), n(0.0)),
+            div(
+                mul(r("current_daily_tokens"), r("off_peak_traffic_share")),
+                product(vec![
+                    r("off_peak_hours_per_day"),
+                    r("seconds_per_hour"),
+                    r("target_utilization"),
+                ]),
+            ),
+            n(0.0),
         ),
     );
     if shape.has_throughput {
@@ -128,14 +181,38 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             ),
         );
         d.q(
+            "off_peak_instances_needed",
+            "Instances needed off-peak",
+            Unit::Instances,
+            "Instances that carry the quiet window's traffic at the target utilization, rounded up.",
+            round_up(div(
+                r("off_peak_required_throughput_tokens_per_second"),
+                r("serving_throughput_tokens_per_second"),
+            )),
+        );
+        d.q(
+            "off_peak_instances_costed",
+            "Off-peak instances paid for (today)",
+            Unit::Instances,
+            "With auto sizing, the instances kept off-peak or those the quiet window's traffic needs, whichever is more; with fixed sizing, those kept.",
+            if_(
+                eq(r("serving_sizing"), t("fixed")),
+                r("off_peak_instances"),
+                max(r("off_peak_instances"), r("off_peak_instances_needed")),
+            ),
+        );
+        d.q(
             "serving_capacity_shortfall",
             "Plan's instances below today's need",
             Unit::YesNo,
-            "Whether the plan's instances cannot carry today's traffic at the target utilization.",
-            test(lt(
-                r("serving_capacity_tokens_per_second"),
-                r("required_throughput_tokens_per_second"),
-            )),
+            "Whether the plan's instances cannot carry today's traffic at the target utilization, at peak or in the quiet window.",
+            test(or(vec![
+                lt(
+                    r("serving_capacity_tokens_per_second"),
+                    r("required_throughput_tokens_per_second"),
+                ),
+                gt(r("off_peak_instances_needed"), r("off_peak_instances")),
+            ])),
         );
     }
 }

@@ -290,6 +290,20 @@ pub struct RawEngineering {
     pub hours_per_retrain: Option<f64>,
 }
 
+/// Quiet hours with fewer serving instances (scale-down or scale-to-zero).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOffPeak {
+    /// Hours a day in the quiet window (0 to 23).
+    pub hours: f64,
+    /// Instances kept in the quiet window (a whole number ≥ 0).
+    pub instances: f64,
+    /// Share of the day's traffic that falls in the quiet window, 0 to 1
+    /// (default 0).
+    #[serde(default)]
+    pub traffic_share: Option<f64>,
+}
+
 /// Component 3: serving infrastructure.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -323,6 +337,10 @@ pub struct RawServing {
     /// Share of capacity the traffic should use, above 0 and at most 1 (default 0.2).
     #[serde(default)]
     pub target_utilization: Option<f64>,
+    /// Quiet hours scaled down: {hours: 6, instances: 0,
+    /// traffic_share: 0.1} (default: none).
+    #[serde(default)]
+    pub off_peak: Option<RawOffPeak>,
     /// Bytes a stored parameter takes (default 2, bf16).
     #[serde(default)]
     pub storage_bytes_per_parameter: Option<f64>,

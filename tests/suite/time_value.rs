@@ -299,3 +299,54 @@ fn the_price_trend_at_which_the_verdict_flips_flips_it() {
         r.tornado.iter().map(|c| &c.id).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn quiet_hours_scale_the_serving_bill() {
+    let text = std::fs::read_to_string(root().join("inputs/customer-support-50m.yaml")).unwrap();
+    let with = |off_peak: &str| {
+        report_of_text(&replace_once(
+            &text,
+            "  throughput_tokens_per_second: 5000\n",
+            &format!("  throughput_tokens_per_second: 5000\n  off_peak: {off_peak}\n"),
+        ))
+    };
+    let base = report_of_text(&text);
+    let serving = |r: &Report| num(r, "monthly_serving_cost");
+    assert_eq!(serving(&base), 1.03 * 24.0 * 30.0 * 4.0);
+    // The lesson's example: six quiet hours with nothing running save a
+    // quarter of the serving bill, when no traffic needs serving then.
+    let idle = with("{hours: 6, instances: 0}");
+    close(serving(&idle), 0.75 * serving(&base), "six idle hours");
+    let timeline: f64 = idle.timeline["cf_serving_cost"][1].as_num().unwrap();
+    close(timeline, serving(&idle), "month 1 on the timeline");
+    // With a tenth of the traffic in those hours, auto sizing keeps the one
+    // instance that traffic needs: 18 hours × 4 + 6 hours × 1.
+    let night = with("{hours: 6, instances: 0, traffic_share: 0.1}");
+    assert_eq!(num(&night, "off_peak_instances_costed"), 1.0);
+    close(
+        serving(&night),
+        1.03 * 30.0 * (18.0 * 4.0 + 6.0),
+        "a tenth at night",
+    );
+    assert!(night.feasible());
+    // Held at zero (fixed sizing), that traffic has nothing to serve it.
+    let fixed = with("{hours: 6, instances: 0, traffic_share: 0.1}\n  sizing: fixed");
+    assert!(!fixed.feasible());
+    assert_ne!(fixed.verdict(), "Fine-tune");
+    // The serving price at which the verdict flips counts the quiet hours.
+    let flip = num(&idle, "flip_serving_cost_per_hour");
+    let at = replace_once(
+        &replace_once(
+            &text,
+            "  throughput_tokens_per_second: 5000\n",
+            "  throughput_tokens_per_second: 5000\n  off_peak: {hours: 6, instances: 0}\n",
+        ),
+        "cost_per_hour: 1.03",
+        &format!("cost_per_hour: {flip}"),
+    );
+    close(
+        num(&report_of_text(&at), "monthly_savings"),
+        0.0,
+        "savings at the flip",
+    );
+}
