@@ -280,6 +280,14 @@ fn decision_plans() -> Vec<(String, String)> {
         ("growth".into(), growth.clone()),
         ("growth-fixed".into(), fixed(&growth)),
         ("growth-cheaper".into(), cheaper(&growth)),
+        (
+            "growth-off-peak".into(),
+            replace_once(
+                &cheaper(&growth),
+                "instances: 1}",
+                "instances: 1, off_peak: {hours: 6, instances: 1, traffic_share: 0.1}}",
+            ),
+        ),
     ]
 }
 
