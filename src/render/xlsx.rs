@@ -825,6 +825,20 @@ fn calc_sheet(
     Ok(())
 }
 
+/// A timeline's header row: "Month", "Unit", then the month numbers.
+fn months_header(
+    ws: &mut Worksheet,
+    t: &crate::render::layout::TimelineLayout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(t.header_row, 0, "Month", &s.header)?;
+    ws.write_string_with_format(t.header_row, 1, "Unit", &s.header)?;
+    for p in 0..t.periods {
+        ws.write_number_with_format(t.header_row, t.col(p), p as f64, &s.header)?;
+    }
+    Ok(())
+}
+
 fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let t = &lay.timeline;
     ws.write_string_with_format(
@@ -833,10 +847,8 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
         "Monthly timeline (one formula per row, the same in every month)",
         &s.group,
     )?;
-    ws.write_string_with_format(t.header_row, 0, "Month", &s.header)?;
-    ws.write_string_with_format(t.header_row, 1, "Unit", &s.header)?;
+    months_header(ws, t, s)?;
     for p in 0..t.periods {
-        ws.write_number_with_format(t.header_row, t.col(p), p as f64, &s.header)?;
         ws.set_column_width(t.col(p), 13)?;
     }
     for row in &r.model.timeline {
@@ -902,11 +914,7 @@ fn option_timeline(
         &format!("Option {}: {}", k + 1, case.label),
         &s.group,
     )?;
-    ws.write_string_with_format(t.header_row, 0, "Month", &s.header)?;
-    ws.write_string_with_format(t.header_row, 1, "Unit", &s.header)?;
-    for p in 0..t.periods {
-        ws.write_number_with_format(t.header_row, t.col(p), p as f64, &s.header)?;
-    }
+    months_header(ws, t, s)?;
     let replaced: Vec<String> = case.overrides.iter().map(|(id, _)| id.clone()).collect();
     let ids: Vec<&str> = replaced.iter().map(String::as_str).collect();
     let moved: Vec<String> = r
