@@ -40,6 +40,7 @@ pub enum Group {
     General,
     Baseline,
     Compute,
+    Managed,
     Engineering,
     Serving,
     Quality,
@@ -50,10 +51,11 @@ pub enum Group {
 
 impl Group {
     /// All groups in sheet order.
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 10] = [
         Group::General,
         Group::Baseline,
         Group::Compute,
+        Group::Managed,
         Group::Engineering,
         Group::Serving,
         Group::Quality,
@@ -68,6 +70,7 @@ impl Group {
             Group::General => "General assumptions",
             Group::Baseline => "Baseline: the API paid today",
             Group::Compute => "Component 1: training compute",
+            Group::Managed => "Managed fine-tuning (a provider trains and serves the model)",
             Group::Engineering => "Component 2: engineering time",
             Group::Serving => "Component 3: serving infrastructure",
             Group::Quality => "Component 4: quality (human review)",
@@ -157,6 +160,9 @@ pub struct Shape {
     /// The training instance is in the catalogue: the estimate's implied GPU
     /// efficiency is checked.
     pub has_training_flops: bool,
+    /// The plan or one of its options is trained and served by a provider
+    /// (`kind: managed`): the managed prices and figures are part of the model.
+    pub managed: bool,
 }
 
 /// A catalogue table the workbook can look values up in.
@@ -324,6 +330,12 @@ pub fn validate_with(loaded: &LoadedPlan, catalog: &Catalog) -> Result<Inputs, V
         &loaded.sha256,
         catalog,
     )?;
-    inputs.options = options::expand(&loaded.text, &loaded.display_name, &loaded.sha256, catalog)?;
+    inputs.options = options::expand(
+        &loaded.text,
+        &loaded.display_name,
+        &loaded.sha256,
+        catalog,
+        &inputs,
+    )?;
     Ok(inputs)
 }

@@ -54,6 +54,7 @@ pub fn expand(
     file: &str,
     sha256: &str,
     catalog: &Catalog,
+    plan: &Inputs,
 ) -> Result<Vec<PlanOption>, Vec<Diagnostic>> {
     let Ok(mut base) = serde_yaml::from_str::<Yaml>(text) else {
         return Ok(Vec::new());
@@ -79,7 +80,10 @@ pub fn expand(
             .unwrap_or(&id)
             .to_string();
         match validate_option(&base, map, &id, file, sha256, catalog) {
-            Ok(inputs) => out.push(PlanOption { id, label, inputs }),
+            Ok(inputs) => match unlike(plan, &inputs) {
+                Some(message) => problems.push(problem(file, &field, message)),
+                None => out.push(PlanOption { id, label, inputs }),
+            },
             Err(ds) => problems.extend(ds.into_iter().map(|mut d| {
                 // Lines of the merged text mean nothing to the reader.
                 d.line = None;
@@ -94,6 +98,39 @@ pub fn expand(
     } else {
         Err(problems)
     }
+}
+
+/// Why an option cannot be evaluated with the plan's formulas, if it
+/// cannot: the options share the plan's model, so an option may change the
+/// plan's inputs but not add parts the plan's model lacks.
+fn unlike(plan: &Inputs, option: &Inputs) -> Option<String> {
+    let (a, b) = (&plan.shape, &option.shape);
+    let part = if a.phase_ids != b.phase_ids {
+        "engineering phases the plan does not have (name the plan's phases; set one to 0 to leave it out)"
+    } else if a.has_training != b.has_training {
+        "`compute.training` where the plan has none, or the reverse"
+    } else if a.cost_per_run_given != b.cost_per_run_given {
+        "`compute.cost_per_run` where the plan has none, or the reverse"
+    } else if a.has_throughput != b.has_throughput {
+        "a serving throughput where the plan has none, or the reverse (give `serving.throughput_tokens_per_second` in the plan)"
+    } else if a.has_serving_memory != b.has_serving_memory
+        || a.has_training_flops != b.has_training_flops
+    {
+        "a catalogue GPU where the plan names none, or the reverse (name one in the plan too)"
+    } else if let Some(extra) = option.items.iter().find(|i| {
+        // A name (an offer, an API) is shown, not computed with: its figures are numbers.
+        plan.get(&i.id).is_none() && !matches!(i.value, crate::value::Value::Text(_))
+    }) {
+        return Some(format!(
+            "the option gives {} ({}), which the plan does not; the options share the plan's formulas, so give it in the plan too",
+            extra.label, extra.id
+        ));
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the option adds {part}; the options share the plan's formulas, so give it in the plan too"
+    ))
 }
 
 /// An option's id, checked (well formed, not taken), with its mapping.
