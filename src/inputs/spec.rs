@@ -161,6 +161,10 @@ pub enum When {
     Api,
     /// `serving.instance` names a catalogue entry.
     ServingGpu,
+    /// `offer` names a managed fine-tuning offer of the catalogue.
+    Offer,
+    /// The plan or one of its options says `kind: managed`.
+    Managed,
 }
 
 /// One input of the model.
@@ -737,6 +741,82 @@ pub static INPUTS: &[InputSpec] = &[
         doc: "GPU cost of one training run.",
         group: Group::Compute,
         fill: Fill::Dedicated,
+        ..BASE
+    },
+    // Managed fine-tuning: a candidate trained and served by a provider.
+    InputSpec {
+        path: "kind",
+        id: "fine_tuning_kind",
+        label: "Who trains and serves the model",
+        unit: Unit::Text,
+        bounds: Bounds::ANY,
+        doc: "self_hosted: the plan's GPUs train and serve it; managed: a provider's fine-tuning service, priced per training and per served token, with no GPUs to run.",
+        group: Group::Managed,
+        fill: Fill::Text(
+            |p| p.kind.map(|k| k.name().to_string()),
+            Some(("self_hosted", "the plan's own GPUs")),
+        ),
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "offer",
+        id: "managed_offer",
+        label: "Managed offer",
+        unit: Unit::Text,
+        bounds: Bounds::ANY,
+        doc: "The managed fine-tuning offer's name in the catalogue; its prices apply where the plan gives none.",
+        group: Group::Managed,
+        fill: Fill::Text(|p| p.offer.clone(), None),
+        when: When::Offer,
+        ..BASE
+    },
+    InputSpec {
+        path: "managed.training_per_1m_tokens",
+        id: "managed_training_price_per_1m_tokens",
+        label: "Managed training price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the provider charges per million tokens trained (the dataset's tokens × epochs).",
+        group: Group::Managed,
+        default: default(0.0, "not managed"),
+        fill: Fill::Dedicated,
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "managed.inference_input_per_1m_tokens",
+        id: "managed_input_price_per_1m_tokens",
+        label: "Managed model input price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the provider charges per million prompt tokens sent to the fine-tuned model.",
+        group: Group::Managed,
+        default: default(0.0, "not managed"),
+        fill: Fill::Dedicated,
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "managed.inference_output_per_1m_tokens",
+        id: "managed_output_price_per_1m_tokens",
+        label: "Managed model output price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the provider charges per million completion tokens of the fine-tuned model.",
+        group: Group::Managed,
+        default: default(0.0, "not managed"),
+        fill: Fill::Dedicated,
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "managed.training_tokens_per_run",
+        id: "managed_training_tokens_per_run",
+        label: "Managed tokens trained per run",
+        unit: Unit::Tokens,
+        doc: "Tokens one managed training run bills; 0 means the training estimate's examples × sequence length × epochs.",
+        group: Group::Managed,
+        default: default(0.0, "the training estimate's tokens per run"),
+        fill: Fill::Plan(|p| p.managed.as_ref().and_then(|m| m.training_tokens_per_run)),
+        when: When::Managed,
         ..BASE
     },
     // Component 2: engineering (the phases follow, see ENGINEERING_PHASE).

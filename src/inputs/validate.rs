@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 
-use crate::catalog::{ApiModel, Catalog, Gpu};
+use crate::catalog::{ApiModel, Catalog, Gpu, ManagedFineTuning};
 use crate::plan::{Method, RangeSpec, RawPlan};
 use crate::value::Value;
 use crate::yaml::{Diagnostic, Locator};
@@ -198,6 +198,9 @@ struct Found<'a> {
     /// With `compute.training`: throughput, GPUs, price and the row's
     /// description (empty without a valid model size).
     bench: Option<(f64, f64, f64, String)>,
+    /// The managed fine-tuning offer named in `offer`, or why it is not found.
+    offer: Option<(&'a str, &'a ManagedFineTuning)>,
+    offer_error: Option<String>,
     /// Measured serving throughput per instance, for this model size.
     measured: Option<(f64, Source)>,
     /// The latest observed traffic and bill, by month.
@@ -221,6 +224,11 @@ impl<'a> Found<'a> {
                 .as_deref()
                 .map(|name| catalog.gpu(name).map(|g| (name, g))),
         );
+        let (offer, offer_error) = split(
+            raw.offer
+                .as_deref()
+                .map(|name| catalog.managed(name).map(|e| (name, e))),
+        );
         let ft = &raw.fine_tuned;
         let training = raw.compute.training.as_ref();
         let mut found = Found {
@@ -229,6 +237,8 @@ impl<'a> Found<'a> {
             api_error,
             serving_gpu,
             serving_error,
+            offer,
+            offer_error,
             training_gpu: training.map(|t| catalog.gpu(&t.instance).map_err(|e| e.to_string())),
             bench: training.map(|t| {
                 if ft.model_size_b > 0.0 && ft.model_size_b.is_finite() {
@@ -293,6 +303,8 @@ impl<'a> Found<'a> {
             When::TrainingGpu => matches!(self.training_gpu, Some(Ok(_))),
             When::Api => self.api.is_some(),
             When::ServingGpu => self.serving_gpu.is_some(),
+            When::Offer => self.offer.is_some(),
+            When::Managed => any_managed(self.raw),
         }
     }
 
@@ -437,6 +449,7 @@ fn before(b: &mut Builder, found: &Found, id: &str) {
         }
         "training_tokens_per_second" => training_notice(b, found),
         "serving_cost_per_hour" => serving_problems(b, found),
+        "managed_offer" => managed_problems(b, found),
         _ => {}
     }
 }
@@ -486,6 +499,78 @@ fn serving_problems(b: &mut Builder, found: &Found) {
     if found.serving_gpu.is_none() && s.instance.is_none() && s.cost_per_hour.is_none() {
         b.problem("serving.cost_per_hour", "missing: give the price per instance-hour, or name the instance in serving.instance (e.g. a10g) to take its price from the catalogue".to_string());
     }
+}
+
+/// The plan field that says who trains and serves the model.
+const KIND_FIELD: &str = "kind";
+
+/// Whether the plan or one of its options is a managed candidate.
+fn any_managed(raw: &RawPlan) -> bool {
+    is_managed(raw)
+        || raw.options.iter().flatten().any(|option| {
+            option.get(KIND_FIELD).and_then(serde_yaml::Value::as_str)
+                == Some(crate::plan::Kind::Managed.name())
+        })
+}
+
+/// Whether the plan is a managed fine-tuning candidate.
+fn is_managed(raw: &RawPlan) -> bool {
+    raw.kind == Some(crate::plan::Kind::Managed)
+}
+
+/// An unknown managed offer; a managed plan without the tokens it trains.
+fn managed_problems(b: &mut Builder, found: &Found) {
+    if let Some(e) = &found.offer_error {
+        b.problem("offer", e.clone());
+    }
+    let raw = found.raw;
+    let tokens_given = raw
+        .managed
+        .as_ref()
+        .and_then(|m| m.training_tokens_per_run)
+        .is_some_and(|x| x > 0.0);
+    if is_managed(raw) && !tokens_given && raw.compute.training.is_none() {
+        b.problem(
+            "managed.training_tokens_per_run",
+            "missing: a managed run bills its training tokens; give managed.training_tokens_per_run, or compute.training (examples, sequence length, epochs)".to_string(),
+        );
+    }
+}
+
+/// A managed price: the plan's, else the offer's, else 0 when the plan is
+/// not managed; required when it is.
+fn add_managed_price(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
+    let raw = found.raw;
+    let written = raw.managed.as_ref().and_then(|m| match spec.id {
+        "managed_training_price_per_1m_tokens" => m.training_per_1m_tokens,
+        "managed_input_price_per_1m_tokens" => m.inference_input_per_1m_tokens,
+        _ => m.inference_output_per_1m_tokens,
+    });
+    let from_offer = found.offer.map(|(name, o)| {
+        let x = match spec.id {
+            "managed_training_price_per_1m_tokens" => o.training_per_1m_tokens,
+            "managed_input_price_per_1m_tokens" => o.inference_input_per_1m_tokens,
+            _ => o.inference_output_per_1m_tokens,
+        };
+        (x, catalogue_source(name, &o.source, &o.as_of))
+    });
+    let fallback = match from_offer {
+        Some(x) => Some(x),
+        None if is_managed(raw) => {
+            if written.is_none() && found.offer_error.is_none() {
+                b.problem(
+                    spec.path,
+                    "missing: give the price, or name a managed offer in `offer` (e.g. openai-gpt-4o-mini) to take its prices from the catalogue".to_string(),
+                );
+            }
+            if written.is_none() {
+                return;
+            }
+            None
+        }
+        None => spec.default.map(|d| (d.value, Source::Default(d.why))),
+    };
+    b.number(spec.path, Head::of(spec), written, fallback);
 }
 
 /// Tells the reader when the training estimate falls back to the rule of thumb.
@@ -612,9 +697,18 @@ fn add_dedicated(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
             };
             b.number(spec.path, head, None, Some((factor, Source::Default(why))));
         }
+        "managed_training_price_per_1m_tokens"
+        | "managed_input_price_per_1m_tokens"
+        | "managed_output_price_per_1m_tokens" => add_managed_price(b, found, spec),
         "compute_cost_per_run" => match (raw.compute.cost_per_run, &raw.compute.training) {
             (Some(x), _) => b.number(spec.path, head, Some(x), None),
             (None, Some(_)) => {}
+            (None, None) if is_managed(raw) => b.number(
+                spec.path,
+                head,
+                None,
+                Some((0.0, Source::Default("managed: the provider bills training per token"))),
+            ),
             (None, None) => b.problem(
                 spec.path,
                 "missing field `cost_per_run`: expected a cost per run in dollars, or compute.training so that it can be estimated"
@@ -742,6 +836,7 @@ fn finish(
             .collect(),
         has_serving_memory: has("serving_gpu_memory_gb"),
         has_training_flops: has("training_gpu_bf16_tflops"),
+        managed: any_managed(raw),
     };
     let catalogue = if b.lookups.is_empty() {
         CatalogueUsed::default()

@@ -70,8 +70,9 @@ pub(super) fn tornado(inputs: &Inputs) -> Vec<Scenario> {
         .collect()
 }
 
-/// The options as cases: every numeric input whose value differs from the
-/// plan's is replaced by the option's value.
+/// The options as cases: every input whose value differs from the plan's
+/// (a number, a yes or no, or a choice such as `kind`) is replaced by the
+/// option's value.
 pub(super) fn options(inputs: &Inputs) -> Vec<Scenario> {
     inputs
         .options
@@ -85,13 +86,18 @@ pub(super) fn options(inputs: &Inputs) -> Vec<Scenario> {
                 .iter()
                 .filter_map(|base| {
                     let theirs = option.inputs.get(&base.id)?;
-                    match (&base.value, &theirs.value) {
-                        (Value::Num(a), Value::Num(b)) if a != b => Some((
+                    let differs = match (&base.value, &theirs.value) {
+                        (Value::Num(a), Value::Num(b)) => a != b,
+                        (Value::Bool(a), Value::Bool(b)) => a != b,
+                        (Value::Text(a), Value::Text(b)) => a != b,
+                        _ => false,
+                    };
+                    differs.then(|| {
+                        (
                             base.id.clone(),
                             r(&crate::inputs::options::option_input_id(k, &base.id)),
-                        )),
-                        _ => None,
-                    }
+                        )
+                    })
                 })
                 .collect(),
         })

@@ -3,7 +3,9 @@
 
 use super::expr::build::*;
 use super::expr::{Cmp, Expr};
-use super::{row, Defs, Role, Sheet, TimelineRow};
+use super::{
+    managed_parts, row, unless_managed, unless_managed_holds, Defs, Role, Sheet, TimelineRow,
+};
 use crate::format::Unit;
 use crate::inputs::Shape;
 
@@ -12,7 +14,7 @@ pub(super) fn timeline(shape: &Shape) -> Vec<TimelineRow> {
     // --- Cash flow over the lifetime ---
     let mut rows = traffic();
     rows.extend(instances(shape));
-    rows.extend(money());
+    rows.extend(money(shape));
     rows.extend(discounted());
     rows
 }
@@ -150,35 +152,55 @@ fn instances(shape: &Shape) -> Vec<TimelineRow> {
             "cf_capacity_short",
             "Short of capacity",
             Unit::Count,
-            "1 in a month whose traffic needs more instances than are paid for, at peak or in the quiet window.",
-            if_(
-                or(vec![
-                    gt(r("cf_instances_needed"), r("cf_instances")),
-                    gt(r("cf_off_peak_instances_needed"), r("cf_off_peak_instances")),
-                ]),
-                n(1.0),
-                n(0.0),
+            "1 in a month whose traffic needs more instances than are paid for, at peak or in the quiet window (never when managed).",
+            unless_managed(
+                shape,
+                if_(
+                    or(vec![
+                        gt(r("cf_instances_needed"), r("cf_instances")),
+                        gt(r("cf_off_peak_instances_needed"), r("cf_off_peak_instances")),
+                    ]),
+                    n(1.0),
+                    n(0.0),
+                ),
             ),
         ),
     ]
 }
 
 /// Each month's costs, net cash flow, running total and payback.
-fn money() -> Vec<TimelineRow> {
-    vec![
+fn money(shape: &Shape) -> Vec<TimelineRow> {
+    let mut rows = vec![
         row(
             "cf_serving_cost",
             "Serving",
             Unit::UsdPerMonth,
-            "The month's instances at the cost per instance-month, and its off-peak instances over the quiet hours.",
-            add(
-                mul(r("serving_cost_per_instance_month"), r("cf_instances")),
-                mul(
-                    r("off_peak_cost_per_instance_month"),
-                    r("cf_off_peak_instances"),
+            "The month's instances at the cost per instance-month, and its off-peak instances over the quiet hours; none when managed.",
+            unless_managed(
+                shape,
+                add(
+                    mul(r("serving_cost_per_instance_month"), r("cf_instances")),
+                    mul(
+                        r("off_peak_cost_per_instance_month"),
+                        r("cf_off_peak_instances"),
+                    ),
                 ),
             ),
         ),
+    ];
+    if shape.managed {
+        rows.push(row(
+            "cf_managed_inference_cost",
+            "Managed model's tokens",
+            Unit::UsdPerMonth,
+            "The month's tokens at the managed model's prices, which move with the API's.",
+            mul(
+                r("monthly_managed_inference_cost"),
+                mul(r("cf_volume_factor"), r("cf_api_price_factor")),
+            ),
+        ));
+    }
+    rows.extend([
         row(
             "cf_storage_cost",
             "Storage",
@@ -220,7 +242,14 @@ fn money() -> Vec<TimelineRow> {
                         ),
                     ]),
                     add(
-                        mul(r("runs_per_retrain"), r("compute_cost_per_run")),
+                        mul(
+                            r("runs_per_retrain"),
+                            r(if shape.managed {
+                                "cost_per_training_run"
+                            } else {
+                                "compute_cost_per_run"
+                            }),
+                        ),
                         mul(r("hours_per_retrain"), r("engineer_hourly_rate")),
                     ),
                     n(0.0),
@@ -239,17 +268,21 @@ fn money() -> Vec<TimelineRow> {
             "cf_net",
             "Net cash flow",
             Unit::UsdPerMonth,
-            "API cost avoided less serving, storage, review delta, maintenance, retraining and project cost.",
+            "API cost avoided less serving (or the managed model's tokens), storage, review delta, maintenance, retraining and project cost.",
             sub(
                 r("cf_api_cost_avoided"),
-                sum(vec![
-                    r("cf_serving_cost"),
-                    r("cf_storage_cost"),
-                    r("cf_review_delta"),
-                    r("cf_maintenance_cost"),
-                    r("cf_retraining_cost"),
-                    r("cf_project_cost"),
-                ]),
+                sum([
+                    vec![r("cf_serving_cost")],
+                    managed_parts(shape, "cf_managed_inference_cost"),
+                    vec![
+                        r("cf_storage_cost"),
+                        r("cf_review_delta"),
+                        r("cf_maintenance_cost"),
+                        r("cf_retraining_cost"),
+                        r("cf_project_cost"),
+                    ],
+                ]
+                .concat()),
             ),
         ),
         row(
@@ -284,7 +317,8 @@ fn money() -> Vec<TimelineRow> {
                 ),
             ),
         ),
-    ]
+    ]);
+    rows
 }
 
 /// The cash flow discounted to today: each month's net at the discount
@@ -433,11 +467,11 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         "feasible",
         "Feasible as planned",
         Unit::YesNo,
-        "Whether the model fits its GPUs and the instances paid for carry every month's traffic (yes where the plan does not say enough to tell).",
+        "Whether the model fits its GPUs and the instances paid for carry every month's traffic (yes when managed, and where the plan does not say enough to tell).",
         if holds.is_empty() {
             Expr::Bool(true)
         } else {
-            test(and(holds))
+            unless_managed_holds(shape, and(holds))
         },
     )
     .with(Role::Simulated, 5)

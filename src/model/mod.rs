@@ -424,6 +424,38 @@ fn m() -> Expr {
     n(1_000_000.0)
 }
 
+/// Whether the candidate is trained and served by a provider (`kind: managed`).
+fn managed() -> expr::Cond {
+    eq(r("fine_tuning_kind"), t("managed"))
+}
+
+/// A self-hosted cost: 0 for a managed candidate where the plan has one.
+fn unless_managed(shape: &crate::inputs::Shape, cost: Expr) -> Expr {
+    if shape.managed {
+        if_(managed(), n(0.0), cost)
+    } else {
+        cost
+    }
+}
+
+/// Whether a plan holds: yes for a managed candidate where the plan has one.
+fn unless_managed_holds(shape: &crate::inputs::Shape, holds: expr::Cond) -> Expr {
+    if shape.managed {
+        test(or(vec![managed(), holds]))
+    } else {
+        test(holds)
+    }
+}
+
+/// The managed model's monthly tokens, where the plan has a managed candidate.
+fn managed_parts(shape: &crate::inputs::Shape, id: &str) -> Vec<Expr> {
+    if shape.managed {
+        vec![r(id)]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Builds the model for a plan's inputs. The set of quantities depends on what
 /// the plan gives (a training estimate, a serving throughput), never on values.
 /// Quantities are defined in workbook order, sheet by sheet.
@@ -439,8 +471,8 @@ pub fn build(inputs: &Inputs) -> Model {
     serving::define(&mut d, shape);
     serving::memory(&mut d, shape);
     quality::define(&mut d);
-    roi::monthly(&mut d);
-    roi::payback(&mut d);
+    roi::monthly(&mut d, shape);
+    roi::payback(&mut d, shape);
     roi::feasible_today(&mut d, shape);
     roi::flags(&mut d);
     decision::factors(&mut d);

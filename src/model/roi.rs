@@ -2,11 +2,12 @@
 
 use super::expr::build::*;
 use super::expr::Expr;
-use super::{m, Defs, Role, Sheet};
+use super::{m, managed_parts, Defs, Role, Sheet};
 use crate::format::Unit;
+use crate::inputs::Shape;
 
 /// The project cost, the monthly fine-tuned total, its shares and the savings.
-pub(super) fn monthly(d: &mut Defs) {
+pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
     // --- ROI ---
     d.on(Sheet::Roi);
     d.q(
@@ -29,7 +30,7 @@ pub(super) fn monthly(d: &mut Defs) {
         "The project cost spread over the model's lifetime.",
         div(r("total_project_cost"), r("lifetime_months")),
     )
-    .with(Role::Composition, 3);
+    .with(Role::Composition, 4);
     d.q(
         "monthly_amortized_compute_cost",
         "Amortized training compute",
@@ -48,13 +49,17 @@ pub(super) fn monthly(d: &mut Defs) {
         "monthly_ft_total",
         "Monthly fine-tuned total",
         Unit::UsdPerMonth,
-        "Serving + storage + amortized project + quality delta.",
-        sum(vec![
-            r("monthly_serving_cost"),
-            r("monthly_storage_cost"),
-            r("monthly_amortized_project_cost"),
-            r("monthly_quality_cost_delta"),
-        ]),
+        "Serving (or the managed model's tokens) + storage + amortized project + quality delta.",
+        sum([
+            vec![r("monthly_serving_cost")],
+            managed_parts(shape, "monthly_managed_inference_cost"),
+            vec![
+                r("monthly_storage_cost"),
+                r("monthly_amortized_project_cost"),
+                r("monthly_quality_cost_delta"),
+            ],
+        ]
+        .concat()),
     )
     .with(Role::Headline, 2)
     .with(Role::SensitivityKey, 3)
@@ -82,9 +87,14 @@ pub(super) fn monthly(d: &mut Defs) {
         "serving_share_of_ft_total",
         "Share: serving and storage",
         Unit::Fraction,
-        "Serving plus storage as a share of the monthly fine-tuned total.",
+        "Serving (or the managed model's tokens) plus storage as a share of the monthly fine-tuned total.",
         div_if_positive(
-            add(r("monthly_serving_cost"), r("monthly_storage_cost")),
+            sum([
+                vec![r("monthly_serving_cost")],
+                managed_parts(shape, "monthly_managed_inference_cost"),
+                vec![r("monthly_storage_cost")],
+            ]
+            .concat()),
             r("monthly_ft_total"),
         ),
     );
@@ -112,14 +122,18 @@ pub(super) fn monthly(d: &mut Defs) {
         "monthly_savings_before_amortization",
         "Monthly savings before amortization",
         Unit::UsdPerMonth,
-        "API cost minus serving, storage and quality delta: what repays the project.",
+        "API cost minus serving (or the managed model's tokens), storage and quality delta: what repays the project.",
         sub(
             r("monthly_api_cost"),
-            sum(vec![
-                r("monthly_serving_cost"),
-                r("monthly_storage_cost"),
-                r("monthly_quality_cost_delta"),
-            ]),
+            sum([
+                vec![r("monthly_serving_cost")],
+                managed_parts(shape, "monthly_managed_inference_cost"),
+                vec![
+                    r("monthly_storage_cost"),
+                    r("monthly_quality_cost_delta"),
+                ],
+            ]
+            .concat()),
         ),
     )
     .with(Role::CandidateFigure, 5)
@@ -145,7 +159,7 @@ pub(super) fn monthly(d: &mut Defs) {
 }
 
 /// Payback, lifetime net savings and the two break-even volumes.
-pub(super) fn payback(d: &mut Defs) {
+pub(super) fn payback(d: &mut Defs, shape: &Shape) {
     d.q("payback_months", "Payback at today's savings", Unit::Months,
         "Project cost over today's monthly savings before amortization (the lesson's formula); never if those are not positive.",
         div_if_positive(r("total_project_cost"), r("monthly_savings_before_amortization")))
@@ -201,8 +215,8 @@ pub(super) fn payback(d: &mut Defs) {
         ),
     );
     d.q("api_margin_per_1m_tokens_all_in", "API price less review delta", Unit::UsdPer1MTokens,
-        "What each million tokens moved off the API saves before fixed costs, review cost included.",
-        sub(r("weighted_api_price_per_1m_tokens"), r("review_cost_delta_per_1m_tokens")));
+        "What each million tokens moved off the API saves before fixed costs, review cost (and, when managed, the managed model's price) included.",
+        sub(r("weighted_api_price_per_1m_tokens"), sum([vec![r("review_cost_delta_per_1m_tokens")], managed_parts(shape, "managed_price_per_1m_tokens")].concat())));
     d.q("break_even_tokens_per_day_all_in", "Break-even volume (all-in)", Unit::TokensPerDay,
         "Daily tokens at which monthly savings reach zero: serving, storage and amortized project cost, with the review delta that grows with volume; never if the review delta eats the whole API price.",
         if_(gt(r("api_margin_per_1m_tokens_all_in"), n(0.0)),
@@ -249,11 +263,11 @@ pub(super) fn feasible_today(d: &mut Defs, shape: &crate::inputs::Shape) {
         "feasible_today",
         "Feasible at today's traffic",
         Unit::YesNo,
-        "Whether the model fits its GPUs and the instances paid for carry today's traffic (yes where the plan does not say enough to tell).",
+        "Whether the model fits its GPUs and the instances paid for carry today's traffic (yes when managed, and where the plan does not say enough to tell).",
         if holds.is_empty() {
             Expr::Bool(true)
         } else {
-            test(and(holds))
+            super::unless_managed_holds(shape, and(holds))
         },
     )
     .with(Role::SensitivityKey, 6);

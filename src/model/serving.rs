@@ -2,7 +2,7 @@
 
 use super::expr::build::*;
 use super::expr::Cmp;
-use super::{m, Defs, Role, Sheet};
+use super::{m, managed, unless_managed, Defs, Role, Sheet};
 use crate::format::Unit;
 use crate::inputs::Shape;
 
@@ -13,8 +13,8 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         "monthly_serving_cost",
         "Monthly serving cost (today)",
         Unit::UsdPerMonth,
-        "Cost per instance-month × the instances paid for at today's traffic, plus the off-peak instances over the quiet hours.",
-        add(
+        "Cost per instance-month × the instances paid for at today's traffic, plus the off-peak instances over the quiet hours; none when managed.",
+        unless_managed(shape, add(
             mul(
                 r("serving_cost_per_instance_month"),
                 r(if shape.has_throughput {
@@ -31,9 +31,43 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
                     "off_peak_instances"
                 }),
             ),
-        ),
+        )),
     )
     .with(Role::Composition, 1);
+    if shape.managed {
+        d.q(
+            "managed_price_per_1m_tokens",
+            "Managed model's blended price",
+            Unit::UsdPer1MTokens,
+            "The managed model's price per million tokens at today's mix of input and output; 0 when self-hosted.",
+            if_(
+                and(vec![managed(), gt(r("current_daily_tokens"), n(0.0))]),
+                div(
+                    add(
+                        mul(r("daily_input_tokens"), r("managed_input_price_per_1m_tokens")),
+                        mul(r("daily_output_tokens"), r("managed_output_price_per_1m_tokens")),
+                    ),
+                    r("current_daily_tokens"),
+                ),
+                n(0.0),
+            ),
+        );
+        d.q(
+            "monthly_managed_inference_cost",
+            "Monthly managed model's tokens (today)",
+            Unit::UsdPerMonth,
+            "Today's tokens a month at the managed model's blended price; 0 when self-hosted.",
+            div(
+                product(vec![
+                    r("current_daily_tokens"),
+                    r("days_per_month"),
+                    r("managed_price_per_1m_tokens"),
+                ]),
+                m(),
+            ),
+        )
+        .with(Role::Composition, 2);
+    }
 }
 
 /// The instance's monthly price, the weights' storage, the throughput the
@@ -82,10 +116,13 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         "monthly_storage_cost",
         "Monthly storage cost",
         Unit::UsdPerMonth,
-        "Stored gigabytes × price per GB-month.",
-        mul(r("model_storage_gb"), r("storage_price_per_gb_month")),
+        "Stored gigabytes × price per GB-month; none when managed.",
+        unless_managed(
+            shape,
+            mul(r("model_storage_gb"), r("storage_price_per_gb_month")),
+        ),
     )
-    .with(Role::Composition, 2);
+    .with(Role::Composition, 3);
     d.q(
         "required_throughput_tokens_per_second",
         "Required throughput",

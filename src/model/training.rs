@@ -1,7 +1,7 @@
 //! Component 1: GPU compute for the training runs (one-time).
 
 use super::expr::build::*;
-use super::{Defs, Sheet};
+use super::{m, managed, Defs, Sheet};
 use crate::format::Unit;
 use crate::inputs::Shape;
 
@@ -87,11 +87,60 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             ])),
         );
     }
+    if !shape.managed {
+        d.q(
+            "compute_cost",
+            "Training compute, all runs",
+            Unit::Usd,
+            "Runs budgeted × cost per run (one-time).",
+            mul(r("training_runs"), r("compute_cost_per_run")),
+        );
+        return;
+    }
+    d.q(
+        "managed_tokens_per_run",
+        "Tokens billed per managed run",
+        Unit::Tokens,
+        "The plan's managed tokens per run, else the training estimate's tokens per run.",
+        if shape.has_training {
+            if_(
+                gt(r("managed_training_tokens_per_run"), n(0.0)),
+                r("managed_training_tokens_per_run"),
+                r("training_total_tokens"),
+            )
+        } else {
+            r("managed_training_tokens_per_run")
+        },
+    );
+    d.q(
+        "managed_training_cost_per_run",
+        "Managed cost per run",
+        Unit::Usd,
+        "Tokens billed per run × the managed training price per million.",
+        div(
+            mul(
+                r("managed_tokens_per_run"),
+                r("managed_training_price_per_1m_tokens"),
+            ),
+            m(),
+        ),
+    );
+    d.q(
+        "cost_per_training_run",
+        "Cost per training run",
+        Unit::Usd,
+        "Managed: the provider's charge for the run's tokens; self-hosted: the GPU compute cost per run.",
+        if_(
+            managed(),
+            r("managed_training_cost_per_run"),
+            r("compute_cost_per_run"),
+        ),
+    );
     d.q(
         "compute_cost",
         "Training compute, all runs",
         Unit::Usd,
         "Runs budgeted × cost per run (one-time).",
-        mul(r("training_runs"), r("compute_cost_per_run")),
+        mul(r("training_runs"), r("cost_per_training_run")),
     );
 }

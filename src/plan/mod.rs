@@ -92,6 +92,18 @@ pub struct RawPlan {
     /// discounting off; default 0.10).
     #[serde(default)]
     pub discount_rate_per_year: Option<f64>,
+    /// Who trains and serves the fine-tuned model: `self_hosted` (default:
+    /// the plan's GPUs) or `managed` (a provider's fine-tuning service, priced
+    /// per token; the serving section is then not used).
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// A managed fine-tuning offer in the price catalogue, such as
+    /// openai-gpt-4o-mini; its prices apply where `managed` gives none.
+    #[serde(default)]
+    pub offer: Option<String>,
+    /// Managed fine-tuning prices, for `kind: managed` (optional with `offer`).
+    #[serde(default)]
+    pub managed: Option<RawManaged>,
     /// The API paid today.
     pub baseline: RawBaseline,
     /// The proposed model.
@@ -288,6 +300,43 @@ pub struct RawEngineering {
     /// (default 0).
     #[serde(default)]
     pub hours_per_retrain: Option<f64>,
+}
+
+/// Who trains and serves the fine-tuned model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    SelfHosted,
+    Managed,
+}
+
+impl Kind {
+    /// The name as written in plans.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::SelfHosted => "self_hosted",
+            Kind::Managed => "managed",
+        }
+    }
+}
+
+/// A managed fine-tuning service's prices, in dollars per million tokens.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawManaged {
+    /// Dollars per million training tokens (dataset tokens × epochs, ≥ 0).
+    #[serde(default)]
+    pub training_per_1m_tokens: Option<f64>,
+    /// Dollars per million prompt tokens sent to the fine-tuned model (≥ 0).
+    #[serde(default)]
+    pub inference_input_per_1m_tokens: Option<f64>,
+    /// Dollars per million completion tokens from the fine-tuned model (≥ 0).
+    #[serde(default)]
+    pub inference_output_per_1m_tokens: Option<f64>,
+    /// Tokens trained per run; default: compute.training's examples ×
+    /// sequence length × epochs.
+    #[serde(default)]
+    pub training_tokens_per_run: Option<f64>,
 }
 
 /// Quiet hours with fewer serving instances (scale-down or scale-to-zero).

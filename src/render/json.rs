@@ -122,7 +122,7 @@ fn options(r: &Report) -> Json {
             json!({
                 "id": option.id,
                 "label": option.label,
-                "kind": "self-hosted",
+                "kind": result.get(r, "fine_tuning_kind").map_or(Json::Null, to_json),
                 "feasible": result.value(r, "feasible") != &Value::Bool(false),
                 "infeasible_reasons": reasons,
                 "changed_inputs": changed,

@@ -8,6 +8,7 @@ mod hostile;
 mod ids;
 mod inputs_spec;
 mod limits;
+mod managed;
 mod memo;
 mod options;
 mod physics;
