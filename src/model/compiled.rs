@@ -3,6 +3,12 @@
 //! string lookups. It computes the same expressions as [`Expr::eval`]; a test
 //! holds the two equal on every example plan.
 //!
+//! The trees are flattened to register code: each operation reads its
+//! operands' slots and writes one slot, constants have slots of their own, and
+//! the parts of a timeline row that no period changes are computed once a
+//! trial instead of once a period. The operations and their order are the
+//! tree's, so the results are the same to the bit.
+//!
 //! Numbers stay numbers, truth values become 1 and 0, and "never" becomes NaN.
 //! Text has no place here: only the quantities the simulation reads, and what
 //! they depend on, are compiled.
@@ -48,32 +54,42 @@ enum Test {
 #[error("`{0}` cannot be evaluated numerically")]
 pub struct NotNumeric(pub String);
 
-/// One instruction of the flattened code: a stack machine whose results
-/// are stored into slots.
+/// One instruction of the flattened code: register code over the slots.
+/// Each operation reads its operands' slots and writes its result into one
+/// slot (a quantity's, a timeline row's, or a temporary one); constants sit
+/// in slots of their own. Operands are evaluated in the order the expression
+/// gives, and every operation is the one the model's evaluator does, so the
+/// results are the same to the bit.
 #[derive(Debug, Clone, Copy)]
 enum Ins {
-    Const(f64),
-    Load(usize),
-    Store(usize),
-    Bin(Op),
-    Neg,
-    /// Adds the top n values.
-    Sum(usize),
-    Max,
-    Min,
-    RoundUp,
-    RoundDown,
-    Abs,
-    Pow,
-    Cmp(Cmp),
-    IsNumber,
-    Truthy,
-    Not,
-    /// Combines the top n truth values.
-    All(usize),
-    Any(usize),
-    /// Pops a truth value; jumps when it is false.
-    JumpIfFalse(usize),
+    Add(usize, usize, usize),
+    Sub(usize, usize, usize),
+    Mul(usize, usize, usize),
+    Div(usize, usize, usize),
+    Neg(usize, usize),
+    /// Adds the slots `args[from..to]`, in order.
+    Sum(usize, usize, usize),
+    Max(usize, usize, usize),
+    Min(usize, usize, usize),
+    Pow(usize, usize, usize),
+    RoundUp(usize, usize),
+    RoundDown(usize, usize),
+    Abs(usize, usize),
+    Gt(usize, usize, usize),
+    Ge(usize, usize, usize),
+    Lt(usize, usize, usize),
+    Le(usize, usize, usize),
+    Eq(usize, usize, usize),
+    IsNumber(usize, usize),
+    Truthy(usize, usize),
+    Not(usize, usize),
+    /// All of the truth values in `args[from..to]`.
+    All(usize, usize, usize),
+    /// Any of the truth values in `args[from..to]`.
+    Any(usize, usize, usize),
+    Copy(usize, usize),
+    /// Jumps when the slot's truth value is false.
+    JumpIfFalse(usize, usize),
     Jump(usize),
     /// After a timeline row's value is stored: adds it to the row's running
     /// total, and notes the position (period + 1) of its first 1.
@@ -83,6 +99,97 @@ enum Ins {
         first: usize,
         period: usize,
     },
+}
+
+/// Flattened code: the instructions and the operand lists of the sums and
+/// the tests' all/any.
+#[derive(Debug, Clone, Default)]
+struct Code {
+    ins: Vec<Ins>,
+    args: Vec<usize>,
+}
+
+/// Where constants and temporaries live: constants in slots of their own
+/// after the named ones, temporaries after the constants, reused as a stack.
+#[derive(Debug, Clone, Default)]
+struct Registers {
+    /// Constant (by its bits) to its slot.
+    consts: IndexMap<u64, usize>,
+    /// The first temporary slot.
+    base: usize,
+    /// The next free temporary slot.
+    top: usize,
+    /// One past the highest temporary slot used.
+    high: usize,
+}
+
+impl Registers {
+    /// Constants get slots from `first` on; temporaries follow them.
+    fn new(first: usize, nodes: &[&Node]) -> Registers {
+        let mut consts = IndexMap::new();
+        for n in nodes {
+            collect_consts(n, first, &mut consts);
+        }
+        let base = first + consts.len();
+        Registers {
+            consts,
+            base,
+            top: base,
+            high: base,
+        }
+    }
+
+    fn temp(&mut self) -> usize {
+        let t = self.top;
+        self.top += 1;
+        self.high = self.high.max(self.top);
+        t
+    }
+
+    fn constant(&self, x: f64) -> usize {
+        self.consts[&x.to_bits()]
+    }
+}
+
+fn collect_consts(n: &Node, first: usize, consts: &mut IndexMap<u64, usize>) {
+    let mut add = |x: f64| {
+        let next = first + consts.len();
+        consts.entry(x.to_bits()).or_insert(next);
+    };
+    match n {
+        Node::Const(x) => add(*x),
+        Node::Slot(_) => {}
+        Node::Bin(_, a, b) | Node::Max(a, b) | Node::Min(a, b) | Node::Pow(a, b) => {
+            collect_consts(a, first, consts);
+            collect_consts(b, first, consts);
+        }
+        Node::Neg(a) | Node::RoundUp(a) | Node::RoundDown(a) | Node::Abs(a) => {
+            collect_consts(a, first, consts)
+        }
+        Node::Sum(ts) => ts.iter().for_each(|t| collect_consts(t, first, consts)),
+        Node::If(t, a, b) => {
+            collect_test_consts(t, first, consts);
+            collect_consts(a, first, consts);
+            collect_consts(b, first, consts);
+        }
+        Node::Test(t) => collect_test_consts(t, first, consts),
+    }
+}
+
+fn collect_test_consts(t: &Test, first: usize, consts: &mut IndexMap<u64, usize>) {
+    match t {
+        Test::Compare(_, a, b) => {
+            collect_consts(a, first, consts);
+            collect_consts(b, first, consts);
+        }
+        Test::IsNumber(a) | Test::Truthy(a) => collect_consts(a, first, consts),
+        Test::And(ts) | Test::Or(ts) => ts
+            .iter()
+            .for_each(|t| collect_test_consts(t, first, consts)),
+        Test::Not(t) => collect_test_consts(t, first, consts),
+        Test::Never => collect_consts(&Node::Const(0.0), first, consts),
+        Test::Fixed(x) => collect_consts(&Node::Const(f64::from(u8::from(*x))), first, consts),
+    }
 }
 
 /// Compiled quantities over numbered slots: those computed before the
@@ -101,9 +208,13 @@ pub struct Compiled {
     after: Vec<(usize, Node)>,
     /// The timeline's bookkeeping slots.
     timeline: TimelineSlots,
-    code: Vec<Ins>,
-    row_code: Vec<Ins>,
-    after_code: Vec<Ins>,
+    /// The constants' and temporaries' slots.
+    registers: Registers,
+    code: Code,
+    /// The timeline rows' parts that no period changes, run before it.
+    invariant_code: Code,
+    row_code: Code,
+    after_code: Code,
 }
 
 /// Where the timeline keeps its period, running totals and first ones.
@@ -261,16 +372,50 @@ impl Compiled {
                 rows.push((slot, compile(&t.expr, &ctx, &t.id)?));
             }
         }
-        let code = flatten(&steps);
-        let row_code = flatten_rows(&rows, &timeline);
-        let after_code = flatten(&after);
+        // The parts of a row that no period changes are computed once, before
+        // the timeline, into slots of their own.
+        let mut hoisted: Vec<(usize, Node)> = Vec::new();
+        if needs_timeline {
+            let varying: Vec<usize> = timeline
+                .per_row
+                .iter()
+                .flat_map(|&(row, cum, first)| [row, cum, first])
+                .chain([timeline.period])
+                .collect();
+            let mut take = |n: Node| {
+                let slot = slots.len();
+                slots.insert(format!("\u{0}invariant {}", hoisted.len()), slot);
+                hoisted.push((slot, n));
+                slot
+            };
+            for (_, node) in rows.iter_mut() {
+                if !hoist(node, &varying, &mut take) && !node.is_leaf() {
+                    let n = std::mem::replace(node, Node::Const(0.0));
+                    *node = Node::Slot(take(n));
+                }
+            }
+        }
+        let nodes: Vec<&Node> = steps
+            .iter()
+            .chain(&hoisted)
+            .chain(&rows)
+            .chain(&after)
+            .map(|(_, n)| n)
+            .collect();
+        let mut registers = Registers::new(slots.len(), &nodes);
+        let code = flatten(&steps, &mut registers);
+        let invariant_code = flatten(&hoisted, &mut registers);
+        let row_code = flatten_rows(&rows, &timeline, &mut registers);
+        let after_code = flatten(&after, &mut registers);
         Ok(Compiled {
             slots,
+            registers,
             steps,
             rows,
             after,
             timeline,
             code,
+            invariant_code,
             row_code,
             after_code,
         })
@@ -291,9 +436,11 @@ impl Compiled {
             .filter(|(slot, _)| moving.contains(slot))
             .cloned()
             .collect();
-        let code = flatten(&steps);
+        let mut registers = self.registers.clone();
+        let code = flatten(&steps, &mut registers);
         Compiled {
             steps,
+            registers,
             code,
             ..self.clone()
         }
@@ -311,7 +458,7 @@ impl Compiled {
 
     /// The number of slots a slot vector holds.
     pub fn slots_len(&self) -> usize {
-        self.slots.len()
+        self.registers.high
     }
 
     /// The slot of an id.
@@ -320,143 +467,100 @@ impl Compiled {
     }
 
     /// A slot vector filled from evaluated values (inputs and quantities).
+    /// The constants' slots hold their constants, the temporaries NaN.
     pub fn slots_from(&self, values: &IndexMap<String, Value>) -> Vec<f64> {
-        self.slots
+        let mut slots: Vec<f64> = self
+            .slots
             .keys()
             .map(|id| values.get(id).map_or(f64::NAN, to_slot))
-            .collect()
+            .collect();
+        slots.resize(self.slots_len(), f64::NAN);
+        for (bits, &slot) in &self.registers.consts {
+            slots[slot] = f64::from_bits(*bits);
+        }
+        slots
     }
 
     /// Evaluates every compiled quantity into `slots`: the quantities before
     /// the timeline, the timeline period by period, then what is computed
     /// from it.
     pub fn run(&self, slots: &mut [f64]) {
-        let mut stack: Vec<f64> = Vec::with_capacity(32);
-        execute(&self.code, slots, &mut stack);
+        execute(&self.code, slots);
         if self.rows.is_empty() {
             return;
         }
+        execute(&self.invariant_code, slots);
         for &(_, cum, first) in &self.timeline.per_row {
             slots[cum] = 0.0;
             slots[first] = f64::NAN;
         }
         for period in 0..=self.timeline.last {
             slots[self.timeline.period] = f64::from(period);
-            execute(&self.row_code, slots, &mut stack);
+            execute(&self.row_code, slots);
         }
-        execute(&self.after_code, slots, &mut stack);
+        execute(&self.after_code, slots);
     }
 }
 
 /// Runs flattened code over the slots.
-fn execute(code: &[Ins], slots: &mut [f64], stack: &mut Vec<f64>) {
-    {
-        let b = |x: bool| f64::from(u8::from(x));
-        let mut pc = 0;
-        while pc < code.len() {
-            match code[pc] {
-                Ins::Const(x) => stack.push(x),
-                Ins::Load(i) => stack.push(slots[i]),
-                Ins::Store(i) => slots[i] = stack.pop().unwrap_or(f64::NAN),
-                Ins::Bin(op) => {
-                    let y = stack.pop().unwrap_or(f64::NAN);
-                    let x = stack.pop().unwrap_or(f64::NAN);
-                    stack.push(match op {
-                        Op::Add => x + y,
-                        Op::Sub => x - y,
-                        Op::Mul => x * y,
-                        Op::Div => x / y,
-                    });
-                }
-                Ins::Neg => {
-                    let x = stack.pop().unwrap_or(f64::NAN);
-                    stack.push(-x);
-                }
-                Ins::Sum(n) => {
-                    let at = stack.len() - n;
-                    let total = stack[at..].iter().sum();
-                    stack.truncate(at);
-                    stack.push(total);
-                }
-                Ins::Max | Ins::Min | Ins::Pow | Ins::Cmp(_) => {
-                    let y = stack.pop().unwrap_or(f64::NAN);
-                    let x = stack.pop().unwrap_or(f64::NAN);
-                    stack.push(match code[pc] {
-                        Ins::Max => x.max(y),
-                        Ins::Min => x.min(y),
-                        Ins::Pow => x.powf(y),
-                        Ins::Cmp(c) => b(match c {
-                            Cmp::Gt => x > y,
-                            Cmp::Ge => x >= y,
-                            Cmp::Lt => x < y,
-                            Cmp::Le => x <= y,
-                            Cmp::Eq => x == y,
-                        }),
-                        _ => unreachable!(),
-                    });
-                }
-                Ins::RoundUp
-                | Ins::RoundDown
-                | Ins::Abs
-                | Ins::IsNumber
-                | Ins::Truthy
-                | Ins::Not => {
-                    let x = stack.pop().unwrap_or(f64::NAN);
-                    stack.push(match code[pc] {
-                        Ins::RoundUp => x.ceil(),
-                        Ins::RoundDown => x.floor(),
-                        Ins::Abs => x.abs(),
-                        Ins::IsNumber => b(!x.is_nan()),
-                        Ins::Truthy => b(x != 0.0),
-                        Ins::Not => b(x == 0.0),
-                        _ => unreachable!(),
-                    });
-                }
-                Ins::All(n) | Ins::Any(n) => {
-                    let at = stack.len() - n;
-                    let v = if matches!(code[pc], Ins::All(_)) {
-                        stack[at..].iter().all(|x| *x != 0.0)
-                    } else {
-                        stack[at..].iter().any(|x| *x != 0.0)
-                    };
-                    stack.truncate(at);
-                    stack.push(b(v));
-                }
-                Ins::JumpIfFalse(to) => {
-                    if stack.pop().unwrap_or(0.0) == 0.0 {
-                        pc = to;
-                        continue;
-                    }
-                }
-                Ins::Jump(to) => {
+fn execute(code: &Code, slots: &mut [f64]) {
+    let b = |x: bool| f64::from(u8::from(x));
+    let args = &code.args;
+    let mut pc = 0;
+    while let Some(&ins) = code.ins.get(pc) {
+        pc += 1;
+        match ins {
+            Ins::Add(d, x, y) => slots[d] = slots[x] + slots[y],
+            Ins::Sub(d, x, y) => slots[d] = slots[x] - slots[y],
+            Ins::Mul(d, x, y) => slots[d] = slots[x] * slots[y],
+            Ins::Div(d, x, y) => slots[d] = slots[x] / slots[y],
+            Ins::Neg(d, x) => slots[d] = -slots[x],
+            Ins::Sum(d, from, to) => slots[d] = args[from..to].iter().map(|&i| slots[i]).sum(),
+            Ins::Max(d, x, y) => slots[d] = slots[x].max(slots[y]),
+            Ins::Min(d, x, y) => slots[d] = slots[x].min(slots[y]),
+            Ins::Pow(d, x, y) => slots[d] = slots[x].powf(slots[y]),
+            Ins::RoundUp(d, x) => slots[d] = slots[x].ceil(),
+            Ins::RoundDown(d, x) => slots[d] = slots[x].floor(),
+            Ins::Abs(d, x) => slots[d] = slots[x].abs(),
+            Ins::Gt(d, x, y) => slots[d] = b(slots[x] > slots[y]),
+            Ins::Ge(d, x, y) => slots[d] = b(slots[x] >= slots[y]),
+            Ins::Lt(d, x, y) => slots[d] = b(slots[x] < slots[y]),
+            Ins::Le(d, x, y) => slots[d] = b(slots[x] <= slots[y]),
+            Ins::Eq(d, x, y) => slots[d] = b(slots[x] == slots[y]),
+            Ins::IsNumber(d, x) => slots[d] = b(!slots[x].is_nan()),
+            Ins::Truthy(d, x) => slots[d] = b(slots[x] != 0.0),
+            Ins::Not(d, x) => slots[d] = b(slots[x] == 0.0),
+            Ins::All(d, from, to) => slots[d] = b(args[from..to].iter().all(|&i| slots[i] != 0.0)),
+            Ins::Any(d, from, to) => slots[d] = b(args[from..to].iter().any(|&i| slots[i] != 0.0)),
+            Ins::Copy(d, x) => slots[d] = slots[x],
+            Ins::JumpIfFalse(x, to) => {
+                if slots[x] == 0.0 {
                     pc = to;
-                    continue;
-                }
-                Ins::Accumulate {
-                    row,
-                    cum,
-                    first,
-                    period,
-                } => {
-                    let x = slots[row];
-                    slots[cum] += x;
-                    if x == 1.0 && slots[first].is_nan() {
-                        slots[first] = slots[period] + 1.0;
-                    }
                 }
             }
-            pc += 1;
+            Ins::Jump(to) => pc = to,
+            Ins::Accumulate {
+                row,
+                cum,
+                first,
+                period,
+            } => {
+                let x = slots[row];
+                slots[cum] += x;
+                if x == 1.0 && slots[first].is_nan() {
+                    slots[first] = slots[period] + 1.0;
+                }
+            }
         }
     }
 }
 
 /// A timeline period's code: each row stored, then added to its total.
-fn flatten_rows(rows: &[(usize, Node)], timeline: &TimelineSlots) -> Vec<Ins> {
-    let mut code = Vec::new();
+fn flatten_rows(rows: &[(usize, Node)], timeline: &TimelineSlots, r: &mut Registers) -> Code {
+    let mut code = Code::default();
     for ((slot, node), &(row, cum, first)) in rows.iter().zip(&timeline.per_row) {
-        emit(node, &mut code);
-        code.push(Ins::Store(*slot));
-        code.push(Ins::Accumulate {
+        emit_root(node, *slot, &mut code, r);
+        code.ins.push(Ins::Accumulate {
             row,
             cum,
             first,
@@ -466,97 +570,258 @@ fn flatten_rows(rows: &[(usize, Node)], timeline: &TimelineSlots) -> Vec<Ins> {
     code
 }
 
-fn flatten(steps: &[(usize, Node)]) -> Vec<Ins> {
-    let mut code = Vec::new();
+fn flatten(steps: &[(usize, Node)], r: &mut Registers) -> Code {
+    let mut code = Code::default();
     for (slot, node) in steps {
-        emit(node, &mut code);
-        code.push(Ins::Store(*slot));
+        emit_root(node, *slot, &mut code, r);
     }
     code
 }
 
-fn emit(n: &Node, code: &mut Vec<Ins>) {
+/// Code that leaves the node's value in `slot`.
+fn emit_root(n: &Node, slot: usize, code: &mut Code, r: &mut Registers) {
+    r.top = r.base;
     match n {
-        Node::Const(x) => code.push(Ins::Const(*x)),
-        Node::Slot(i) => code.push(Ins::Load(*i)),
-        Node::Bin(op, a, b) => {
-            emit(a, code);
-            emit(b, code);
-            code.push(Ins::Bin(*op));
+        Node::Const(_) | Node::Slot(_) => {
+            let x = emit(n, None, code, r);
+            code.ins.push(Ins::Copy(slot, x));
         }
-        Node::Neg(a) => {
-            emit(a, code);
-            code.push(Ins::Neg);
+        _ => {
+            emit(n, Some(slot), code, r);
         }
-        Node::Sum(ts) => {
-            ts.iter().for_each(|t| emit(t, code));
-            code.push(Ins::Sum(ts.len()));
-        }
-        Node::Max(a, b) | Node::Min(a, b) | Node::Pow(a, b) => {
-            emit(a, code);
-            emit(b, code);
-            code.push(match n {
-                Node::Max(..) => Ins::Max,
-                Node::Min(..) => Ins::Min,
-                _ => Ins::Pow,
-            });
-        }
-        Node::RoundUp(a) => {
-            emit(a, code);
-            code.push(Ins::RoundUp);
-        }
-        Node::RoundDown(a) => {
-            emit(a, code);
-            code.push(Ins::RoundDown);
-        }
-        Node::Abs(a) => {
-            emit(a, code);
-            code.push(Ins::Abs);
-        }
-        Node::If(t, a, b) => {
-            emit_test(t, code);
-            let jump_if_false = code.len();
-            code.push(Ins::JumpIfFalse(0));
-            emit(a, code);
-            let jump_end = code.len();
-            code.push(Ins::Jump(0));
-            code[jump_if_false] = Ins::JumpIfFalse(code.len());
-            emit(b, code);
-            code[jump_end] = Ins::Jump(code.len());
-        }
-        Node::Test(t) => emit_test(t, code),
     }
 }
 
-fn emit_test(t: &Test, code: &mut Vec<Ins>) {
+/// Code that computes a node; returns the slot holding its value: its own
+/// slot for a constant or a slot, else `into` or a new temporary. The
+/// temporaries its operands used are free again afterwards.
+fn emit(n: &Node, into: Option<usize>, code: &mut Code, r: &mut Registers) -> usize {
+    let mark = r.top;
+    let dest = |r: &mut Registers| {
+        r.top = mark;
+        into.unwrap_or_else(|| r.temp())
+    };
+    match n {
+        Node::Const(x) => r.constant(*x),
+        Node::Slot(i) => *i,
+        Node::Bin(op, a, b) => {
+            let (x, y) = (emit(a, None, code, r), emit(b, None, code, r));
+            let d = dest(r);
+            code.ins.push(match op {
+                Op::Add => Ins::Add(d, x, y),
+                Op::Sub => Ins::Sub(d, x, y),
+                Op::Mul => Ins::Mul(d, x, y),
+                Op::Div => Ins::Div(d, x, y),
+            });
+            d
+        }
+        Node::Max(a, b) | Node::Min(a, b) | Node::Pow(a, b) => {
+            let (x, y) = (emit(a, None, code, r), emit(b, None, code, r));
+            let d = dest(r);
+            code.ins.push(match n {
+                Node::Max(..) => Ins::Max(d, x, y),
+                Node::Min(..) => Ins::Min(d, x, y),
+                _ => Ins::Pow(d, x, y),
+            });
+            d
+        }
+        Node::Neg(a) | Node::RoundUp(a) | Node::RoundDown(a) | Node::Abs(a) => {
+            let x = emit(a, None, code, r);
+            let d = dest(r);
+            code.ins.push(match n {
+                Node::Neg(_) => Ins::Neg(d, x),
+                Node::RoundUp(_) => Ins::RoundUp(d, x),
+                Node::RoundDown(_) => Ins::RoundDown(d, x),
+                _ => Ins::Abs(d, x),
+            });
+            d
+        }
+        Node::Sum(ts) => {
+            let xs: Vec<usize> = ts.iter().map(|t| emit(t, None, code, r)).collect();
+            let d = dest(r);
+            let from = code.args.len();
+            code.args.extend(xs);
+            code.ins.push(Ins::Sum(d, from, code.args.len()));
+            d
+        }
+        Node::If(t, a, b) => {
+            // The result's slot is taken first, so the branches' temporaries
+            // sit above it.
+            r.top = mark;
+            let d = into.unwrap_or_else(|| r.temp());
+            let after_d = r.top;
+            let test = emit_test(t, code, r);
+            let jump_if_false = code.ins.len();
+            code.ins.push(Ins::JumpIfFalse(test, 0));
+            r.top = after_d;
+            let x = emit(a, Some(d), code, r);
+            if x != d {
+                code.ins.push(Ins::Copy(d, x));
+            }
+            let jump_end = code.ins.len();
+            code.ins.push(Ins::Jump(0));
+            code.ins[jump_if_false] = Ins::JumpIfFalse(test, code.ins.len());
+            r.top = after_d;
+            let y = emit(b, Some(d), code, r);
+            if y != d {
+                code.ins.push(Ins::Copy(d, y));
+            }
+            code.ins[jump_end] = Ins::Jump(code.ins.len());
+            r.top = after_d;
+            d
+        }
+        Node::Test(t) => {
+            let x = emit_test(t, code, r);
+            match into {
+                Some(d) if d != x => {
+                    code.ins.push(Ins::Copy(d, x));
+                    r.top = mark;
+                    d
+                }
+                _ => x,
+            }
+        }
+    }
+}
+
+/// Code that computes a test's truth value (1 or 0); returns its slot.
+fn emit_test(t: &Test, code: &mut Code, r: &mut Registers) -> usize {
+    let mark = r.top;
+    let dest = |r: &mut Registers| {
+        r.top = mark;
+        r.temp()
+    };
     match t {
         Test::Compare(op, a, b) => {
-            emit(a, code);
-            emit(b, code);
-            code.push(Ins::Cmp(*op));
+            let (x, y) = (emit(a, None, code, r), emit(b, None, code, r));
+            let d = dest(r);
+            code.ins.push(match op {
+                Cmp::Gt => Ins::Gt(d, x, y),
+                Cmp::Ge => Ins::Ge(d, x, y),
+                Cmp::Lt => Ins::Lt(d, x, y),
+                Cmp::Le => Ins::Le(d, x, y),
+                Cmp::Eq => Ins::Eq(d, x, y),
+            });
+            d
         }
-        Test::IsNumber(a) => {
-            emit(a, code);
-            code.push(Ins::IsNumber);
+        Test::IsNumber(a) | Test::Truthy(a) => {
+            let x = emit(a, None, code, r);
+            let d = dest(r);
+            code.ins.push(match t {
+                Test::IsNumber(_) => Ins::IsNumber(d, x),
+                _ => Ins::Truthy(d, x),
+            });
+            d
         }
-        Test::Truthy(a) => {
-            emit(a, code);
-            code.push(Ins::Truthy);
-        }
-        Test::And(ts) => {
-            ts.iter().for_each(|t| emit_test(t, code));
-            code.push(Ins::All(ts.len()));
-        }
-        Test::Or(ts) => {
-            ts.iter().for_each(|t| emit_test(t, code));
-            code.push(Ins::Any(ts.len()));
+        Test::And(ts) | Test::Or(ts) => {
+            let xs: Vec<usize> = ts.iter().map(|t| emit_test(t, code, r)).collect();
+            let d = dest(r);
+            let from = code.args.len();
+            code.args.extend(xs);
+            let to = code.args.len();
+            code.ins.push(match t {
+                Test::And(_) => Ins::All(d, from, to),
+                _ => Ins::Any(d, from, to),
+            });
+            d
         }
         Test::Not(t) => {
-            emit_test(t, code);
-            code.push(Ins::Not);
+            let x = emit_test(t, code, r);
+            let d = dest(r);
+            code.ins.push(Ins::Not(d, x));
+            d
         }
-        Test::Never => code.push(Ins::Const(0.0)),
-        Test::Fixed(x) => code.push(Ins::Const(f64::from(u8::from(*x)))),
+        Test::Never => r.constant(0.0),
+        Test::Fixed(x) => r.constant(f64::from(u8::from(*x))),
+    }
+}
+
+impl Node {
+    fn is_leaf(&self) -> bool {
+        matches!(self, Node::Const(_) | Node::Slot(_))
+    }
+}
+
+/// Replaces each largest part of `n` that reads none of the `varying` slots
+/// (and is more than a constant or a slot) by a slot that `take` gives it;
+/// returns whether `n` itself reads a varying slot. A part taken out of a
+/// branch is computed whichever way the branch goes: the operations have no
+/// effects, so only where the value is used changes.
+fn hoist(n: &mut Node, varying: &[usize], take: &mut impl FnMut(Node) -> usize) -> bool {
+    fn out(n: &mut Node, take: &mut impl FnMut(Node) -> usize) {
+        if !n.is_leaf() {
+            let part = std::mem::replace(n, Node::Const(0.0));
+            *n = Node::Slot(take(part));
+        }
+    }
+    // The children's flags; when `n` varies, its invariant children go out.
+    let mut kids: Vec<&mut Node> = Vec::new();
+    match n {
+        Node::Const(_) => return false,
+        Node::Slot(i) => return varying.contains(i),
+        Node::Bin(_, a, b) | Node::Max(a, b) | Node::Min(a, b) | Node::Pow(a, b) => {
+            kids.push(a);
+            kids.push(b);
+        }
+        Node::Neg(a) | Node::RoundUp(a) | Node::RoundDown(a) | Node::Abs(a) => kids.push(a),
+        Node::Sum(ts) => kids.extend(ts.iter_mut()),
+        Node::If(t, a, b) => {
+            let test_varies = hoist_test(t, varying, take);
+            let (va, vb) = (hoist(a, varying, take), hoist(b, varying, take));
+            if test_varies || va || vb {
+                if !test_varies {
+                    let whole = std::mem::replace(&mut **t, Test::Never);
+                    **t = Test::Truthy(Node::Slot(take(Node::Test(Box::new(whole)))));
+                }
+                if !va {
+                    out(a, take);
+                }
+                if !vb {
+                    out(b, take);
+                }
+                return true;
+            }
+            return false;
+        }
+        Node::Test(t) => return hoist_test(t, varying, take),
+    }
+    let flags: Vec<bool> = kids.iter_mut().map(|k| hoist(k, varying, take)).collect();
+    if flags.iter().any(|&v| v) {
+        for (k, v) in kids.into_iter().zip(flags) {
+            if !v {
+                out(k, take);
+            }
+        }
+        return true;
+    }
+    false
+}
+
+/// As [`hoist`], for a test: its invariant operands go out when it varies.
+fn hoist_test(t: &mut Test, varying: &[usize], take: &mut impl FnMut(Node) -> usize) -> bool {
+    match t {
+        Test::Compare(_, a, b) => {
+            let (va, vb) = (hoist(a, varying, take), hoist(b, varying, take));
+            if va || vb {
+                for (n, v) in [(a, va), (b, vb)] {
+                    if !v && !n.is_leaf() {
+                        let part = std::mem::replace(n, Node::Const(0.0));
+                        *n = Node::Slot(take(part));
+                    }
+                }
+            }
+            va || vb
+        }
+        Test::IsNumber(a) | Test::Truthy(a) => hoist(a, varying, take),
+        Test::And(ts) | Test::Or(ts) => {
+            let flags: Vec<bool> = ts
+                .iter_mut()
+                .map(|t| hoist_test(t, varying, take))
+                .collect();
+            flags.iter().any(|&v| v)
+        }
+        Test::Not(t) => hoist_test(t, varying, take),
+        Test::Never | Test::Fixed(_) => false,
     }
 }
 
