@@ -140,19 +140,19 @@ fn the_seed_lessons_figures_are_in_the_catalogue() {
         );
     }
     // The seed's serving throughputs.
-    let s = c.serving_throughput(7.0, "a10g").unwrap();
+    let s = c.serving_throughput(7.0, "a10g", "fp16").unwrap();
     assert_eq!(
         (s.tokens_per_second, s.num_gpus, s.batch_size),
         (5000.0, 1, Some(32))
     );
     assert_eq!(s.engine.as_deref(), Some("vLLM"));
     assert_eq!(
-        c.serving_throughput(13.0, "a100_40g")
+        c.serving_throughput(13.0, "a100_40g", "bf16")
             .unwrap()
             .tokens_per_second,
         3000.0
     );
-    let s = c.serving_throughput(70.0, "a100_80g").unwrap();
+    let s = c.serving_throughput(70.0, "a100_80g", "bf16").unwrap();
     assert_eq!((s.tokens_per_second, s.num_gpus), (800.0, 2));
     // Managed fine-tuning: OpenAI $8 per 1M training tokens, Together $1-3.
     let openai = c.managed("openai-gpt-3.5-turbo").unwrap();
@@ -173,7 +173,7 @@ fn the_seeds_serving_costs_follow_from_the_catalogue() {
     let monthly = a10g.on_demand_per_instance_hour() * 24.0 * 30.0;
     assert_eq!(monthly.round(), 742.0);
     let tokens_per_hour_m =
-        c.serving_throughput(7.0, "a10g").unwrap().tokens_per_second * 3600.0 / 1e6;
+        c.serving_throughput(7.0, "a10g", "fp16").unwrap().tokens_per_second * 3600.0 / 1e6;
     let per_1m = a10g.on_demand_per_instance_hour() / tokens_per_hour_m;
     assert_eq!((per_1m * 1000.0).round() / 1000.0, 0.057);
     // The A100 40GB at $1,440 a month.
@@ -281,7 +281,18 @@ fn an_unknown_name_suggests_the_nearest() {
         msg,
         "no training benchmark for a 7B model, full, on a10g in the catalogue; measured on that instance: 7B lora, 7B qlora"
     );
-    let msg = c.serving_throughput(70.0, "h100").unwrap_err().to_string();
+    let msg = c
+        .serving_throughput(70.0, "h100", "bf16")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.ends_with("measured on that instance: 8B at bf16, 70B at fp8"),
+        "{msg}"
+    );
+    let msg = c
+        .serving_throughput(7.0, "h200", "bf16")
+        .unwrap_err()
+        .to_string();
     assert!(msg.contains("none is measured on that instance"), "{msg}");
 }
 
@@ -360,7 +371,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
     let (_, import) = import_fixture(&ImportOptions::default());
     let source = |key: &str| {
         format!(
-            "LiteLLM price map (model_prices_and_context_window.json, key `{key}`), imported 2026-11-01"
+            "LiteLLM price map, 2026-11-01 (key `{key}`)"
         )
     };
     assert_eq!(
@@ -373,6 +384,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 old_output_per_1m_tokens: 15.0,
                 input_per_1m_tokens: 2.5,
                 output_per_1m_tokens: 10.0,
+                deprecated: None,
                 as_of: today(),
                 source: source("gpt-4o"),
             },
@@ -381,6 +393,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 provider: "anthropic".into(),
                 input_per_1m_tokens: 3.0,
                 output_per_1m_tokens: 15.0,
+                deprecated: None,
                 as_of: today(),
                 source: source("claude-3-5-sonnet-20240620"),
             },
@@ -389,6 +402,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 provider: "openai".into(),
                 input_per_1m_tokens: 3.0,
                 output_per_1m_tokens: 6.0,
+                deprecated: None,
                 as_of: today(),
                 source: source("ft:gpt-3.5-turbo"),
             },
@@ -398,6 +412,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 provider: "openai".into(),
                 input_per_1m_tokens: 1.1,
                 output_per_1m_tokens: 4.4,
+                deprecated: None,
                 as_of: today(),
                 source: source("o1-mini"),
             },
@@ -431,16 +446,19 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
 fn the_add_policy_decides_which_new_models_are_added() {
     let (_, none) = import_fixture(&ImportOptions {
         add: AddPolicy::None,
+        ..Default::default()
     });
     assert_eq!(none.changes.len(), 1, "{:?}", none.changes);
     assert_eq!(none.skipped.not_added, 7);
     let (_, mistral) = import_fixture(&ImportOptions {
         add: AddPolicy::Providers(vec!["mistral".into()]),
+        ..Default::default()
     });
     let added: Vec<&str> = mistral.changes[1..].iter().map(|c| c.name()).collect();
     assert_eq!(added, ["mistral/mistral-small-latest"]);
     let (_, all) = import_fixture(&ImportOptions {
         add: AddPolicy::All,
+        ..Default::default()
     });
     // Everything usable but LiteLLM's gpt-3.5-turbo, whose name the
     // catalogue uses for gpt-3.5-turbo-0125.
@@ -469,19 +487,19 @@ fn the_rendered_file_changes_only_what_changed() {
     input_per_1m_tokens: 3.00
     output_per_1m_tokens: 15.00
     as_of: 2026-11-01
-    source: \"LiteLLM price map (model_prices_and_context_window.json, key `claude-3-5-sonnet-20240620`), imported 2026-11-01\"
+    source: \"LiteLLM price map, 2026-11-01 (key `claude-3-5-sonnet-20240620`)\"
   \"ft:gpt-3.5-turbo\":
     provider: openai
     input_per_1m_tokens: 3.00
     output_per_1m_tokens: 6.00
     as_of: 2026-11-01
-    source: \"LiteLLM price map (model_prices_and_context_window.json, key `ft:gpt-3.5-turbo`), imported 2026-11-01\"
+    source: \"LiteLLM price map, 2026-11-01 (key `ft:gpt-3.5-turbo`)\"
   o1-mini:
     provider: openai
     input_per_1m_tokens: 1.10
     output_per_1m_tokens: 4.40
     as_of: 2026-11-01
-    source: \"LiteLLM price map (model_prices_and_context_window.json, key `o1-mini`), imported 2026-11-01\"
+    source: \"LiteLLM price map, 2026-11-01 (key `o1-mini`)\"
 ";
     let last = "    source: \"our own figure\"\n";
     let expected = original
@@ -490,7 +508,7 @@ fn the_rendered_file_changes_only_what_changed() {
         .replacen("as_of: 2024-07-01\n", "as_of: 2026-11-01\n", 1)
         .replacen(
             "source: \"the seed lesson\"\n",
-            "source: \"LiteLLM price map (model_prices_and_context_window.json, key `gpt-4o`), imported 2026-11-01\"\n",
+            "source: \"LiteLLM price map, 2026-11-01 (key `gpt-4o`)\"\n",
             1,
         )
         .replacen(last, &format!("{last}{added}"), 1);
@@ -549,6 +567,7 @@ fn importing_into_the_shipped_catalogue_keeps_every_other_entry() {
         today(),
         &ImportOptions {
             add: AddPolicy::None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -624,6 +643,7 @@ api:
         today(),
         &ImportOptions {
             add: AddPolicy::None,
+            ..Default::default()
         },
     )
     .unwrap();
