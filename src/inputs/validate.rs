@@ -928,7 +928,12 @@ fn catalogue_notices(
     // Months are whole and at most 240 (checked by the spec).
     let limit = as_of.checked_sub_months(chrono::Months::new(max_age as u32));
     let mut seen: Vec<&str> = Vec::new();
+    // A plan that gives its cost per run uses no figure of the training estimate.
+    let estimate_unused = raw.compute.cost_per_run.is_some();
     for item in items {
+        if estimate_unused && item.id.starts_with("training_") {
+            continue;
+        }
         let Some(date) = item.source.catalogue_date() else {
             continue;
         };

@@ -36,42 +36,56 @@ fn warning_ids(r: &finetune_roi::report::Report) -> Vec<String> {
 
 #[test]
 fn an_import_of_litellms_map_prices_gpt_4o_at_today_s_price_with_its_source_and_date() {
+    // A catalogue priced in 2024 (gpt-4o at $5/$15), refreshed from a copy of
+    // LiteLLM's map as of 2026-07-24, from a folder outside the repository.
     let tmp = tempfile::tempdir().unwrap();
     let catalog = tmp.path().join("catalog");
+    std::fs::create_dir_all(&catalog).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/litellm/api-prices.yaml"),
+        catalog.join("api-prices.yaml"),
+    )
+    .unwrap();
     let out = bin(tmp.path(), tmp.path())
         .args(["prices", "import", "litellm"])
         .arg(fixture())
-        .args(["--as-of", "2026-07-24", "--catalog"])
+        .args(["--as-of", "2026-07-24", "--add", "all", "--catalog"])
         .arg(&catalog)
         .output()
         .unwrap();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
-    // The empty folder got the built-in catalogue, then the import.
+    assert!(
+        stdout.contains("updated gpt-4o: input $5.00 → $2.50, output $15.00 → $10.00"),
+        "{stdout}"
+    );
     let c = Catalog::load(&catalog).unwrap_or_else(|e| panic!("{e}"));
     let m = c.api("gpt-4o").unwrap();
     assert_eq!((m.input_per_1m_tokens, m.output_per_1m_tokens), (2.5, 10.0));
     assert_eq!(m.as_of, "2026-07-24", "the date of the prices, not today");
-    assert!(
-        m.source.starts_with("LiteLLM price map, 2026-07-24"),
-        "{}",
-        m.source
-    );
+    assert_eq!(m.source, "LiteLLM price map, 2026-07-24 (key `gpt-4o`)");
+    // A model whose price the map confirms now cites it too.
+    assert_eq!(c.api("gpt-4").unwrap().as_of, "2026-07-24");
     // LiteLLM's retirement date is carried over.
     assert_eq!(
-        c.api("claude-3-opus").unwrap().deprecated.as_deref(),
+        c.api("claude-3-opus-20240229")
+            .unwrap()
+            .deprecated
+            .as_deref(),
         Some("2026-05-01")
     );
     assert!(stdout.contains("deprecated 2026-05-01"), "{stdout}");
 
     // The shipped catalogue holds the same.
-    let shipped = Catalog::builtin().api("gpt-4o").unwrap();
+    let shipped = Catalog::builtin();
+    let m = shipped.api("gpt-4o").unwrap();
+    assert_eq!((m.input_per_1m_tokens, m.output_per_1m_tokens), (2.5, 10.0));
+    assert_eq!(m.as_of, "2026-07-24");
+    assert_eq!(m.source, "LiteLLM price map, 2026-07-24 (key `gpt-4o`)");
     assert_eq!(
-        (shipped.input_per_1m_tokens, shipped.output_per_1m_tokens),
-        (2.5, 10.0)
+        shipped.api("claude-3-opus").unwrap().deprecated.as_deref(),
+        Some("2026-05-01")
     );
-    assert_eq!(shipped.as_of, "2026-07-24");
-    assert!(shipped.source.starts_with("LiteLLM price map, 2026-07-24"));
 }
 
 #[test]

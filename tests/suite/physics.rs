@@ -98,8 +98,9 @@ fn catalogue_prices_fill_what_the_plan_leaves_out_and_the_plan_wins() {
     let without = replace_once(&without, "  output_price_per_1m_tokens: 15.00\n", "");
     let r = report_of_text(&without);
     let api = r.inputs.get("input_price_per_1m_tokens").unwrap();
-    assert_eq!(r.num("input_price_per_1m_tokens"), Some(5.0));
-    assert_eq!(r.num("output_price_per_1m_tokens"), Some(15.0));
+    // Today's price (LiteLLM's map of 2026-07-24), not the lesson's $5/$15.
+    assert_eq!(r.num("input_price_per_1m_tokens"), Some(2.5));
+    assert_eq!(r.num("output_price_per_1m_tokens"), Some(10.0));
     assert!(
         api.source.describe().starts_with("catalogue: gpt-4o ("),
         "{}",
