@@ -141,6 +141,8 @@ pub struct Meta {
     pub model_name: Option<String>,
     pub api_name: Option<String>,
     pub serving_instance: Option<String>,
+    /// GPUs in one serving instance, when the instance is a catalogue entry.
+    pub serving_gpus_per_instance: Option<u32>,
     pub training_instance: Option<String>,
 }
 

@@ -852,6 +852,12 @@ fn finish(
         model_name: ft.name.clone(),
         api_name: raw.baseline.api.clone(),
         serving_instance: raw.serving.instance.clone(),
+        serving_gpus_per_instance: raw
+            .serving
+            .instance
+            .as_deref()
+            .and_then(|name| catalog.gpu(name).ok())
+            .map(|g| g.gpus_per_instance),
         training_instance: raw.compute.training.as_ref().map(|t| t.instance.clone()),
     };
     let has = |id: &str| b.items.iter().any(|i| i.id == id);
@@ -928,6 +934,7 @@ fn catalogue_notices(
     // Months are whole and at most 240 (checked by the spec).
     let limit = as_of.checked_sub_months(chrono::Months::new(max_age as u32));
     let mut seen: Vec<&str> = Vec::new();
+    let mut stale: Vec<String> = Vec::new();
     // A plan that gives its cost per run uses no figure of the training estimate.
     let estimate_unused = raw.compute.cost_per_run.is_some();
     for item in items {
@@ -948,13 +955,19 @@ fn catalogue_notices(
         let months = (as_of.year() - date.year()) * 12 + as_of.month() as i32
             - date.month() as i32
             - i32::from(as_of.day() < date.day());
+        stale.push(format!(
+            "{} from {} is {months} months old",
+            item.label,
+            crate::yaml::inert(text)
+        ));
+    }
+    if !stale.is_empty() {
         notices.push(Notice {
             id: "stale_catalogue",
-            title: "Catalogue figure older than the plan allows",
+            title: "Catalogue figures older than the plan allows",
             message: format!(
-                "{} comes from the catalogue entry {}: {months} months before the plan's date ({as_of}), more than catalogue_max_age_months ({max_age}). Refresh the catalogue (prices import, or edit an exported copy) or write today's figure in the plan.",
-                item.label,
-                crate::yaml::inert(text)
+                "{}. The plan's date is {as_of} and catalogue_max_age_months is {max_age}: refresh the catalogue (prices import, or edit an exported copy) or write today's figures in the plan.",
+                stale.join("; ")
             ),
         });
     }

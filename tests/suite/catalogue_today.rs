@@ -324,10 +324,10 @@ fn the_efficiency_warning_stays_quiet_when_the_plan_gives_its_cost_per_run() {
 #[test]
 fn an_unknown_api_name_is_the_one_problem_reported() {
     let text = plan_naming("gpt-4oo", "");
-    let err = finetune_roi::evaluate_text(&text, "test.yaml", fixed_time())
-        .err()
-        .expect("an unknown model is refused")
-        .to_string();
+    let err = match finetune_roi::evaluate_text(&text, "test.yaml", fixed_time()) {
+        Ok(_) => panic!("an unknown model is refused"),
+        Err(e) => e.to_string(),
+    };
     assert!(err.contains("unknown API model `gpt-4oo`"), "{err}");
     assert!(err.contains("did you mean `gpt-4o`"), "{err}");
     assert!(!err.contains("missing; it is required"), "{err}");

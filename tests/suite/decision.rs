@@ -271,8 +271,8 @@ fn the_options_variant_gives_one_answer() {
 
 #[test]
 fn a_thin_margin_reads_marginal_and_says_why() {
-    // Savings of 4% of the bill.
-    let r = report_of(&root().join("inputs/seven-or-seventy.yaml"));
+    // Savings of 4% of the bill, at the lesson's GPT-4o price.
+    let r = report_of_text(&seven_or_seventy_at_lesson_prices());
     assert!(r.marginal());
     assert!(num(&r, "recommended_savings_share") < num(&r, "marginal_savings_share"));
     assert!(sentence(&r).contains("(marginal)"));
@@ -281,7 +281,7 @@ fn a_thin_margin_reads_marginal_and_says_why() {
         .to_excel_result()
         .contains("4% of the API bill, below the 10%"));
     // The threshold is an input: at 1% the same plan is not marginal.
-    let text = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let text = seven_or_seventy_at_lesson_prices();
     assert!(!text.contains("decision:"));
     let text = format!("{text}decision:\n  marginal_savings_share: 0.01\n");
     let r = report_of_text(&text);
