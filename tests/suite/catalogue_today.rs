@@ -183,6 +183,20 @@ fn the_prices_commands_work_from_a_folder_outside_the_repository() {
     .unwrap();
     let out = run(&["prices", "show", "a10g"]);
     assert!(text(&out).0.contains("on_demand_per_gpu_hour: 0.5"));
+    // FINETUNE_ROI_CATALOG comes before the config folder, --catalog first.
+    let out = bin(&cwd, tmp.path())
+        .env("FINETUNE_ROI_CATALOG", cwd.join("mine"))
+        .args(["prices", "show", "a10g"])
+        .output()
+        .unwrap();
+    assert!(text(&out).0.contains("on_demand_per_gpu_hour: 1.006"));
+    let out = bin(&cwd, tmp.path())
+        .env("FINETUNE_ROI_CATALOG", cwd.join("nowhere"))
+        .args(["prices", "show", "a10g", "--catalog"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(text(&out).0.contains("on_demand_per_gpu_hour: 0.5"));
     let plan = cwd.join("plan.yaml");
     std::fs::write(&plan, root_example("seven-or-seventy.yaml")).unwrap();
     let out = run(&["check", "plan.yaml"]);
@@ -331,4 +345,55 @@ fn an_unknown_api_name_is_the_one_problem_reported() {
     assert!(err.contains("unknown API model `gpt-4oo`"), "{err}");
     assert!(err.contains("did you mean `gpt-4o`"), "{err}");
     assert!(!err.contains("missing; it is required"), "{err}");
+}
+
+#[test]
+fn every_gpu_and_throughput_figure_has_a_source_a_reader_can_follow() {
+    let c = Catalog::builtin();
+    for (name, g) in c.gpus() {
+        assert!(g.source.contains("https://"), "{name}: {}", g.source);
+        assert!(
+            g.spec_source.contains("datasheet"),
+            "{name}: {}",
+            g.spec_source
+        );
+    }
+    // Measured rows cite a page by title and address, or the lesson itself.
+    let followable = |s: &str| s.contains("https://") || s.starts_with("the lesson");
+    for b in c.serving_benchmarks() {
+        assert!(
+            followable(&b.source),
+            "{}B on {}: {}",
+            b.model_size_b,
+            b.instance,
+            b.source
+        );
+        assert!(!b.precision.is_empty());
+    }
+    for b in c.training_benchmarks() {
+        assert!(
+            followable(&b.source),
+            "{}B on {}: {}",
+            b.model_size_b,
+            b.instance,
+            b.source
+        );
+    }
+    // The common pairs are measured: 7-8B, 13-14B and 70B on the common GPUs.
+    for (size, instance, precision) in [
+        (7.0, "a10g", "bf16"),
+        (7.0, "l4", "bf16"),
+        (7.0, "l4", "int4"),
+        (7.0, "a100_80g", "bf16"),
+        (8.0, "h100", "bf16"),
+        (13.0, "a100_40g", "bf16"),
+        (14.0, "a100_80g", "bf16"),
+        (70.0, "a100_80g", "bf16"),
+        (70.0, "h100", "int8"),
+        // Another offer of the same GPU reads the same rows.
+        (8.0, "h100-lambda", "bf16"),
+    ] {
+        c.serving_throughput(size, instance, precision)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }
