@@ -2,7 +2,7 @@
 //! `init` writes a starter plan and `schema` prints the plan format's JSON Schema.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,7 +64,8 @@ pub enum Command {
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
         /// The price catalogue: a folder of *.yaml files, or one file
-        /// [default: the catalogue built into the program].
+        /// [default: $FINETUNE_ROI_CATALOG, else the config folder's
+        /// finetune-roi/catalog if it exists, else the built-in catalogue].
         #[arg(long, value_name = "PATH")]
         catalog: Option<PathBuf>,
         /// Exit 3 when a plan crossed a threshold since its previous month
@@ -76,7 +77,7 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
         jobs: Option<u64>,
     },
-    /// The price catalogue: import API prices.
+    /// The price catalogue: list, show, export, import.
     Prices {
         #[command(subcommand)]
         command: PricesCommand,
@@ -89,7 +90,9 @@ pub enum Command {
         /// One line per plan: the verdict, feasibility and the number of warnings.
         #[arg(short, long)]
         quiet: bool,
-        /// The price catalogue: a folder of *.yaml files, or one file [default: the catalogue built into the program]
+        /// The price catalogue: a folder of *.yaml files, or one file
+        /// [default: $FINETUNE_ROI_CATALOG, else the config folder's
+        /// finetune-roi/catalog if it exists, else the built-in catalogue].
         #[arg(long, value_name = "PATH")]
         catalog: Option<PathBuf>,
     },
@@ -106,6 +109,32 @@ pub enum Command {
 /// `prices` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
+    /// List the catalogue's entries with their dates and sources.
+    List {
+        /// Only this kind of entry.
+        #[arg(long, value_enum)]
+        kind: Option<prices::ListKind>,
+        /// The price catalogue [default: as for `run`].
+        #[arg(long, value_name = "PATH")]
+        catalog: Option<PathBuf>,
+    },
+    /// Show one API model, GPU instance or managed offer.
+    Show {
+        /// The entry's name (e.g. gpt-4o, h100, openai-gpt-4o-mini).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The price catalogue [default: as for `run`].
+        #[arg(long, value_name = "PATH")]
+        catalog: Option<PathBuf>,
+    },
+    /// Write the built-in catalogue's files into DIR, to edit and use with
+    /// --catalog, FINETUNE_ROI_CATALOG or the config folder.
+    Export {
+        /// The folder to write into (created if missing; existing files are
+        /// not overwritten).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Update the catalogue's API prices (api-prices.yaml) from a price list,
     /// rewriting only the values that changed.
     Import {
@@ -115,9 +144,16 @@ pub enum PricesCommand {
         /// The price list: for litellm, model_prices_and_context_window.json.
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// The catalogue folder whose api-prices.yaml is rewritten.
-        #[arg(long, default_value = "inputs/catalog", value_name = "DIR")]
-        catalog: PathBuf,
+        /// The date of the list's prices (YYYY-MM-DD), recorded as each
+        /// changed entry's as_of and in its source.
+        #[arg(long, value_name = "DATE")]
+        as_of: NaiveDate,
+        /// The catalogue folder whose api-prices.yaml is rewritten
+        /// [default: $FINETUNE_ROI_CATALOG, else the config folder's
+        /// finetune-roi/catalog]; a folder without catalogue files first
+        /// gets the built-in catalogue.
+        #[arg(long, alias = "out", value_name = "DIR")]
+        catalog: Option<PathBuf>,
         /// Which models the catalogue lacks are added.
         #[arg(long, value_enum, default_value = "known-providers")]
         add: AddModels,
@@ -171,6 +207,7 @@ fn stem(path: &Path) -> Option<String> {
 }
 
 mod console;
+pub mod prices;
 
 /// Runs the command line; returns the process exit code: 1 when a write to
 /// stdout or stderr failed and nothing worse happened.
@@ -218,16 +255,26 @@ pub fn run(cli: Cli) -> u8 {
         } => run_command(
             &paths, out, &format, month, quiet, timestamp, trials, seed, catalog, fail_on, jobs,
         ),
-        Command::Prices {
-            command:
-                PricesCommand::Import {
-                    source,
-                    file,
-                    catalog,
-                    add,
-                    dry_run,
-                },
-        } => import_prices(source, &file, &catalog, add, dry_run),
+        Command::Prices { command } => match command {
+            PricesCommand::List { kind, catalog } => prices::list(kind, catalog.as_deref()),
+            PricesCommand::Show { name, catalog } => prices::show(&name, catalog.as_deref()),
+            PricesCommand::Export { dir } => prices::export(&dir),
+            PricesCommand::Import {
+                source,
+                file,
+                as_of,
+                catalog,
+                add,
+                dry_run,
+            } => prices::import(&prices::ImportArgs {
+                source,
+                file: &file,
+                as_of,
+                catalog: catalog.as_deref(),
+                add,
+                dry_run,
+            }),
+        },
         Command::Init { file } => init(file.as_deref()),
         Command::Schema => {
             let mut schema = crate::plan::json_schema();
@@ -334,13 +381,15 @@ pub fn check_lines(name: &str, r: &crate::report::Report, quiet: bool) -> String
     out.join("\n")
 }
 
-/// The catalogue named on the command line, loaded; `None` for the built-in
-/// one. A catalogue that does not load is reported, and its exit code returned.
+/// The user's catalogue (`--catalog`, else FINETUNE_ROI_CATALOG, else the
+/// config folder's), loaded; `None` for the built-in one. A catalogue that does not load is reported, and its exit code returned.
 fn load_catalog(
     path: Option<&Path>,
 ) -> Result<Option<std::sync::Arc<crate::catalog::Catalog>>, u8> {
-    let Some(path) = path else { return Ok(None) };
-    match crate::catalog::Catalog::load(path) {
+    let Some(path) = prices::user_catalog(path) else {
+        return Ok(None);
+    };
+    match crate::catalog::Catalog::load(&path) {
         Ok(c) => Ok(Some(std::sync::Arc::new(c))),
         Err(e) => {
             console::err(format_args!("{e}"));
@@ -932,101 +981,6 @@ pub enum AddModels {
 pub enum PriceSource {
     /// LiteLLM's model_prices_and_context_window.json.
     Litellm,
-}
-
-/// `prices import litellm FILE`: rewrites the catalogue's API price file
-/// with the prices that changed (atomically), and reports the changes.
-fn import_prices(
-    source: PriceSource,
-    file: &Path,
-    catalog: &Path,
-    add: AddModels,
-    dry_run: bool,
-) -> u8 {
-    use crate::catalog::{
-        import_litellm, render_api_prices, AddPolicy, ApiPriceFile, ImportOptions,
-    };
-    let PriceSource::Litellm = source;
-    let name = "api-prices.yaml";
-    let target = catalog.join(name);
-    let prices = match ApiPriceFile::read(&target) {
-        Ok(p) => p,
-        Err(e) => {
-            console::err(format_args!("{e}"));
-            return EXIT_BAD_PLAN;
-        }
-    };
-    let text = {
-        let mut bytes = Vec::new();
-        let read = std::fs::File::open(file).and_then(|f| {
-            f.take(crate::catalog::MAX_LITELLM_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        });
-        if let Err(e) = read {
-            console::err(format_args!(
-                "error: {}: cannot read the price list: {e}",
-                shown(file)
-            ));
-            return EXIT_BAD_PLAN;
-        }
-        match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                console::err(format_args!("error: {}: expected UTF-8 JSON", shown(file)));
-                return EXIT_BAD_PLAN;
-            }
-        }
-    };
-    let options = ImportOptions {
-        add: match add {
-            AddModels::None => AddPolicy::None,
-            AddModels::KnownProviders => AddPolicy::KnownProviders,
-            AddModels::All => AddPolicy::All,
-        },
-    };
-    let today = Utc::now().date_naive();
-    let import = match import_litellm(&prices, &text, &shown(file), today, &options) {
-        Ok(i) => i,
-        Err(e) => {
-            console::err(format_args!("{e}"));
-            return EXIT_BAD_PLAN;
-        }
-    };
-    console::out(format_args!("{}", import.summary()));
-    if import.changes.is_empty() {
-        console::out(format_args!("{}: unchanged", shown(&target)));
-        return EXIT_OK;
-    }
-    let rewritten = match render_api_prices(&prices, &import.changes) {
-        Ok(t) => t,
-        Err(e) => {
-            console::err(format_args!("{e}"));
-            return EXIT_FAILURE;
-        }
-    };
-    if dry_run {
-        console::out(format_args!("{}: not written (--dry-run)", shown(&target)));
-        return EXIT_OK;
-    }
-    if let Err(e) = output::write_atomic(catalog, name, rewritten.as_bytes()) {
-        console::err(format_args!("error: {}: cannot write: {e}", shown(&target)));
-        return EXIT_FAILURE;
-    }
-    console::out(format_args!(
-        "{}: rewritten with {} change{}",
-        shown(&target),
-        import.changes.len(),
-        if import.changes.len() == 1 { "" } else { "s" }
-    ));
-    if let Err(e) = crate::catalog::Catalog::load(catalog) {
-        console::err(format_args!("{e}"));
-        console::err(format_args!(
-            "error: {}: the catalogue no longer loads after the import; review the file",
-            shown(catalog)
-        ));
-        return EXIT_FAILURE;
-    }
-    EXIT_OK
 }
 
 #[cfg(test)]

@@ -260,6 +260,15 @@ impl<'a> Checker<'a> {
         self.text(&["api", n, "provider"], &m.provider, "the provider");
         self.price(&["api", n, "input_per_1m_tokens"], m.input_per_1m_tokens);
         self.price(&["api", n, "output_per_1m_tokens"], m.output_per_1m_tokens);
+        if let Some(d) = m.deprecated.as_deref().filter(|d| parse_date(d).is_none()) {
+            self.bad(
+                &["api", n, "deprecated"],
+                format!(
+                    "expected the date the model is retired, written YYYY-MM-DD, found `{}`",
+                    shorten(d)
+                ),
+            );
+        }
         if let Some(key) = &m.litellm {
             self.text(&["api", n, "litellm"], key, "LiteLLM's name for the model");
         }
@@ -568,7 +577,12 @@ impl Rows<'_> {
 
     fn serving(&mut self, seen: &mut HashMap<String, String>) {
         for (i, b) in self.file.raw.serving_benchmarks.iter().enumerate() {
-            let key = format!("{}B on {}", b.model_size_b, b.instance);
+            let key = format!(
+                "{}B with {}-bit weights on {}",
+                b.model_size_b,
+                super::weight_bits(&b.precision),
+                b.instance
+            );
             if self.row("serving_benchmarks", i, &b.instance, key, seen) {
                 self.catalog.serving.push(b.clone());
             }

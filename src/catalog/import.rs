@@ -81,6 +81,10 @@ pub enum AddPolicy {
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub add: AddPolicy,
+    /// Whether an entry whose prices the map confirms takes the map's date
+    /// and source (so that every entry it prices cites it); otherwise only
+    /// changed entries are rewritten.
+    pub confirm: bool,
 }
 
 /// One change the import makes to the API price file.
@@ -95,6 +99,8 @@ pub enum Change {
         old_output_per_1m_tokens: f64,
         input_per_1m_tokens: f64,
         output_per_1m_tokens: f64,
+        /// LiteLLM's retirement date, when it gives one the entry lacks.
+        deprecated: Option<NaiveDate>,
         as_of: NaiveDate,
         source: String,
     },
@@ -104,6 +110,8 @@ pub enum Change {
         provider: String,
         input_per_1m_tokens: f64,
         output_per_1m_tokens: f64,
+        /// LiteLLM's retirement date for the model, if any.
+        deprecated: Option<NaiveDate>,
         as_of: NaiveDate,
         source: String,
     },
@@ -128,35 +136,58 @@ impl fmt::Display for Change {
                 old_output_per_1m_tokens: oo,
                 input_per_1m_tokens: ni,
                 output_per_1m_tokens: no,
+                deprecated,
                 ..
             } => {
-                write!(f, "updated {}", shorten(name))?;
+                let confirmed = to_micro(*oi) == to_micro(*ni) && to_micro(*oo) == to_micro(*no);
+                let verb = if confirmed { "confirmed" } else { "updated" };
+                write!(f, "{verb} {}", shorten(name))?;
                 if litellm_key != name {
                     write!(f, " (LiteLLM's {})", shorten(litellm_key))?;
                 }
-                write!(
-                    f,
-                    ": input ${} → ${}, output ${} → ${} per 1M tokens",
-                    format_price(*oi),
-                    format_price(*ni),
-                    format_price(*oo),
-                    format_price(*no)
-                )
+                if confirmed {
+                    write!(
+                        f,
+                        ": input ${}, output ${} per 1M tokens, now dated and sourced from the map",
+                        format_price(*ni),
+                        format_price(*no)
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        ": input ${} → ${}, output ${} → ${} per 1M tokens",
+                        format_price(*oi),
+                        format_price(*ni),
+                        format_price(*oo),
+                        format_price(*no)
+                    )?;
+                }
+                match deprecated {
+                    Some(d) => write!(f, "; deprecated {d}"),
+                    None => Ok(()),
+                }
             }
             Change::Added {
                 name,
                 provider,
                 input_per_1m_tokens,
                 output_per_1m_tokens,
+                deprecated,
                 ..
-            } => write!(
-                f,
-                "added {} ({}): input ${}, output ${} per 1M tokens",
-                shorten(name),
-                shorten(provider),
-                format_price(*input_per_1m_tokens),
-                format_price(*output_per_1m_tokens)
-            ),
+            } => {
+                write!(
+                    f,
+                    "added {} ({}): input ${}, output ${} per 1M tokens",
+                    shorten(name),
+                    shorten(provider),
+                    format_price(*input_per_1m_tokens),
+                    format_price(*output_per_1m_tokens)
+                )?;
+                match deprecated {
+                    Some(d) => write!(f, "; deprecated {d}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -250,6 +281,8 @@ struct LitellmPrice {
     provider: String,
     input: f64,
     output: f64,
+    /// `deprecation_date`, when it is a date.
+    deprecated: Option<NaiveDate>,
 }
 
 /// Compares the API price file with LiteLLM's price map (the text of
@@ -261,13 +294,16 @@ struct LitellmPrice {
 /// millionth of a dollar, differ. Only entries whose `mode` is `chat` or
 /// `completion` with both token prices are used; `sample_spec` is skipped.
 /// Models the catalogue lacks are added as [`ImportOptions::add`] says.
-/// Changed and added entries get `as_of: today` and a `source` naming the
-/// map and its key. Nothing is written: see [`render_api_prices`].
+/// Changed and added entries get `as_of` (the date of the map's prices, not
+/// the day of the import) and a `source` naming the map, that date and the
+/// key; a model LiteLLM gives a `deprecation_date` gets `deprecated`. A
+/// model whose only change is a new retirement date is updated too.
+/// Nothing is written: see [`render_api_prices`].
 pub fn import_litellm(
     file: &ApiPriceFile,
     litellm_json: &str,
     litellm_file: &str,
-    today: NaiveDate,
+    as_of: NaiveDate,
     options: &ImportOptions,
 ) -> Result<LitellmImport, CatalogError> {
     let fail = |message: String| CatalogError::Litellm {
@@ -284,22 +320,23 @@ pub fn import_litellm(
             "expected LiteLLM's price map, a JSON object of models: {e}"
         ))
     })?;
-    let label = Path::new(litellm_file).file_name().map_or_else(
-        || litellm_file.to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let source_for =
-        |key: &str| format!("LiteLLM price map ({label}, key `{key}`), imported {today}");
+    let source_for = |key: &str| format!("LiteLLM price map, {as_of} (key `{key}`)");
 
     let mut import = LitellmImport::default();
     let usable = usable_prices(&map, &mut import.skipped);
-    let claimed = update_known(file.models(), &usable, today, &source_for, &mut import);
+    let claimed = update_known(
+        file.models(),
+        &usable,
+        (as_of, options.confirm),
+        &source_for,
+        &mut import,
+    );
     add_new(
         file.models(),
         &usable,
         &claimed,
         options,
-        today,
+        as_of,
         &source_for,
         &mut import,
     );
@@ -367,10 +404,15 @@ fn usable_price(key: &str, entry: &Json) -> Result<LitellmPrice, Unusable> {
         .and_then(Json::as_str)
         .unwrap_or("")
         .to_string();
+    let deprecated = fields
+        .get("deprecation_date")
+        .and_then(Json::as_str)
+        .and_then(super::parse_date);
     Ok(LitellmPrice {
         provider,
         input,
         output,
+        deprecated,
     })
 }
 
@@ -379,7 +421,7 @@ fn usable_price(key: &str, entry: &Json) -> Result<LitellmPrice, Unusable> {
 fn update_known<'f>(
     models: &'f IndexMap<String, ApiModel>,
     usable: &BTreeMap<&str, LitellmPrice>,
-    today: NaiveDate,
+    (as_of, confirm): (NaiveDate, bool),
     source_for: &dyn Fn(&str) -> String,
     import: &mut LitellmImport,
 ) -> HashSet<&'f str> {
@@ -391,8 +433,16 @@ fn update_known<'f>(
             import.not_in_litellm.push(name.clone());
             continue;
         };
+        let deprecated = price
+            .deprecated
+            .filter(|d| model.deprecated.as_deref().and_then(super::parse_date) != Some(*d));
+        // An entry already citing this map at this date, at its prices.
         let same = to_micro(model.input_per_1m_tokens) == price.input
-            && to_micro(model.output_per_1m_tokens) == price.output;
+            && to_micro(model.output_per_1m_tokens) == price.output
+            && deprecated.is_none()
+            && (!confirm
+                || (model.as_of == as_of.format("%Y-%m-%d").to_string()
+                    && model.source == source_for(key)));
         if same {
             import.unchanged += 1;
         } else {
@@ -403,7 +453,8 @@ fn update_known<'f>(
                 old_output_per_1m_tokens: model.output_per_1m_tokens,
                 input_per_1m_tokens: price.input,
                 output_per_1m_tokens: price.output,
-                as_of: today,
+                deprecated,
+                as_of,
                 source: source_for(key),
             });
         }
@@ -417,7 +468,7 @@ fn add_new(
     usable: &BTreeMap<&str, LitellmPrice>,
     claimed: &HashSet<&str>,
     options: &ImportOptions,
-    today: NaiveDate,
+    as_of: NaiveDate,
     source_for: &dyn Fn(&str) -> String,
     import: &mut LitellmImport,
 ) {
@@ -450,7 +501,8 @@ fn add_new(
             provider: price.provider.clone(),
             input_per_1m_tokens: price.input,
             output_per_1m_tokens: price.output,
-            as_of: today,
+            deprecated: price.deprecated,
+            as_of,
             source: source_for(key),
         });
     }
@@ -563,6 +615,7 @@ impl Rewrite<'_> {
             old_output_per_1m_tokens,
             input_per_1m_tokens,
             output_per_1m_tokens,
+            deprecated,
             as_of,
             source,
             ..
@@ -587,6 +640,40 @@ impl Rewrite<'_> {
         values.push(("source", yaml_quoted(source)));
         model.as_of = as_of.format("%Y-%m-%d").to_string();
         model.source = source.clone();
+        let mut insert_deprecated = None;
+        if let Some(d) = deprecated {
+            let date = d.format("%Y-%m-%d").to_string();
+            if model.deprecated.is_some() {
+                values.push(("deprecated", date.clone()));
+            } else {
+                insert_deprecated = Some(date.clone());
+            }
+            model.deprecated = Some(date);
+        }
+        if let Some(date) = insert_deprecated {
+            // A new key, on the line after the source's.
+            let p = vec!["api".to_string(), name.to_string(), "source".to_string()];
+            let key = self.parsed.layout.keys.get(&p);
+            let key = key.ok_or_else(|| self.cannot(&p, "the entry has no source"))?;
+            let at = self.parsed.layout.scalars.get(&p);
+            let at = at.ok_or_else(|| self.cannot(&p, "it is not a plain value"))?;
+            let end = at
+                .end
+                .ok_or_else(|| self.cannot(&p, "write it on one line, plain or in quotes"))?;
+            let text = self.parsed.text.as_str();
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let line_end = if text[..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            };
+            let indent = " ".repeat(key.column - 1);
+            self.edits.push((
+                line_end,
+                line_end,
+                format!("{}{indent}deprecated: {date}", self.newline),
+            ));
+        }
         for (field, new_text) in values {
             let p = vec!["api".to_string(), name.to_string(), field.to_string()];
             let at = self.parsed.layout.scalars.get(&p);
@@ -606,6 +693,7 @@ impl Rewrite<'_> {
             provider,
             input_per_1m_tokens,
             output_per_1m_tokens,
+            deprecated,
             as_of,
             source,
         } = change
@@ -623,6 +711,7 @@ impl Rewrite<'_> {
                 input_per_1m_tokens: *input_per_1m_tokens,
                 output_per_1m_tokens: *output_per_1m_tokens,
                 litellm: None,
+                deprecated: deprecated.map(|d| d.format("%Y-%m-%d").to_string()),
                 as_of: as_of.format("%Y-%m-%d").to_string(),
                 source: source.clone(),
                 notes: None,
@@ -748,6 +837,7 @@ fn added_entry(change: &Change, entry_indent: usize, field_indent: usize, newlin
         provider,
         input_per_1m_tokens,
         output_per_1m_tokens,
+        deprecated,
         as_of,
         source,
     } = change
@@ -756,6 +846,7 @@ fn added_entry(change: &Change, entry_indent: usize, field_indent: usize, newlin
     };
     let e = " ".repeat(entry_indent);
     let f = " ".repeat(field_indent);
+    let deprecated = deprecated.map(|d| format!("{f}deprecated: {}", d.format("%Y-%m-%d")));
     [
         format!("{e}{}:", yaml_plain_or_quoted(name)),
         format!("{f}provider: {}", yaml_plain_or_quoted(provider)),
@@ -770,7 +861,8 @@ fn added_entry(change: &Change, entry_indent: usize, field_indent: usize, newlin
         format!("{f}as_of: {}", as_of.format("%Y-%m-%d")),
         format!("{f}source: {}", yaml_quoted(source)),
     ]
-    .iter()
+    .into_iter()
+    .chain(deprecated)
     .map(|line| format!("{line}{newline}"))
     .collect()
 }
@@ -833,6 +925,7 @@ mod tests {
             provider: "openai".to_string(),
             input_per_1m_tokens: 1.0,
             output_per_1m_tokens: 2.0,
+            deprecated: None,
             as_of: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             source: "test".to_string(),
         }

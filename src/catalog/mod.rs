@@ -90,6 +90,10 @@ pub struct ApiModel {
     /// The model's key in LiteLLM's price map, when it differs from the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub litellm: Option<String>,
+    /// The date the provider retires the model (LiteLLM's
+    /// `deprecation_date`), YYYY-MM-DD; a plan naming it is warned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
     /// When the prices were gathered, YYYY-MM-DD.
     pub as_of: String,
     /// Where the prices came from.
@@ -264,6 +268,17 @@ dated!(
     ServingBenchmark,
     ManagedFineTuning
 );
+
+/// Bits per weight at a precision (`PRECISIONS`); 0 for an unknown name.
+pub fn weight_bits(precision: &str) -> u32 {
+    match precision {
+        "fp32" => 32,
+        "bf16" | "fp16" => 16,
+        "fp8" | "int8" => 8,
+        "int4" => 4,
+        _ => 0,
+    }
+}
 
 /// A date written YYYY-MM-DD that exists in the calendar.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -482,33 +497,37 @@ impl Catalog {
         }
     }
 
+    /// The files of the catalogue built into the program: (file name, text).
+    pub const BUILTIN_FILES: [(&'static str, &'static str); 4] = [
+        (
+            "api-prices.yaml",
+            include_str!("../../inputs/catalog/api-prices.yaml"),
+        ),
+        (
+            "benchmarks.yaml",
+            include_str!("../../inputs/catalog/benchmarks.yaml"),
+        ),
+        ("gpus.yaml", include_str!("../../inputs/catalog/gpus.yaml")),
+        (
+            "managed.yaml",
+            include_str!("../../inputs/catalog/managed.yaml"),
+        ),
+    ];
+
     /// The catalogue shipped in `inputs/catalog/`, built into the program so
     /// that runs from any folder (a scheduler's) find it.
     pub fn builtin() -> &'static Catalog {
         static BUILTIN: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
         BUILTIN.get_or_init(|| {
-            const FILES: [(&str, &str); 4] = [
-                (
-                    "inputs/catalog/api-prices.yaml",
-                    include_str!("../../inputs/catalog/api-prices.yaml"),
-                ),
-                (
-                    "inputs/catalog/benchmarks.yaml",
-                    include_str!("../../inputs/catalog/benchmarks.yaml"),
-                ),
-                (
-                    "inputs/catalog/gpus.yaml",
-                    include_str!("../../inputs/catalog/gpus.yaml"),
-                ),
-                (
-                    "inputs/catalog/managed.yaml",
-                    include_str!("../../inputs/catalog/managed.yaml"),
-                ),
-            ];
-            let mut problems = Vec::new();
-            let parsed: Vec<ParsedFile> = FILES
+            let names: Vec<String> = Self::BUILTIN_FILES
                 .iter()
-                .map(|(name, text)| {
+                .map(|(name, _)| format!("inputs/catalog/{name}"))
+                .collect();
+            let mut problems = Vec::new();
+            let parsed: Vec<ParsedFile> = Self::BUILTIN_FILES
+                .iter()
+                .zip(&names)
+                .map(|((_, text), name)| {
                     parse_file(text.as_bytes(), name).expect("the shipped catalogue parses")
                 })
                 .collect();
@@ -517,7 +536,7 @@ impl Catalog {
                 problems.is_empty(),
                 "the shipped catalogue is consistent: {problems:?}"
             );
-            catalog.files = FILES.iter().map(|(name, _)| PathBuf::from(name)).collect();
+            catalog.files = names.iter().map(PathBuf::from).collect();
             catalog
         })
     }
@@ -582,24 +601,34 @@ impl Catalog {
     }
 
     /// The serving throughput measured at exactly this model size on this
-    /// instance.
+    /// instance's GPU (this instance, or another offer of the same GPU: the
+    /// same `name`), the first such row in file order, with weights as wide as `precision`'s (bf16 and fp16 are
+    /// both 16 bits, fp8 and int8 both 8): the width sets the bytes each
+    /// generated token reads, so rows of another width do not apply.
     pub fn serving_throughput(
         &self,
         model_size_b: f64,
         instance: &str,
+        precision: &str,
     ) -> Result<&ServingBenchmark, CatalogError> {
-        self.gpu(instance)?;
+        let gpu = &self.gpu(instance)?.name;
+        let bits = weight_bits(precision);
+        let same_gpu = |b: &ServingBenchmark| {
+            b.instance == instance || self.gpus.get(&b.instance).is_some_and(|g| &g.name == gpu)
+        };
         self.serving
             .iter()
-            .find(|b| b.model_size_b == model_size_b && b.instance == instance)
+            .find(|b| {
+                b.model_size_b == model_size_b && same_gpu(b) && weight_bits(&b.precision) == bits
+            })
             .ok_or_else(|| CatalogError::NoBenchmark {
                 what: "serving",
-                wanted: format!("a {model_size_b}B model on {instance}"),
+                wanted: format!("a {model_size_b}B model at {precision} on {instance}"),
                 measured: self
                     .serving
                     .iter()
-                    .filter(|b| b.instance == instance)
-                    .map(|b| format!("{}B", b.model_size_b))
+                    .filter(|b| same_gpu(b))
+                    .map(|b| format!("{}B at {}", b.model_size_b, b.precision))
                     .collect(),
             })
     }

@@ -141,6 +141,8 @@ pub struct Meta {
     pub model_name: Option<String>,
     pub api_name: Option<String>,
     pub serving_instance: Option<String>,
+    /// GPUs in one serving instance, when the instance is a catalogue entry.
+    pub serving_gpus_per_instance: Option<u32>,
     pub training_instance: Option<String>,
 }
 
@@ -197,7 +199,7 @@ pub struct Inputs {
     pub items: Vec<Input>,
     pub shape: Shape,
     /// Things worth telling the reader about how inputs were resolved.
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
     /// The inputs given as ranges (low, base, high), in sheet order; the
     /// value of each is its base.
     pub ranges: Vec<Ranged>,
@@ -276,6 +278,29 @@ pub fn lookup_benchmark(
 /// "entry: source, as of date", for the source column.
 fn catalogue_source(entry: &str, source: &str, as_of: &str) -> Source {
     Source::Catalogue(format!("{entry} ({source}, as of {as_of})"))
+}
+
+/// A warning about how the inputs were resolved (not a formula of the model).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    /// A stable id, e.g. `stale_catalogue`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl Source {
+    /// The date of a catalogue entry or benchmark row the value came from:
+    /// their descriptions end with `as of YYYY-MM-DD)` (see
+    /// [`catalogue_source`] and the benchmark rows). Datasheet figures carry
+    /// no date: they do not go stale.
+    pub fn catalogue_date(&self) -> Option<chrono::NaiveDate> {
+        let (Source::Catalogue(text) | Source::Benchmark(text)) = self else {
+            return None;
+        };
+        let (_, tail) = text.rsplit_once("as of ")?;
+        crate::catalog::parse_date(tail.strip_suffix(')')?)
+    }
 }
 
 /// No number in a plan may be larger than this: a figure beyond a

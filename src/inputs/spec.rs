@@ -399,6 +399,17 @@ pub static INPUTS: &[InputSpec] = &[
         fill: Fill::Plan(|p| p.discount_rate_per_year),
         ..BASE
     },
+    InputSpec {
+        path: "catalogue_max_age_months",
+        id: "catalogue_max_age_months",
+        label: "Oldest catalogue figure used without a warning",
+        unit: Unit::Months,
+        doc: "A catalogue price or throughput the plan uses that is older than this many months at the plan's as_of is warned about.",
+        bounds: Bounds::WHOLE_POSITIVE.at_most(240.0),
+        default: default(6.0, "prices move within months: refresh the catalogue twice a year"),
+        fill: Fill::Plan(|p| p.catalogue_max_age_months),
+        ..BASE
+    },
     // Baseline.
     InputSpec {
         path: "baseline.price_change_per_year",

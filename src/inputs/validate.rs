@@ -3,7 +3,7 @@
 //! and is checked against its bounds. All problems are collected and reported
 //! together, each with the file, line and field path.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 
 use crate::catalog::{ApiModel, Catalog, Gpu, ManagedFineTuning};
@@ -13,9 +13,9 @@ use crate::yaml::{Diagnostic, Locator};
 
 use super::spec::{self, Catalogued, Fill, InputSpec, When, INPUTS};
 use super::{
-    catalogue_source, lookup_benchmark, shown, CatalogueUsed, Input, Inputs, Lookup, Meta, Ranged,
-    Shape, Source, Table, MAX_MAGNITUDE, MAX_PHASES, MIN_POSITIVE, SENSITIVITY_INSTANCE_COUNTS,
-    SENSITIVITY_VOLUME_MULTIPLIERS, TYPICAL_PHASES,
+    catalogue_source, lookup_benchmark, shown, CatalogueUsed, Input, Inputs, Lookup, Meta, Notice,
+    Ranged, Shape, Source, Table, MAX_MAGNITUDE, MAX_PHASES, MIN_POSITIVE,
+    SENSITIVITY_INSTANCE_COUNTS, SENSITIVITY_VOLUME_MULTIPLIERS, TYPICAL_PHASES,
 };
 
 /// One numeric input about to be added: its spec, with the id and label it
@@ -42,7 +42,7 @@ struct Builder<'a> {
     locator: &'a Locator,
     items: Vec<Input>,
     problems: Vec<Diagnostic>,
-    notices: Vec<String>,
+    notices: Vec<Notice>,
     /// The numbers the plan writes as ranges, by field path.
     written_ranges: &'a IndexMap<String, RangeSpec>,
     /// The ranged inputs validated so far.
@@ -247,7 +247,13 @@ impl<'a> Found<'a> {
                     (0.0, 0.0, 0.0, String::new())
                 }
             }),
-            measured: serving_gpu.and_then(|(name, g)| measured(catalog, ft.model_size_b, name, g)),
+            measured: serving_gpu.and_then(|(name, g)| {
+                let precision = raw
+                    .serving
+                    .precision
+                    .unwrap_or(crate::plan::Precision::Bf16);
+                measured(catalog, ft.model_size_b, precision.name(), name, g)
+            }),
             traffic: None,
             bill: None,
             actual_problems: Vec::new(),
@@ -308,6 +314,15 @@ impl<'a> Found<'a> {
         }
     }
 
+    /// Whether the catalogue entry an input reads was named but not found.
+    fn lookup_failed(&self, from: &Catalogued) -> bool {
+        match (from.table, from.key) {
+            (Table::Api, _) => self.api_error.is_some(),
+            (Table::Gpus, "training_instance") => matches!(self.training_gpu, Some(Err(_))),
+            (Table::Gpus, _) => self.serving_error.is_some(),
+        }
+    }
+
     /// The value a catalogue entry gives an input, with its source.
     fn catalogue_value(&self, from: &Catalogued) -> Option<(f64, Source)> {
         match (from.table, from.key) {
@@ -356,13 +371,21 @@ fn gpu_column(name: &str, g: &Gpu, column: &str) -> Option<(f64, Source)> {
 }
 
 /// Measured serving throughput for this model size on this instance, per instance.
-fn measured(catalog: &Catalog, model_size_b: f64, name: &str, g: &Gpu) -> Option<(f64, Source)> {
-    let m = catalog.serving_throughput(model_size_b, name).ok()?;
+fn measured(
+    catalog: &Catalog,
+    model_size_b: f64,
+    precision: &str,
+    name: &str,
+    g: &Gpu,
+) -> Option<(f64, Source)> {
+    let m = catalog
+        .serving_throughput(model_size_b, name, precision)
+        .ok()?;
     let per_instance =
         m.tokens_per_second / f64::from(m.num_gpus.max(1)) * f64::from(g.gpus_per_instance);
     let row = format!(
-        "{}B on {} GPU(s) of {} ({}, as of {})",
-        m.model_size_b, m.num_gpus, name, m.source, m.as_of
+        "{}B at {} on {} GPU(s) of {} ({}, as of {})",
+        m.model_size_b, m.precision, m.num_gpus, m.instance, m.source, m.as_of
     );
     Some((per_instance, Source::Catalogue(row)))
 }
@@ -583,9 +606,13 @@ fn training_notice(b: &mut Builder, found: &Found) {
         .is_some_and(|t| t.tokens_per_second.is_some());
     if let Some((_, _, _, row)) = &found.bench {
         if row.starts_with("no measured row") && !written {
-            b.notices.push(format!(
-                "The training estimate uses the lesson's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
-            ));
+            b.notices.push(Notice {
+                id: "estimate_fallback",
+                title: "Training estimate without a measured benchmark",
+                message: format!(
+                    "The training estimate uses the lesson's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
+                ),
+            });
         }
     }
 }
@@ -606,6 +633,10 @@ fn add(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
         }
         Fill::Catalogue(read, from) => {
             let fallback = found.catalogue_value(&from);
+            if read(raw).is_none() && fallback.is_none() && found.lookup_failed(&from) {
+                // The unknown name is the one problem, reported where it is named.
+                return;
+            }
             b.number(spec.path, Head::of(spec), read(raw), fallback);
             b.look_up(spec.id, &from);
         }
@@ -821,6 +852,12 @@ fn finish(
         model_name: ft.name.clone(),
         api_name: raw.baseline.api.clone(),
         serving_instance: raw.serving.instance.clone(),
+        serving_gpus_per_instance: raw
+            .serving
+            .instance
+            .as_deref()
+            .and_then(|name| catalog.gpu(name).ok())
+            .map(|g| g.gpus_per_instance),
         training_instance: raw.compute.training.as_ref().map(|t| t.instance.clone()),
     };
     let has = |id: &str| b.items.iter().any(|i| i.id == id);
@@ -838,6 +875,8 @@ fn finish(
         has_training_flops: has("training_gpu_bf16_tflops"),
         managed: any_managed(raw),
     };
+    let mut notices = b.notices;
+    catalogue_notices(&b.items, raw, as_of, catalog, &mut notices);
     let catalogue = if b.lookups.is_empty() {
         CatalogueUsed::default()
     } else {
@@ -852,11 +891,85 @@ fn finish(
         meta,
         items,
         shape,
-        notices: b.notices,
+        notices,
         ranges,
         options: Vec::new(),
         lookups: b.lookups,
         catalogue,
+    }
+}
+
+/// Warnings about the catalogue entries the plan uses: a model its provider
+/// retires, and figures older than `catalogue_max_age_months` at `as_of`.
+fn catalogue_notices(
+    items: &[Input],
+    raw: &RawPlan,
+    as_of: NaiveDate,
+    catalog: &Catalog,
+    notices: &mut Vec<Notice>,
+) {
+    if let Some((name, retired)) = raw.baseline.api.as_deref().and_then(|name| {
+        let m = catalog.api(name).ok()?;
+        Some((name, crate::catalog::parse_date(m.deprecated.as_deref()?)?))
+    }) {
+        let when = if retired <= as_of {
+            format!("was retired on {retired}, before")
+        } else {
+            format!("is to be retired on {retired}, after")
+        };
+        notices.push(Notice {
+            id: "api_deprecated",
+            title: "The API model is being retired",
+            message: format!(
+                "The catalogue says {} {when} the plan's date ({as_of}); its prices may not be offered for the plan's lifetime. Compare against the model that replaces it (name it in baseline.api).",
+                crate::yaml::inert(name)
+            ),
+        });
+    }
+    let max_age = items
+        .iter()
+        .find(|i| i.id == "catalogue_max_age_months")
+        .and_then(|i| i.value.as_num())
+        .unwrap_or(6.0);
+    // Months are whole and at most 240 (checked by the spec).
+    let limit = as_of.checked_sub_months(chrono::Months::new(max_age as u32));
+    let mut seen: Vec<&str> = Vec::new();
+    let mut stale: Vec<String> = Vec::new();
+    // A plan that gives its cost per run uses no figure of the training estimate.
+    let estimate_unused = raw.compute.cost_per_run.is_some();
+    for item in items {
+        if estimate_unused && item.id.starts_with("training_") {
+            continue;
+        }
+        let Some(date) = item.source.catalogue_date() else {
+            continue;
+        };
+        let text = match &item.source {
+            Source::Catalogue(t) | Source::Benchmark(t) => t.as_str(),
+            _ => continue,
+        };
+        if limit.is_none_or(|limit| date >= limit) || seen.contains(&text) {
+            continue;
+        }
+        seen.push(text);
+        let months = (as_of.year() - date.year()) * 12 + as_of.month() as i32
+            - date.month() as i32
+            - i32::from(as_of.day() < date.day());
+        stale.push(format!(
+            "{} from {} is {months} months old",
+            item.label,
+            crate::yaml::inert(text)
+        ));
+    }
+    if !stale.is_empty() {
+        notices.push(Notice {
+            id: "stale_catalogue",
+            title: "Catalogue figures older than the plan allows",
+            message: format!(
+                "{}. The plan's date is {as_of} and catalogue_max_age_months is {max_age}: refresh the catalogue (prices import, or edit an exported copy) or write today's figures in the plan.",
+                stale.join("; ")
+            ),
+        });
     }
 }
 

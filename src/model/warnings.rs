@@ -79,7 +79,9 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             ],
         );
     }
-    if shape.has_training && shape.has_training_flops {
+    // Only when the estimate prices the runs: a plan that gives its cost
+    // per run uses no figure the estimate makes.
+    if shape.has_training && shape.has_training_flops && !shape.cost_per_run_given {
         warning(
             d,
             6,
@@ -105,7 +107,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
                 f("rule_mfu_min", Percent),
                 t(" to "),
                 f("rule_mfu_max", Percent),
-                t(", so the training cost is likely wrong: check the throughput behind it."),
+                t(", so the estimated cost per run is likely wrong: check the training throughput behind it, or give compute.cost_per_run."),
             ],
         );
     }
@@ -219,7 +221,7 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             "Serving capacity not checked",
             Unit::Text,
             "A warning's sentence; it applies whenever no serving throughput is known.",
-            t("No serving throughput is known for this model on this instance, so nothing checks that the instances carry the traffic. Add serving.throughput_tokens_per_second (tokens per second one instance serves at full load) to the plan."),
+            t("The serving capacity was not checked: the plan gives no serving throughput and the catalogue has none measured for this model size at this precision on this instance, so nothing checks that the instances carry the traffic. Add serving.throughput_tokens_per_second (generated tokens a second one instance serves at full load) to the plan, or a serving_benchmarks row for this model size, precision and instance to the catalogue."),
         )
         .with(Role::Warning, 2);
         return;

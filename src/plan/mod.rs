@@ -92,6 +92,10 @@ pub struct RawPlan {
     /// discounting off; default 0.10).
     #[serde(default)]
     pub discount_rate_per_year: Option<f64>,
+    /// Months after which a catalogue figure the plan uses is warned about
+    /// as stale, counted to the plan's as_of (default 6).
+    #[serde(default)]
+    pub catalogue_max_age_months: Option<f64>,
     /// Who trains and serves the fine-tuned model: `self_hosted` (default:
     /// the plan's GPUs) or `managed` (a provider's fine-tuning service, priced
     /// per token; the serving section is then not used).

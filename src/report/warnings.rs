@@ -26,9 +26,9 @@ pub(super) fn warnings(r: &Report) -> Vec<Warning> {
     option_warnings(r, &mut out);
     for notice in &r.inputs.notices {
         out.push(Warning {
-            id: "estimate_fallback".to_string(),
-            title: "Training estimate without a measured benchmark".to_string(),
-            message: notice.clone(),
+            id: notice.id.to_string(),
+            title: notice.title.to_string(),
+            message: notice.message.clone(),
         });
     }
     out

@@ -783,11 +783,21 @@ fn prices_import_litellm_rewrites_a_copy_of_the_catalogue() {
         )
         .unwrap();
     }
-    let shipped = std::fs::read_to_string(catalog.join("api-prices.yaml")).unwrap();
+    // The shipped catalogue as it was before its 2026 refresh: gpt-4o at
+    // the lesson's $5/$15.
+    let shipped = std::fs::read_to_string(catalog.join("api-prices.yaml"))
+        .unwrap()
+        .replacen(
+            "input_per_1m_tokens: 2.50\n    output_per_1m_tokens: 10.00\n    as_of: 2026-07-24\n    source: \"LiteLLM price map, 2026-07-24 (key `gpt-4o`)\"",
+            "input_per_1m_tokens: 5.00\n    output_per_1m_tokens: 15.00\n    as_of: 2024-07-01\n    source: \"the lesson\"",
+            1,
+        );
+    std::fs::write(catalog.join("api-prices.yaml"), &shipped).unwrap();
     let litellm = root().join("tests/fixtures/litellm/model_prices_and_context_window.json");
     let import = bin()
         .args(["prices", "import", "litellm"])
         .arg(&litellm)
+        .args(["--as-of", "2026-07-24"])
         .arg("--catalog")
         .arg(&catalog)
         .output()
@@ -811,6 +821,7 @@ fn prices_import_litellm_rewrites_a_copy_of_the_catalogue() {
     let again = bin()
         .args(["prices", "import", "litellm"])
         .arg(&litellm)
+        .args(["--as-of", "2026-07-24"])
         .arg("--catalog")
         .arg(&catalog)
         .output()
@@ -822,8 +833,14 @@ fn prices_import_litellm_rewrites_a_copy_of_the_catalogue() {
         rewritten
     );
 
-    // A plan that takes its prices from the catalogue gets the imported ones
-    // with --catalog, and the built-in ones without.
+    // A plan that takes its prices from the catalogue gets the catalogue's
+    // with --catalog (here edited by hand to $2.00), and the built-in ones
+    // (today's $2.50) without.
+    std::fs::write(
+        catalog.join("api-prices.yaml"),
+        rewritten.replacen("input_per_1m_tokens: 2.50", "input_per_1m_tokens: 2.00", 1),
+    )
+    .unwrap();
     let plan = example("roi-worked-example.yaml")
         .lines()
         .filter(|l| {
@@ -855,8 +872,8 @@ fn prices_import_litellm_rewrites_a_copy_of_the_catalogue() {
         json(&tmp.path().join(dir).join("p.json"))["inputs"]["input_price_per_1m_tokens"]["value"]
             .as_f64()
     };
-    assert_eq!(price("with"), Some(2.5));
-    assert_eq!(price("without"), Some(5.0));
+    assert_eq!(price("with"), Some(2.0));
+    assert_eq!(price("without"), Some(2.5));
     // A catalogue that does not load is refused before any plan runs.
     let bad = run(
         tmp.path(),

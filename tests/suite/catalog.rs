@@ -46,12 +46,16 @@ fn import_fixture(options: &ImportOptions) -> (ApiPriceFile, finetune_roi::catal
 /// under it.
 fn entry_block(text: &str, name: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
+    let quoted = format!("\"{name}\"");
     let start = lines
         .iter()
         .position(|l| {
-            l.strip_prefix("  ")
-                .and_then(|l| l.strip_prefix(name))
-                .is_some_and(|rest| rest.starts_with(':'))
+            l.strip_prefix("  ").is_some_and(|l| {
+                [name, quoted.as_str()].iter().any(|key| {
+                    l.strip_prefix(key)
+                        .is_some_and(|rest| rest.starts_with(':'))
+                })
+            })
         })
         .unwrap_or_else(|| panic!("no entry `{name}`"));
     let mut block = vec![lines[start]];
@@ -97,12 +101,14 @@ fn the_shipped_catalogue_loads_with_every_required_entry_dated_and_sourced() {
 #[test]
 fn the_seed_lessons_figures_are_in_the_catalogue() {
     let c = shipped();
-    // API prices: the seed's reference list and its worked example.
-    for (name, input, output) in [
-        ("gpt-4o", 5.00, 15.00),
-        ("gpt-3.5-turbo", 0.50, 1.50),
-        ("claude-3-5-sonnet", 3.00, 15.00),
-        ("claude-3-haiku", 0.25, 1.25),
+    // API prices: the seed's reference list, where LiteLLM's map of
+    // 2026-07-24 still prices the model the same; gpt-4o is no longer $5/$15
+    // (the examples that illustrate the lesson write that price themselves).
+    for (name, input, output, from_litellm) in [
+        ("gpt-4o", 2.50, 10.00, true),
+        ("gpt-3.5-turbo", 0.50, 1.50, true),
+        ("claude-3-5-sonnet", 3.00, 15.00, false),
+        ("claude-3-haiku", 0.25, 1.25, true),
     ] {
         let m = c.api(name).unwrap();
         assert_eq!(
@@ -110,11 +116,15 @@ fn the_seed_lessons_figures_are_in_the_catalogue() {
             (input, output),
             "{name}"
         );
-        assert!(m.source.contains("the lesson"), "{name}: {}", m.source);
+        let source = if from_litellm {
+            "LiteLLM price map, 2026-07-24"
+        } else {
+            "the lesson"
+        };
+        assert!(m.source.contains(source), "{name}: {}", m.source);
     }
-    // GPU prices: the seed's A10G and A100 80GB.
-    assert_eq!(c.gpu("a10g").unwrap().on_demand_per_gpu_hour, 1.03);
-    assert_eq!(c.gpu("a100_80g").unwrap().on_demand_per_gpu_hour, 3.10);
+    // GPU prices are 2026's now; the training table keeps the lesson's
+    // per-GPU rates (below).
     // The seed's training benchmark table, row by row.
     let table = [
         (7.0, Method::Lora, "a100_80g", 4000.0, 1, 3.10),
@@ -140,19 +150,19 @@ fn the_seed_lessons_figures_are_in_the_catalogue() {
         );
     }
     // The seed's serving throughputs.
-    let s = c.serving_throughput(7.0, "a10g").unwrap();
+    let s = c.serving_throughput(7.0, "a10g", "fp16").unwrap();
     assert_eq!(
         (s.tokens_per_second, s.num_gpus, s.batch_size),
         (5000.0, 1, Some(32))
     );
     assert_eq!(s.engine.as_deref(), Some("vLLM"));
     assert_eq!(
-        c.serving_throughput(13.0, "a100_40g")
+        c.serving_throughput(13.0, "a100_40g", "bf16")
             .unwrap()
             .tokens_per_second,
         3000.0
     );
-    let s = c.serving_throughput(70.0, "a100_80g").unwrap();
+    let s = c.serving_throughput(70.0, "a100_80g", "bf16").unwrap();
     assert_eq!((s.tokens_per_second, s.num_gpus), (800.0, 2));
     // Managed fine-tuning: OpenAI $8 per 1M training tokens, Together $1-3.
     let openai = c.managed("openai-gpt-3.5-turbo").unwrap();
@@ -165,37 +175,49 @@ fn the_seed_lessons_figures_are_in_the_catalogue() {
 }
 
 #[test]
-fn the_seeds_serving_costs_follow_from_the_catalogue() {
+fn the_seeds_serving_costs_follow_from_its_prices_and_today_s_from_the_catalogue() {
     let c = shipped();
+    // The lesson: $742 a month around the clock (30 days) at $1.03 an hour,
+    // and $0.057 per 1M tokens at full utilization for a 7B at 5,000 tokens
+    // a second (the catalogue's row for a 7B on an A10G).
+    let lesson_a10g = 1.03;
+    assert_eq!((lesson_a10g * 24.0 * 30.0_f64).round(), 742.0);
+    let tokens_per_hour_m = c
+        .serving_throughput(7.0, "a10g", "fp16")
+        .unwrap()
+        .tokens_per_second
+        * 3600.0
+        / 1e6;
+    assert_eq!(
+        ((lesson_a10g / tokens_per_hour_m) * 1000.0).round() / 1000.0,
+        0.057
+    );
+    // Today: AWS's g5.xlarge at $1.006, $724 a month.
     let a10g = c.gpu("a10g").unwrap();
-    // $742 a month around the clock (30 days), and $0.057 per 1M tokens at
-    // full utilization for a 7B at 5,000 tokens a second.
-    let monthly = a10g.on_demand_per_instance_hour() * 24.0 * 30.0;
-    assert_eq!(monthly.round(), 742.0);
-    let tokens_per_hour_m =
-        c.serving_throughput(7.0, "a10g").unwrap().tokens_per_second * 3600.0 / 1e6;
-    let per_1m = a10g.on_demand_per_instance_hour() / tokens_per_hour_m;
-    assert_eq!((per_1m * 1000.0).round() / 1000.0, 0.057);
-    // The A100 40GB at $1,440 a month.
-    let a100 = c.gpu("a100_40g").unwrap();
-    assert_eq!((a100.on_demand_per_instance_hour() * 720.0).round(), 1440.0);
+    assert_eq!((a10g.on_demand_per_instance_hour() * 720.0).round(), 724.0);
 }
 
 #[test]
-fn training_rows_cost_their_gpus_at_the_catalogue_price() {
+fn training_rows_cost_their_gpus_at_the_lessons_rate_per_gpu() {
+    // The training table is the lesson's, priced at its 2024 rates ($3.10 an
+    // A100 80GB, $1.03 an A10G), not at today's catalogue prices: each row
+    // costs its GPUs at one rate per instance type.
     let c = shipped();
     for b in c.training_benchmarks() {
-        let gpu = c.gpu(&b.instance).unwrap();
-        let expected = gpu.on_demand_per_gpu_hour * f64::from(b.num_gpus);
+        let rate = match b.instance.as_str() {
+            "a100_80g" => 3.10,
+            "a10g" => 1.03,
+            other => panic!("a training row on {other}"),
+        };
+        let expected = rate * f64::from(b.num_gpus);
         assert!(
             (b.cost_per_hour - expected).abs() < 1e-9,
-            "{}B {} on {}: {} per hour, but {} GPUs × {}",
+            "{}B {} on {}: {} per hour, but {} GPUs × {rate}",
             b.model_size_b,
             b.method.name(),
             b.instance,
             b.cost_per_hour,
             b.num_gpus,
-            gpu.on_demand_per_gpu_hour
         );
     }
 }
@@ -227,10 +249,22 @@ fn gpu_figures_are_the_datasheets() {
         );
         assert!((0.0..=1.0).contains(&g.spot_price_factor));
     }
+    // The plain name is one GPU; the whole node is named for it.
     let h100 = c.gpu("h100").unwrap();
-    assert_eq!(h100.gpus_per_instance, 8);
-    assert!((h100.on_demand_per_instance_hour() - 98.32).abs() < 1e-9);
-    assert!((h100.memory_gb_per_instance() - 640.0).abs() < 1e-9);
+    assert_eq!(h100.gpus_per_instance, 1);
+    assert!((h100.on_demand_per_instance_hour() - 6.88).abs() < 1e-9);
+    let node = c.gpu("h100-aws-8x").unwrap();
+    assert_eq!(node.gpus_per_instance, 8);
+    assert!((node.on_demand_per_instance_hour() - 55.04).abs() < 1e-9);
+    assert!((node.memory_gb_per_instance() - 640.0).abs() < 1e-9);
+    // Every plain GPU name is one GPU, and every entry is dated 2026.
+    for (name, g) in c.gpus() {
+        if !name.contains('-') {
+            assert_eq!(g.gpus_per_instance, 1, "{name}");
+        }
+        assert!(g.as_of.starts_with("2026-"), "{name}: {}", g.as_of);
+        assert!(g.source.contains("https://"), "{name}: {}", g.source);
+    }
 }
 
 #[test]
@@ -263,7 +297,7 @@ fn an_unknown_name_suggests_the_nearest() {
     // Nothing near: the message lists what there is.
     let msg = c.gpu("tpu-v5e").unwrap_err().to_string();
     assert!(
-        msg.ends_with("; the catalogue has a10g, l4, a100_40g, a100_80g, h100"),
+        msg.ends_with("; the catalogue has a10g, a10-lambda, l4, l4-modal, l40s-modal, a100_40g, a100_40g-lambda, a100_80g, a100_80g-modal, h100, h100-aws-8x, h100-lambda, h100-runpod, h100-modal, h200"),
         "{msg}"
     );
     // Benchmarks: an unknown instance is an unknown name; a known one
@@ -281,7 +315,18 @@ fn an_unknown_name_suggests_the_nearest() {
         msg,
         "no training benchmark for a 7B model, full, on a10g in the catalogue; measured on that instance: 7B lora, 7B qlora"
     );
-    let msg = c.serving_throughput(70.0, "h100").unwrap_err().to_string();
+    let msg = c
+        .serving_throughput(70.0, "h100", "bf16")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.ends_with("measured on that instance: 8B at bf16, 70B at fp8"),
+        "{msg}"
+    );
+    let msg = c
+        .serving_throughput(7.0, "h200", "bf16")
+        .unwrap_err()
+        .to_string();
     assert!(msg.contains("none is measured on that instance"), "{msg}");
 }
 
@@ -358,11 +403,7 @@ fn one_file_is_a_catalogue_too() {
 #[test]
 fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
     let (_, import) = import_fixture(&ImportOptions::default());
-    let source = |key: &str| {
-        format!(
-            "LiteLLM price map (model_prices_and_context_window.json, key `{key}`), imported 2026-11-01"
-        )
-    };
+    let source = |key: &str| format!("LiteLLM price map, 2026-11-01 (key `{key}`)");
     assert_eq!(
         import.changes,
         vec![
@@ -373,6 +414,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 old_output_per_1m_tokens: 15.0,
                 input_per_1m_tokens: 2.5,
                 output_per_1m_tokens: 10.0,
+                deprecated: None,
                 as_of: today(),
                 source: source("gpt-4o"),
             },
@@ -381,6 +423,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 provider: "anthropic".into(),
                 input_per_1m_tokens: 3.0,
                 output_per_1m_tokens: 15.0,
+                deprecated: None,
                 as_of: today(),
                 source: source("claude-3-5-sonnet-20240620"),
             },
@@ -389,6 +432,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 provider: "openai".into(),
                 input_per_1m_tokens: 3.0,
                 output_per_1m_tokens: 6.0,
+                deprecated: None,
                 as_of: today(),
                 source: source("ft:gpt-3.5-turbo"),
             },
@@ -398,6 +442,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 provider: "openai".into(),
                 input_per_1m_tokens: 1.1,
                 output_per_1m_tokens: 4.4,
+                deprecated: None,
                 as_of: today(),
                 source: source("o1-mini"),
             },
@@ -431,16 +476,19 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
 fn the_add_policy_decides_which_new_models_are_added() {
     let (_, none) = import_fixture(&ImportOptions {
         add: AddPolicy::None,
+        ..Default::default()
     });
     assert_eq!(none.changes.len(), 1, "{:?}", none.changes);
     assert_eq!(none.skipped.not_added, 7);
     let (_, mistral) = import_fixture(&ImportOptions {
         add: AddPolicy::Providers(vec!["mistral".into()]),
+        ..Default::default()
     });
     let added: Vec<&str> = mistral.changes[1..].iter().map(|c| c.name()).collect();
     assert_eq!(added, ["mistral/mistral-small-latest"]);
     let (_, all) = import_fixture(&ImportOptions {
         add: AddPolicy::All,
+        ..Default::default()
     });
     // Everything usable but LiteLLM's gpt-3.5-turbo, whose name the
     // catalogue uses for gpt-3.5-turbo-0125.
@@ -469,28 +517,36 @@ fn the_rendered_file_changes_only_what_changed() {
     input_per_1m_tokens: 3.00
     output_per_1m_tokens: 15.00
     as_of: 2026-11-01
-    source: \"LiteLLM price map (model_prices_and_context_window.json, key `claude-3-5-sonnet-20240620`), imported 2026-11-01\"
+    source: \"LiteLLM price map, 2026-11-01 (key `claude-3-5-sonnet-20240620`)\"
   \"ft:gpt-3.5-turbo\":
     provider: openai
     input_per_1m_tokens: 3.00
     output_per_1m_tokens: 6.00
     as_of: 2026-11-01
-    source: \"LiteLLM price map (model_prices_and_context_window.json, key `ft:gpt-3.5-turbo`), imported 2026-11-01\"
+    source: \"LiteLLM price map, 2026-11-01 (key `ft:gpt-3.5-turbo`)\"
   o1-mini:
     provider: openai
     input_per_1m_tokens: 1.10
     output_per_1m_tokens: 4.40
     as_of: 2026-11-01
-    source: \"LiteLLM price map (model_prices_and_context_window.json, key `o1-mini`), imported 2026-11-01\"
+    source: \"LiteLLM price map, 2026-11-01 (key `o1-mini`)\"
 ";
     let last = "    source: \"our own figure\"\n";
     let expected = original
-        .replacen("input_per_1m_tokens: 5.00\n", "input_per_1m_tokens: 2.50\n", 1)
-        .replacen("output_per_1m_tokens: 15.00 ", "output_per_1m_tokens: 10.00 ", 1)
+        .replacen(
+            "input_per_1m_tokens: 5.00\n",
+            "input_per_1m_tokens: 2.50\n",
+            1,
+        )
+        .replacen(
+            "output_per_1m_tokens: 15.00 ",
+            "output_per_1m_tokens: 10.00 ",
+            1,
+        )
         .replacen("as_of: 2024-07-01\n", "as_of: 2026-11-01\n", 1)
         .replacen(
             "source: \"the seed lesson\"\n",
-            "source: \"LiteLLM price map (model_prices_and_context_window.json, key `gpt-4o`), imported 2026-11-01\"\n",
+            "source: \"LiteLLM price map, 2026-11-01 (key `gpt-4o`)\"\n",
             1,
         )
         .replacen(last, &format!("{last}{added}"), 1);
@@ -549,6 +605,7 @@ fn importing_into_the_shipped_catalogue_keeps_every_other_entry() {
         today(),
         &ImportOptions {
             add: AddPolicy::None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -624,6 +681,7 @@ api:
         today(),
         &ImportOptions {
             add: AddPolicy::None,
+            ..Default::default()
         },
     )
     .unwrap();

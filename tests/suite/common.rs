@@ -116,3 +116,16 @@ pub fn canary_workbook() -> Vec<u8> {
     .unwrap();
     wb.save_to_buffer().unwrap()
 }
+
+/// The seven-or-seventy example with the lesson's GPT-4o price ($5/$15 per
+/// 1M tokens) written into the plan, for the tests about the lesson's
+/// figures: the catalogue's own price is today's ($2.50/$10), at which the
+/// plan stays on the API.
+pub fn seven_or_seventy_at_lesson_prices() -> String {
+    let text = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    replace_once(
+        &text,
+        "  api: gpt-4o\n",
+        "  api: gpt-4o\n  input_price_per_1m_tokens: 5.00\n  output_price_per_1m_tokens: 15.00\n",
+    )
+}

@@ -119,7 +119,15 @@ fn a_plan_short_of_capacity_is_never_fine_tune() {
     // Auto sizing pays for the four it needs, and then it loses money.
     let auto = report_of_text(&text);
     assert!(auto.feasible());
-    let per_instance = 1.03 * 24.0 * 30.0;
+    // At the catalogue's A10G price an hour, around the clock.
+    let per_instance = num(&auto, "serving_cost_per_hour") * 24.0 * 30.0;
+    assert_eq!(
+        num(&auto, "serving_cost_per_hour"),
+        finetune_roi::catalog::Catalog::builtin()
+            .gpu("a10g")
+            .unwrap()
+            .on_demand_per_instance_hour()
+    );
     assert!((num(&auto, "monthly_serving_cost") - 4.0 * per_instance).abs() < 1e-9);
     assert!(num(&auto, "monthly_savings") < 0.0);
     assert_eq!(auto.verdict(), "Stay on the API");
@@ -134,7 +142,7 @@ fn a_billion_requests_a_day_pays_for_every_instance_it_needs() {
     let needed = (1e9 * 850.0 / (24.0 * 3600.0 * 0.2) / 5000.0_f64).ceil();
     assert_eq!(needed, 9838.0);
     assert_eq!(num(&r, "serving_instances_costed"), needed);
-    let per_instance = 1.03 * 24.0 * 30.0;
+    let per_instance = num(&r, "serving_cost_per_hour") * 24.0 * 30.0;
     assert!(
         (num(&r, "monthly_serving_cost") - needed * per_instance).abs()
             < 1e-6 * needed * per_instance
@@ -271,8 +279,8 @@ fn the_options_variant_gives_one_answer() {
 
 #[test]
 fn a_thin_margin_reads_marginal_and_says_why() {
-    // Savings of 4% of the bill.
-    let r = report_of(&root().join("inputs/seven-or-seventy.yaml"));
+    // Savings of 4% of the bill, at the lesson's GPT-4o price.
+    let r = report_of_text(&seven_or_seventy_at_lesson_prices());
     assert!(r.marginal());
     assert!(num(&r, "recommended_savings_share") < num(&r, "marginal_savings_share"));
     assert!(sentence(&r).contains("(marginal)"));
@@ -281,7 +289,7 @@ fn a_thin_margin_reads_marginal_and_says_why() {
         .to_excel_result()
         .contains("4% of the API bill, below the 10%"));
     // The threshold is an input: at 1% the same plan is not marginal.
-    let text = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let text = seven_or_seventy_at_lesson_prices();
     assert!(!text.contains("decision:"));
     let text = format!("{text}decision:\n  marginal_savings_share: 0.01\n");
     let r = report_of_text(&text);

@@ -751,8 +751,15 @@ fn raw_html_and_bad_links_are_neutralized_in_markdown_conversion() {
     assert!(!html.contains("data:image"));
 }
 
+/// The seven-or-seventy example at the lesson's GPT-4o price, where the 7B
+/// on an A10G pays (at today's price the plan stays on the API).
 fn seven_or_seventy() -> Report {
-    example_report(&root().join("inputs/seven-or-seventy.yaml"))
+    finetune_roi::evaluate_text(
+        &seven_or_seventy_at_lesson_prices(),
+        "inputs/seven-or-seventy.yaml",
+        fixed_time(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The options table: the figure's label and unit, then the plan's value and

@@ -1,6 +1,7 @@
 mod actuals;
 mod batch;
 mod catalog;
+mod catalogue_today;
 mod cli;
 mod common;
 mod decision;

@@ -4,8 +4,10 @@
 
 use super::common::*;
 
+/// The seven-or-seventy example at the lesson's GPT-4o price, where the 7B
+/// pays and the options compete with it.
 fn plan_text() -> String {
-    std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap()
+    seven_or_seventy_at_lesson_prices()
 }
 
 #[test]

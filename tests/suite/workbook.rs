@@ -416,8 +416,8 @@ fn every_input_and_result_has_its_defined_name() {
 fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
     // The plan names gpt-4o and an A10G without prices: the workbook looks
     // them up; naming another entry on the Inputs sheet switches the prices.
-    // Without its options: an L4 has no measured throughput for the 7B, and an
-    // option may not bring one the plan lacks.
+    // Without its options: an H200 has no measured throughput for the 7B, and
+    // an option may not bring one the plan lacks.
     let file = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
     let text = file[..file.find("\noptions:").unwrap() + 1].to_string();
     let base = report_of_text(&text);
@@ -429,7 +429,10 @@ fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
     let lay = layout::layout(&base);
     let mut model = load(&xlsx::render(&base).unwrap());
     let sheets: Vec<String> = model.workbook.get_worksheet_names();
-    for (key, entry) in [("baseline_api", "gpt-4o-mini"), ("serving_instance", "l4")] {
+    for (key, entry) in [
+        ("baseline_api", "gpt-4o-mini"),
+        ("serving_instance", "h200"),
+    ] {
         type_into(&mut model, &lay, key, entry);
     }
     model.evaluate();
@@ -437,7 +440,7 @@ fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
     let changed = replace_once(
         &changed,
         "  instance: a10g\n  instances: 1\n",
-        "  instance: l4\n  instances: 1\n",
+        "  instance: h200\n  instances: 1\n",
     );
     let want = report_of_text(&changed);
     assert_ne!(

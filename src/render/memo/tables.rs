@@ -95,8 +95,16 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
             ),
             share("serving_share_of_ft_total"),
             format!(
-                "instances × price per hour × hours a month: {} × {}/hour × {} hours × {} days; plus {} GB of weights at {}/GB-month",
+                "instances × price per hour × hours a month: {}{} × {}/hour × {} hours × {} days; plus {} GB of weights at {}/GB-month",
                 r.show("serving_instances"),
+                match (&r.inputs.meta.serving_instance, r.inputs.meta.serving_gpus_per_instance) {
+                    (Some(name), Some(gpus)) => format!(
+                        " {} ({gpus} GPU{} each)",
+                        crate::yaml::inert(name),
+                        if gpus == 1 { "" } else { "s" }
+                    ),
+                    _ => String::new(),
+                },
                 r.show("serving_cost_per_hour"),
                 r.show("hours_per_day"),
                 r.show("days_per_month"),

@@ -1,0 +1,585 @@
+//! `prices`: list, show, export and import the price catalogue; and where a
+//! command finds the user's catalogue: `--catalog`, else the environment
+//! variable [`CATALOG_ENV`], else the platform's config folder
+//! ([`config_catalog`]) when it holds one, else the built-in catalogue.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::{console, shown, AddModels, PriceSource, EXIT_BAD_PLAN, EXIT_FAILURE, EXIT_OK};
+use crate::catalog::{format_price, Catalog};
+use crate::output;
+
+/// The environment variable naming the user's catalogue (a folder or a file).
+pub const CATALOG_ENV: &str = "FINETUNE_ROI_CATALOG";
+
+/// The API price file's name in a catalogue folder.
+const API_PRICES: &str = "api-prices.yaml";
+
+/// What `prices list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListKind {
+    /// API models and their prices per 1M tokens.
+    Api,
+    /// GPU instances: GPUs per instance, prices per GPU-hour and instance-hour.
+    Gpu,
+    /// Measured serving throughputs.
+    Serving,
+    /// Measured training throughputs.
+    Training,
+    /// Managed fine-tuning offers.
+    Managed,
+}
+
+/// The user's catalogue, if any: `explicit` (`--catalog`), else
+/// [`CATALOG_ENV`] when set and not empty, else [`config_catalog`] when that
+/// folder exists. `None` means the built-in catalogue.
+pub fn user_catalog(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os(CATALOG_ENV).filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    config_catalog().filter(|p| p.is_dir())
+}
+
+/// The platform's config folder for the catalogue:
+/// `$XDG_CONFIG_HOME/finetune-roi/catalog` when XDG_CONFIG_HOME is an
+/// absolute path, else `$HOME/.config/finetune-roi/catalog`.
+pub fn config_catalog() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("finetune-roi").join("catalog"))
+}
+
+/// The catalogue a command reads: the user's, loaded, or the built-in one.
+fn catalogue(explicit: Option<&Path>) -> Result<std::borrow::Cow<'static, Catalog>, u8> {
+    match user_catalog(explicit) {
+        None => Ok(std::borrow::Cow::Borrowed(Catalog::builtin())),
+        Some(path) => match Catalog::load(&path) {
+            Ok(c) => Ok(std::borrow::Cow::Owned(c)),
+            Err(e) => {
+                console::err(format_args!("{e}"));
+                Err(EXIT_BAD_PLAN)
+            }
+        },
+    }
+}
+
+/// Rows as aligned columns: a header, a rule, then the rows; the last
+/// column (the source) is not padded.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    all.extend(rows.iter().cloned());
+    let columns = header.len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| all.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, r) in all.iter().enumerate() {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let cell = crate::yaml::inert(cell);
+            line.push_str(&cell);
+            if c + 1 < columns {
+                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&rule.join("  "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn money(x: f64) -> String {
+    format!("${}", format_price(x))
+}
+
+fn number(x: f64) -> String {
+    crate::format::number(x, crate::format::Unit::Count)
+}
+
+/// `prices list [--kind K]`: the catalogue's entries as tables, each with
+/// its date and source.
+pub fn list(kind: Option<ListKind>, catalog: Option<&Path>) -> u8 {
+    let c = match catalogue(catalog) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let kinds = match kind {
+        Some(k) => vec![k],
+        None => vec![
+            ListKind::Api,
+            ListKind::Gpu,
+            ListKind::Serving,
+            ListKind::Training,
+            ListKind::Managed,
+        ],
+    };
+    let mut out = Vec::new();
+    for kind in kinds {
+        out.push(list_one(&c, kind));
+    }
+    console::out_text(&out.join("\n"));
+    EXIT_OK
+}
+
+fn list_one(c: &Catalog, kind: ListKind) -> String {
+    match kind {
+        ListKind::Api => {
+            let rows: Vec<Vec<String>> = c
+                .api_models()
+                .iter()
+                .map(|(name, m)| {
+                    vec![
+                        name.clone(),
+                        m.provider.clone(),
+                        money(m.input_per_1m_tokens),
+                        money(m.output_per_1m_tokens),
+                        m.deprecated.clone().unwrap_or_default(),
+                        m.as_of.clone(),
+                        m.source.clone(),
+                    ]
+                })
+                .collect();
+            format!(
+                "API models (US dollars per 1M tokens)\n{}",
+                table(
+                    &[
+                        "name",
+                        "provider",
+                        "input",
+                        "output",
+                        "deprecated",
+                        "as of",
+                        "source"
+                    ],
+                    &rows
+                )
+            )
+        }
+        ListKind::Gpu => {
+            let rows: Vec<Vec<String>> = c
+                .gpus()
+                .iter()
+                .map(|(name, g)| {
+                    vec![
+                        name.clone(),
+                        g.name.clone(),
+                        g.gpus_per_instance.to_string(),
+                        money(g.on_demand_per_gpu_hour),
+                        money(g.on_demand_per_instance_hour()),
+                        number(g.memory_gb),
+                        number(g.bf16_dense_tflops),
+                        g.as_of.clone(),
+                        format!("{}: {}", g.priced_as, g.source),
+                    ]
+                })
+                .collect();
+            format!(
+                "GPU instances (on demand)\n{}",
+                table(
+                    &[
+                        "name",
+                        "GPU",
+                        "GPUs",
+                        "per GPU-hour",
+                        "per instance-hour",
+                        "GB per GPU",
+                        "bf16 TFLOPS",
+                        "as of",
+                        "priced as: source"
+                    ],
+                    &rows
+                )
+            )
+        }
+        ListKind::Serving => {
+            let rows: Vec<Vec<String>> = c
+                .serving_benchmarks()
+                .iter()
+                .map(|b| {
+                    vec![
+                        format!("{}B", b.model_size_b),
+                        b.instance.clone(),
+                        b.num_gpus.to_string(),
+                        b.precision.clone(),
+                        number(b.tokens_per_second),
+                        b.batch_size.map(|x| x.to_string()).unwrap_or_default(),
+                        b.engine.clone().unwrap_or_default(),
+                        b.as_of.clone(),
+                        b.source.clone(),
+                    ]
+                })
+                .collect();
+            format!(
+                "Serving throughputs (generated tokens a second across the GPUs)\n{}",
+                table(
+                    &[
+                        "model",
+                        "instance",
+                        "GPUs",
+                        "precision",
+                        "tokens/s",
+                        "batch",
+                        "engine",
+                        "as of",
+                        "source"
+                    ],
+                    &rows
+                )
+            )
+        }
+        ListKind::Training => {
+            let rows: Vec<Vec<String>> = c
+                .training_benchmarks()
+                .iter()
+                .map(|b| {
+                    vec![
+                        format!("{}B", b.model_size_b),
+                        b.method.name().to_string(),
+                        b.instance.clone(),
+                        b.num_gpus.to_string(),
+                        number(b.tokens_per_second),
+                        money(b.cost_per_hour),
+                        b.as_of.clone(),
+                        b.source.clone(),
+                    ]
+                })
+                .collect();
+            format!(
+                "Training throughputs (tokens a second across the run's GPUs)\n{}",
+                table(
+                    &[
+                        "model", "method", "instance", "GPUs", "tokens/s", "per hour", "as of",
+                        "source"
+                    ],
+                    &rows
+                )
+            )
+        }
+        ListKind::Managed => {
+            let rows: Vec<Vec<String>> = c
+                .managed_offers()
+                .iter()
+                .map(|(name, m)| {
+                    vec![
+                        name.clone(),
+                        m.provider.clone(),
+                        money(m.training_per_1m_tokens),
+                        money(m.inference_input_per_1m_tokens),
+                        money(m.inference_output_per_1m_tokens),
+                        m.as_of.clone(),
+                        m.source.clone(),
+                    ]
+                })
+                .collect();
+            format!(
+                "Managed fine-tuning (US dollars per 1M tokens)\n{}",
+                table(
+                    &["name", "provider", "training", "input", "output", "as of", "source"],
+                    &rows
+                )
+            )
+        }
+    }
+}
+
+/// `prices show NAME`: one API model, GPU instance or managed offer as
+/// YAML, with the throughputs measured on a GPU instance.
+pub fn show(name: &str, catalog: Option<&Path>) -> u8 {
+    let c = match catalogue(catalog) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let yaml = |section: &str, value: &dyn erased::Yaml| -> String {
+        let mut map = serde_yaml::Mapping::new();
+        let mut inner = serde_yaml::Mapping::new();
+        inner.insert(name.into(), value.to_yaml());
+        map.insert(section.into(), serde_yaml::Value::Mapping(inner));
+        serde_yaml::to_string(&map).unwrap_or_default()
+    };
+    if let Ok(m) = c.api(name) {
+        console::out_text(&yaml("api", m));
+        return EXIT_OK;
+    }
+    if let Ok(g) = c.gpu(name) {
+        let mut text = yaml("gpus", g);
+        text.push_str(&format!(
+            "# one instance: {} GPU(s), {} an hour on demand\n",
+            g.gpus_per_instance,
+            money(g.on_demand_per_instance_hour())
+        ));
+        let serving: Vec<_> = c
+            .serving_benchmarks()
+            .iter()
+            .filter(|b| b.instance == name)
+            .collect();
+        let training: Vec<_> = c
+            .training_benchmarks()
+            .iter()
+            .filter(|b| b.instance == name)
+            .collect();
+        if !serving.is_empty() {
+            text.push_str(
+                &serde_yaml::to_string(&serde_yaml::Mapping::from_iter([(
+                    "serving_benchmarks".into(),
+                    serde_yaml::to_value(&serving).unwrap_or_default(),
+                )]))
+                .unwrap_or_default(),
+            );
+        }
+        if !training.is_empty() {
+            text.push_str(
+                &serde_yaml::to_string(&serde_yaml::Mapping::from_iter([(
+                    "training_benchmarks".into(),
+                    serde_yaml::to_value(&training).unwrap_or_default(),
+                )]))
+                .unwrap_or_default(),
+            );
+        }
+        console::out_text(&text);
+        return EXIT_OK;
+    }
+    if let Ok(m) = c.managed(name) {
+        console::out_text(&yaml("managed", m));
+        return EXIT_OK;
+    }
+    let known: Vec<&str> = c
+        .api_models()
+        .keys()
+        .chain(c.gpus().keys())
+        .chain(c.managed_offers().keys())
+        .map(String::as_str)
+        .collect();
+    let near = crate::catalog::nearest_names(name, known);
+    let mut msg = format!(
+        "error: no API model, GPU instance or managed offer `{}` in the catalogue",
+        crate::yaml::inert(name)
+    );
+    if !near.is_empty() {
+        msg.push_str(&format!(
+            "; did you mean {}?",
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    } else {
+        msg.push_str("; `prices list` shows every entry");
+    }
+    console::err(format_args!("{msg}"));
+    EXIT_BAD_PLAN
+}
+
+/// Serializing an entry of any section to YAML.
+mod erased {
+    pub trait Yaml {
+        fn to_yaml(&self) -> serde_yaml::Value;
+    }
+    impl<T: serde::Serialize> Yaml for T {
+        fn to_yaml(&self) -> serde_yaml::Value {
+            serde_yaml::to_value(self).unwrap_or_default()
+        }
+    }
+}
+
+/// Writes the built-in catalogue's files into `dir` (created if missing);
+/// refuses, writing nothing, when one of them is already there.
+fn write_builtin(dir: &Path, skip: Option<&str>) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", shown(dir)))?;
+    for (name, _) in Catalog::BUILTIN_FILES {
+        if Some(name) != skip && dir.join(name).exists() {
+            return Err(format!(
+                "{}: already exists; nothing was written (export into an empty folder)",
+                shown(&dir.join(name))
+            ));
+        }
+    }
+    for (name, text) in Catalog::BUILTIN_FILES {
+        if Some(name) == skip {
+            continue;
+        }
+        output::write_atomic(dir, name, text.as_bytes())
+            .map_err(|e| format!("{}: cannot write: {e}", shown(&dir.join(name))))?;
+    }
+    Ok(())
+}
+
+/// `prices export DIR`: the built-in catalogue's files, to edit and name
+/// with `--catalog` (or FINETUNE_ROI_CATALOG, or the config folder).
+pub fn export(dir: &Path) -> u8 {
+    match write_builtin(dir, None) {
+        Ok(()) => {
+            for (name, _) in Catalog::BUILTIN_FILES {
+                console::out(format_args!("{}", shown(&dir.join(name))));
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            console::err(format_args!("error: {e}"));
+            EXIT_BAD_PLAN
+        }
+    }
+}
+
+/// How `prices import` was asked to run.
+pub struct ImportArgs<'a> {
+    pub source: PriceSource,
+    pub file: &'a Path,
+    pub as_of: NaiveDate,
+    pub catalog: Option<&'a Path>,
+    pub add: AddModels,
+    pub dry_run: bool,
+}
+
+/// `prices import litellm FILE --as-of DATE`: rewrites the catalogue's API
+/// price file with the prices that changed (atomically), and reports the
+/// changes. The catalogue is `--catalog`, else FINETUNE_ROI_CATALOG, else
+/// the config folder; a folder without catalogue files first gets the
+/// built-in catalogue, so that the import refreshes a whole catalogue.
+pub fn import(args: &ImportArgs) -> u8 {
+    use crate::catalog::{
+        import_litellm, render_api_prices, AddPolicy, ApiPriceFile, ImportOptions,
+    };
+    let PriceSource::Litellm = args.source;
+    let Some(catalog) = args.catalog.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os(CATALOG_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(config_catalog)
+    }) else {
+        console::err(format_args!(
+            "error: no catalogue folder to import into: give --catalog DIR, or set {CATALOG_ENV} or HOME"
+        ));
+        return EXIT_BAD_PLAN;
+    };
+    if catalog.is_file() {
+        console::err(format_args!(
+            "error: {}: the import rewrites a catalogue folder's {API_PRICES}; give the folder",
+            shown(&catalog)
+        ));
+        return EXIT_BAD_PLAN;
+    }
+    let target = catalog.join(API_PRICES);
+    let holds_yaml = std::fs::read_dir(&catalog).is_ok_and(|mut entries| {
+        entries.any(|e| {
+            e.ok().is_some_and(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+            })
+        })
+    });
+    let seeded = !target.exists() && !holds_yaml;
+    let prices = if seeded {
+        ApiPriceFile::parse(Catalog::BUILTIN_FILES[0].1, &shown(&target))
+    } else {
+        ApiPriceFile::read(&target)
+    };
+    let prices = match prices {
+        Ok(p) => p,
+        Err(e) => {
+            console::err(format_args!("{e}"));
+            return EXIT_BAD_PLAN;
+        }
+    };
+    let text = match read_price_list(args.file) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let options = ImportOptions {
+        add: match args.add {
+            AddModels::None => AddPolicy::None,
+            AddModels::KnownProviders => AddPolicy::KnownProviders,
+            AddModels::All => AddPolicy::All,
+        },
+        confirm: true,
+    };
+    let import = match import_litellm(&prices, &text, &shown(args.file), args.as_of, &options) {
+        Ok(i) => i,
+        Err(e) => {
+            console::err(format_args!("{e}"));
+            return EXIT_BAD_PLAN;
+        }
+    };
+    console::out(format_args!("{}", import.summary()));
+    if import.changes.is_empty() && !seeded {
+        console::out(format_args!("{}: unchanged", shown(&target)));
+        return EXIT_OK;
+    }
+    let rewritten = match render_api_prices(&prices, &import.changes) {
+        Ok(t) => t,
+        Err(e) => {
+            console::err(format_args!("{e}"));
+            return EXIT_FAILURE;
+        }
+    };
+    if args.dry_run {
+        console::out(format_args!("{}: not written (--dry-run)", shown(&target)));
+        return EXIT_OK;
+    }
+    if seeded {
+        if let Err(e) = write_builtin(&catalog, Some(API_PRICES)) {
+            console::err(format_args!("error: {e}"));
+            return EXIT_FAILURE;
+        }
+        console::out(format_args!(
+            "{}: the built-in catalogue written there",
+            shown(&catalog)
+        ));
+    }
+    if let Err(e) = output::write_atomic(&catalog, API_PRICES, rewritten.as_bytes()) {
+        console::err(format_args!("error: {}: cannot write: {e}", shown(&target)));
+        return EXIT_FAILURE;
+    }
+    console::out(format_args!(
+        "{}: rewritten with {} change{}",
+        shown(&target),
+        import.changes.len(),
+        if import.changes.len() == 1 { "" } else { "s" }
+    ));
+    if let Err(e) = Catalog::load(&catalog) {
+        console::err(format_args!("{e}"));
+        console::err(format_args!(
+            "error: {}: the catalogue no longer loads after the import; review the file",
+            shown(&catalog)
+        ));
+        return EXIT_FAILURE;
+    }
+    EXIT_OK
+}
+
+/// The price list's text, at most [`crate::catalog::MAX_LITELLM_BYTES`].
+fn read_price_list(file: &Path) -> Result<String, u8> {
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(file).and_then(|f| {
+        f.take(crate::catalog::MAX_LITELLM_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        console::err(format_args!(
+            "error: {}: cannot read the price list: {e}",
+            shown(file)
+        ));
+        return Err(EXIT_BAD_PLAN);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        console::err(format_args!("error: {}: expected UTF-8 JSON", shown(file)));
+        EXIT_BAD_PLAN
+    })
+}
