@@ -217,6 +217,9 @@ pub struct Portfolio {
     pub generated_at: DateTime<Utc>,
     /// True when each plan's workbook was written, so rows link to it.
     pub workbooks: bool,
+    /// The extension of each plan's memo that the rows link to (`html`, or
+    /// `md` without HTML), when a memo was written.
+    pub memo_extension: Option<&'static str>,
     /// In the order the plans were given.
     pub rows: Vec<Row>,
 }
@@ -250,6 +253,23 @@ impl Portfolio {
             ));
         }
         s
+    }
+
+    /// A figure's total over the evaluated plans (the numbers among them).
+    pub fn total(&self, figure: impl Fn(&Evaluated) -> &Figure) -> f64 {
+        self.rows
+            .iter()
+            .filter_map(Row::evaluated)
+            .filter_map(|e| match figure(e).value {
+                Value::Num(x) if x.is_finite() => Some(x),
+                _ => None,
+            })
+            .sum()
+    }
+
+    /// How many plans stand above their all-in break-even.
+    pub fn above_break_even_count(&self) -> usize {
+        self.count(|r| r.evaluated().is_some_and(|e| e.above_break_even_all_in))
     }
 
     fn title(&self) -> String {
@@ -331,6 +351,7 @@ mod tests {
             month: Some("2026-12".parse().unwrap()),
             generated_at: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
             workbooks: true,
+            memo_extension: Some("html"),
             rows,
         }
     }
