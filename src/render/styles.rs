@@ -71,7 +71,10 @@ impl Styles {
                 .set_bold()
                 .set_background_color(Color::RGB(PALE_BLUE)),
             text: Format::new().set_align(FormatAlign::Top),
-            unit: Format::new().set_align(FormatAlign::Top).set_indent(1),
+            unit: Format::new()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top)
+                .set_indent(1),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             name: Format::new()
                 .set_align(FormatAlign::Top)

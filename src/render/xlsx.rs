@@ -147,7 +147,8 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     catalogue_header(ws, &mut fit, CATALOGUE_API_ROW - 1, &API_COLUMNS, s)?;
     // Catalogue text may come from a user's catalogue: it goes through the
     // text guard like plan text.
-    let plain = Format::new().set_align(FormatAlign::Top);
+    // Text beside a right-aligned figure is set off from it.
+    let plain = s.unit.clone();
     let wrap = &s.wrap;
     for (k, (name, m)) in used.api.iter().enumerate() {
         let row = CATALOGUE_API_ROW + k as u32;

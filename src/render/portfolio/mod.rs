@@ -434,4 +434,87 @@ mod tests {
         assert!(md.contains("\\<script\\>"), "{md}");
         assert!(md.contains("\\| \\*b\\*"), "{md}");
     }
+
+    /// The totals row is live: SUM and COUNTIF over the plans' rows whose
+    /// cached values an outside engine recomputes; each plan links to its
+    /// memo and workbook by a relative name; a title that looks like a
+    /// formula stays text.
+    #[test]
+    fn the_portfolio_workbook_totals_and_links_each_plan() {
+        use ironcalc::base::{cell::CellValue, Model};
+        use std::io::Read;
+
+        let base = worked_example();
+        let other = base.replacen(
+            "plan: Customer support responses at 50M tokens/day",
+            "plan: \"=1+1\" #",
+            1,
+        );
+        let (a, b) = (report(&base), report(&other));
+        let p = portfolio(vec![
+            Row::from_report("support", &a),
+            Row::from_report("other", &b),
+            Row::failed("broken", "inputs/broken.yaml", "bad"),
+        ]);
+        let bytes = render_xlsx(&p).unwrap();
+        let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "p", "en", "UTC").unwrap();
+        let mut model = Model::from_workbook(wb, "en").unwrap();
+        // Headings on row 4, plans on rows 5 to 7, totals on row 8.
+        let (total_row, savings_col, tokens_col, above_col) = (8, 4, 6, 8);
+        let savings = |r: &Report| match r.value("recommended_monthly_savings") {
+            Value::Num(x) => *x,
+            other => panic!("{other:?}"),
+        };
+        let expected = [
+            (savings_col, savings(&a) + savings(&b)),
+            (tokens_col, 2.0 * 50_000_000.0),
+            (
+                above_col,
+                [&a, &b]
+                    .iter()
+                    .filter(|r| r.flag("is_above_break_even_all_in"))
+                    .count() as f64,
+            ),
+        ];
+        for evaluated in [false, true] {
+            if evaluated {
+                model.evaluate();
+            }
+            for (col, want) in expected {
+                assert!(
+                    model.get_cell_formula(0, total_row, col).unwrap().is_some(),
+                    "column {col} of the totals is a formula"
+                );
+                match model.get_cell_value_by_index(0, total_row, col).unwrap() {
+                    CellValue::Number(x) => {
+                        assert!((x - want).abs() < 1e-6, "column {col}: {x} != {want}")
+                    }
+                    other => panic!("column {col}: {other:?}"),
+                }
+            }
+        }
+        assert_eq!(
+            model.get_formatted_cell_value(0, 6, 1).unwrap(),
+            "=1+1",
+            "a title that looks like a formula stays text"
+        );
+        assert!(model.get_cell_formula(0, 6, 1).unwrap().is_none());
+
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut rels = String::new();
+        zip.by_name("xl/worksheets/_rels/sheet1.xml.rels")
+            .unwrap()
+            .read_to_string(&mut rels)
+            .unwrap();
+        for target in ["support.html", "support.xlsx", "other.html", "other.xlsx"] {
+            assert!(
+                rels.contains(&format!("Target=\"{target}\" TargetMode=\"External\"")),
+                "{target}: {rels}"
+            );
+        }
+        assert!(
+            !rels.contains("broken."),
+            "a failed plan has no files: {rels}"
+        );
+    }
 }
