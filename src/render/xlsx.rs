@@ -857,7 +857,7 @@ fn summary_composition(
     let mut chart = Chart::new(ChartType::Column);
     chart
         .title()
-        .set_name("Monthly cost: the API bill, the fine-tuned parts and their total");
+        .set_name("Monthly cost: API bill, fine-tuned parts and total");
     chart
         .add_series()
         .set_name("$ per month")
