@@ -751,6 +751,10 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
         month: options.month,
         generated_at: options.settings.generated_at.unwrap_or_else(Utc::now),
         workbooks: options.formats.contains(&Format::Xlsx),
+        memo_extension: [Format::Html, Format::Md]
+            .into_iter()
+            .find(|f| options.formats.contains(f))
+            .map(Format::extension),
         rows,
     };
     if options.month.is_some() {

@@ -111,7 +111,8 @@ impl Unit {
             Unit::Multiplier => "0.00",
             Unit::Count | Unit::Gpus | Unit::Instances | Unit::Points => "#,##0",
             Unit::Text => "@",
-            Unit::YesNo => "General",
+            // A yes/no shows as Yes or No, whether it is stored as TRUE/FALSE or 1/0.
+            Unit::YesNo => "\"Yes\";\"Yes\";\"No\"",
         }
     }
 }

@@ -28,7 +28,8 @@ pub struct Styles {
     /// A sheet's title.
     pub title: Format,
     pub subtitle: Format,
-    /// Column headings of the plan's tables: white on navy.
+    /// Column headings of the plan's tables: white on navy, wrapped (the
+    /// sheet's [`crate::render::fit::Fit`] sizes them).
     pub header: Format,
     /// Column headings of the portfolio's tables: wrapped, on pale blue.
     pub column_header: Format,
@@ -36,6 +37,8 @@ pub struct Styles {
     pub group: Format,
     /// Plain text (the guard adds the quote prefix where needed).
     pub text: Format,
+    /// A unit beside its value: set off from the right-aligned figure.
+    pub unit: Format,
     pub wrap: Format,
     /// Defined names and formula text.
     pub name: Format,
@@ -54,6 +57,8 @@ impl Styles {
             subtitle: Format::new().set_italic().set_font_color(Color::RGB(GREY)),
             header: Format::new()
                 .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
                 .set_background_color(Color::RGB(NAVY))
                 .set_font_color(Color::White)
                 .set_border_bottom(FormatBorder::Thin),
@@ -66,6 +71,10 @@ impl Styles {
                 .set_bold()
                 .set_background_color(Color::RGB(PALE_BLUE)),
             text: Format::new().set_align(FormatAlign::Top),
+            unit: Format::new()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top)
+                .set_indent(1),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             name: Format::new()
                 .set_align(FormatAlign::Top)
@@ -78,7 +87,8 @@ impl Styles {
             check: Format::new()
                 .set_bold()
                 .set_num_format("0")
-                .set_align(FormatAlign::Center),
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::Top),
             alert: Format::new()
                 .set_bold()
                 .set_font_color(Color::RGB(ALERT_RED)),
@@ -88,11 +98,13 @@ impl Styles {
         }
     }
 
-    /// A value cell's format: inputs look like inputs (blue on pale yellow,
+    /// A value cell's format, right-aligned whether it holds a number or a
+    /// word ("never"): inputs look like inputs (blue on pale yellow,
     /// unlocked).
     pub fn value(unit: Unit, input: bool) -> Format {
         let f = Format::new()
             .set_num_format(unit.excel_format())
+            .set_align(FormatAlign::Right)
             .set_align(FormatAlign::Top);
         if input {
             f.set_font_color(Color::RGB(INPUT_BLUE))

@@ -9,13 +9,15 @@
 
 use rust_xlsxwriter::{
     utility::{column_number_to_name, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
-    Chart, ChartLegendPosition, ChartType, DataValidation, DataValidationRule, DocProperties,
-    Format, Formula, Note, Url, Workbook, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartPoint, ChartSolidFill, ChartType,
+    DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, Formula, Note, Url,
+    Workbook, Worksheet, XlsxError,
 };
 
 use crate::format::Unit;
 use crate::model::expr::{build, Resolve};
 use crate::model::{Role, Scenario, Sheet};
+use crate::render::fit::Fit;
 use crate::render::guard::write_text;
 use crate::render::layout::{
     COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
@@ -32,24 +34,28 @@ use crate::render::layout::{
     OPTIONS_SHEET, SENSITIVITY_SHEET, SIMULATION_SHEET, SUMMARY_SHEET, TORNADO_SHEET,
 };
 
-/// The API table's columns on the Catalogue sheet.
-const API_COLUMNS: [&str; 6] = [
-    "name",
-    "provider",
-    "input_per_1m_tokens",
-    "output_per_1m_tokens",
-    "as_of",
-    "source",
+/// The API table's columns on the Catalogue sheet: the catalogue's field
+/// (which a lookup names, and the header's note shows) and its header.
+const API_COLUMNS: [(&str, &str); 6] = [
+    ("name", "Model"),
+    ("provider", "Provider"),
+    ("input_per_1m_tokens", "Input ($/1M tokens)"),
+    ("output_per_1m_tokens", "Output ($/1M tokens)"),
+    ("as_of", "Price as of"),
+    ("source", "Source"),
 ];
 /// The GPU table's columns on the Catalogue sheet.
-const GPU_COLUMNS: [&str; 7] = [
-    "name",
-    "on_demand_per_instance_hour",
-    "memory_gb",
-    "bf16_dense_tflops",
-    "gpus_per_instance",
-    "as_of",
-    "source",
+const GPU_COLUMNS: [(&str, &str); 7] = [
+    ("name", "GPU instance"),
+    (
+        "on_demand_per_instance_hour",
+        "On demand ($ per instance-hour)",
+    ),
+    ("memory_gb", "Memory per GPU (GB)"),
+    ("bf16_dense_tflops", "BF16 dense TFLOPS per GPU"),
+    ("gpus_per_instance", "GPUs per instance"),
+    ("as_of", "Price as of"),
+    ("source", "Source"),
 ];
 /// First data row of the API table; the GPU table follows it.
 const CATALOGUE_API_ROW: u32 = 4;
@@ -64,7 +70,7 @@ fn catalogue_ranges(
     r: &Report,
     lookup: &crate::inputs::Lookup,
 ) -> Result<(String, String), XlsxError> {
-    let (first, count, columns): (u32, usize, &[&str]) = match lookup.table {
+    let (first, count, columns): (u32, usize, &[(&str, &str)]) = match lookup.table {
         crate::inputs::Table::Api => (
             CATALOGUE_API_ROW,
             r.inputs.catalogue.api.len(),
@@ -79,7 +85,7 @@ fn catalogue_ranges(
     let last = first + count.max(1) as u32 - 1;
     let col = columns
         .iter()
-        .position(|c| *c == lookup.column)
+        .position(|(c, _)| *c == lookup.column)
         .ok_or_else(|| {
             XlsxError::ParameterError(format!("no catalogue column `{}`", lookup.column))
         })? as u16;
@@ -94,7 +100,29 @@ fn catalogue_ranges(
     Ok((range(0), range(col)))
 }
 
+/// A catalogue table's header row: human headers, the catalogue's field
+/// names as notes.
+fn catalogue_header(
+    ws: &mut Worksheet,
+    fit: &mut Fit,
+    row: u32,
+    columns: &[(&str, &str)],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    for (c, (id, h)) in columns.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &s.header)?;
+        fit.header(row, c as u16, h);
+        ws.insert_note(
+            row,
+            c as u16,
+            &Note::new(format!("Catalogue field: {id}")).add_author_prefix(false),
+        )?;
+    }
+    Ok(())
+}
+
 fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, CATALOGUE_SHEET, &s.title)?;
     ws.write_string_with_format(
         1,
@@ -103,6 +131,12 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
         &s.subtitle,
     )?;
     master_check_header(ws, r, s)?;
+    fit.width(0, 22.0);
+    for c in 1..5 {
+        fit.width(c, 14.0);
+    }
+    fit.width(5, 14.0);
+    fit.width(6, 60.0);
     let used = &r.inputs.catalogue;
     ws.write_string_with_format(
         CATALOGUE_API_ROW - 2,
@@ -110,30 +144,33 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
         "API models ($ per 1M tokens)",
         &s.group,
     )?;
-    for (c, h) in API_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(CATALOGUE_API_ROW - 1, c as u16, *h, &s.header)?;
-    }
+    catalogue_header(ws, &mut fit, CATALOGUE_API_ROW - 1, &API_COLUMNS, s)?;
     // Catalogue text may come from a user's catalogue: it goes through the
     // text guard like plan text.
-    let plain = Format::new();
+    // Text beside a right-aligned figure is set off from it.
+    let plain = s.unit.clone();
+    let wrap = &s.wrap;
     for (k, (name, m)) in used.api.iter().enumerate() {
         let row = CATALOGUE_API_ROW + k as u32;
         let money = Styles::value(Unit::UsdPer1MTokens, false);
-        write_text(ws, row, 0, name, &plain)?;
+        write_text(ws, row, 0, name, wrap)?;
+        fit.wrap(row, 0, name);
         write_text(ws, row, 1, &m.provider, &plain)?;
         ws.write_number_with_format(row, 2, m.input_per_1m_tokens, &money)?;
         ws.write_number_with_format(row, 3, m.output_per_1m_tokens, &money)?;
         write_text(ws, row, 4, &m.as_of, &plain)?;
-        write_text(ws, row, 5, &m.source, &plain)?;
+        // The source runs across the last two columns.
+        ws.merge_range(row, 5, row, 6, "", wrap)?;
+        write_text(ws, row, 5, &m.source, wrap)?;
+        fit.wrap_merged(row, 5, 6, &m.source);
     }
     let gpu_row = catalogue_gpu_row(r);
     ws.write_string_with_format(gpu_row - 2, 0, "GPU instances", &s.group)?;
-    for (c, h) in GPU_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(gpu_row - 1, c as u16, *h, &s.header)?;
-    }
+    catalogue_header(ws, &mut fit, gpu_row - 1, &GPU_COLUMNS, s)?;
     for (k, (name, g)) in used.gpus.iter().enumerate() {
         let row = gpu_row + k as u32;
-        write_text(ws, row, 0, name, &plain)?;
+        write_text(ws, row, 0, name, wrap)?;
+        fit.wrap(row, 0, name);
         ws.write_number_with_format(
             row,
             1,
@@ -147,17 +184,24 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
             g.bf16_dense_tflops,
             &Styles::value(Unit::Tflops, false),
         )?;
-        ws.write_number(row, 4, f64::from(g.gpus_per_instance))?;
+        ws.write_number_with_format(
+            row,
+            4,
+            f64::from(g.gpus_per_instance),
+            &Styles::value(Unit::Count, false),
+        )?;
         write_text(ws, row, 5, &g.as_of, &plain)?;
-        write_text(ws, row, 6, &g.source, &plain)?;
+        write_text(ws, row, 6, &g.source, wrap)?;
+        fit.wrap(row, 6, &g.source);
     }
-    ws.set_column_width(0, 22)?;
-    for c in 1..5 {
-        ws.set_column_width(c, 18)?;
-    }
-    ws.set_column_width(5, 14)?;
-    ws.set_column_width(6, 70)?;
-    print_setup(ws);
+    fit.apply(ws)?;
+    print_setup(
+        ws,
+        r,
+        Print::Narrow {
+            rows: CATALOGUE_API_ROW - 1,
+        },
+    )?;
     Ok(())
 }
 
@@ -338,17 +382,33 @@ fn write_name_ref(
 
 /// The master check in the top right of every sheet.
 fn master_check_header(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
-    ws.write_string_with_format(
-        0,
-        COL_NOTE,
-        "Master check (0 = all checks hold)",
-        &s.subtitle,
-    )?;
+    const LABEL: &str = "Master check (0 = all checks hold)";
+    // Across three columns, against the value: no column is widened for it.
+    let format = s.subtitle.clone().set_align(FormatAlign::Right);
+    ws.merge_range(0, COL_UNIT, 0, COL_NOTE, LABEL, &format)?;
     write_name_ref(ws, 0, COL_NAME, r, "master_check", &s.check)
+}
+
+/// Writes a row of column headers, each noted in `fit`.
+fn headers(
+    ws: &mut Worksheet,
+    fit: &mut Fit,
+    row: u32,
+    first_col: u16,
+    names: &[&str],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    for (c, h) in names.iter().enumerate() {
+        let col = first_col + c as u16;
+        ws.write_string_with_format(row, col, *h, &s.header)?;
+        fit.header(row, col, h);
+    }
+    Ok(())
 }
 
 fn table_header(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     title: &str,
     subtitle: &str,
     fourth: &str,
@@ -357,27 +417,83 @@ fn table_header(
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, title, &s.title)?;
     ws.write_string_with_format(1, 0, subtitle, &s.subtitle)?;
-    for (c, h) in ["Label", "Value", "Unit", fourth, "Note", "Defined name"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(FIRST_ROW - 1, c as u16, *h, &s.header)?;
+    for (col, width) in [
+        (COL_LABEL, 44.0),
+        (COL_VALUE, 18.0),
+        (COL_UNIT, 16.0),
+        (COL_FOURTH, 44.0),
+        (COL_NOTE, 60.0),
+        (COL_NAME, 36.0),
+    ] {
+        fit.width(col, width);
     }
-    ws.set_column_width(COL_LABEL, 44)?;
-    ws.set_column_width(COL_VALUE, 18)?;
-    ws.set_column_width(COL_UNIT, 16)?;
-    ws.set_column_width(COL_FOURTH, 44)?;
-    ws.set_column_width(COL_NOTE, 60)?;
-    ws.set_column_width(COL_NAME, 36)?;
+    headers(
+        ws,
+        fit,
+        FIRST_ROW - 1,
+        0,
+        &["Label", "Value", "Unit", fourth, "Note", "Defined name"],
+        s,
+    )?;
     ws.set_freeze_panes(FIRST_ROW, 1)?;
-    print_setup(ws);
+    print_setup(
+        ws,
+        r,
+        Print::Narrow {
+            rows: FIRST_ROW - 1,
+        },
+    )?;
     master_check_header(ws, r, s)
 }
 
-fn print_setup(ws: &mut Worksheet) {
+/// How a sheet prints.
+#[derive(Clone, Copy)]
+enum Print {
+    /// One page wide, as many tall as needed; the rows down to `rows` repeat
+    /// on every page.
+    Narrow { rows: u32 },
+    /// A wide grid across as many pages as it takes, at a readable scale,
+    /// with its header rows (down to `rows`) and label columns (up to
+    /// `cols`) repeated on every page.
+    Wide { rows: u32, cols: u16 },
+}
+
+/// A4 paper's number in the spreadsheet's paper sizes.
+const PAPER_A4: u8 = 9;
+/// The print scale of a wide grid, in percent: readable, not shrunk to a page.
+const WIDE_SCALE: u16 = 75;
+
+/// A page header's text: the plan's title with `&` doubled (a lone `&`
+/// starts a header code), cut to what a header holds.
+fn header_text(title: &str) -> String {
+    let short: String = title.chars().take(120).collect();
+    short.replace('&', "&&")
+}
+
+/// A4 landscape, the plan's title and the sheet's name on top, the page
+/// number below, the header rows (and a wide grid's label columns)
+/// repeated on every page; the sheet protected against accidental edits.
+fn print_setup(ws: &mut Worksheet, r: &Report, print: Print) -> Result<(), XlsxError> {
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_paper_size(PAPER_A4);
+    ws.set_header(format!(
+        "&L{}&R&A",
+        header_text(&format!("Fine-tuning ROI: {}", r.inputs.meta.title))
+    ));
+    ws.set_footer("&CPage &P of &N");
+    match print {
+        Print::Narrow { rows } => {
+            ws.set_print_fit_to_pages(1, 0);
+            ws.set_repeat_rows(0, rows)?;
+        }
+        Print::Wide { rows, cols } => {
+            ws.set_print_scale(WIDE_SCALE);
+            ws.set_repeat_rows(0, rows)?;
+            ws.set_repeat_columns(0, cols)?;
+        }
+    }
     ws.protect();
+    Ok(())
 }
 
 /// Data validation for an input cell: the bounds of its input's spec.
@@ -449,10 +565,12 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
             }
         }
         let ws = wb.add_worksheet().set_name(sheet.name())?;
-        calc_sheet(ws, sheet, r, &lay, &s)?;
+        let mut fit = Fit::new();
+        calc_sheet(ws, &mut fit, sheet, r, &lay, &s)?;
         if sheet == Sheet::CashFlow {
-            timeline(ws, r, &lay, &s)?;
+            timeline(ws, &mut fit, r, &lay, &s)?;
         }
+        fit.apply(ws)?;
     }
 
     for (id, p) in &lay.places {
@@ -475,8 +593,19 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
         ws.write_string(4, 0, "Owner")?;
         write_text(ws, 4, 1, owner, &s.text)?;
     }
+    let mut fit = Fit::new();
+    fit.width(0, 40.0);
+    fit.width(1, 90.0);
     ws.write_string_with_format(6, 0, "Verdict", &s.heading)?;
-    write_name_ref(ws, 6, 1, r, "verdict_sentence", &s.heading)?;
+    let heading = s.heading.clone().set_text_wrap();
+    write_name_ref(ws, 6, 1, r, "verdict_sentence", &heading)?;
+    fit.wrap_large(
+        6,
+        1,
+        1,
+        &r.value("verdict_sentence").to_excel_result(),
+        HEADING_SCALE,
+    );
     ws.write_string(7, 0, "Master check (0 = every check holds)")?;
     write_name_ref(ws, 7, 1, r, "master_check", &s.check)?;
     let how = [
@@ -487,7 +616,10 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
         "The JSON and memo generated with this workbook carry the same figures, computed from the same definitions.",
     ];
     for (k, line) in how.iter().enumerate() {
-        ws.write_string_with_format(9 + k as u32, 0, *line, &s.text)?;
+        let row = 9 + k as u32;
+        ws.merge_range(row, 0, row, 1, "", &s.wrap)?;
+        ws.write_string_with_format(row, 0, *line, &s.wrap)?;
+        fit.wrap_merged(row, 0, 1, line);
     }
     ws.write_string_with_format(15, 0, "Sheets", &s.group)?;
     let mut sheets: Vec<(&str, &str)> = vec![
@@ -521,41 +653,54 @@ fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
             Url::new(format!("internal:{}!A1", quote_sheet_name(name))),
             *name,
         )?;
-        ws.write_string(row, 1, *what)?;
+        ws.write_string_with_format(row, 1, *what, &s.wrap)?;
+        fit.wrap(row, 1, what);
     }
-    ws.set_column_width(0, 40)?;
-    ws.set_column_width(1, 90)?;
-    print_setup(ws);
+    fit.apply(ws)?;
+    print_setup(ws, r, Print::Narrow { rows: 0 })?;
     Ok(())
 }
 
+/// The largest integer a spreadsheet shows with every digit (15 digits).
+const MAX_EXACT_INTEGER: u64 = 999_999_999_999_999;
+
 /// The width of the Summary's "What it means" column, in characters.
 const SUMMARY_NOTE_WIDTH: f64 = 60.0;
-
-/// The height of a row whose wrapped text fills a column `width` characters
-/// wide: 15 points a line, so that printed rows never overlap.
-fn wrapped_height(text: &str, width: f64) -> f64 {
-    let lines = (text.chars().count() as f64 / (width * 1.2))
-        .ceil()
-        .max(1.0);
-    15.0 * lines
-}
+/// The heading font's width and height against body text's (14-point bold
+/// against 11-point).
+const HEADING_SCALE: f64 = 1.4;
 
 fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
+    let mut fit = Fit::new();
+    for (col, width) in [
+        (COL_LABEL, 44.0),
+        (COL_VALUE, 20.0),
+        (COL_UNIT, 18.0),
+        (COL_FOURTH, 18.0),
+        (COL_NOTE, SUMMARY_NOTE_WIDTH),
+        (COL_NAME, 36.0),
+    ] {
+        fit.width(col, width);
+    }
     ws.write_string_with_format(0, 0, "Fine-tuning ROI", &s.title)?;
     write_text(ws, 1, 0, &meta.title, &s.text)?;
     ws.write_string(2, 0, format!("Figures as of {}", meta.as_of))?;
     // The answer in words: formulas over the Verdict sheet, so an edited
     // input that flips the decision flips the words.
+    let heading = s.heading.clone().set_text_wrap();
     for (k, id) in r.model.with_role(Role::Answer).into_iter().enumerate() {
         let row = SUMMARY_VERDICT_ROW + k as u32;
-        let style = if k == 0 { &s.heading } else { &s.wrap };
-        ws.write_string_with_format(row, 0, r.label(id), &s.heading)?;
+        let style = if k == 0 { &heading } else { &s.wrap };
+        ws.write_string_with_format(row, 0, r.label(id), &heading)?;
+        fit.wrap_large(row, 0, 0, r.label(id), HEADING_SCALE);
         ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", style)?;
         write_name_ref(ws, row, COL_VALUE, r, id, style)?;
-        if k > 0 {
-            ws.set_row_height(row, 48)?;
+        let text = r.value(id).to_excel_result();
+        if k == 0 {
+            fit.wrap_large(row, COL_VALUE, COL_NOTE, &text, HEADING_SCALE);
+        } else {
+            fit.wrap_merged(row, COL_VALUE, COL_NOTE, &text);
         }
     }
     ws.write_string_with_format(
@@ -564,21 +709,24 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
         "Blue cells on the Inputs sheet are inputs; every other number, and every sentence here, is a formula over them.",
         &s.subtitle,
     )?;
-    for (c, h) in [
-        "Key figure",
-        "Value",
-        "Unit",
-        "",
-        "What it means",
-        "Defined name",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string_with_format(SUMMARY_FIRST_FIGURE_ROW - 1, c as u16, *h, &s.header)?;
-    }
+    headers(
+        ws,
+        &mut fit,
+        SUMMARY_FIRST_FIGURE_ROW - 1,
+        0,
+        &[
+            "Key figure",
+            "Value",
+            "Unit",
+            "",
+            "What it means",
+            "Defined name",
+        ],
+        s,
+    )?;
     for (row, id) in &lay.summary_rows {
-        ws.write_string_with_format(*row, COL_LABEL, r.label(id), &s.text)?;
+        ws.write_string_with_format(*row, COL_LABEL, r.label(id), &s.wrap)?;
+        fit.wrap(*row, COL_LABEL, r.label(id));
         write_name_ref(
             ws,
             *row,
@@ -587,23 +735,19 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
             id,
             &Styles::value(r.unit(id), false),
         )?;
-        ws.write_string_with_format(*row, COL_UNIT, r.unit(id).label(), &s.text)?;
+        ws.write_string_with_format(*row, COL_UNIT, r.unit(id).label(), &s.unit)?;
         if let Some(q) = r.model.get(id) {
             ws.write_string_with_format(*row, COL_NOTE, &q.doc, &s.wrap)?;
-            ws.set_row_height(*row, wrapped_height(&q.doc, SUMMARY_NOTE_WIDTH))?;
+            fit.wrap(*row, COL_NOTE, &q.doc);
         }
         ws.write_string_with_format(*row, COL_NAME, id, &s.name)?;
     }
     let row = summary_composition(ws, r, lay, s)? + 18;
-    summary_warnings(ws, r, row, s)?;
-    ws.set_column_width(0, 44)?;
-    ws.set_column_width(1, 20)?;
-    ws.set_column_width(2, 18)?;
-    ws.set_column_width(3, 18)?;
-    ws.set_column_width(4, SUMMARY_NOTE_WIDTH)?;
-    ws.set_column_width(5, 36)?;
-    print_setup(ws);
-    master_check_header(ws, r, s)
+    summary_warnings(ws, &mut fit, r, row, s)?;
+    master_check_header(ws, r, s)?;
+    fit.apply(ws)?;
+    // The key figures fit the first page: only the title repeats.
+    print_setup(ws, r, Print::Narrow { rows: 0 })
 }
 
 /// The warnings on the Summary sheet: the model's as formulas (a row stays
@@ -611,6 +755,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
 /// compute (about the options, the training estimate's source) as text.
 fn summary_warnings(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     r: &Report,
     mut row: u32,
     s: &Styles,
@@ -635,9 +780,12 @@ fn summary_warnings(
     let live = r.model.with_role(Role::Warning);
     for id in &live {
         ws.write_string_with_format(row, 0, r.label(id), &s.wrap)?;
+        fit.wrap(row, 0, r.label(id));
         ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
         write_name_ref(ws, row, COL_VALUE, r, id, &s.wrap)?;
-        ws.set_row_height(row, 32)?;
+        fit.wrap_merged(row, COL_VALUE, COL_NOTE, &r.value(id).to_excel_result());
+        // Room for a sentence that shows once an edited input makes it apply.
+        fit.at_least(row, 2.0 * crate::render::fit::LINE_HEIGHT);
         row += 1;
     }
     let fixed: Vec<_> = r
@@ -651,9 +799,10 @@ fn summary_warnings(
         .collect();
     for w in fixed {
         write_text(ws, row, 0, &w.title, &s.wrap)?;
+        fit.wrap(row, 0, &w.title);
         ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
         write_text(ws, row, COL_VALUE, &w.message, &s.wrap)?;
-        ws.set_row_height(row, 32)?;
+        fit.wrap_merged(row, COL_VALUE, COL_NOTE, &w.message);
         row += 1;
     }
     Ok(())
@@ -678,32 +827,65 @@ fn summary_composition(
     row += 1;
     let first = row;
     let parts = r.model.with_role(Role::Composition);
-    for id in std::iter::once("monthly_api_cost").chain(parts) {
+    let bars: Vec<&str> = std::iter::once("monthly_api_cost")
+        .chain(parts.iter().copied())
+        .chain(std::iter::once("monthly_ft_total"))
+        .collect();
+    for id in &bars {
         ws.write_string(row, 0, r.label(id))?;
         write_name_ref(ws, row, 1, r, id, &Styles::value(Unit::UsdPerMonth, false))?;
         row += 1;
     }
+    // The API's bar, the parts' and the fine-tuned total's each in their own
+    // colour, so the bill cannot be mistaken for a part.
+    let points: Vec<ChartPoint> = bars
+        .iter()
+        .enumerate()
+        .map(|(k, _)| {
+            let colour = if k == 0 {
+                API_COLOUR
+            } else if k == bars.len() - 1 {
+                TOTAL_COLOUR
+            } else {
+                PART_COLOURS[(k - 1) % PART_COLOURS.len()]
+            };
+            ChartPoint::new().set_format(
+                ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)),
+            )
+        })
+        .collect();
     let mut chart = Chart::new(ChartType::Column);
     chart
         .title()
-        .set_name("Monthly cost: API vs the parts of the fine-tuned total");
+        .set_name("Monthly cost: API bill, fine-tuned parts and total");
     chart
         .add_series()
         .set_name("$ per month")
         .set_categories((SUMMARY_SHEET, first, 0, row - 1, 0))
-        .set_values((SUMMARY_SHEET, first, 1, row - 1, 1));
+        .set_values((SUMMARY_SHEET, first, 1, row - 1, 1))
+        .set_points(&points)
+        .set_data_label(ChartDataLabel::new().show_value().set_num_format("$#,##0"));
     chart
         .y_axis()
         .set_name("$ per month")
         .set_num_format("$#,##0");
     chart.legend().set_hidden();
+    chart.set_width(760).set_height(340);
     ws.insert_chart(row + 1, 0, &chart)?;
     Ok(row)
 }
 
+/// The Summary chart's colours: the API bill, the fine-tuned total, and the
+/// parts of the total in turn.
+const API_COLOUR: u32 = 0xC55A11;
+const TOTAL_COLOUR: u32 = 0x1F3864;
+const PART_COLOURS: [u32; 5] = [0x5B9BD5, 0x70AD47, 0xFFC000, 0x7F7F7F, 0x9E7CC1];
+
 fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+    let mut fit = Fit::new();
     table_header(
         ws,
+        &mut fit,
         "Inputs",
         "Every number the model starts from. Change a blue cell and every figure follows.",
         "Source",
@@ -711,10 +893,16 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
         s,
     )?;
     if !r.inputs.ranges.is_empty() {
-        ws.write_string_with_format(FIRST_ROW - 1, COL_RANGE_LOW, "Low", &s.header)?;
-        ws.write_string_with_format(FIRST_ROW - 1, COL_RANGE_HIGH, "High", &s.header)?;
-        ws.set_column_width(COL_RANGE_LOW, 14)?;
-        ws.set_column_width(COL_RANGE_HIGH, 14)?;
+        fit.width(COL_RANGE_LOW, 14.0);
+        fit.width(COL_RANGE_HIGH, 14.0);
+        headers(
+            ws,
+            &mut fit,
+            FIRST_ROW - 1,
+            COL_RANGE_LOW,
+            &["Low", "High"],
+            s,
+        )?;
     }
     for range in &r.inputs.ranges {
         let unit = r.unit(&range.id);
@@ -738,7 +926,8 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
     }
     for i in &r.inputs.items {
         let p = cell_of(&lay.places, &i.id)?;
-        write_text(ws, p.row, COL_LABEL, &i.label, &s.text)?;
+        write_text(ws, p.row, COL_LABEL, &i.label, &s.wrap)?;
+        fit.wrap(p.row, COL_LABEL, &i.label);
         let f = Styles::value(i.unit, true);
         if let Some(lookup) = r.inputs.lookups.get(&i.id) {
             // Looked up in the Catalogue sheet by the entry named in another input.
@@ -763,17 +952,21 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
         }
-        ws.write_string(p.row, COL_UNIT, i.unit.label())?;
-        write_text(ws, p.row, COL_FOURTH, &i.source.describe(), &s.text)?;
+        ws.write_string_with_format(p.row, COL_UNIT, i.unit.label(), &s.unit)?;
+        let source = i.source.describe();
+        write_text(ws, p.row, COL_FOURTH, &source, &s.wrap)?;
+        fit.wrap(p.row, COL_FOURTH, &source);
         ws.write_string_with_format(p.row, COL_NOTE, &i.doc, &s.wrap)?;
+        fit.wrap(p.row, COL_NOTE, &i.doc);
         ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
         ws.insert_note(p.row, p.col, &Note::new(&i.doc).add_author_prefix(false))?;
     }
-    Ok(())
+    fit.apply(ws)
 }
 
 fn calc_sheet(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     sheet: Sheet,
     r: &Report,
     lay: &Layout,
@@ -785,30 +978,42 @@ fn calc_sheet(
         // value, unit and name, with the formula and its meaning as a note.
         ws.write_string_with_format(0, 0, sheet.name(), &s.title)?;
         ws.write_string_with_format(1, 0, sheet.purpose(), &s.subtitle)?;
-        for (c, h) in ["Label", "Value", "Unit", "Defined name"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string_with_format(FIRST_ROW - 1, c as u16, *h, &s.header)?;
-        }
-        ws.set_column_width(0, 40)?;
-        ws.set_column_width(1, 14)?;
-        print_setup(ws);
+        fit.width(0, 40.0);
+        fit.width(1, 14.0);
+        headers(
+            ws,
+            fit,
+            FIRST_ROW - 1,
+            0,
+            &["Label", "Value", "Unit", "Defined name"],
+            s,
+        )?;
+        // The timeline is wide: its months print across pages with the
+        // label and unit columns repeated.
+        print_setup(
+            ws,
+            r,
+            Print::Wide {
+                rows: FIRST_ROW - 1,
+                cols: 1,
+            },
+        )?;
         master_check_header(ws, r, s)?;
     } else {
-        table_header(ws, sheet.name(), sheet.purpose(), "Formula", r, s)?;
+        table_header(ws, fit, sheet.name(), sheet.purpose(), "Formula", r, s)?;
     }
     for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
         let p = cell_of(&lay.places, &q.id)?;
         let body = q.expr.to_excel_with(&refs);
-        ws.write_string(p.row, COL_LABEL, &q.label)?;
+        ws.write_string_with_format(p.row, COL_LABEL, &q.label, &s.wrap)?;
+        fit.wrap(p.row, COL_LABEL, &q.label);
         let format = if sheet == Sheet::Checks {
             s.check.clone()
         } else {
             Styles::value(q.unit, false)
         };
         write_formula(ws, p.row, p.col, body.clone(), r.value(&q.id), &format)?;
-        ws.write_string(p.row, COL_UNIT, q.unit.label())?;
+        ws.write_string_with_format(p.row, COL_UNIT, q.unit.label(), &s.unit)?;
         if sheet == Sheet::CashFlow {
             ws.write_string_with_format(p.row, COL_FOURTH, &q.id, &s.name)?;
             ws.insert_note(
@@ -817,13 +1022,24 @@ fn calc_sheet(
                 &Note::new(format!("{}\n={body}", q.doc)).add_author_prefix(false),
             )?;
         } else {
-            ws.write_string_with_format(p.row, COL_FOURTH, format!("={body}"), &s.name)?;
+            let formula = format!("={body}");
+            ws.write_string_with_format(
+                p.row,
+                COL_FOURTH,
+                &formula,
+                &s.name.clone().set_text_wrap(),
+            )?;
+            fit.wrap_large(p.row, COL_FOURTH, COL_FOURTH, &formula, MONOSPACE_SCALE);
             ws.write_string_with_format(p.row, COL_NOTE, &q.doc, &s.wrap)?;
+            fit.wrap(p.row, COL_NOTE, &q.doc);
             ws.write_string_with_format(p.row, COL_NAME, &q.id, &s.name)?;
         }
     }
     Ok(())
 }
+
+/// A monospaced font's width against prose's, for formula text.
+const MONOSPACE_SCALE: f64 = 1.25;
 
 /// A timeline's header row: "Month", "Unit", then the month numbers.
 fn months_header(
@@ -839,7 +1055,13 @@ fn months_header(
     Ok(())
 }
 
-fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+fn timeline(
+    ws: &mut Worksheet,
+    fit: &mut Fit,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     let t = &lay.timeline;
     ws.write_string_with_format(
         t.header_row - 1,
@@ -849,13 +1071,15 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
     )?;
     months_header(ws, t, s)?;
     for p in 0..t.periods {
-        ws.set_column_width(t.col(p), 13)?;
+        fit.width(t.col(p), 13.0);
     }
     for row in &r.model.timeline {
         let rr = *cell_of(&t.rows, &row.id)?;
-        ws.write_string(rr, 0, &row.label)?;
+        ws.write_string_with_format(rr, 0, &row.label, &s.wrap)?;
+        fit.wrap(rr, 0, &row.label);
         ws.insert_note(rr, 0, &Note::new(&row.doc).add_author_prefix(false))?;
-        ws.write_string(rr, 1, row.unit.label())?;
+        ws.write_string_with_format(rr, 1, row.unit.label(), &s.wrap)?;
+        fit.wrap(rr, 1, row.unit.label());
         let format = Styles::value(row.unit, false);
         for p in 0..t.periods {
             let col = t.col(p);
@@ -893,7 +1117,7 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
         .zip(&r.options)
         .enumerate()
     {
-        option_timeline(ws, r, lay, (k, block), (case, result), s)?;
+        option_timeline(ws, fit, r, lay, (k, block), (case, result), s)?;
     }
     Ok(())
 }
@@ -901,6 +1125,7 @@ fn timeline(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<
 /// An option's own timeline: the plan's rows over the option's inputs.
 fn option_timeline(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     r: &Report,
     lay: &Layout,
     (k, t): (usize, &TimelineLayout),
@@ -926,8 +1151,10 @@ fn option_timeline(
     let option_col = lay.options.first_col + k as u16;
     for row in &r.model.timeline {
         let rr = *cell_of(&t.rows, &row.id)?;
-        ws.write_string(rr, 0, &row.label)?;
-        ws.write_string(rr, 1, row.unit.label())?;
+        ws.write_string_with_format(rr, 0, &row.label, &s.wrap)?;
+        fit.wrap(rr, 0, &row.label);
+        ws.write_string_with_format(rr, 1, row.unit.label(), &s.wrap)?;
+        fit.wrap(rr, 1, row.unit.label());
         let format = Styles::value(row.unit, false);
         let values = cell_of(&result.timeline, &row.id)?;
         for p in 0..t.periods {
@@ -949,6 +1176,7 @@ fn option_timeline(
 
 fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let sc = &lay.scenarios;
+    let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, SENSITIVITY_SHEET, &s.title)?;
     ws.write_string_with_format(
         1,
@@ -958,29 +1186,48 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
     )?;
     master_check_header(ws, r, s)?;
     let header_row = sc.first_row - 1;
+    fit.width(0, 36.0);
     ws.write_string_with_format(header_row, 0, "Case", &s.header)?;
+    fit.header(header_row, 0, "Case");
     for (id, col) in &sc.columns {
+        fit.width(*col, 14.0);
         ws.write_string_with_format(header_row, *col, r.label(id), &s.header)?;
-        ws.write_string_with_format(header_row - 1, *col, id, &s.name)?;
-        ws.set_column_width(*col, 16)?;
+        fit.header(header_row, *col, r.label(id));
+        // The defined name stays at hand as the header's note.
+        ws.insert_note(
+            header_row,
+            *col,
+            &Note::new(format!("Defined name: {id}")).add_author_prefix(false),
+        )?;
     }
-    ws.set_row_height(header_row, 45)?;
-    ws.set_row_format(header_row, &Format::new().set_text_wrap())?;
-    ws.set_column_width(0, 36)?;
-    sensitivity_cases(ws, r, lay)?;
+    sensitivity_cases(ws, &mut fit, r, lay, s)?;
     ws.set_freeze_panes(sc.first_row, 1)?;
     let top = sensitivity_grids(ws, r, lay, s)?;
     sensitivity_chart(ws, lay, header_row, top)?;
-    print_setup(ws);
-    Ok(())
+    fit.apply(ws)?;
+    print_setup(
+        ws,
+        r,
+        Print::Wide {
+            rows: header_row,
+            cols: 0,
+        },
+    )
 }
 
 /// A row per sensitivity case: its replaced inputs and what they move.
-fn sensitivity_cases(ws: &mut Worksheet, r: &Report, lay: &Layout) -> Result<(), XlsxError> {
+fn sensitivity_cases(
+    ws: &mut Worksheet,
+    fit: &mut Fit,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     let sc = &lay.scenarios;
     for (k, (case, result)) in r.model.scenarios.iter().zip(&r.scenarios).enumerate() {
         let row = sc.first_row + k as u32;
-        ws.write_string(row, 0, &case.label)?;
+        ws.write_string_with_format(row, 0, &case.label, &s.wrap)?;
+        fit.wrap(row, 0, &case.label);
         let refs = CaseRefs { lay, row };
         for (id, e) in &case.overrides {
             let col = sc.columns[id];
@@ -1193,34 +1440,43 @@ fn cases_sheet(
             &r.options,
         ),
     };
+    let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, title, &s.title)?;
     ws.write_string_with_format(1, 0, about, &s.subtitle)?;
     master_check_header(ws, r, s)?;
     let header = FIRST_ROW - 1;
-    ws.write_string_with_format(header, 0, "Input or quantity", &s.header)?;
-    ws.write_string_with_format(header, 1, "Unit", &s.header)?;
+    fit.width(0, 40.0);
+    fit.width(1, 14.0);
+    headers(ws, &mut fit, header, 0, &["Input or quantity", "Unit"], s)?;
     for (id, row) in t.input_rows.iter().chain(&t.rows) {
-        ws.write_string(*row, 0, r.label(id))?;
-        ws.write_string(*row, 1, r.unit(id).label())?;
+        ws.write_string_with_format(*row, 0, r.label(id), &s.wrap)?;
+        fit.wrap(*row, 0, r.label(id));
+        ws.write_string_with_format(*row, 1, r.unit(id).label(), &s.wrap)?;
+        fit.wrap(*row, 1, r.unit(id).label());
     }
     for (k, (case, result)) in cases.iter().zip(results).enumerate() {
         let col = t.first_col + k as u16;
+        fit.width(col, 14.0);
         // An option's label is plan text.
         write_text(ws, header, col, &case.label, &s.header)?;
-        ws.set_column_width(col, 18)?;
+        fit.header(header, col, &case.label);
         case_inputs(ws, which, r, lay, (case, result), col)?;
         let timeline = match which {
             Cases::Options => lay.option_timelines.get(k),
             Cases::Tornado => None,
         };
-        case_quantities(ws, r, t, (case, result), col, timeline)?;
+        case_quantities(ws, &mut fit, r, t, (case, result), col, timeline)?;
     }
-    ws.set_row_height(header, 45)?;
-    ws.set_row_format(header, &Format::new().set_text_wrap())?;
-    ws.set_column_width(0, 44)?;
     ws.set_freeze_panes(FIRST_ROW, 2)?;
-    print_setup(ws);
-    Ok(())
+    fit.apply(ws)?;
+    print_setup(
+        ws,
+        r,
+        Print::Wide {
+            rows: header,
+            cols: 1,
+        },
+    )
 }
 
 /// A case's replaced inputs at the top of its column: an option's own value
@@ -1247,8 +1503,18 @@ fn case_inputs(
                 Value::Num(x) => {
                     ws.write_number_with_format(row, col, *x, &Styles::value(unit, true))?;
                 }
+                Value::Bool(b) => {
+                    ws.write_boolean_with_format(row, col, *b, &Styles::value(unit, true))?;
+                }
+                // A choice's text comes from the plan.
                 other => {
-                    ws.write_string(row, col, other.to_excel_result())?;
+                    write_text(
+                        ws,
+                        row,
+                        col,
+                        &other.to_excel_result(),
+                        &Styles::value(unit, true),
+                    )?;
                 }
             },
             // The low or high end, from the Inputs sheet.
@@ -1270,6 +1536,7 @@ fn case_inputs(
 /// The quantities a case's replaced inputs move, down its column.
 fn case_quantities(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     r: &Report,
     t: &CasesLayout,
     (case, result): (&Scenario, &ScenarioResult),
@@ -1293,13 +1560,22 @@ fn case_quantities(
     };
     for q in moved_quantities {
         let row = *cell_of(&t.rows, &q.id)?;
+        let value = cell_of(&result.values, &q.id)?;
+        let format = match value {
+            // Words (a verdict, a choice) wrap in the narrow column.
+            Value::Text(text) => {
+                fit.wrap(row, col, text);
+                Styles::value(q.unit, false).set_text_wrap()
+            }
+            _ => Styles::value(q.unit, false),
+        };
         write_formula(
             ws,
             row,
             col,
             q.expr.to_excel_with(&case_refs),
-            cell_of(&result.values, &q.id)?,
-            &Styles::value(q.unit, false),
+            value,
+            &format,
         )?;
     }
     Ok(())
@@ -1318,26 +1594,53 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
         "Monte Carlo results over the ranged inputs, drawn from PERT distributions on their low, base and high values. These are values, not formulas: editing an input does not move them; re-run the tool.",
         &s.subtitle,
     )?;
+    let mut fit = Fit::new();
     master_check_header(ws, r, s)?;
+    fit.width(0, 48.0);
+    for col in 1..=4 {
+        fit.width(col, 14.0);
+    }
+    print_setup(
+        ws,
+        r,
+        Print::Narrow {
+            rows: SIMULATION_CANDIDATES_ROW - 1,
+        },
+    )?;
     let Some(sim) = &r.simulation else {
-        return Ok(());
+        return fit.apply(ws);
     };
     let mut row = SIMULATION_TRIALS_ROW;
     let count = Styles::value(Unit::Count, false);
     ws.write_string(row, 0, "Trials")?;
     ws.write_number_with_format(row, 1, sim.trials as f64, &count)?;
-    // The random seed is a 64-bit number: as text, every digit stays.
     ws.write_string(row + 1, 0, "Random seed")?;
-    ws.write_string(row + 1, 1, sim.seed.to_string())?;
+    if sim.seed <= MAX_EXACT_INTEGER {
+        ws.write_number_with_format(
+            row + 1,
+            1,
+            sim.seed as f64,
+            &Format::new().set_num_format("0"),
+        )?;
+    } else {
+        // A seed beyond the 15 digits a spreadsheet shows stays text, every
+        // digit kept.
+        ws.write_string(row + 1, 1, sim.seed.to_string())?;
+    }
     ws.write_string(row + 2, 0, "Ranged inputs")?;
     ws.write_number_with_format(row + 2, 1, r.inputs.ranges.len() as f64, &count)?;
     ws.write_string(row + 3, 0, "Distribution")?;
     ws.write_string(row + 3, 1, "PERT on low/base/high")?;
     row += 4;
     row += 1;
-    for (c, h) in ["Figure", "P10", "P50", "P90", "Unit"].iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &s.header)?;
-    }
+    headers(
+        ws,
+        &mut fit,
+        row,
+        0,
+        &["Figure", "P10", "P50", "P90", "Unit"],
+        s,
+    )?;
     row += 1;
     for (id, p) in [
         ("monthly_savings", &sim.monthly_savings),
@@ -1367,40 +1670,38 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
         "Probability of being above the all-in break-even",
     )?;
     ws.write_number_with_format(row + 1, 1, sim.probability_above_break_even, &pct)?;
-    simulation_candidates(ws, r, sim, s)?;
-    ws.set_column_width(0, 48)?;
-    ws.set_column_width(1, 16)?;
-    ws.set_column_width(2, 16)?;
-    ws.set_column_width(3, 16)?;
-    print_setup(ws);
-    Ok(())
+    simulation_candidates(ws, &mut fit, r, sim, s)?;
+    fit.apply(ws)
 }
 
 /// Each candidate's odds, which the Verdict sheet reads: the plan's, then
 /// each option's.
 fn simulation_candidates(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     r: &Report,
     sim: &crate::analysis::simulate::Simulation,
     s: &Styles,
 ) -> Result<(), XlsxError> {
     let header = SIMULATION_CANDIDATES_ROW - 1;
-    for (c, h) in [
-        "Candidate",
-        "Chance of payback within the lifetime",
-        "Median payback (months)",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string_with_format(header, c as u16, *h, &s.header)?;
-    }
-    ws.set_row_height(header, 30)?;
+    headers(
+        ws,
+        fit,
+        header,
+        0,
+        &[
+            "Candidate",
+            "Chance of payback within the lifetime",
+            "Median payback (months)",
+        ],
+        s,
+    )?;
     let labels = std::iter::once("The plan as written")
         .chain(r.inputs.options.iter().map(|o| o.label.as_str()));
     for ((k, label), odds) in labels.enumerate().zip(&sim.candidates) {
         let row = SIMULATION_CANDIDATES_ROW + k as u32;
-        write_text(ws, row, 0, label, &s.text)?;
+        write_text(ws, row, 0, label, &s.wrap)?;
+        fit.wrap(row, 0, label);
         ws.write_number_with_format(
             row,
             1,

@@ -14,6 +14,7 @@ mod browser;
 #[path = "../suite/common.rs"]
 mod common;
 mod libreoffice;
+mod print;
 
 /// An outside program that some tests need.
 struct Engine {
@@ -76,6 +77,10 @@ fn main() {
         soffice.trial(
             "libreoffice::flips_the_summary_words",
             libreoffice::libreoffice_flips_the_summary_words,
+        ),
+        soffice.trial(
+            "print::every_example_workbook_prints_without_cut_text",
+            print::every_example_workbook_prints_without_cut_text,
         ),
         chromium.trial(
             "browser::every_example_memo_renders_in_chromium",

@@ -217,6 +217,9 @@ pub struct Portfolio {
     pub generated_at: DateTime<Utc>,
     /// True when each plan's workbook was written, so rows link to it.
     pub workbooks: bool,
+    /// The extension of each plan's memo that the rows link to (`html`, or
+    /// `md` without HTML), when a memo was written.
+    pub memo_extension: Option<&'static str>,
     /// In the order the plans were given.
     pub rows: Vec<Row>,
 }
@@ -250,6 +253,23 @@ impl Portfolio {
             ));
         }
         s
+    }
+
+    /// A figure's total over the evaluated plans (the numbers among them).
+    pub fn total(&self, figure: impl Fn(&Evaluated) -> &Figure) -> f64 {
+        self.rows
+            .iter()
+            .filter_map(Row::evaluated)
+            .filter_map(|e| match figure(e).value {
+                Value::Num(x) if x.is_finite() => Some(x),
+                _ => None,
+            })
+            .sum()
+    }
+
+    /// How many plans stand above their all-in break-even.
+    pub fn above_break_even_count(&self) -> usize {
+        self.count(|r| r.evaluated().is_some_and(|e| e.above_break_even_all_in))
     }
 
     fn title(&self) -> String {
@@ -331,6 +351,7 @@ mod tests {
             month: Some("2026-12".parse().unwrap()),
             generated_at: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
             workbooks: true,
+            memo_extension: Some("html"),
             rows,
         }
     }
@@ -412,5 +433,88 @@ mod tests {
         let md = render_markdown(&p);
         assert!(md.contains("\\<script\\>"), "{md}");
         assert!(md.contains("\\| \\*b\\*"), "{md}");
+    }
+
+    /// The totals row is live: SUM and COUNTIF over the plans' rows whose
+    /// cached values an outside engine recomputes; each plan links to its
+    /// memo and workbook by a relative name; a title that looks like a
+    /// formula stays text.
+    #[test]
+    fn the_portfolio_workbook_totals_and_links_each_plan() {
+        use ironcalc::base::{cell::CellValue, Model};
+        use std::io::Read;
+
+        let base = worked_example();
+        let other = base.replacen(
+            "plan: Customer support responses at 50M tokens/day",
+            "plan: \"=1+1\" #",
+            1,
+        );
+        let (a, b) = (report(&base), report(&other));
+        let p = portfolio(vec![
+            Row::from_report("support", &a),
+            Row::from_report("other", &b),
+            Row::failed("broken", "inputs/broken.yaml", "bad"),
+        ]);
+        let bytes = render_xlsx(&p).unwrap();
+        let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "p", "en", "UTC").unwrap();
+        let mut model = Model::from_workbook(wb, "en").unwrap();
+        // Headings on row 4, plans on rows 5 to 7, totals on row 8.
+        let (total_row, savings_col, tokens_col, above_col) = (8, 4, 6, 8);
+        let savings = |r: &Report| match r.value("recommended_monthly_savings") {
+            Value::Num(x) => *x,
+            other => panic!("{other:?}"),
+        };
+        let expected = [
+            (savings_col, savings(&a) + savings(&b)),
+            (tokens_col, 2.0 * 50_000_000.0),
+            (
+                above_col,
+                [&a, &b]
+                    .iter()
+                    .filter(|r| r.flag("is_above_break_even_all_in"))
+                    .count() as f64,
+            ),
+        ];
+        for evaluated in [false, true] {
+            if evaluated {
+                model.evaluate();
+            }
+            for (col, want) in expected {
+                assert!(
+                    model.get_cell_formula(0, total_row, col).unwrap().is_some(),
+                    "column {col} of the totals is a formula"
+                );
+                match model.get_cell_value_by_index(0, total_row, col).unwrap() {
+                    CellValue::Number(x) => {
+                        assert!((x - want).abs() < 1e-6, "column {col}: {x} != {want}")
+                    }
+                    other => panic!("column {col}: {other:?}"),
+                }
+            }
+        }
+        assert_eq!(
+            model.get_formatted_cell_value(0, 6, 1).unwrap(),
+            "=1+1",
+            "a title that looks like a formula stays text"
+        );
+        assert!(model.get_cell_formula(0, 6, 1).unwrap().is_none());
+
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut rels = String::new();
+        zip.by_name("xl/worksheets/_rels/sheet1.xml.rels")
+            .unwrap()
+            .read_to_string(&mut rels)
+            .unwrap();
+        for target in ["support.html", "support.xlsx", "other.html", "other.xlsx"] {
+            assert!(
+                rels.contains(&format!("Target=\"{target}\" TargetMode=\"External\"")),
+                "{target}: {rels}"
+            );
+        }
+        assert!(
+            !rels.contains("broken."),
+            "a failed plan has no files: {rels}"
+        );
     }
 }

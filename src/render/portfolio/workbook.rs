@@ -2,12 +2,15 @@
 //! each linked to the plan's workbook, and a *Changes* sheet with every
 //! figure that moved since the last run.
 
-use rust_xlsxwriter::{DocProperties, Url, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    utility::row_col_to_cell, DocProperties, Formula, Url, Workbook, Worksheet, XlsxError,
+};
 use serde_json::Value as Json;
 
 use super::{first_line, link_to, Evaluated, Portfolio, Row};
 use crate::analysis::changes::Kind;
 use crate::format::{self, Unit};
+use crate::render::fit::Fit;
 use crate::render::guard::write_text;
 use crate::render::styles::Styles;
 use crate::value::Value;
@@ -25,7 +28,12 @@ fn write_value(
             ws.write_number_with_format(row, col, *x, &Styles::value(unit, false))?;
         }
         other => {
-            ws.write_string(row, col, format::value(other, unit))?;
+            ws.write_string_with_format(
+                row,
+                col,
+                format::value(other, unit),
+                &Styles::value(unit, false),
+            )?;
         }
     }
     Ok(())
@@ -50,20 +58,24 @@ fn write_json_value(
     Ok(())
 }
 
-const PLAN_COLUMNS: [(&str, f64); 12] = [
-    ("Plan", 40.0),
-    ("Plan file", 28.0),
-    ("Verdict", 30.0),
-    ("Month-1 savings ($/month)", 16.0),
-    ("Payback (months)", 11.0),
-    ("Tokens/day today", 16.0),
-    ("All-in break-even (tokens/day)", 18.0),
-    ("Above the all-in break-even", 12.0),
-    ("Previous run", 10.0),
-    ("Since the last run", 44.0),
-    ("Warnings", 36.0),
-    ("Workbook", 30.0),
+const PLAN_COLUMNS: [(&str, f64); 13] = [
+    ("Plan", 26.0),
+    ("Plan file", 18.0),
+    ("Verdict", 26.0),
+    ("Month-1 savings ($/month)", 13.0),
+    ("Payback (months)", 10.0),
+    ("Tokens/day today", 13.0),
+    ("All-in break-even (tokens/day)", 13.0),
+    ("Above the all-in break-even", 11.0),
+    ("Previous run", 9.0),
+    ("Since the last run", 24.0),
+    ("Warnings", 30.0),
+    ("Memo", 9.0),
+    ("Workbook", 10.0),
 ];
+/// The columns of the memo and workbook links.
+const COL_MEMO: u16 = 11;
+const COL_WORKBOOK: u16 = 12;
 
 const CHANGE_COLUMNS: [(&str, f64); 7] = [
     ("Plan", 40.0),
@@ -77,15 +89,34 @@ const CHANGE_COLUMNS: [(&str, f64); 7] = [
 
 fn header(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     row: u32,
     columns: &[(&str, f64)],
     s: &Styles,
 ) -> Result<(), XlsxError> {
     for (col, (name, width)) in columns.iter().enumerate() {
-        ws.write_string_with_format(row, col as u16, *name, &s.column_header)?;
-        ws.set_column_width(col as u16, *width)?;
+        let col = col as u16;
+        fit.width(col, *width);
+        ws.write_string_with_format(row, col, *name, &s.column_header)?;
+        fit.header(row, col, name);
     }
     ws.set_freeze_panes(row + 1, 1)?;
+    Ok(())
+}
+
+/// Plans a printed page of the Portfolio sheet holds.
+const PLANS_PER_PAGE: usize = 30;
+
+/// A4 landscape, one page wide and `pages` tall (0: as many as needed), the
+/// title and sheet on top, the page number below and the column headings
+/// repeated on every page.
+fn print_setup(ws: &mut Worksheet, title: &str, pages: u16) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, pages);
+    ws.set_repeat_rows(0, TOP)?;
+    ws.set_header(format!("&L{}&R&A", title.replace('&', "&&")));
+    ws.set_footer("&CPage &P of &N");
     Ok(())
 }
 
@@ -113,24 +144,29 @@ pub fn workbook(p: &Portfolio) -> Result<Workbook, XlsxError> {
 /// The row of the column headings on both sheets.
 const TOP: u32 = 3;
 
-/// The *Portfolio* sheet: a row per plan.
+/// The *Portfolio* sheet: a row per plan, then the totals.
 fn plans_sheet(ws: &mut Worksheet, p: &Portfolio, s: &Styles) -> Result<(), XlsxError> {
+    let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, p.title(), &s.heading)?;
     ws.write_string(
         1,
         0,
         format!("Generated {} · {}", p.generated(), p.counts()),
     )?;
-    header(ws, TOP, &PLAN_COLUMNS, s)?;
+    header(ws, &mut fit, TOP, &PLAN_COLUMNS, s)?;
     for (i, r) in p.rows.iter().enumerate() {
         let row = TOP + 1 + i as u32;
-        write_text(ws, row, 0, &r.title, &s.text)?;
-        write_text(ws, row, 1, &r.plan_file, &s.text)?;
+        write_text(ws, row, 0, &r.title, &s.wrap)?;
+        fit.wrap(row, 0, &r.title);
+        write_text(ws, row, 1, &r.plan_file, &s.wrap)?;
+        fit.wrap(row, 1, &r.plan_file);
         match &r.outcome {
-            Ok(e) => plan_row(ws, row, p, r, e, s)?,
+            Ok(e) => plan_row(ws, &mut fit, row, p, r, e, s)?,
             Err(error) => {
                 ws.write_string_with_format(row, 2, "failed", &s.alert)?;
-                write_text(ws, row, 9, &first_line(error), &s.text)?;
+                let line = first_line(error);
+                write_text(ws, row, 9, &line, &s.wrap)?;
+                fit.wrap(row, 9, &line);
             }
         }
     }
@@ -141,20 +177,91 @@ fn plans_sheet(ws: &mut Worksheet, p: &Portfolio, s: &Styles) -> Result<(), Xlsx
             TOP + p.rows.len() as u32,
             PLAN_COLUMNS.len() as u16 - 1,
         )?;
+        totals(ws, p, s)?;
     }
+    fit.apply(ws)?;
+    let pages = p.rows.len().div_ceil(PLANS_PER_PAGE).max(1);
+    print_setup(ws, &p.title(), u16::try_from(pages).unwrap_or(0))
+}
+
+/// The totals under the plans: month-1 savings and today's traffic summed,
+/// the plans above their all-in break-even counted. The model has no
+/// quantity across plans, so these are the sheet's own SUM and COUNTIF over
+/// the rows above, each carrying the value the portfolio computes.
+fn totals(ws: &mut Worksheet, p: &Portfolio, s: &Styles) -> Result<(), XlsxError> {
+    let first = TOP + 1;
+    let last = TOP + p.rows.len() as u32;
+    let row = last + 1;
+    let bold = |unit: Unit| Styles::value(unit, false).set_bold();
+    ws.write_string_with_format(row, 0, "Total", &s.group)?;
+    let range = |col: u16| {
+        format!(
+            "{}:{}",
+            row_col_to_cell(first, col),
+            row_col_to_cell(last, col)
+        )
+    };
+    for (col, unit, total) in [
+        (3, Unit::UsdPerMonth, p.total(|e| &e.monthly_savings)),
+        (5, Unit::TokensPerDay, p.total(|e| &e.current_daily_tokens)),
+    ] {
+        ws.write_formula_with_format(
+            row,
+            col,
+            Formula::new(format!("=SUM({})", range(col))).set_result(format_number(total)),
+            &bold(unit),
+        )?;
+    }
+    ws.write_formula_with_format(
+        row,
+        7,
+        Formula::new(format!("=COUNTIF({},TRUE)", range(7)))
+            .set_result(p.above_break_even_count().to_string()),
+        &bold(Unit::Count),
+    )?;
     Ok(())
 }
 
-/// An evaluated plan's figures, change and link, from the third column on.
+/// A number as a formula's cached result.
+fn format_number(x: f64) -> String {
+    Value::Num(x).to_excel_result()
+}
+
+/// A link to a file beside the portfolio: the path is the tool's own
+/// percent-encoded relative name, never plan text; the cell shows a word
+/// (`what`) and the file's name is the link's tip.
+fn write_link(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    name: &str,
+    what: &str,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let url = Url::new(format!("file:///{}", link_to(name)))
+        .set_text(what)
+        .set_tip(format!("Open {name}"));
+    ws.write_url_with_format(
+        row,
+        col,
+        url,
+        &s.link.clone().set_align(rust_xlsxwriter::FormatAlign::Top),
+    )?;
+    Ok(())
+}
+
+/// An evaluated plan's figures, change and links, from the third column on.
 fn plan_row(
     ws: &mut Worksheet,
+    fit: &mut Fit,
     row: u32,
     p: &Portfolio,
     r: &Row,
     e: &Evaluated,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.write_string(row, 2, &e.answer)?;
+    write_text(ws, row, 2, &e.answer, &s.wrap)?;
+    fit.wrap(row, 2, &e.answer);
     for (col, f) in [
         (3, &e.monthly_savings),
         (4, &e.payback_months),
@@ -163,53 +270,66 @@ fn plan_row(
     ] {
         write_value(ws, row, col, &f.value, f.unit)?;
     }
-    ws.write_string(
+    ws.write_boolean_with_format(
         row,
         7,
-        if e.above_break_even_all_in {
-            "yes"
-        } else {
-            "no"
-        },
+        e.above_break_even_all_in,
+        &Styles::value(Unit::YesNo, false),
     )?;
     if let Some(c) = &e.changes {
         ws.write_string(row, 8, c.previous_month.to_string())?;
     }
     let since = r.since_last_run();
-    if r.verdict_flipped() {
-        ws.write_string_with_format(row, 9, &since, &s.alert)?;
+    let style = if r.verdict_flipped() {
+        s.wrap
+            .clone()
+            .set_bold()
+            .set_font_color(rust_xlsxwriter::Color::RGB(0xC00000))
     } else {
-        ws.write_string(row, 9, &since)?;
+        s.wrap.clone()
+    };
+    write_text(ws, row, 9, &since, &style)?;
+    fit.wrap(row, 9, &since);
+    let warnings = e.warnings.join("; ");
+    write_text(ws, row, 10, &warnings, &s.wrap)?;
+    fit.wrap(row, 10, &warnings);
+    if let Some(ext) = p.memo_extension {
+        write_link(ws, row, COL_MEMO, &format!("{}.{ext}", r.stem), "memo", s)?;
     }
-    write_text(ws, row, 10, &e.warnings.join("; "), &s.text)?;
     if p.workbooks {
-        let name = format!("{}.xlsx", r.stem);
-        let url = Url::new(format!("file:///{}", link_to(&name)))
-            .set_text(&name)
-            .set_tip(format!("Open the workbook of {name}"));
-        ws.write_url_with_format(row, 11, url, &s.link)?;
+        write_link(
+            ws,
+            row,
+            COL_WORKBOOK,
+            &format!("{}.xlsx", r.stem),
+            "workbook",
+            s,
+        )?;
     }
     Ok(())
 }
 
 /// The *Changes* sheet: a row per moved figure of every plan.
 fn changes_sheet(ws: &mut Worksheet, p: &Portfolio, s: &Styles) -> Result<(), XlsxError> {
+    let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, "What moved since each plan's last run", &s.heading)?;
     ws.write_string(
         1,
         0,
         "Inputs and key results whose value differs from the previous month's run; a flipped verdict comes first.",
     )?;
-    header(ws, TOP, &CHANGE_COLUMNS, s)?;
+    header(ws, &mut fit, TOP, &CHANGE_COLUMNS, s)?;
     let mut row = TOP + 1;
     for r in &p.rows {
         let Some(e) = r.evaluated() else { continue };
         let Some(c) = &e.changes else { continue };
         for m in &e.moved {
-            write_text(ws, row, 0, &r.title, &s.text)?;
+            write_text(ws, row, 0, &r.title, &s.wrap)?;
+            fit.wrap(row, 0, &r.title);
             ws.write_string(row, 1, c.previous_month.to_string())?;
             ws.write_string(row, 2, m.kind.label())?;
-            write_text(ws, row, 3, &m.label, &s.text)?;
+            write_text(ws, row, 3, &m.label, &s.wrap)?;
+            fit.wrap(row, 3, &m.label);
             ws.write_string(row, 4, &m.id)?;
             write_json_value(ws, row, 5, &m.old, m.unit, &m.old_text)?;
             write_json_value(ws, row, 6, &m.new, m.unit, &m.new_text)?;
@@ -222,7 +342,8 @@ fn changes_sheet(ws: &mut Worksheet, p: &Portfolio, s: &Styles) -> Result<(), Xl
     if row > TOP + 1 {
         ws.autofilter(TOP, 0, row - 1, CHANGE_COLUMNS.len() as u16 - 1)?;
     }
-    Ok(())
+    fit.apply(ws)?;
+    print_setup(ws, &p.title(), 0)
 }
 
 /// The portfolio workbook as bytes.
