@@ -44,12 +44,12 @@ use charts::{cashflow_chart, composition_chart, payback_chart, tornado_chart, vo
 use flow::{flow_steps, flow_text, mermaid};
 use prose::{
     answer, break_even_note, factors_note, flips_note, odds, options_summary, payback_text,
-    warnings_summary,
+    volume_note,
 };
 use tables::{
     actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
-    components, figure, flips, monthly_rows, options_view, reason_rows, trace_rows, uncertainty,
-    volume_rows, warning_rows,
+    components, flips, key_figure, monthly_rows, options_view, reason_rows, trace_rows,
+    uncertainty, volume_rows, warning_rows,
 };
 
 /// Builds the Markdown context.
@@ -67,14 +67,14 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         verdict: md_escape(&r.value("verdict_sentence").to_excel_result()),
         answer: md_escape(&answer(r)),
         odds: odds(r).as_deref().map(md_escape),
-        warnings_summary: warnings_summary(r),
         options_summary: options_summary(r),
         key_figures: r
             .model
-            .with_role(Role::Headline)
+            .with_role(Role::KeyFigure)
             .into_iter()
-            .map(|id| figure(r, id))
+            .map(|id| key_figure(r, id))
             .collect(),
+        volume_note: volume_note(r),
         actuals: actuals_view(r),
         uncertainty: uncertainty(r),
         mermaid: mermaid(&flow_steps(r)),
@@ -143,11 +143,21 @@ pub fn render_html(r: &Report) -> String {
                     html: markdown_to_html(&pending),
                     figure: None,
                     flow: Some(flow.clone()),
+                    appendix_follows: false,
                 });
                 pending.clear();
                 skipping = true;
             }
             Some("end") => skipping = false,
+            Some("appendix") => {
+                parts.push(Part {
+                    html: markdown_to_html(&pending),
+                    figure: None,
+                    flow: None,
+                    appendix_follows: true,
+                });
+                pending.clear();
+            }
             Some(name) => {
                 // Figures are numbered in the order they appear.
                 let figure = charts
@@ -165,6 +175,7 @@ pub fn render_html(r: &Report) -> String {
                     html: markdown_to_html(&pending),
                     figure,
                     flow: None,
+                    appendix_follows: false,
                 });
                 pending.clear();
             }
@@ -179,6 +190,7 @@ pub fn render_html(r: &Report) -> String {
         html: markdown_to_html(&pending),
         figure: None,
         flow: None,
+        appendix_follows: false,
     });
     MemoHtml {
         title: &r.inputs.meta.title,
