@@ -632,12 +632,25 @@ pub fn line_chart(chart: &LineChart) -> String {
     for s in &chart.series {
         series_line(&mut out, s, &fx, &fy);
     }
+    let lines: Vec<Vec<(f64, f64)>> = chart
+        .series
+        .iter()
+        .map(|s| {
+            s.points
+                .iter()
+                .filter(|p| p.0.is_finite() && p.1.is_finite())
+                .map(|p| (fx(p.0), fy(p.1)))
+                .collect()
+        })
+        .collect();
     labelled_points(
         &mut out,
         &chart.points,
         &fx,
         &fy,
-        (left, right, top, bottom),
+        &lines,
+        // Below the reference lines' labels, a row each.
+        (left, right, top + 15.0 * marks.len() as f64, bottom),
     );
     series_legend(&mut out, &chart.series, left);
     note(&mut out, chart.note.as_deref(), left, 44.0);
@@ -645,14 +658,41 @@ pub fn line_chart(chart: &LineChart) -> String {
     out
 }
 
+/// Whether a polyline passes through the box `(x0, x1, y0, y1)`.
+fn crosses_box(line: &[(f64, f64)], (x0, x1, y0, y1): (f64, f64, f64, f64)) -> bool {
+    line.windows(2).any(|w| {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let (lo, hi) = (ax.min(bx).max(x0), ax.max(bx).min(x1));
+        if lo > hi {
+            return false;
+        }
+        let at = |x: f64| {
+            if (bx - ax).abs() < f64::EPSILON {
+                ay
+            } else {
+                ay + (by - ay) * (x - ax) / (bx - ax)
+            }
+        };
+        let (ya, yb) = if (bx - ax).abs() < f64::EPSILON {
+            (ay.min(by), ay.max(by))
+        } else {
+            (at(lo).min(at(hi)), at(lo).max(at(hi)))
+        };
+        ya <= y1 && yb >= y0
+    })
+}
+
 /// Draws labelled points: a short horizontal tick through each, its marker,
 /// and its label beside it (right of the point in the left half of the plot,
-/// left of it in the right half), the labels pushed apart so none overlap.
+/// left of it in the right half), the labels pushed apart so none overlap
+/// and, as a block, moved up or down clear of the series' `lines` (with a
+/// thin leader from each point to its label when they moved).
 fn labelled_points(
     out: &mut String,
     points: &[Point],
     fx: &dyn Fn(f64) -> f64,
     fy: &dyn Fn(f64) -> f64,
+    lines: &[Vec<(f64, f64)>],
     (left, right, top, bottom): (f64, f64, f64, f64),
 ) {
     const GAP: f64 = 15.0;
@@ -677,7 +717,55 @@ fn labelled_points(
         *y = y.min(limit);
         limit = *y - GAP;
     }
+    // Each label's text box with the block moved by `dy`.
+    let text_x = |x: f64| {
+        if x <= (left + right) / 2.0 {
+            ("start", x + 18.0)
+        } else {
+            ("end", x - 18.0)
+        }
+    };
+    let boxes = |dy: f64| -> Vec<(f64, f64, f64, f64)> {
+        placed
+            .iter()
+            .zip(&label_y)
+            .map(|((x, _, p), ly)| {
+                let (anchor, tx) = text_x(*x);
+                let width = 7.0 * p.label.chars().count() as f64;
+                let (x0, x1) = if anchor == "start" {
+                    (tx, tx + width)
+                } else {
+                    (tx - width, tx)
+                };
+                let base = ly + dy + 4.0;
+                (x0, x1, base - 11.0, base + 3.0)
+            })
+            .collect()
+    };
+    let clear = |dy: f64| {
+        let b = boxes(dy);
+        b.iter()
+            .all(|(_, _, y0, y1)| *y0 >= top && *y1 <= bottom - 2.0)
+            && b.iter()
+                .all(|bx| lines.iter().all(|line| !crosses_box(line, *bx)))
+    };
+    let shift = (0..=12)
+        .flat_map(|k| [-(k as f64) * 8.0, k as f64 * 8.0])
+        .find(|dy| clear(*dy))
+        .unwrap_or(0.0);
     for ((x, y, p), ly) in placed.iter().zip(label_y) {
+        let ly = ly + shift;
+        if shift != 0.0 {
+            let (_, tx) = text_x(*x);
+            let _ = write!(
+                out,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{GRID}\" stroke-width=\"1\"/>",
+                px(*x),
+                px(*y),
+                px(tx - (tx - x).signum() * 3.0),
+                px(ly),
+            );
+        }
         let _ = write!(
             out,
             "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{INK}\" stroke-width=\"2.2\"/>",
@@ -1348,6 +1436,71 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn point_labels_move_clear_of_the_series() {
+        // A flat series through the point: the label moves off the line.
+        let line = vec![(0.0, 200.0), (700.0, 200.0)];
+        assert!(crosses_box(&line, (100.0, 300.0, 190.0, 210.0)));
+        assert!(!crosses_box(&line, (100.0, 300.0, 150.0, 180.0)));
+        assert!(!crosses_box(&line, (800.0, 900.0, 190.0, 210.0)));
+        // A steep segment through a box it only enters between its ends.
+        assert!(crosses_box(
+            &[(0.0, 0.0), (100.0, 400.0)],
+            (40.0, 60.0, 150.0, 170.0)
+        ));
+        assert!(!crosses_box(
+            &[(0.0, 0.0), (100.0, 400.0)],
+            (40.0, 60.0, 300.0, 320.0)
+        ));
+        let svg = line_chart(&LineChart {
+            id: "c".into(),
+            title: "t".into(),
+            x: Axis {
+                title: "x".into(),
+                kind: AxisKind::Count,
+            },
+            y: Axis {
+                title: "y".into(),
+                kind: AxisKind::Money,
+            },
+            series: vec![Series {
+                label: "flat".into(),
+                points: vec![(0.0, 100.0), (1000.0, 100.0)],
+                dash: Dash::Solid,
+                marker: Marker::Circle,
+            }],
+            marks: Vec::new(),
+            points: vec![Point {
+                x: 200.0,
+                y: 100.0,
+                label: "An option on the line: $100/month".into(),
+                marker: Marker::Diamond,
+            }],
+            note: None,
+        });
+        // The series' y in pixels, and the label's baseline.
+        let path = svg.split("<path d=\"M").nth(1).unwrap();
+        let line_y: f64 = path
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .split('L')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let label = svg
+            .split("text-anchor=\"start\" paint-order")
+            .next()
+            .unwrap();
+        let tag = &label[label.rfind("<text").unwrap()..];
+        let baseline = attr(tag, "y");
+        assert!(
+            baseline + 3.0 < line_y || baseline - 11.0 > line_y,
+            "the label at {baseline} sits on the line at {line_y}"
+        );
     }
 
     #[test]
