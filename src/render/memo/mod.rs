@@ -2,11 +2,15 @@
 //! shell around that Markdown rendered by pulldown-cmark, with the charts as
 //! inline SVG in slots of their own).
 //!
-//! The memo decides first and explains after: the answer, the key figures, the
+//! The memo decides first and explains after. Its brief, at most two printed
+//! pages, has the answer (with the odds), the key figures, one chart, the
+//! warnings, what would change the decision and the recommendation among the
+//! options; its appendix, for the auditor, the actuals, the uncertainty, the
 //! decision path, the four cost components, the monthly comparison, both
-//! break-evens, the payback and cash flow, the decision factors, the warnings,
-//! what would change the decision, the assumptions and the audit trail. Every
-//! figure comes from the report; this module only chooses words and layout.
+//! break-evens, the payback and cash flow, the options, the decision factors,
+//! the assumptions and the audit trail. A section with nothing to say is left
+//! out. Every figure comes from the report; this module only chooses words and
+//! layout.
 //!
 //! Every piece of text that enters the Markdown is escaped for Markdown here
 //! (plan text and figures alike, so a `$` can never start GitHub math); the
@@ -15,8 +19,8 @@
 //! become markup or script.
 //!
 //! The Markdown marks where the HTML puts a chart or the plain-text decision
-//! path with comment lines (`<!-- memo:NAME -->`), which GitHub and GitLab
-//! hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
+//! path, and where the appendix starts (on paper, on a new page), with comment
+//! lines (`<!-- memo:NAME -->`), which GitHub and GitLab hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
 //!
 //! The parts: `view` holds the structs the templates read; `tables` builds
 //! the tables and `prose` the sentences; `flow` draws the decision path;
