@@ -52,8 +52,8 @@ use prose::{
 };
 use tables::{
     actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
-    components, flips, key_figure, monthly_rows, options_view, reason_rows, trace_rows,
-    uncertainty, volume_rows, warning_rows,
+    components, flips, key_figure, lifetime_rows, monthly_rows, options_view, reason_rows,
+    trace_rows, uncertainty, volume_rows, warning_rows,
 };
 
 /// Builds the Markdown context.
@@ -89,6 +89,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         break_even_note: break_even_note(r),
         volume_rows: volume_rows(r),
         payback: payback_text(r),
+        lifetime: lifetime_rows(r),
         cash_rows: cash_rows(r),
         options: options_view(r),
         score: md_escape(&r.show("decision_score")),

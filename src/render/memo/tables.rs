@@ -668,6 +668,21 @@ pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
         .collect()
 }
 
+/// The payback and lifetime figures of the cash flow, those the model has.
+pub(super) fn lifetime_rows(r: &Report) -> Vec<Row> {
+    [
+        "timeline_payback_months",
+        "discounted_payback_months",
+        "cashflow_lifetime_net",
+        "npv",
+        "irr_annual",
+    ]
+    .iter()
+    .filter(|id| r.values.contains_key(**id))
+    .map(|id| figure(r, id))
+    .collect()
+}
+
 /// The break-even figures.
 pub(super) fn break_even_rows(r: &Report) -> Vec<Row> {
     [

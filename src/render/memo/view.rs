@@ -190,6 +190,8 @@ pub struct MemoMarkdown {
     pub break_even_note: String,
     pub volume_rows: Vec<VolumeRow>,
     pub payback: String,
+    /// The payback and the lifetime figures read off the cash flow.
+    pub lifetime: Vec<Row>,
     pub cash_rows: Vec<CashRow>,
     /// `None` when the plan lists no options.
     pub options: Option<OptionsView>,
