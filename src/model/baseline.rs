@@ -69,6 +69,7 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         ),
     )
     .with(Role::Headline, 1)
+    .with(Role::KeyFigure, 1)
     .with(Role::SensitivityKey, 2)
     .with(Role::OptionFigure, 1)
     .with(Role::Tracked, 1)

@@ -412,6 +412,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         ),
     )
     .with(Role::Headline, 4)
+    .with(Role::KeyFigure, 4)
     .with(Role::Simulated, 2)
     .with(Role::CandidateFigure, 3)
     .with(Role::OptionFigure, 4)
@@ -489,6 +490,7 @@ fn time_value(d: &mut Defs) {
         sum(vec![Expr::CumSum("cf_discounted_net".to_string())]),
     )
     .with(Role::Headline, 9)
+    .with(Role::KeyFigure, 7)
     .with(Role::CandidateFigure, 7)
     .with(Role::OptionFigure, 6)
     .with(Role::Traced, 9);

@@ -108,6 +108,8 @@ impl Sheet {
 pub enum Role {
     /// A headline figure: the workbook's Summary sheet, the memo's audit trail.
     Headline,
+    /// One of the five to seven key figures of the memo's brief.
+    KeyFigure,
     /// A part of the monthly fine-tuned total, charted on the Summary sheet.
     Composition,
     /// A sensitivity column shown first, when the cases change it.

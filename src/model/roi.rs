@@ -19,6 +19,7 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
     )
     .with(Role::CandidateFigure, 6)
     .with(Role::Headline, 5)
+    .with(Role::KeyFigure, 5)
     .with(Role::Simulated, 3)
     .with(Role::OptionFigure, 5)
     .with(Role::Tracked, 7)
@@ -62,6 +63,7 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
         .concat()),
     )
     .with(Role::Headline, 2)
+    .with(Role::KeyFigure, 2)
     .with(Role::SensitivityKey, 3)
     .with(Role::OptionFigure, 2)
     .with(Role::Tracked, 2)
@@ -113,6 +115,7 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
         sub(r("monthly_api_cost"), r("monthly_ft_total")),
     )
     .with(Role::Headline, 3)
+    .with(Role::KeyFigure, 3)
     .with(Role::SensitivityKey, 4)
     .with(Role::Simulated, 1)
     .with(Role::OptionFigure, 3)
@@ -226,6 +229,7 @@ pub(super) fn payback(d: &mut Defs, shape: &Shape) {
             ),
             Expr::Never))
     .with(Role::Headline, 8)
+    .with(Role::KeyFigure, 6)
     .with(Role::OptionFigure, 7)
     .with(Role::Tracked, 6)
     .with(Role::Traced, 8);

@@ -249,16 +249,30 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize, integer: bool) -> (Vec<f64>, 
     (ticks, step)
 }
 
-/// The divisor and axis-title suffix for a count axis spanning up to `max_abs`.
+/// The divisor and the word for it on a count axis spanning up to `max_abs`.
 fn count_scale(max_abs: f64) -> (f64, &'static str) {
     if max_abs >= 1e9 {
-        (1e9, " (billions)")
+        (1e9, "billion")
     } else if max_abs >= 1e6 {
-        (1e6, " (millions)")
+        (1e6, "million")
     } else if max_abs >= 1e4 {
-        (1e3, " (thousands)")
+        (1e3, "thousand")
     } else {
         (1.0, "")
+    }
+}
+
+/// A count axis's title with its scale said once, inside its unit:
+/// "Volume (tokens per day)" in millions reads "Volume (million tokens per
+/// day)"; a title without a unit in brackets gains one: "Requests
+/// (millions)".
+fn scaled_title(title: &str, scale_word: &str) -> String {
+    if scale_word.is_empty() {
+        return title.to_string();
+    }
+    match title.rsplit_once(" (") {
+        Some((name, unit)) if unit.ends_with(')') => format!("{name} ({scale_word} {unit}"),
+        _ => format!("{title} ({scale_word}s)"),
     }
 }
 
@@ -358,13 +372,13 @@ impl Scale {
                 (labels, axis.title.clone())
             }
             AxisKind::Count => {
-                let (div, suffix) = count_scale(max_abs);
+                let (div, scale_word) = count_scale(max_abs);
                 let decimals = decimals_for(step / div);
                 let labels = ticks
                     .iter()
                     .map(|t| format::grouped(t / div, decimals))
                     .collect();
-                (labels, format!("{}{suffix}", axis.title))
+                (labels, scaled_title(&axis.title, scale_word))
             }
             AxisKind::Month => (
                 ticks.iter().map(|t| format::grouped(*t, 0)).collect(),
@@ -614,25 +628,29 @@ pub fn line_chart(chart: &LineChart) -> String {
         .filter(|m| m.x.is_finite())
         .map(|m| (fx(m.x), m))
         .collect();
-    reference_lines(
-        &mut out,
-        &marks,
-        top + 12.0,
-        false,
-        top,
-        bottom,
-        left,
-        right,
-    );
+    reference_lines(&mut out, &marks, top + 12.0, bottom, left, right);
     for s in &chart.series {
         series_line(&mut out, s, &fx, &fy);
     }
+    let lines: Vec<Vec<(f64, f64)>> = chart
+        .series
+        .iter()
+        .map(|s| {
+            s.points
+                .iter()
+                .filter(|p| p.0.is_finite() && p.1.is_finite())
+                .map(|p| (fx(p.0), fy(p.1)))
+                .collect()
+        })
+        .collect();
     labelled_points(
         &mut out,
         &chart.points,
         &fx,
         &fy,
-        (left, right, top, bottom),
+        &lines,
+        // Below the reference lines' labels, a row each.
+        (left, right, top + 15.0 * marks.len() as f64, bottom),
     );
     series_legend(&mut out, &chart.series, left);
     note(&mut out, chart.note.as_deref(), left, 44.0);
@@ -640,14 +658,41 @@ pub fn line_chart(chart: &LineChart) -> String {
     out
 }
 
+/// Whether a polyline passes through the box `(x0, x1, y0, y1)`.
+fn crosses_box(line: &[(f64, f64)], (x0, x1, y0, y1): (f64, f64, f64, f64)) -> bool {
+    line.windows(2).any(|w| {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let (lo, hi) = (ax.min(bx).max(x0), ax.max(bx).min(x1));
+        if lo > hi {
+            return false;
+        }
+        let at = |x: f64| {
+            if (bx - ax).abs() < f64::EPSILON {
+                ay
+            } else {
+                ay + (by - ay) * (x - ax) / (bx - ax)
+            }
+        };
+        let (ya, yb) = if (bx - ax).abs() < f64::EPSILON {
+            (ay.min(by), ay.max(by))
+        } else {
+            (at(lo).min(at(hi)), at(lo).max(at(hi)))
+        };
+        ya <= y1 && yb >= y0
+    })
+}
+
 /// Draws labelled points: a short horizontal tick through each, its marker,
 /// and its label beside it (right of the point in the left half of the plot,
-/// left of it in the right half), the labels pushed apart so none overlap.
+/// left of it in the right half), the labels pushed apart so none overlap
+/// and, as a block, moved up or down clear of the series' `lines` (with a
+/// thin leader from each point to its label when they moved).
 fn labelled_points(
     out: &mut String,
     points: &[Point],
     fx: &dyn Fn(f64) -> f64,
     fy: &dyn Fn(f64) -> f64,
+    lines: &[Vec<(f64, f64)>],
     (left, right, top, bottom): (f64, f64, f64, f64),
 ) {
     const GAP: f64 = 15.0;
@@ -672,7 +717,55 @@ fn labelled_points(
         *y = y.min(limit);
         limit = *y - GAP;
     }
+    // Each label's text box with the block moved by `dy`.
+    let text_x = |x: f64| {
+        if x <= (left + right) / 2.0 {
+            ("start", x + 18.0)
+        } else {
+            ("end", x - 18.0)
+        }
+    };
+    let boxes = |dy: f64| -> Vec<(f64, f64, f64, f64)> {
+        placed
+            .iter()
+            .zip(&label_y)
+            .map(|((x, _, p), ly)| {
+                let (anchor, tx) = text_x(*x);
+                let width = 7.0 * p.label.chars().count() as f64;
+                let (x0, x1) = if anchor == "start" {
+                    (tx, tx + width)
+                } else {
+                    (tx - width, tx)
+                };
+                let base = ly + dy + 4.0;
+                (x0, x1, base - 11.0, base + 3.0)
+            })
+            .collect()
+    };
+    let clear = |dy: f64| {
+        let b = boxes(dy);
+        b.iter()
+            .all(|(_, _, y0, y1)| *y0 >= top && *y1 <= bottom - 2.0)
+            && b.iter()
+                .all(|bx| lines.iter().all(|line| !crosses_box(line, *bx)))
+    };
+    let shift = (0..=12)
+        .flat_map(|k| [-(k as f64) * 8.0, k as f64 * 8.0])
+        .find(|dy| clear(*dy))
+        .unwrap_or(0.0);
     for ((x, y, p), ly) in placed.iter().zip(label_y) {
+        let ly = ly + shift;
+        if shift != 0.0 {
+            let (_, tx) = text_x(*x);
+            let _ = write!(
+                out,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{GRID}\" stroke-width=\"1\"/>",
+                px(*x),
+                px(*y),
+                px(tx - (tx - x).signum() * 3.0),
+                px(ly),
+            );
+        }
         let _ = write!(
             out,
             "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{INK}\" stroke-width=\"2.2\"/>",
@@ -815,51 +908,123 @@ fn label_width(text: &str) -> f64 {
     6.6 * text.chars().count() as f64
 }
 
-/// Draws vertical reference lines at pixel positions `xs`, from `top` (or
-/// from just under its label, with `from_label`) to `bottom`. The labels are
-/// staggered from `first_label_y` down, so two never overlap; each sits right
-/// of its line when it fits in `[left, right]` without crossing another line,
-/// else left of it when that does, else on whichever side fits.
-#[allow(clippy::too_many_arguments)]
+/// Where a reference line's label goes: its row (0 = the top one) and
+/// whether it ends at its line (left of it) rather than starting there.
+#[derive(Clone, Copy)]
+struct LabelPlace {
+    row: usize,
+    anchor_end: bool,
+}
+
+/// The label's horizontal extent for a line at `x`.
+fn label_span(x: f64, width: f64, anchor_end: bool) -> (f64, f64) {
+    if anchor_end {
+        (x - width, x)
+    } else {
+        (x, x + width)
+    }
+}
+
+/// Places the labels of reference lines at pixel positions `marks`, one row
+/// each. A line runs down from just under its own label, so it passes every
+/// row below its label's: a label must not span the line of a label placed
+/// in a row above it. Each order of the rows is tried (there are few
+/// marks), each label on the side of its line where it fits without
+/// crossing such a line; the first arrangement without a crossing wins, else
+/// the one with the fewest.
+fn place_labels(marks: &[(f64, &Mark)], left: f64, right: f64) -> Vec<LabelPlace> {
+    let n = marks.len();
+    let width = |k: usize| label_width(&marks[k].1.label) + 5.0;
+    let mut best: Option<(usize, Vec<LabelPlace>)> = None;
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut try_order = |order: &[usize]| {
+        let mut places = vec![
+            LabelPlace {
+                row: 0,
+                anchor_end: false
+            };
+            n
+        ];
+        let mut crossings = 0;
+        for (row, &k) in order.iter().enumerate() {
+            let x = marks[k].0;
+            let above: Vec<f64> = order[..row].iter().map(|&j| marks[j].0).collect();
+            let crosses = |anchor_end: bool| {
+                let (lo, hi) = label_span(x, width(k), anchor_end);
+                above.iter().filter(|a| **a > lo && **a < hi).count()
+            };
+            let fits = |anchor_end: bool| {
+                let (lo, hi) = label_span(x, width(k), anchor_end);
+                lo >= left && hi <= right
+            };
+            // Fitting beats not crossing, which beats the right side.
+            let anchor_end = [false, true]
+                .into_iter()
+                .min_by_key(|side| (!fits(*side), crosses(*side), *side))
+                .unwrap_or(false);
+            crossings += crosses(anchor_end);
+            places[k] = LabelPlace { row, anchor_end };
+        }
+        if best.as_ref().is_none_or(|(c, _)| crossings < *c) {
+            best = Some((crossings, places));
+        }
+        crossings == 0
+    };
+    if n <= 5 {
+        // Heap's algorithm over the orders, stopping at the first clean one.
+        let mut c = vec![0usize; n];
+        if !try_order(&order) {
+            let mut i = 0;
+            while i < n {
+                if c[i] < i {
+                    if i % 2 == 0 {
+                        order.swap(0, i);
+                    } else {
+                        order.swap(c[i], i);
+                    }
+                    if try_order(&order) {
+                        break;
+                    }
+                    c[i] += 1;
+                    i = 0;
+                } else {
+                    c[i] = 0;
+                    i += 1;
+                }
+            }
+        }
+    } else {
+        try_order(&order);
+    }
+    best.map(|(_, places)| places).unwrap_or_default()
+}
+
+/// Draws vertical reference lines at pixel positions `marks`, each from
+/// just under its label to `bottom`. The labels take a row each from
+/// `first_label_y` down, placed by [`place_labels`] so that no label
+/// overlaps another or is cut by another line.
 fn reference_lines(
     out: &mut String,
     marks: &[(f64, &Mark)],
     first_label_y: f64,
-    from_label: bool,
-    top: f64,
     bottom: f64,
     left: f64,
     right: f64,
 ) {
-    for (k, (x, m)) in marks.iter().enumerate() {
+    let places = place_labels(marks, left, right);
+    for ((x, m), place) in marks.iter().zip(places) {
         let x = *x;
-        let width = label_width(&m.label) + 5.0;
-        let crosses = |lo: f64, hi: f64| {
-            marks
-                .iter()
-                .enumerate()
-                .any(|(j, (other, _))| j != k && *other > lo && *other < hi)
-        };
-        let fits_right = x + width <= right;
-        let fits_left = x - width >= left;
-        let anchor_end = if fits_right && !crosses(x, x + width) {
-            false
-        } else if fits_left && !crosses(x - width, x) {
-            true
-        } else {
-            !fits_right && fits_left
-        };
-        let label_y = first_label_y + 15.0 * k as f64;
+        let label_y = first_label_y + 15.0 * place.row as f64;
         let _ = write!(
             out,
             "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1.4\"{}/>\
 <text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-style=\"italic\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"4\">{}</text>",
-            px(if from_label { label_y + 4.0 } else { top }),
+            px(label_y + 4.0),
             px(bottom),
             dash_attr(m.dash),
-            px(if anchor_end { x - 5.0 } else { x + 5.0 }),
+            px(if place.anchor_end { x - 5.0 } else { x + 5.0 }),
             px(label_y),
-            if anchor_end { "end" } else { "start" },
+            if place.anchor_end { "end" } else { "start" },
             escape(&m.label),
             x = px(x),
         );
@@ -918,16 +1083,7 @@ pub fn histogram(chart: &Histogram) -> String {
         .filter(|m| m.x.is_finite() && m.x >= xscale.lo && m.x <= xscale.hi)
         .map(|m| (fx(m.x), m))
         .collect();
-    reference_lines(
-        &mut out,
-        &marks,
-        top + 12.0,
-        false,
-        top,
-        bottom,
-        left,
-        right,
-    );
+    reference_lines(&mut out, &marks, top + 12.0, bottom, left, right);
     note(&mut out, chart.note.as_deref(), left, 24.0);
     out.push_str("</svg>");
     out
@@ -982,12 +1138,21 @@ pub fn tornado(chart: &Tornado) -> String {
         b = px(bottom),
     );
     let base = fx(chart.base);
+    let marks: Vec<(f64, &Mark)> = marks.iter().map(|m| (fx(m.x), *m)).collect();
+    let lines: Vec<f64> = marks.iter().map(|(x, _)| *x).collect();
     for (k, s) in chart.swings.iter().enumerate() {
         let y = top + row * k as f64 + 7.0;
-        swing(&mut out, s, &chart.id, (left, y, row - 14.0), base, &fx);
+        swing(
+            &mut out,
+            s,
+            &chart.id,
+            (left, y, row - 14.0),
+            base,
+            &fx,
+            &lines,
+        );
     }
-    let marks: Vec<(f64, &Mark)> = marks.iter().map(|m| (fx(m.x), *m)).collect();
-    reference_lines(&mut out, &marks, 40.0, true, top, bottom, left, right);
+    reference_lines(&mut out, &marks, 40.0, bottom, left, right);
     out.push_str("</svg>");
     out
 }
@@ -1082,8 +1247,39 @@ fn tornado_legend(out: &mut String, chart: &Tornado, left: f64) {
     }
 }
 
+/// Approximate width of a tornado value label (11 px type), in pixels.
+fn value_label_width(text: &str) -> f64 {
+    6.2 * text.chars().count() as f64
+}
+
+/// Where a value label beside a bar's end goes: `x` is where its text is
+/// anchored, extending left of it with `on_left`. A label that would be cut
+/// by one of the reference `lines` moves past the line, away from the bar,
+/// so it stays whole and clear of it.
+fn clear_of_lines(x: f64, width: f64, on_left: bool, lines: &[f64]) -> f64 {
+    const MARGIN: f64 = 4.0;
+    let mut x = x;
+    let mut sorted = lines.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if on_left {
+        // Walk leftwards past each line the label would cover.
+        for line in sorted.iter().rev() {
+            if *line > x - width - MARGIN && *line < x + MARGIN {
+                x = line - 5.0;
+            }
+        }
+    } else {
+        for line in &sorted {
+            if *line > x - MARGIN && *line < x + width + MARGIN {
+                x = line + 5.0;
+            }
+        }
+    }
+    x
+}
+
 /// One input's swing on the tornado at height `y`: its label, the bars from
-/// the base towards each end and each end's value.
+/// the base towards each end and each end's value, clear of the `lines`.
 fn swing(
     out: &mut String,
     s: &Swing,
@@ -1091,6 +1287,7 @@ fn swing(
     (left, y, h): (f64, f64, f64),
     base: f64,
     fx: &impl Fn(f64) -> f64,
+    lines: &[f64],
 ) {
     let _ = write!(
         *out,
@@ -1130,10 +1327,16 @@ fn swing(
         } else {
             fx(*end).max(base)
         };
+        let anchor = clear_of_lines(
+            if on_left { x - 5.0 } else { x + 5.0 },
+            value_label_width(text),
+            on_left,
+            lines,
+        );
         let _ = write!(
             *out,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
-            px(if on_left { x - 5.0 } else { x + 5.0 }),
+            px(anchor),
             px(y + h / 2.0 + 4.0),
             if on_left { "end" } else { "start" },
             escape(text),
@@ -1172,6 +1375,145 @@ mod tests {
         let s = Scale::new(&axis, 0.0, 200_000_000.0, 8);
         assert_eq!(s.title, "Tokens per day (millions)");
         assert!(s.labels.contains(&"100".to_string()), "{:?}", s.labels);
+        // A title with its unit in brackets says the scale once, in the unit.
+        let axis = Axis {
+            title: "Volume (tokens per day)".into(),
+            kind: AxisKind::Count,
+        };
+        let s = Scale::new(&axis, 0.0, 200_000_000.0, 8);
+        assert_eq!(s.title, "Volume (million tokens per day)");
+        let s = Scale::new(&axis, 0.0, 20_000.0, 8);
+        assert_eq!(s.title, "Volume (thousand tokens per day)");
+        let s = Scale::new(&axis, 0.0, 2_000.0, 8);
+        assert_eq!(s.title, "Volume (tokens per day)");
+    }
+
+    /// The extent of a label placed at `x`.
+    fn span_of(x: f64, label: &str, place: LabelPlace) -> (f64, f64) {
+        label_span(x, label_width(label) + 5.0, place.anchor_end)
+    }
+
+    #[test]
+    fn reference_labels_are_not_cut_by_the_lines_above_them() {
+        // Two lines close together near the right edge: the label of the
+        // one on the right cannot go right (no room), so it goes left, and
+        // must then sit above the other line, which starts under it.
+        let today = Mark {
+            x: 0.0,
+            label: "Today: 50,000,000 tokens/day".into(),
+            dash: Dash::Dotted,
+        };
+        let break_even = Mark {
+            x: 0.0,
+            label: "All-in break-even: 28,792,671 tokens/day".into(),
+            dash: Dash::Dashed,
+        };
+        for (a, b) in [
+            (560.0, 600.0),
+            (600.0, 560.0),
+            (300.0, 330.0),
+            (90.0, 120.0),
+        ] {
+            let marks = [(a, &today), (b, &break_even)];
+            let places = place_labels(&marks, 80.0, 680.0);
+            assert_eq!(places.len(), 2);
+            assert_ne!(places[0].row, places[1].row, "one row each");
+            for (k, (x, m)) in marks.iter().enumerate() {
+                let (lo, hi) = span_of(*x, &m.label, places[k]);
+                assert!(
+                    lo >= 80.0 && hi <= 680.0,
+                    "{} overflows: {lo}..{hi}",
+                    m.label
+                );
+                for (j, (other, _)) in marks.iter().enumerate() {
+                    if places[j].row < places[k].row {
+                        assert!(
+                            !(*other > lo && *other < hi),
+                            "the line at {other} cuts `{}` at {lo}..{hi}",
+                            m.label
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn point_labels_move_clear_of_the_series() {
+        // A flat series through the point: the label moves off the line.
+        let line = vec![(0.0, 200.0), (700.0, 200.0)];
+        assert!(crosses_box(&line, (100.0, 300.0, 190.0, 210.0)));
+        assert!(!crosses_box(&line, (100.0, 300.0, 150.0, 180.0)));
+        assert!(!crosses_box(&line, (800.0, 900.0, 190.0, 210.0)));
+        // A steep segment through a box it only enters between its ends.
+        assert!(crosses_box(
+            &[(0.0, 0.0), (100.0, 400.0)],
+            (40.0, 60.0, 150.0, 170.0)
+        ));
+        assert!(!crosses_box(
+            &[(0.0, 0.0), (100.0, 400.0)],
+            (40.0, 60.0, 300.0, 320.0)
+        ));
+        let svg = line_chart(&LineChart {
+            id: "c".into(),
+            title: "t".into(),
+            x: Axis {
+                title: "x".into(),
+                kind: AxisKind::Count,
+            },
+            y: Axis {
+                title: "y".into(),
+                kind: AxisKind::Money,
+            },
+            series: vec![Series {
+                label: "flat".into(),
+                points: vec![(0.0, 100.0), (1000.0, 100.0)],
+                dash: Dash::Solid,
+                marker: Marker::Circle,
+            }],
+            marks: Vec::new(),
+            points: vec![Point {
+                x: 200.0,
+                y: 100.0,
+                label: "An option on the line: $100/month".into(),
+                marker: Marker::Diamond,
+            }],
+            note: None,
+        });
+        // The series' y in pixels, and the label's baseline.
+        let path = svg.split("<path d=\"M").nth(1).unwrap();
+        let line_y: f64 = path
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .split('L')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let label = svg
+            .split("text-anchor=\"start\" paint-order")
+            .next()
+            .unwrap();
+        let tag = &label[label.rfind("<text").unwrap()..];
+        let baseline = attr(tag, "y");
+        assert!(
+            baseline + 3.0 < line_y || baseline - 11.0 > line_y,
+            "the label at {baseline} sits on the line at {line_y}"
+        );
+    }
+
+    #[test]
+    fn tornado_value_labels_move_clear_of_reference_lines() {
+        // A label ending 2 px right of the zero line at 300 moves left of it.
+        let x = clear_of_lines(302.0, 40.0, true, &[300.0]);
+        assert!(x < 300.0, "{x}");
+        // One starting just left of the line moves right of it.
+        let x = clear_of_lines(296.0, 40.0, false, &[300.0]);
+        assert!(x > 300.0, "{x}");
+        // A label away from every line stays.
+        assert_eq!(clear_of_lines(200.0, 40.0, true, &[300.0]), 200.0);
+        assert_eq!(clear_of_lines(200.0, 40.0, false, &[100.0, 300.0]), 200.0);
     }
 
     #[test]

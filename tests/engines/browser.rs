@@ -1,7 +1,8 @@
 //! Every example memo loaded in headless Chromium: the rendered document has
 //! the answer, the tables, three charts with a size (five, with the odds under
 //! the answer, for a plan with ranges), the options side by side and marked on
-//! the volume chart for a plan with options, and no script.
+//! the volume chart for a plan with options, and no script. Printed to PDF on
+//! A4, each memo's brief takes at most two pages.
 //!
 //! Chromium is an outside engine: `.ci/run` installs Debian's `chromium`.
 
@@ -13,19 +14,27 @@ use finetune_roi::report::Report;
 
 use super::common::*;
 
-fn dump_dom(chromium: &Path, html: &Path) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium)
+/// Headless Chromium with a profile of its own and nothing that reaches out.
+fn headless(chromium: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(chromium);
+    command
         .args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-quic",
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
         ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+fn dump_dom(chromium: &Path, html: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = headless(chromium, profile.path())
         .arg("--dump-dom")
         .arg(format!("file://{}", html.display()))
         .output()
@@ -160,4 +169,86 @@ pub fn every_example_memo_renders_in_chromium(chromium: &Path) {
         with_options.contains(&"seven-or-seventy".to_string()),
         "{with_options:?}"
     );
+}
+
+/// The brief of a memo's HTML as a page of its own: everything before the
+/// appendix, printed on A4.
+fn brief_page(html: &str) -> String {
+    let appendix = html
+        .find("<div class=\"appendix-start\"")
+        .expect("the memo marks where its appendix starts");
+    let head_end = html.find("</head>").expect("the memo has a head");
+    format!(
+        "{}<style>@page {{ size: A4; }}</style>\n{}</body>\n</html>\n",
+        &html[..head_end],
+        &html[head_end..appendix]
+    )
+}
+
+/// Prints an HTML file to PDF with Chromium, without the browser's own
+/// header and footer, and returns the PDF.
+fn print_to_pdf(chromium: &Path, html: &Path) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let pdf = html.with_extension("pdf");
+    let out = headless(chromium, profile.path())
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success() && pdf.is_file(),
+        "chromium did not print {}: {}",
+        html.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&pdf).unwrap()
+}
+
+/// The number of pages of a PDF: its page objects (`/Type /Page`, not the
+/// `/Type /Pages` tree above them), which Chromium writes uncompressed.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    let compact = text.replace("/Type /Page", "/Type/Page");
+    compact
+        .match_indices("/Type/Page")
+        .filter(|(at, m)| {
+            !compact[at + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+        .count()
+}
+
+/// Every example's brief, printed on A4 by Chromium, takes one or two pages;
+/// the whole memo takes more, its appendix starting on a page of its own.
+pub fn every_example_brief_prints_on_two_a4_pages(chromium: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = Vec::new();
+    for plan in example_plans() {
+        let r = report_of(&plan);
+        let stem = plan.file_stem().unwrap().to_string_lossy().to_string();
+        let html = memo::render_html(&r);
+        let brief_html = dir.path().join(format!("{stem}-brief.html"));
+        std::fs::write(&brief_html, brief_page(&html)).unwrap();
+        let brief = pdf_pages(&print_to_pdf(chromium, &brief_html));
+        // The whole memo on the same paper: the count is a real page count
+        // (the appendix adds pages), not a constant.
+        let whole_html = dir.path().join(format!("{stem}.html"));
+        let whole = html.replacen("</head>", "<style>@page { size: A4; }</style>\n</head>", 1);
+        std::fs::write(&whole_html, whole).unwrap();
+        let whole = pdf_pages(&print_to_pdf(chromium, &whole_html));
+        assert!(
+            whole > brief,
+            "{stem}: the whole memo ({whole} pages) is no longer than its brief ({brief})"
+        );
+        pages.push((stem, brief, whole));
+    }
+    let long: Vec<_> = pages.iter().filter(|(_, brief, _)| *brief > 2).collect();
+    assert!(
+        long.is_empty(),
+        "briefs longer than two A4 pages (plan, brief, whole memo): {long:?}"
+    );
+    assert!(pages.iter().all(|(_, brief, _)| *brief >= 1), "{pages:?}");
 }

@@ -86,6 +86,10 @@ fn main() {
             "browser::every_example_memo_renders_in_chromium",
             browser::every_example_memo_renders_in_chromium,
         ),
+        chromium.trial(
+            "browser::every_example_brief_prints_on_two_a4_pages",
+            browser::every_example_brief_prints_on_two_a4_pages,
+        ),
     ];
     libtest_mimic::run(&args, trials).exit();
 }

@@ -1,5 +1,6 @@
-//! The memo: verdict first, warnings with their figures, charts, what would
-//! change the decision, the audit trail, plan text inert.
+//! The memo: a brief (verdict first, key figures, one chart, warnings with
+//! their figures, what would change the decision, the recommendation), then
+//! an appendix with the workings and the audit trail; plan text inert.
 
 use std::path::Path;
 
@@ -21,16 +22,29 @@ fn example_report(path: &Path) -> Report {
 }
 
 /// The text of a Markdown section, from its heading to the next heading of
-/// the same or a higher level.
+/// the same or a higher level (a `##` section ends at the next `##` or at
+/// the appendix's `#`).
 fn section<'a>(md: &'a str, heading: &str) -> &'a str {
     let start = md
         .find(&format!("\n{heading}\n"))
         .unwrap_or_else(|| panic!("no `{heading}` in the memo"));
     let body = &md[start + 1 + heading.len()..];
-    match body.find("\n## ") {
+    let end = [body.find("\n## "), body.find("\n# ")]
+        .into_iter()
+        .flatten()
+        .min();
+    match end {
         Some(end) => &body[..end],
         None => body,
     }
+}
+
+/// The heading of the memo's appendix.
+const APPENDIX: &str = "\n# Appendix: the workings, for the auditor\n";
+
+/// The brief: the memo up to its appendix.
+fn brief(md: &str) -> &str {
+    &md[..md.find(APPENDIX).expect("the memo has an appendix")]
 }
 
 /// Splits a GFM table row at its unescaped pipes and unescapes each cell.
@@ -122,20 +136,20 @@ fn the_worked_examples_review_cost_is_a_warning() {
     );
     assert!(warnings.contains("225,000 a month"), "{warnings}");
     assert!(warnings.contains("8,250 a month"), "{warnings}");
-    // The verdict comes first, and the answer names the warnings.
+    // The verdict comes first; every warning is in the brief, once.
     let answer = md.find("## The answer").unwrap();
     assert!(answer < md.find("## Key figures").unwrap());
     assert!(md[answer..].starts_with("## The answer\n\n**Stay on the API.**"));
-    let answer = section(&md, "## The answer");
+    assert!(brief(&md).contains("\n## Warnings\n"));
     assert!(r.warnings.len() >= 3, "{:?}", r.warnings);
-    assert!(
-        answer.contains(&format!("Warnings ({})", r.warnings.len())),
-        "{answer}"
+    assert_eq!(
+        warnings.lines().filter(|l| l.starts_with("- **")).count(),
+        r.warnings.len()
     );
     for w in &r.warnings {
         assert!(
-            answer.contains(w.title.as_str()),
-            "{} is not named: {answer}",
+            warnings.contains(&format!("- **{}.**", md_escaped(&w.title))),
+            "{} is not named: {warnings}",
             w.title
         );
     }
@@ -145,22 +159,32 @@ fn the_worked_examples_review_cost_is_a_warning() {
 fn the_sections_follow_the_issues_order() {
     let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
     let md = memo::render_markdown(&r);
+    // The brief, then the appendix; no section without anything to say
+    // (this plan has no ranges, hence no Uncertainty, and no options).
     let order = [
         "# Fine-tuning decision: ",
         "## The answer",
         "## Key figures",
-        "## Uncertainty",
+        "## Cost against volume",
+        "## Warnings",
+        "## What would change the decision",
+        APPENDIX.trim(),
         "## The decision path",
         "## The four cost components",
         "## Monthly comparison",
         "## Break-even",
         "## Payback and cash flow",
         "## Decision factors",
-        "## Warnings",
-        "## What would change the decision",
         "## Assumptions",
         "## Audit trail",
     ];
+    assert!(!md.contains("## Uncertainty"));
+    assert!(!md.contains("## Options") && !md.contains("## Recommendation"));
+    // Each section once.
+    assert_eq!(md.matches("\n# ").count(), 1, "the title and the appendix");
+    for h in &order[1..] {
+        assert_eq!(md.matches(&format!("\n{h}\n")).count(), 1, "{h}");
+    }
     let positions: Vec<usize> = order
         .iter()
         .map(|h| md.find(h).unwrap_or_else(|| panic!("no `{h}`")))
@@ -178,22 +202,28 @@ fn key_figures_read_back_equal_the_json() {
         let r = example_report(&path);
         let md = memo::render_markdown(&r);
         let doc = json::document(&r);
-        // The audit trail says which defined name each figure has.
-        let trail = section(&md, "## Audit trail");
-        let names_at = trail.find("Where each figure lives").unwrap();
-        let (_, places) = first_table(&trail[names_at..]);
         let (header, rows) = first_table(section(&md, "## Key figures"));
-        assert_eq!(header, ["Figure", "Value", "Unit", "What it means"]);
-        let headline = r.model.with_role(Role::Headline);
-        assert_eq!(rows.len(), headline.len(), "{}", path.display());
-        for row in &rows {
-            let place = places.iter().find(|p| p[0] == row[0]).unwrap_or_else(|| {
-                panic!("{}: `{}` is not in the audit trail", path.display(), row[0])
-            });
-            let id = place[1].trim_matches('`');
-            assert!(headline.contains(&id), "{id}");
+        assert_eq!(header, ["Figure", "Value", "What it means"]);
+        // Five to seven figures, those the model gives the role, in its order.
+        let key = r.model.with_role(Role::KeyFigure);
+        assert!((5..=7).contains(&rows.len()), "{}", path.display());
+        assert_eq!(rows.len(), key.len(), "{}", path.display());
+        for (row, id) in rows.iter().zip(&key) {
+            assert_eq!(row[0], r.label(id), "{}", path.display());
+            // The value with its unit after it, read back against the JSON.
+            let unit = r.unit(id).label();
+            let number = match unit.strip_prefix('$') {
+                Some(per) if !per.is_empty() => row[1].strip_suffix(per),
+                Some(_) => Some(row[1].as_str()),
+                None if unit.is_empty() || unit == "fraction" => Some(row[1].as_str()),
+                None => row[1]
+                    .strip_suffix(&format!(" {unit}"))
+                    .or_else(|| (row[1] == "never").then_some("never")),
+            }
+            .unwrap_or_else(|| panic!("{id}: `{}` does not end in {unit}", row[1]));
             let label = format!("{} {id}", path.display());
-            assert_displayed_equals(&label, &row[1], &doc["results"][id]);
+            assert_displayed_equals(&label, number, &doc["results"][*id]);
+            assert!(!row[2].is_empty(), "{id}: no meaning");
         }
     }
 }
@@ -290,16 +320,31 @@ fn the_markdown_carries_chart_data_and_a_mermaid_decision_path() {
     }
     assert!(mermaid.contains(&r.show("break_even_tokens_per_day_all_in")));
     assert!(mermaid.contains("Fine-tune"));
-    // The volume chart's data: the eight volume cases, today's among them.
-    let (_, rows) = first_table(md.split("<!-- memo:chart-volume -->").nth(1).unwrap());
+    // The volume chart's data, in the appendix: the eight volume cases,
+    // today's among them.
+    let (_, rows) = first_table(md.split("<!-- memo:volume-data -->").nth(1).unwrap());
     assert_eq!(rows.len(), 8);
     assert!(rows
         .iter()
         .any(|row| row[1] == r.show("current_daily_tokens")));
-    // The cash flow's data: months 0 to the lifetime.
-    let (_, rows) = first_table(md.split("<!-- memo:chart-cashflow -->").nth(1).unwrap());
-    assert_eq!(rows.len(), 19);
-    assert_eq!(rows[18][2], r.show("cashflow_lifetime_net"));
+    assert!(md.find("<!-- memo:volume-data -->").unwrap() > md.find(APPENDIX).unwrap());
+    // The cash flow's data: months 0 to the lifetime, a row per change.
+    let cash = md.split("<!-- memo:chart-cashflow -->").nth(1).unwrap();
+    let (header, rows) = first_table(cash);
+    assert_eq!(
+        header,
+        [
+            "Months",
+            "Net cash flow each month ($)",
+            "Cumulative at the end ($)"
+        ]
+    );
+    // Flat traffic: the project month, then one row for every month after.
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][0], "0");
+    assert_eq!(rows[1][0], "1–18");
+    assert_eq!(rows[1][2], r.show("cashflow_lifetime_net"));
+    assert_cash_rows_add_up(&r, &rows);
     // No unescaped dollar sign can start GitHub math outside code.
     for line in md.lines().filter(|l| !l.contains('`')) {
         let bytes = line.as_bytes();
@@ -307,6 +352,78 @@ fn the_markdown_carries_chart_data_and_a_mermaid_decision_path() {
             if *b == b'$' {
                 assert!(k > 0 && bytes[k - 1] == b'\\', "unescaped $ in: {line}");
             }
+        }
+    }
+}
+
+/// Parses a dollar amount as the memo shows it, such as "-$18,120.00".
+fn dollars(shown: &str) -> f64 {
+    let negative = shown.starts_with('-');
+    let x: f64 = shown
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("`{shown}` is not an amount"));
+    if negative {
+        -x
+    } else {
+        x
+    }
+}
+
+/// The summarized cash flow covers months 0 to the lifetime without a gap;
+/// consecutive rows differ in their net; each row's cumulative is the one
+/// before plus its months' net, and the last is the lifetime's net.
+fn assert_cash_rows_add_up(r: &Report, rows: &[Vec<String>]) {
+    let mut next_month = 0;
+    let mut cumulative = 0.0;
+    // Each month's net is shown to the cent: the sum of the shown nets may
+    // drift from the shown cumulative by half a cent a month.
+    for (k, row) in rows.iter().enumerate() {
+        let (first, last) = match row[0].split_once('–') {
+            Some((a, b)) => (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()),
+            None => (row[0].parse().unwrap(), row[0].parse().unwrap()),
+        };
+        assert_eq!(first, next_month, "{rows:?}");
+        assert!(last >= first);
+        next_month = last + 1;
+        if k > 0 {
+            assert_ne!(
+                rows[k - 1][1],
+                row[1],
+                "two rows with the same net: {rows:?}"
+            );
+        }
+        cumulative += dollars(&row[1]) * (last - first + 1) as f64;
+        let shown = dollars(&row[2]);
+        assert!(
+            (shown - cumulative).abs() <= 0.005 * (last + 2) as f64 + 1e-6,
+            "{rows:?}: {shown} against {cumulative}"
+        );
+    }
+    assert_eq!(
+        next_month as f64 - 1.0,
+        r.num("lifetime_months").unwrap(),
+        "{rows:?}"
+    );
+    assert_eq!(rows.last().unwrap()[2], r.show("cashflow_lifetime_net"));
+}
+
+#[test]
+fn every_example_summarizes_its_cash_flow_by_change() {
+    for path in example_plans() {
+        let r = example_report(&path);
+        let md = memo::render_markdown(&r);
+        let cash = md.split("<!-- memo:chart-cashflow -->").nth(1).unwrap();
+        let (_, rows) = first_table(cash);
+        assert_cash_rows_add_up(&r, &rows);
+        // Without growth or a price trend, every month after the project's
+        // is alike: two rows.
+        let flat = r.num("volume_growth_per_month") == Some(0.0)
+            && r.num("api_price_change_per_year") == Some(0.0);
+        if flat && r.num("cashflow_lifetime_net").is_some() {
+            assert!(rows.len() <= 3, "{}: {rows:?}", path.display());
         }
     }
 }
@@ -344,6 +461,21 @@ fn the_html_places_its_charts_and_the_plain_decision_path() {
             }
         }
         assert!(!html.contains(&format!("Figure {}. ", n + 1)));
+        // The brief carries one chart, the volume chart; the rest are in
+        // the appendix, which starts on a page of its own.
+        let appendix = html
+            .find("<div class=\"appendix-start\" id=\"appendix\"></div>\n<h1>Appendix")
+            .unwrap_or_else(|| panic!("{}: no appendix", path.display()));
+        assert_eq!(html[..appendix].matches("<figure>").count(), 1);
+        assert!(html.find("id=\"chart-volume\"").unwrap() < appendix);
+        // Every table scrolls sideways inside its box on a narrow screen.
+        assert_eq!(
+            html.matches("<table>").count(),
+            html.matches("<div class=\"table-box\" style=\"overflow-x:auto\">\n<table>")
+                .count(),
+            "{}",
+            path.display()
+        );
         assert!(!html.contains("<script"));
         assert!(
             !html.contains("&lt;!-- memo:"),
@@ -589,7 +721,7 @@ fn the_tornado_lists_every_ranged_input_by_its_swing() {
 }
 
 #[test]
-fn a_plan_without_ranges_says_there_are_no_odds() {
+fn a_plan_without_ranges_has_no_uncertainty_section() {
     let mut plans = 0;
     for path in example_plans() {
         let r = example_report(&path);
@@ -598,19 +730,8 @@ fn a_plan_without_ranges_says_there_are_no_odds() {
         }
         plans += 1;
         let md = memo::render_markdown(&r);
-        let unc = section(&md, "## Uncertainty");
-        assert!(
-            unc.trim().starts_with(
-                "Every input of this plan is a single estimate, so there are no odds to report."
-            ),
-            "{}: {unc}",
-            path.display()
-        );
-        assert!(
-            !unc.contains('|'),
-            "{}: a table without ranges",
-            path.display()
-        );
+        // No section with nothing to say.
+        assert!(!md.contains("Uncertainty"), "{}", path.display());
         assert!(!section(&md, "## The answer").contains("The odds"));
         assert!(!md.contains("trials"), "{}", path.display());
         let html = memo::render_html(&r);
@@ -848,9 +969,8 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
     assert_eq!(doc["recommended"], "plan");
     let recommended = row("Recommended");
     assert_eq!(recommended[2..], ["yes", "no", "no"]);
-    let after_table = section(&md, "## Options")
+    let after_table = section(&md, "## Recommendation among the options")
         .lines()
-        .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap();
     assert!(
@@ -876,8 +996,14 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
         ),
         "{answer}"
     );
-    // The section sits after the payback and before the decision factors.
+    // The recommendation closes the brief; the table sits in the appendix
+    // after the payback and before the decision factors.
     let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no `{h}`"));
+    assert!(
+        at("\n## What would change the decision\n") < at("\n## Recommendation among the options\n")
+    );
+    assert!(at("\n## Recommendation among the options\n") < at(APPENDIX));
+    assert!(at(APPENDIX) < at("\n## Payback and cash flow\n"));
     assert!(at("\n## Payback and cash flow\n") < at("\n## Options\n"));
     assert!(at("\n## Options\n") < at("\n## Decision factors\n"));
 }
@@ -909,7 +1035,7 @@ fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
         doc["options"][1]["infeasible_reasons"]
     );
     assert_eq!(recommended[2..], ["no", "no", "yes"]);
-    let options = section(&md, "## Options");
+    let options = section(&md, "## Recommendation among the options");
     assert!(
         options.contains("Recommended: 70B on a single A100 80 GB, the feasible choice"),
         "{options}"
@@ -936,7 +1062,8 @@ fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
     let (_, rows) = options_table(&md);
     let recommended = rows.iter().find(|row| row[0] == "Recommended").unwrap();
     assert_eq!(recommended[2..], ["no", "no", "no"]);
-    assert!(section(&md, "## Options").contains("Recommended: stay on the API."));
+    assert!(section(&md, "## Recommendation among the options")
+        .contains("Recommended: stay on the API."));
     assert!(section(&md, "## The answer").contains("the recommendation is to stay on the API"));
 }
 
@@ -951,6 +1078,11 @@ fn a_plan_without_options_has_no_options_section() {
         plans += 1;
         let md = memo::render_markdown(&r);
         assert!(!md.contains("\n## Options\n"), "{}", path.display());
+        assert!(
+            !md.contains("## Recommendation among"),
+            "{}",
+            path.display()
+        );
         assert!(!md.contains("**Options.**"), "{}", path.display());
         let html = memo::render_html(&r);
         assert!(!html.contains("<h2>Options</h2>"), "{}", path.display());
@@ -1098,12 +1230,11 @@ fn plan_against_actuals_shows_the_forecast_the_observed_traffic_and_the_bill_gap
         part.contains("observed in 2026-10, 22.0% more than forecast"),
         "{part}"
     );
-    // It comes right after the key figures.
+    // It opens the appendix.
+    assert!(md.find(APPENDIX).unwrap() < md.find("\n## Plan against actuals\n").unwrap());
     assert!(
-        md.find("\n## Key figures\n").unwrap() < md.find("\n## Plan against actuals\n").unwrap()
-    );
-    assert!(
-        md.find("\n## Plan against actuals\n").unwrap() < md.find("\n## Uncertainty\n").unwrap()
+        md.find("\n## Plan against actuals\n").unwrap()
+            < md.find("\n## The decision path\n").unwrap()
     );
 
     // A bill above the model, with no traffic observed: only the bill row.

@@ -3,7 +3,7 @@
 //! labels, and the Markdown-to-HTML conversion that turns raw HTML into text
 //! and neutralizes link schemes other than http, https and mailto.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Escapes text for Markdown so it renders literally, also inside table
 /// cells: emphasis, links, images, raw HTML, entities, tables and math lose
@@ -26,7 +26,9 @@ pub fn md_escape(text: &str) -> String {
 }
 
 /// Renders Markdown to HTML, turning raw HTML into text and neutralizing
-/// links and images whose scheme is not http, https or mailto.
+/// links and images whose scheme is not http, https or mailto. Each table
+/// sits in a box that scrolls sideways, so a wide table stays whole on a
+/// phone instead of being cut off or squeezing the page.
 pub fn markdown_to_html(markdown: &str) -> String {
     let parser = Parser::new_ext(
         markdown,
@@ -58,10 +60,19 @@ pub fn markdown_to_html(markdown: &str) -> String {
         }),
         other => other,
     });
+    let events = events.flat_map(|e| match e {
+        Event::Start(Tag::Table(_)) => vec![Event::Html(CowStr::Borrowed(TABLE_BOX_OPEN)), e],
+        Event::End(TagEnd::Table) => vec![e, Event::Html(CowStr::Borrowed("</div>\n"))],
+        other => vec![other],
+    });
     let mut out = String::new();
     html::push_html(&mut out, events);
     out
 }
+
+/// The opening of the box around a table: it scrolls sideways when the
+/// table is wider than the page.
+const TABLE_BOX_OPEN: &str = "<div class=\"table-box\" style=\"overflow-x:auto\">\n";
 
 pub(super) fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     let lower = url.trim().to_ascii_lowercase();

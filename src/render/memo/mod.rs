@@ -2,11 +2,15 @@
 //! shell around that Markdown rendered by pulldown-cmark, with the charts as
 //! inline SVG in slots of their own).
 //!
-//! The memo decides first and explains after: the answer, the key figures, the
+//! The memo decides first and explains after. Its brief, at most two printed
+//! pages, has the answer (with the odds), the key figures, one chart, the
+//! warnings, what would change the decision and the recommendation among the
+//! options; its appendix, for the auditor, the actuals, the uncertainty, the
 //! decision path, the four cost components, the monthly comparison, both
-//! break-evens, the payback and cash flow, the decision factors, the warnings,
-//! what would change the decision, the assumptions and the audit trail. Every
-//! figure comes from the report; this module only chooses words and layout.
+//! break-evens, the payback and cash flow, the options, the decision factors,
+//! the assumptions and the audit trail. A section with nothing to say is left
+//! out. Every figure comes from the report; this module only chooses words and
+//! layout.
 //!
 //! Every piece of text that enters the Markdown is escaped for Markdown here
 //! (plan text and figures alike, so a `$` can never start GitHub math); the
@@ -15,8 +19,8 @@
 //! become markup or script.
 //!
 //! The Markdown marks where the HTML puts a chart or the plain-text decision
-//! path with comment lines (`<!-- memo:NAME -->`), which GitHub and GitLab
-//! hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
+//! path, and where the appendix starts (on paper, on a new page), with comment
+//! lines (`<!-- memo:NAME -->`), which GitHub and GitLab hide. Plan text can never produce such a line: [`md_escape`] escapes `<`.
 //!
 //! The parts: `view` holds the structs the templates read; `tables` builds
 //! the tables and `prose` the sentences; `flow` draws the decision path;
@@ -44,12 +48,12 @@ use charts::{cashflow_chart, composition_chart, payback_chart, tornado_chart, vo
 use flow::{flow_steps, flow_text, mermaid};
 use prose::{
     answer, break_even_note, factors_note, flips_note, odds, options_summary, payback_text,
-    warnings_summary,
+    volume_note,
 };
 use tables::{
     actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
-    components, figure, flips, monthly_rows, options_view, reason_rows, trace_rows, uncertainty,
-    volume_rows, warning_rows,
+    components, flips, key_figure, lifetime_rows, monthly_rows, options_view, reason_rows,
+    trace_rows, uncertainty, volume_rows, warning_rows,
 };
 
 /// Builds the Markdown context.
@@ -67,14 +71,14 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         verdict: md_escape(&r.value("verdict_sentence").to_excel_result()),
         answer: md_escape(&answer(r)),
         odds: odds(r).as_deref().map(md_escape),
-        warnings_summary: warnings_summary(r),
         options_summary: options_summary(r),
         key_figures: r
             .model
-            .with_role(Role::Headline)
+            .with_role(Role::KeyFigure)
             .into_iter()
-            .map(|id| figure(r, id))
+            .map(|id| key_figure(r, id))
             .collect(),
+        volume_note: volume_note(r),
         actuals: actuals_view(r),
         uncertainty: uncertainty(r),
         mermaid: mermaid(&flow_steps(r)),
@@ -85,6 +89,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         break_even_note: break_even_note(r),
         volume_rows: volume_rows(r),
         payback: payback_text(r),
+        lifetime: lifetime_rows(r),
         cash_rows: cash_rows(r),
         options: options_view(r),
         score: md_escape(&r.show("decision_score")),
@@ -143,11 +148,21 @@ pub fn render_html(r: &Report) -> String {
                     html: markdown_to_html(&pending),
                     figure: None,
                     flow: Some(flow.clone()),
+                    appendix_follows: false,
                 });
                 pending.clear();
                 skipping = true;
             }
             Some("end") => skipping = false,
+            Some("appendix") => {
+                parts.push(Part {
+                    html: markdown_to_html(&pending),
+                    figure: None,
+                    flow: None,
+                    appendix_follows: true,
+                });
+                pending.clear();
+            }
             Some(name) => {
                 // Figures are numbered in the order they appear.
                 let figure = charts
@@ -165,6 +180,7 @@ pub fn render_html(r: &Report) -> String {
                     html: markdown_to_html(&pending),
                     figure,
                     flow: None,
+                    appendix_follows: false,
                 });
                 pending.clear();
             }
@@ -179,6 +195,7 @@ pub fn render_html(r: &Report) -> String {
         html: markdown_to_html(&pending),
         figure: None,
         flow: None,
+        appendix_follows: false,
     });
     MemoHtml {
         title: &r.inputs.meta.title,

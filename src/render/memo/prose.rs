@@ -124,7 +124,7 @@ pub(super) fn odds(r: &Report) -> Option<String> {
     let p = &s.payback_months;
     let n = r.inputs.ranges.len();
     Some(format!(
-        "With {n} of its estimates written as ranges, the plan as written pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty.",
+        "With {n} of its estimates written as ranges, the plan as written pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty, in the appendix.",
         r.show("lifetime_months"),
         format::percent(s.probability_payback_within_lifetime),
         format::grouped(s.trials as f64, 0),
@@ -188,10 +188,10 @@ pub(super) fn options_summary(r: &Report) -> Option<String> {
     let n = options_count(r.options.len());
     Some(md_escape(&match r.recommended().as_str() {
         "api" => format!(
-            "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Options below."
+            "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Recommendation among the options below."
         ),
         _ => format!(
-            "Of the plan and its {n}, the recommendation is {choice}: the answer above is its own. The options are compared under Options below."
+            "Of the plan and its {n}, the recommendation is {choice}: the answer above is its own. The options are compared under Recommendation among the options below."
         ),
     }))
 }
@@ -218,21 +218,23 @@ pub(super) fn break_even_note(r: &Report) -> String {
     ))
 }
 
-/// The warnings in one line under the answer (escaped).
-pub(super) fn warnings_summary(r: &Report) -> String {
-    if r.warnings.is_empty() {
-        "No warnings: the plan makes none of the mistakes this tool checks for.".to_string()
-    } else {
-        md_escape(&format!(
-            "Warnings ({}): {}. Each is explained with its figures under Warnings below.",
-            r.warnings.len(),
-            r.warnings
-                .iter()
-                .map(|w| w.title.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    }
+/// What the brief's chart shows: today's volume against the all-in
+/// break-even (escaped).
+pub(super) fn volume_note(r: &Report) -> String {
+    let today = r.show("current_daily_tokens");
+    let where_ = match r.num("break_even_tokens_per_day_all_in") {
+        Some(_) => format!(
+            "today's {today} tokens/day is {} the all-in break-even of {} tokens/day, where the two cost the same",
+            side_of_break_even(r),
+            r.show("break_even_tokens_per_day_all_in"),
+        ),
+        None => format!(
+            "at today's {today} tokens/day, as at any volume, the fine-tuned model costs more: the extra review cost per token is at least the API price"
+        ),
+    };
+    md_escape(&format!(
+        "What the API and the fine-tuned model cost a month from a quarter to four times today's volume: {where_}. The chart's figures are in the appendix, under Break-even."
+    ))
 }
 
 /// What the "what would change the decision" table shows (escaped).

@@ -42,6 +42,36 @@ pub(super) fn figure(r: &Report, id: &str) -> Row {
     row(r.label(id), &r.show(id), unit, &doc)
 }
 
+/// A key figure of the brief: its label, its value with the unit written
+/// after it ("\$7,500.00/month", "4.6 months"), and the first sentence of
+/// its doc.
+pub(super) fn key_figure(r: &Report, id: &str) -> Row {
+    let doc = r.model.get(id).map_or("", |q| q.doc.as_str());
+    let first = doc
+        .find(". ")
+        .map_or(doc, |end| &doc[..end + 1])
+        .to_string();
+    let shown = r.show(id);
+    let value = match r.value(id) {
+        Value::Num(_) => with_unit(&shown, r.unit(id)),
+        _ => shown,
+    };
+    row(r.label(id), &value, "", &first)
+}
+
+/// A number shown with its unit after it: money per period keeps its
+/// "\$" and gains "/month"; counts gain the unit's name.
+fn with_unit(shown: &str, unit: format::Unit) -> String {
+    let label = unit.label();
+    match label {
+        "" | "$" | "fraction" => shown.to_string(),
+        _ => match label.strip_prefix('$') {
+            Some(per) => format!("{shown}{per}"),
+            None => format!("{shown} {label}"),
+        },
+    }
+}
+
 /// The value formatted in its unit, if the model has this quantity.
 pub(super) fn optional(r: &Report, id: &str) -> Option<String> {
     r.values.contains_key(id).then(|| r.show(id))
@@ -646,6 +676,21 @@ pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
         .collect()
 }
 
+/// The payback and lifetime figures of the cash flow, those the model has.
+pub(super) fn lifetime_rows(r: &Report) -> Vec<Row> {
+    [
+        "timeline_payback_months",
+        "discounted_payback_months",
+        "cashflow_lifetime_net",
+        "npv",
+        "irr_annual",
+    ]
+    .iter()
+    .filter(|id| r.values.contains_key(**id))
+    .map(|id| figure(r, id))
+    .collect()
+}
+
 /// The break-even figures.
 pub(super) fn break_even_rows(r: &Report) -> Vec<Row> {
     [
@@ -678,21 +723,36 @@ pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
         .collect()
 }
 
-/// The cash-flow chart's data table: each month's net and cumulative cash flow.
+/// The cash-flow chart's data table: a row per month, consecutive months
+/// whose net cash flow reads the same sharing one row ("4–18") with the
+/// cumulative cash flow at the run's end.
 pub(super) fn cash_rows(r: &Report) -> Vec<CashRow> {
-    match (r.timeline.get("cf_net"), r.timeline.get("cf_cumulative")) {
-        (Some(net), Some(cum)) => net
-            .iter()
-            .zip(cum)
-            .enumerate()
-            .map(|(month, (n, c))| CashRow {
-                month: month.to_string(),
-                net: md_escape(&format::value(n, format::Unit::Usd)),
-                cumulative: md_escape(&format::value(c, format::Unit::Usd)),
-            })
-            .collect(),
-        _ => Vec::new(),
+    let (Some(net), Some(cum)) = (r.timeline.get("cf_net"), r.timeline.get("cf_cumulative")) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<(usize, usize, String, String)> = Vec::new();
+    for (month, (n, c)) in net.iter().zip(cum).enumerate() {
+        let net = format::value(n, format::Unit::Usd);
+        let cumulative = format::value(c, format::Unit::Usd);
+        match rows.last_mut() {
+            Some(run) if run.2 == net => {
+                run.1 = month;
+                run.3 = cumulative;
+            }
+            _ => rows.push((month, month, net, cumulative)),
+        }
     }
+    rows.into_iter()
+        .map(|(first, last, net, cumulative)| CashRow {
+            month: if first == last {
+                first.to_string()
+            } else {
+                format!("{first}–{last}")
+            },
+            net: md_escape(&net),
+            cumulative: md_escape(&cumulative),
+        })
+        .collect()
 }
 
 /// The decision factors, a row each with its points.

@@ -62,10 +62,13 @@ pub struct VolumeRow {
     pub payback: String,
 }
 
-/// A row of the cash-flow chart's data table.
+/// A row of the cash-flow chart's data table: a month, or a run of
+/// consecutive months with the same net cash flow.
 pub struct CashRow {
+    /// "0", or "4–18" for a run.
     pub month: String,
     pub net: String,
+    /// At the end of the run.
     pub cumulative: String,
 }
 
@@ -168,10 +171,13 @@ pub struct MemoMarkdown {
     pub answer: String,
     /// The odds of paying back, when the plan has ranges and was simulated.
     pub odds: Option<String>,
-    pub warnings_summary: String,
     /// The recommendation among the plan's options, under the answer.
     pub options_summary: Option<String>,
+    /// The brief's key figures: the value with its unit, and the first
+    /// sentence of what it means.
     pub key_figures: Vec<Row>,
+    /// What the brief's chart shows.
+    pub volume_note: String,
     /// `None` when the plan has no observed months.
     pub actuals: Option<ActualsView>,
     /// `None` when every input is a single estimate.
@@ -184,6 +190,8 @@ pub struct MemoMarkdown {
     pub break_even_note: String,
     pub volume_rows: Vec<VolumeRow>,
     pub payback: String,
+    /// The payback and the lifetime figures read off the cash flow.
+    pub lifetime: Vec<Row>,
     pub cash_rows: Vec<CashRow>,
     /// `None` when the plan lists no options.
     pub options: Option<OptionsView>,
@@ -211,6 +219,8 @@ pub struct Part {
     pub html: String,
     pub figure: Option<Figure>,
     pub flow: Option<String>,
+    /// The appendix begins after this part: on paper, on a page of its own.
+    pub appendix_follows: bool,
 }
 
 /// The HTML shell around the rendered Markdown, with slots for the charts
