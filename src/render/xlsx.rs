@@ -156,6 +156,7 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
         write_text(ws, row, 0, name, wrap)?;
         fit.wrap(row, 0, name);
         write_text(ws, row, 1, &m.provider, &plain)?;
+        fit.single(1, &m.provider);
         ws.write_number_with_format(row, 2, m.input_per_1m_tokens, &money)?;
         ws.write_number_with_format(row, 3, m.output_per_1m_tokens, &money)?;
         write_text(ws, row, 4, &m.as_of, &plain)?;

@@ -33,6 +33,10 @@ pub struct Warning {
     pub title: String,
     /// The sentence with the figures.
     pub message: String,
+    /// A note on where the inputs came from (an old or retired catalogue
+    /// entry, an estimate used instead of a measurement), rather than on
+    /// what the figures say.
+    pub on_inputs: bool,
 }
 
 /// One factor of the decision score and what it says.

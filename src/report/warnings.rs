@@ -20,6 +20,7 @@ pub(super) fn warnings(r: &Report) -> Vec<Warning> {
                 id: id.trim_start_matches("warning_").to_string(),
                 title: r.label(id).to_string(),
                 message,
+                on_inputs: false,
             })
         })
         .collect();
@@ -29,6 +30,7 @@ pub(super) fn warnings(r: &Report) -> Vec<Warning> {
             id: notice.id.to_string(),
             title: notice.title.to_string(),
             message: notice.message.clone(),
+            on_inputs: true,
         });
     }
     out
@@ -58,6 +60,7 @@ fn option_warnings(r: &Report, out: &mut Vec<Warning>) {
                     format::number(their_size, Unit::BillionParameters),
                     format::money0(their_net),
                 ),
+                on_inputs: false,
             });
         }
     }

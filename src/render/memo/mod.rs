@@ -52,8 +52,8 @@ use prose::{
 };
 use tables::{
     actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
-    components, flips, key_figure, lifetime_rows, monthly_rows, options_view, reason_rows,
-    trace_rows, uncertainty, volume_rows, warning_rows,
+    components, flips, input_note_rows, key_figure, lifetime_rows, monthly_rows, options_view,
+    reason_rows, trace_rows, uncertainty, volume_rows, warning_rows,
 };
 
 /// Builds the Markdown context.
@@ -97,6 +97,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         factors_note: md_escape(factors_note(r)),
         reasons: reason_rows(r),
         warnings: warning_rows(r),
+        input_notes: input_note_rows(r),
         flips: flips(r),
         flips_note: flips_note(r),
         assumptions: assumption_groups(r),

@@ -772,10 +772,32 @@ pub(super) fn reason_rows(r: &Report) -> Vec<Row> {
         .collect()
 }
 
-/// The warnings, a row each.
+/// The brief's warnings, a row each: those on what the figures say in full;
+/// those on where the inputs came from by their heading, with a pointer to
+/// the appendix, where [`input_note_rows`] gives them whole.
 pub(super) fn warning_rows(r: &Report) -> Vec<Row> {
     r.warnings
         .iter()
+        .map(|w| {
+            if w.on_inputs {
+                row(
+                    &w.title,
+                    "In the appendix, under Notes on the inputs.",
+                    "",
+                    "",
+                )
+            } else {
+                row(&w.title, &w.message, "", "")
+            }
+        })
+        .collect()
+}
+
+/// The warnings on where the inputs came from, a row each, in full.
+pub(super) fn input_note_rows(r: &Report) -> Vec<Row> {
+    r.warnings
+        .iter()
+        .filter(|w| w.on_inputs)
         .map(|w| row(&w.title, &w.message, "", ""))
         .collect()
 }

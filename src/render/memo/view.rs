@@ -201,6 +201,8 @@ pub struct MemoMarkdown {
     pub factors_note: String,
     pub reasons: Vec<Row>,
     pub warnings: Vec<Row>,
+    /// The appendix's notes on where the inputs came from.
+    pub input_notes: Vec<Row>,
     pub flips: Vec<FlipRow>,
     pub flips_note: String,
     pub assumptions: Vec<AssumptionGroup>,
