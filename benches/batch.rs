@@ -7,10 +7,24 @@
 //! Run with `cargo bench --bench batch`; `BATCH_SIZES=10,100` picks the
 //! sizes, `BATCH_RUNS` the runs per size (the median is printed, default 3)
 //! and `BATCH_ARGS` adds arguments to `run` (such as `--trials 1000`).
+//!
+//! Each size is stated in plans per second (wall, all cores), in CPU time per
+//! plan (the runs' user and system time), and as a ratio of that CPU time to
+//! the workbook writer's floor: the mean time rust_xlsxwriter alone takes to
+//! write one example's workbook cells (see `benches/floor.rs`), measured
+//! first, on one core.
+//!
+//! `BATCH_WRITE_PLANS=DIR` only writes the synthetic plans, into `DIR/N/`,
+//! so that two builds can be run over the same plans and their outputs
+//! compared.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+mod common;
+
+use chrono::TimeZone;
 
 /// The fields scaled in the synthetic plans.
 const SCALED: &[&str] = &[
@@ -81,6 +95,36 @@ fn write_plans(examples: &[String], n: usize, dir: &Path, seed: u64) {
     }
 }
 
+/// The CPU time (user and system) of the finished child processes so far.
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage writes into the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The floor: the mean milliseconds rust_xlsxwriter alone takes to write one
+/// example's workbook cells (median of `runs` per example), one core.
+fn floor_ms(examples: &[PathBuf], runs: usize) -> f64 {
+    let at = chrono::Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
+    let total: f64 = examples
+        .iter()
+        .map(|plan| {
+            let report = finetune_roi::evaluate_file(plan, at).unwrap();
+            let bytes = finetune_roi::render::xlsx::render(&report).unwrap();
+            let cells = common::cells_of(&bytes);
+            common::median_ms(runs, || {
+                std::hint::black_box(common::write_floor(&cells));
+            })
+        })
+        .sum();
+    total / examples.len() as f64
+}
+
 fn run(bin: &Path, plans: &Path, out: &Path, month: &str, extra: &[String]) -> Duration {
     let start = Instant::now();
     let output = Command::new(bin)
@@ -109,6 +153,7 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     examples.sort();
+    let paths = examples.clone();
     let examples: Vec<String> = examples
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
@@ -126,7 +171,14 @@ fn main() {
     let extra: Vec<String> = std::env::var("BATCH_ARGS")
         .map(|s| s.split_whitespace().map(String::from).collect())
         .unwrap_or_default();
+    if let Some(dir) = std::env::var_os("BATCH_WRITE_PLANS") {
+        for n in sizes {
+            write_plans(&examples, n, &PathBuf::from(&dir).join(n.to_string()), 11);
+        }
+        return;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let floor = floor_ms(&paths, 9);
     println!(
         "batch: run --month over N synthetic plans, 4 outputs each + the portfolio, {cores} cores{}",
         if extra.is_empty() {
@@ -135,27 +187,42 @@ fn main() {
             format!(", extra arguments: {}", extra.join(" "))
         }
     );
+    println!(
+        "floor: {floor:.2} ms a workbook (rust_xlsxwriter alone, mean over the {} examples, one core)",
+        paths.len()
+    );
+    println!(
+        "{:>6} {:>12} {:>12} {:>14} {:>16}",
+        "plans", "median wall", "plans/s", "CPU a plan", "CPU ÷ floor"
+    );
     for n in sizes {
         let tmp = tempfile::tempdir().unwrap();
         let plans = tmp.path().join("plans");
         write_plans(&examples, n, &plans, 11);
         let mut times = Vec::new();
+        let mut cpu = Vec::new();
         for r in 0..runs {
             let out = tmp.path().join(format!("out-{r}"));
             // The previous month, with other figures, so every plan is compared.
             let previous = tmp.path().join("previous");
             write_plans(&examples, n, &previous, 7);
             run(&bin, &previous, &out, "2026-11", &extra);
+            let before = children_cpu();
             times.push(run(&bin, &plans, &out, "2026-12", &extra));
+            cpu.push(children_cpu() - before);
             let written = std::fs::read_dir(out.join("2026-12")).unwrap().count();
             assert_eq!(written, 4 * n + 4, "every output and the portfolio");
         }
         times.sort();
-        let median = times[times.len() / 2];
+        cpu.sort();
+        let median = times[times.len() / 2].as_secs_f64();
+        let cpu_ms = cpu[cpu.len() / 2].as_secs_f64() * 1000.0 / n as f64;
         println!(
-            "{n:>6} plans: median {:>8.3} s over {runs} runs ({:.2} ms a plan; min {:.3} s, max {:.3} s)",
-            median.as_secs_f64(),
-            median.as_secs_f64() * 1000.0 / n as f64,
+            "{n:>6} {:>10.3} s {:>12.1} {:>11.2} ms {:>15.2}×   (wall min {:.3} s, max {:.3} s, {runs} runs)",
+            median,
+            n as f64 / median,
+            cpu_ms,
+            cpu_ms / floor,
             times[0].as_secs_f64(),
             times[times.len() - 1].as_secs_f64()
         );
