@@ -935,7 +935,15 @@ pub fn summary_table(p: &Portfolio) -> String {
         }
         rows.push(cells);
     }
-    let columns = rows[0].len();
+    // Figures right-aligned, words left-aligned.
+    aligned_columns(&rows, &[2, 3])
+}
+
+/// Rows as aligned columns two spaces apart: the first row is the header,
+/// followed by a rule; the columns in `right` are right-aligned, the others
+/// left-aligned; lines carry no trailing spaces.
+pub(crate) fn aligned_columns(rows: &[Vec<String>], right: &[usize]) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
@@ -944,8 +952,7 @@ pub fn summary_table(p: &Portfolio) -> String {
         let mut line = String::new();
         for (c, cell) in r.iter().enumerate() {
             let pad = widths[c] - cell.chars().count();
-            // Figures right-aligned, words left-aligned.
-            if c == 2 || c == 3 {
+            if right.contains(&c) {
                 line.push_str(&" ".repeat(pad));
                 line.push_str(cell);
             } else {

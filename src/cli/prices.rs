@@ -75,34 +75,16 @@ fn catalogue(explicit: Option<&Path>) -> Result<std::borrow::Cow<'static, Catalo
     }
 }
 
-/// Rows as aligned columns: a header, a rule, then the rows; the last
-/// column (the source) is not padded.
+/// Rows as aligned columns: a header, a rule, then the rows. Catalogue
+/// text may come from a user's catalogue: each cell is made inert first.
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    all.extend(rows.iter().cloned());
-    let columns = header.len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| all.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (i, r) in all.iter().enumerate() {
-        let mut line = String::new();
-        for (c, cell) in r.iter().enumerate() {
-            let cell = crate::yaml::inert(cell);
-            line.push_str(&cell);
-            if c + 1 < columns {
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-        if i == 0 {
-            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-            out.push_str(&rule.join("  "));
-            out.push('\n');
-        }
-    }
-    out
+    all.extend(rows.iter().map(|r| {
+        r.iter()
+            .map(|c| crate::yaml::inert(c).into_owned())
+            .collect()
+    }));
+    super::aligned_columns(&all, &[])
 }
 
 fn money(x: f64) -> String {
