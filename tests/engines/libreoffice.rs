@@ -22,6 +22,27 @@ const RECALC_ALWAYS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 "#;
 
+/// Converts every file in `files` to the format `to` (a file extension) into
+/// `out`, with LibreOffice's user profile at `profile` (a fresh one each
+/// run, so no setting of the machine's user leaks in).
+pub fn convert(soffice: &Path, profile: &Path, to: &str, out: &Path, files: &[PathBuf]) {
+    let status = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(out)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
 /// Converts every file in `inputs` to xlsx with recalculation forced; returns
 /// the converted files in the same order.
 fn recalculate(soffice: &Path, work: &Path, inputs: &[PathBuf]) -> Vec<PathBuf> {
@@ -34,27 +55,7 @@ fn recalculate(soffice: &Path, work: &Path, inputs: &[PathBuf]) -> Vec<PathBuf> 
     .unwrap();
     let out = work.join("recalculated");
     std::fs::create_dir_all(&out).unwrap();
-    let status = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-        ])
-        .arg(&out)
-        .args(inputs)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "soffice failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    convert(soffice, &profile, "xlsx", &out, inputs);
     inputs
         .iter()
         .map(|p| {

@@ -229,27 +229,7 @@ fn print_to_pdf(soffice: &Path, work: &Path, files: &[PathBuf]) -> Vec<String> {
     let profile = work.join("profile");
     let out = work.join("pdf");
     std::fs::create_dir_all(&out).unwrap();
-    let status = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&out)
-        .args(files)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "soffice failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    super::libreoffice::convert(soffice, &profile, "pdf", &out, files);
     files
         .iter()
         .map(|f| {
