@@ -14,7 +14,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution};
 
-use crate::model::compiled::{Compiled, NotNumeric};
+use crate::model::compiled::{Compiled, Lane, NotNumeric, LANES};
 use crate::model::{Model, Role};
 use indexmap::IndexMap;
 
@@ -176,7 +176,7 @@ pub fn simulate(
     };
     // Each candidate's slots at base: the plan's, then each option's. An
     // option that sets a ranged input itself keeps its own value.
-    let candidates: Vec<(Vec<f64>, Vec<bool>)> = std::iter::once(values)
+    let candidates: Vec<(Vec<Lane>, Vec<bool>)> = std::iter::once(values)
         .chain(options)
         .map(|v| {
             let drawn = ranged
@@ -197,14 +197,20 @@ pub fn simulate(
     let mut paybacks: Vec<Vec<f64>> = vec![Vec::with_capacity(trials); candidates.len()];
     let mut within = vec![0usize; candidates.len()];
     let mut above = 0usize;
-    let mut slots = vec![0.0; compiled.slots_len()];
-    let mut drawn = vec![0.0; draws.len()];
+    let mut slots = vec![[0.0; LANES]; compiled.slots_len()];
+    // Per ranged input, its draw in each lane.
+    let mut drawn = vec![[0.0; LANES]; draws.len()];
     // Without ranged inputs every trial is the same: one is run and counted
     // `trials` times.
     let distinct = if draws.is_empty() { 1 } else { trials };
-    for _ in 0..distinct {
-        for (x, (_, sampler)) in drawn.iter_mut().zip(&draws) {
-            *x = sampler.sample(&mut rng);
+    // Trials run LANES at a time; each trial draws its inputs in turn, so the
+    // draws are those of running the trials one by one.
+    for block in (0..distinct).step_by(LANES) {
+        let lanes = LANES.min(distinct - block);
+        for lane in 0..lanes {
+            for (x, (_, sampler)) in drawn.iter_mut().zip(&draws) {
+                x[lane] = sampler.sample(&mut rng);
+            }
         }
         for (c, (base, own)) in candidates.iter().enumerate() {
             slots.copy_from_slice(base);
@@ -214,14 +220,16 @@ pub fn simulate(
                 }
             }
             compiled.run(&mut slots);
-            let p = slots[payback_at];
-            let pays = !p.is_nan() && slots[feasible_at] == 1.0;
-            paybacks[c].push(if pays { p } else { f64::INFINITY });
-            within[c] += usize::from(pays);
-            if c == 0 {
-                savings.push(slots[savings_at]);
-                project.push(slots[project_at]);
-                above += usize::from(slots[above_at] == 1.0);
+            for lane in 0..lanes {
+                let p = slots[payback_at][lane];
+                let pays = !p.is_nan() && slots[feasible_at][lane] == 1.0;
+                paybacks[c].push(if pays { p } else { f64::INFINITY });
+                within[c] += usize::from(pays);
+                if c == 0 {
+                    savings.push(slots[savings_at][lane]);
+                    project.push(slots[project_at][lane]);
+                    above += usize::from(slots[above_at][lane] == 1.0);
+                }
             }
         }
     }

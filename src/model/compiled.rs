@@ -9,6 +9,12 @@
 //! trial instead of once a period. The operations and their order are the
 //! tree's, so the results are the same to the bit.
 //!
+//! The code runs [`LANES`] trials at once: a slot holds one value per trial,
+//! and each operation is done lane by lane, so the cost of reading an
+//! instruction is shared by the trials and the lane loops compile to vector
+//! instructions. A choice computes both of its branches and picks one per
+//! lane (the operations have no effects, so only the value kept differs).
+//!
 //! Numbers stay numbers, truth values become 1 and 0, and "never" becomes NaN.
 //! Text has no place here: only the quantities the simulation reads, and what
 //! they depend on, are compiled.
@@ -54,6 +60,12 @@ enum Test {
 #[error("`{0}` cannot be evaluated numerically")]
 pub struct NotNumeric(pub String);
 
+/// The number of trials run at once.
+pub const LANES: usize = 16;
+
+/// One slot's values, one per lane (trial).
+pub type Lane = [f64; LANES];
+
 /// One instruction of the flattened code: register code over the slots.
 /// Each operation reads its operands' slots and writes its result into one
 /// slot (a quantity's, a timeline row's, or a temporary one); constants sit
@@ -88,9 +100,8 @@ enum Ins {
     /// Any of the truth values in `args[from..to]`.
     Any(usize, usize, usize),
     Copy(usize, usize),
-    /// Jumps when the slot's truth value is false.
-    JumpIfFalse(usize, usize),
-    Jump(usize),
+    /// `Select(d, test, x, y)`: `x` where the test's truth value is true, else `y`.
+    Select(usize, usize, usize, usize),
     /// After a timeline row's value is stored: adds it to the row's running
     /// total, and notes the position (period + 1) of its first 1.
     Accumulate {
@@ -466,89 +477,129 @@ impl Compiled {
         self.slots.get(id).copied()
     }
 
-    /// A slot vector filled from evaluated values (inputs and quantities).
-    /// The constants' slots hold their constants, the temporaries NaN.
-    pub fn slots_from(&self, values: &IndexMap<String, Value>) -> Vec<f64> {
-        let mut slots: Vec<f64> = self
+    /// A slot vector filled from evaluated values (inputs and quantities),
+    /// the same value in every lane. The constants' slots hold their
+    /// constants, the temporaries NaN.
+    pub fn slots_from(&self, values: &IndexMap<String, Value>) -> Vec<Lane> {
+        let mut slots: Vec<Lane> = self
             .slots
             .keys()
-            .map(|id| values.get(id).map_or(f64::NAN, to_slot))
+            .map(|id| [values.get(id).map_or(f64::NAN, to_slot); LANES])
             .collect();
-        slots.resize(self.slots_len(), f64::NAN);
+        slots.resize(self.slots_len(), [f64::NAN; LANES]);
         for (bits, &slot) in &self.registers.consts {
-            slots[slot] = f64::from_bits(*bits);
+            slots[slot] = [f64::from_bits(*bits); LANES];
         }
         slots
     }
 
-    /// Evaluates every compiled quantity into `slots`: the quantities before
-    /// the timeline, the timeline period by period, then what is computed
-    /// from it.
-    pub fn run(&self, slots: &mut [f64]) {
+    /// Evaluates every compiled quantity into `slots`, in every lane: the
+    /// quantities before the timeline, the timeline period by period, then
+    /// what is computed from it.
+    pub fn run(&self, slots: &mut [Lane]) {
         execute(&self.code, slots);
         if self.rows.is_empty() {
             return;
         }
         execute(&self.invariant_code, slots);
         for &(_, cum, first) in &self.timeline.per_row {
-            slots[cum] = 0.0;
-            slots[first] = f64::NAN;
+            slots[cum] = [0.0; LANES];
+            slots[first] = [f64::NAN; LANES];
         }
         for period in 0..=self.timeline.last {
-            slots[self.timeline.period] = f64::from(period);
+            slots[self.timeline.period] = [f64::from(period); LANES];
             execute(&self.row_code, slots);
         }
         execute(&self.after_code, slots);
     }
 }
 
-/// Runs flattened code over the slots.
-fn execute(code: &Code, slots: &mut [f64]) {
+/// Each lane of `x` and `y` through `f`.
+#[inline(always)]
+fn lanes2(x: &Lane, y: &Lane, f: impl Fn(f64, f64) -> f64) -> Lane {
+    std::array::from_fn(|l| f(x[l], y[l]))
+}
+
+/// Each lane of `x` through `f`.
+#[inline(always)]
+fn lanes1(x: &Lane, f: impl Fn(f64) -> f64) -> Lane {
+    std::array::from_fn(|l| f(x[l]))
+}
+
+/// Runs flattened code over the slots, lane by lane.
+fn execute(code: &Code, s: &mut [Lane]) {
     let b = |x: bool| f64::from(u8::from(x));
     let args = &code.args;
-    let mut pc = 0;
-    while let Some(&ins) = code.ins.get(pc) {
-        pc += 1;
+    for &ins in &code.ins {
         match ins {
-            Ins::Add(d, x, y) => slots[d] = slots[x] + slots[y],
-            Ins::Sub(d, x, y) => slots[d] = slots[x] - slots[y],
-            Ins::Mul(d, x, y) => slots[d] = slots[x] * slots[y],
-            Ins::Div(d, x, y) => slots[d] = slots[x] / slots[y],
-            Ins::Neg(d, x) => slots[d] = -slots[x],
-            Ins::Sum(d, from, to) => slots[d] = args[from..to].iter().map(|&i| slots[i]).sum(),
-            Ins::Max(d, x, y) => slots[d] = slots[x].max(slots[y]),
-            Ins::Min(d, x, y) => slots[d] = slots[x].min(slots[y]),
-            Ins::Pow(d, x, y) => slots[d] = slots[x].powf(slots[y]),
-            Ins::RoundUp(d, x) => slots[d] = slots[x].ceil(),
-            Ins::RoundDown(d, x) => slots[d] = slots[x].floor(),
-            Ins::Abs(d, x) => slots[d] = slots[x].abs(),
-            Ins::Gt(d, x, y) => slots[d] = b(slots[x] > slots[y]),
-            Ins::Ge(d, x, y) => slots[d] = b(slots[x] >= slots[y]),
-            Ins::Lt(d, x, y) => slots[d] = b(slots[x] < slots[y]),
-            Ins::Le(d, x, y) => slots[d] = b(slots[x] <= slots[y]),
-            Ins::Eq(d, x, y) => slots[d] = b(slots[x] == slots[y]),
-            Ins::IsNumber(d, x) => slots[d] = b(!slots[x].is_nan()),
-            Ins::Truthy(d, x) => slots[d] = b(slots[x] != 0.0),
-            Ins::Not(d, x) => slots[d] = b(slots[x] == 0.0),
-            Ins::All(d, from, to) => slots[d] = b(args[from..to].iter().all(|&i| slots[i] != 0.0)),
-            Ins::Any(d, from, to) => slots[d] = b(args[from..to].iter().any(|&i| slots[i] != 0.0)),
-            Ins::Copy(d, x) => slots[d] = slots[x],
-            Ins::JumpIfFalse(x, to) => {
-                if slots[x] == 0.0 {
-                    pc = to;
+            Ins::Add(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| a + c),
+            Ins::Sub(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| a - c),
+            Ins::Mul(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| a * c),
+            Ins::Div(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| a / c),
+            Ins::Neg(d, x) => s[d] = lanes1(&s[x], |a| -a),
+            Ins::Sum(d, from, to) => {
+                // As `Iterator::sum` does: from -0.0, adding in order.
+                let mut acc = [-0.0; LANES];
+                for &i in &args[from..to] {
+                    acc = lanes2(&acc, &s[i], |a, c| a + c);
                 }
+                s[d] = acc;
             }
-            Ins::Jump(to) => pc = to,
+            Ins::Max(d, x, y) => s[d] = lanes2(&s[x], &s[y], f64::max),
+            Ins::Min(d, x, y) => s[d] = lanes2(&s[x], &s[y], f64::min),
+            Ins::Pow(d, x, y) => {
+                // Often the same in every lane (a discount factor): then once.
+                let (x, y) = (&s[x], &s[y]);
+                let same = |v: &Lane| v.iter().all(|a| a.to_bits() == v[0].to_bits());
+                s[d] = if same(x) && same(y) {
+                    [x[0].powf(y[0]); LANES]
+                } else {
+                    lanes2(x, y, f64::powf)
+                };
+            }
+            Ins::RoundUp(d, x) => s[d] = lanes1(&s[x], f64::ceil),
+            Ins::RoundDown(d, x) => s[d] = lanes1(&s[x], f64::floor),
+            Ins::Abs(d, x) => s[d] = lanes1(&s[x], f64::abs),
+            Ins::Gt(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| b(a > c)),
+            Ins::Ge(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| b(a >= c)),
+            Ins::Lt(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| b(a < c)),
+            Ins::Le(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| b(a <= c)),
+            Ins::Eq(d, x, y) => s[d] = lanes2(&s[x], &s[y], |a, c| b(a == c)),
+            Ins::IsNumber(d, x) => s[d] = lanes1(&s[x], |a| b(!a.is_nan())),
+            Ins::Truthy(d, x) => s[d] = lanes1(&s[x], |a| b(a != 0.0)),
+            Ins::Not(d, x) => s[d] = lanes1(&s[x], |a| b(a == 0.0)),
+            Ins::All(d, from, to) => {
+                let mut acc = [1.0; LANES];
+                for &i in &args[from..to] {
+                    acc = lanes2(&acc, &s[i], |a, c| b(a != 0.0 && c != 0.0));
+                }
+                s[d] = acc;
+            }
+            Ins::Any(d, from, to) => {
+                let mut acc = [0.0; LANES];
+                for &i in &args[from..to] {
+                    acc = lanes2(&acc, &s[i], |a, c| b(a != 0.0 || c != 0.0));
+                }
+                s[d] = acc;
+            }
+            Ins::Copy(d, x) => s[d] = s[x],
+            Ins::Select(d, t, x, y) => {
+                let (t, x, y) = (&s[t], &s[x], &s[y]);
+                s[d] = std::array::from_fn(|l| if t[l] != 0.0 { x[l] } else { y[l] });
+            }
             Ins::Accumulate {
                 row,
                 cum,
                 first,
                 period,
             } => {
-                let x = slots[row];
-                slots[cum] += x;
-                if x == 1.0 && slots[first].is_nan() {
-                    slots[first] = slots[period] + 1.0;
+                let (x, p) = (s[row], s[period]);
+                s[cum] = lanes2(&s[cum], &x, |a, c| a + c);
+                let f = &mut s[first];
+                for l in 0..LANES {
+                    if x[l] == 1.0 && f[l].is_nan() {
+                        f[l] = p[l] + 1.0;
+                    }
                 }
             }
         }
@@ -645,29 +696,18 @@ fn emit(n: &Node, into: Option<usize>, code: &mut Code, r: &mut Registers) -> us
             d
         }
         Node::If(t, a, b) => {
-            // The result's slot is taken first, so the branches' temporaries
-            // sit above it.
+            // Both branches are computed, into slots above the result's and
+            // the test's, and each lane keeps one.
             r.top = mark;
             let d = into.unwrap_or_else(|| r.temp());
-            let after_d = r.top;
             let test = emit_test(t, code, r);
-            let jump_if_false = code.ins.len();
-            code.ins.push(Ins::JumpIfFalse(test, 0));
-            r.top = after_d;
-            let x = emit(a, Some(d), code, r);
-            if x != d {
-                code.ins.push(Ins::Copy(d, x));
+            let x = emit(a, None, code, r);
+            let y = emit(b, None, code, r);
+            code.ins.push(Ins::Select(d, test, x, y));
+            r.top = mark;
+            if into.is_none() {
+                r.top += 1;
             }
-            let jump_end = code.ins.len();
-            code.ins.push(Ins::Jump(0));
-            code.ins[jump_if_false] = Ins::JumpIfFalse(test, code.ins.len());
-            r.top = after_d;
-            let y = emit(b, Some(d), code, r);
-            if y != d {
-                code.ins.push(Ins::Copy(d, y));
-            }
-            code.ins[jump_end] = Ins::Jump(code.ins.len());
-            r.top = after_d;
             d
         }
         Node::Test(t) => {

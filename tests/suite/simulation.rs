@@ -4,7 +4,8 @@
 
 use finetune_roi::analysis::simulate::simulate;
 use finetune_roi::inputs::Ranged;
-use finetune_roi::model::compiled::Compiled;
+use finetune_roi::model::compiled::{Compiled, LANES};
+use finetune_roi::model::Role;
 
 use super::common::*;
 
@@ -34,12 +35,49 @@ fn compiled_evaluator_agrees_with_the_model() {
         let mut slots = compiled.slots_from(&inputs_only);
         compiled.run(&mut slots);
         for id in outputs {
-            let got = slots[compiled.slot(id).unwrap()];
             let want = finetune_roi::model::compiled::to_slot(r.value(id));
+            for got in slots[compiled.slot(id).unwrap()] {
+                assert!(
+                    got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                    "{}: {id} compiled {got}, model {want}",
+                    plan.display()
+                );
+            }
+        }
+    }
+}
+
+/// Lanes are separate trials: a lane's results are those of running its
+/// inputs in every lane, whichever branches the other lanes take.
+#[test]
+fn each_lane_is_a_trial_of_its_own() {
+    let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
+    let outputs = r.model.with_role(Role::Simulated);
+    let compiled = Compiled::new(&r.model, &outputs, &r.values).unwrap();
+    let base = compiled.slots_from(&r.values);
+    let traffic = compiled.slot("requests_per_day").unwrap();
+    let mut mixed = base.clone();
+    // From 100 to about 5 million requests a day: some lanes pay back, some never.
+    for (lane, x) in mixed[traffic].iter_mut().enumerate() {
+        *x = 100.0 * 2f64.powi(lane as i32);
+    }
+    compiled.run(&mut mixed);
+    let payback = compiled.slot("timeline_payback_months").unwrap();
+    let paying = mixed[payback].iter().filter(|p| !p.is_nan()).count();
+    assert!(
+        paying > 0 && paying < LANES,
+        "the lanes should take both ways: {paying} of {LANES} pay back"
+    );
+    for lane in 0..LANES {
+        let mut alone = base.clone();
+        alone[traffic] = [mixed[traffic][lane]; LANES];
+        compiled.run(&mut alone);
+        for id in &outputs {
+            let s = compiled.slot(id).unwrap();
+            let (got, want) = (mixed[s][lane], alone[s][0]);
             assert!(
-                got == want || (got.is_nan() && want.is_nan()),
-                "{}: {id} compiled {got}, model {want}",
-                plan.display()
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "lane {lane}: {id} {got} among other lanes, {want} alone"
             );
         }
     }
