@@ -382,21 +382,21 @@ impl<F: Fn(&str) -> Option<Value>> Env for F {
 
 /// How references print in the workbook: each sheet layout answers for itself.
 pub trait Resolve {
-    /// A reference to an input or quantity (usually its defined name).
-    fn name(&self, id: &str) -> String;
-    /// The current period's cell, on a timeline row. Outside a timeline (a
-    /// defect of the model) it prints Excel's `#REF!`.
-    fn period(&self) -> String {
-        "#REF!".to_string()
+    /// Writes a reference to an input or quantity (usually its defined name).
+    fn name(&self, id: &str, out: &mut String);
+    /// Writes the current period's cell, on a timeline row. Outside a
+    /// timeline (a defect of the model) it prints Excel's `#REF!`.
+    fn period(&self, out: &mut String) {
+        out.push_str("#REF!");
     }
-    /// The range from the first period to the current one of a timeline row
-    /// (`#REF!` where there is none).
-    fn cum_range(&self, _id: &str) -> String {
-        "#REF!".to_string()
+    /// Writes the range from the first period to the current one of a
+    /// timeline row (`#REF!` where there is none).
+    fn cum_range(&self, _id: &str, out: &mut String) {
+        out.push_str("#REF!");
     }
-    /// The whole range of a timeline row (`#REF!` where there is none).
-    fn row_range(&self, _id: &str) -> String {
-        "#REF!".to_string()
+    /// Writes the whole range of a timeline row (`#REF!` where there is none).
+    fn row_range(&self, _id: &str, out: &mut String) {
+        out.push_str("#REF!");
     }
 }
 
@@ -404,19 +404,22 @@ pub trait Resolve {
 pub struct ByName;
 
 impl Resolve for ByName {
-    fn name(&self, id: &str) -> String {
-        id.to_string()
+    fn name(&self, id: &str, out: &mut String) {
+        out.push_str(id);
     }
-    fn cum_range(&self, id: &str) -> String {
-        format!("cum({id})")
+    fn cum_range(&self, id: &str, out: &mut String) {
+        let _ = write!(out, "cum({id})");
     }
-    fn row_range(&self, id: &str) -> String {
-        format!("row({id})")
+    fn row_range(&self, id: &str, out: &mut String) {
+        let _ = write!(out, "row({id})");
     }
-    fn period(&self) -> String {
-        "period".to_string()
+    fn period(&self, out: &mut String) {
+        out.push_str("period");
     }
 }
+
+/// One argument of a function call, written into the formula.
+type Arg<'a> = &'a dyn Fn(&mut String);
 
 impl Expr {
     /// Evaluates the expression in `env`. `context` names the quantity being
@@ -525,8 +528,13 @@ impl Expr {
     /// Prints the expression with references resolved by `res`.
     pub fn to_excel_with(&self, res: &dyn Resolve) -> String {
         let mut out = String::new();
-        self.write_excel(&mut out, res, 0, false);
+        self.write_excel_with(res, &mut out);
         out
+    }
+
+    /// Writes the expression, references resolved by `res`, onto `out`.
+    pub fn write_excel_with(&self, res: &dyn Resolve, out: &mut String) {
+        self.write_excel(out, res, 0, false);
     }
 
     fn precedence(&self) -> u8 {
@@ -545,18 +553,22 @@ impl Expr {
         if paren {
             out.push('(');
         }
-        let x = |e: &Expr| e.to_excel_with(res);
+        // An argument: the whole expression, as printed on its own.
+        let x = |e| expr_arg(e, res);
+        let lit = |t: &'static str| move |o: &mut String| o.push_str(t);
         match self {
             Expr::Num(v) => out.push_str(&format_number_literal(*v)),
             Expr::Text(s) => {
-                let _ = write!(out, "\"{}\"", s.replace('"', "\"\""));
+                out.push('"');
+                out.push_str(&s.replace('"', "\"\""));
+                out.push('"');
             }
             Expr::Bool(true) => out.push_str("TRUE"),
             Expr::Bool(false) => out.push_str("FALSE"),
             Expr::Never => {
                 let _ = write!(out, "\"{NEVER_TEXT}\"");
             }
-            Expr::Ref(id) => out.push_str(&res.name(id)),
+            Expr::Ref(id) => res.name(id, out),
             Expr::Bin(op, a, b) => {
                 let p = op.precedence();
                 a.write_excel(out, res, p, false);
@@ -572,35 +584,51 @@ impl Expr {
                 out.push('^');
                 b.write_excel(out, res, 4, false);
             }
-            Expr::Sum(terms) => write_call(out, "SUM", terms.iter().map(x)),
-            Expr::Max(a, b) => write_call(out, "MAX", [x(a), x(b)].into_iter()),
-            Expr::Min(a, b) => write_call(out, "MIN", [x(a), x(b)].into_iter()),
-            Expr::RoundUp(a) => write_call(out, "ROUNDUP", [x(a), "0".to_string()].into_iter()),
-            Expr::RoundDown(a) => write_call(out, "ROUNDDOWN", [x(a), "0".to_string()].into_iter()),
-            Expr::Abs(a) => write_call(out, "ABS", [x(a)].into_iter()),
-            Expr::Period => out.push_str(&res.period()),
-            Expr::CumSum(id) => write_call(out, "SUM", [res.cum_range(id)].into_iter()),
+            Expr::Sum(terms) => {
+                let args: Vec<_> = terms.iter().map(x).collect();
+                let args: Vec<Arg> = args.iter().map(|f| f as Arg).collect();
+                write_call(out, "SUM", &args)
+            }
+            Expr::Max(a, b) => write_call(out, "MAX", &[&x(a), &x(b)]),
+            Expr::Min(a, b) => write_call(out, "MIN", &[&x(a), &x(b)]),
+            Expr::RoundUp(a) => write_call(out, "ROUNDUP", &[&x(a), &lit("0")]),
+            Expr::RoundDown(a) => write_call(out, "ROUNDDOWN", &[&x(a), &lit("0")]),
+            Expr::Abs(a) => write_call(out, "ABS", &[&x(a)]),
+            Expr::Period => res.period(out),
+            Expr::CumSum(id) => write_call(out, "SUM", &[&|o: &mut String| res.cum_range(id, o)]),
             Expr::FirstOne(id) => write_call(
                 out,
                 "MATCH",
-                ["1".to_string(), res.row_range(id), "0".to_string()].into_iter(),
+                &[&lit("1"), &|o: &mut String| res.row_range(id, o), &lit("0")],
             ),
-            Expr::RowLength(id) => write_call(out, "COLUMNS", [res.row_range(id)].into_iter()),
-            Expr::Irr(id) => write_call(out, "IRR", [res.row_range(id)].into_iter()),
-            Expr::If(c, a, b) => {
-                write_call(out, "IF", [c.to_excel_with(res), x(a), x(b)].into_iter())
+            Expr::RowLength(id) => {
+                write_call(out, "COLUMNS", &[&|o: &mut String| res.row_range(id, o)])
             }
-            Expr::Test(c) => out.push_str(&c.to_excel_with(res)),
-            Expr::IfError(a, b) => write_call(out, "IFERROR", [x(a), x(b)].into_iter()),
-            Expr::Concat(parts) => write_call(out, "CONCATENATE", parts.iter().map(x)),
-            Expr::Format(a, f) => {
-                write_call(out, "TEXT", [x(a), format!("\"{}\"", f.code())].into_iter())
-            }
-            Expr::Choose(k, choices) => write_call(
+            Expr::Irr(id) => write_call(out, "IRR", &[&|o: &mut String| res.row_range(id, o)]),
+            Expr::If(c, a, b) => write_call(
                 out,
-                "CHOOSE",
-                std::iter::once(x(k)).chain(choices.iter().map(x)),
+                "IF",
+                &[&|o: &mut String| c.write_excel_with(res, o), &x(a), &x(b)],
             ),
+            Expr::Test(c) => c.write_excel_with(res, out),
+            Expr::IfError(a, b) => write_call(out, "IFERROR", &[&x(a), &x(b)]),
+            Expr::Concat(parts) => {
+                let args: Vec<_> = parts.iter().map(x).collect();
+                let args: Vec<Arg> = args.iter().map(|f| f as Arg).collect();
+                write_call(out, "CONCATENATE", &args)
+            }
+            Expr::Format(a, f) => write_call(
+                out,
+                "TEXT",
+                &[&x(a), &|o: &mut String| {
+                    let _ = write!(o, "\"{}\"", f.code());
+                }],
+            ),
+            Expr::Choose(k, choices) => {
+                let args: Vec<_> = std::iter::once(&**k).chain(choices).map(x).collect();
+                let args: Vec<Arg> = args.iter().map(|f| f as Arg).collect();
+                write_call(out, "CHOOSE", &args)
+            }
         }
         if paren {
             out.push(')');
@@ -695,14 +723,24 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
     Some(0.5 * (low + high))
 }
 
-fn write_call(out: &mut String, name: &str, args: impl Iterator<Item = String>) {
+/// An expression as a function's argument: printed as on its own.
+fn expr_arg<'a>(e: &'a Expr, res: &'a dyn Resolve) -> impl Fn(&mut String) + 'a {
+    move |o| e.write_excel(o, res, 0, false)
+}
+
+/// A condition as a function's argument.
+fn cond_arg<'a>(c: &'a Cond, res: &'a dyn Resolve) -> impl Fn(&mut String) + 'a {
+    move |o| c.write_excel_with(res, o)
+}
+
+fn write_call(out: &mut String, name: &str, args: &[Arg]) {
     out.push_str(name);
     out.push('(');
-    for (i, a) in args.enumerate() {
+    for (i, a) in args.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&a);
+        a(out);
     }
     out.push(')');
 }
@@ -765,23 +803,36 @@ impl Cond {
     /// Prints the condition with references resolved by `res`.
     pub fn to_excel_with(&self, res: &dyn Resolve) -> String {
         let mut out = String::new();
+        self.write_excel_with(res, &mut out);
+        out
+    }
+
+    /// Writes the condition, references resolved by `res`, onto `out`; its
+    /// operands are written as on their own.
+    pub fn write_excel_with(&self, res: &dyn Resolve, out: &mut String) {
+        let x = |e| expr_arg(e, res);
+        let c = |c| cond_arg(c, res);
         match self {
             Cond::Compare(op, a, b) => {
-                out = format!(
-                    "{}{}{}",
-                    a.to_excel_with(res),
-                    op.symbol(),
-                    b.to_excel_with(res)
-                )
+                a.write_excel_with(res, out);
+                out.push_str(op.symbol());
+                b.write_excel_with(res, out);
             }
-            Cond::IsNumber(a) => out = format!("ISNUMBER({})", a.to_excel_with(res)),
-            Cond::IsError(a) => out = format!("ISERROR({})", a.to_excel_with(res)),
-            Cond::Truthy(a) => out = a.to_excel_with(res),
-            Cond::And(cs) => write_call(&mut out, "AND", cs.iter().map(|c| c.to_excel_with(res))),
-            Cond::Or(cs) => write_call(&mut out, "OR", cs.iter().map(|c| c.to_excel_with(res))),
-            Cond::Not(c) => out = format!("NOT({})", c.to_excel_with(res)),
+            Cond::IsNumber(a) => write_call(out, "ISNUMBER", &[&x(a)]),
+            Cond::IsError(a) => write_call(out, "ISERROR", &[&x(a)]),
+            Cond::Truthy(a) => a.write_excel_with(res, out),
+            Cond::And(cs) | Cond::Or(cs) => {
+                let args: Vec<_> = cs.iter().map(c).collect();
+                let args: Vec<Arg> = args.iter().map(|f| f as Arg).collect();
+                let name = if matches!(self, Cond::And(_)) {
+                    "AND"
+                } else {
+                    "OR"
+                };
+                write_call(out, name, &args)
+            }
+            Cond::Not(n) => write_call(out, "NOT", &[&c(n)]),
         }
-        out
     }
 
     fn collect_refs(&self, acc: &mut Vec<String>) {

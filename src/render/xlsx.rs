@@ -7,8 +7,10 @@
 //! rows get a row on the Cash flow sheet, sensitivity cases a row on the
 //! Sensitivity sheet. The formula printer then only looks places up.
 
+use std::fmt::Write as _;
+
 use rust_xlsxwriter::{
-    utility::{column_number_to_name, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
+    utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
     Chart, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartPoint, ChartSolidFill, ChartType,
     DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, Formula, Note, Url,
     Workbook, Worksheet, XlsxError,
@@ -206,9 +208,31 @@ fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), Xls
     Ok(())
 }
 
-/// A reference with an absolute row and a relative column, such as `D$9`.
-fn row_absolute(row: u32, col: u16) -> String {
-    format!("{}${}", column_number_to_name(col), row + 1)
+/// Writes a column's letters (0 is `A`), as Excel names it.
+fn push_column(out: &mut String, col: u16) {
+    let mut letters = [0u8; 4];
+    let mut n = usize::from(col) + 1;
+    let mut at = letters.len();
+    while n > 0 {
+        at -= 1;
+        letters[at] = b'A' + ((n - 1) % 26) as u8;
+        n = (n - 1) / 26;
+    }
+    for &b in &letters[at..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Writes a cell reference such as `D9`, `$D$9` or `D$9`.
+fn push_cell(out: &mut String, row: u32, col: u16, absolute_col: bool, absolute_row: bool) {
+    if absolute_col {
+        out.push('$');
+    }
+    push_column(out, col);
+    if absolute_row {
+        out.push('$');
+    }
+    let _ = write!(out, "{}", row + 1);
 }
 
 /// Scalar cells: references are defined names; timeline ranges are absolute.
@@ -227,23 +251,29 @@ struct ScalarRefs<'a> {
     lay: &'a Layout,
 }
 
-impl ScalarRefs<'_> {
-    fn full_row(&self, id: &str) -> String {
-        full_row(&self.lay.timeline, id)
-    }
+/// Writes the whole of a timeline row, absolute, on the Cash flow sheet.
+fn full_row(t: &TimelineLayout, id: &str, out: &mut String) {
+    let Some(&row) = t.rows.get(id) else {
+        out.push_str(MISSING_REF);
+        return;
+    };
+    out.push_str(&quote_sheet_name(Sheet::CashFlow.name()));
+    out.push('!');
+    push_cell(out, row, t.col(0), true, true);
+    out.push(':');
+    push_cell(out, row, t.last_col(), true, true);
 }
 
-/// The whole of a timeline row, absolute, on the Cash flow sheet.
-fn full_row(t: &TimelineLayout, id: &str) -> String {
+/// Writes the range of a timeline row from its first period to `col`, such
+/// as `$D9:H9`.
+fn cum_range(t: &TimelineLayout, id: &str, col: u16, out: &mut String) {
     let Some(&row) = t.rows.get(id) else {
-        return MISSING_REF.to_string();
+        out.push_str(MISSING_REF);
+        return;
     };
-    format!(
-        "{}!{}:{}",
-        quote_sheet_name(Sheet::CashFlow.name()),
-        row_col_to_cell_absolute(row, t.col(0)),
-        row_col_to_cell_absolute(row, t.last_col())
-    )
+    push_cell(out, row, t.col(0), true, false);
+    out.push(':');
+    push_cell(out, row, col, false, false);
 }
 
 /// An option's timeline cell: its rows in the same column of its block, its
@@ -260,54 +290,43 @@ struct OptionPeriodRefs<'a> {
 }
 
 impl Resolve for OptionPeriodRefs<'_> {
-    fn name(&self, id: &str) -> String {
-        let on_options = |row: u32| {
-            format!(
-                "{}!{}",
-                quote_sheet_name(OPTIONS_SHEET),
-                row_col_to_cell_absolute(row, self.option_col)
-            )
+    fn name(&self, id: &str, out: &mut String) {
+        let on_options = |row: u32, out: &mut String| {
+            out.push_str(&quote_sheet_name(OPTIONS_SHEET));
+            out.push('!');
+            push_cell(out, row, self.option_col, true, true);
         };
         if let Some(row) = self.t.rows.get(id) {
-            return row_col_to_cell(*row, self.col);
+            return push_cell(out, *row, self.col, false, false);
         }
         if self.replaced.iter().any(|x| x == id) {
-            return self
-                .cases
-                .input_rows
-                .get(id)
-                .map_or(MISSING_REF.to_string(), |row| on_options(*row));
+            return match self.cases.input_rows.get(id) {
+                Some(row) => on_options(*row, out),
+                None => out.push_str(MISSING_REF),
+            };
         }
         match self.cases.rows.get(id) {
-            Some(row) if self.moved.iter().any(|m| m == id) => on_options(*row),
-            _ => id.to_string(),
+            Some(row) if self.moved.iter().any(|m| m == id) => on_options(*row, out),
+            _ => out.push_str(id),
         }
     }
-    fn period(&self) -> String {
-        row_absolute(self.t.header_row, self.col)
+    fn period(&self, out: &mut String) {
+        push_cell(out, self.t.header_row, self.col, false, true);
     }
-    fn cum_range(&self, id: &str) -> String {
-        let Some(&row) = self.t.rows.get(id) else {
-            return MISSING_REF.to_string();
-        };
-        format!(
-            "${}{}:{}",
-            column_number_to_name(self.t.col(0)),
-            row + 1,
-            row_col_to_cell(row, self.col)
-        )
+    fn cum_range(&self, id: &str, out: &mut String) {
+        cum_range(self.t, id, self.col, out);
     }
 }
 
 impl Resolve for ScalarRefs<'_> {
-    fn name(&self, id: &str) -> String {
-        id.to_string()
+    fn name(&self, id: &str, out: &mut String) {
+        out.push_str(id);
     }
-    fn cum_range(&self, id: &str) -> String {
-        self.full_row(id)
+    fn cum_range(&self, id: &str, out: &mut String) {
+        full_row(&self.lay.timeline, id, out);
     }
-    fn row_range(&self, id: &str) -> String {
-        self.full_row(id)
+    fn row_range(&self, id: &str, out: &mut String) {
+        full_row(&self.lay.timeline, id, out);
     }
 }
 
@@ -318,25 +337,17 @@ struct PeriodRefs<'a> {
 }
 
 impl Resolve for PeriodRefs<'_> {
-    fn name(&self, id: &str) -> String {
+    fn name(&self, id: &str, out: &mut String) {
         match self.lay.timeline.rows.get(id) {
-            Some(row) => row_col_to_cell(*row, self.col),
-            None => id.to_string(),
+            Some(row) => push_cell(out, *row, self.col, false, false),
+            None => out.push_str(id),
         }
     }
-    fn period(&self) -> String {
-        row_absolute(self.lay.timeline.header_row, self.col)
+    fn period(&self, out: &mut String) {
+        push_cell(out, self.lay.timeline.header_row, self.col, false, true);
     }
-    fn cum_range(&self, id: &str) -> String {
-        let Some(&row) = self.lay.timeline.rows.get(id) else {
-            return MISSING_REF.to_string();
-        };
-        format!(
-            "${}{}:{}",
-            column_number_to_name(self.lay.timeline.col(0)),
-            row + 1,
-            row_col_to_cell(row, self.col)
-        )
+    fn cum_range(&self, id: &str, out: &mut String) {
+        cum_range(&self.lay.timeline, id, self.col, out);
     }
 }
 
@@ -347,10 +358,10 @@ struct CaseRefs<'a> {
 }
 
 impl Resolve for CaseRefs<'_> {
-    fn name(&self, id: &str) -> String {
+    fn name(&self, id: &str, out: &mut String) {
         match self.lay.scenarios.columns.get(id) {
-            Some(col) => row_col_to_cell(self.row, *col),
-            None => id.to_string(),
+            Some(col) => push_cell(out, self.row, *col, false, false),
+            None => out.push_str(id),
         }
     }
 }
@@ -1387,27 +1398,28 @@ struct ColumnRefs<'a> {
 }
 
 impl Resolve for ColumnRefs<'_> {
-    fn name(&self, id: &str) -> String {
+    fn name(&self, id: &str, out: &mut String) {
         if self.replaced.iter().any(|x| x == id) {
-            return self
-                .lay
-                .input_rows
-                .get(id)
-                .map_or(MISSING_REF.to_string(), |row| {
-                    row_col_to_cell(*row, self.col)
-                });
+            return match self.lay.input_rows.get(id) {
+                Some(row) => push_cell(out, *row, self.col, false, false),
+                None => out.push_str(MISSING_REF),
+            };
         }
         match self.lay.rows.get(id) {
-            Some(row) if self.moved.iter().any(|m| m == id) => row_col_to_cell(*row, self.col),
-            _ => id.to_string(),
+            Some(row) if self.moved.iter().any(|m| m == id) => {
+                push_cell(out, *row, self.col, false, false)
+            }
+            _ => out.push_str(id),
         }
     }
-    fn cum_range(&self, id: &str) -> String {
-        self.timeline
-            .map_or(MISSING_REF.to_string(), |t| full_row(t, id))
+    fn cum_range(&self, id: &str, out: &mut String) {
+        match self.timeline {
+            Some(t) => full_row(t, id, out),
+            None => out.push_str(MISSING_REF),
+        }
     }
-    fn row_range(&self, id: &str) -> String {
-        self.cum_range(id)
+    fn row_range(&self, id: &str, out: &mut String) {
+        self.cum_range(id, out);
     }
 }
 
