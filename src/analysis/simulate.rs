@@ -220,16 +220,19 @@ pub fn simulate(
                 }
             }
             compiled.run(&mut slots);
-            for lane in 0..lanes {
-                let p = slots[payback_at][lane];
-                let pays = !p.is_nan() && slots[feasible_at][lane] == 1.0;
+            let feasible = &slots[feasible_at][..lanes];
+            for (&p, &f) in slots[payback_at][..lanes].iter().zip(feasible) {
+                let pays = !p.is_nan() && f == 1.0;
                 paybacks[c].push(if pays { p } else { f64::INFINITY });
                 within[c] += usize::from(pays);
-                if c == 0 {
-                    savings.push(slots[savings_at][lane]);
-                    project.push(slots[project_at][lane]);
-                    above += usize::from(slots[above_at][lane] == 1.0);
-                }
+            }
+            if c == 0 {
+                savings.extend_from_slice(&slots[savings_at][..lanes]);
+                project.extend_from_slice(&slots[project_at][..lanes]);
+                above += slots[above_at][..lanes]
+                    .iter()
+                    .filter(|&&x| x == 1.0)
+                    .count();
             }
         }
     }

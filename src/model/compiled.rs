@@ -526,8 +526,27 @@ fn lanes1(x: &Lane, f: impl Fn(f64) -> f64) -> Lane {
     std::array::from_fn(|l| f(x[l]))
 }
 
-/// Runs flattened code over the slots, lane by lane.
+/// Runs flattened code over the slots, lane by lane: with AVX2's wider
+/// vectors where the processor has them. The operations are the same IEEE
+/// operations either way (no fused multiply-add), so are the results.
 fn execute(code: &Code, s: &mut [Lane]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor was just found to have AVX2.
+        unsafe { execute_avx2(code, s) };
+        return;
+    }
+    execute_lanes(code, s);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn execute_avx2(code: &Code, s: &mut [Lane]) {
+    execute_lanes(code, s);
+}
+
+#[inline(always)]
+fn execute_lanes(code: &Code, s: &mut [Lane]) {
     let b = |x: bool| f64::from(u8::from(x));
     let args = &code.args;
     for &ins in &code.ins {

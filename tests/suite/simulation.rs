@@ -68,9 +68,9 @@ fn each_lane_is_a_trial_of_its_own() {
         paying > 0 && paying < LANES,
         "the lanes should take both ways: {paying} of {LANES} pay back"
     );
-    for lane in 0..LANES {
+    for (lane, &requests) in mixed[traffic].iter().enumerate() {
         let mut alone = base.clone();
-        alone[traffic] = [mixed[traffic][lane]; LANES];
+        alone[traffic] = [requests; LANES];
         compiled.run(&mut alone);
         for id in &outputs {
             let s = compiled.slot(id).unwrap();
