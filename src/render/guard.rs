@@ -29,10 +29,48 @@ pub fn cell_text(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Where a string cell with a format can be written: a worksheet, or a
+/// [`crate::render::cells::Cells`].
+pub trait StringCells {
+    fn string_cell(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError>;
+}
+
+impl StringCells for Worksheet {
+    fn string_cell(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.write_string_with_format(row, col, text, format)?;
+        Ok(())
+    }
+}
+
+impl StringCells for crate::render::cells::Cells<'_> {
+    fn string_cell(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.write_string_with_format(row, col, text, format)?;
+        Ok(())
+    }
+}
+
 /// Writes outside text as a string cell in `format`, cut to a cell's limit,
 /// with the quote prefix when it looks like a formula.
 pub fn write_text(
-    ws: &mut Worksheet,
+    ws: &mut (impl StringCells + ?Sized),
     row: u32,
     col: u16,
     text: &str,
@@ -40,11 +78,10 @@ pub fn write_text(
 ) -> Result<(), XlsxError> {
     let text = cell_text(text);
     if looks_like_formula(&text) {
-        ws.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
+        ws.string_cell(row, col, &text, &format.clone().set_quote_prefix())
     } else {
-        ws.write_string_with_format(row, col, text, format)?;
+        ws.string_cell(row, col, &text, format)
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! workbooks' cell formats) and [`guard`] (plan text made safe for a cell).
 //! [`portfolio`] renders the run of many plans in the same four formats.
 
+pub mod cells;
 pub mod fit;
 pub mod guard;
 pub mod json;

@@ -13,12 +13,13 @@ use rust_xlsxwriter::{
     utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
     Chart, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartPoint, ChartSolidFill, ChartType,
     DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, Formula, Note, Url,
-    Workbook, Worksheet, XlsxError,
+    Workbook, XlsxError,
 };
 
 use crate::format::Unit;
 use crate::model::expr::{build, Resolve};
 use crate::model::{Role, Scenario, Sheet};
+use crate::render::cells::Cells;
 use crate::render::fit::Fit;
 use crate::render::guard::write_text;
 use crate::render::layout::{
@@ -105,7 +106,7 @@ fn catalogue_ranges(
 /// A catalogue table's header row: human headers, the catalogue's field
 /// names as notes.
 fn catalogue_header(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     row: u32,
     columns: &[(&str, &str)],
@@ -123,7 +124,7 @@ fn catalogue_header(
     Ok(())
 }
 
-fn catalogue_sheet(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, CATALOGUE_SHEET, &s.title)?;
     ws.write_string_with_format(
@@ -368,7 +369,7 @@ impl Resolve for CaseRefs<'_> {
 
 /// Writes a formula with its cached result.
 fn write_formula(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     row: u32,
     col: u16,
     body: String,
@@ -382,7 +383,7 @@ fn write_formula(
 
 /// Writes a reference to a defined name, such as `=master_check`.
 fn write_name_ref(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     row: u32,
     col: u16,
     r: &Report,
@@ -393,7 +394,7 @@ fn write_name_ref(
 }
 
 /// The master check in the top right of every sheet.
-fn master_check_header(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+fn master_check_header(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     const LABEL: &str = "Master check (0 = all checks hold)";
     // Across three columns, against the value: no column is widened for it.
     let format = s.subtitle.clone().set_align(FormatAlign::Right);
@@ -403,7 +404,7 @@ fn master_check_header(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(),
 
 /// Writes a row of column headers, each noted in `fit`.
 fn headers(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     row: u32,
     first_col: u16,
@@ -419,7 +420,7 @@ fn headers(
 }
 
 fn table_header(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     title: &str,
     subtitle: &str,
@@ -485,7 +486,7 @@ fn header_text(title: &str) -> String {
 /// A4 landscape, the plan's title and the sheet's name on top, the page
 /// number below, the header rows (and a wide grid's label columns)
 /// repeated on every page; the sheet protected against accidental edits.
-fn print_setup(ws: &mut Worksheet, r: &Report, print: Print) -> Result<(), XlsxError> {
+fn print_setup(ws: &mut Cells, r: &Report, print: Print) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(PAPER_A4);
     ws.set_header(format!(
@@ -547,15 +548,34 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
             .set_custom_property("tool_version", env!("CARGO_PKG_VERSION")),
     );
 
-    cover(wb.add_worksheet().set_name(COVER_SHEET)?, r, &s)?;
-    summary(wb.add_worksheet().set_name(SUMMARY_SHEET)?, r, &lay, &s)?;
-    inputs_sheet(wb.add_worksheet().set_name(INPUTS_SHEET)?, r, &lay, &s)?;
+    cover(
+        &mut Cells::new(wb.add_worksheet().set_name(COVER_SHEET)?),
+        r,
+        &s,
+    )?;
+    summary(
+        &mut Cells::new(wb.add_worksheet().set_name(SUMMARY_SHEET)?),
+        r,
+        &lay,
+        &s,
+    )?;
+    inputs_sheet(
+        &mut Cells::new(wb.add_worksheet().set_name(INPUTS_SHEET)?),
+        r,
+        &lay,
+        &s,
+    )?;
     for sheet in Sheet::ALL {
         if sheet == Sheet::Checks {
-            sensitivity(wb.add_worksheet().set_name(SENSITIVITY_SHEET)?, r, &lay, &s)?;
+            sensitivity(
+                &mut Cells::new(wb.add_worksheet().set_name(SENSITIVITY_SHEET)?),
+                r,
+                &lay,
+                &s,
+            )?;
             if !r.inputs.ranges.is_empty() {
                 cases_sheet(
-                    wb.add_worksheet().set_name(TORNADO_SHEET)?,
+                    &mut Cells::new(wb.add_worksheet().set_name(TORNADO_SHEET)?),
                     Cases::Tornado,
                     r,
                     &lay,
@@ -564,19 +584,27 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
             }
             if !r.model.options.is_empty() {
                 cases_sheet(
-                    wb.add_worksheet().set_name(OPTIONS_SHEET)?,
+                    &mut Cells::new(wb.add_worksheet().set_name(OPTIONS_SHEET)?),
                     Cases::Options,
                     r,
                     &lay,
                     &s,
                 )?;
             }
-            simulation(wb.add_worksheet().set_name(SIMULATION_SHEET)?, r, &s)?;
+            simulation(
+                &mut Cells::new(wb.add_worksheet().set_name(SIMULATION_SHEET)?),
+                r,
+                &s,
+            )?;
             if !r.inputs.lookups.is_empty() {
-                catalogue_sheet(wb.add_worksheet().set_name(CATALOGUE_SHEET)?, r, &s)?;
+                catalogue_sheet(
+                    &mut Cells::new(wb.add_worksheet().set_name(CATALOGUE_SHEET)?),
+                    r,
+                    &s,
+                )?;
             }
         }
-        let ws = wb.add_worksheet().set_name(sheet.name())?;
+        let ws = &mut Cells::new(wb.add_worksheet().set_name(sheet.name())?);
         let mut fit = Fit::new();
         calc_sheet(ws, &mut fit, sheet, r, &lay, &s)?;
         if sheet == Sheet::CashFlow {
@@ -591,7 +619,7 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
     Ok(wb)
 }
 
-fn cover(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+fn cover(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
     ws.write_string_with_format(
         0,
@@ -682,7 +710,7 @@ const SUMMARY_NOTE_WIDTH: f64 = 60.0;
 /// against 11-point).
 const HEADING_SCALE: f64 = 1.4;
 
-fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+fn summary(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let meta = &r.inputs.meta;
     let mut fit = Fit::new();
     for (col, width) in [
@@ -766,7 +794,7 @@ fn summary(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(
 /// empty while its warning does not apply), then those the model does not
 /// compute (about the options, the training estimate's source) as text.
 fn summary_warnings(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     r: &Report,
     mut row: u32,
@@ -824,7 +852,7 @@ fn summary_warnings(
 /// against the parts of the fine-tuned total. Returns the row after the
 /// table.
 fn summary_composition(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     r: &Report,
     lay: &Layout,
     s: &Styles,
@@ -893,7 +921,7 @@ const API_COLOUR: u32 = 0xC55A11;
 const TOTAL_COLOUR: u32 = 0x1F3864;
 const PART_COLOURS: [u32; 5] = [0x5B9BD5, 0x70AD47, 0xFFC000, 0x7F7F7F, 0x9E7CC1];
 
-fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+fn inputs_sheet(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let mut fit = Fit::new();
     table_header(
         ws,
@@ -977,7 +1005,7 @@ fn inputs_sheet(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Res
 }
 
 fn calc_sheet(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     sheet: Sheet,
     r: &Report,
@@ -1055,7 +1083,7 @@ const MONOSPACE_SCALE: f64 = 1.25;
 
 /// A timeline's header row: "Month", "Unit", then the month numbers.
 fn months_header(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     t: &crate::render::layout::TimelineLayout,
     s: &Styles,
 ) -> Result<(), XlsxError> {
@@ -1068,7 +1096,7 @@ fn months_header(
 }
 
 fn timeline(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     r: &Report,
     lay: &Layout,
@@ -1136,7 +1164,7 @@ fn timeline(
 
 /// An option's own timeline: the plan's rows over the option's inputs.
 fn option_timeline(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     r: &Report,
     lay: &Layout,
@@ -1186,7 +1214,7 @@ fn option_timeline(
     Ok(())
 }
 
-fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
+fn sensitivity(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<(), XlsxError> {
     let sc = &lay.scenarios;
     let mut fit = Fit::new();
     ws.write_string_with_format(0, 0, SENSITIVITY_SHEET, &s.title)?;
@@ -1229,7 +1257,7 @@ fn sensitivity(ws: &mut Worksheet, r: &Report, lay: &Layout, s: &Styles) -> Resu
 
 /// A row per sensitivity case: its replaced inputs and what they move.
 fn sensitivity_cases(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     r: &Report,
     lay: &Layout,
@@ -1278,7 +1306,7 @@ fn sensitivity_cases(
 /// Grids over the cases: savings and payback by volume and instance count;
 /// returns the row under the last grid.
 fn sensitivity_grids(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     r: &Report,
     lay: &Layout,
     s: &Styles,
@@ -1348,7 +1376,7 @@ fn sensitivity_grids(
 /// The break-even picture under the grids: API and fine-tuned monthly cost
 /// across volume.
 fn sensitivity_chart(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     lay: &Layout,
     header_row: u32,
     top: u32,
@@ -1431,7 +1459,7 @@ enum Cases {
 }
 
 fn cases_sheet(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     which: Cases,
     r: &Report,
     lay: &Layout,
@@ -1495,7 +1523,7 @@ fn cases_sheet(
 /// A case's replaced inputs at the top of its column: an option's own value
 /// as an input cell, a tornado end as a formula over the Inputs sheet.
 fn case_inputs(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     which: Cases,
     r: &Report,
     lay: &Layout,
@@ -1548,7 +1576,7 @@ fn case_inputs(
 
 /// The quantities a case's replaced inputs move, down its column.
 fn case_quantities(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     r: &Report,
     t: &CasesLayout,
@@ -1594,7 +1622,7 @@ fn case_quantities(
     Ok(())
 }
 
-fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+fn simulation(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     ws.write_string_with_format(
         0,
         0,
@@ -1690,7 +1718,7 @@ fn simulation(ws: &mut Worksheet, r: &Report, s: &Styles) -> Result<(), XlsxErro
 /// Each candidate's odds, which the Verdict sheet reads: the plan's, then
 /// each option's.
 fn simulation_candidates(
-    ws: &mut Worksheet,
+    ws: &mut Cells,
     fit: &mut Fit,
     r: &Report,
     sim: &crate::analysis::simulate::Simulation,
