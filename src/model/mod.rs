@@ -28,7 +28,7 @@ mod serving;
 mod training;
 mod warnings;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::format::Unit;
 use crate::inputs::Inputs;
@@ -212,6 +212,10 @@ pub struct Model {
     pub options: Vec<Scenario>,
     /// The ids each quantity refers to, in the order of `quantities`.
     refs: Vec<Vec<String>>,
+    /// A number for every id a quantity has or refers to.
+    symbols: HashMap<String, usize>,
+    /// Each quantity's own id and the ids it refers to, as those numbers.
+    symbol_refs: Vec<(usize, Vec<usize>)>,
     /// The evaluation order: every quantity after what it refers to, the
     /// timeline as one step.
     order: Vec<Step>,
@@ -252,10 +256,22 @@ impl Model {
                 late_set.insert(quantities[k].id.as_str());
             }
         }
+        let mut symbols: HashMap<String, usize> = HashMap::new();
+        let mut number = |id: &str| {
+            let next = symbols.len();
+            *symbols.entry(id.to_string()).or_insert(next)
+        };
+        let symbol_refs = quantities
+            .iter()
+            .zip(&refs)
+            .map(|(q, refs)| (number(&q.id), refs.iter().map(|r| number(r)).collect()))
+            .collect();
         Model {
             quantities,
             timeline,
             periods,
+            symbols,
+            symbol_refs,
             scenarios: Vec::new(),
             tornado: Vec::new(),
             options: Vec::new(),
@@ -354,15 +370,21 @@ impl Model {
     /// The quantities a case evaluates when any of `inputs` changes, in
     /// evaluation order.
     pub fn dependents(&self, inputs: &[&str]) -> Vec<&Quantity> {
-        let mut changed: HashSet<&str> = inputs.iter().copied().collect();
+        let mut changed = vec![false; self.symbols.len()];
+        for id in inputs {
+            if let Some(&k) = self.symbols.get(*id) {
+                changed[k] = true;
+            }
+        }
         let mut out = Vec::new();
         for step in &self.order {
             let Step::Quantity(k) = *step else { continue };
-            let (Some(q), Some(refs)) = (self.quantities.get(k), self.refs.get(k)) else {
+            let (Some(q), Some((own, refs))) = (self.quantities.get(k), self.symbol_refs.get(k))
+            else {
                 continue;
             };
-            if self.in_cases(k) && refs.iter().any(|r| changed.contains(r.as_str())) {
-                changed.insert(q.id.as_str());
+            if self.in_cases(k) && refs.iter().any(|&r| changed[r]) {
+                changed[*own] = true;
                 out.push(q);
             }
         }
