@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::IndexMap;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use crate::format::{self, Unit};

@@ -16,7 +16,7 @@ use rand_distr::{Beta, Distribution};
 
 use crate::model::compiled::{Compiled, Lane, NotNumeric, LANES};
 use crate::model::{Model, Role};
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use crate::value::Value;
 

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
+use crate::IndexMap;
 use chrono::NaiveDate;
-use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use super::check::{limit, parse_file, read_text, Checker, ParsedFile};

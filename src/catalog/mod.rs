@@ -23,8 +23,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::IndexMap;
 use chrono::NaiveDate;
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::plan::Method;

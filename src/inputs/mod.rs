@@ -6,8 +6,8 @@
 //! plan against that table, collecting every problem with its file, line and
 //! field path.
 
+use crate::IndexMap;
 use chrono::NaiveDate;
-use indexmap::IndexMap;
 
 use crate::catalog::Catalog;
 use crate::format::Unit;

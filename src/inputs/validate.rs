@@ -3,8 +3,8 @@
 //! and is checked against its bounds. All problems are collected and reported
 //! together, each with the file, line and field path.
 
+use crate::IndexMap;
 use chrono::{Datelike, NaiveDate};
-use indexmap::IndexMap;
 
 use crate::catalog::{ApiModel, Catalog, Gpu, ManagedFineTuning};
 use crate::plan::{Method, RangeSpec, RawPlan};
@@ -406,7 +406,7 @@ pub fn validate_raw_with(
         notices: Vec::new(),
         written_ranges: &raw.ranges,
         ranged: Vec::new(),
-        lookups: IndexMap::new(),
+        lookups: IndexMap::default(),
     };
     let as_of = check_header(&mut b, raw);
     let found = Found::new(raw, catalog);

@@ -19,7 +19,7 @@
 //! Text has no place here: only the quantities the simulation reads, and what
 //! they depend on, are compiled.
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use super::expr::{Cmp, Cond, Expr, Op};
 use super::{Model, Quantity, Step};
@@ -137,7 +137,7 @@ struct Registers {
 impl Registers {
     /// Constants get slots from `first` on; temporaries follow them.
     fn new(first: usize, nodes: &[&Node]) -> Registers {
-        let mut consts = IndexMap::new();
+        let mut consts = IndexMap::default();
         for n in nodes {
             collect_consts(n, first, &mut consts);
         }
@@ -324,7 +324,7 @@ impl Compiled {
         for q in before.iter().rev() {
             walk(q, &mut needed, &mut needed_rows, &mut needs_timeline);
         }
-        let mut slots = IndexMap::new();
+        let mut slots = IndexMap::default();
         for id in &needed {
             let n = slots.len();
             slots.insert(id.clone(), n);
@@ -333,7 +333,7 @@ impl Compiled {
             last: model.periods,
             ..TimelineSlots::default()
         };
-        let mut aggregates = IndexMap::new();
+        let mut aggregates = IndexMap::default();
         let timeline_rows: Vec<&super::TimelineRow> = model
             .timeline
             .iter()

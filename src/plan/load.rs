@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use serde_yaml::Value as Yaml;
 use sha2::{Digest, Sha256};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -189,7 +189,7 @@ fn deserialize(
         Ok(tree) => tree,
         Err(e) => return Err(explain_failure(text, &e, &locator, file)),
     };
-    let mut ranges = IndexMap::new();
+    let mut ranges = IndexMap::default();
     extract_ranges(&mut tree, "", &mut ranges);
     if ranges.is_empty() {
         return match serde_yaml::from_str::<RawPlan>(text) {

@@ -4,7 +4,7 @@
 //! at these places and the memo's audit trail cites them, so both read one
 //! layout.
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
 
 use crate::inputs::Group;
@@ -169,7 +169,7 @@ impl CasesLayout {
 
 /// Assigns every input, quantity, timeline row and case its place.
 pub fn layout(r: &Report) -> Layout {
-    let mut places = IndexMap::new();
+    let mut places = IndexMap::default();
     let input_groups = place_inputs(r, &mut places);
     let cash_flow_end = place_quantities(r, &mut places);
     place_ranges(r, &mut places);
@@ -361,7 +361,7 @@ fn place_simulated(r: &Report, places: &mut IndexMap<String, Place>) {
 /// The Sensitivity sheet's columns: the replaced inputs, the key columns the
 /// cases move, then what the key columns are computed from.
 fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
-    let mut columns = IndexMap::new();
+    let mut columns = IndexMap::default();
     let Some(first) = r.model.scenarios.first() else {
         return columns;
     };

@@ -30,7 +30,7 @@ use crate::render::layout::{
 use crate::render::styles::Styles;
 use crate::report::{Report, ScenarioResult};
 use crate::value::{Value, NEVER_TEXT};
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use crate::render::layout::{
     layout, CasesLayout, Layout, TimelineLayout, CATALOGUE_SHEET, COVER_SHEET, INPUTS_SHEET,

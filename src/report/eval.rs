@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use crate::model::expr::{Env, EvalError};
 use crate::model::{Model, Step};
@@ -70,8 +70,8 @@ pub(super) fn evaluate_case(
     sc: &crate::model::Scenario,
     dependents: &mut HashMap<Vec<String>, Vec<usize>>,
 ) -> Result<ScenarioResult, EvalError> {
-    let no_timeline = IndexMap::new();
-    let mut case_inputs = IndexMap::new();
+    let no_timeline = IndexMap::default();
+    let mut case_inputs = IndexMap::default();
     for (id, e) in &sc.overrides {
         let env = ScalarEnv {
             values,
@@ -118,7 +118,7 @@ pub(super) fn evaluate_case(
         label: sc.label.clone(),
         inputs: case_inputs,
         values: case_results,
-        timeline: IndexMap::new(),
+        timeline: IndexMap::default(),
     })
 }
 
@@ -129,7 +129,7 @@ pub(super) fn evaluate_timeline(
     timeline: &mut IndexMap<String, Vec<Value>>,
 ) -> Result<(), EvalError> {
     for period in 0..=model.periods as usize {
-        let mut current = IndexMap::new();
+        let mut current = IndexMap::default();
         for t in &model.timeline {
             let v = t.expr.eval(
                 &PeriodEnv {

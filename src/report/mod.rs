@@ -9,8 +9,8 @@ mod warnings;
 
 use std::collections::HashMap;
 
+use crate::IndexMap;
 use chrono::{DateTime, Utc};
-use indexmap::IndexMap;
 
 use crate::format::{self, Unit};
 use crate::inputs::Inputs;
@@ -162,9 +162,9 @@ impl Report {
         ScenarioResult {
             id: "plan".to_string(),
             label: "The plan as written".to_string(),
-            inputs: IndexMap::new(),
-            values: IndexMap::new(),
-            timeline: IndexMap::new(),
+            inputs: IndexMap::default(),
+            values: IndexMap::default(),
+            timeline: IndexMap::default(),
         }
     }
 
@@ -323,7 +323,7 @@ impl Report {
 /// timeline, the cases, each option on its own timeline, the simulation, and
 /// then the comparison, which reads the options and the simulation.
 pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalError> {
-    let mut values: IndexMap<String, Value> = IndexMap::new();
+    let mut values: IndexMap<String, Value> = IndexMap::default();
     for i in &inputs.items {
         values.insert(i.id.clone(), i.value.clone());
     }
@@ -425,7 +425,7 @@ fn evaluate_own(
         .iter()
         .map(|t| (t.id.clone(), Vec::new()))
         .collect();
-    let no_timeline = IndexMap::new();
+    let no_timeline = IndexMap::default();
     let mut timeline_done = false;
     for step in model.evaluation_order() {
         match *step {
@@ -541,7 +541,7 @@ fn evaluate_option(
     sc: &crate::model::Scenario,
 ) -> Result<(ScenarioResult, IndexMap<String, Value>), EvalError> {
     let mut values = base.clone();
-    let mut inputs = IndexMap::new();
+    let mut inputs = IndexMap::default();
     for (id, e) in &sc.overrides {
         let v = e.eval(&|x: &str| base.get(x).cloned(), id)?;
         inputs.insert(id.clone(), v.clone());
