@@ -9,19 +9,30 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 /// cells: emphasis, links, images, raw HTML, entities, tables and math lose
 /// their meaning.
 pub fn md_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
+    let mut out = String::with_capacity(text.len() + 8);
+    // Text between the characters that change is copied whole.
+    let mut from = 0;
+    for (at, c) in text.char_indices() {
+        let special = matches!(
+            c,
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~'
-            | '&' | '$' => {
+                | '&' | '$'
+        );
+        if !special && !c.is_control() {
+            continue;
+        }
+        out.push_str(&text[from..at]);
+        from = at + c.len_utf8();
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if special => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
+            _ => {}
         }
     }
+    out.push_str(&text[from..]);
     out
 }
 
