@@ -638,19 +638,21 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     // Render everything before writing anything; the JSON goes last, so a
     // plan's JSON (what the next month compares with) exists only once its
     // other files do.
-    let mut rendered = Vec::new();
-    for fmt in &options.formats {
-        match crate::render(&report, *fmt) {
-            Ok(bytes) => rendered.push((*fmt, format!("{stem}.{}", fmt.extension()), bytes)),
-            Err(e) => {
-                return fail(
-                    stem,
-                    format!("error: {file}: cannot render the {fmt} output: {e}"),
-                    EXIT_FAILURE,
-                )
-            }
+    let rendered: Vec<_> = match crate::render_each(&report, &options.formats) {
+        Ok(all) => options
+            .formats
+            .iter()
+            .zip(all)
+            .map(|(fmt, bytes)| (*fmt, format!("{stem}.{}", fmt.extension()), bytes))
+            .collect(),
+        Err((fmt, e)) => {
+            return fail(
+                stem,
+                format!("error: {file}: cannot render the {fmt} output: {e}"),
+                EXIT_FAILURE,
+            )
         }
-    }
+    };
     // The folder is made only when there is something to write.
     if let Err(e) = std::fs::create_dir_all(&ctx.dir) {
         return fail(

@@ -146,10 +146,34 @@ pub fn evaluate_text(
 
 /// Renders one report in one format.
 pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    Ok(match format {
-        Format::Xlsx => render::xlsx::render(report)?,
-        Format::Md => render::memo::render_markdown(report).into_bytes(),
-        Format::Html => render::memo::render_html(report).into_bytes(),
-        Format::Json => render::json::render(report),
-    })
+    render_each(report, &[format])
+        .map(|mut all| all.remove(0))
+        .map_err(|(_, e)| e)
+}
+
+/// Renders the report in each of `formats`, in order: the same bytes as
+/// [`render`] for each, with the memo's Markdown made once when both the
+/// Markdown and the HTML are asked for. An error names the format that
+/// failed.
+pub fn render_each(
+    report: &Report,
+    formats: &[Format],
+) -> Result<Vec<Vec<u8>>, (Format, rust_xlsxwriter::XlsxError)> {
+    let mut markdown: Option<String> = None;
+    let mut out = Vec::with_capacity(formats.len());
+    for format in formats {
+        out.push(match format {
+            Format::Xlsx => render::xlsx::render(report).map_err(|e| (Format::Xlsx, e))?,
+            Format::Md => markdown
+                .get_or_insert_with(|| render::memo::render_markdown(report))
+                .clone()
+                .into_bytes(),
+            Format::Html => {
+                let md = markdown.get_or_insert_with(|| render::memo::render_markdown(report));
+                render::memo::html_of_markdown(report, md).into_bytes()
+            }
+            Format::Json => render::json::render(report),
+        });
+    }
+    Ok(out)
 }

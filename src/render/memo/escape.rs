@@ -15,8 +15,21 @@ pub fn md_escape(text: &str) -> String {
     for (at, c) in text.char_indices() {
         let special = matches!(
             c,
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~'
-                | '&' | '$'
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+                | '$'
         );
         if !special && !c.is_control() {
             continue;

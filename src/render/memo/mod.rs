@@ -121,8 +121,12 @@ fn slot_marker(line: &str) -> Option<&str> {
 
 /// The memo as a self-contained HTML page.
 pub fn render_html(r: &Report) -> String {
-    let context = markdown_context(r);
-    let markdown = context.render().expect("memo template renders");
+    html_of_markdown(r, &render_markdown(r))
+}
+
+/// The memo as a self-contained HTML page, from its Markdown (as
+/// [`render_markdown`] gives it), so a run writing both renders it once.
+pub fn html_of_markdown(r: &Report, markdown: &str) -> String {
     let flow = flow_text(&flow_steps(r));
     let has_ranges = !r.inputs.ranges.is_empty();
     let mut charts = [
