@@ -11,8 +11,9 @@
 //! Each size is stated in plans per second (wall, all cores), in CPU time per
 //! plan (the runs' user and system time), and as a ratio of that CPU time to
 //! the workbook writer's floor: the mean time rust_xlsxwriter alone takes to
-//! write one example's workbook cells (see `benches/floor.rs`), measured
-//! first, on one core.
+//! write one example's workbook cells (see `benches/floor.rs`), on one core,
+//! measured again before each timed run (this machine's speed drifts by a
+//! third from minute to minute) and taken as the median of those.
 //!
 //! `BATCH_WRITE_PLANS=DIR` only writes the synthetic plans, into `DIR/N/`,
 //! so that two builds can be run over the same plans and their outputs
@@ -23,6 +24,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod common;
+
+/// The tool's own allocator, so that the floor is measured as the tool runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use chrono::TimeZone;
 
@@ -109,20 +114,29 @@ fn children_cpu() -> Duration {
 
 /// The floor: the mean milliseconds rust_xlsxwriter alone takes to write one
 /// example's workbook cells (median of `runs` per example), one core.
-fn floor_ms(examples: &[PathBuf], runs: usize) -> f64 {
+fn floor_ms(cells: &[common::Cells], runs: usize) -> f64 {
+    let total: f64 = cells
+        .iter()
+        .map(|cells| {
+            common::median_ms(runs, || {
+                std::hint::black_box(common::write_floor(cells));
+            })
+        })
+        .sum();
+    total / cells.len() as f64
+}
+
+/// The cells of each example's workbook, for the floor.
+fn example_cells(examples: &[PathBuf]) -> Vec<common::Cells> {
     let at = chrono::Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
-    let total: f64 = examples
+    examples
         .iter()
         .map(|plan| {
             let report = finetune_roi::evaluate_file(plan, at).unwrap();
             let bytes = finetune_roi::render::xlsx::render(&report).unwrap();
-            let cells = common::cells_of(&bytes);
-            common::median_ms(runs, || {
-                std::hint::black_box(common::write_floor(&cells));
-            })
+            common::cells_of(&bytes)
         })
-        .sum();
-    total / examples.len() as f64
+        .collect()
 }
 
 fn run(bin: &Path, plans: &Path, out: &Path, month: &str, extra: &[String]) -> Duration {
@@ -178,7 +192,7 @@ fn main() {
         return;
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let floor = floor_ms(&paths, 9);
+    let cells = example_cells(&paths);
     println!(
         "batch: run --month over N synthetic plans, 4 outputs each + the portfolio, {cores} cores{}",
         if extra.is_empty() {
@@ -188,12 +202,12 @@ fn main() {
         }
     );
     println!(
-        "floor: {floor:.2} ms a workbook (rust_xlsxwriter alone, mean over the {} examples, one core)",
+        "floor: rust_xlsxwriter alone writing a workbook's cells, mean over the {} examples, one core, measured before each run",
         paths.len()
     );
     println!(
-        "{:>6} {:>12} {:>12} {:>14} {:>16}",
-        "plans", "median wall", "plans/s", "CPU a plan", "CPU ÷ floor"
+        "{:>6} {:>12} {:>12} {:>14} {:>10} {:>14}",
+        "plans", "median wall", "plans/s", "CPU a plan", "floor", "CPU ÷ floor"
     );
     for n in sizes {
         let tmp = tempfile::tempdir().unwrap();
@@ -201,12 +215,14 @@ fn main() {
         write_plans(&examples, n, &plans, 11);
         let mut times = Vec::new();
         let mut cpu = Vec::new();
+        let mut floors = Vec::new();
         for r in 0..runs {
             let out = tmp.path().join(format!("out-{r}"));
             // The previous month, with other figures, so every plan is compared.
             let previous = tmp.path().join("previous");
             write_plans(&examples, n, &previous, 7);
             run(&bin, &previous, &out, "2026-11", &extra);
+            floors.push(floor_ms(&cells, 5));
             let before = children_cpu();
             times.push(run(&bin, &plans, &out, "2026-12", &extra));
             cpu.push(children_cpu() - before);
@@ -215,13 +231,16 @@ fn main() {
         }
         times.sort();
         cpu.sort();
+        floors.sort_by(f64::total_cmp);
+        let floor = floors[floors.len() / 2];
         let median = times[times.len() / 2].as_secs_f64();
         let cpu_ms = cpu[cpu.len() / 2].as_secs_f64() * 1000.0 / n as f64;
         println!(
-            "{n:>6} {:>10.3} s {:>12.1} {:>11.2} ms {:>15.2}×   (wall min {:.3} s, max {:.3} s, {runs} runs)",
+            "{n:>6} {:>10.3} s {:>12.1} {:>11.2} ms {:>7.2} ms {:>13.2}×   (wall min {:.3} s, max {:.3} s, {runs} runs)",
             median,
             n as f64 / median,
             cpu_ms,
+            floor,
             cpu_ms / floor,
             times[0].as_secs_f64(),
             times[times.len() - 1].as_secs_f64()
