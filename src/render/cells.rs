@@ -11,7 +11,7 @@
 
 use std::ops::{Deref, DerefMut};
 
-use rust_xlsxwriter::{Format, Formula, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Formula, IntoExcelData, Worksheet, XlsxError};
 
 /// A worksheet being written; the deferred formats are set when it is
 /// dropped.
@@ -55,6 +55,21 @@ impl<'w> Cells<'w> {
         known.is_some()
     }
 
+    /// Writes a cell of any kind in `format` (see [`Cells::plain`]).
+    fn write_in(
+        &mut self,
+        row: u32,
+        col: u16,
+        data: impl IntoExcelData,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        if self.plain(row, col, format) {
+            self.ws.write(row, col, data)
+        } else {
+            self.ws.write_with_format(row, col, data, format)
+        }
+    }
+
     pub fn write_string_with_format(
         &mut self,
         row: u32,
@@ -62,12 +77,7 @@ impl<'w> Cells<'w> {
         text: impl Into<String>,
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
-        if self.plain(row, col, format) {
-            self.ws.write_string(row, col, text)?;
-        } else {
-            self.ws.write_string_with_format(row, col, text, format)?;
-        }
-        Ok(self.ws)
+        self.write_in(row, col, text.into(), format)
     }
 
     pub fn write_number_with_format(
@@ -77,12 +87,7 @@ impl<'w> Cells<'w> {
         number: impl Into<f64>,
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
-        if self.plain(row, col, format) {
-            self.ws.write_number(row, col, number)?;
-        } else {
-            self.ws.write_number_with_format(row, col, number, format)?;
-        }
-        Ok(self.ws)
+        self.write_in(row, col, number.into(), format)
     }
 
     pub fn write_boolean_with_format(
@@ -92,12 +97,7 @@ impl<'w> Cells<'w> {
         value: bool,
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
-        if self.plain(row, col, format) {
-            self.ws.write_boolean(row, col, value)?;
-        } else {
-            self.ws.write_boolean_with_format(row, col, value, format)?;
-        }
-        Ok(self.ws)
+        self.write_in(row, col, value, format)
     }
 
     pub fn write_formula_with_format(
@@ -107,13 +107,7 @@ impl<'w> Cells<'w> {
         formula: Formula,
         format: &Format,
     ) -> Result<&mut Worksheet, XlsxError> {
-        if self.plain(row, col, format) {
-            self.ws.write_formula(row, col, formula)?;
-        } else {
-            self.ws
-                .write_formula_with_format(row, col, formula, format)?;
-        }
-        Ok(self.ws)
+        self.write_in(row, col, formula, format)
     }
 
     /// Gives each cell written without its format the format: one call per
