@@ -999,7 +999,6 @@ fn inputs_sheet(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<
         ws.write_string_with_format(p.row, COL_NOTE, &i.doc, &s.wrap)?;
         fit.wrap(p.row, COL_NOTE, &i.doc);
         ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
-        ws.insert_note(p.row, p.col, &Note::new(&i.doc).add_author_prefix(false))?;
     }
     fit.apply(ws)
 }
