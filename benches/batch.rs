@@ -11,7 +11,8 @@
 //! Each size is stated in plans per second (wall, all cores), in CPU time per
 //! plan (the runs' user and system time), and as a ratio of that CPU time to
 //! the workbook writer's floor: the mean time rust_xlsxwriter alone takes to
-//! write one example's workbook cells (see `benches/floor.rs`), on one core,
+//! write one example's workbook cells and charts, numbers in one number
+//! format (see `benches/floor.rs`), on one core,
 //! measured again before each timed run (this machine's speed drifts by a
 //! third from minute to minute) and taken as the median of those.
 //!
@@ -113,28 +114,29 @@ fn children_cpu() -> Duration {
 }
 
 /// The floor: the mean milliseconds rust_xlsxwriter alone takes to write one
-/// example's workbook cells (median of `runs` per example), one core.
-fn floor_ms(cells: &[common::Cells], runs: usize) -> f64 {
-    let total: f64 = cells
+/// example's workbook cells and charts (median of `runs` per example), one
+/// core.
+fn floor_ms(examples: &[common::Content], runs: usize) -> f64 {
+    let total: f64 = examples
         .iter()
-        .map(|cells| {
+        .map(|content| {
             common::median_ms(runs, || {
-                std::hint::black_box(common::write_floor(cells));
+                std::hint::black_box(common::write_floor(content));
             })
         })
         .sum();
-    total / cells.len() as f64
+    total / examples.len() as f64
 }
 
-/// The cells of each example's workbook, for the floor.
-fn example_cells(examples: &[PathBuf]) -> Vec<common::Cells> {
+/// The content of each example's workbook, for the floor.
+fn example_content(examples: &[PathBuf]) -> Vec<common::Content> {
     let at = chrono::Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
     examples
         .iter()
         .map(|plan| {
             let report = finetune_roi::evaluate_file(plan, at).unwrap();
             let bytes = finetune_roi::render::xlsx::render(&report).unwrap();
-            common::cells_of(&bytes)
+            common::content_of(&bytes)
         })
         .collect()
 }
@@ -192,7 +194,7 @@ fn main() {
         return;
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cells = example_cells(&paths);
+    let contents = example_content(&paths);
     println!(
         "batch: run --month over N synthetic plans, 4 outputs each + the portfolio, {cores} cores{}",
         if extra.is_empty() {
@@ -202,7 +204,7 @@ fn main() {
         }
     );
     println!(
-        "floor: rust_xlsxwriter alone writing a workbook's cells, mean over the {} examples, one core, measured before each run",
+        "floor: rust_xlsxwriter alone writing a workbook's cells and charts, mean over the {} examples, one core, measured before each run",
         paths.len()
     );
     println!(
@@ -222,7 +224,7 @@ fn main() {
             let previous = tmp.path().join("previous");
             write_plans(&examples, n, &previous, 7);
             run(&bin, &previous, &out, "2026-11", &extra);
-            floors.push(floor_ms(&cells, 5));
+            floors.push(floor_ms(&contents, 5));
             let before = children_cpu();
             times.push(run(&bin, &plans, &out, "2026-12", &extra));
             cpu.push(children_cpu() - before);

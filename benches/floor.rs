@@ -1,10 +1,11 @@
 //! Benchmark: the workbook writer's own floor against the tool.
 //!
 //! For each example plan, the tool's workbook is read back once (IronCalc's
-//! importer, untimed) into a plain list of cells: formulas with their cached
-//! results, numbers and strings, by sheet. The floor is writing those cells
-//! again with rust_xlsxwriter alone: no model, no layout, no formats beyond
-//! the default, no charts. Against it: the tool's workbook alone
+//! importer and the charts' parts, untimed) into plain content: formulas with
+//! their cached results, numbers and strings by sheet, and each chart's type,
+//! place and ranges. The floor is writing that again with rust_xlsxwriter
+//! alone, numbers and formulas in one number format: no model, no layout, no
+//! other styles, no notes. Against it: the tool's workbook alone
 //! (`xlsx::render` of an evaluated report), and the whole of one plan (read,
 //! evaluate, render all four outputs), each as a ratio to the floor.
 //!
@@ -21,7 +22,7 @@ mod common;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use common::{cells_of, median_ms, write_floor};
+use common::{content_of, median_ms, write_floor};
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -38,20 +39,20 @@ fn main() {
     plans.sort();
     let at = chrono::Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
     println!(
-        "floor: each example's workbook cells written by rust_xlsxwriter alone, against the tool; median of {runs} runs, one core"
+        "floor: each example's workbook cells and charts written by rust_xlsxwriter alone, against the tool; median of {runs} runs, one core"
     );
     println!(
-        "{:<32} {:>6} {:>9} {:>10} {:>7} {:>13} {:>7}",
-        "plan", "cells", "floor ms", "workbook", "ratio", "all outputs", "ratio"
+        "{:<32} {:>6} {:>6} {:>9} {:>10} {:>7} {:>13} {:>7}",
+        "plan", "cells", "charts", "floor ms", "workbook", "ratio", "all outputs", "ratio"
     );
     let (mut floor_total, mut workbook_total, mut all_total) = (0.0, 0.0, 0.0);
     for plan in &plans {
         let report = finetune_roi::evaluate_file(plan, at).unwrap();
         let bytes = finetune_roi::render::xlsx::render(&report).unwrap();
-        let cells = cells_of(&bytes);
-        let count: usize = cells.iter().map(|(_, c)| c.len()).sum();
+        let content = content_of(&bytes);
+        let count: usize = content.sheets.iter().map(|(_, c)| c.len()).sum();
         let floor = median_ms(runs, || {
-            std::hint::black_box(write_floor(&cells));
+            std::hint::black_box(write_floor(&content));
         });
         let workbook = median_ms(runs, || {
             std::hint::black_box(finetune_roi::render::xlsx::render(&report).unwrap());
@@ -66,9 +67,10 @@ fn main() {
         workbook_total += workbook;
         all_total += all;
         println!(
-            "{:<32} {:>6} {:>9.1} {:>10.1} {:>6.1}× {:>13.1} {:>6.1}×",
+            "{:<32} {:>6} {:>6} {:>9.1} {:>10.1} {:>6.1}× {:>13.1} {:>6.1}×",
             plan.file_name().unwrap().to_string_lossy(),
             count,
+            content.charts.len(),
             floor,
             workbook,
             workbook / floor,
@@ -77,8 +79,9 @@ fn main() {
         );
     }
     println!(
-        "{:<32} {:>6} {:>9.1} {:>10.1} {:>6.1}× {:>13.1} {:>6.1}×",
+        "{:<32} {:>6} {:>6} {:>9.1} {:>10.1} {:>6.1}× {:>13.1} {:>6.1}×",
         "all examples",
+        "",
         "",
         floor_total,
         workbook_total,
