@@ -228,7 +228,12 @@ pub fn simulate(
             }
         }
         for (c, (base, own)) in candidates.iter().enumerate() {
-            slots.copy_from_slice(base);
+            // A run writes only the drawn inputs' slots and what it computes
+            // (each before reading it), so with one candidate the slots it
+            // leaves hold the base values still and need no refill.
+            if block == 0 || candidates.len() > 1 {
+                slots.copy_from_slice(base);
+            }
             for (((slot, _), x), keep) in draws.iter().zip(&drawn).zip(own) {
                 if let (Some(slot), true) = (slot, keep) {
                     slots[*slot] = *x;
