@@ -13,8 +13,9 @@
 //! the workbook writer's floor: the mean time rust_xlsxwriter alone takes to
 //! write one example's workbook cells and charts, numbers in one number
 //! format (see `benches/floor.rs`), on one core,
-//! measured again before each timed run (this machine's speed drifts by a
-//! third from minute to minute) and taken as the median of those.
+//! measured again before and after each timed run (this machine's speed
+//! drifts by a third from minute to minute) and taken as the median of
+//! those.
 //!
 //! `BATCH_WRITE_PLANS=DIR` only writes the synthetic plans, into `DIR/N/`,
 //! so that two builds can be run over the same plans and their outputs
@@ -204,7 +205,7 @@ fn main() {
         }
     );
     println!(
-        "floor: rust_xlsxwriter alone writing a workbook's cells and charts, mean over the {} examples, one core, measured before each run",
+        "floor: rust_xlsxwriter alone writing a workbook's cells and charts, mean over the {} examples, one core, measured before and after each run",
         paths.len()
     );
     println!(
@@ -228,6 +229,7 @@ fn main() {
             let before = children_cpu();
             times.push(run(&bin, &plans, &out, "2026-12", &extra));
             cpu.push(children_cpu() - before);
+            floors.push(floor_ms(&contents, 5));
             let written = std::fs::read_dir(out.join("2026-12")).unwrap().count();
             assert_eq!(written, 4 * n + 4, "every output and the portfolio");
         }
@@ -238,14 +240,16 @@ fn main() {
         let median = times[times.len() / 2].as_secs_f64();
         let cpu_ms = cpu[cpu.len() / 2].as_secs_f64() * 1000.0 / n as f64;
         println!(
-            "{n:>6} {:>10.3} s {:>12.1} {:>11.2} ms {:>7.2} ms {:>13.2}×   (wall min {:.3} s, max {:.3} s, {runs} runs)",
+            "{n:>6} {:>10.3} s {:>12.1} {:>11.2} ms {:>7.2} ms {:>13.2}×   (wall {:.3}-{:.3} s, floor {:.2}-{:.2} ms, {runs} runs)",
             median,
             n as f64 / median,
             cpu_ms,
             floor,
             cpu_ms / floor,
             times[0].as_secs_f64(),
-            times[times.len() - 1].as_secs_f64()
+            times[times.len() - 1].as_secs_f64(),
+            floors[0],
+            floors[floors.len() - 1]
         );
     }
 }
