@@ -34,7 +34,7 @@ mod check;
 mod import;
 mod layout;
 
-use check::{limit, merge, parse_file, read_text, ParsedFile};
+use check::{limit, merge, parse_builtin, parse_file, read_text, ParsedFile};
 use layout::diagnostic;
 
 use crate::yaml::MAX_PROBLEMS;
@@ -528,7 +528,7 @@ impl Catalog {
                 .iter()
                 .zip(&names)
                 .map(|((_, text), name)| {
-                    parse_file(text.as_bytes(), name).expect("the shipped catalogue parses")
+                    parse_builtin(text, name).expect("the shipped catalogue parses")
                 })
                 .collect();
             let mut catalog = merge(&parsed, &mut problems);
@@ -678,6 +678,23 @@ fn lookup<'a, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_files_pass_the_full_check_and_parse_the_same_without_it() {
+        let mut full = Vec::new();
+        for (name, text) in Catalog::BUILTIN_FILES {
+            let checked = parse_file(text.as_bytes(), name).expect("passes the walk and parses");
+            let trusted = parse_builtin(text, name).expect("parses");
+            assert_eq!(checked.raw, trusted.raw, "{name}");
+            assert!(!checked.bom, "{name}");
+            full.push(checked);
+        }
+        let mut problems = Vec::new();
+        let mut merged = merge(&full, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        merged.files = Catalog::builtin().files.clone();
+        assert_eq!(format!("{merged:?}"), format!("{:?}", Catalog::builtin()));
+    }
 
     #[test]
     fn dates_must_exist_and_be_written_in_full() {
