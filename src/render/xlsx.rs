@@ -376,7 +376,8 @@ fn write_formula(
     value: &Value,
     format: &Format,
 ) -> Result<(), XlsxError> {
-    let formula = Formula::new(format!("={body}")).set_result(value.to_excel_result());
+    // The body is written without its `=`, as `Formula::new` stores it.
+    let formula = Formula::new(body).set_result(value.to_excel_result());
     ws.write_formula_with_format(row, col, formula, format)?;
     Ok(())
 }
