@@ -32,12 +32,18 @@ fn capacity(width: f64) -> usize {
 /// words laid greedily, a word longer than a line taking as many as it needs.
 pub fn wrapped_lines(text: &str, width: f64) -> u32 {
     let cap = capacity(width);
+    // In ASCII text a word's characters are its bytes.
+    let ascii = text.is_ascii();
     let mut lines = 0;
     for paragraph in text.split('\n') {
         let mut line = 0usize;
         let mut count = 1u32;
         for word in paragraph.split_whitespace() {
-            let n = word.chars().count();
+            let n = if ascii {
+                word.len()
+            } else {
+                word.chars().count()
+            };
             let needed = if line == 0 { n } else { line + 1 + n };
             if needed <= cap {
                 line = needed;
