@@ -11,9 +11,9 @@ use std::fmt::Write as _;
 
 use rust_xlsxwriter::{
     utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute},
-    Chart, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartPoint, ChartSolidFill, ChartType,
-    DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, Formula, Note, Url,
-    Workbook, XlsxError,
+    Chart, ChartAxisLabelPosition, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartPoint,
+    ChartSolidFill, ChartType, DataValidation, DataValidationRule, DocProperties, Format,
+    FormatAlign, Formula, Note, Url, Workbook, XlsxError,
 };
 
 use crate::format::Unit;
@@ -910,6 +910,11 @@ fn summary_composition(
         .y_axis()
         .set_name("$ per month")
         .set_num_format("$#,##0");
+    // The bar names below the plot, not at zero, where a part that saves
+    // money (a negative bar) and its label would cover them.
+    chart
+        .x_axis()
+        .set_label_position(ChartAxisLabelPosition::Low);
     chart.legend().set_hidden();
     chart.set_width(760).set_height(340);
     ws.insert_chart(row + 1, 0, &chart)?;

@@ -467,3 +467,42 @@ fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
         );
     }
 }
+
+#[test]
+fn the_summary_chart_puts_its_bar_names_below_a_negative_bar() {
+    use std::io::Read;
+    // Fine-tuning lowers this plan's review cost: one bar of the Summary
+    // chart is negative, and its label hangs below zero.
+    let r = report_of(&root().join("inputs/code-generation-200m.yaml"));
+    assert!(r.num("monthly_quality_cost_delta").is_some_and(|x| x < 0.0));
+    let bytes = xlsx::render(&r).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(String::from))
+        .filter(|n| n.starts_with("xl/charts/chart"))
+        .collect();
+    let columns: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let mut xml = String::new();
+            archive
+                .by_name(name)
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            xml
+        })
+        .filter(|xml| xml.contains("<c:barChart>"))
+        .collect();
+    assert_eq!(columns.len(), 1, "one column chart, the Summary's");
+    let axis = columns[0]
+        .split("<c:catAx>")
+        .nth(1)
+        .and_then(|rest| rest.split("</c:catAx>").next())
+        .expect("a category axis");
+    assert!(
+        axis.contains(r#"<c:tickLblPos val="low"/>"#),
+        "the bar names sit at zero, under the negative bar: {axis}"
+    );
+}
