@@ -144,16 +144,17 @@ pub fn grouped(x: f64, decimals: usize) -> String {
 
 /// Money: "$8,250.00", "-$1,200.50".
 pub fn money(x: f64) -> String {
-    let body = grouped(x, 2);
-    match body.strip_prefix('-') {
-        Some(rest) => format!("-${rest}"),
-        None => format!("${body}"),
-    }
+    dollars(x, 2)
 }
 
 /// Money without cents, for prose: "$8,250".
 pub fn money0(x: f64) -> String {
-    let body = grouped(x, 0);
+    dollars(x, 0)
+}
+
+/// Dollars to `decimals` places, the sign before the dollar sign.
+fn dollars(x: f64, decimals: usize) -> String {
+    let body = grouped(x, decimals);
     match body.strip_prefix('-') {
         Some(rest) => format!("-${rest}"),
         None => format!("${body}"),
@@ -188,8 +189,8 @@ pub fn number(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => money(x),
         Unit::UsdPerHour => money(x),
-        Unit::UsdPer1MTokens => format!("${}", grouped(x, 3)),
-        Unit::UsdPerGbMonth => format!("${}", grouped(x, 4)),
+        Unit::UsdPer1MTokens => dollars(x, 3),
+        Unit::UsdPerGbMonth => dollars(x, 4),
         Unit::Fraction => percent(x),
         Unit::TokensPerSecond => grouped(x, 1),
         Unit::Hours
@@ -240,5 +241,9 @@ mod tests {
         assert_eq!(percent(0.0), "0.0%");
         assert_eq!(number(7.0, Unit::BillionParameters), "7");
         assert_eq!(number(0.322, Unit::Gigabytes), "0.32");
+        // Every dollar figure puts the sign before the dollar sign.
+        assert_eq!(number(-0.375, Unit::UsdPer1MTokens), "-$0.375");
+        assert_eq!(number(-0.02, Unit::UsdPerGbMonth), "-$0.0200");
+        assert_eq!(number(2.5, Unit::UsdPer1MTokens), "$2.500");
     }
 }
