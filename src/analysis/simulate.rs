@@ -228,9 +228,10 @@ pub fn simulate(
             }
         }
         for (c, (base, own)) in candidates.iter().enumerate() {
-            // A run writes only the drawn inputs' slots and what it computes
-            // (each before reading it), so with one candidate the slots it
-            // leaves hold the base values still and need no refill.
+            // Between blocks only the drawn inputs' slots are overwritten
+            // here, and a run writes what it computes before reading it (a
+            // test holds this), so with one candidate the other slots hold
+            // the base values still and need no refill.
             if block == 0 || candidates.len() > 1 {
                 slots.copy_from_slice(base);
             }
