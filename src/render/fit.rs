@@ -187,6 +187,9 @@ mod tests {
         // A word of 25 characters takes three lines.
         assert_eq!(wrapped_lines(&"x".repeat(25), 10.0), 3);
         assert_eq!(wrapped_height("one two three", 10.0), 30.0);
+        // Characters, not bytes: nine characters in 17 bytes fit one line.
+        assert_eq!(wrapped_lines("éééé éééé", 10.0), 1);
+        assert_eq!(wrapped_lines("éééé éééé é", 10.0), 2);
     }
 
     #[test]
