@@ -236,7 +236,10 @@ fn main() {
         times.sort();
         cpu.sort();
         floors.sort_by(f64::total_cmp);
-        let floor = floors[floors.len() / 2];
+        // Two floors a run: the median of an even count is the mean of the
+        // middle two.
+        let mid = floors.len() / 2;
+        let floor = (floors[mid - 1] + floors[mid]) / 2.0;
         let median = times[times.len() / 2].as_secs_f64();
         let cpu_ms = cpu[cpu.len() / 2].as_secs_f64() * 1000.0 / n as f64;
         println!(
