@@ -1,0 +1,176 @@
+//! The Catalogue sheet: the catalogue's API prices and GPUs the plan's
+//! lookups read, as tables the Inputs sheet's formulas index into.
+
+use super::*;
+
+/// The API table's columns on the Catalogue sheet: the catalogue's field
+/// (which a lookup names, and the header's note shows) and its header.
+const API_COLUMNS: [(&str, &str); 6] = [
+    ("name", "Model"),
+    ("provider", "Provider"),
+    ("input_per_1m_tokens", "Input ($/1M tokens)"),
+    ("output_per_1m_tokens", "Output ($/1M tokens)"),
+    ("as_of", "Price as of"),
+    ("source", "Source"),
+];
+/// The GPU table's columns on the Catalogue sheet.
+const GPU_COLUMNS: [(&str, &str); 7] = [
+    ("name", "GPU instance"),
+    (
+        "on_demand_per_instance_hour",
+        "On demand ($ per instance-hour)",
+    ),
+    ("memory_gb", "Memory per GPU (GB)"),
+    ("bf16_dense_tflops", "BF16 dense TFLOPS per GPU"),
+    ("gpus_per_instance", "GPUs per instance"),
+    ("as_of", "Price as of"),
+    ("source", "Source"),
+];
+/// First data row of the API table; the GPU table follows it.
+const CATALOGUE_API_ROW: u32 = 4;
+
+/// The first data row of the GPU table.
+fn catalogue_gpu_row(r: &Report) -> u32 {
+    CATALOGUE_API_ROW + r.inputs.catalogue.api.len() as u32 + 3
+}
+
+/// The absolute ranges of a lookup's names and of its column.
+pub(super) fn catalogue_ranges(
+    r: &Report,
+    lookup: &crate::inputs::Lookup,
+) -> Result<(String, String), XlsxError> {
+    let (first, count, columns): (u32, usize, &[(&str, &str)]) = match lookup.table {
+        crate::inputs::Table::Api => (
+            CATALOGUE_API_ROW,
+            r.inputs.catalogue.api.len(),
+            &API_COLUMNS,
+        ),
+        crate::inputs::Table::Gpus => (
+            catalogue_gpu_row(r),
+            r.inputs.catalogue.gpus.len(),
+            &GPU_COLUMNS,
+        ),
+    };
+    let last = first + count.max(1) as u32 - 1;
+    let col = columns
+        .iter()
+        .position(|(c, _)| *c == lookup.column)
+        .ok_or_else(|| {
+            XlsxError::ParameterError(format!("no catalogue column `{}`", lookup.column))
+        })? as u16;
+    let range = |c: u16| {
+        format!(
+            "{}!{}:{}",
+            quote_sheet_name(CATALOGUE_SHEET),
+            row_col_to_cell_absolute(first, c),
+            row_col_to_cell_absolute(last, c)
+        )
+    };
+    Ok((range(0), range(col)))
+}
+
+/// A catalogue table's header row: human headers, the catalogue's field
+/// names as notes.
+fn catalogue_header(
+    ws: &mut Cells,
+    fit: &mut Fit,
+    row: u32,
+    columns: &[(&str, &str)],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    for (c, (id, h)) in columns.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &s.header)?;
+        fit.header(row, c as u16, h);
+        ws.insert_note(
+            row,
+            c as u16,
+            &Note::new(format!("Catalogue field: {id}")).add_author_prefix(false),
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    let mut fit = Fit::new();
+    ws.write_string_with_format(0, 0, CATALOGUE_SHEET, &s.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "The price catalogue's entries. Green inputs on the Inputs sheet look their values up here by the entry named on the Inputs sheet (INDEX/MATCH): change the name there, or a price here, and the model follows.",
+        &s.subtitle,
+    )?;
+    master_check_header(ws, r, s)?;
+    fit.width(0, 22.0);
+    for c in 1..5 {
+        fit.width(c, 14.0);
+    }
+    fit.width(5, 14.0);
+    fit.width(6, 60.0);
+    let used = &r.inputs.catalogue;
+    ws.write_string_with_format(
+        CATALOGUE_API_ROW - 2,
+        0,
+        "API models ($ per 1M tokens)",
+        &s.group,
+    )?;
+    catalogue_header(ws, &mut fit, CATALOGUE_API_ROW - 1, &API_COLUMNS, s)?;
+    // Catalogue text may come from a user's catalogue: it goes through the
+    // text guard like plan text.
+    // Text beside a right-aligned figure is set off from it.
+    let plain = s.unit.clone();
+    let wrap = &s.wrap;
+    for (k, (name, m)) in used.api.iter().enumerate() {
+        let row = CATALOGUE_API_ROW + k as u32;
+        let money = Styles::value(Unit::UsdPer1MTokens, false);
+        write_text(ws, row, 0, name, wrap)?;
+        fit.wrap(row, 0, name);
+        write_text(ws, row, 1, &m.provider, &plain)?;
+        fit.single(1, &m.provider);
+        ws.write_number_with_format(row, 2, m.input_per_1m_tokens, &money)?;
+        ws.write_number_with_format(row, 3, m.output_per_1m_tokens, &money)?;
+        write_text(ws, row, 4, &m.as_of, &plain)?;
+        // The source runs across the last two columns.
+        ws.merge_range(row, 5, row, 6, "", wrap)?;
+        write_text(ws, row, 5, &m.source, wrap)?;
+        fit.wrap_merged(row, 5, 6, &m.source);
+    }
+    let gpu_row = catalogue_gpu_row(r);
+    ws.write_string_with_format(gpu_row - 2, 0, "GPU instances", &s.group)?;
+    catalogue_header(ws, &mut fit, gpu_row - 1, &GPU_COLUMNS, s)?;
+    for (k, (name, g)) in used.gpus.iter().enumerate() {
+        let row = gpu_row + k as u32;
+        write_text(ws, row, 0, name, wrap)?;
+        fit.wrap(row, 0, name);
+        ws.write_number_with_format(
+            row,
+            1,
+            g.on_demand_per_instance_hour(),
+            &Styles::value(Unit::UsdPerHour, false),
+        )?;
+        ws.write_number_with_format(row, 2, g.memory_gb, &Styles::value(Unit::Gigabytes, false))?;
+        ws.write_number_with_format(
+            row,
+            3,
+            g.bf16_dense_tflops,
+            &Styles::value(Unit::Tflops, false),
+        )?;
+        ws.write_number_with_format(
+            row,
+            4,
+            f64::from(g.gpus_per_instance),
+            &Styles::value(Unit::Count, false),
+        )?;
+        write_text(ws, row, 5, &g.as_of, &plain)?;
+        write_text(ws, row, 6, &g.source, wrap)?;
+        fit.wrap(row, 6, &g.source);
+    }
+    fit.apply(ws)?;
+    print_setup(
+        ws,
+        r,
+        Print::Narrow {
+            rows: CATALOGUE_API_ROW - 1,
+        },
+    )?;
+    Ok(())
+}
