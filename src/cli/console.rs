@@ -65,3 +65,40 @@ pub fn stderr_failed() {
 pub fn write_failed() -> bool {
     STDOUT_FAILED.load(Ordering::Relaxed) || STDERR_FAILED.load(Ordering::Relaxed)
 }
+
+/// Rows as aligned columns two spaces apart: the first row is the header,
+/// followed by a rule; the columns in `right` are right-aligned, the others
+/// left-aligned; lines carry no trailing spaces.
+pub(crate) fn aligned_columns(rows: &[Vec<String>], right: &[usize]) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if right.contains(&c) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if c + 1 < columns {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+            if c + 1 < columns {
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&rule.join("  "));
+            out.push('\n');
+        }
+    }
+    out
+}

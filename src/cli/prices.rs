@@ -84,7 +84,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             .map(|c| crate::yaml::inert(c).into_owned())
             .collect()
     }));
-    super::aligned_columns(&all, &[])
+    console::aligned_columns(&all, &[])
 }
 
 fn money(x: f64) -> String {
