@@ -1,9 +1,10 @@
 //! What the spec table tells the reader: the starter plan `init` writes, the
-//! README's list of defaults and the JSON Schema's defaults and bounds.
+//! plan reference in `docs/plan-reference.md` and the JSON Schema's defaults
+//! and bounds.
 
 use serde_json::Value as Json;
 
-use super::spec::{Fill, InputSpec, INPUTS};
+use super::spec::{Fill, InputSpec, ENGINEERING_PHASE, INPUTS, REQUESTS_OBSERVED};
 use super::Group;
 use crate::format::Unit;
 
@@ -208,15 +209,6 @@ pub fn documented_defaults() -> impl Iterator<Item = &'static InputSpec> {
     })
 }
 
-/// The README's list of defaults: "`days_per_month` (30), `hours_per_day` (24), …",
-/// in table order.
-pub fn readme_defaults() -> String {
-    documented_defaults()
-        .filter_map(|s| s.default.map(|d| format!("`{}` ({})", s.path, d.value)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Adds each input's default, bounds and doc to the plan's JSON Schema (as
 /// [`crate::plan::json_schema`] makes it), where the schema has the field.
 pub fn annotate_schema(schema: &mut Json) {
@@ -280,4 +272,262 @@ fn find_ref(node: &Json) -> Option<&str> {
         .filter_map(|k| node.get(*k).and_then(Json::as_array))
         .flatten()
         .find_map(|alt| alt.get("$ref").and_then(Json::as_str))
+}
+
+/// The plan reference, `docs/plan-reference.md`: every field a plan may
+/// write, read off the plan's JSON Schema, with the unit, default, allowed
+/// values and meaning the spec table gives it. Sections follow the spec
+/// table's order; a test holds the file equal to this text.
+pub fn plan_reference() -> String {
+    let schema = crate::plan::json_schema();
+    let mut fields = Vec::new();
+    walk(&schema, &schema, "", true, &mut fields);
+    let order = |path: &str| {
+        all_specs()
+            .position(|s| s.path == path)
+            .unwrap_or(usize::MAX)
+    };
+    let section_of = |path: &str| {
+        path.split_once('.')
+            .map_or(String::new(), |(head, _)| head.to_string())
+    };
+    let mut sections: Vec<String> = Vec::new();
+    for f in &fields {
+        let section = section_of(&f.path);
+        if !sections.contains(&section) {
+            sections.push(section);
+        }
+    }
+    let first = |section: &str| {
+        fields
+            .iter()
+            .filter(|f| section_of(&f.path) == section)
+            .map(|f| order(&f.path))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    sections.sort_by_key(|s| (!s.is_empty(), first(s)));
+
+    let mut out = String::from(REFERENCE_HEAD);
+    for section in &sections {
+        let title = if section.is_empty() {
+            "The plan's own fields".to_string()
+        } else {
+            format!("`{section}`")
+        };
+        let doc = schema
+            .pointer(&format!("/properties/{section}/description"))
+            .and_then(Json::as_str)
+            .map(one_line);
+        out.push_str(&format!("\n## {title}\n\n"));
+        if let Some(doc) = doc {
+            out.push_str(&format!("{doc}\n\n"));
+        }
+        out.push_str("| field | meaning | unit | default | allowed |\n|---|---|---|---|---|\n");
+        let mut rows: Vec<&Field> = fields
+            .iter()
+            .filter(|f| &section_of(&f.path) == section)
+            .collect();
+        // The fields the spec table does not hold (the title, the date, the
+        // owner) first, then the table's order.
+        rows.sort_by_key(|f| {
+            let at = order(&f.path);
+            (at != usize::MAX, at, f.path.clone())
+        });
+        for f in rows {
+            out.push_str(&row(f));
+        }
+    }
+    out
+}
+
+const REFERENCE_HEAD: &str = "# Plan reference
+
+Every field a plan may write. This page is generated from the program's table
+of inputs and the plan's JSON Schema (`finetune-roi schema`), so it says what
+the program does; do not edit it by hand. After a change to an input,
+`BLESS=1 cargo test --release --test main plan_reference` rewrites it.
+
+Any number may also be written as a range, `[low, high]` or
+`{low: 20, base: 30, high: 60}` (base defaults to the midpoint): the figures
+use the base and the simulation draws from the range. A field with a default
+may be left out. `{phase}` and `{month}` stand for names you choose (an
+engineering phase; an observed month, written YYYY-MM).
+";
+
+/// One field of the plan, as the schema describes it.
+struct Field {
+    path: String,
+    description: Option<String>,
+    /// The values it may take, when the schema lists them.
+    choices: Vec<String>,
+    kind: &'static str,
+    /// The plan must write it.
+    required: bool,
+}
+
+/// Every spec with a plan path, the dedicated ones included.
+fn all_specs() -> impl Iterator<Item = &'static InputSpec> {
+    INPUTS
+        .iter()
+        .chain([&ENGINEERING_PHASE, &REQUESTS_OBSERVED])
+        .filter(|s| !s.path.is_empty())
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The fields under `node`, found at `path`, appended to `out`.
+fn walk(schema: &Json, node: &Json, path: &str, required: bool, out: &mut Vec<Field>) {
+    let target = find_ref(node)
+        .and_then(|r| schema.pointer(r.strip_prefix('#')?))
+        .unwrap_or(node);
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    if let Some(properties) = target.get("properties").and_then(Json::as_object) {
+        let needed = |key: &str| {
+            target
+                .get("required")
+                .and_then(Json::as_array)
+                .is_some_and(|r| r.iter().any(|k| k == key))
+        };
+        for (key, child) in properties {
+            walk(schema, child, &join(key), needed(key), out);
+        }
+        return;
+    }
+    let map = [node, target]
+        .iter()
+        .find_map(|n| n.get("additionalProperties").filter(|a| a.is_object()));
+    if let Some(entry) = map {
+        // The name the spec table gives a key of this map, such as `{phase}`.
+        let prefix = format!("{path}.{{");
+        let placeholder = all_specs()
+            .find_map(|s| {
+                let rest = s.path.strip_prefix(&prefix)?;
+                Some(format!("{{{}", rest.split('.').next()?))
+            })
+            .unwrap_or_else(|| "{name}".to_string());
+        walk(schema, entry, &join(&placeholder), false, out);
+        return;
+    }
+    let description = [node, target]
+        .iter()
+        .find_map(|n| n.get("description").and_then(Json::as_str))
+        .map(one_line);
+    let choices = choices(target);
+    let types = kinds(node);
+    let kind = if types.contains(&"number") || types.contains(&"integer") {
+        "number"
+    } else if types.contains(&"boolean") {
+        "true or false"
+    } else if types.contains(&"array") {
+        "a list"
+    } else {
+        "text"
+    };
+    out.push(Field {
+        path: path.to_string(),
+        description,
+        choices,
+        kind,
+        required,
+    });
+}
+
+/// The values an enumeration allows.
+fn choices(node: &Json) -> Vec<String> {
+    let texts = |values: &Json| {
+        values
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    if let Some(values) = node.get("enum") {
+        return texts(values);
+    }
+    ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| node.get(*k).and_then(Json::as_array))
+        .flatten()
+        .flat_map(|alt| {
+            alt.get("const")
+                .and_then(Json::as_str)
+                .map(|c| vec![c.to_string()])
+                .or_else(|| alt.get("enum").map(texts))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The JSON types a node (or its first alternative) allows.
+fn kinds(node: &Json) -> Vec<&str> {
+    let own = match node.get("type") {
+        Some(Json::String(t)) => vec![t.as_str()],
+        Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !own.is_empty() {
+        return own;
+    }
+    ["anyOf", "oneOf", "allOf"]
+        .iter()
+        .filter_map(|k| node.get(*k).and_then(Json::as_array))
+        .flatten()
+        .flat_map(kinds)
+        .collect()
+}
+
+/// A row of the reference's table.
+fn row(f: &Field) -> String {
+    let spec = all_specs().find(|s| s.path == f.path);
+    let meaning = spec
+        .map(|s| s.doc.to_string())
+        .or_else(|| f.description.clone())
+        .unwrap_or_default();
+    let unit = spec.map_or("", |s| s.unit.label());
+    let default = spec.map_or(String::new(), |s| match s.fill {
+        Fill::Text(_, Some((value, _))) => format!("`{value}`"),
+        Fill::YesNo(_, (value, _)) => format!("`{value}`"),
+        _ => s
+            .default
+            .map_or(String::new(), |d| format!("`{}`", d.value)),
+    });
+    let default = if default.is_empty() && f.required {
+        "required".to_string()
+    } else {
+        default
+    };
+    let allowed = if !f.choices.is_empty() {
+        f.choices
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        match spec {
+            Some(s) if f.kind == "number" && !matches!(s.unit, Unit::Text | Unit::YesNo) => {
+                s.bounds.expected()
+            }
+            _ => f.kind.to_string(),
+        }
+    };
+    let cell = |text: &str| text.replace('|', "\\|");
+    format!(
+        "| `{}` | {} | {} | {} | {} |\n",
+        f.path,
+        cell(&meaning),
+        cell(unit),
+        cell(&default),
+        cell(&allowed)
+    )
 }

@@ -1,6 +1,6 @@
 //! Every input of the model, declared once: where the plan writes it, its id,
 //! label, unit, one-line doc, group, bounds, default and how a catalogue entry
-//! fills it. The validator, the starter plan, the README's list of defaults
+//! fills it. The validator, the starter plan, the plan reference in docs/
 //! and the JSON Schema's annotations all read this table.
 //!
 //! Adding an input is one entry in [`INPUTS`] (in sheet order within its

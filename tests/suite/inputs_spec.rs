@@ -1,60 +1,48 @@
 //! The table of input specs is the one place an input is declared: the
-//! README, the starter plan, the schema and the validated inputs agree with it.
+//! plan reference in docs/, the starter plan, the schema and the validated
+//! inputs agree with it.
 
 use std::collections::HashSet;
 
 use finetune_roi::format::Unit;
-use finetune_roi::inputs::docs::{annotate_schema, documented_defaults, readme_defaults};
+use finetune_roi::inputs::docs::{annotate_schema, documented_defaults, plan_reference};
 use finetune_roi::inputs::spec::{self, Bounds, INPUTS};
 use finetune_roi::value::Value;
 
 use super::common::{example_plans, report_of, root};
 
-/// The README's paragraph on constants, its whitespace made single spaces.
-fn readme_defaults_paragraph() -> String {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme
-        .find("Constants that other calculators hide")
-        .expect("the README lists the documented defaults");
-    let paragraph = readme[start..].split("\n\n").next().unwrap();
-    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The plan reference in docs/ is the spec table and the schema rendered:
+/// the file must be what `plan_reference` renders now (`BLESS=1` rewrites it).
+#[test]
+fn docs_plan_reference_is_generated_from_the_spec() {
+    let path = root().join("docs/plan-reference.md");
+    let rendered = plan_reference();
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+    }
+    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        written == rendered,
+        "docs/plan-reference.md is not what the spec table gives; run \
+         `BLESS=1 cargo test --release --test main plan_reference` and review the diff"
+    );
 }
 
 #[test]
-fn the_readme_lists_each_default_as_the_spec_table_gives_it() {
-    let paragraph = readme_defaults_paragraph();
-    let rendered = readme_defaults();
-    let mut listed = 0;
-    for item in rendered.split("), ") {
-        // "`days_per_month` (30": the README may add a note after the value.
-        let item = item.trim_end_matches(')');
-        let found = [")", ",", ";"]
-            .iter()
-            .any(|end| paragraph.contains(&format!("{item}{end}")));
+fn the_plan_reference_gives_every_documented_default() {
+    let reference = plan_reference();
+    for s in documented_defaults() {
+        let default = s.default.unwrap().value;
+        let row = format!("| `{}` |", s.path);
+        let line = reference
+            .lines()
+            .find(|l| l.starts_with(&row))
+            .unwrap_or_else(|| panic!("the reference has no row for {}", s.path));
         assert!(
-            found,
-            "the README does not list {item}) as the spec table does"
+            line.contains(&format!("| `{default}` |")),
+            "{}: the row does not give the default {default}: {line}",
+            s.path
         );
-        listed += 1;
-    }
-    assert_eq!(listed, documented_defaults().count());
-    // And the README lists no default the table does not have.
-    let mut rest = paragraph.as_str();
-    while let Some(i) = rest.find("` (") {
-        let before = &rest[..i];
-        let path = &before[before.rfind('`').unwrap() + 1..];
-        let value: String = rest[i + 3..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        rest = &rest[i + 3..];
-        let Ok(value) = value.parse::<f64>() else {
-            continue; // a text default, such as `serving.precision` (bf16)
-        };
-        let spec = documented_defaults()
-            .find(|s| s.path == path)
-            .unwrap_or_else(|| panic!("the README gives a default for {path}; the table has none"));
-        assert_eq!(spec.default.unwrap().value, value, "{path}");
     }
 }
 

@@ -5,6 +5,7 @@ mod catalogue_today;
 mod cli;
 mod common;
 mod decision;
+mod doc_claims;
 mod hostile;
 mod ids;
 mod inputs_spec;
