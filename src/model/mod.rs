@@ -140,6 +140,9 @@ pub enum Role {
 pub struct Quantity {
     pub id: String,
     pub label: String,
+    /// A shorter name where a chart has little room for it (a bar's name);
+    /// the label when there is none.
+    pub short_label: Option<String>,
     pub unit: Unit,
     /// One line: what the figure means.
     pub doc: String,
@@ -159,6 +162,18 @@ impl Quantity {
     /// Gives the quantity a role whose quantities keep definition order.
     pub fn role(&mut self, role: Role) -> &mut Quantity {
         self.with(role, 0)
+    }
+
+    /// Gives the quantity a shorter name for a chart's bar.
+    pub fn short(&mut self, label: &str) -> &mut Quantity {
+        self.short_label = Some(label.to_string());
+        self
+    }
+
+    /// Its name where a chart has little room: the short label, else the
+    /// label.
+    pub fn short_or_label(&self) -> &str {
+        self.short_label.as_deref().unwrap_or(&self.label)
     }
 
     /// Whether the quantity plays this role.
@@ -432,6 +447,7 @@ impl Defs {
         self.out.push(Quantity {
             id: id.to_string(),
             label: label.to_string(),
+            short_label: None,
             unit,
             doc: doc.to_string(),
             sheet: self.sheet,

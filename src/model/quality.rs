@@ -37,7 +37,8 @@ pub(super) fn define(d: &mut Defs) {
         "Extra review cost of the fine-tuned model (negative when it needs fewer reviews).",
         sub(r("monthly_review_cost_ft"), r("monthly_review_cost_api")),
     )
-    .with(Role::Composition, 5);
+    .with(Role::Composition, 5)
+    .short("Extra human review");
     d.q("review_cost_delta_per_1m_tokens", "Review cost delta per 1M tokens", Unit::UsdPer1MTokens,
         "The review delta per request spread over its tokens: it grows with volume like the API bill.",
         div(

@@ -31,7 +31,8 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
         "The project cost spread over the model's lifetime.",
         div(r("total_project_cost"), r("lifetime_months")),
     )
-    .with(Role::Composition, 4);
+    .with(Role::Composition, 4)
+    .short("Project, amortized");
     d.q(
         "monthly_amortized_compute_cost",
         "Amortized training compute",

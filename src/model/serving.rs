@@ -33,7 +33,8 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             ),
         )),
     )
-    .with(Role::Composition, 1);
+    .with(Role::Composition, 1)
+    .short("Serving");
     if shape.managed {
         d.q(
             "managed_price_per_1m_tokens",
@@ -66,7 +67,8 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
                 m(),
             ),
         )
-        .with(Role::Composition, 2);
+        .with(Role::Composition, 2)
+        .short("Managed tokens");
     }
 }
 
@@ -122,7 +124,8 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             mul(r("model_storage_gb"), r("storage_price_per_gb_month")),
         ),
     )
-    .with(Role::Composition, 3);
+    .with(Role::Composition, 3)
+    .short("Storage");
     d.q(
         "required_throughput_tokens_per_second",
         "Required throughput",

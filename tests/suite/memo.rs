@@ -498,6 +498,70 @@ fn the_html_places_its_charts_and_the_plain_decision_path() {
     assert!(with_ranges >= 1, "no example plan with ranges");
 }
 
+/// The composition chart's bars, top to bottom: each bar's name and the
+/// value written beside it.
+fn composition_bars(html: &str) -> Vec<(String, String)> {
+    let svg = between(html, "id=\"chart-composition\"", "</svg>");
+    svg.split("text-anchor=\"end\">")
+        .skip(1)
+        .map(|bar| {
+            let name = bar.split("</text>").next().unwrap().to_string();
+            let value = between(bar, "font-weight=\"600\">", "</text>").to_string();
+            (name, value)
+        })
+        .collect()
+}
+
+/// The composition chart draws the API bill, then every part of the
+/// fine-tuned total the model names (the quantities playing
+/// `Role::Composition`), then the total, and the parts add up to it: on
+/// every example and on a plan whose own candidate is managed, which has a
+/// part (the managed model's tokens) a self-hosted plan lacks.
+#[test]
+fn the_composition_chart_draws_every_part_of_the_total() {
+    let managed = replace_once(
+        &worked_example_text(),
+        "baseline:",
+        "kind: managed\noffer: openai-gpt-4o\nbaseline:",
+    );
+    let mut reports: Vec<(String, Report)> = example_plans()
+        .iter()
+        .map(|p| (p.display().to_string(), example_report(p)))
+        .collect();
+    reports.push(("a managed plan".to_string(), report_of_text(&managed)));
+    let mut saw_managed_part = false;
+    for (name, r) in &reports {
+        let bars = composition_bars(&memo::render_html(r));
+        let parts = r.model.with_role(Role::Composition);
+        assert_eq!(bars.len(), parts.len() + 2, "{name}: {bars:?}");
+        assert_eq!(
+            bars[0],
+            ("API bill today".to_string(), r.show("monthly_api_cost"))
+        );
+        let total = bars.last().unwrap();
+        assert_eq!(
+            total,
+            &("Fine-tuned total".to_string(), r.show("monthly_ft_total"))
+        );
+        for (bar, id) in bars[1..bars.len() - 1].iter().zip(&parts) {
+            let q = r.model.get(id).unwrap();
+            assert_eq!(bar, &(q.short_or_label().to_string(), r.show(id)), "{name}");
+            if *id == "monthly_managed_inference_cost" && r.num(id).unwrap() > 0.0 {
+                saw_managed_part = true;
+            }
+        }
+        let sum: f64 = bars[1..bars.len() - 1]
+            .iter()
+            .map(|(_, v)| dollars(v))
+            .sum();
+        assert!(
+            (sum - dollars(&total.1)).abs() <= 0.005 * parts.len() as f64 + 1e-9,
+            "{name}: the parts {bars:?} do not add up to the total"
+        );
+    }
+    assert!(saw_managed_part, "no plan paid a managed model's tokens");
+}
+
 /// The text between `start` and the next `end` after it.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text

@@ -2,6 +2,7 @@
 //! with its caption.
 
 use crate::format;
+use crate::model::Role;
 use crate::render::svg;
 use crate::report::Report;
 
@@ -138,32 +139,40 @@ fn option_points(r: &Report) -> Vec<svg::Point> {
         .collect()
 }
 
-/// What the fine-tuned setup costs a month, part by part, against the API bill.
+/// The fills of the composition chart's parts, in turn.
+const PART_FILLS: [svg::Fill; 4] = [
+    svg::Fill::Hatch,
+    svg::Fill::Dots,
+    svg::Fill::CrossHatch,
+    svg::Fill::Light,
+];
+
+/// What the fine-tuned setup costs a month, part by part (the quantities
+/// playing [`Role::Composition`]), against the API bill.
 pub(super) fn composition_chart(r: &Report) -> Figure {
-    let bars = [
-        ("API bill today", "monthly_api_cost", svg::Fill::Solid),
-        ("Serving", "monthly_serving_cost", svg::Fill::Hatch),
-        ("Storage", "monthly_storage_cost", svg::Fill::Dots),
-        (
-            "Project, amortized",
-            "monthly_amortized_project_cost",
-            svg::Fill::CrossHatch,
-        ),
-        (
-            "Extra human review",
-            "monthly_quality_cost_delta",
-            svg::Fill::Light,
-        ),
-        ("Fine-tuned total", "monthly_ft_total", svg::Fill::Outline),
-    ]
-    .iter()
-    .map(|(label, id, fill)| svg::Bar {
+    let bar = |label: &str, id: &str, fill: svg::Fill| svg::Bar {
         label: label.to_string(),
         value: r.num(id).unwrap_or(0.0),
         value_text: r.show(id),
-        fill: *fill,
-    })
-    .collect();
+        fill,
+    };
+    let parts = r
+        .model
+        .with_role(Role::Composition)
+        .into_iter()
+        .enumerate()
+        .map(|(k, id)| {
+            let label = r.model.get(id).map_or(id, |q| q.short_or_label());
+            bar(label, id, PART_FILLS[k % PART_FILLS.len()])
+        });
+    let bars = std::iter::once(bar("API bill today", "monthly_api_cost", svg::Fill::Solid))
+        .chain(parts)
+        .chain(std::iter::once(bar(
+            "Fine-tuned total",
+            "monthly_ft_total",
+            svg::Fill::Outline,
+        )))
+        .collect();
     Figure {
         svg: svg::bar_chart(&svg::BarChart {
             id: "chart-composition".into(),
