@@ -226,7 +226,7 @@ fn money(shape: &Shape) -> Vec<TimelineRow> {
             "cf_retraining_cost",
             "Retraining",
             Unit::UsdPerMonth,
-            "In every retraining month before the end of the lifetime: its runs at the cost per run plus its engineering hours.",
+            "In every retraining month before the end of the lifetime: the cost of one retraining.",
             if_(
                 gt(r("retrain_every_months"), n(0.0)),
                 if_(
@@ -241,17 +241,7 @@ fn money(shape: &Shape) -> Vec<TimelineRow> {
                             Expr::Period,
                         ),
                     ]),
-                    add(
-                        mul(
-                            r("runs_per_retrain"),
-                            r(if shape.managed {
-                                "cost_per_training_run"
-                            } else {
-                                "compute_cost_per_run"
-                            }),
-                        ),
-                        mul(r("hours_per_retrain"), r("engineer_hourly_rate")),
-                    ),
+                    r("retraining_cost_each"),
                     n(0.0),
                 ),
                 n(0.0),
@@ -318,7 +308,53 @@ fn money(shape: &Shape) -> Vec<TimelineRow> {
             ),
         ),
     ]);
+    rows.extend(reconciliation(shape));
     rows
+}
+
+/// What moves each month's net away from today's savings before
+/// amortization: traffic growth (with the instances it needs) and the API
+/// price trend. With running costs and the project they reconcile the
+/// lesson's flat formula with the timeline.
+fn reconciliation(shape: &Shape) -> Vec<TimelineRow> {
+    let per_token = |api: Expr| {
+        if shape.managed {
+            sub(api, r("monthly_managed_inference_cost"))
+        } else {
+            api
+        }
+    };
+    vec![
+        row(
+            "cf_growth_effect",
+            "Effect of traffic growth",
+            Unit::UsdPerMonth,
+            "The month's API bill less the managed model's tokens and the review delta at the month's traffic instead of today's, less the serving paid beyond today's: what growth adds at today's prices.",
+            sub(
+                mul(
+                    sub(per_token(r("monthly_api_cost")), r("monthly_quality_cost_delta")),
+                    sub(r("cf_volume_factor"), r("cf_in_service")),
+                ),
+                sub(
+                    r("cf_serving_cost"),
+                    mul(r("monthly_serving_cost"), r("cf_in_service")),
+                ),
+            ),
+        ),
+        row(
+            "cf_price_trend_effect",
+            "Effect of the API price trend",
+            Unit::UsdPerMonth,
+            "The month's API bill less the managed model's tokens, at the month's traffic, times the move in prices since today.",
+            mul(
+                per_token(r("monthly_api_cost")),
+                mul(
+                    r("cf_volume_factor"),
+                    sub(r("cf_api_price_factor"), n(1.0)),
+                ),
+            ),
+        ),
+    ]
 }
 
 /// The cash flow discounted to today: each month's net at the discount
@@ -401,7 +437,7 @@ fn discounted() -> Vec<TimelineRow> {
 pub(super) fn define(d: &mut Defs, shape: &Shape) {
     d.on(Sheet::CashFlow);
     d.q(
-        "timeline_payback_months",
+        "payback_months",
         "Payback",
         Unit::Months,
         "Months until the cumulative cash flow reaches zero, counting the part of the month it takes; never within the lifetime otherwise. With flat traffic it equals the project cost over today's savings before amortization.",
@@ -423,12 +459,13 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         if_(is_number(Expr::FirstOne("cf_paid_back".to_string())), sub(Expr::FirstOne("cf_paid_back".to_string()), n(1.0)), Expr::Never))
     .with(Role::Traced, 13);
     d.q(
-        "cashflow_lifetime_net",
+        "lifetime_net",
         "Net over the lifetime",
         Unit::Usd,
         "The cash flow summed over the whole timeline: every month's avoided API bill less its running costs, less the project.",
         sum(vec![Expr::CumSum("cf_net".to_string())]),
     )
+    .with(Role::Bridge, 6)
     .with(Role::Headline, 9)
     .with(Role::Simulated, 4)
     .with(Role::CandidateFigure, 2)
@@ -446,10 +483,11 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         "Net as a share of the API bill",
         Unit::Fraction,
         "Net over the lifetime divided by the API bill over the lifetime.",
-        div_if_positive(r("cashflow_lifetime_net"), r("lifetime_api_cost")),
+        div_if_positive(r("lifetime_net"), r("lifetime_api_cost")),
     )
     .with(Role::CandidateFigure, 4);
     time_value(d);
+    bridge(d);
     let mut holds = Vec::new();
     if shape.has_serving_memory {
         holds.push(truthy(r("serving_model_fits")));
@@ -479,6 +517,51 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
     .with(Role::CandidateFigure, 1);
 }
 
+/// The lesson's flat formula reconciled with the timeline, term by term:
+/// each term is computed on its own, and a check holds that they sum.
+fn bridge(d: &mut Defs) {
+    d.q(
+        "bridge_maintenance",
+        "Maintenance over the lifetime",
+        Unit::Usd,
+        "The timeline's maintenance summed, as a reduction of the lesson's net.",
+        neg(sum(vec![Expr::CumSum("cf_maintenance_cost".to_string())])),
+    )
+    .with(Role::Bridge, 2);
+    d.q(
+        "bridge_retraining",
+        "Retraining over the lifetime",
+        Unit::Usd,
+        "The timeline's retraining summed, as a reduction of the lesson's net.",
+        neg(sum(vec![Expr::CumSum("cf_retraining_cost".to_string())])),
+    )
+    .with(Role::Bridge, 3);
+    d.q(
+        "bridge_growth",
+        "Traffic growth",
+        Unit::Usd,
+        "The timeline's growth effects summed: the bills avoided and the review delta at the grown traffic, less the serving bought for it.",
+        sum(vec![Expr::CumSum("cf_growth_effect".to_string())]),
+    )
+    .with(Role::Bridge, 4);
+    d.q(
+        "bridge_price_trend",
+        "API price trend",
+        Unit::Usd,
+        "The timeline's price-trend effects summed: the bills avoided (less the managed model's tokens) at the month's prices instead of today's.",
+        sum(vec![Expr::CumSum("cf_price_trend_effect".to_string())]),
+    )
+    .with(Role::Bridge, 5);
+    d.q(
+        "bridge_discounting",
+        "Discounting to today",
+        Unit::Usd,
+        "The net present value less the undiscounted net over the lifetime: what waiting for the savings costs at the discount rate.",
+        sub(r("npv"), r("lifetime_net")),
+    )
+    .with(Role::Bridge, 7);
+}
+
 /// The net present value, the discounted payback and the internal rate of
 /// return, read off the discounted timeline.
 fn time_value(d: &mut Defs) {
@@ -489,6 +572,7 @@ fn time_value(d: &mut Defs) {
         "The cash flow over the lifetime at today's value: each month's net discounted at the yearly rate. The decision's lifetime figure.",
         sum(vec![Expr::CumSum("cf_discounted_net".to_string())]),
     )
+    .with(Role::Bridge, 8)
     .with(Role::Headline, 9)
     .with(Role::KeyFigure, 7)
     .with(Role::CandidateFigure, 7)
@@ -515,7 +599,7 @@ fn time_value(d: &mut Defs) {
         if_(
             and(vec![
                 gt(r("total_project_cost"), n(0.0)),
-                gt(r("cashflow_lifetime_net"), n(0.0)),
+                gt(r("lifetime_net"), n(0.0)),
             ]),
             if_error(Expr::Irr("cf_net".to_string()), Expr::Never),
             Expr::Never,

@@ -13,22 +13,30 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
     // --- Checks: 0 holds, 1 fails ---
     d.on(Sheet::Checks);
     let tolerance = || div(n(1.0), n(1_000_000.0));
+    let parts = sum([
+        vec![r("monthly_serving_cost")],
+        super::managed_parts(&inputs.shape, "monthly_managed_inference_cost"),
+        vec![
+            r("monthly_storage_cost"),
+            r("monthly_amortized_project_cost"),
+            r("monthly_quality_cost_delta"),
+            r("monthly_running_cost"),
+        ],
+    ]
+    .concat());
     d.q("check_ft_total_is_sum_of_parts", "Fine-tuned total equals the sum of its parts", Unit::Count,
-        "Serving + storage + amortization + quality delta, added again, must equal the fine-tuned total.",
-        robust(if_(gt(abs(sub(r("monthly_ft_total"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")]))), tolerance()), n(1.0), n(0.0))))
+        "Serving (or the managed model's tokens) + storage + amortization + quality delta + running costs, added again, must equal the fine-tuned total.",
+        robust(if_(gt(abs(sub(r("monthly_ft_total"), parts)), mul(tolerance(), max(n(1.0), abs(r("monthly_ft_total"))))), n(1.0), n(0.0))))
     .role(Role::Check);
-    d.q("check_payback_agrees", "Payback agrees with the lesson's formula at flat traffic", Unit::Count,
-        "With no traffic growth, the timeline's payback equals the project cost over today's savings before amortization, and both fall within the lifetime or neither does.",
-        robust(if_(not(eq(r("volume_growth_per_month"), n(0.0))), n(0.0),
-            if_(is_number(r("timeline_payback_months")),
-                if_(and(vec![is_number(r("payback_months")),
-                             cmp(Cmp::Le, abs(sub(r("timeline_payback_months"), r("payback_months"))), mul(tolerance(), max(n(1.0), r("payback_months"))))]), n(0.0), n(1.0)),
-                if_(r_payback_within_life(), n(1.0), n(0.0))))))
+    d.q("check_running_costs_agree", "Running costs agree with the timeline", Unit::Count,
+        "The monthly running costs over the lifetime must equal the maintenance and retraining the timeline pays.",
+        robust(if_(gt(abs(add(mul(r("monthly_running_cost"), r("lifetime_months")), add(r("bridge_maintenance"), r("bridge_retraining")))),
+                      mul(tolerance(), max(n(1.0), abs(mul(r("monthly_running_cost"), r("lifetime_months")))))), n(1.0), n(0.0))))
     .role(Role::Check);
-    d.q("check_lifetime_net_agrees", "Lifetime net agrees with the lesson's formula at flat traffic", Unit::Count,
-        "With no traffic growth, the cash flow's lifetime net equals today's savings before amortization × lifetime − project cost.",
-        robust(if_(not(eq(r("volume_growth_per_month"), n(0.0))), n(0.0),
-            if_(gt(abs(sub(r("cashflow_lifetime_net"), r("lifetime_net_savings"))), mul(tolerance(), max(n(1.0), abs(r("lifetime_net_savings"))))), n(1.0), n(0.0)))))
+    d.q("check_bridge_sums", "The lesson's formula reconciles with the timeline", Unit::Count,
+        "The lesson's flat net plus maintenance, retraining, growth and the price trend, each computed on its own, must equal the timeline's net over the lifetime.",
+        robust(if_(gt(abs(sub(r("lifetime_net"), sum(vec![r("flat_lifetime_net"), r("bridge_maintenance"), r("bridge_retraining"), r("bridge_growth"), r("bridge_price_trend")]))),
+                      mul(tolerance(), max(n(1.0), max(abs(r("lifetime_net")), abs(r("lifetime_api_cost")))))), n(1.0), n(0.0))))
     .role(Role::Check);
     let range_violations: Vec<Cond> = inputs
         .items
@@ -69,12 +77,9 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         "The largest of the checks: 0 when every check holds.",
         max(
             max(
+                r("check_ft_total_is_sum_of_parts"),
                 max(
-                    r("check_ft_total_is_sum_of_parts"),
-                    r("check_payback_agrees"),
-                ),
-                max(
-                    r("check_lifetime_net_agrees"),
+                    max(r("check_bridge_sums"), r("check_running_costs_agree")),
                     r("check_timeline_covers_lifetime"),
                 ),
             ),
@@ -82,18 +87,6 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         ),
     )
     .role(Role::Check);
-}
-
-/// True when the lesson's payback falls clearly within the lifetime (a
-/// payback at the lifetime's last day may round either way).
-fn r_payback_within_life() -> Cond {
-    and(vec![
-        is_number(r("payback_months")),
-        lt(
-            r("payback_months"),
-            sub(r("lifetime_months"), div(n(1.0), n(1_000_000.0))),
-        ),
-    ])
 }
 
 /// A check that also fails (1) when its own formula meets an error value.

@@ -142,7 +142,7 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
             "recommended_lifetime_net",
             "Net over the lifetime (recommended)",
             Unit::Usd,
-            "cashflow_lifetime_net",
+            "lifetime_net",
         ),
         (
             "recommended_npv",
@@ -154,7 +154,7 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
             "recommended_payback_months",
             "Payback (recommended)",
             Unit::Months,
-            "timeline_payback_months",
+            "payback_months",
         ),
         (
             "recommended_savings_share",
@@ -164,7 +164,7 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
         ),
         (
             "recommended_monthly_savings",
-            "Month-1 savings after running costs (recommended)",
+            "Monthly savings before the project cost (recommended)",
             Unit::UsdPerMonth,
             "month1_net_savings",
         ),
@@ -279,13 +279,13 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         if_(
             saves.clone(),
             concat(vec![
-                t("Month-1 savings of "),
+                t("Savings of "),
                 money("recommended_monthly_savings"),
                 t(" a month before the project cost "),
                 if_(pays.clone(), t("repay the "), t("never repay the ")),
             ]),
             concat(vec![
-                t("In month 1 fine-tuning costs "),
+                t("Fine-tuning costs "),
                 fmt(abs(r("recommended_monthly_savings")), TextFormat::Money),
                 t(" a month more than the API before the project cost; it "),
                 if_(pays, t("repays the "), t("never repays the ")),

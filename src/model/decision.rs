@@ -144,7 +144,7 @@ pub(super) fn score(d: &mut Defs) {
     .with(Role::Headline, 10)
     .with(Role::Traced, 10);
     d.q(
-        "decision_verdict",
+        "decision_lean",
         "Decision factors lean",
         Unit::Text,
         "The score read against the rule cut-offs: the qualitative side of the case, not the verdict.",

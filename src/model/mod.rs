@@ -133,6 +133,10 @@ pub enum Role {
     Answer,
     /// A warning's sentence (empty when it does not apply).
     Warning,
+    /// A term of the reconciliation of the lesson's flat formula with the
+    /// timeline: the flat net, each effect, the timeline's net and the net
+    /// present value, in that order.
+    Bridge,
 }
 
 /// One derived quantity of the model.

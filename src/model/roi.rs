@@ -48,10 +48,70 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
         div(r("engineering_cost"), r("lifetime_months")),
     );
     d.q(
+        "monthly_maintenance_cost",
+        "Monthly maintenance cost",
+        Unit::UsdPerMonth,
+        "Maintenance, monitoring and on-call hours a month at the hourly rate.",
+        mul(r("maintenance_hours_per_month"), r("engineer_hourly_rate")),
+    );
+    d.q(
+        "retrainings_in_lifetime",
+        "Retrainings within the lifetime",
+        Unit::Count,
+        "Retraining months before the end of the lifetime, one every so many months after launch; none when retraining is off.",
+        if_(
+            gt(r("retrain_every_months"), n(0.0)),
+            max(
+                n(0.0),
+                sub(
+                    round_up(div(r("lifetime_months"), r("retrain_every_months"))),
+                    n(1.0),
+                ),
+            ),
+            n(0.0),
+        ),
+    );
+    d.q(
+        "retraining_cost_each",
+        "Cost of one retraining",
+        Unit::Usd,
+        "Its runs at the cost per run plus its engineering hours at the hourly rate.",
+        add(
+            mul(
+                r("runs_per_retrain"),
+                r(if shape.managed {
+                    "cost_per_training_run"
+                } else {
+                    "compute_cost_per_run"
+                }),
+            ),
+            mul(r("hours_per_retrain"), r("engineer_hourly_rate")),
+        ),
+    );
+    d.q(
+        "monthly_retraining_cost",
+        "Retraining a month",
+        Unit::UsdPerMonth,
+        "The retrainings within the lifetime at their cost, spread over the lifetime.",
+        div(
+            mul(r("retrainings_in_lifetime"), r("retraining_cost_each")),
+            r("lifetime_months"),
+        ),
+    );
+    d.q(
+        "monthly_running_cost",
+        "Running costs (maintenance, retraining)",
+        Unit::UsdPerMonth,
+        "Maintenance hours at the hourly rate plus retraining spread over the lifetime: the fifth component, paid every month in service.",
+        add(r("monthly_maintenance_cost"), r("monthly_retraining_cost")),
+    )
+    .with(Role::Composition, 6)
+    .short("Running costs");
+    d.q(
         "monthly_ft_total",
         "Monthly fine-tuned total",
         Unit::UsdPerMonth,
-        "Serving (or the managed model's tokens) + storage + amortized project + quality delta.",
+        "Serving (or the managed model's tokens) + storage + amortized project + quality delta + running costs.",
         sum([
             vec![r("monthly_serving_cost")],
             managed_parts(shape, "monthly_managed_inference_cost"),
@@ -59,6 +119,7 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
                 r("monthly_storage_cost"),
                 r("monthly_amortized_project_cost"),
                 r("monthly_quality_cost_delta"),
+                r("monthly_running_cost"),
             ],
         ]
         .concat()),
@@ -109,10 +170,17 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
         div_if_positive(r("monthly_quality_cost_delta"), r("monthly_ft_total")),
     );
     d.q(
+        "running_share_of_ft_total",
+        "Share: running costs",
+        Unit::Fraction,
+        "Maintenance and retraining as a share of the monthly fine-tuned total.",
+        div_if_positive(r("monthly_running_cost"), r("monthly_ft_total")),
+    );
+    d.q(
         "monthly_savings",
         "Monthly savings",
         Unit::UsdPerMonth,
-        "API cost minus the fine-tuned total, amortization included.",
+        "API cost minus the fine-tuned total, amortization and running costs included.",
         sub(r("monthly_api_cost"), r("monthly_ft_total")),
     )
     .with(Role::Headline, 3)
@@ -143,20 +211,13 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
     .with(Role::CandidateFigure, 5)
     .with(Role::Traced, 12);
     d.q(
-        "monthly_maintenance_cost",
-        "Monthly maintenance cost",
-        Unit::UsdPerMonth,
-        "Maintenance, monitoring and on-call hours a month at the hourly rate.",
-        mul(r("maintenance_hours_per_month"), r("engineer_hourly_rate")),
-    );
-    d.q(
         "month1_net_savings",
-        "Month-1 savings after running costs",
+        "Monthly savings before the project cost",
         Unit::UsdPerMonth,
-        "Savings before amortization less the month's maintenance: what the first month in service adds to the cash flow.",
+        "Savings before amortization less the running costs (maintenance, retraining spread over the lifetime): what repays the project each month at today's traffic and prices.",
         sub(
             r("monthly_savings_before_amortization"),
-            r("monthly_maintenance_cost"),
+            r("monthly_running_cost"),
         ),
     )
     .with(Role::CandidateFigure, 8);
@@ -164,16 +225,16 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
 
 /// Payback, lifetime net savings and the two break-even volumes.
 pub(super) fn payback(d: &mut Defs, shape: &Shape) {
-    d.q("payback_months", "Payback at today's savings", Unit::Months,
-        "Project cost over today's monthly savings before amortization (the lesson's formula); never if those are not positive.",
+    d.q("flat_payback_months", "Payback by the lesson's formula", Unit::Months,
+        "Project cost over today's monthly savings before amortization, without running costs, growth or a price trend (the lesson's formula); never if those savings are not positive. A reconciliation figure: the payback is the timeline's.",
         div_if_positive(r("total_project_cost"), r("monthly_savings_before_amortization")))
     .with(Role::SensitivityKey, 5)
     .with(Role::Traced, 17);
     d.q(
-        "lifetime_net_savings",
-        "Net over the lifetime at today's savings",
+        "flat_lifetime_net",
+        "Net over the lifetime by the lesson's formula",
         Unit::Usd,
-        "Today's monthly savings before amortization × lifetime, minus the project cost (the lesson's formula).",
+        "Today's monthly savings before amortization × lifetime, minus the project cost (the lesson's formula): where the reconciliation with the timeline starts.",
         sub(
             mul(
                 r("monthly_savings_before_amortization"),
@@ -182,12 +243,13 @@ pub(super) fn payback(d: &mut Defs, shape: &Shape) {
             r("total_project_cost"),
         ),
     )
+    .with(Role::Bridge, 1)
     .with(Role::Traced, 18);
     d.q(
         "months_of_savings_after_payback",
         "Months of savings after payback",
         Unit::Months,
-        "Lifetime left once the project has paid for itself (0 if it never does).",
+        "Lifetime left once the project has paid for itself on the timeline (0 if it never does).",
         if_(
             is_number(r("payback_months")),
             max(n(0.0), sub(r("lifetime_months"), r("payback_months"))),
@@ -222,10 +284,10 @@ pub(super) fn payback(d: &mut Defs, shape: &Shape) {
         "What each million tokens moved off the API saves before fixed costs, review cost (and, when managed, the managed model's price) included.",
         sub(r("weighted_api_price_per_1m_tokens"), sum([vec![r("review_cost_delta_per_1m_tokens")], managed_parts(shape, "managed_price_per_1m_tokens")].concat())));
     d.q("break_even_tokens_per_day_all_in", "Break-even volume (all-in)", Unit::TokensPerDay,
-        "Daily tokens at which monthly savings reach zero: serving, storage and amortized project cost, with the review delta that grows with volume; never if the review delta eats the whole API price.",
+        "Daily tokens at which monthly savings reach zero: serving, storage, amortized project cost and running costs, with the review delta that grows with volume; never if the review delta eats the whole API price.",
         if_(gt(r("api_margin_per_1m_tokens_all_in"), n(0.0)),
             div(
-                mul(sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost")]), m()),
+                mul(sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_running_cost")]), m()),
                 mul(r("api_margin_per_1m_tokens_all_in"), r("days_per_month")),
             ),
             Expr::Never))
@@ -290,12 +352,12 @@ pub(super) fn feasible_today(d: &mut Defs, shape: &crate::inputs::Shape) {
     .with(Role::SensitivityKey, 7);
     d.q(
         "payback_months_if_feasible",
-        "Payback at today's savings where feasible",
+        "Payback by the lesson's formula where feasible",
         Unit::Months,
         "The lesson's payback (never if the savings before amortization are not positive), or \"not feasible\" where the instances or the memory fall short.",
         if_(
             truthy(r("feasible_today")),
-            r("payback_months"),
+            r("flat_payback_months"),
             Expr::Text(NOT_FEASIBLE),
         ),
     )
@@ -319,7 +381,7 @@ pub(super) fn flags(d: &mut Defs) {
         "No payback within the lifetime",
         Unit::YesNo,
         "Whether the project fails to pay for itself before the model is retired.",
-        test(not(is_number(r("timeline_payback_months")))),
+        test(not(is_number(r("payback_months")))),
     );
     d.q(
         "too_few_training_runs",
@@ -348,21 +410,21 @@ pub(super) fn what_would_change(d: &mut Defs, instances: &str, off_peak_instance
         "The fine-tuned review rate at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
         if_(gt(mul(r("monthly_requests"), r("cost_per_review")), n(0.0)),
             add(r("review_rate_api"),
-                div(sub(r("monthly_api_cost"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost")])),
+                div(sub(r("monthly_api_cost"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_running_cost")])),
                     mul(r("monthly_requests"), r("cost_per_review")))),
             Expr::Never))
     .with(Role::Traced, 14);
     d.q("flip_serving_cost_per_hour", "Serving price at which savings vanish", Unit::UsdPerHour,
         "The price per instance-hour at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
-        div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta")])),
+        div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta"), r("monthly_running_cost")])),
             add(
                 product(vec![r(instances), r("serving_peak_hours_per_day"), r("days_per_month")]),
                 product(vec![r(off_peak_instances), r("off_peak_hours_per_day"), r("days_per_month")]))))
     .with(Role::Traced, 15);
     d.q("flip_engineering_hours", "Engineering hours at which payback equals the lifetime", Unit::Hours,
         "The engineering hours at which the project just pays back within the lifetime; never if the monthly savings before amortization are not positive.",
-        if_(and(vec![gt(r("monthly_savings_before_amortization"), n(0.0)), gt(r("engineer_hourly_rate"), n(0.0))]),
-            div(sub(mul(r("lifetime_months"), r("monthly_savings_before_amortization")), r("compute_cost")), r("engineer_hourly_rate")),
+        if_(and(vec![gt(r("month1_net_savings"), n(0.0)), gt(r("engineer_hourly_rate"), n(0.0))]),
+            div(sub(mul(r("lifetime_months"), r("month1_net_savings")), r("compute_cost")), r("engineer_hourly_rate")),
             Expr::Never))
     .with(Role::Traced, 16);
 }

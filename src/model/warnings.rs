@@ -121,7 +121,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             t("The project does not pay for itself within the "),
             f("lifetime_months", Whole),
             t("-month lifetime: at its end the cash flow stands at "),
-            f("cashflow_lifetime_net", Money),
+            f("lifetime_net", Money),
             t("."),
         ],
     );

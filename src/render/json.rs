@@ -6,7 +6,7 @@ use crate::report::Report;
 use crate::value::Value;
 
 /// The version of the JSON layout; bumped when a key changes meaning.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Converts a model value to JSON: "never" becomes `null`.
 pub fn to_json(v: &Value) -> Json {
@@ -80,7 +80,7 @@ pub fn document(r: &Report) -> Json {
         "results": results,
         "training": training,
         "decision": {
-            "verdict": to_json(r.value("decision_verdict")),
+            "lean": to_json(r.value("decision_lean")),
             "score": to_json(r.value("decision_score")),
             "reasons": reasons,
         },

@@ -104,8 +104,8 @@ impl Report {
                     input: range.id.clone(),
                     low: range.low,
                     high: range.high,
-                    payback_low: low.value(self, "payback_months").clone(),
-                    payback_high: high.value(self, "payback_months").clone(),
+                    payback_low: low.value(self, "flat_payback_months").clone(),
+                    payback_high: high.value(self, "flat_payback_months").clone(),
                     savings_low: low.value(self, "monthly_savings").as_num().unwrap_or(0.0),
                     savings_high: high.value(self, "monthly_savings").as_num().unwrap_or(0.0),
                 })
@@ -188,6 +188,31 @@ impl Report {
     pub fn recommended_option_index(&self) -> Option<usize> {
         let index = self.num("recommended_index").unwrap_or(1.0) as usize;
         (index >= 3 && index - 3 < self.inputs.options.len()).then(|| index - 3)
+    }
+
+    /// The recommended candidate as a case: the option's own when an option
+    /// is recommended, else the plan as written (also when the API is, so
+    /// the reader sees what fine-tuning would do).
+    pub fn recommended_case(&self) -> std::borrow::Cow<'_, ScenarioResult> {
+        match self
+            .recommended_option_index()
+            .and_then(|k| self.options.get(k))
+        {
+            Some(case) => std::borrow::Cow::Borrowed(case),
+            None => std::borrow::Cow::Owned(self.plan_case()),
+        }
+    }
+
+    /// The recommended candidate's name in a sentence: the option's label,
+    /// else "the plan as written" (see [`Report::recommended_case`]).
+    pub fn recommended_name(&self) -> String {
+        match self
+            .recommended_option_index()
+            .and_then(|k| self.inputs.options.get(k))
+        {
+            Some(option) => format!("option \u{201c}{}\u{201d}", option.label),
+            None => "the plan as written".to_string(),
+        }
     }
 
     /// True when the verdict rests on a thin margin.

@@ -40,11 +40,11 @@ pub(super) fn warnings(r: &Report) -> Vec<Warning> {
 fn option_warnings(r: &Report, out: &mut Vec<Warning>) {
     // A larger model chosen where a smaller option would save more.
     let size = r.num("model_size_b").unwrap_or(0.0);
-    let plan_net = r.num("cashflow_lifetime_net").unwrap_or(0.0);
+    let plan_net = r.num("lifetime_net").unwrap_or(0.0);
     for (case, result) in r.model.options.iter().zip(&r.options) {
         let their_size = result.value(r, "model_size_b").as_num().unwrap_or(size);
         let their_net = result
-            .value(r, "cashflow_lifetime_net")
+            .value(r, "lifetime_net")
             .as_num()
             .unwrap_or(f64::NEG_INFINITY);
         let feasible = result.value(r, "feasible") != &crate::value::Value::Bool(false);

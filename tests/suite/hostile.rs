@@ -557,7 +557,7 @@ fn no_traffic_free_prices_and_equal_rates_give_nulls_not_nan() {
         (
             "zero-prices.yaml",
             &[
-                "payback_months",
+                "flat_payback_months",
                 "break_even_tokens_per_day",
                 "break_even_tokens_per_day_all_in",
             ],

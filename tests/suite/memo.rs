@@ -170,7 +170,7 @@ fn the_sections_follow_the_issues_order() {
         "## What would change the decision",
         APPENDIX.trim(),
         "## The decision path",
-        "## The four cost components",
+        "## The cost components",
         "## Monthly comparison",
         "## Break-even",
         "## Payback and cash flow",
@@ -204,6 +204,28 @@ fn key_figures_read_back_equal_the_json() {
         let doc = json::document(&r);
         let (header, rows) = first_table(section(&md, "## Key figures"));
         assert_eq!(header, ["Figure", "Value", "What it means"]);
+        // Page 1 quotes one candidate: the key figures are the recommended
+        // one's (an option's own results when an option is recommended), and
+        // its payback and net present value are those the answer gives.
+        let recommended = doc["recommended"].as_str().unwrap();
+        let figures = doc["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == recommended)
+            .map_or(&doc["results"], |o| &o["results"]);
+        for (id, answer) in [
+            ("payback_months", "recommended_payback_months"),
+            ("npv", "recommended_npv"),
+            ("total_project_cost", "recommended_project_cost"),
+        ] {
+            assert_eq!(
+                figures[id],
+                doc["results"][answer],
+                "{} {id}",
+                path.display()
+            );
+        }
         // Five to seven figures, those the model gives the role, in its order.
         let key = r.model.with_role(Role::KeyFigure);
         assert!((5..=7).contains(&rows.len()), "{}", path.display());
@@ -222,7 +244,7 @@ fn key_figures_read_back_equal_the_json() {
             }
             .unwrap_or_else(|| panic!("{id}: `{}` does not end in {unit}", row[1]));
             let label = format!("{} {id}", path.display());
-            assert_displayed_equals(&label, number, &doc["results"][*id]);
+            assert_displayed_equals(&label, number, &figures[*id]);
             assert!(!row[2].is_empty(), "{id}: no meaning");
         }
     }
@@ -343,7 +365,7 @@ fn the_markdown_carries_chart_data_and_a_mermaid_decision_path() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0][0], "0");
     assert_eq!(rows[1][0], "1–18");
-    assert_eq!(rows[1][2], r.show("cashflow_lifetime_net"));
+    assert_eq!(rows[1][2], r.show("lifetime_net"));
     assert_cash_rows_add_up(&r, &rows);
     // No unescaped dollar sign can start GitHub math outside code.
     for line in md.lines().filter(|l| !l.contains('`')) {
@@ -407,7 +429,7 @@ fn assert_cash_rows_add_up(r: &Report, rows: &[Vec<String>]) {
         r.num("lifetime_months").unwrap(),
         "{rows:?}"
     );
-    assert_eq!(rows.last().unwrap()[2], r.show("cashflow_lifetime_net"));
+    assert_eq!(rows.last().unwrap()[2], r.show("lifetime_net"));
 }
 
 #[test]
@@ -422,7 +444,7 @@ fn every_example_summarizes_its_cash_flow_by_change() {
         // is alike: two rows.
         let flat = r.num("volume_growth_per_month") == Some(0.0)
             && r.num("api_price_change_per_year") == Some(0.0);
-        if flat && r.num("cashflow_lifetime_net").is_some() {
+        if flat && r.num("lifetime_net").is_some() {
             assert!(rows.len() <= 3, "{}: {rows:?}", path.display());
         }
     }
@@ -533,20 +555,25 @@ fn the_composition_chart_draws_every_part_of_the_total() {
     for (name, r) in &reports {
         let bars = composition_bars(&memo::render_html(r));
         let parts = r.model.with_role(Role::Composition);
+        // The recommended candidate's figures (the plan's unless an option
+        // is recommended).
+        let case = r.recommended_case();
+        let show = |id: &str| finetune_roi::format::value(case.value(r, id), r.unit(id));
         assert_eq!(bars.len(), parts.len() + 2, "{name}: {bars:?}");
         assert_eq!(
             bars[0],
-            ("API bill today".to_string(), r.show("monthly_api_cost"))
+            ("API bill today".to_string(), show("monthly_api_cost"))
         );
         let total = bars.last().unwrap();
         assert_eq!(
             total,
-            &("Fine-tuned total".to_string(), r.show("monthly_ft_total"))
+            &("Fine-tuned total".to_string(), show("monthly_ft_total"))
         );
         for (bar, id) in bars[1..bars.len() - 1].iter().zip(&parts) {
             let q = r.model.get(id).unwrap();
-            assert_eq!(bar, &(q.short_or_label().to_string(), r.show(id)), "{name}");
-            if *id == "monthly_managed_inference_cost" && r.num(id).unwrap() > 0.0 {
+            assert_eq!(bar, &(q.short_or_label().to_string(), show(id)), "{name}");
+            if *id == "monthly_managed_inference_cost" && case.value(r, id).as_num().unwrap() > 0.0
+            {
                 saw_managed_part = true;
             }
         }
@@ -631,7 +658,7 @@ fn the_odds_sentence_and_the_uncertainty_tables_match_the_json_simulation() {
     // (the figure's id, its key in the JSON's simulation)
     let ids = [
         ("monthly_savings", "monthly_savings"),
-        ("timeline_payback_months", "payback_months"),
+        ("payback_months", "payback_months"),
         ("total_project_cost", "total_project_cost"),
     ];
     assert_eq!(rows.len(), ids.len());
@@ -996,9 +1023,9 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
         "monthly_api_cost",
         "monthly_ft_total",
         "monthly_savings",
-        "timeline_payback_months",
+        "payback_months",
         "total_project_cost",
-        "cashflow_lifetime_net",
+        "lifetime_net",
         "break_even_tokens_per_day_all_in",
     ] {
         let row = row(r.label(id));
@@ -1009,7 +1036,7 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
         }
     }
     // The 12-GPU 70B never pays back; the single-A100 one would, on paper.
-    assert_eq!(row(r.label("timeline_payback_months"))[3], "never");
+    assert_eq!(row(r.label("payback_months"))[3], "never");
     // Feasibility, with the reasons of the infeasible option.
     let feasible = row("Feasible");
     assert_eq!(feasible[2], "yes");
@@ -1044,7 +1071,7 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
     assert!(
         after_table.contains(&format!(
             "({} net of the project cost, on its own timeline)",
-            md_escaped(&r.show("cashflow_lifetime_net"))
+            md_escaped(&r.show("lifetime_net"))
         )),
         "{after_table}"
     );

@@ -60,7 +60,7 @@ fn an_options_figures_equal_the_plan_written_with_its_changes() {
         compared += 1;
     }
     assert!(compared > 75, "only {compared} figures compared");
-    assert!(option["results"]["cashflow_lifetime_net"].is_number());
+    assert!(option["results"]["lifetime_net"].is_number());
     assert_eq!(option["feasible"], alone.feasible());
 }
 
@@ -100,7 +100,7 @@ fn infeasible_options_say_why_and_the_cheapest_feasible_is_recommended() {
     // The 70B on enough A100s carries the traffic but costs far more than
     // the 7B: the plan as written is the one to build.
     assert_eq!(options[0]["feasible"], true);
-    let net = |v: &serde_json::Value| v["cashflow_lifetime_net"].as_f64().unwrap();
+    let net = |v: &serde_json::Value| v["lifetime_net"].as_f64().unwrap();
     assert!(net(&options[0]["results"]) < net(&doc["results"]));
     assert_eq!(doc["recommended"], "plan");
     assert_eq!(doc["verdict"], "Fine-tune");

@@ -101,6 +101,42 @@ struct Plan {
     review_rate_ft: f64,
     cost_per_review: f64,
     latency_ms: Option<f64>,
+    running: Running,
+}
+
+/// What moves the timeline away from the lesson's flat formula: running
+/// costs, growth, a price trend, discounting and the sizing rule.
+#[derive(Debug, Clone)]
+struct Running {
+    maintenance_hours: Option<f64>,
+    retrain: Option<(u32, u32, f64)>,
+    growth: Option<f64>,
+    price_change: Option<f64>,
+    discount_rate: Option<f64>,
+    fixed_sizing: bool,
+}
+
+fn running() -> impl Strategy<Value = Running> {
+    (
+        prop::option::of(amount(200.0)),
+        prop::option::of((1..30u32, 0..4u32, amount(200.0))),
+        prop::option::of(0.0..0.15f64),
+        prop::option::of(-0.9..0.5f64),
+        prop::option::of(0.0..0.5f64),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(maintenance_hours, retrain, growth, price_change, discount_rate, fixed_sizing)| {
+                Running {
+                    maintenance_hours,
+                    retrain,
+                    growth,
+                    price_change,
+                    discount_rate,
+                    fixed_sizing,
+                }
+            },
+        )
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +222,7 @@ fn plan() -> impl Strategy<Value = Plan> {
         amount(100.0),
         prop::option::of(positive(10.0, 10_000.0)),
     );
-    (traffic, model, serving).prop_map(|(t, m, s)| {
+    (traffic, model, serving, running()).prop_map(|(t, m, s, running)| {
         let (lifetime_months, days_per_month, hours_per_day, ip, op, req, it, ot) = t;
         let (size, method, runs, cost_per_run, training, hourly_rate, hours) = m;
         let (instances, cph, throughput, util, rapi, rft, cpr, latency) = s;
@@ -221,6 +257,7 @@ fn plan() -> impl Strategy<Value = Plan> {
             review_rate_ft: rft,
             cost_per_review: cpr,
             latency_ms: latency,
+            running,
         }
     })
 }
@@ -240,6 +277,9 @@ fn yaml(p: &Plan) -> String {
         "baseline:\n  input_price_per_1m_tokens: {:?}\n  output_price_per_1m_tokens: {:?}\n  requests_per_day: {:?}\n  avg_input_tokens_per_request: {:?}\n  avg_output_tokens_per_request: {:?}\n",
         p.input_price, p.output_price, p.requests_per_day, p.input_tokens, p.output_tokens
     ));
+    if let Some(c) = p.running.price_change {
+        y.push_str(&format!("  price_change_per_year: {c:?}\n"));
+    }
     y.push_str(&format!(
         "fine_tuned:\n  model_size_b: {:?}\n  method: {}\n",
         p.model_size_b, p.method
@@ -257,12 +297,23 @@ fn yaml(p: &Plan) -> String {
             y.push_str(&format!("    tokens_per_second: {tps:?}\n"));
         }
     }
+    if let Some((every, runs, _)) = p.running.retrain {
+        y.push_str(&format!(
+            "  retrain_every_months: {every}\n  runs_per_retrain: {runs}\n"
+        ));
+    }
     y.push_str(&format!(
         "engineering:\n  hourly_rate: {:?}\n  hours:\n",
         p.hourly_rate
     ));
     for (i, h) in p.hours.iter().enumerate() {
         y.push_str(&format!("    phase_{i}: {h:?}\n"));
+    }
+    if let Some(m) = p.running.maintenance_hours {
+        y.push_str(&format!("  maintenance_hours_per_month: {m:?}\n"));
+    }
+    if let Some((_, _, hours)) = p.running.retrain {
+        y.push_str(&format!("  hours_per_retrain: {hours:?}\n"));
     }
     y.push_str(&format!(
         "serving:\n  instances: {}\n  cost_per_hour: {:?}\n",
@@ -274,12 +325,21 @@ fn yaml(p: &Plan) -> String {
     if let Some(u) = p.target_utilization {
         y.push_str(&format!("  target_utilization: {u:?}\n"));
     }
+    if p.running.fixed_sizing {
+        y.push_str("  sizing: fixed\n");
+    }
     y.push_str(&format!(
         "quality:\n  review_rate_api: {:?}\n  review_rate_ft: {:?}\n  cost_per_review: {:?}\n",
         p.review_rate_api, p.review_rate_ft, p.cost_per_review
     ));
     if let Some(l) = p.latency_ms {
         y.push_str(&format!("decision:\n  latency_requirement_ms: {l:?}\n"));
+    }
+    if let Some(g) = p.running.growth {
+        y.push_str(&format!("volume_growth_per_month: {g:?}\n"));
+    }
+    if let Some(d) = p.running.discount_rate {
+        y.push_str(&format!("discount_rate_per_year: {d:?}\n"));
     }
     y
 }
@@ -376,9 +436,28 @@ proptest! {
         let parts = num(&r, "monthly_serving_cost")?
             + num(&r, "monthly_storage_cost")?
             + num(&r, "monthly_amortized_project_cost")?
-            + num(&r, "monthly_quality_cost_delta")?;
+            + num(&r, "monthly_quality_cost_delta")?
+            + num(&r, "monthly_running_cost")?;
         let total = num(&r, "monthly_ft_total")?;
         prop_assert!(close(total, parts), "total {total} != parts {parts}\n{}", yaml(&p));
+    }
+
+    #[test]
+    fn the_master_check_holds_on_every_valid_plan(p in plan()) {
+        // Running costs, growth, a price trend and discounting included: the
+        // checks reconcile (the parts add up, the lesson's formula bridges to
+        // the timeline), so a valid plan never trips one.
+        let r = evaluate(&p)?;
+        for id in r.model.with_role(finetune_roi::model::Role::Check) {
+            prop_assert_eq!(r.value(id), &Value::Num(0.0), "{} fails\n{}", id, yaml(&p));
+        }
+        let bridge: f64 = ["flat_lifetime_net", "bridge_maintenance", "bridge_retraining", "bridge_growth", "bridge_price_trend"]
+            .iter()
+            .map(|id| num(&r, id))
+            .sum::<Result<f64, _>>()?;
+        let net = num(&r, "lifetime_net")?;
+        prop_assert!((bridge - net).abs() <= 1e-6 * net.abs().max(num(&r, "lifetime_api_cost")?).max(1.0),
+            "bridge {bridge} != net {net}\n{}", yaml(&p));
     }
 
     #[test]

@@ -35,7 +35,7 @@ fn compute_roi_worked_example() {
 fn compute_roi_json_has_the_seed_keys_with_null_for_never() {
     let r = report_of(&root().join("inputs/roi-worked-example.yaml"));
     let doc = finetune_roi::render::json::document(&r);
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     let results = &doc["results"];
     for key in [
         "monthly_api_cost",
@@ -57,7 +57,7 @@ fn compute_roi_json_has_the_seed_keys_with_null_for_never() {
     }
     assert!(results["payback_months"].is_null());
     assert_eq!(results["is_above_break_even"], true);
-    assert_eq!(doc["decision"]["verdict"], "STRONG: Fine-tune");
+    assert_eq!(doc["decision"]["lean"], "STRONG: Fine-tune");
     assert_eq!(doc["training"]["num_gpus"], 1.0);
 }
 
@@ -284,11 +284,7 @@ fn should_fine_tune_verdicts() {
             "{label}"
         );
         assert_eq!(r.num("decision_score"), Some(score), "{label}");
-        assert_eq!(
-            r.value("decision_verdict").as_text(),
-            Some(verdict),
-            "{label}"
-        );
+        assert_eq!(r.value("decision_lean").as_text(), Some(verdict), "{label}");
     }
 }
 

@@ -13,13 +13,13 @@ use super::common::*;
 fn compiled_evaluator_agrees_with_the_model() {
     let outputs = [
         "monthly_savings",
-        "payback_months",
+        "flat_payback_months",
         "total_project_cost",
         "payback_beyond_lifetime",
         "is_above_break_even_all_in",
         "break_even_tokens_per_day_all_in",
-        "timeline_payback_months",
-        "cashflow_lifetime_net",
+        "payback_months",
+        "lifetime_net",
         "feasible",
     ];
     for plan in example_plans() {
@@ -62,7 +62,7 @@ fn each_lane_is_a_trial_of_its_own() {
         *x = 100.0 * 2f64.powi(lane as i32);
     }
     compiled.run(&mut mixed);
-    let payback = compiled.slot("timeline_payback_months").unwrap();
+    let payback = compiled.slot("payback_months").unwrap();
     let paying = mixed[payback].iter().filter(|p| !p.is_nan()).count();
     assert!(
         paying > 0 && paying < LANES,

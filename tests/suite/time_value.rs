@@ -212,12 +212,12 @@ fn without_discounting_the_present_value_is_the_lifetime_net() {
         let name = plan.display().to_string();
         close(
             num(&r, "npv"),
-            num(&r, "cashflow_lifetime_net"),
+            num(&r, "lifetime_net"),
             &format!("{name}: npv"),
         );
         assert_eq!(
             r.value("discounted_payback_months"),
-            r.value("timeline_payback_months"),
+            r.value("payback_months"),
             "{name}"
         );
         // Discounting only ever lowers a positive net.

@@ -150,10 +150,13 @@ const PART_FILLS: [svg::Fill; 4] = [
 /// What the fine-tuned setup costs a month, part by part (the quantities
 /// playing [`Role::Composition`]), against the API bill.
 pub(super) fn composition_chart(r: &Report) -> Figure {
+    // The recommended candidate's parts (the plan's when the API is
+    // recommended), each part of the fine-tuned total by its role.
+    let case = r.recommended_case();
     let bar = |label: &str, id: &str, fill: svg::Fill| svg::Bar {
         label: label.to_string(),
-        value: r.num(id).unwrap_or(0.0),
-        value_text: r.show(id),
+        value: case.value(r, id).as_num().unwrap_or(0.0),
+        value_text: format::value(case.value(r, id), r.unit(id)),
         fill,
     };
     let parts = r
@@ -185,7 +188,8 @@ pub(super) fn composition_chart(r: &Report) -> Figure {
             bars,
         }),
         caption: format!(
-            "What the fine-tuned model costs a month, component by component (training and engineering amortized over {} months), against today's API bill.",
+            "What {} costs a month, component by component (training and engineering amortized over {} months, running costs included), against today's API bill.",
+            r.recommended_name(),
             r.show("lifetime_months")
         ),
     }
@@ -265,12 +269,12 @@ pub(super) fn payback_chart(r: &Report, s: &crate::analysis::simulate::Simulatio
         .collect();
     let life = r.show("lifetime_months");
     let lifetime = r.num("lifetime_months").unwrap_or(0.0);
-    let months = r.unit("timeline_payback_months");
+    let months = r.unit("payback_months");
     let within = |x: &Option<f64>| x.filter(|m| *m >= 0.0 && *m <= lifetime);
     let mut marks = Vec::new();
-    let base_marked = within(&r.num("timeline_payback_months")).is_some();
+    let base_marked = within(&r.num("payback_months")).is_some();
     let p50_marked = within(&s.payback_months.p50).is_some();
-    if let Some(m) = within(&r.num("timeline_payback_months")) {
+    if let Some(m) = within(&r.num("payback_months")) {
         marks.push(svg::Mark {
             x: m,
             label: format!("On the base values: {} months", format::number(m, months)),

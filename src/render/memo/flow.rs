@@ -26,9 +26,9 @@ pub(super) fn flow_steps(r: &Report) -> Vec<FlowStep> {
         ),
         None => ("never".to_string(), "no volume breaks even".to_string()),
     };
-    let (payback_value, into_verdict) = match r.num("timeline_payback_months") {
+    let (payback_value, into_verdict) = match r.num("payback_months") {
         Some(_) => (
-            format!("{} months", r.show("timeline_payback_months")),
+            format!("{} months", r.show("payback_months")),
             if r.flag("payback_beyond_lifetime") {
                 format!("beyond the {life}-month life")
             } else {

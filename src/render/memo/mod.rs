@@ -6,7 +6,7 @@
 //! pages, has the answer (with the odds), the key figures, one chart, the
 //! warnings, what would change the decision and the recommendation among the
 //! options; its appendix, for the auditor, the actuals, the uncertainty, the
-//! decision path, the four cost components, the monthly comparison, both
+//! decision path, the five cost components, the monthly comparison, both
 //! break-evens, the payback and cash flow, the options, the decision factors,
 //! the assumptions and the audit trail. A section with nothing to say is left
 //! out. Every figure comes from the report; this module only chooses words and
@@ -51,9 +51,9 @@ use prose::{
     volume_note,
 };
 use tables::{
-    actuals_view, assumption_groups, audit_rows, break_even_rows, cash_rows, changes_section,
-    components, flips, input_note_rows, key_figure, lifetime_rows, monthly_rows, options_view,
-    reason_rows, trace_rows, uncertainty, volume_rows, warning_rows,
+    actuals_view, assumption_groups, audit_rows, break_even_rows, bridge_rows, cash_rows,
+    changes_section, components, flips, input_note_rows, key_figure, lifetime_rows, monthly_rows,
+    options_view, reason_rows, trace_rows, uncertainty, volume_rows, warning_rows,
 };
 
 /// Builds the Markdown context.
@@ -72,12 +72,14 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         answer: md_escape(&answer(r)),
         odds: odds(r).as_deref().map(md_escape),
         options_summary: options_summary(r),
-        key_figures: r
-            .model
-            .with_role(Role::KeyFigure)
-            .into_iter()
-            .map(|id| key_figure(r, id))
-            .collect(),
+        key_figures: {
+            let case = r.recommended_case();
+            r.model
+                .with_role(Role::KeyFigure)
+                .into_iter()
+                .map(|id| key_figure(r, &case, id))
+                .collect()
+        },
         volume_note: volume_note(r),
         actuals: actuals_view(r),
         uncertainty: uncertainty(r),
@@ -90,10 +92,11 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         volume_rows: volume_rows(r),
         payback: payback_text(r),
         lifetime: lifetime_rows(r),
+        bridge: bridge_rows(r),
         cash_rows: cash_rows(r),
         options: options_view(r),
         score: md_escape(&r.show("decision_score")),
-        decision_verdict: md_escape(&r.show("decision_verdict")),
+        decision_lean: md_escape(&r.show("decision_lean")),
         factors_note: md_escape(factors_note(r)),
         reasons: reason_rows(r),
         warnings: warning_rows(r),

@@ -73,28 +73,39 @@ pub(super) fn payback_text(r: &Report) -> String {
     };
     let head = match r.num("payback_months") {
         Some(_) => format!(
-            "At today's traffic, the {} project is repaid by {}/month of savings before amortization in {} months, leaving {} months of savings within the {}-month lifetime; net savings over the lifetime are {} (the lesson's formula).",
+            "Month by month, with running costs, growth and the price trend, the {} project is repaid in {} months, leaving {} months of savings within the {}-month lifetime; the net over the lifetime is {}.",
             r.show("total_project_cost"),
-            r.show("monthly_savings_before_amortization"),
             r.show("payback_months"),
             r.show("months_of_savings_after_payback"),
             r.show("lifetime_months"),
-            r.show("lifetime_net_savings"),
+            r.show("lifetime_net"),
         ),
         None => format!(
-            "At today's traffic the project never pays back: the monthly savings before amortization are {}, so there is nothing to repay the {} project with. Over the {}-month lifetime the net result is {} (the lesson's formula).",
-            r.show("monthly_savings_before_amortization"),
+            "Month by month, with running costs, growth and the price trend, the {} project is not repaid within the {}-month lifetime; the net over the lifetime is {}.",
             r.show("total_project_cost"),
             r.show("lifetime_months"),
-            r.show("lifetime_net_savings"),
+            r.show("lifetime_net"),
         ),
     };
-    md_escape(&format!("{head}{cash}"))
+    let flat = match r.num("flat_payback_months") {
+        Some(_) => format!(
+            " The lesson's flat formula (today's savings before amortization, {} a month, repaying the project in {} months) gives a net of {}; the table below reconciles it with the timeline, term by term.",
+            r.show("monthly_savings_before_amortization"),
+            r.show("flat_payback_months"),
+            r.show("flat_lifetime_net"),
+        ),
+        None => format!(
+            " The lesson's flat formula (today's savings before amortization, {} a month, which never repay the project) gives a net of {}; the table below reconciles it with the timeline, term by term.",
+            r.show("monthly_savings_before_amortization"),
+            r.show("flat_lifetime_net"),
+        ),
+    };
+    md_escape(&format!("{head}{cash}{flat}"))
 }
 
 /// A sentence when the decision factors lean against the cost verdict.
 pub(super) fn factors_note(r: &Report) -> &'static str {
-    let factors = r.value("decision_verdict").as_text().unwrap_or("");
+    let factors = r.value("decision_lean").as_text().unwrap_or("");
     let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
     let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
     if lean_fine_tune && !r.fine_tune() && !r.feasible() {
@@ -120,7 +131,7 @@ pub(super) fn odds(r: &Report) -> Option<String> {
         .simulation
         .as_ref()
         .filter(|_| !r.inputs.ranges.is_empty())?;
-    let months = r.unit("timeline_payback_months");
+    let months = r.unit("payback_months");
     let p = &s.payback_months;
     let n = r.inputs.ranges.len();
     Some(format!(
@@ -141,14 +152,6 @@ pub(super) fn histogram_bin(k: usize) -> String {
         "0 (at once)".to_string()
     } else {
         format!("{}–{k}", k - 1)
-    }
-}
-
-/// The payback as a phrase: "6.6 months" or "never".
-pub(super) fn payback_phrase(r: &Report) -> String {
-    match r.num("timeline_payback_months") {
-        Some(_) => format!("{} months", r.show("timeline_payback_months")),
-        None => "never".to_string(),
     }
 }
 
@@ -232,8 +235,19 @@ pub(super) fn volume_note(r: &Report) -> String {
             "at today's {today} tokens/day, as at any volume, the fine-tuned model costs more: the extra review cost per token is at least the API price"
         ),
     };
+    // The chart is drawn for the plan as written; when an option is
+    // recommended, its own break-even is said beside it.
+    let recommended = r.recommended_option_index().map(|_| {
+        let case = r.recommended_case();
+        format!(
+            " The chart is the plan as written's; {}, recommended, breaks even at {} tokens/day.",
+            r.recommended_name(),
+            super::tables::show_case(r, &case, "break_even_tokens_per_day_all_in"),
+        )
+    });
     md_escape(&format!(
-        "What the API and the fine-tuned model cost a month from a quarter to four times today's volume: {where_}. The chart's figures are in the appendix, under Break-even."
+        "What the API and the fine-tuned model cost a month from a quarter to four times today's volume: {where_}.{} The chart's figures are in the appendix, under Break-even.",
+        recommended.unwrap_or_default()
     ))
 }
 
@@ -268,7 +282,7 @@ pub(super) fn options_recommendation(
         Some((id, label, case)) => format!(
             "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost, on its own timeline).",
             if id == "plan" { "the plan as written" } else { label },
-            show_in(r, case, "cashflow_lifetime_net")
+            show_in(r, case, "lifetime_net")
         ),
         None => format!(
             "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."

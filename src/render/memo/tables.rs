@@ -10,8 +10,7 @@ use crate::value::Value;
 
 use super::escape::md_escape;
 use super::prose::{
-    histogram_bin, options_intro, options_recommendation, payback_phrase, percentile_text, show_in,
-    signed,
+    histogram_bin, options_intro, options_recommendation, percentile_text, show_in, signed,
 };
 use super::view::{
     ActualRow, ActualsView, AssumptionGroup, AssumptionRow, CashRow, ComponentRow, FlipRow,
@@ -42,17 +41,17 @@ pub(super) fn figure(r: &Report, id: &str) -> Row {
     row(r.label(id), &r.show(id), unit, &doc)
 }
 
-/// A key figure of the brief: its label, its value with the unit written
-/// after it ("\$7,500.00/month", "4.6 months"), and the first sentence of
+/// A key figure of the brief, the recommended candidate's (`case`): its
+/// label, its value with the unit written after it ("\$7,500.00/month", "4.6 months"), and the first sentence of
 /// its doc.
-pub(super) fn key_figure(r: &Report, id: &str) -> Row {
+pub(super) fn key_figure(r: &Report, case: &ScenarioResult, id: &str) -> Row {
     let doc = r.model.get(id).map_or("", |q| q.doc.as_str());
     let first = doc
         .find(". ")
         .map_or(doc, |end| &doc[..end + 1])
         .to_string();
-    let shown = r.show(id);
-    let value = match r.value(id) {
+    let shown = show_case(r, case, id);
+    let value = match case.value(r, id) {
         Value::Num(_) => with_unit(&shown, r.unit(id)),
         _ => shown,
     };
@@ -153,6 +152,20 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
                 r.show("review_rate_ft"),
                 r.show("review_rate_api"),
                 r.show("cost_per_review"),
+            ),
+        ),
+        (
+            "5. Running costs",
+            String::new(),
+            r.show("monthly_running_cost"),
+            share("running_share_of_ft_total"),
+            format!(
+                "maintenance hours × hourly rate: {} hours/month × {}/hour; plus {} retrainings at {} each over the {}-month lifetime",
+                r.show("maintenance_hours_per_month"),
+                r.show("engineer_hourly_rate"),
+                r.show("retrainings_in_lifetime"),
+                r.show("retraining_cost_each"),
+                r.show("lifetime_months"),
             ),
         ),
     ];
@@ -292,7 +305,7 @@ pub(super) fn simulation_view(
 ) -> SimulationView {
     let percentiles = [
         ("monthly_savings", &s.monthly_savings),
-        ("timeline_payback_months", &s.payback_months),
+        ("payback_months", &s.payback_months),
         ("total_project_cost", &s.total_project_cost),
     ]
     .iter()
@@ -443,9 +456,12 @@ pub(super) fn uncertainty(r: &Report) -> Option<Uncertainty> {
         })
         .collect();
     let tornado_note = md_escape(&format!(
-        "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback that result, the largest swing in savings first. On the base values the savings are {}/month and the payback {}.",
+        "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback by the lesson's flat formula that result, the largest swing in savings first. On the base values the savings are {}/month and the lesson's payback {}.",
         r.show("monthly_savings"),
-        payback_phrase(r),
+        match r.num("flat_payback_months") {
+            Some(_) => format!("{} months", r.show("flat_payback_months")),
+            None => "never".to_string(),
+        },
     ));
     Some(Uncertainty {
         intro: md_escape(&intro),
@@ -679,9 +695,9 @@ pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
 /// The payback and lifetime figures of the cash flow, those the model has.
 pub(super) fn lifetime_rows(r: &Report) -> Vec<Row> {
     [
-        "timeline_payback_months",
+        "payback_months",
         "discounted_payback_months",
-        "cashflow_lifetime_net",
+        "lifetime_net",
         "npv",
         "irr_annual",
     ]
@@ -689,6 +705,16 @@ pub(super) fn lifetime_rows(r: &Report) -> Vec<Row> {
     .filter(|id| r.values.contains_key(**id))
     .map(|id| figure(r, id))
     .collect()
+}
+
+/// The reconciliation of the lesson's flat net with the timeline's net and
+/// the net present value, in the model's order.
+pub(super) fn bridge_rows(r: &Report) -> Vec<Row> {
+    r.model
+        .with_role(Role::Bridge)
+        .into_iter()
+        .map(|id| figure(r, id))
+        .collect()
 }
 
 /// The break-even figures.

@@ -192,11 +192,13 @@ pub struct MemoMarkdown {
     pub payback: String,
     /// The payback and the lifetime figures read off the cash flow.
     pub lifetime: Vec<Row>,
+    /// The lesson's flat net reconciled with the timeline, term by term.
+    pub bridge: Vec<Row>,
     pub cash_rows: Vec<CashRow>,
     /// `None` when the plan lists no options.
     pub options: Option<OptionsView>,
     pub score: String,
-    pub decision_verdict: String,
+    pub decision_lean: String,
     /// Said when the factors lean one way and the money the other.
     pub factors_note: String,
     pub reasons: Vec<Row>,

@@ -1116,7 +1116,7 @@ fn simulation(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     row += 1;
     for (id, p) in [
         ("monthly_savings", &sim.monthly_savings),
-        ("timeline_payback_months", &sim.payback_months),
+        ("payback_months", &sim.payback_months),
         ("total_project_cost", &sim.total_project_cost),
     ] {
         let unit = r.unit(id);
