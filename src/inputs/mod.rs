@@ -312,6 +312,10 @@ pub const MIN_POSITIVE: f64 = 1e-9;
 pub const MAX_LIFETIME_MONTHS: f64 = 240.0;
 /// The most engineering phases a plan may list.
 pub const MAX_PHASES: usize = 100;
+/// The most options a plan may list: every output of a plan at this many
+/// is written in well under a minute and under 1 GB (time and memory grow
+/// linearly with the options); a larger sweep is split into several plans.
+pub const MAX_OPTIONS: usize = 500;
 
 /// A number as a message shows it: plain when it reads well, else in
 /// scientific notation (`1e300`, not three hundred digits).
@@ -355,6 +359,17 @@ pub fn validate_with(loaded: &LoadedPlan, catalog: &Catalog) -> Result<Inputs, V
         &loaded.sha256,
         catalog,
     )?;
+    let written = loaded.raw.options.as_ref().map_or(0, Vec::len);
+    if written > MAX_OPTIONS {
+        return Err(vec![Diagnostic::new(
+            &loaded.display_name,
+            loaded.locator.find("options"),
+            "options",
+            format!(
+                "expected at most {MAX_OPTIONS} options, found {written}; split the sweep into plans of {MAX_OPTIONS} or fewer"
+            ),
+        )]);
+    }
     inputs.options = options::expand(
         &loaded.text,
         &loaded.display_name,

@@ -1,6 +1,7 @@
 //! The checks: each 0 when it holds and 1 when it fails; the master check is
 //! the largest.
 
+use super::comparison::CandidateTable;
 use super::expr::build::*;
 use super::expr::{Cmp, Cond, Expr};
 use super::{Defs, Role, Sheet};
@@ -9,7 +10,7 @@ use crate::inputs::{Bounds, Inputs};
 use crate::value::Value;
 
 /// The checks over the components, the cash flow, the inputs' ranges and error values.
-pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
+pub(super) fn define(d: &mut Defs, inputs: &Inputs, table: &CandidateTable) {
     // --- Checks: 0 holds, 1 fails ---
     d.on(Sheet::Checks);
     let tolerance = || div(n(1.0), n(1_000_000.0));
@@ -56,11 +57,20 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
         robust(if_(or(range_violations), n(1.0), n(0.0))),
     )
     .role(Role::Check);
+    // The table of candidates is watched a column at a time (its largest
+    // number is an error when any cell is), so that the formula does not
+    // grow with the number of candidates.
     let watched: Vec<Cond> = d
         .out
         .iter()
-        .filter(|q| q.sheet != Sheet::Checks)
+        .filter(|q| q.sheet != Sheet::Checks && !q.has(Role::TableCell))
         .map(|q| is_error(r(&q.id)))
+        .chain(
+            table
+                .columns
+                .iter()
+                .map(|c| is_error(column_max(&c.column))),
+        )
         .collect();
     d.q(
         "check_no_error_values",

@@ -4,7 +4,7 @@
 //! odds, so they are evaluated after both (see [`super::Model::is_late`]).
 
 use super::expr::build::*;
-use super::expr::{Expr, TextFormat};
+use super::expr::{Column, Expr, TextFormat};
 use super::{Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE, VERDICT_NOT_FEASIBLE};
 use crate::format::Unit;
 use crate::inputs::options::option_input_id;
@@ -43,88 +43,307 @@ pub fn late_ids(figures: &[&str], options: usize, ranged: bool) -> Vec<String> {
     ids
 }
 
-/// A candidate's figure: the plan's own id or the option's.
-fn of(candidate: Option<usize>, id: &str) -> Expr {
-    match candidate {
-        None => r(id),
-        Some(k) => r(&option_input_id(k, id)),
+/// A candidate of the comparison, a row of its table: the API, the plan as
+/// written, or one of the plan's options (by its place in the plan's list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Candidate {
+    Api,
+    Plan,
+    Option(usize),
+}
+
+impl Candidate {
+    /// The candidates of a plan with `options` options, in the table's order:
+    /// the API, the plan, then the options in the plan's order.
+    pub fn all(options: usize) -> Vec<Candidate> {
+        [Candidate::Api, Candidate::Plan]
+            .into_iter()
+            .chain((0..options).map(Candidate::Option))
+            .collect()
+    }
+
+    /// What the table's kind column holds for it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Candidate::Api => KIND_API,
+            Candidate::Plan => KIND_PLAN,
+            Candidate::Option(_) => KIND_OPTION,
+        }
+    }
+
+    /// Its row's part of a cell's id: `api`, `plan`, `option_3`.
+    fn key(self) -> String {
+        match self {
+            Candidate::Api => KIND_API.to_string(),
+            Candidate::Plan => KIND_PLAN.to_string(),
+            Candidate::Option(k) => format!("option_{}", k + 1),
+        }
+    }
+
+    /// A figure of a self-hosted or managed candidate: the plan's own id or
+    /// the option's (the API has none).
+    fn figure(self, id: &str) -> Expr {
+        match self {
+            Candidate::Option(k) => r(&option_input_id(k, id)),
+            _ => r(id),
+        }
     }
 }
 
-/// The id of a candidate's score.
-fn score_id(candidate: Option<usize>) -> String {
-    match candidate {
-        None => "score_plan".to_string(),
-        Some(k) => format!("score_option_{}", k + 1),
+/// The kind column's words: the API, the plan, an option.
+pub const KIND_API: &str = "api";
+pub const KIND_PLAN: &str = "plan";
+pub const KIND_OPTION: &str = "option";
+
+/// One column of the table of candidates: a quantity per candidate, laid
+/// out top to bottom as one range named by the column's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableColumn {
+    pub column: Column,
+    /// The column's header.
+    pub label: String,
+    pub unit: Unit,
+    pub doc: String,
+}
+
+/// The comparison's table: a row per candidate, a column per figure. The
+/// recommendation is found in it by `MATCH` over the score column and read
+/// by `INDEX`, so no formula grows with the number of candidates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CandidateTable {
+    /// The rows, in order.
+    pub candidates: Vec<Candidate>,
+    pub columns: Vec<TableColumn>,
+}
+
+impl CandidateTable {
+    /// The column with this id.
+    pub fn column(&self, id: &str) -> Option<&TableColumn> {
+        self.columns.iter().find(|c| c.column.id == id)
     }
 }
 
-/// The recommended candidate's value of `id`: the plan's when the API is
-/// recommended (so the reader sees what the plan would do).
-fn pick(options: usize, id: &str) -> Expr {
-    let mut choices = vec![r(id), r(id)];
-    choices.extend((0..options).map(|k| of(Some(k), id)));
-    choose(r("recommended_index"), choices)
+/// The id of a column of the table (the defined name of its range).
+fn column_id(name: &str) -> String {
+    format!("candidates_{name}")
 }
 
-/// The candidates' scores, the recommendation and the verdict.
-pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
-    d.on(Sheet::Comparison);
-    let candidates: Vec<Option<usize>> = std::iter::once(None)
-        .chain((0..options).map(Some))
-        .collect();
-    for &c in &candidates {
-        let label = match c {
-            None => "Score: the plan as written".to_string(),
-            Some(k) => format!("Score: option {}", k + 1),
-        };
+/// Defines a column of the table, a quantity per candidate, and returns it.
+fn define_column(
+    d: &mut Defs,
+    candidates: &[Candidate],
+    name: &str,
+    (label, unit, doc): (&str, Unit, &str),
+    cell: impl Fn(Candidate, &dyn Fn(&str) -> Expr) -> Expr,
+) -> TableColumn {
+    let id = column_id(name);
+    let cell_id = |c: Candidate, column: &str| format!("{}_{}", column_id(column), c.key());
+    let mut cells = Vec::with_capacity(candidates.len());
+    for &c in candidates {
+        let own = cell_id(c, name);
+        let same_row = |column: &str| r(&cell_id(c, column));
         d.q(
-            &score_id(c),
-            &label,
-            Unit::Usd,
-            "The net present value over the lifetime when the candidate is feasible and it is positive; 0 otherwise.",
-            if_(
-                and(vec![truthy(of(c, "feasible")), gt(of(c, "npv"), n(0.0))]),
-                of(c, "npv"),
-                n(0.0),
-            ),
-        );
+            &own,
+            &format!("{label}: {}", c.key().replace('_', " ")),
+            unit,
+            doc,
+            cell(c, &same_row),
+        )
+        .role(Role::TableCell);
+        cells.push(own);
     }
-    let best = candidates
-        .iter()
-        .map(|&c| r(&score_id(c)))
-        .reduce(max)
-        .unwrap_or(n(0.0));
+    TableColumn {
+        column: Column { id, cells },
+        label: label.to_string(),
+        unit,
+        doc: doc.to_string(),
+    }
+}
+
+/// The figures of the recommended candidate the outputs quote, each a
+/// column of the table: (column, quantity, label, unit, the candidates'
+/// figure).
+const QUOTED: [(&str, &str, &str, Unit, &str); 6] = [
+    (
+        "lifetime_net",
+        "recommended_lifetime_net",
+        "Net over the lifetime",
+        Unit::Usd,
+        "lifetime_net",
+    ),
+    (
+        "npv",
+        "recommended_npv",
+        "Net present value",
+        Unit::Usd,
+        "npv",
+    ),
+    (
+        "payback_months",
+        "recommended_payback_months",
+        "Payback",
+        Unit::Months,
+        "payback_months",
+    ),
+    (
+        "savings_share",
+        "recommended_savings_share",
+        "Net as a share of the API bill",
+        Unit::Fraction,
+        "lifetime_savings_share",
+    ),
+    (
+        "monthly_savings",
+        "recommended_monthly_savings",
+        "Monthly savings before the project cost",
+        Unit::UsdPerMonth,
+        "month1_net_savings",
+    ),
+    (
+        "project_cost",
+        "recommended_project_cost",
+        "Project cost",
+        Unit::Usd,
+        "total_project_cost",
+    ),
+];
+
+/// The candidates' table, the recommendation and the verdict.
+pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) -> CandidateTable {
+    d.on(Sheet::Comparison);
+    let candidates = Candidate::all(options);
+    let mut columns = Vec::new();
+    let label = define_column(
+        d,
+        &candidates,
+        "label",
+        ("Candidate", Unit::Text, "The candidate's name."),
+        |c, _| match c {
+            Candidate::Api => t("the API"),
+            Candidate::Plan => t("the plan as written"),
+            Candidate::Option(k) => r(&option_label_id(k)),
+        },
+    );
+    let kind = define_column(
+        d,
+        &candidates,
+        "kind",
+        (
+            "Kind",
+            Unit::Text,
+            "What the candidate is: the API, the plan as written, or an option.",
+        ),
+        |c, _| t(c.kind()),
+    );
+    columns.push(label.clone());
+    columns.push(kind.clone());
+    columns.push(define_column(
+        d,
+        &candidates,
+        "feasible",
+        (
+            "Feasible",
+            Unit::YesNo,
+            "Whether the candidate can be built: the model fits its GPUs and the instances carry the traffic (the API always can).",
+        ),
+        |c, _| match c {
+            Candidate::Api => Expr::Bool(true),
+            _ => c.figure("feasible"),
+        },
+    ));
+    // The quoted figures: the API's are nothing saved, nothing spent.
+    for (name, _, label, unit, source) in QUOTED {
+        columns.push(define_column(
+            d,
+            &candidates,
+            name,
+            (
+                label,
+                unit,
+                "The candidate's figure over its own timeline, never where that figure is never (nothing for the API, the baseline every other candidate is measured against).",
+            ),
+            |c, _| match (c, unit) {
+                (Candidate::Api, Unit::Months) => t(NOT_APPLICABLE),
+                (Candidate::Api, _) => n(0.0),
+                _ => c.figure(source),
+            },
+        ));
+    }
+    if ranged {
+        for (name, label, unit, source) in [
+            (
+                "odds",
+                "Chance of payback within the lifetime",
+                Unit::Fraction,
+                SIMULATED_PAYBACK_SHARE,
+            ),
+            (
+                "median_payback",
+                "Median payback in the simulation",
+                Unit::Months,
+                SIMULATED_MEDIAN_PAYBACK,
+            ),
+        ] {
+            columns.push(define_column(
+                d,
+                &candidates,
+                name,
+                (
+                    label,
+                    unit,
+                    "The candidate's figure over the simulation's trials, never where that figure is never (nothing for the API).",
+                ),
+                |c, _| match c {
+                    Candidate::Api => t(NOT_APPLICABLE),
+                    _ => c.figure(source),
+                },
+            ));
+        }
+    }
+    let score = define_column(
+        d,
+        &candidates,
+        "score",
+        (
+            "Score",
+            Unit::Usd,
+            "The net present value over the lifetime when the candidate is feasible (the API's is 0); a dash when it is not.",
+        ),
+        |_, row| if_(truthy(row("feasible")), row("npv"), t(NOT_APPLICABLE)),
+    );
+    columns.push(score.clone());
     d.q(
         "best_score",
         "Best net present value among feasible candidates",
         Unit::Usd,
-        "The largest score: 0 when no feasible candidate has a positive net present value.",
-        best,
+        "The largest score: 0 when no self-hosted or managed candidate beats the API.",
+        column_max(&score.column),
     );
-    let mut index = n(1.0 + candidates.len() as f64);
-    for (k, &c) in candidates.iter().enumerate().rev().skip(1) {
-        index = if_(
-            eq(r(&score_id(c)), r("best_score")),
-            n(2.0 + k as f64),
-            index,
-        );
-    }
+    let found = column_match(r("best_score"), &score.column);
     d.q(
-        "recommended_index",
-        "Recommended candidate",
+        "recommended_row",
+        "Recommended candidate's row",
         Unit::Count,
-        "1 for the API, 2 for the plan as written, 3 and on for the options in their order: the feasible candidate with the largest net present value, the API when none is positive.",
-        if_(gt(r("best_score"), n(0.0)), index, n(1.0)),
+        "The row of the table below that holds the feasible candidate with the largest score, the first such (the API's row comes first, so a tie with the API keeps the API); the API's when none is feasible.",
+        if_(
+            is_number(found.clone()),
+            found,
+            column_match(t(KIND_API), &kind.column),
+        ),
     );
-    let mut labels = vec![t("the API"), t("the plan as written")];
-    labels.extend((0..options).map(|k| r(&option_label_id(k))));
+    d.q(
+        "recommended_kind",
+        "Recommended candidate's kind",
+        Unit::Text,
+        "What the recommended candidate is: the API, the plan as written, or an option.",
+        column_index(&kind.column, r("recommended_row")),
+    );
     d.q(
         "recommended_label",
         "Recommended",
         Unit::Text,
         "The recommended candidate's name.",
-        choose(r("recommended_index"), labels),
+        column_index(&label.column, r("recommended_row")),
     );
     d.q(
         "verdict",
@@ -132,72 +351,75 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
         Unit::Text,
         "Fine-tune when a feasible candidate saves money over the lifetime; not feasible as planned when the plan cannot carry its traffic or fit its GPUs and nothing else saves; else stay on the API.",
         if_(
-            gt(r("recommended_index"), n(1.0)),
-            t(VERDICT_FINE_TUNE),
+            recommends_api(),
             if_(truthy(r("feasible")), t(VERDICT_API), t(VERDICT_NOT_FEASIBLE)),
+            t(VERDICT_FINE_TUNE),
         ),
     );
-    for (id, label, unit, source) in [
-        (
-            "recommended_lifetime_net",
-            "Net over the lifetime (recommended)",
-            Unit::Usd,
-            "lifetime_net",
+    d.q(
+        "described_row",
+        "Row of the candidate the figures describe",
+        Unit::Count,
+        "The recommended candidate's row; the plan's when the API is recommended, so that the reader sees what the plan would do.",
+        if_(
+            recommends_api(),
+            column_match(t(KIND_PLAN), &kind.column),
+            r("recommended_row"),
         ),
-        (
-            "recommended_npv",
-            "Net present value (recommended)",
-            Unit::Usd,
-            "npv",
-        ),
-        (
-            "recommended_payback_months",
-            "Payback (recommended)",
-            Unit::Months,
-            "payback_months",
-        ),
-        (
-            "recommended_savings_share",
-            "Net as a share of the API bill (recommended)",
-            Unit::Fraction,
-            "lifetime_savings_share",
-        ),
-        (
-            "recommended_monthly_savings",
-            "Monthly savings before the project cost (recommended)",
-            Unit::UsdPerMonth,
-            "month1_net_savings",
-        ),
-        (
-            "recommended_project_cost",
-            "Project cost (recommended)",
-            Unit::Usd,
-            "total_project_cost",
-        ),
-    ] {
+    );
+    for (name, id, label, unit, _) in QUOTED {
+        let column = columns
+            .iter()
+            .find(|c| c.column.id == column_id(name))
+            .map(|c| c.column.clone())
+            .unwrap_or_else(|| Column {
+                id: column_id(name),
+                cells: Vec::new(),
+            });
         d.q(
             id,
-            label,
+            &format!("{label} (recommended)"),
             unit,
             "The recommended candidate's figure (the plan's when the API is recommended); never where that figure is never.",
-            pick(options, source),
+            column_index(&column, r("described_row")),
         );
     }
     if ranged {
-        d.q(
-            "recommended_odds",
-            "Chance of payback within the lifetime (recommended)",
-            Unit::Fraction,
-            "The share of simulation trials in which the recommended candidate is feasible and pays back within the lifetime.",
-            pick(options, SIMULATED_PAYBACK_SHARE),
-        );
-        d.q(
-            "recommended_median_payback",
-            "Median payback in the simulation (recommended)",
-            Unit::Months,
-            "The recommended candidate's median payback over the simulation's trials; never when the median trial does not pay back.",
-            pick(options, SIMULATED_MEDIAN_PAYBACK),
-        );
+        for (name, id, label, doc) in [
+            (
+                "odds",
+                "recommended_odds",
+                "Chance of payback within the lifetime (recommended)",
+                "The share of simulation trials in which the recommended candidate is feasible and pays back within the lifetime.",
+            ),
+            (
+                "median_payback",
+                "recommended_median_payback",
+                "Median payback in the simulation (recommended)",
+                "The recommended candidate's median payback over the simulation's trials; never when the median trial does not pay back.",
+            ),
+        ] {
+            let column = columns
+                .iter()
+                .find(|c| c.column.id == column_id(name))
+                .map(|c| c.column.clone())
+                .unwrap_or_else(|| Column {
+                    id: column_id(name),
+                    cells: Vec::new(),
+                });
+            let unit = if name == "odds" {
+                Unit::Fraction
+            } else {
+                Unit::Months
+            };
+            d.q(
+                id,
+                label,
+                unit,
+                doc,
+                column_index(&column, r("described_row")),
+            );
+        }
     }
     let thin_savings = and(vec![
         is_number(r("recommended_savings_share")),
@@ -212,9 +434,18 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) {
         "Marginal",
         Unit::YesNo,
         "Whether a verdict to fine-tune rests on a thin margin: net savings a small share of the API bill, or (with ranges) odds of payback below the threshold.",
-        test(and(vec![gt(r("recommended_index"), n(1.0)), or(thin)])),
+        test(and(vec![not(recommends_api()), or(thin)])),
     );
     words(d, options, ranged, thin_savings);
+    CandidateTable {
+        candidates,
+        columns,
+    }
+}
+
+/// Whether the API is the recommended candidate.
+fn recommends_api() -> super::expr::Cond {
+    eq(r("recommended_kind"), t(KIND_API))
 }
 
 /// The verdict's sentence, the headline and why a verdict is marginal, as
@@ -225,7 +456,7 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         t("")
     } else {
         if_(
-            gt(r("recommended_index"), n(2.0)),
+            eq(r("recommended_kind"), t(KIND_OPTION)),
             concat(vec![t(" with option "), r("recommended_label")]),
             t(" as planned"),
         )
@@ -236,7 +467,7 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         Unit::Text,
         "The verdict in one sentence.",
         if_(
-            gt(r("recommended_index"), n(1.0)),
+            not(recommends_api()),
             concat(vec![
                 t(VERDICT_FINE_TUNE),
                 which,
@@ -269,10 +500,7 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
     let mut headline = vec![
         // An infeasible plan's money is not real: it says so first.
         if_(
-            and(vec![
-                eq(r("recommended_index"), n(1.0)),
-                not(truthy(r("feasible"))),
-            ]),
+            and(vec![recommends_api(), not(truthy(r("feasible")))]),
             t("On paper, without the capacity or memory it lacks: "),
             t(""),
         ),

@@ -925,9 +925,14 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         Expr::CumSum(id) => Node::Slot(aggregate(id)?.0),
         Expr::FirstOne(id) => Node::Slot(aggregate(id)?.1),
         Expr::RowLength(_) => Node::Const(cx.length),
-        Expr::Text(_) | Expr::Concat(_) | Expr::Format(..) | Expr::Choose(..) | Expr::Irr(_) => {
-            return Err(no())
-        }
+        Expr::Text(_)
+        | Expr::Concat(_)
+        | Expr::Format(..)
+        | Expr::Choose(..)
+        | Expr::Irr(_)
+        | Expr::ColumnMax(_)
+        | Expr::ColumnMatch(..)
+        | Expr::ColumnIndex(..) => return Err(no()),
     })
 }
 

@@ -154,6 +154,25 @@ pub enum Expr {
     Format(Box<Expr>, TextFormat),
     /// The n-th of the choices, 1-based (Excel `CHOOSE`).
     Choose(Box<Expr>, Vec<Expr>),
+    /// The largest number in a column, text ignored; 0 when it holds none
+    /// (Excel `MAX` over a range).
+    ColumnMax(Column),
+    /// The 1-based position of the first cell of a column equal to the
+    /// value; "never" where none is (Excel `MATCH(x,range,0)`).
+    ColumnMatch(Box<Expr>, Column),
+    /// The cell of a column at a 1-based position (Excel `INDEX(range,k)`).
+    ColumnIndex(Column, Box<Expr>),
+}
+
+/// A column of a table: one quantity a row, laid out as one range of cells
+/// whose defined name is the column's id. A formula over a column prints
+/// that name, so its length does not grow with the number of rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The range's defined name.
+    pub id: String,
+    /// The ids of its cells, top to bottom.
+    pub cells: Vec<String>,
 }
 
 /// The number formats the model's sentences use: each is an Excel `TEXT`
@@ -350,6 +369,18 @@ pub mod build {
     pub fn choose(k: Expr, choices: Vec<Expr>) -> Expr {
         Expr::Choose(Box::new(k), choices)
     }
+    /// The largest number in a column.
+    pub fn column_max(c: &super::Column) -> Expr {
+        Expr::ColumnMax(c.clone())
+    }
+    /// The position of the first cell of a column equal to `x`.
+    pub fn column_match(x: Expr, c: &super::Column) -> Expr {
+        Expr::ColumnMatch(Box::new(x), c.clone())
+    }
+    /// The cell of a column at position `k`, 1-based.
+    pub fn column_index(c: &super::Column, k: Expr) -> Expr {
+        Expr::ColumnIndex(c.clone(), Box::new(k))
+    }
     /// `a / b` when `b > 0`, otherwise "never".
     pub fn div_if_positive(a: Expr, b: Expr) -> Expr {
         if_(gt(b.clone(), n(0.0)), div(a, b), Expr::Never)
@@ -510,6 +541,32 @@ impl Expr {
                 at.ok_or_else(|| EvalError::NotANumber(context.to_string()))?
                     .eval(env, context)?
             }
+            Expr::ColumnMax(c) => {
+                let mut best: Option<f64> = None;
+                for id in &c.cells {
+                    if let Value::Num(x) = env.get(id).ok_or_else(|| missing(id))? {
+                        best = Some(best.map_or(x, |b| b.max(x)));
+                    }
+                }
+                Value::Num(best.unwrap_or(0.0))
+            }
+            Expr::ColumnMatch(x, c) => {
+                let x = x.eval(env, context)?;
+                let mut found = Value::Never;
+                for (k, id) in c.cells.iter().enumerate() {
+                    if same_cell(&x, &env.get(id).ok_or_else(|| missing(id))?) {
+                        found = Value::Num((k + 1) as f64);
+                        break;
+                    }
+                }
+                found
+            }
+            Expr::ColumnIndex(c, k) => {
+                let k = num(k)?;
+                let at = (k >= 1.0).then(|| c.cells.get(k as usize - 1)).flatten();
+                let id = at.ok_or_else(|| EvalError::NotANumber(context.to_string()))?;
+                env.get(id).ok_or_else(|| missing(id))?
+            }
         };
         if let Value::Num(x) = v {
             if !x.is_finite() {
@@ -629,6 +686,11 @@ impl Expr {
                 let args: Vec<Arg> = args.iter().map(|f| f as Arg).collect();
                 write_call(out, "CHOOSE", &args)
             }
+            Expr::ColumnMax(c) => write_call(out, "MAX", &[&lit_name(&c.id, res)]),
+            Expr::ColumnMatch(a, c) => {
+                write_call(out, "MATCH", &[&x(a), &lit_name(&c.id, res), &lit("0")])
+            }
+            Expr::ColumnIndex(c, k) => write_call(out, "INDEX", &[&lit_name(&c.id, res), &x(k)]),
         }
         if paren {
             out.push(')');
@@ -671,6 +733,11 @@ impl Expr {
             Expr::Choose(k, choices) => {
                 k.collect_refs(acc);
                 choices.iter().for_each(|t| t.collect_refs(acc));
+            }
+            Expr::ColumnMax(c) => c.collect_refs(acc),
+            Expr::ColumnMatch(a, c) | Expr::ColumnIndex(c, a) => {
+                a.collect_refs(acc);
+                c.collect_refs(acc);
             }
             Expr::If(c, a, b) => {
                 c.collect_refs(acc);
@@ -721,6 +788,32 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
         }
     }
     Some(0.5 * (low + high))
+}
+
+impl Column {
+    fn collect_refs(&self, acc: &mut Vec<String>) {
+        for id in &self.cells {
+            if !acc.contains(id) {
+                acc.push(id.clone());
+            }
+        }
+    }
+}
+
+/// Whether a cell's value matches what `MATCH(x,range,0)` looks for: the
+/// same number, or the same text up to case.
+fn same_cell(x: &Value, cell: &Value) -> bool {
+    match (x, cell) {
+        (Value::Num(a), Value::Num(b)) => a == b,
+        (Value::Text(a), Value::Text(b)) => a.to_lowercase() == b.to_lowercase(),
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A column's range as a function's argument: its defined name.
+fn lit_name<'a>(id: &'a str, res: &'a dyn Resolve) -> impl Fn(&mut String) + 'a {
+    move |o| res.name(id, o)
 }
 
 /// An expression as a function's argument: printed as on its own.
@@ -861,6 +954,65 @@ mod tests {
             "yes" => Some(Value::Bool(true)),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_column_is_looked_up_by_its_name_as_excel_does() {
+        let table = |id: &str| match id {
+            "s1" => Some(Value::Num(0.0)),
+            "s2" => Some(Value::Text("—".to_string())),
+            "s3" => Some(Value::Num(7.5)),
+            "s4" => Some(Value::Num(7.5)),
+            "k1" => Some(Value::Text("api".to_string())),
+            "k2" => Some(Value::Text("plan".to_string())),
+            "k3" => Some(Value::Text("option".to_string())),
+            "k4" => Some(Value::Text("option".to_string())),
+            "best" => Some(Value::Num(7.5)),
+            _ => None,
+        };
+        let column = |id: &str, cells: [&str; 4]| Column {
+            id: id.to_string(),
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        };
+        let score = column("candidates_score", ["s1", "s2", "s3", "s4"]);
+        let kind = column("candidates_kind", ["k1", "k2", "k3", "k4"]);
+        let none = column("empty", ["s2", "k1", "k2", "k3"]);
+        let cases = [
+            // Text is skipped; a column without numbers gives 0.
+            (column_max(&score), Value::Num(7.5), "MAX(candidates_score)"),
+            (column_max(&none), Value::Num(0.0), "MAX(empty)"),
+            // The first equal cell; text matched up to case.
+            (
+                column_match(r("best"), &score),
+                Value::Num(3.0),
+                "MATCH(best,candidates_score,0)",
+            ),
+            (
+                column_match(t("PLAN"), &kind),
+                Value::Num(2.0),
+                "MATCH(\"PLAN\",candidates_kind,0)",
+            ),
+            (
+                column_match(n(1.0), &score),
+                Value::Never,
+                "MATCH(1,candidates_score,0)",
+            ),
+            (
+                column_index(&kind, n(4.0)),
+                Value::Text("option".to_string()),
+                "INDEX(candidates_kind,4)",
+            ),
+        ];
+        for (e, want, excel) in cases {
+            assert_eq!(e.eval(&table, "t"), Ok(want), "{excel}");
+            assert_eq!(e.to_excel(), excel);
+        }
+        // Past either end is a defect, not a silent value.
+        for k in [0.0, 5.0] {
+            assert!(column_index(&kind, n(k)).eval(&table, "t").is_err());
+        }
+        // The cells are what the formula depends on.
+        assert_eq!(column_max(&score).refs(), ["s1", "s2", "s3", "s4"]);
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub enum Role {
     /// timeline: the flat net, each effect, the timeline's net and the net
     /// present value, in that order.
     Bridge,
+    /// A cell of the comparison's table of candidates (laid out in the
+    /// table's grid, not as a row of its own).
+    TableCell,
 }
 
 /// One derived quantity of the model.
@@ -229,6 +232,8 @@ pub struct Model {
     pub tornado: Vec<Scenario>,
     /// The plan's options: each the plan with the inputs that differ replaced.
     pub options: Vec<Scenario>,
+    /// The comparison's table: a row per candidate, a column per figure.
+    pub candidates: comparison::CandidateTable,
     /// The ids each quantity refers to, in the order of `quantities`.
     refs: Vec<Vec<String>>,
     /// A number for every id a quantity has or refers to.
@@ -294,6 +299,7 @@ impl Model {
             scenarios: Vec::new(),
             tornado: Vec::new(),
             options: Vec::new(),
+            candidates: comparison::CandidateTable::default(),
             refs,
             order,
             needs_timeline,
@@ -538,9 +544,9 @@ pub fn build(inputs: &Inputs) -> Model {
     cash_flow::define(&mut d, shape);
     let ranged = !inputs.ranges.is_empty();
     let options = inputs.options.len();
-    comparison::define(&mut d, options, ranged);
+    let candidates = comparison::define(&mut d, options, ranged);
     warnings::define(&mut d, shape);
-    checks::define(&mut d, inputs);
+    checks::define(&mut d, inputs, &candidates);
 
     let periods = inputs
         .get("lifetime_months")
@@ -558,6 +564,7 @@ pub fn build(inputs: &Inputs) -> Model {
     model.scenarios = cases::sensitivity();
     model.tornado = cases::tornado(inputs);
     model.options = cases::options(inputs);
+    model.candidates = candidates;
     model
 }
 

@@ -17,7 +17,9 @@ pub fn to_json(v: &Value) -> Json {
 pub fn document(r: &Report) -> Json {
     let mut results = Map::new();
     for q in &r.model.quantities {
-        results.insert(q.id.clone(), to_json(r.value(&q.id)));
+        if !q.has(crate::model::Role::TableCell) {
+            results.insert(q.id.clone(), to_json(r.value(&q.id)));
+        }
     }
     let mut inputs = Map::new();
     for i in &r.inputs.items {
@@ -90,7 +92,37 @@ pub fn document(r: &Report) -> Json {
         "simulation": simulation(r),
         "tornado": tornado(r),
         "options": options(r),
+        "candidates": comparison_table(r),
     })
+}
+
+/// The comparison's table: a row per candidate (the API, the plan, each
+/// option), each with its id and its figure in every column.
+fn comparison_table(r: &Report) -> Json {
+    let table = &r.model.candidates;
+    table
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(k, candidate)| {
+            let mut row = Map::new();
+            row.insert("id".to_string(), json!(r.candidate_id(*candidate)));
+            for column in &table.columns {
+                let name = column
+                    .column
+                    .id
+                    .strip_prefix("candidates_")
+                    .unwrap_or(&column.column.id);
+                let value = column
+                    .column
+                    .cells
+                    .get(k)
+                    .map_or(Json::Null, |cell| to_json(r.value(cell)));
+                row.insert(name.to_string(), value);
+            }
+            Json::Object(row)
+        })
+        .collect()
 }
 
 fn options(r: &Report) -> Json {

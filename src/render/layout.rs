@@ -100,9 +100,29 @@ pub struct ScenarioLayout {
     pub columns: IndexMap<String, u16>,
 }
 
+/// Where the comparison's table of candidates stands on the Verdict sheet:
+/// its header row, then a row per candidate, a column per figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableLayout {
+    pub header_row: u32,
+    /// The first column.
+    pub first_col: u16,
+}
+
+impl TableLayout {
+    /// The row of the `k`-th candidate (0-based).
+    pub fn row(&self, k: usize) -> u32 {
+        self.header_row + 1 + k as u32
+    }
+}
+
 /// Every place in the workbook.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// The ranges named by the table's column ids: column id → absolute
+    /// reference, such as `'Verdict'!$D$30:$D$33`.
+    pub ranges: IndexMap<String, String>,
+    pub candidates: TableLayout,
     /// Every input and scalar quantity by id.
     pub places: IndexMap<String, Place>,
     /// Group headings on the Inputs sheet: (row, group).
@@ -171,7 +191,8 @@ impl CasesLayout {
 pub fn layout(r: &Report) -> Layout {
     let mut places = IndexMap::default();
     let input_groups = place_inputs(r, &mut places);
-    let cash_flow_end = place_quantities(r, &mut places);
+    let (cash_flow_end, comparison_end) = place_quantities(r, &mut places);
+    let (candidates, ranges) = place_candidates(r, comparison_end, &mut places);
     place_ranges(r, &mut places);
     let tornado = CasesLayout::new(r, &r.model.tornado, false);
     let options = CasesLayout::new(r, &r.model.options, true);
@@ -188,6 +209,8 @@ pub fn layout(r: &Report) -> Layout {
         .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, id.to_string()))
         .collect();
     Layout {
+        ranges,
+        candidates,
         places,
         input_groups,
         summary_rows,
@@ -230,12 +253,22 @@ fn place_inputs(r: &Report, places: &mut IndexMap<String, Place>) -> Vec<(u32, G
     input_groups
 }
 
-/// Places each quantity on its sheet, a row each in the model's order;
-/// returns the last row of the Cash flow sheet's quantities, if any.
-fn place_quantities(r: &Report, places: &mut IndexMap<String, Place>) -> Option<u32> {
+/// Places each quantity on its sheet, a row each in the model's order (the
+/// table's cells apart); returns the last row of the Cash flow sheet's
+/// quantities and of the Verdict sheet's, if any.
+fn place_quantities(
+    r: &Report,
+    places: &mut IndexMap<String, Place>,
+) -> (Option<u32>, Option<u32>) {
     let mut cash_flow_end = None;
+    let mut comparison_end = None;
     for sheet in Sheet::ALL {
-        for (row, q) in (FIRST_ROW..).zip(r.model.quantities.iter().filter(|q| q.sheet == sheet)) {
+        let rows = r
+            .model
+            .quantities
+            .iter()
+            .filter(|q| q.sheet == sheet && !q.has(Role::TableCell));
+        for (row, q) in (FIRST_ROW..).zip(rows) {
             places.insert(
                 q.id.clone(),
                 Place {
@@ -247,9 +280,60 @@ fn place_quantities(r: &Report, places: &mut IndexMap<String, Place>) -> Option<
             if sheet == Sheet::CashFlow {
                 cash_flow_end = Some(row);
             }
+            if sheet == Sheet::Comparison {
+                comparison_end = Some(row);
+            }
         }
     }
-    cash_flow_end
+    (cash_flow_end, comparison_end)
+}
+
+/// Rows between the Verdict sheet's figures and its table's header (a
+/// blank row and the table's title).
+pub(crate) const TABLE_GAP_ROWS: u32 = 3;
+
+/// Places the table of candidates under the Verdict sheet's figures: a row
+/// per candidate, a column per figure, each column a named range.
+fn place_candidates(
+    r: &Report,
+    comparison_end: Option<u32>,
+    places: &mut IndexMap<String, Place>,
+) -> (TableLayout, IndexMap<String, String>) {
+    let table = TableLayout {
+        header_row: comparison_end.unwrap_or(FIRST_ROW) + TABLE_GAP_ROWS,
+        first_col: 0,
+    };
+    let mut ranges = IndexMap::default();
+    let rows = r.model.candidates.candidates.len();
+    for (j, column) in r.model.candidates.columns.iter().enumerate() {
+        let col = table.first_col + j as u16;
+        for (k, cell) in column.column.cells.iter().enumerate() {
+            places.insert(
+                cell.clone(),
+                Place {
+                    sheet: Sheet::Comparison.name(),
+                    row: table.row(k),
+                    col,
+                },
+            );
+        }
+        if rows > 0 {
+            ranges.insert(
+                column.column.id.clone(),
+                format!(
+                    "{}!{}",
+                    quote_sheet_name(Sheet::Comparison.name()),
+                    rust_xlsxwriter::utility::cell_range_absolute(
+                        table.row(0),
+                        col,
+                        table.row(rows - 1),
+                        col
+                    )
+                ),
+            );
+        }
+    }
+    (table, ranges)
 }
 
 /// The timeline, three rows under the Cash flow sheet's quantities.

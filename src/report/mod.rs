@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 
 use crate::format::{self, Unit};
 use crate::inputs::Inputs;
+use crate::model::comparison::Candidate;
 use crate::model::expr::EvalError;
 use crate::model::{self, Model, Step};
 use crate::value::Value;
@@ -168,17 +169,27 @@ impl Report {
         }
     }
 
-    /// The recommended candidate's id: `api`, `plan`, or an option's id;
-    /// the comparison's own figure (`recommended_index`) read as a name.
+    /// The recommended candidate: the comparison's row of it
+    /// (`recommended_row`) read in the table of candidates.
+    pub fn recommended_candidate(&self) -> Candidate {
+        recommended_in(&self.model, &self.values)
+    }
+
+    /// The recommended candidate's id: `api`, `plan`, or an option's id.
     pub fn recommended(&self) -> String {
-        let index = self.num("recommended_index").unwrap_or(1.0) as usize;
-        match index {
-            0 | 1 => "api".to_string(),
-            2 => "plan".to_string(),
-            k => self
+        self.candidate_id(self.recommended_candidate())
+    }
+
+    /// A candidate's id: `api`, `plan`, or the option's id (the API's for
+    /// an option the plan does not have).
+    pub fn candidate_id(&self, c: Candidate) -> String {
+        match c {
+            Candidate::Api => "api".to_string(),
+            Candidate::Plan => "plan".to_string(),
+            Candidate::Option(k) => self
                 .inputs
                 .options
-                .get(k - 3)
+                .get(k)
                 .map_or_else(|| "api".to_string(), |o| o.id.clone()),
         }
     }
@@ -186,8 +197,10 @@ impl Report {
     /// The recommended option's index among the plan's options, if an
     /// option is recommended.
     pub fn recommended_option_index(&self) -> Option<usize> {
-        let index = self.num("recommended_index").unwrap_or(1.0) as usize;
-        (index >= 3 && index - 3 < self.inputs.options.len()).then(|| index - 3)
+        match self.recommended_candidate() {
+            Candidate::Option(k) if k < self.inputs.options.len() => Some(k),
+            _ => None,
+        }
     }
 
     /// The recommended candidate as a case: the option's own when an option
@@ -344,6 +357,18 @@ impl Report {
     }
 }
 
+/// The candidate in the comparison's recommended row; the API where the
+/// row is missing (a model without a comparison).
+fn recommended_in(model: &Model, values: &IndexMap<String, Value>) -> Candidate {
+    values
+        .get("recommended_row")
+        .and_then(Value::as_num)
+        .filter(|k| *k >= 1.0)
+        .and_then(|k| model.candidates.candidates.get(k as usize - 1))
+        .copied()
+        .unwrap_or(Candidate::Api)
+}
+
 /// Evaluates the model over the inputs: the plan's own quantities and
 /// timeline, the cases, each option on its own timeline, the simulation, and
 /// then the comparison, which reads the options and the simulation.
@@ -356,6 +381,9 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         values.insert(model::range_low_id(&range.id), Value::Num(range.low));
         values.insert(model::range_high_id(&range.id), Value::Num(range.high));
     }
+    // What an option is evaluated over: the plan's inputs, not the other
+    // options' (so that time and memory grow linearly with the options).
+    let plan_inputs = values.clone();
     for (k, option) in inputs.options.iter().enumerate() {
         for item in &option.inputs.items {
             values.insert(
@@ -383,7 +411,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
     let mut options = Vec::new();
     let mut option_values = Vec::new();
     for sc in &model.options {
-        let (result, all) = evaluate_option(&model, &values, sc)?;
+        let (result, all) = evaluate_option(&model, &values, &plan_inputs, sc)?;
         options.push(result);
         option_values.push(all);
     }
@@ -408,15 +436,12 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
     }
     evaluate_late(&model, &mut values, &timeline)?;
     timeline.shrink_to_fit();
-    let price_flip = match values.get("recommended_index").and_then(Value::as_num) {
-        Some(k) if k >= 3.0 => match (
-            option_values.get(k as usize - 3),
-            options.get(k as usize - 3),
-        ) {
+    let price_flip = match recommended_in(&model, &values) {
+        Candidate::Option(k) => match (option_values.get(k), options.get(k)) {
             (Some(v), Some(o)) => price_flip(v, &o.timeline),
             _ => PriceFlip::None,
         },
-        _ => price_flip(&values, &timeline),
+        Candidate::Api | Candidate::Plan => price_flip(&values, &timeline),
     };
     let mut report = Report {
         inputs,
@@ -559,13 +584,15 @@ fn evaluate_late(
 
 /// Evaluates an option as a whole plan of its own (its inputs over the
 /// plan's, every quantity and its own timeline); returns the option's result
-/// (what it moves, and its timeline) and all its values.
+/// (what it moves, and its timeline) and all its values. Its replaced
+/// inputs are read in `base`; it starts from the plan's inputs alone.
 fn evaluate_option(
     model: &Model,
     base: &IndexMap<String, Value>,
+    plan_inputs: &IndexMap<String, Value>,
     sc: &crate::model::Scenario,
 ) -> Result<(ScenarioResult, IndexMap<String, Value>), EvalError> {
-    let mut values = base.clone();
+    let mut values = plan_inputs.clone();
     let mut inputs = IndexMap::default();
     for (id, e) in &sc.overrides {
         let v = e.eval(&|x: &str| base.get(x).cloned(), id)?;

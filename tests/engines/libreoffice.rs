@@ -202,7 +202,8 @@ fn summary_says_the_model(name: &str, model: &Model, r: &Report) {
     ids.extend([
         "warning_count",
         "verdict",
-        "recommended_index",
+        "recommended_row",
+        "recommended_kind",
         "master_check",
     ]);
     for id in ids {

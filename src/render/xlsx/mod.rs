@@ -451,6 +451,9 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
     for (id, p) in &lay.places {
         wb.define_name(id, &format!("={}", p.reference()))?;
     }
+    for (id, range) in &lay.ranges {
+        wb.define_name(id, &format!("={range}"))?;
+    }
     Ok(wb)
 }
 
@@ -881,7 +884,12 @@ fn calc_sheet(
     } else {
         table_header(ws, fit, sheet.name(), sheet.purpose(), "Formula", r, s)?;
     }
-    for q in r.model.quantities.iter().filter(|q| q.sheet == sheet) {
+    let rows = r
+        .model
+        .quantities
+        .iter()
+        .filter(|q| q.sheet == sheet && !q.has(Role::TableCell));
+    for q in rows {
         let p = cell_of(&lay.places, &q.id)?;
         let body = q.expr.to_excel_with(&refs);
         ws.write_string_with_format(p.row, COL_LABEL, &q.label, &s.wrap)?;
@@ -912,6 +920,57 @@ fn calc_sheet(
             ws.write_string_with_format(p.row, COL_NOTE, &q.doc, &s.wrap)?;
             fit.wrap(p.row, COL_NOTE, &q.doc);
             ws.write_string_with_format(p.row, COL_NAME, &q.id, &s.name)?;
+        }
+    }
+    if sheet == Sheet::Comparison {
+        candidates_table(ws, fit, r, lay, s)?;
+    }
+    Ok(())
+}
+
+/// The Verdict sheet's table of candidates: a row per candidate, a column
+/// per figure, each column a named range that the recommendation's
+/// `MATCH` and `INDEX` read; each header notes what its column holds.
+fn candidates_table(
+    ws: &mut Cells,
+    fit: &mut Fit,
+    r: &Report,
+    lay: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let refs = ScalarRefs { lay };
+    let table = &lay.candidates;
+    let title =
+        "The candidates: a row each; the recommendation is the row whose score is the best score";
+    ws.write_string_with_format(table.header_row - 1, 0, title, &s.subtitle)?;
+    for (j, column) in r.model.candidates.columns.iter().enumerate() {
+        let col = table.first_col + j as u16;
+        ws.write_string_with_format(table.header_row, col, &column.label, &s.header)?;
+        fit.header(table.header_row, col, &column.label);
+        ws.insert_note(
+            table.header_row,
+            col,
+            &Note::new(format!(
+                "{} ({}). The range is named {}.",
+                column.doc,
+                column.unit.label(),
+                column.column.id
+            ))
+            .add_author_prefix(false),
+        )?;
+        for id in &column.column.cells {
+            let (Some(q), p) = (r.model.get(id), cell_of(&lay.places, id)?) else {
+                continue;
+            };
+            let format = Styles::value(q.unit, false);
+            write_formula(
+                ws,
+                p.row,
+                p.col,
+                q.expr.to_excel_with(&refs),
+                r.value(id),
+                &format,
+            )?;
         }
     }
     Ok(())
