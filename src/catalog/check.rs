@@ -30,6 +30,7 @@ pub(super) fn read_text(path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> 
         let message = match e {
             ReadError::Io(e) => format!("cannot read it: {e}"),
             ReadError::Folder => "this is a folder, not a file".to_string(),
+            ReadError::NotAFile(kind) => format!("expected a regular file, found {kind}"),
             ReadError::TooLarge { .. } => format!("the file is larger than {limit} bytes; refused"),
         };
         diagnostic(&path.display().to_string(), None, "", message)

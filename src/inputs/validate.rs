@@ -87,8 +87,8 @@ impl Builder<'_> {
         fallback: Option<(f64, Source)>,
     ) {
         let (value, source) = match (written, fallback) {
-            (Some(x), _) => (x, Source::Plan),
-            (None, Some((x, source))) => (x, source),
+            (Some(x), _) => (unsigned_zero(x), Source::Plan),
+            (None, Some((x, source))) => (unsigned_zero(x), source),
             (None, None) => {
                 self.problem(field, "missing; it is required".to_string());
                 return;
@@ -106,9 +106,9 @@ impl Builder<'_> {
             }
             self.ranged.push(Ranged {
                 id: head.id.clone(),
-                low: range.low,
-                base: range.base,
-                high: range.high,
+                low: unsigned_zero(range.low),
+                base: unsigned_zero(range.base),
+                high: unsigned_zero(range.high),
             });
         }
         self.push(head, Value::Num(value), source);
@@ -132,6 +132,22 @@ impl Builder<'_> {
             );
         }
     }
+}
+
+/// A number with a negative zero read as zero, so that `-0` is never shown
+/// as "-0.0%".
+fn unsigned_zero(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
+/// True for a number other than zero too close to zero to compute with
+/// (a subnormal, or a tiny typo such as 1e-305, which overflows a division).
+fn too_small(x: f64) -> bool {
+    x != 0.0 && x.abs() < MIN_POSITIVE
 }
 
 /// Why `value` is outside `bounds`, if it is.
@@ -158,6 +174,12 @@ fn out_of_bounds(bounds: &spec::Bounds, value: f64) -> Option<String> {
             shown(value)
         ));
     }
+    if too_small(value) {
+        return Some(format!(
+            "expected {expected}, found {}; a value this close to zero is surely a typo: write 0, or at least 1e-9",
+            shown(value)
+        ));
+    }
     None
 }
 
@@ -165,7 +187,7 @@ fn out_of_bounds(bounds: &spec::Bounds, value: f64) -> Option<String> {
 fn bad_range(bounds: &spec::Bounds, range: &RangeSpec) -> Option<String> {
     let ends_ok = [range.low, range.high]
         .iter()
-        .all(|x| x.is_finite() && bounds.holds(*x) && x.abs() <= MAX_MAGNITUDE);
+        .all(|x| x.is_finite() && bounds.holds(*x) && x.abs() <= MAX_MAGNITUDE && !too_small(*x));
     if !ends_ok {
         return Some(format!(
             "expected a range whose ends are each {}, found {} to {}",

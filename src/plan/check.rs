@@ -143,6 +143,10 @@ impl<'a> Checker<'a> {
             return;
         }
         let schema = self.resolve(schema);
+        let tag = match value {
+            Yaml::Tagged(t) => Some(t.tag.to_string()),
+            _ => None,
+        };
         let value = untag(value);
         if let Some(branches) = schema.get("anyOf").and_then(Json::as_array) {
             if value.is_null() && branches.iter().any(|b| self.only_null(b)) {
@@ -200,9 +204,15 @@ impl<'a> Checker<'a> {
             };
             self.mapping(map, schema, path);
         } else if types.contains(&"number") || types.contains(&"integer") {
-            match value {
-                Yaml::Number(_) => {}
-                Yaml::String(s) => mismatch(self, number_hint(s)),
+            match (value, tag) {
+                (_, Some(tag)) => mismatch(
+                    self,
+                    format!(
+                        " written with the tag {tag} (remove the tag: a number is written bare)"
+                    ),
+                ),
+                (Yaml::Number(_), None) => {}
+                (Yaml::String(s), None) => mismatch(self, number_hint(s)),
                 _ => mismatch(self, String::new()),
             }
         } else if types.contains(&"boolean") {

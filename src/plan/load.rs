@@ -82,6 +82,9 @@ fn read_problem(e: ReadError) -> String {
     match e {
         ReadError::Io(e) => format!("cannot read the plan: {e}"),
         ReadError::Folder => "this is a folder, not a plan file".to_string(),
+        ReadError::NotAFile(kind) => {
+            format!("expected a plan file, found {kind}; a plan is read from a regular file")
+        }
         ReadError::TooLarge { bytes: Some(n) } => too_big(format!("{n} bytes")),
         ReadError::TooLarge { bytes: None } => too_big(format!("more than {MAX_PLAN_BYTES} bytes")),
     }
@@ -191,6 +194,15 @@ fn deserialize(
     };
     let mut ranges = IndexMap::default();
     extract_ranges(&mut tree, "", &mut ranges);
+    // serde_yaml ignores tags where it deserializes a number: a plan with a
+    // tag (`!!str 50000`, which the tree holds as text) is checked against
+    // the schema, which refuses anything but a bare number there.
+    if ranges.is_empty() && (has_tag(&tree) || text.contains("!!") || text.contains("!<")) {
+        let problems = check_tree(&tree, &locator, file);
+        if !problems.is_empty() {
+            return Err(limit_problems(problems));
+        }
+    }
     if ranges.is_empty() {
         return match serde_yaml::from_str::<RawPlan>(text) {
             Ok(raw) => Ok((raw, locator)),
@@ -211,6 +223,16 @@ fn deserialize(
             Ok((raw, locator))
         }
         Err(e) => Err(explain_failure(text, &e, &locator, file)),
+    }
+}
+
+/// True when a value of the tree carries a tag.
+fn has_tag(v: &Yaml) -> bool {
+    match v {
+        Yaml::Tagged(_) => true,
+        Yaml::Sequence(items) => items.iter().any(has_tag),
+        Yaml::Mapping(map) => map.iter().any(|(k, v)| has_tag(k) || has_tag(v)),
+        _ => false,
     }
 }
 

@@ -130,7 +130,8 @@ pub(super) fn number_hint(s: &str) -> String {
     let t = s.trim();
     if let Ok(x) = t.parse::<f64>() {
         return if x.is_finite() {
-            " (a quoted number is text: remove the quotes)".to_string()
+            " (a quoted or tagged number is text: write the number bare, without quotes or a tag)"
+                .to_string()
         } else {
             " (too large to be a number: it is not finite)".to_string()
         };
@@ -208,7 +209,7 @@ mod tests {
     #[test]
     fn number_and_boolean_hints() {
         let cases = [
-            ("5", "remove the quotes"),
+            ("5", "without quotes or a tag"),
             ("1e400", "not finite"),
             ("5%", "5% is 0.05"),
             ("$12", "currency sign"),

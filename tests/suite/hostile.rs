@@ -265,14 +265,17 @@ fn bombs_and_deep_nesting_are_refused_under_a_memory_limit() {
 }
 
 #[test]
-fn an_endless_file_is_refused_after_1_mib() {
+fn an_endless_device_is_refused_before_it_is_read() {
     if !Path::new("/dev/zero").exists() {
         return;
     }
     let output = run_limited(&["check".into(), "/dev/zero".into()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("more than 1048576 bytes"), "{stderr}");
+    assert_eq!(
+        stderr,
+        "/dev/zero: expected a plan file, found a character device; a plan is read from a regular file\n"
+    );
 }
 
 #[test]
@@ -616,4 +619,22 @@ fn no_traffic_free_prices_and_equal_rates_give_nulls_not_nan() {
             assert!(!words.contains(&bad), "{plan}: the memo shows `{bad}`");
         }
     }
+}
+
+#[test]
+fn a_negative_zero_is_read_as_zero() {
+    let text = replace_once(
+        &worked_example_text(),
+        "review_rate_api: 0.02",
+        "review_rate_api: -0.0",
+    );
+    let r = report_of_text(&text);
+    match r.value("review_rate_api") {
+        finetune_roi::value::Value::Num(x) => {
+            assert!(*x == 0.0 && x.is_sign_positive(), "{x}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let memo = finetune_roi::render::memo::render_markdown(&r);
+    assert!(!memo.contains("-0.0%"), "a negative zero is shown");
 }
