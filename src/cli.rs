@@ -67,6 +67,15 @@ fn stem(path: &Path) -> Option<String> {
 /// Runs the command line; returns the process exit code: 1 when a write to
 /// stdout or stderr failed and nothing worse happened.
 pub fn main() -> ExitCode {
+    // A file larger than `ulimit -f` allows: the write fails (EFBIG) and is
+    // reported like any other, rather than the signal killing the process
+    // without a word.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" at start-up, before
+    // any thread is started; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let code = match Cli::try_parse() {
         Ok(cli) => run(cli),
         // Help, the version or a usage error, written as clap writes them.
@@ -188,7 +197,7 @@ fn check(paths: &[PathBuf], quiet: bool, catalog: Option<&Path>) -> u8 {
     };
     let mut code = EXIT_OK;
     for f in &files {
-        match crate::evaluate_file_with(f, &settings, None) {
+        match crate::evaluate_file_with(f, &settings, Default::default()) {
             Ok(r) => console::out(format_args!("{}", check_lines(&shown(f), &r, quiet))),
             Err(e) => code = code.max(report_error(&e)),
         }

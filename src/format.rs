@@ -4,7 +4,7 @@
 use crate::value::Value;
 
 /// The unit of an input or quantity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Unit {
     Usd,
     UsdPerMonth,

@@ -90,15 +90,19 @@ pub fn default_seed(sha256_hex: &str) -> u64 {
 
 /// Loads, validates and evaluates one plan file.
 pub fn evaluate_file(path: &Path, generated_at: DateTime<Utc>) -> Result<Report, PlanError> {
-    evaluate_file_with(path, &Settings::at(generated_at), None)
+    evaluate_file_with(
+        path,
+        &Settings::at(generated_at),
+        report::History::default(),
+    )
 }
 
 /// Loads, validates and evaluates one plan file, with settings, comparing it
-/// with its previous dated run when there is one.
+/// with its earlier dated runs when it has some.
 pub fn evaluate_file_with(
     path: &Path,
     settings: &Settings,
-    previous: Option<report::Previous>,
+    history: report::History,
 ) -> Result<Report, PlanError> {
     let loaded = plan::load(path).map_err(PlanError::Invalid)?;
     let catalog: &catalog::Catalog = match &settings.catalog {
@@ -106,14 +110,14 @@ pub fn evaluate_file_with(
         None => catalog::Catalog::builtin(),
     };
     let inputs = inputs::validate_with(&loaded, catalog).map_err(PlanError::Invalid)?;
-    finish(inputs, settings, previous, &loaded.display_name)
+    finish(inputs, settings, history, &loaded.display_name)
 }
 
 /// Builds the model over validated inputs and evaluates it into the report.
 fn finish(
     inputs: inputs::Inputs,
     settings: &Settings,
-    previous: Option<report::Previous>,
+    history: report::History,
     file: &str,
 ) -> Result<Report, PlanError> {
     let run = report::Run {
@@ -124,7 +128,7 @@ fn finish(
         seed: settings
             .seed
             .unwrap_or_else(|| default_seed(&inputs.meta.sha256)),
-        previous,
+        history,
     };
     let model = model::build(&inputs);
     report::evaluate(inputs, model, &run).map_err(|source| PlanError::Model {
@@ -141,7 +145,12 @@ pub fn evaluate_text(
 ) -> Result<Report, PlanError> {
     let loaded = plan::load_text(text, file).map_err(PlanError::Invalid)?;
     let inputs = inputs::validate(&loaded).map_err(PlanError::Invalid)?;
-    finish(inputs, &Settings::at(generated_at), None, file)
+    finish(
+        inputs,
+        &Settings::at(generated_at),
+        report::History::default(),
+        file,
+    )
 }
 
 /// Renders one report in one format.

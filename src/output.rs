@@ -27,6 +27,18 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
             format!("{name:?} is not a plain file name"),
         ));
     }
+    write_in(dir, name, bytes)
+}
+
+/// Writes one of this program's own files (a month's record, whose name
+/// starts with a dot) to `dir/name` atomically, as [`write_atomic`] does.
+pub fn write_own(dir: &Path, name: &'static str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    write_in(dir, name, bytes)
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file renamed into place.
+fn write_in(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    pause_if_asked();
     let target = dir.join(name);
     let mut tmp = temporary_file_in(dir)?;
     if injected_failure() {
@@ -83,6 +95,42 @@ fn injected_failure() -> bool {
     match limit {
         Some(limit) => WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= *limit,
         None => false,
+    }
+}
+
+/// Test hook: with `FINETUNE_ROI_PAUSE_WRITES_AFTER=N` in the environment,
+/// the process stops for good before its write number `N + 1` (counting
+/// [`write_atomic`] and [`write_own`]), after saying so on stderr, so that a
+/// test can kill it at a known point of a run. It takes a count only.
+#[doc(hidden)]
+pub const PAUSE_WRITES_AFTER_ENV: &str = "FINETUNE_ROI_PAUSE_WRITES_AFTER";
+
+/// The line the test hook writes on stderr when the process stops.
+#[doc(hidden)]
+pub const PAUSED: &str = "paused for the test hook";
+
+/// Stops the process for good when the test hook says this write is the one.
+fn pause_if_asked() {
+    static LIMIT: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let Some(limit) = *LIMIT.get_or_init(|| {
+        std::env::var(PAUSE_WRITES_AFTER_ENV)
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }) else {
+        return;
+    };
+    if WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < limit {
+        return;
+    }
+    SAID.call_once(|| {
+        let _ = writeln!(std::io::stderr(), "{PAUSED}");
+    });
+    loop {
+        std::thread::park();
     }
 }
 

@@ -1,7 +1,11 @@
 //! Dated runs on disk: the `YYYY-MM` folders of an output folder, a plan's
-//! previous run among them (an earlier run of the same month, which this run
-//! replaces, else the latest earlier month's) and its JSON document, which
-//! this run is compared with ([`crate::analysis::changes`]).
+//! latest earlier month among them and its JSON document, which a run is
+//! compared with ([`crate::analysis::changes`]); the lock that lets one run
+//! write at a time ([`lock`]); a month staged and put in place whole
+//! ([`month`]), keeping the JSON of each run of the month it replaces.
+
+pub mod lock;
+pub mod month;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -13,9 +17,10 @@ use crate::analysis::changes::Month;
 /// The largest previous-run JSON document read, in bytes.
 pub const MAX_PREVIOUS_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The dated run folders of `out` up to `month`, the latest first: `month`'s
-/// own folder, which holds the run this one replaces, then the earlier
-/// months. Folders not named `YYYY-MM` are ignored; a missing `out` has none.
+/// The dated run folders of `out` before `month`, the latest first: where a
+/// plan's previous month is found, whatever reruns of `month` came before.
+/// Folders not named `YYYY-MM` and links are ignored; a missing `out` has
+/// none. A month folder is always a complete run ([`month`]).
 pub fn previous_runs(out: &Path, month: Month) -> Vec<(Month, PathBuf)> {
     let Ok(entries) = std::fs::read_dir(out) else {
         return Vec::new();
@@ -25,16 +30,15 @@ pub fn previous_runs(out: &Path, month: Month) -> Vec<(Month, PathBuf)> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| {
             let m: Month = e.file_name().to_str()?.parse().ok()?;
-            (m <= month).then(|| (m, e.path()))
+            (m < month).then(|| (m, e.path()))
         })
         .collect();
     months.sort_by_key(|m| std::cmp::Reverse(m.0));
     months
 }
 
-/// The previous run of the plan with this output stem: the `<stem>.json` of
-/// the latest of `months` (from [`previous_runs`]) that has one. It must be
-/// read before this run writes its own `<stem>.json` over it.
+/// The previous month of the plan with this output stem: the `<stem>.json`
+/// of the latest of `months` (from [`previous_runs`]) that has one.
 pub fn find_previous(months: &[(Month, PathBuf)], stem: &str) -> Option<(Month, PathBuf)> {
     let name = format!("{stem}.json");
     months.iter().find_map(|(m, dir)| {
@@ -81,7 +85,7 @@ mod tests {
     }
 
     #[test]
-    fn the_previous_run_is_the_one_replaced_else_the_latest_earlier_month() {
+    fn the_previous_run_is_the_latest_earlier_month_even_for_a_rerun() {
         let dir = tempfile::tempdir().unwrap();
         for m in [
             "2026-09", "2026-10", "2026-12", "2027-01", "notes", "2026-13",
@@ -99,12 +103,13 @@ mod tests {
         std::fs::write(dir.path().join("2026-13/plan.json"), "{}").unwrap();
         let months = previous_runs(dir.path(), month("2026-12"));
         let names: Vec<String> = months.iter().map(|(m, _)| m.to_string()).collect();
-        assert_eq!(names, ["2026-12", "2026-10", "2026-09"]);
-        // A rerun of December replaces December's run of the plan…
+        assert_eq!(names, ["2026-10", "2026-09"]);
+        // A rerun of December is compared with the plan's last month, not
+        // with December's earlier run…
         let (m, path) = find_previous(&months, "plan").unwrap();
-        assert_eq!(m, month("2026-12"));
-        assert_eq!(path, dir.path().join("2026-12/plan.json"));
-        // …and a plan December did not have is compared with its last month.
+        assert_eq!(m, month("2026-09"));
+        assert_eq!(path, dir.path().join("2026-09/plan.json"));
+        // …and so is a plan December did not have.
         let (m, path) = find_previous(&months, "other").unwrap();
         assert_eq!(m, month("2026-09"));
         assert_eq!(path, dir.path().join("2026-09/other.json"));

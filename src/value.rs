@@ -4,7 +4,7 @@
 //! knows nothing of expressions, sheets or plans.
 
 /// A value a quantity or input can take.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// A finite number.
     Num(f64),

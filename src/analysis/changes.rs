@@ -23,7 +23,10 @@ use crate::value::Value;
 const RELATIVE_TOLERANCE: f64 = 1e-9;
 
 /// A calendar month, written `YYYY-MM`: the name of a dated run's folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(into = "String", try_from = "String")]
 pub struct Month {
     pub year: i32,
     pub month: u32,
@@ -41,6 +44,19 @@ impl Month {
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl From<Month> for String {
+    fn from(m: Month) -> String {
+        m.to_string()
+    }
+}
+
+impl TryFrom<String> for Month {
+    type Error = String;
+    fn try_from(s: String) -> Result<Month, String> {
+        s.parse()
     }
 }
 
@@ -64,7 +80,7 @@ impl FromStr for Month {
 }
 
 /// What a moved figure is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// The plan's verdict (fine-tune or stay on the API).
     Verdict,
@@ -86,7 +102,7 @@ impl Kind {
 }
 
 /// One figure whose value differs from the previous run's.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Moved {
     pub kind: Kind,
     pub id: String,
@@ -121,7 +137,7 @@ impl Moved {
 }
 
 /// What moved for one plan since its previous run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Changes {
     /// The month of the previous run.
     pub previous_month: Month,

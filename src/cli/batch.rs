@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
@@ -18,6 +18,8 @@ use super::{
 use crate::analysis::changes::{Month, Threshold};
 use crate::render::portfolio::{Portfolio, Row};
 use crate::render::Format;
+use crate::runs::lock::Lock;
+use crate::runs::month::{PlanRecord, Record, Staging};
 use crate::{output, PlanError};
 
 /// How `run` was asked to run.
@@ -49,16 +51,67 @@ struct Outcome {
     messages: Vec<String>,
     /// `EXIT_OK`, or the exit code of the plan's failure.
     code: u8,
+    /// True when a file could not be written (not when the plan was wrong).
+    write_failed: bool,
 }
 
 /// What every worker shares.
 struct Context<'a> {
     options: &'a RunOptions,
-    /// Where the plans' outputs go: `--out`, or its month folder.
+    /// Where the plans' outputs are written: `--out`, or the staging folder
+    /// of its month.
     dir: PathBuf,
-    /// The month folders up to this run's, latest first (dated runs only):
-    /// where each plan's previous run is found.
+    /// Where the outputs are once the run is done, as messages name it:
+    /// `--out`, or its month folder.
+    shown_dir: PathBuf,
+    /// The month folders before this run's, latest first (dated runs only):
+    /// where each plan's previous month is found.
     previous_runs: Vec<(Month, PathBuf)>,
+    /// A dated run's month, being staged.
+    staging: Option<&'a Staging>,
+    /// A flat run's lock on `--out`, taken before its first write (so that
+    /// a run of invalid plans makes no folder).
+    flat_lock: OnceLock<Result<Lock, String>>,
+}
+
+impl Context<'_> {
+    /// Ready to write into a flat `--out`: the folder made and locked, the
+    /// temporary files of killed runs removed. Done once, on first use.
+    fn ready_to_write(&self) -> Result<(), String> {
+        if self.staging.is_some() {
+            return Ok(());
+        }
+        self.flat_lock
+            .get_or_init(|| lock_output(&self.options.out))
+            .as_ref()
+            .map(|_| ())
+            .map_err(Clone::clone)
+    }
+}
+
+/// Locks the output folder (made if missing), saying so when another run
+/// holds it and this one waits (even with --quiet: a scheduler's log
+/// should show the wait), then removes what killed runs left there:
+/// temporary files and staging folders, and puts back a month folder a
+/// killed run had moved aside.
+fn lock_output(out: &Path) -> Result<Lock, String> {
+    let lock = crate::runs::lock::acquire(out, |holder| {
+        let holder = holder.map_or(String::new(), |pid| format!(" (process {pid})"));
+        console::err(format_args!(
+            "note: {}: another run is writing here{holder}; waiting for it to finish",
+            shown(out)
+        ));
+    })
+    .map_err(|e| format!("error: {}: cannot lock the output folder: {e}", shown(out)))?;
+    crate::runs::month::recover(out)
+        .and_then(|()| crate::runs::lock::remove_stale(out))
+        .map_err(|e| {
+            format!(
+                "error: {}: cannot remove the temporary files of an earlier run: {e}",
+                shown(out)
+            )
+        })?;
+    Ok(lock)
 }
 
 /// The environment variable that fixes the generation time, in whole
@@ -217,6 +270,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
         written: Vec::new(),
         messages: vec![message],
         code,
+        write_failed: false,
     };
     let stem = match &job.stem {
         Ok(s) => s.as_str(),
@@ -224,22 +278,30 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
     };
     let options = ctx.options;
     let mut messages = Vec::new();
-    // Read before anything is written: a rerun of the month writes over it.
-    let previous =
-        crate::runs::find_previous(&ctx.previous_runs, stem).and_then(|(month, path)| {
-            match crate::runs::read_previous(&path) {
-                Ok(document) => Some(crate::report::Previous {
-                    month,
-                    replaced: options.month == Some(month),
-                    document,
-                }),
-                Err(e) => {
-                    messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
-                    None
-                }
+    let mut read =
+        |month: Month, path: &Path, replaced: bool| match crate::runs::read_previous(path) {
+            Ok(document) => Some(crate::report::Previous {
+                month,
+                replaced,
+                document,
+            }),
+            Err(e) => {
+                messages.push(format!("note: {}", crate::yaml::inert(&e.to_string())));
+                None
             }
-        });
-    let report = match crate::evaluate_file_with(&job.path, &options.settings, previous) {
+        };
+    // The plan's latest earlier month, and the run of this month it replaces.
+    let history = crate::report::History {
+        earlier_month: crate::runs::find_previous(&ctx.previous_runs, stem)
+            .and_then(|(month, path)| read(month, &path, false)),
+        this_month: match (options.month, ctx.staging) {
+            (Some(month), Some(staging)) => staging
+                .replaced_json(stem)
+                .and_then(|path| read(month, &path, true)),
+            _ => None,
+        },
+    };
+    let report = match crate::evaluate_file_with(&job.path, &options.settings, history) {
         Ok(r) => r,
         Err(e @ PlanError::Invalid(_)) => return fail(stem, e.to_string(), EXIT_BAD_PLAN),
         Err(e) => return fail(stem, format!("error: {e}"), EXIT_FAILURE),
@@ -263,25 +325,21 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
         }
     };
     // The folder is made only when there is something to write.
-    if let Err(e) = std::fs::create_dir_all(&ctx.dir) {
-        return fail(
-            stem,
-            format!(
-                "error: {}: cannot create the output folder: {e}",
-                shown(&ctx.dir)
-            ),
-            EXIT_FAILURE,
-        );
+    if let Err(message) = ctx.ready_to_write() {
+        let mut failed = fail(stem, message, EXIT_FAILURE);
+        failed.write_failed = true;
+        return failed;
     }
     let mut written = Vec::new();
     for (fmt, name, bytes) in rendered {
         if let Err(e) = output::write_atomic(&ctx.dir, &name, &bytes) {
             let mut failed = fail(
                 stem,
-                format!("error: {}: cannot write {name}: {e}", shown(&ctx.dir)),
+                format!("error: {}: cannot write {name}: {e}", shown(&ctx.shown_dir)),
                 EXIT_FAILURE,
             );
             failed.written = written;
+            failed.write_failed = true;
             return failed;
         }
         written.push((fmt, name));
@@ -291,6 +349,7 @@ fn run_one(job: &Job, ctx: &Context) -> Outcome {
         written,
         messages,
         code: EXIT_OK,
+        write_failed: false,
     }
 }
 
@@ -308,23 +367,50 @@ fn progress_bar(plans: usize, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// Runs every plan (on `options.jobs` threads), writes the portfolio of a
-/// dated run, prints the messages in plan order and the summary; returns the
-/// exit code.
+/// Runs every plan (on `options.jobs` threads) and prints the messages in
+/// plan order and the summary; returns the exit code. A dated run holds the
+/// output folder's lock throughout, stages its month and puts it in place
+/// whole with its portfolio, or leaves the month as it was.
 pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
-    let dir = match options.month {
-        Some(m) => options.out.join(m.to_string()),
-        None => options.out.clone(),
+    let out = &options.out;
+    // Declared before the staging folder, so dropped after it: a staging
+    // folder left by a failure is removed while the lock is held.
+    let (_lock, staging) = match options.month {
+        Some(month) => {
+            let lock = match lock_output(out) {
+                Ok(l) => l,
+                Err(e) => {
+                    console::err(format_args!("{e}"));
+                    return EXIT_FAILURE;
+                }
+            };
+            match Staging::begin(out, month) {
+                Ok(s) => (Some(lock), Some(s)),
+                Err(e) => {
+                    console::err(format_args!("{e}"));
+                    return EXIT_FAILURE;
+                }
+            }
+        }
+        None => (None, None),
     };
     let ctx = Context {
         options,
+        dir: staging
+            .as_ref()
+            .map_or_else(|| out.clone(), |s| s.dir().to_path_buf()),
+        shown_dir: staging
+            .as_ref()
+            .map_or_else(|| out.clone(), |s| s.month_dir().to_path_buf()),
         previous_runs: options
             .month
-            .map(|m| crate::runs::previous_runs(&options.out, m))
+            .map(|m| crate::runs::previous_runs(out, m))
             .unwrap_or_default(),
-        dir,
+        staging: staging.as_ref(),
+        flat_lock: OnceLock::new(),
     };
-    let outcomes = run_jobs(&jobs_of(files, options.month.is_some()), &ctx);
+    let jobs = jobs_of(files, options.month.is_some());
+    let outcomes = run_jobs(&jobs, &ctx);
     for o in &outcomes {
         for m in &o.messages {
             console::err(format_args!("{m}"));
@@ -333,31 +419,66 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
     if let (Some(month), false) = (options.month, options.quiet) {
         let replaced = outcomes
             .iter()
-            .filter_map(|o| o.row.evaluated()?.changes.as_ref())
-            .filter(|c| c.replaced)
+            .filter(|o| {
+                o.row
+                    .evaluated()
+                    .is_some_and(|e| e.changes_in_month.is_some())
+            })
             .count();
         if replaced > 0 {
             console::err(format_args!(
-                "note: {}: this run replaces the earlier run of {month}; {}",
-                shown(&ctx.dir),
+                "note: {}: this run replaces the earlier run of {month} ({}); each plan is still compared with its latest earlier month, and the JSON of each run replaced is kept in {}/",
+                shown(&ctx.shown_dir),
                 if replaced == 1 {
-                    "1 plan is compared with its run there".to_string()
+                    "1 plan".to_string()
                 } else {
-                    format!("{replaced} plans are compared with their run there")
-                }
+                    format!("{replaced} plans")
+                },
+                crate::runs::month::REPLACED
             ));
         }
     }
     let mut code = outcomes.iter().map(|o| o.code).max().unwrap_or(EXIT_OK);
     let failed = outcomes.iter().filter(|o| o.code != EXIT_OK).count();
+    let write_failed = outcomes.iter().any(|o| o.write_failed);
     // A dated batch in which some plans were written and others failed
     // exits 1, as schedulers expect; a flat run keeps the generator core's
     // codes (2 when every failure is an invalid plan).
     if options.month.is_some() && failed > 0 && failed < outcomes.len() {
         code = EXIT_FAILURE;
     }
-    let (rows, mut written): (Vec<Row>, Vec<Vec<(Format, String)>>) =
+    let failed_names: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.code != EXIT_OK)
+        .map(|o| crate::yaml::inert(&o.row.plan_file).into_owned())
+        .collect();
+    let (mut rows, mut written): (Vec<Row>, Vec<Vec<(Format, String)>>) =
         outcomes.into_iter().map(|o| (o.row, o.written)).unzip();
+    let this_run = rows.len();
+    // The plans of the month this run keeps, each with its earlier row.
+    let mut kept: Vec<PlanRecord> = Vec::new();
+    let mut commit_failure: Option<String> = None;
+    if let Some(staging) = &staging {
+        if write_failed {
+            commit_failure = Some(String::new());
+        } else {
+            let rerun = jobs.iter().filter_map(|j| j.stem.clone().ok()).collect();
+            match staging.carry(&rerun) {
+                Ok(k) => kept = k,
+                Err(e) => {
+                    commit_failure = Some(format!(
+                        "error: {}: cannot keep the month's other files: {e}",
+                        shown(&ctx.shown_dir)
+                    ))
+                }
+            }
+        }
+    }
+    rows.extend(kept.iter().map(|k| {
+        let mut row = k.row.clone();
+        row.kept = true;
+        row
+    }));
     let portfolio = Portfolio {
         month: options.month,
         generated_at: options.settings.generated_at.unwrap_or_else(Utc::now),
@@ -368,10 +489,43 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
             .map(Format::extension),
         rows,
     };
-    if options.month.is_some() {
-        let (files, ok) = write_portfolio(&portfolio, &ctx);
-        written.push(files);
-        if !ok {
+    if let Some(staging) = &staging {
+        if commit_failure.is_none() {
+            match write_portfolio(&portfolio, &ctx) {
+                Ok(files) => written.push(files),
+                Err(e) => commit_failure = Some(e),
+            }
+        }
+        if commit_failure.is_none() {
+            let record = Record {
+                plans: portfolio.rows[..this_run]
+                    .iter()
+                    .zip(&written)
+                    .filter(|(row, files)| row.evaluated().is_some() && !files.is_empty())
+                    .map(|(row, files)| PlanRecord {
+                        stem: row.stem.clone(),
+                        files: files.iter().map(|(_, name)| name.clone()).collect(),
+                        row: row.clone(),
+                    })
+                    .chain(kept)
+                    .collect(),
+            };
+            if let Err(e) = staging.commit(&record) {
+                commit_failure = Some(format!(
+                    "error: {}: cannot put the new run in place: {e}",
+                    shown(&ctx.shown_dir)
+                ));
+            }
+        }
+        if let Some(why) = &commit_failure {
+            if !why.is_empty() {
+                console::err(format_args!("{why}"));
+            }
+            console::err(format_args!(
+                "error: {}: the month folder was left as it was: this run wrote nothing there",
+                shown(&ctx.shown_dir)
+            ));
+            written.clear();
             code = EXIT_FAILURE;
         }
     }
@@ -383,20 +537,27 @@ pub fn run_batch(files: &[PathBuf], options: &RunOptions) -> u8 {
             "{}; {count} file{} written to {}",
             portfolio.counts(),
             if count == 1 { "" } else { "s" },
-            shown(&ctx.dir)
+            shown(&ctx.shown_dir)
         ));
         // Each plan's files, then the portfolio's: paths to open or copy.
         for files in &written {
-            for path in paths_memo_first(&ctx.dir, files) {
+            for path in paths_memo_first(&ctx.shown_dir, files) {
                 console::out(format_args!("{path}"));
             }
         }
     }
-    for a in &alerts {
-        console::err(format_args!("{a}"));
+    if commit_failure.is_none() {
+        for a in &alerts {
+            console::err(format_args!("{a}"));
+        }
     }
-    if portfolio.rows.len() > 1 && failed > 0 {
-        console::err(format_args!("{}", failed_plans(&portfolio)));
+    if this_run > 1 && failed > 0 {
+        console::err(format_args!(
+            "{} of {} plans failed: {}",
+            failed,
+            this_run,
+            failed_names.join(", ")
+        ));
     }
     if code == EXIT_OK && !alerts.is_empty() {
         code = EXIT_ALERT;
@@ -448,43 +609,28 @@ fn paths_memo_first(dir: &Path, files: &[(Format, String)]) -> Vec<String> {
         .collect()
 }
 
-/// Writes the portfolio of a dated run in every format asked for; returns
-/// the files written and whether all were.
-fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> (Vec<(Format, String)>, bool) {
+/// Writes the portfolio of a dated run into the staging folder in every
+/// format asked for; returns the files written, or the message of the
+/// first that could not be.
+fn write_portfolio(portfolio: &Portfolio, ctx: &Context) -> Result<Vec<(Format, String)>, String> {
     let mut names = Vec::new();
-    if let Err(e) = std::fs::create_dir_all(&ctx.dir) {
-        console::err(format_args!(
-            "error: {}: cannot create the output folder: {e}",
-            shown(&ctx.dir)
-        ));
-        return (names, false);
-    }
-    let mut ok = true;
     for fmt in &ctx.options.formats {
         let name = format!("{}.{}", crate::render::portfolio::STEM, fmt.extension());
-        let result = crate::render::portfolio::render(portfolio, *fmt)
+        crate::render::portfolio::render(portfolio, *fmt)
             .map_err(|e| format!("cannot render it: {e}"))
             .and_then(|bytes| {
                 output::write_atomic(&ctx.dir, &name, &bytes).map_err(|e| e.to_string())
-            });
-        match result {
-            Ok(_) => names.push((*fmt, name)),
-            Err(e) => {
-                console::err(format_args!(
-                    "error: {}: cannot write {name}: {e}",
-                    shown(&ctx.dir)
-                ));
-                ok = false;
-            }
-        }
+            })
+            .map_err(|e| format!("error: {}: cannot write {name}: {e}", shown(&ctx.shown_dir)))?;
+        names.push((*fmt, name));
     }
-    (names, ok)
+    Ok(names)
 }
 
 /// The `--fail-on` thresholds that plans crossed, one line each.
 fn alerts(portfolio: &Portfolio, fail_on: &[Threshold]) -> Vec<String> {
     let mut alerts = Vec::new();
-    for row in &portfolio.rows {
+    for row in portfolio.rows.iter().filter(|r| !r.kept) {
         let Some(changes) = row.evaluated().and_then(|e| e.changes.as_ref()) else {
             continue;
         };
@@ -499,22 +645,6 @@ fn alerts(portfolio: &Portfolio, fail_on: &[Threshold]) -> Vec<String> {
         }
     }
     alerts
-}
-
-/// The line naming the plans of a batch that failed.
-fn failed_plans(portfolio: &Portfolio) -> String {
-    let names: Vec<String> = portfolio
-        .rows
-        .iter()
-        .filter(|r| r.evaluated().is_none())
-        .map(|r| crate::yaml::inert(&r.plan_file).into_owned())
-        .collect();
-    format!(
-        "{} of {} plans failed: {}",
-        names.len(),
-        portfolio.rows.len(),
-        names.join(", ")
-    )
 }
 
 /// The summary table printed after a run: one line per plan.

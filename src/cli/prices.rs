@@ -381,14 +381,20 @@ mod erased {
 }
 
 /// Writes the built-in catalogue's files into `dir` (created if missing);
-/// refuses, writing nothing, when one of them is already there.
-fn write_builtin(dir: &Path, skip: Option<&str>) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", shown(dir)))?;
+/// refuses, writing nothing, when one of them is already there. An error
+/// comes with its exit code: 2 for a file already there, 1 for a file or
+/// folder that could not be written.
+fn write_builtin(dir: &Path, skip: Option<&str>) -> Result<(), (u8, String)> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| (EXIT_FAILURE, format!("{}: cannot create: {e}", shown(dir))))?;
     for (name, _) in Catalog::BUILTIN_FILES {
         if Some(name) != skip && dir.join(name).exists() {
-            return Err(format!(
-                "{}: already exists; nothing was written (export into an empty folder)",
-                shown(&dir.join(name))
+            return Err((
+                EXIT_BAD_PLAN,
+                format!(
+                    "{}: already exists; nothing was written (export into an empty folder)",
+                    shown(&dir.join(name))
+                ),
             ));
         }
     }
@@ -396,8 +402,12 @@ fn write_builtin(dir: &Path, skip: Option<&str>) -> Result<(), String> {
         if Some(name) == skip {
             continue;
         }
-        output::write_atomic(dir, name, text.as_bytes())
-            .map_err(|e| format!("{}: cannot write: {e}", shown(&dir.join(name))))?;
+        output::write_atomic(dir, name, text.as_bytes()).map_err(|e| {
+            (
+                EXIT_FAILURE,
+                format!("{}: cannot write: {e}", shown(&dir.join(name))),
+            )
+        })?;
     }
     Ok(())
 }
@@ -412,9 +422,9 @@ pub fn export(dir: &Path) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => {
+        Err((code, e)) => {
             console::err(format_args!("error: {e}"));
-            EXIT_BAD_PLAN
+            code
         }
     }
 }
@@ -516,7 +526,7 @@ pub fn import(args: &ImportArgs) -> u8 {
         return EXIT_OK;
     }
     if seeded {
-        if let Err(e) = write_builtin(&catalog, Some(API_PRICES)) {
+        if let Err((_, e)) = write_builtin(&catalog, Some(API_PRICES)) {
             console::err(format_args!("error: {e}"));
             return EXIT_FAILURE;
         }

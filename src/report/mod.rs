@@ -260,8 +260,11 @@ pub struct Report {
     pub tornado: Vec<ScenarioResult>,
     /// The plan's options evaluated, in the plan's order.
     pub options: Vec<ScenarioResult>,
-    /// What moved since the plan's previous dated run, when there was one.
+    /// What moved since the plan's latest earlier month, when it has one.
     pub changes: Option<crate::analysis::changes::Changes>,
+    /// What moved since the earlier run of this month that this run
+    /// replaces, when there was one.
+    pub changes_in_month: Option<crate::analysis::changes::Changes>,
     /// The Monte Carlo simulation over the ranged inputs.
     pub simulation: Option<crate::analysis::simulate::Simulation>,
     pub warnings: Vec<Warning>,
@@ -452,6 +455,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         tornado,
         options,
         changes: None,
+        changes_in_month: None,
         simulation: Some(simulation),
         warnings: Vec::new(),
         reasons: Vec::new(),
@@ -460,7 +464,16 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
     };
     report.warnings = warnings(&report);
     report.reasons = reasons(&report);
-    report.changes = run.previous.as_ref().map(|p| changes_since(&report, p));
+    report.changes = run
+        .history
+        .earlier_month
+        .as_ref()
+        .map(|p| changes_since(&report, p));
+    report.changes_in_month = run
+        .history
+        .this_month
+        .as_ref()
+        .map(|p| changes_since(&report, p));
     Ok(report)
 }
 
@@ -632,8 +645,19 @@ pub struct Run {
     pub trials: usize,
     /// The simulation's random seed.
     pub seed: u64,
-    /// The plan's previous dated run, to say what moved since.
-    pub previous: Option<Previous>,
+    /// The plan's earlier dated runs, to say what moved since.
+    pub history: History,
+}
+
+/// A plan's earlier dated runs that a run is compared with.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Its run in the latest earlier month that has one: what `--fail-on`
+    /// and the memo's "What changed" compare with, whatever reruns of this
+    /// month came before.
+    pub earlier_month: Option<Previous>,
+    /// The earlier run of this run's own month, which this run replaces.
+    pub this_month: Option<Previous>,
 }
 
 /// A plan's previous dated run: its month and its JSON document.

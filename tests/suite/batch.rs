@@ -1,8 +1,8 @@
 //! Batches and monthly runs, through the real binary: the dated layout and
 //! the portfolio, what changed since the previous month (a price change, a
 //! flipped verdict and `--fail-on`), byte-identical reruns, a broken plan
-//! among good ones, writes that fail or are killed midway, and the LiteLLM
-//! price import with `--catalog`.
+//! among good ones, writes that fail midway, and the LiteLLM price import
+//! with `--catalog`. Kills, locks and months written whole are in `months`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -16,10 +16,12 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_finetune-roi"))
 }
 
+/// The names in a folder, but a month's record (which is not an output).
 fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != finetune_roi::runs::month::RECORD)
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -112,6 +114,11 @@ fn assert_complete(dir: &Path) {
 }
 
 const FORMATS: [&str; 4] = ["html", "json", "md", "xlsx"];
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
 
 fn outputs_of(stems: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = stems
@@ -382,8 +389,9 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
     let changes_sheet = xlsx_part(&month.join("portfolio.xlsx"), "xl/sharedStrings.xml");
     assert!(changes_sheet.contains("input_price_per_1m_tokens"));
 
-    // The same month again, the same plans: compared with the December run
-    // it replaces, in which nothing moved.
+    // The same month again, the same plans: compared with November still,
+    // so the same alerts and exit code, and with the December run it
+    // replaces, in which nothing moved.
     let again = run(
         tmp.path(),
         &[
@@ -396,13 +404,29 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
             "verdict-change,savings-drop:50%",
         ],
     );
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("alert (verdict-change): plans/support.yaml: the verdict flipped since 2026-11: Fine-tune → Stay on the API"),
+        "{err}"
+    );
     let summary = String::from_utf8_lossy(&again.stdout);
     assert!(
-        summary.contains("unchanged since the earlier run of 2026-12"),
+        summary.contains(
+            "verdict flipped since 2026-11: Fine-tune → Stay on the API; unchanged since the earlier run of 2026-12"
+        ),
         "{summary}"
     );
-    assert!(!summary.contains("since 2026-11"), "{summary}");
+    assert_eq!(
+        files_in(&month),
+        sorted(
+            [
+                outputs_of(&["code", "portfolio", "support"]),
+                vec!["replaced".into()]
+            ]
+            .concat()
+        )
+    );
     // --fail-on needs a month to compare with.
     let usage = run(
         tmp.path(),
@@ -415,7 +439,7 @@ fn the_next_month_lists_a_price_change_and_flags_a_flipped_verdict() {
 const EPOCH: &str = "1764547200";
 
 #[test]
-fn a_rerun_of_a_month_replaces_its_run_and_is_compared_with_it() {
+fn a_rerun_of_a_month_replaces_its_run_and_is_compared_with_it_too() {
     let tmp = tempfile::tempdir().unwrap();
     let support = example("customer-support-50m.yaml");
     let code = example("code-generation-200m.yaml");
@@ -458,16 +482,12 @@ fn a_rerun_of_a_month_replaces_its_run_and_is_compared_with_it() {
     );
     let again = run(tmp.path(), &args);
     let err = stderr(&again);
-    assert_eq!(again.status.code(), Some(3), "{err}");
-    // Said once, counting the two plans the earlier run had.
+    // No earlier month: nothing to alert on; a month's alerts compare months.
+    assert_eq!(again.status.code(), Some(0), "{err}");
+    // Said once, counting the two plans the earlier run also had.
     assert_eq!(
-        err.matches("note: out/2026-11: this run replaces the earlier run of 2026-11; 2 plans are compared with their run there").count(),
-        1,
-        "{err}"
-    );
-    assert!(
-        err.contains("alert (verdict-change): plans/support.yaml: the verdict flipped since the earlier run of 2026-11: Fine-tune → Stay on the API"),
-        "{err}"
+        err,
+        "note: out/2026-11: this run replaces the earlier run of 2026-11 (2 plans); each plan is still compared with its latest earlier month, and the JSON of each run replaced is kept in replaced/\n"
     );
     let summary = String::from_utf8_lossy(&again.stdout);
     let line = |plan: &str| {
@@ -478,9 +498,10 @@ fn a_rerun_of_a_month_replaces_its_run_and_is_compared_with_it() {
             .to_string()
     };
     assert!(line("plans/support.yaml").ends_with(
-        "verdict flipped since the earlier run of 2026-11: Fine-tune → Stay on the API"
+        "first month; verdict flipped since the earlier run of 2026-11: Fine-tune → Stay on the API"
     ));
-    assert!(line("plans/code.yaml").ends_with("unchanged since the earlier run of 2026-11"));
+    assert!(line("plans/code.yaml")
+        .ends_with("first month; unchanged since the earlier run of 2026-11"));
     assert!(line("plans/classify.yaml").ends_with("first run"));
     // The documents say so too, with the replaced run's figures as the old ones.
     let memo = std::fs::read_to_string(november.join("support.md")).unwrap();
@@ -501,20 +522,30 @@ fn a_rerun_of_a_month_replaces_its_run_and_is_compared_with_it() {
         .iter()
         .find(|r| r["stem"] == "support")
         .unwrap();
-    assert_eq!(row["changes"]["previous_month"], "2026-11");
-    assert_eq!(row["changes"]["previous_run_replaced"], true);
-    assert_eq!(row["changes"]["verdict_flipped"], true);
-    let md = std::fs::read_to_string(november.join("portfolio.md")).unwrap();
-    assert!(
-        md.contains("Against the earlier run of 2026-11 (the support.json this run replaced)."),
-        "{md}"
-    );
-    // The replaced run's other plan stays; every plan's files are whole.
+    assert_eq!(row["changes"], Json::Null);
+    let in_month = &row["changes_since_earlier_run_of_month"];
+    assert_eq!(in_month["previous_month"], "2026-11");
+    assert_eq!(in_month["verdict_flipped"], true);
+    // Every plan's files are whole; the replaced runs' JSON is kept.
     assert_eq!(
         files_in(&november),
-        outputs_of(&["classify", "code", "portfolio", "support"])
+        sorted(
+            [
+                outputs_of(&["classify", "code", "portfolio", "support"]),
+                vec!["replaced".into()]
+            ]
+            .concat()
+        )
     );
     assert_complete(&november);
+    assert_eq!(
+        files_in(&november.join("replaced")),
+        ["code.json", "support.json"]
+    );
+    assert_eq!(
+        json(&november.join("replaced/support.json"))["verdict"],
+        "Fine-tune"
+    );
 }
 
 #[test]
@@ -726,48 +757,6 @@ fn a_write_that_fails_midway_leaves_the_earlier_complete_files_and_no_partial_on
         } else {
             assert!(&now != old, "support.{f} was not rewritten");
         }
-    }
-}
-
-#[test]
-fn a_killed_batch_leaves_only_complete_files() {
-    let tmp = tempfile::tempdir().unwrap();
-    let text = example("customer-support-50m.yaml");
-    let folder = tmp.path().join("plans");
-    std::fs::create_dir_all(&folder).unwrap();
-    for i in 0..60 {
-        std::fs::write(folder.join(format!("plan-{i:02}.yaml")), &text).unwrap();
-    }
-    let out = tmp.path().join("out");
-    let mut child = bin()
-        .args(["run", "plans", "--out", "out", "--month", "2026-12"])
-        .current_dir(tmp.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill it once the first plan is written (or when it has finished).
-    let month = out.join("2026-12");
-    loop {
-        if files_in(&month).iter().any(|f| f.ends_with(".json")) {
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    child.kill().ok();
-    child.wait().unwrap();
-    // Whatever is visible is whole; a temporary file, if the kill left one,
-    // is hidden and named as such.
-    assert_complete(&month);
-    for name in files_in(&month) {
-        assert!(
-            FORMATS.iter().any(|f| name.ends_with(&format!(".{f}")))
-                || (name.starts_with(".finetune-roi-") && name.ends_with(".tmp")),
-            "{name}"
-        );
     }
 }
 

@@ -406,7 +406,7 @@ proptest! {
         let path = dir.path().join("plan.yaml");
         std::fs::write(&path, &text).unwrap();
         let settings = finetune_roi::Settings { trials: 400, ..finetune_roi::Settings::at(fixed_time()) };
-        let r = finetune_roi::evaluate_file_with(&path, &settings, None)
+        let r = finetune_roi::evaluate_file_with(&path, &settings, Default::default())
             .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         one_answer(&r);
         // A plan the capacity or memory rules out is never "Fine-tune" as

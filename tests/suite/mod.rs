@@ -12,6 +12,7 @@ mod inputs_spec;
 mod limits;
 mod managed;
 mod memo;
+mod months;
 mod options;
 mod physics;
 mod plain_words;

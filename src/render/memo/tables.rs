@@ -643,24 +643,21 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
 }
 
 /// What moved since the previous run: a heading naming the month (and a
-/// flipped verdict) and a row per moved figure, old value then new.
+/// flipped verdict) and a row per moved figure, old value then new. The
+/// previous run is the plan's latest earlier month; a rerun of the month
+/// adds a sentence on what moved since the earlier run it replaced (or,
+/// for a plan's first month, compares with that run alone).
 pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
-    let c = r.changes.as_ref()?;
-    let heading = if c.verdict_flipped() {
-        format!(
-            "Since {}, the verdict flipped: {} → {}.",
-            c.previous_run(),
-            md_escape(&c.previous_verdict),
-            md_escape(&c.verdict)
-        )
-    } else if c.moved.is_empty() {
-        format!("Nothing moved since {}.", c.previous_run())
-    } else {
-        format!(
-            "Since {}, the verdict stands; these figures moved.",
-            c.previous_run()
-        )
+    let (c, in_month) = match (&r.changes, &r.changes_in_month) {
+        (Some(c), in_month) => (c, in_month.as_ref()),
+        (None, Some(c)) => (c, None),
+        (None, None) => return None,
     };
+    let mut heading = changes_heading(c);
+    if let Some(m) = in_month {
+        heading.push(' ');
+        heading.push_str(&changes_heading(m));
+    }
     let rows = c
         .moved
         .iter()
@@ -677,6 +674,25 @@ pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
         })
         .collect();
     Some((heading, rows))
+}
+
+/// The sentence that says what moved since a previous run.
+fn changes_heading(c: &crate::analysis::changes::Changes) -> String {
+    if c.verdict_flipped() {
+        format!(
+            "Since {}, the verdict flipped: {} → {}.",
+            c.previous_run(),
+            md_escape(&c.previous_verdict),
+            md_escape(&c.verdict)
+        )
+    } else if c.moved.is_empty() {
+        format!("Nothing moved since {}.", c.previous_run())
+    } else {
+        format!(
+            "Since {}, the verdict stands; these figures moved.",
+            c.previous_run()
+        )
+    }
 }
 
 /// The monthly comparison: each part of the fine-tuned cost, the API bill and the savings.

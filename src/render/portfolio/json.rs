@@ -9,6 +9,32 @@ fn figure_json(f: &Figure) -> Json {
     to_json(&f.value)
 }
 
+/// What moved since the earlier run of this month that the plan's run
+/// replaced: its verdict and each moved figure's old and new values.
+fn changes_in_month_json(e: &Evaluated) -> Json {
+    let Some(c) = &e.changes_in_month else {
+        return Json::Null;
+    };
+    let moved: Vec<Json> = c
+        .moved
+        .iter()
+        .map(|m| json!({"kind": m.kind.label(), "id": m.id, "label": m.label, "old": m.old, "new": m.new}))
+        .collect();
+    json!({
+        "previous_month": c.previous_month.to_string(),
+        "previous_verdict": c.previous_verdict,
+        "verdict_flipped": c.verdict_flipped(),
+        "moved": moved,
+    })
+}
+
+/// When the run that made a plan's files was generated.
+fn generated_at(t: Option<chrono::DateTime<chrono::Utc>>) -> Json {
+    t.map_or(Json::Null, |t| {
+        json!(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    })
+}
+
 fn changes_json(e: &Evaluated) -> Json {
     let Some(c) = &e.changes else {
         return Json::Null;
@@ -56,6 +82,9 @@ pub fn document(p: &Portfolio) -> Json {
                 "is_above_break_even_all_in": e.above_break_even_all_in,
                 "warnings": e.warnings,
                 "changes": changes_json(e),
+                "changes_since_earlier_run_of_month": changes_in_month_json(e),
+                "generated_at": generated_at(r.generated_at),
+                "kept_from_earlier_run": r.kept,
             }),
             Err(error) => json!({
                 "stem": r.stem,

@@ -22,6 +22,7 @@ pub use workbook::{render_xlsx, workbook};
 
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::XlsxError;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::analysis::changes::{Changes, Kind, Month};
@@ -36,7 +37,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const STEM: &str = "portfolio";
 
 /// One figure of a plan: its value, its unit and the value as the memo shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub value: Value,
     pub unit: Unit,
@@ -54,7 +55,7 @@ impl Figure {
 }
 
 /// One moved figure, shown in the plan's units.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MovedRow {
     pub kind: Kind,
     pub id: String,
@@ -66,8 +67,9 @@ pub struct MovedRow {
     pub new_text: String,
 }
 
-/// A plan evaluated: the figures the portfolio shows.
-#[derive(Debug, Clone, PartialEq)]
+/// A plan evaluated: the figures the portfolio shows. A month's record
+/// keeps it (serialized) for the plans a later run of the month keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluated {
     pub verdict: String,
     /// The verdict's sentence, as every output of the plan opens.
@@ -82,15 +84,19 @@ pub struct Evaluated {
     pub above_break_even_all_in: bool,
     /// The titles of the plan's warnings.
     pub warnings: Vec<String>,
-    /// What moved since the previous run; `None` for a plan's first run.
+    /// What moved since the plan's latest earlier month; `None` for its
+    /// first month.
     pub changes: Option<Changes>,
+    /// What moved since the earlier run of this month that this run
+    /// replaced, when there was one.
+    pub changes_in_month: Option<Changes>,
     /// The moved figures whose shown value changed (a figure that moved
     /// by less than its shown precision is left out).
     pub moved: Vec<MovedRow>,
 }
 
-/// One plan of the run.
-#[derive(Debug, Clone, PartialEq)]
+/// One plan of the run, or of its month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// The output stem: the plan's outputs are `<stem>.xlsx` and so on.
     pub stem: String,
@@ -99,12 +105,20 @@ pub struct Row {
     /// The plan's title; the file for a plan that failed.
     pub title: String,
     pub outcome: Result<Box<Evaluated>, String>,
+    /// When the run that made the plan's files was generated; `None` for
+    /// a plan that failed.
+    pub generated_at: Option<DateTime<Utc>>,
+    /// True for a plan of the month that this run did not rerun: its files
+    /// and this row are those of an earlier run of the month.
+    #[serde(default)]
+    pub kept: bool,
 }
 
 impl Row {
     /// The row of an evaluated plan.
     pub fn from_report(stem: &str, report: &Report) -> Row {
         let changes = report.changes.clone();
+        let changes_in_month = report.changes_in_month.clone();
         let moved = changes
             .iter()
             .flat_map(|c| &c.moved)
@@ -145,8 +159,11 @@ impl Row {
                     .map(|w| w.title.to_string())
                     .collect(),
                 changes,
+                changes_in_month,
                 moved,
             })),
+            generated_at: Some(report.generated_at),
+            kept: false,
         }
     }
 
@@ -157,6 +174,8 @@ impl Row {
             plan_file: plan_file.to_string(),
             title: plan_file.to_string(),
             outcome: Err(error.to_string()),
+            generated_at: None,
+            kept: false,
         }
     }
 
@@ -172,24 +191,59 @@ impl Row {
         self.outcome.as_deref().ok()
     }
 
-    /// The change since the last run in a few words.
+    /// The change since the last run in a few words: since the plan's
+    /// latest earlier month, then since the earlier run of this month that
+    /// this run replaced; for a plan kept from an earlier run, which run.
     pub fn since_last_run(&self) -> String {
+        if self.kept {
+            let run = self.generated_at.map_or(String::new(), |t| {
+                format!(" of {}", t.format("%Y-%m-%d %H:%M UTC"))
+            });
+            return format!("not rerun: as the run{run} left it");
+        }
         let Some(e) = self.evaluated() else {
             return "failed".to_string();
         };
-        let Some(c) = &e.changes else {
-            return "first run".to_string();
-        };
+        let since_month = Self::since_earlier_month(e);
+        match &e.changes_in_month {
+            Some(c) => format!(
+                "{}; {}",
+                since_month.unwrap_or_else(|| "first month".to_string()),
+                Self::since_in_month(c)
+            ),
+            None => since_month.unwrap_or_else(|| "first run".to_string()),
+        }
+    }
+
+    /// What moved since the earlier run of this month, in a few words.
+    fn since_in_month(c: &Changes) -> String {
         if c.verdict_flipped() {
-            return format!(
+            format!(
                 "verdict flipped since {}: {} → {}",
                 c.previous_run(),
                 c.previous_verdict,
                 c.verdict
-            );
+            )
+        } else if c.moved.is_empty() {
+            format!("unchanged since {}", c.previous_run())
+        } else {
+            format!("figures moved since {}", c.previous_run())
+        }
+    }
+
+    /// What moved since the plan's latest earlier month, in a few words.
+    fn since_earlier_month(e: &Evaluated) -> Option<String> {
+        let c = e.changes.as_ref()?;
+        if c.verdict_flipped() {
+            return Some(format!(
+                "verdict flipped since {}: {} → {}",
+                c.previous_run(),
+                c.previous_verdict,
+                c.verdict
+            ));
         }
         if e.moved.is_empty() {
-            return format!("unchanged since {}", c.previous_run());
+            return Some(format!("unchanged since {}", c.previous_run()));
         }
         let inputs = e.moved.iter().filter(|m| m.kind == Kind::Input).count();
         let mut parts = Vec::new();
@@ -205,7 +259,7 @@ impl Row {
         if parts.is_empty() {
             parts.push("results moved".to_string());
         }
-        format!("since {}: {}", c.previous_run(), parts.join(", "))
+        Some(format!("since {}: {}", c.previous_run(), parts.join(", ")))
     }
 }
 
