@@ -95,6 +95,12 @@ impl Context<'_> {
 /// temporary files and staging folders, and puts back a month folder a
 /// killed run had moved aside.
 fn lock_output(out: &Path) -> Result<Lock, String> {
+    std::fs::create_dir_all(out).map_err(|e| {
+        format!(
+            "error: {}: cannot create the output folder: {e}",
+            shown(out)
+        )
+    })?;
     let lock = crate::runs::lock::acquire(out, |holder| {
         let holder = holder.map_or(String::new(), |pid| format!(" (process {pid})"));
         console::err(format_args!(

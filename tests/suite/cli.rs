@@ -355,8 +355,8 @@ fn outputs_follow_the_umask_like_any_file_the_user_writes() {
         let init = with_umask(&["init".as_ref(), starter.as_os_str()]);
         assert_eq!(init.status.code(), Some(0));
         let mut written = files_under(&out);
-        // The plan's four files and the portfolio's four.
-        assert_eq!(written.len(), 8, "{written:?}");
+        // The plan's four files, the portfolio's four and the month's record.
+        assert_eq!(written.len(), 9, "{written:?}");
         written.push(starter);
         for file in written {
             let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
@@ -482,9 +482,10 @@ fn write_errors_name_the_output_path_as_given_and_no_temporary_file() {
         &run(&["--out", "somefile/out"]),
         "error: somefile/out: cannot create the output folder: ",
     );
+    // A dated run makes (and locks) the output folder before its month's.
     assert_names(
         &run(&["--out", "somefile/out", "--month", "2026-12"]),
-        "error: somefile/out/2026-12: cannot create the output folder: ",
+        "error: somefile/out: cannot create the output folder: ",
     );
     // A folder where the JSON should go: the folder is there, the rename fails.
     std::fs::create_dir_all(tmp.path().join("out/roi-worked-example.json")).unwrap();
