@@ -291,6 +291,45 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+        for field in super::API_EXTRA_FIELDS.iter().map(|(f, _)| *f).chain([
+            "long_context_input_per_1m_tokens",
+            "long_context_output_per_1m_tokens",
+        ]) {
+            if let Some(x) = m.extra(field) {
+                self.price(&["api", n, field], x);
+            }
+        }
+        if let Some(x) = m.long_context_above_tokens {
+            self.positive(
+                &["api", n, "long_context_above_tokens"],
+                x,
+                "the prompt tokens above which long-context prices apply",
+            );
+        }
+        let lc = [
+            m.long_context_above_tokens.is_some(),
+            m.long_context_input_per_1m_tokens.is_some(),
+            m.long_context_output_per_1m_tokens.is_some(),
+        ];
+        if lc.iter().any(|x| *x) && !lc.iter().all(|x| *x) {
+            self.bad(
+                &["api", n, "long_context_above_tokens"],
+                "expected long_context_above_tokens, long_context_input_per_1m_tokens and long_context_output_per_1m_tokens together".to_string(),
+            );
+        }
+        if let Some(d) = m
+            .not_in_map_since
+            .as_deref()
+            .filter(|d| parse_date(d).is_none())
+        {
+            self.bad(
+                &["api", n, "not_in_map_since"],
+                format!(
+                    "expected the date of the price map that no longer lists the model, written YYYY-MM-DD, found `{}`",
+                    shorten(d)
+                ),
+            );
+        }
         if let Some(key) = &m.litellm {
             self.text(&["api", n, "litellm"], key, "LiteLLM's name for the model");
         }

@@ -13,7 +13,8 @@ use serde_json::Value as Json;
 use super::check::{limit, parse_file, read_text, Checker, ParsedFile};
 use super::layout::{diagnostic, show_path, Layout};
 use super::{
-    shorten, ApiModel, CatalogError, MAX_CATALOG_FILE_BYTES, MAX_LITELLM_BYTES, MAX_NAME_CHARS,
+    shorten, ApiModel, CatalogError, API_EXTRA_FIELDS, MAX_CATALOG_FILE_BYTES, MAX_LITELLM_BYTES,
+    MAX_NAME_CHARS,
 };
 
 /// The file that holds the catalogue's API prices, kept as written so that
@@ -85,6 +86,19 @@ pub struct ImportOptions {
     /// and source (so that every entry it prices cites it); otherwise only
     /// changed entries are rewritten.
     pub confirm: bool,
+    /// The LiteLLM package version the map was taken from (`1.110.2`),
+    /// named in each source when given.
+    pub package: Option<String>,
+    /// Keys of the map added whatever the add policy says.
+    pub also_add: Vec<String>,
+}
+
+/// The source an imported entry cites: the map, its package, its date and the key.
+pub fn litellm_source(package: Option<&str>, as_of: NaiveDate, key: &str) -> String {
+    match package {
+        Some(p) => format!("LiteLLM price map (package {p}), taken {as_of} (key `{key}`)"),
+        None => format!("LiteLLM price map, {as_of} (key `{key}`)"),
+    }
 }
 
 /// One change the import makes to the API price file.
@@ -101,8 +115,17 @@ pub enum Change {
         output_per_1m_tokens: f64,
         /// LiteLLM's retirement date, when it gives one the entry lacks.
         deprecated: Option<NaiveDate>,
+        /// The other prices (cached, batch, tiers, long context) that are
+        /// new or differ: (catalogue field, value).
+        extras: Vec<(&'static str, f64)>,
         as_of: NaiveDate,
         source: String,
+    },
+    /// A catalogue model the map no longer lists: marked with the map's date.
+    Gone {
+        name: String,
+        /// The date of the map that lacks it.
+        since: NaiveDate,
     },
     /// A model of LiteLLM's map the catalogue did not have.
     Added {
@@ -112,6 +135,8 @@ pub enum Change {
         output_per_1m_tokens: f64,
         /// LiteLLM's retirement date for the model, if any.
         deprecated: Option<NaiveDate>,
+        /// The other prices the map gives: (catalogue field, value).
+        extras: Vec<(&'static str, f64)>,
         as_of: NaiveDate,
         source: String,
     },
@@ -121,7 +146,9 @@ impl Change {
     /// The catalogue name of the model changed.
     pub fn name(&self) -> &str {
         match self {
-            Change::Updated { name, .. } | Change::Added { name, .. } => name,
+            Change::Updated { name, .. }
+            | Change::Added { name, .. }
+            | Change::Gone { name, .. } => name,
         }
     }
 }
@@ -137,6 +164,7 @@ impl fmt::Display for Change {
                 input_per_1m_tokens: ni,
                 output_per_1m_tokens: no,
                 deprecated,
+                extras,
                 ..
             } => {
                 let confirmed = to_micro(*oi) == to_micro(*ni) && to_micro(*oo) == to_micro(*no);
@@ -162,17 +190,24 @@ impl fmt::Display for Change {
                         format_price(*no)
                     )?;
                 }
+                write_extras(f, extras)?;
                 match deprecated {
                     Some(d) => write!(f, "; deprecated {d}"),
                     None => Ok(()),
                 }
             }
+            Change::Gone { name, since } => write!(
+                f,
+                "marked {}: not in the map of {since}; its last known prices are kept",
+                shorten(name)
+            ),
             Change::Added {
                 name,
                 provider,
                 input_per_1m_tokens,
                 output_per_1m_tokens,
                 deprecated,
+                extras,
                 ..
             } => {
                 write!(
@@ -183,6 +218,7 @@ impl fmt::Display for Change {
                     format_price(*input_per_1m_tokens),
                     format_price(*output_per_1m_tokens)
                 )?;
+                write_extras(f, extras)?;
                 match deprecated {
                     Some(d) => write!(f, "; deprecated {d}"),
                     None => Ok(()),
@@ -190,6 +226,25 @@ impl fmt::Display for Change {
             }
         }
     }
+}
+
+/// The other prices of a change, as `; cached_input $1.25, batch_input $1.25`.
+fn write_extras(f: &mut fmt::Formatter<'_>, extras: &[(&'static str, f64)]) -> fmt::Result {
+    if extras.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = extras
+        .iter()
+        .map(|(field, x)| match *field {
+            "long_context_above_tokens" => format!("long context above {x} tokens"),
+            _ => format!(
+                "{} ${}",
+                field.trim_end_matches("_per_1m_tokens"),
+                format_price(*x)
+            ),
+        })
+        .collect();
+    write!(f, "; {}", shown.join(", "))
 }
 
 /// Entries of LiteLLM's map that were not used, by reason.
@@ -216,7 +271,8 @@ pub struct LitellmImport {
     pub changes: Vec<Change>,
     /// Catalogue models whose prices LiteLLM gives unchanged.
     pub unchanged: usize,
-    /// Catalogue models LiteLLM's map has no usable price for.
+    /// Catalogue models LiteLLM's map has no usable price for (those it
+    /// does not list at all are also marked, as [`Change::Gone`]).
     pub not_in_litellm: Vec<String>,
     pub skipped: Skipped,
 }
@@ -230,9 +286,14 @@ impl LitellmImport {
             .iter()
             .filter(|c| matches!(c, Change::Updated { .. }))
             .count();
-        let added = self.changes.len() - updated;
+        let gone = self
+            .changes
+            .iter()
+            .filter(|c| matches!(c, Change::Gone { .. }))
+            .count();
+        let added = self.changes.len() - updated - gone;
         lines.push(format!(
-            "{updated} updated, {added} added, {} unchanged",
+            "{updated} updated, {added} added, {gone} marked as gone from the map, {} unchanged",
             self.unchanged
         ));
         if !self.not_in_litellm.is_empty() {
@@ -283,6 +344,9 @@ struct LitellmPrice {
     output: f64,
     /// `deprecation_date`, when it is a date.
     deprecated: Option<NaiveDate>,
+    /// The other prices: (catalogue field, value per 1M tokens, or tokens
+    /// for the long-context threshold).
+    extras: Vec<(&'static str, f64)>,
 }
 
 /// Compares the API price file with LiteLLM's price map (the text of
@@ -320,12 +384,15 @@ pub fn import_litellm(
             "expected LiteLLM's price map, a JSON object of models: {e}"
         ))
     })?;
-    let source_for = |key: &str| format!("LiteLLM price map, {as_of} (key `{key}`)");
+    let package = options.package.clone();
+    let source_for = |key: &str| litellm_source(package.as_deref(), as_of, key);
 
     let mut import = LitellmImport::default();
     let usable = usable_prices(&map, &mut import.skipped);
+    let listed: HashSet<&str> = map.keys().map(String::as_str).collect();
     let claimed = update_known(
         file.models(),
+        &listed,
         &usable,
         (as_of, options.confirm),
         &source_for,
@@ -413,13 +480,52 @@ fn usable_price(key: &str, entry: &Json) -> Result<LitellmPrice, Unusable> {
         input,
         output,
         deprecated,
+        extras: extra_prices(fields),
     })
+}
+
+/// The other prices of an entry: cached input, cache writes, batch,
+/// priority, flex, reasoning and the lowest long-context step (its
+/// threshold and both prices), each when it is a finite price ≥ 0.
+fn extra_prices(fields: &serde_json::Map<String, Json>) -> Vec<(&'static str, f64)> {
+    let price = |key: &str| {
+        fields
+            .get(key)
+            .and_then(Json::as_f64)
+            .map(per_1m_tokens)
+            .filter(|x| x.is_finite() && *x >= 0.0)
+    };
+    let mut extras: Vec<(&'static str, f64)> = API_EXTRA_FIELDS
+        .iter()
+        .filter_map(|(field, key)| price(key).map(|x| (*field, x)))
+        .collect();
+    let step = fields
+        .keys()
+        .filter_map(|k| {
+            k.strip_prefix("input_cost_per_token_above_")?
+                .strip_suffix("k_tokens")?
+                .parse::<u32>()
+                .ok()
+        })
+        .filter_map(|thousands| {
+            let input = price(&format!("input_cost_per_token_above_{thousands}k_tokens"))?;
+            let output = price(&format!("output_cost_per_token_above_{thousands}k_tokens"))?;
+            Some((thousands, input, output))
+        })
+        .min_by_key(|(thousands, _, _)| *thousands);
+    if let Some((thousands, input, output)) = step {
+        extras.push(("long_context_above_tokens", f64::from(thousands) * 1000.0));
+        extras.push(("long_context_input_per_1m_tokens", input));
+        extras.push(("long_context_output_per_1m_tokens", output));
+    }
+    extras
 }
 
 /// Compares each catalogue model with its LiteLLM entry; returns the keys
 /// the catalogue's models read.
 fn update_known<'f>(
     models: &'f IndexMap<String, ApiModel>,
+    listed: &HashSet<&str>,
     usable: &BTreeMap<&str, LitellmPrice>,
     (as_of, confirm): (NaiveDate, bool),
     source_for: &dyn Fn(&str) -> String,
@@ -431,15 +537,30 @@ fn update_known<'f>(
         claimed.insert(key);
         let Some(price) = usable.get(key) else {
             import.not_in_litellm.push(name.clone());
+            // Only an entry that came from the map can be gone from it.
+            let from_map = model.litellm.is_some() || model.source.starts_with("LiteLLM price map");
+            if from_map && !listed.contains(key) && model.not_in_map_since.is_none() {
+                import.changes.push(Change::Gone {
+                    name: name.clone(),
+                    since: as_of,
+                });
+            }
             continue;
         };
         let deprecated = price
             .deprecated
             .filter(|d| model.deprecated.as_deref().and_then(super::parse_date) != Some(*d));
+        let extras: Vec<(&'static str, f64)> = price
+            .extras
+            .iter()
+            .filter(|(field, x)| model.extra(field).map(to_micro) != Some(*x))
+            .copied()
+            .collect();
         // An entry already citing this map at this date, at its prices.
         let same = to_micro(model.input_per_1m_tokens) == price.input
             && to_micro(model.output_per_1m_tokens) == price.output
             && deprecated.is_none()
+            && extras.is_empty()
             && (!confirm
                 || (model.as_of == as_of.format("%Y-%m-%d").to_string()
                     && model.source == source_for(key)));
@@ -454,6 +575,7 @@ fn update_known<'f>(
                 input_per_1m_tokens: price.input,
                 output_per_1m_tokens: price.output,
                 deprecated,
+                extras,
                 as_of,
                 source: source_for(key),
             });
@@ -482,12 +604,13 @@ fn add_new(
             import.skipped.not_added += 1;
             continue;
         }
-        let add = match &options.add {
-            AddPolicy::None => false,
-            AddPolicy::KnownProviders => known_providers.contains(price.provider.as_str()),
-            AddPolicy::Providers(list) => list.contains(&price.provider),
-            AddPolicy::All => true,
-        };
+        let add = options.also_add.iter().any(|k| k == key)
+            || match &options.add {
+                AddPolicy::None => false,
+                AddPolicy::KnownProviders => known_providers.contains(price.provider.as_str()),
+                AddPolicy::Providers(list) => list.contains(&price.provider),
+                AddPolicy::All => true,
+            };
         if !add {
             import.skipped.not_added += 1;
             continue;
@@ -502,9 +625,19 @@ fn add_new(
             input_per_1m_tokens: price.input,
             output_per_1m_tokens: price.output,
             deprecated: price.deprecated,
+            extras: price.extras.clone(),
             as_of,
             source: source_for(key),
         });
+    }
+}
+
+/// An other price as written: a price, or a whole count of tokens.
+fn extra_text(field: &str, x: f64) -> String {
+    if field == "long_context_above_tokens" {
+        format!("{}", x.round() as u64)
+    } else {
+        format_price(x)
     }
 }
 
@@ -561,6 +694,7 @@ pub fn render_api_prices(file: &ApiPriceFile, changes: &[Change]) -> Result<Stri
     for change in changes {
         match change {
             Change::Updated { .. } => rewrite.update(change)?,
+            Change::Gone { .. } => rewrite.mark_gone(change)?,
             Change::Added { .. } => {
                 rewrite.expect_added(change)?;
                 added.push(change);
@@ -607,7 +741,8 @@ impl Rewrite<'_> {
         )])
     }
 
-    /// Replaces an updated model's changed prices, `as_of` and `source` in place.
+    /// Replaces an updated model's changed prices, `as_of` and `source` in
+    /// place; fields the entry lacks are written on new lines after its source.
     fn update(&mut self, change: &Change) -> Result<(), CatalogError> {
         let Change::Updated {
             name,
@@ -616,6 +751,7 @@ impl Rewrite<'_> {
             input_per_1m_tokens,
             output_per_1m_tokens,
             deprecated,
+            extras,
             as_of,
             source,
             ..
@@ -628,6 +764,7 @@ impl Rewrite<'_> {
             return Err(self.cannot(&entry, "the file has no such model"));
         };
         let mut values: Vec<(&str, String)> = Vec::new();
+        let mut inserts: Vec<(&str, String)> = Vec::new();
         if to_micro(*old_input_per_1m_tokens) != to_micro(*input_per_1m_tokens) {
             values.push(("input_per_1m_tokens", format_price(*input_per_1m_tokens)));
             model.input_per_1m_tokens = *input_per_1m_tokens;
@@ -640,40 +777,29 @@ impl Rewrite<'_> {
         values.push(("source", yaml_quoted(source)));
         model.as_of = as_of.format("%Y-%m-%d").to_string();
         model.source = source.clone();
-        let mut insert_deprecated = None;
+        for (field, x) in extras {
+            let text = extra_text(field, *x);
+            if model.extra(field).is_some() {
+                values.push((field, text));
+            } else {
+                inserts.push((field, text));
+            }
+            model.set_extra(field, Some(*x));
+        }
         if let Some(d) = deprecated {
             let date = d.format("%Y-%m-%d").to_string();
             if model.deprecated.is_some() {
                 values.push(("deprecated", date.clone()));
             } else {
-                insert_deprecated = Some(date.clone());
+                inserts.push(("deprecated", date.clone()));
             }
             model.deprecated = Some(date);
         }
-        if let Some(date) = insert_deprecated {
-            // A new key, on the line after the source's.
-            let p = vec!["api".to_string(), name.to_string(), "source".to_string()];
-            let key = self.parsed.layout.keys.get(&p);
-            let key = key.ok_or_else(|| self.cannot(&p, "the entry has no source"))?;
-            let at = self.parsed.layout.scalars.get(&p);
-            let at = at.ok_or_else(|| self.cannot(&p, "it is not a plain value"))?;
-            let end = at
-                .end
-                .ok_or_else(|| self.cannot(&p, "write it on one line, plain or in quotes"))?;
-            let text = self.parsed.text.as_str();
-            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-            let line_end = if text[..line_end].ends_with('\r') {
-                line_end - 1
-            } else {
-                line_end
-            };
-            let indent = " ".repeat(key.column - 1);
-            self.edits.push((
-                line_end,
-                line_end,
-                format!("{}{indent}deprecated: {date}", self.newline),
-            ));
+        if model.not_in_map_since.take().is_some() {
+            // Listed again: the mark goes.
+            self.remove_line(name, "not_in_map_since")?;
         }
+        self.insert_after_source(name, &inserts)?;
         for (field, new_text) in values {
             let p = vec!["api".to_string(), name.to_string(), field.to_string()];
             let at = self.parsed.layout.scalars.get(&p);
@@ -686,6 +812,73 @@ impl Rewrite<'_> {
         Ok(())
     }
 
+    /// Marks a model the map no longer lists with the map's date.
+    fn mark_gone(&mut self, change: &Change) -> Result<(), CatalogError> {
+        let Change::Gone { name, since } = change else {
+            return Ok(());
+        };
+        let Some(model) = self.expected.get_mut(name) else {
+            let entry = ["api".to_string(), name.clone()];
+            return Err(self.cannot(&entry, "the file has no such model"));
+        };
+        let date = since.format("%Y-%m-%d").to_string();
+        model.not_in_map_since = Some(date.clone());
+        self.insert_after_source(name, &[("not_in_map_since", date)])
+    }
+
+    /// Removes the line of a one-line field of an entry.
+    fn remove_line(&mut self, name: &str, field: &str) -> Result<(), CatalogError> {
+        let p = vec!["api".to_string(), name.to_string(), field.to_string()];
+        let key = self.parsed.layout.keys.get(&p);
+        let key = key.ok_or_else(|| self.cannot(&p, "the entry has no such field"))?;
+        let at = self.parsed.layout.scalars.get(&p);
+        let at = at.ok_or_else(|| self.cannot(&p, "it is not a plain value"))?;
+        let end = at
+            .end
+            .ok_or_else(|| self.cannot(&p, "write it on one line, plain or in quotes"))?;
+        let text = self.parsed.text.as_str();
+        let line_start = text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        if key.column - 1 != text[line_start..at.start].find(field).unwrap_or(usize::MAX) {
+            return Err(self.cannot(&p, "write it on a line of its own"));
+        }
+        self.edits.push((line_start, line_end, String::new()));
+        Ok(())
+    }
+
+    /// New `field: value` lines after the entry's `source` line, indented like it.
+    fn insert_after_source(
+        &mut self,
+        name: &str,
+        lines: &[(&str, String)],
+    ) -> Result<(), CatalogError> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let p = vec!["api".to_string(), name.to_string(), "source".to_string()];
+        let key = self.parsed.layout.keys.get(&p);
+        let key = key.ok_or_else(|| self.cannot(&p, "the entry has no source"))?;
+        let at = self.parsed.layout.scalars.get(&p);
+        let at = at.ok_or_else(|| self.cannot(&p, "it is not a plain value"))?;
+        let end = at
+            .end
+            .ok_or_else(|| self.cannot(&p, "write it on one line, plain or in quotes"))?;
+        let text = self.parsed.text.as_str();
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let line_end = if text[..line_end].ends_with('\r') {
+            line_end - 1
+        } else {
+            line_end
+        };
+        let indent = " ".repeat(key.column - 1);
+        let block: String = lines
+            .iter()
+            .map(|(field, value)| format!("{}{indent}{field}: {value}", self.newline))
+            .collect();
+        self.edits.push((line_end, line_end, block));
+        Ok(())
+    }
+
     /// Notes an added model among those the result must hold.
     fn expect_added(&mut self, change: &Change) -> Result<(), CatalogError> {
         let Change::Added {
@@ -694,6 +887,7 @@ impl Rewrite<'_> {
             input_per_1m_tokens,
             output_per_1m_tokens,
             deprecated,
+            extras,
             as_of,
             source,
         } = change
@@ -704,19 +898,33 @@ impl Rewrite<'_> {
             let entry = ["api".to_string(), name.clone()];
             return Err(self.cannot(&entry, "the file already has this model"));
         }
-        self.expected.insert(
-            name.clone(),
-            ApiModel {
-                provider: provider.clone(),
-                input_per_1m_tokens: *input_per_1m_tokens,
-                output_per_1m_tokens: *output_per_1m_tokens,
-                litellm: None,
-                deprecated: deprecated.map(|d| d.format("%Y-%m-%d").to_string()),
-                as_of: as_of.format("%Y-%m-%d").to_string(),
-                source: source.clone(),
-                notes: None,
-            },
-        );
+        let mut model = ApiModel {
+            provider: provider.clone(),
+            input_per_1m_tokens: *input_per_1m_tokens,
+            output_per_1m_tokens: *output_per_1m_tokens,
+            litellm: None,
+            deprecated: deprecated.map(|d| d.format("%Y-%m-%d").to_string()),
+            cached_input_per_1m_tokens: None,
+            cache_write_per_1m_tokens: None,
+            batch_input_per_1m_tokens: None,
+            batch_output_per_1m_tokens: None,
+            priority_input_per_1m_tokens: None,
+            priority_output_per_1m_tokens: None,
+            flex_input_per_1m_tokens: None,
+            flex_output_per_1m_tokens: None,
+            reasoning_per_1m_tokens: None,
+            long_context_above_tokens: None,
+            long_context_input_per_1m_tokens: None,
+            long_context_output_per_1m_tokens: None,
+            not_in_map_since: None,
+            as_of: as_of.format("%Y-%m-%d").to_string(),
+            source: source.clone(),
+            notes: None,
+        };
+        for (field, x) in extras {
+            model.set_extra(field, Some(*x));
+        }
+        self.expected.insert(name.clone(), model);
         Ok(())
     }
 
@@ -838,6 +1046,7 @@ fn added_entry(change: &Change, entry_indent: usize, field_indent: usize, newlin
         input_per_1m_tokens,
         output_per_1m_tokens,
         deprecated,
+        extras,
         as_of,
         source,
     } = change
@@ -862,6 +1071,11 @@ fn added_entry(change: &Change, entry_indent: usize, field_indent: usize, newlin
         format!("{f}source: {}", yaml_quoted(source)),
     ]
     .into_iter()
+    .chain(
+        extras
+            .iter()
+            .map(|(field, x)| format!("{f}{field}: {}", extra_text(field, *x))),
+    )
     .chain(deprecated)
     .map(|line| format!("{line}{newline}"))
     .collect()
@@ -926,6 +1140,7 @@ mod tests {
             input_per_1m_tokens: 1.0,
             output_per_1m_tokens: 2.0,
             deprecated: None,
+            extras: Vec::new(),
             as_of: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             source: "test".to_string(),
         }

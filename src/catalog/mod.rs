@@ -94,6 +94,50 @@ pub struct ApiModel {
     /// `deprecation_date`), YYYY-MM-DD; a plan naming it is warned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
+    /// Dollars per million prompt tokens read from the provider's prompt
+    /// cache (LiteLLM's `cache_read_input_token_cost`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_per_1m_tokens: Option<f64>,
+    /// Dollars per million prompt tokens written to the cache, where the
+    /// provider bills writes (`cache_creation_input_token_cost`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_per_1m_tokens: Option<f64>,
+    /// Batch API prompt price (`input_cost_per_token_batches`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_input_per_1m_tokens: Option<f64>,
+    /// Batch API completion price (`output_cost_per_token_batches`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_output_per_1m_tokens: Option<f64>,
+    /// Priority tier prompt price (`input_cost_per_token_priority`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_input_per_1m_tokens: Option<f64>,
+    /// Priority tier completion price (`output_cost_per_token_priority`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_output_per_1m_tokens: Option<f64>,
+    /// Flex tier prompt price (`input_cost_per_token_flex`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flex_input_per_1m_tokens: Option<f64>,
+    /// Flex tier completion price (`output_cost_per_token_flex`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flex_output_per_1m_tokens: Option<f64>,
+    /// Price of reasoning tokens when it differs from the completion price
+    /// (`output_cost_per_reasoning_token`); else they bill as output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_per_1m_tokens: Option<f64>,
+    /// The prompt length above which the long-context prices apply to the
+    /// whole request (`*_above_200k_tokens`: 200000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_context_above_tokens: Option<f64>,
+    /// Prompt price of a request past the long-context threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_context_input_per_1m_tokens: Option<f64>,
+    /// Completion price of a request past the long-context threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_context_output_per_1m_tokens: Option<f64>,
+    /// The date of the LiteLLM map that no longer lists the model: its
+    /// prices are the last ones known, and a plan naming it is warned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_in_map_since: Option<String>,
     /// When the prices were gathered, YYYY-MM-DD.
     pub as_of: String,
     /// Where the prices came from.
@@ -101,6 +145,101 @@ pub struct ApiModel {
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// The optional fields of an API entry that LiteLLM's map prices, in the
+/// order they are written: (catalogue field, LiteLLM field).
+pub const API_EXTRA_FIELDS: [(&str, &str); 9] = [
+    ("cached_input_per_1m_tokens", "cache_read_input_token_cost"),
+    (
+        "cache_write_per_1m_tokens",
+        "cache_creation_input_token_cost",
+    ),
+    ("batch_input_per_1m_tokens", "input_cost_per_token_batches"),
+    (
+        "batch_output_per_1m_tokens",
+        "output_cost_per_token_batches",
+    ),
+    (
+        "priority_input_per_1m_tokens",
+        "input_cost_per_token_priority",
+    ),
+    (
+        "priority_output_per_1m_tokens",
+        "output_cost_per_token_priority",
+    ),
+    ("flex_input_per_1m_tokens", "input_cost_per_token_flex"),
+    ("flex_output_per_1m_tokens", "output_cost_per_token_flex"),
+    ("reasoning_per_1m_tokens", "output_cost_per_reasoning_token"),
+];
+
+impl ApiModel {
+    /// An optional price by its catalogue field (one of
+    /// [`API_EXTRA_FIELDS`] or the long-context fields).
+    pub fn extra(&self, field: &str) -> Option<f64> {
+        match field {
+            "cached_input_per_1m_tokens" => self.cached_input_per_1m_tokens,
+            "cache_write_per_1m_tokens" => self.cache_write_per_1m_tokens,
+            "batch_input_per_1m_tokens" => self.batch_input_per_1m_tokens,
+            "batch_output_per_1m_tokens" => self.batch_output_per_1m_tokens,
+            "priority_input_per_1m_tokens" => self.priority_input_per_1m_tokens,
+            "priority_output_per_1m_tokens" => self.priority_output_per_1m_tokens,
+            "flex_input_per_1m_tokens" => self.flex_input_per_1m_tokens,
+            "flex_output_per_1m_tokens" => self.flex_output_per_1m_tokens,
+            "reasoning_per_1m_tokens" => self.reasoning_per_1m_tokens,
+            "long_context_above_tokens" => self.long_context_above_tokens,
+            "long_context_input_per_1m_tokens" => self.long_context_input_per_1m_tokens,
+            "long_context_output_per_1m_tokens" => self.long_context_output_per_1m_tokens,
+            _ => None,
+        }
+    }
+
+    /// Sets an optional price by its catalogue field; false for an unknown field.
+    pub fn set_extra(&mut self, field: &str, value: Option<f64>) -> bool {
+        let slot = match field {
+            "cached_input_per_1m_tokens" => &mut self.cached_input_per_1m_tokens,
+            "cache_write_per_1m_tokens" => &mut self.cache_write_per_1m_tokens,
+            "batch_input_per_1m_tokens" => &mut self.batch_input_per_1m_tokens,
+            "batch_output_per_1m_tokens" => &mut self.batch_output_per_1m_tokens,
+            "priority_input_per_1m_tokens" => &mut self.priority_input_per_1m_tokens,
+            "priority_output_per_1m_tokens" => &mut self.priority_output_per_1m_tokens,
+            "flex_input_per_1m_tokens" => &mut self.flex_input_per_1m_tokens,
+            "flex_output_per_1m_tokens" => &mut self.flex_output_per_1m_tokens,
+            "reasoning_per_1m_tokens" => &mut self.reasoning_per_1m_tokens,
+            "long_context_above_tokens" => &mut self.long_context_above_tokens,
+            "long_context_input_per_1m_tokens" => &mut self.long_context_input_per_1m_tokens,
+            "long_context_output_per_1m_tokens" => &mut self.long_context_output_per_1m_tokens,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+
+    /// The prices a bill reads, each the entry's own or, where the provider
+    /// bills no other rate, the one that applies instead (cached and cache
+    /// writes at the input price, batch and tiers at the list prices,
+    /// reasoning at the output price, no long-context step).
+    pub fn billed(&self, field: &str) -> Option<f64> {
+        let input = self.input_per_1m_tokens;
+        let output = self.output_per_1m_tokens;
+        let own = self.extra(field);
+        Some(match field {
+            "input_per_1m_tokens" => input,
+            "output_per_1m_tokens" => output,
+            "cached_input_per_1m_tokens" | "cache_write_per_1m_tokens" => own.unwrap_or(input),
+            "batch_input_per_1m_tokens"
+            | "priority_input_per_1m_tokens"
+            | "flex_input_per_1m_tokens"
+            | "long_context_input_per_1m_tokens" => own.unwrap_or(input),
+            "batch_output_per_1m_tokens"
+            | "priority_output_per_1m_tokens"
+            | "flex_output_per_1m_tokens"
+            | "long_context_output_per_1m_tokens"
+            | "reasoning_per_1m_tokens" => own.unwrap_or(output),
+            "long_context_above_tokens" => own.unwrap_or(0.0),
+            _ => return None,
+        })
+    }
 }
 
 /// A GPU instance type: its price and its datasheet figures.

@@ -143,6 +143,10 @@ pub enum PricesCommand {
         /// changed entry's as_of and in its source.
         #[arg(long, value_name = "DATE")]
         as_of: NaiveDate,
+        /// The version of the package the list was taken from (LiteLLM's
+        /// `1.110.2`), named in each changed entry's source.
+        #[arg(long, value_name = "VERSION")]
+        package: Option<String>,
         /// The catalogue folder whose api-prices.yaml is rewritten
         /// [default: $FINETUNE_ROI_CATALOG, else the config folder's
         /// finetune-roi/catalog]; a folder without catalogue files first
@@ -152,6 +156,9 @@ pub enum PricesCommand {
         /// Which models the catalogue lacks are added.
         #[arg(long, value_enum, default_value = "known-providers")]
         add: AddModels,
+        /// A key of the price list to add whatever --add says (repeat it).
+        #[arg(long, value_name = "KEY")]
+        add_model: Vec<String>,
         /// Report the changes without writing.
         #[arg(long)]
         dry_run: bool,

@@ -434,8 +434,10 @@ pub struct ImportArgs<'a> {
     pub source: PriceSource,
     pub file: &'a Path,
     pub as_of: NaiveDate,
+    pub package: Option<&'a str>,
     pub catalog: Option<&'a Path>,
     pub add: AddModels,
+    pub add_model: &'a [String],
     pub dry_run: bool,
 }
 
@@ -501,6 +503,8 @@ pub fn import(args: &ImportArgs) -> u8 {
             AddModels::All => AddPolicy::All,
         },
         confirm: true,
+        package: args.package.map(str::to_string),
+        also_add: args.add_model.to_vec(),
     };
     let import = match import_litellm(&prices, &text, &shown(args.file), args.as_of, &options) {
         Ok(i) => i,

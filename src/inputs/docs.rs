@@ -38,7 +38,7 @@ const STARTER: &[Line] = &[
     Text("#   finetune-roi schema > plan.schema.json"),
     Text("# yaml-language-server: $schema=plan.schema.json"),
     Text(""),
-    Text("plan: Customer support chatbot, GPT-4o to a fine-tuned 7B   # a title"),
+    Text("plan: Customer support chatbot, GPT-6 Sol to a fine-tuned 7B   # a title"),
     Text("as_of: 2026-11-01          # when the figures were gathered, YYYY-MM-DD"),
     Example(
         "lifetime_months",
@@ -55,22 +55,30 @@ const STARTER: &[Line] = &[
     ),
     Text(""),
     Text("baseline:                  # the API paid today"),
-    Example("baseline.api", "gpt-4o", "optional: a name"),
-    ExampleAt(
-        "baseline.input_price_per_1m_tokens",
-        "5.00",
-        "dollars per million prompt tokens",
-        37,
+    Example(
+        "baseline.api",
+        "gpt-6-sol",
+        "a catalogue name: its prices apply (prices show gpt-6-sol)",
     ),
-    ExampleAt(
-        "baseline.output_price_per_1m_tokens",
-        "15.00",
-        "dollars per million completion tokens",
-        37,
-    ),
+    Text("  # input_price_per_1m_tokens and output_price_per_1m_tokens: dollars per"),
+    Text("  # million tokens, only in place of the named entry's (a differing price is"),
+    Text("  # warned), or without a name"),
     Example("baseline.requests_per_day", "50000", ""),
     Example("baseline.avg_input_tokens_per_request", "500", ""),
     Example("baseline.avg_output_tokens_per_request", "200", ""),
+    Default(
+        "baseline.cached_input_share",
+        "optional: share of prompt tokens billed at the cached price",
+    ),
+    Default(
+        "baseline.batch_share",
+        "optional: share of requests sent through the batch API",
+    ),
+    Default(
+        "baseline.reasoning_tokens_per_request",
+        "optional: thinking tokens, billed as output",
+    ),
+    Text("  # service_tier: standard # optional: standard | priority | flex"),
     Text(""),
     Text("fine_tuned:"),
     Example(
@@ -109,13 +117,14 @@ const STARTER: &[Line] = &[
     ),
     Text(""),
     Text("serving:                   # component 3: infrastructure"),
-    Example("serving.instance", "a10g", "optional: a name"),
-    Example("serving.instances", "2", "a whole number >= 1"),
     Example(
-        "serving.cost_per_hour",
-        "2.06",
-        "dollars per hour, per instance",
+        "serving.instance",
+        "a10g",
+        "a catalogue name: its price applies (prices show a10g)",
     ),
+    Example("serving.instances", "2", "a whole number >= 1"),
+    Text("  # cost_per_hour: dollars per instance-hour, only in place of the named"),
+    Text("  # instance's (a differing price is warned), or without a name"),
     ExampleAt(
         "serving.throughput_tokens_per_second",
         "5000",
@@ -166,6 +175,7 @@ fn commented(line: String, comment: &str, column: usize) -> String {
     if comment.is_empty() {
         line
     } else {
+        let column = column.max(line.chars().count() + 1);
         format!("{line:<column$}# {comment}")
     }
 }
@@ -190,8 +200,13 @@ pub fn starter_plan() -> String {
                 let s = spec(path);
                 let value = s.default.map_or(String::new(), |d| d.value.to_string());
                 let key = path.rsplit('.').next().unwrap_or(path);
+                let indent = "  ".repeat(path.matches('.').count());
                 let comment = comment.replace("{default}", &value);
-                commented(format!("# {key}: {value}"), &comment, COMMENT_COLUMN)
+                commented(
+                    format!("{indent}# {key}: {value}"),
+                    &comment,
+                    COMMENT_COLUMN,
+                )
             }
         };
         out.push_str(&text);

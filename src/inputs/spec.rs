@@ -475,6 +475,193 @@ pub static INPUTS: &[InputSpec] = &[
         ..BASE
     },
     InputSpec {
+        path: "baseline.service_tier",
+        id: "api_service_tier",
+        label: "API service tier",
+        unit: Unit::Text,
+        bounds: Bounds::ANY,
+        doc: "The tier the requests that are not batched run at (standard, priority or flex); its prices are the API prices above.",
+        group: Group::Baseline,
+        fill: Fill::Text(
+            |p| p.baseline.service_tier.map(|t| t.name().to_string()),
+            Some(("standard", "the list prices")),
+        ),
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.cached_input_share",
+        id: "cached_input_share",
+        label: "Share of input tokens read from the cache",
+        unit: Unit::Fraction,
+        doc: "Share of prompt tokens the provider bills at its cached-input price (a long system prompt or few-shot examples resent with every request).",
+        group: Group::Baseline,
+        bounds: Bounds::RATE,
+        default: default(0.0, "no prompt caching: every prompt token at the input price"),
+        fill: Fill::Plan(|p| p.baseline.cached_input_share),
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "cached_input_price_per_1m_tokens",
+        label: "API cached-input price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the API charges per million prompt tokens read from its cache (the input price where the provider gives no cached price).",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "cached_input_per_1m_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.cache_write_share",
+        id: "cache_write_share",
+        label: "Share of input tokens written to the cache",
+        unit: Unit::Fraction,
+        doc: "Share of prompt tokens written to the provider's cache, billed at its cache-write price where it bills writes.",
+        group: Group::Baseline,
+        bounds: Bounds::RATE,
+        default: default(0.0, "no cache writes billed"),
+        fill: Fill::Plan(|p| p.baseline.cache_write_share),
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "cache_write_price_per_1m_tokens",
+        label: "API cache-write price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the API charges per million prompt tokens written to its cache (the input price where the provider bills no writes).",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "cache_write_per_1m_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.batch_share",
+        id: "batch_share",
+        label: "Share of requests sent through the batch API",
+        unit: Unit::Fraction,
+        doc: "Share of requests sent through the provider's batch API (answers within a day) at its batch prices.",
+        group: Group::Baseline,
+        bounds: Bounds::RATE,
+        default: default(0.0, "every request answered at once"),
+        fill: Fill::Plan(|p| p.baseline.batch_share),
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "batch_input_price_per_1m_tokens",
+        label: "API batch input price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the batch API charges per million uncached prompt tokens (the input price where the provider has no batch price).",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "batch_input_per_1m_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "batch_output_price_per_1m_tokens",
+        label: "API batch output price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the batch API charges per million completion tokens (the output price where the provider has no batch price).",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "batch_output_per_1m_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "baseline.reasoning_tokens_per_request",
+        id: "reasoning_tokens_per_request",
+        label: "Reasoning tokens per request",
+        unit: Unit::TokensPerRequest,
+        doc: "Thinking tokens a reasoning model generates per request; the provider bills them as output tokens.",
+        group: Group::Baseline,
+        default: default(0.0, "a model that does not reason, or reasoning off"),
+        fill: Fill::Plan(|p| p.baseline.reasoning_tokens_per_request),
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "long_context_above_tokens",
+        label: "Long-context prices above",
+        unit: Unit::TokensPerRequest,
+        doc: "The prompt length above which the provider bills the whole request at its long-context prices (0: no such step).",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "long_context_above_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "long_context_input_price_per_1m_tokens",
+        label: "API long-context input price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the API charges per million prompt tokens of a request past the long-context step.",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "long_context_input_per_1m_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "long_context_output_price_per_1m_tokens",
+        label: "API long-context output price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the API charges per million completion tokens of a request past the long-context step.",
+        group: Group::Baseline,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Api,
+                key: "baseline_api",
+                column: "long_context_output_per_1m_tokens",
+            },
+        ),
+        when: When::Api,
+        ..BASE
+    },
+    InputSpec {
         path: "baseline.requests_per_day",
         id: "requests_per_day_forecast",
         label: "Requests per day, forecast",

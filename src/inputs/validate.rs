@@ -7,7 +7,7 @@ use crate::IndexMap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::catalog::{ApiModel, Catalog, Gpu, ManagedFineTuning};
-use crate::plan::{Method, RangeSpec, RawPlan};
+use crate::plan::{Method, RangeSpec, RawPlan, ServiceTier};
 use crate::value::Value;
 use crate::yaml::{Diagnostic, Locator};
 
@@ -49,6 +49,8 @@ struct Builder<'a> {
     ranged: Vec<Ranged>,
     /// The inputs taken from the catalogue, to be looked up in the workbook.
     lookups: IndexMap<String, Lookup>,
+    /// Typed figures that differ from the catalogue entry the plan names.
+    overrides: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -336,6 +338,28 @@ impl<'a> Found<'a> {
         }
     }
 
+    /// The look-up of an API list price at the plan's service tier: the
+    /// priority or flex column instead of the list price's.
+    fn tiered(&self, from: Catalogued) -> Catalogued {
+        let tier = self
+            .raw
+            .baseline
+            .service_tier
+            .unwrap_or(ServiceTier::Standard);
+        let column = match (tier, from.column) {
+            (ServiceTier::Priority, "input_per_1m_tokens") => "priority_input_per_1m_tokens",
+            (ServiceTier::Priority, "output_per_1m_tokens") => "priority_output_per_1m_tokens",
+            (ServiceTier::Flex, "input_per_1m_tokens") => "flex_input_per_1m_tokens",
+            (ServiceTier::Flex, "output_per_1m_tokens") => "flex_output_per_1m_tokens",
+            (_, column) => column,
+        };
+        if from.table == Table::Api && from.key == "baseline_api" {
+            Catalogued { column, ..from }
+        } else {
+            from
+        }
+    }
+
     /// Whether the catalogue entry an input reads was named but not found.
     fn lookup_failed(&self, from: &Catalogued) -> bool {
         match (from.table, from.key) {
@@ -349,12 +373,22 @@ impl<'a> Found<'a> {
     fn catalogue_value(&self, from: &Catalogued) -> Option<(f64, Source)> {
         match (from.table, from.key) {
             (Table::Api, _) => self.api.and_then(|(name, e)| {
-                let x = match from.column {
-                    "input_per_1m_tokens" => e.input_per_1m_tokens,
-                    "output_per_1m_tokens" => e.output_per_1m_tokens,
-                    _ => return None,
+                let x = e.billed(from.column)?;
+                let tier = self.raw.baseline.service_tier.filter(|t| {
+                    *t != ServiceTier::Standard
+                        && matches!(
+                            from.column,
+                            "priority_input_per_1m_tokens"
+                                | "priority_output_per_1m_tokens"
+                                | "flex_input_per_1m_tokens"
+                                | "flex_output_per_1m_tokens"
+                        )
+                });
+                let entry = match tier {
+                    Some(t) => format!("{name}, {} tier", t.name()),
+                    None => name.to_string(),
                 };
-                Some((x, catalogue_source(name, &e.source, &e.as_of)))
+                Some((x, catalogue_source(&entry, &e.source, &e.as_of)))
             }),
             (Table::Gpus, "training_instance") => {
                 let instance = &self.raw.compute.training.as_ref()?.instance;
@@ -429,6 +463,7 @@ pub fn validate_raw_with(
         written_ranges: &raw.ranges,
         ranged: Vec::new(),
         lookups: IndexMap::default(),
+        overrides: Vec::new(),
     };
     let as_of = check_header(&mut b, raw);
     let found = Found::new(raw, catalog);
@@ -442,6 +477,17 @@ pub fn validate_raw_with(
         }
     }
     add_sensitivity_cases(&mut b);
+    if !b.overrides.is_empty() {
+        let message = format!(
+            "The plan types figures that differ from the catalogue entries it names, and its figures are used: {}. Remove a typed figure to use the entry's, or drop the name if the typed figure is the one paid.",
+            b.overrides.join("; ")
+        );
+        b.notices.push(Notice {
+            id: "typed_price_differs",
+            title: "Typed figures override the named catalogue entries",
+            message,
+        });
+    }
     if !b.problems.is_empty() {
         return Err(crate::plan::limit_problems(b.problems));
     }
@@ -508,8 +554,65 @@ fn api_problems(b: &mut Builder, found: &Found) {
     if let Some(e) = found.api_error.clone().filter(|_| price_left_to_catalogue) {
         b.problem("baseline.api", e);
     }
+    let (cached, written) = (
+        bl.cached_input_share.unwrap_or(0.0),
+        bl.cache_write_share.unwrap_or(0.0),
+    );
+    if cached + written > 1.0 {
+        b.problem(
+            "baseline.cache_write_share",
+            format!(
+                "expected cached_input_share plus cache_write_share at most 1 (they are shares of the same input tokens), found {} + {}",
+                shown(cached),
+                shown(written)
+            ),
+        );
+    }
+    if let Some((name, e)) = found.api {
+        let tier = bl.service_tier.unwrap_or(ServiceTier::Standard);
+        let has_tier = match tier {
+            ServiceTier::Standard => true,
+            ServiceTier::Priority => e.priority_input_per_1m_tokens.is_some(),
+            ServiceTier::Flex => e.flex_input_per_1m_tokens.is_some(),
+        };
+        if !has_tier {
+            b.notices.push(Notice {
+                id: "api_tier_unpriced",
+                title: "No price for the API's service tier",
+                message: format!(
+                    "The catalogue gives {} no {} price: its list prices are used. Check the provider's price list and give baseline.input_price_per_1m_tokens and output_price_per_1m_tokens.",
+                    crate::yaml::inert(name),
+                    tier.name()
+                ),
+            });
+        }
+    }
     if bl.api.is_some() {
         return;
+    }
+    let billed_without_entry: Vec<&str> = [
+        ("cached_input_share", bl.cached_input_share),
+        ("cache_write_share", bl.cache_write_share),
+        ("batch_share", bl.batch_share),
+    ]
+    .iter()
+    .filter(|(_, x)| x.is_some_and(|x| x > 0.0))
+    .map(|(f, _)| *f)
+    .chain(
+        bl.service_tier
+            .filter(|t| *t != ServiceTier::Standard)
+            .map(|_| "service_tier"),
+    )
+    .collect();
+    if !billed_without_entry.is_empty() {
+        b.notices.push(Notice {
+            id: "api_rates_without_entry",
+            title: "Cached, batch and tier prices need a catalogue entry",
+            message: format!(
+                "The plan gives baseline.{} but names no API model (baseline.api): without an entry's cached, batch and tier prices every token is billed at the plan's list prices.",
+                billed_without_entry.join(", baseline.")
+            ),
+        });
     }
     for id in ["input_price_per_1m_tokens", "output_price_per_1m_tokens"] {
         let spec = spec::spec(id);
@@ -654,10 +757,23 @@ fn add(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
             b.push(Head::of(spec), Value::Num(d.value), Source::Default(d.why));
         }
         Fill::Catalogue(read, from) => {
+            let from = found.tiered(from);
             let fallback = found.catalogue_value(&from);
             if read(raw).is_none() && fallback.is_none() && found.lookup_failed(&from) {
                 // The unknown name is the one problem, reported where it is named.
                 return;
+            }
+            if let (Some(typed), Some((entry, Source::Catalogue(what)))) = (read(raw), &fallback) {
+                if (typed - entry).abs() > 1e-9 * entry.abs().max(1.0) {
+                    b.overrides.push(format!(
+                        "{} {} ({}) instead of {} from {}",
+                        spec.path,
+                        shown(typed),
+                        spec.unit.label(),
+                        shown(*entry),
+                        what
+                    ));
+                }
             }
             b.number(spec.path, Head::of(spec), read(raw), fallback);
             b.look_up(spec.id, &from);
@@ -948,6 +1064,19 @@ fn catalogue_notices(
             ),
         });
     }
+    if let Some((name, since)) = raw.baseline.api.as_deref().and_then(|name| {
+        let m = catalog.api(name).ok()?;
+        Some((name, m.not_in_map_since.as_deref()?))
+    }) {
+        notices.push(Notice {
+            id: "api_not_in_price_map",
+            title: "The API model is gone from the price map",
+            message: format!(
+                "The price map of {since} no longer lists {}: the catalogue keeps its last known prices, which the provider may no longer offer. Compare against a model the map lists (name it in baseline.api), or type the prices paid.",
+                crate::yaml::inert(name)
+            ),
+        });
+    }
     let max_age = items
         .iter()
         .find(|i| i.id == "catalogue_max_age_months")
@@ -959,8 +1088,34 @@ fn catalogue_notices(
     let mut stale: Vec<String> = Vec::new();
     // A plan that gives its cost per run uses no figure of the training estimate.
     let estimate_unused = raw.compute.cost_per_run.is_some();
+    // A cached, cache-write, batch or long-context price bills nothing at a
+    // share of 0 or a prompt below the step: not a figure the plan uses.
+    let num = |id: &str| {
+        items
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.value.as_num())
+            .unwrap_or(0.0)
+    };
+    let unused = |id: &str| match id {
+        "cached_input_price_per_1m_tokens" => num("cached_input_share") == 0.0,
+        "cache_write_price_per_1m_tokens" => num("cache_write_share") == 0.0,
+        "batch_input_price_per_1m_tokens" | "batch_output_price_per_1m_tokens" => {
+            num("batch_share") == 0.0
+        }
+        "long_context_above_tokens"
+        | "long_context_input_price_per_1m_tokens"
+        | "long_context_output_price_per_1m_tokens" => {
+            let step = num("long_context_above_tokens");
+            step == 0.0 || num("avg_input_tokens_per_request") <= step
+        }
+        _ => false,
+    };
     for item in items {
         if estimate_unused && item.id.starts_with("training_") {
+            continue;
+        }
+        if unused(&item.id) {
             continue;
         }
         let Some(date) = item.source.catalogue_date() else {

@@ -171,6 +171,44 @@ pub struct RawBaseline {
     /// fall 30% a year; default 0).
     #[serde(default)]
     pub price_change_per_year: Option<f64>,
+    /// Share of input tokens the provider bills at its cached-input price
+    /// (0–1; default 0: none).
+    #[serde(default)]
+    pub cached_input_share: Option<f64>,
+    /// Share of input tokens written to the prompt cache, billed at the
+    /// cache-write price where the provider bills writes (0–1; default 0).
+    #[serde(default)]
+    pub cache_write_share: Option<f64>,
+    /// Share of requests sent through the batch API at its prices (0–1; default 0).
+    #[serde(default)]
+    pub batch_share: Option<f64>,
+    /// Reasoning (thinking) tokens per request, billed as output (≥ 0; default 0).
+    #[serde(default)]
+    pub reasoning_tokens_per_request: Option<f64>,
+    /// The service tier the requests that are not batched run at:
+    /// standard (default), priority or flex.
+    #[serde(default)]
+    pub service_tier: Option<ServiceTier>,
+}
+
+/// An API provider's service tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceTier {
+    Standard,
+    Priority,
+    Flex,
+}
+
+impl ServiceTier {
+    /// The name as written in plans.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceTier::Standard => "standard",
+            ServiceTier::Priority => "priority",
+            ServiceTier::Flex => "flex",
+        }
+    }
 }
 
 /// Fine-tuning methods the lesson's benchmarks know.

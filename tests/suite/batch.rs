@@ -777,7 +777,7 @@ fn prices_import_litellm_rewrites_a_copy_of_the_catalogue() {
     let shipped = std::fs::read_to_string(catalog.join("api-prices.yaml"))
         .unwrap()
         .replacen(
-            "input_per_1m_tokens: 2.50\n    output_per_1m_tokens: 10.00\n    as_of: 2026-07-24\n    source: \"LiteLLM price map, 2026-07-24 (key `gpt-4o`)\"",
+            "input_per_1m_tokens: 2.50\n    output_per_1m_tokens: 10.00\n    as_of: 2026-12-06\n    source: \"LiteLLM price map (package 1.110.2), taken 2026-12-06 (key `gpt-4o`)\"",
             "input_per_1m_tokens: 5.00\n    output_per_1m_tokens: 15.00\n    as_of: 2024-07-01\n    source: \"the lesson\"",
             1,
         );

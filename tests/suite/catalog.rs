@@ -117,7 +117,7 @@ fn the_seed_lessons_figures_are_in_the_catalogue() {
             "{name}"
         );
         let source = if from_litellm {
-            "LiteLLM price map, 2026-07-24"
+            "LiteLLM price map"
         } else {
             "the lesson"
         };
@@ -415,6 +415,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 input_per_1m_tokens: 2.5,
                 output_per_1m_tokens: 10.0,
                 deprecated: None,
+                extras: vec![("cached_input_per_1m_tokens", 1.25)],
                 as_of: today(),
                 source: source("gpt-4o"),
             },
@@ -424,6 +425,10 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 input_per_1m_tokens: 3.0,
                 output_per_1m_tokens: 15.0,
                 deprecated: None,
+                extras: vec![
+                    ("cached_input_per_1m_tokens", 0.3),
+                    ("cache_write_per_1m_tokens", 3.75)
+                ],
                 as_of: today(),
                 source: source("claude-3-5-sonnet-20240620"),
             },
@@ -433,6 +438,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 input_per_1m_tokens: 3.0,
                 output_per_1m_tokens: 6.0,
                 deprecated: None,
+                extras: Vec::new(),
                 as_of: today(),
                 source: source("ft:gpt-3.5-turbo"),
             },
@@ -443,6 +449,7 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
                 input_per_1m_tokens: 1.1,
                 output_per_1m_tokens: 4.4,
                 deprecated: None,
+                extras: vec![("cached_input_per_1m_tokens", 0.55)],
                 as_of: today(),
                 source: source("o1-mini"),
             },
@@ -462,12 +469,12 @@ fn the_litellm_import_updates_adds_and_counts_what_it_skips() {
     let summary = import.summary();
     assert!(
         summary.starts_with(
-            "updated gpt-4o: input $5.00 → $2.50, output $15.00 → $10.00 per 1M tokens\n"
+            "updated gpt-4o: input $5.00 → $2.50, output $15.00 → $10.00 per 1M tokens; cached_input $1.25\n"
         ),
         "{summary}"
     );
     assert!(
-        summary.contains("\n1 updated, 3 added, 3 unchanged\n"),
+        summary.contains("\n1 updated, 3 added, 0 marked as gone from the map, 3 unchanged\n"),
         "{summary}"
     );
 }
@@ -510,7 +517,8 @@ fn the_rendered_file_changes_only_what_changed() {
             "{name}"
         );
     }
-    // The whole file: the original with four values replaced and the added
+    // The whole file: the original with four values replaced, the cached
+    // price the map gives on a new line after the source, and the added
     // entries inserted after the last entry, before the closing comment.
     let added = "  claude-3-5-sonnet-20240620:
     provider: anthropic
@@ -518,6 +526,8 @@ fn the_rendered_file_changes_only_what_changed() {
     output_per_1m_tokens: 15.00
     as_of: 2026-11-01
     source: \"LiteLLM price map, 2026-11-01 (key `claude-3-5-sonnet-20240620`)\"
+    cached_input_per_1m_tokens: 0.30
+    cache_write_per_1m_tokens: 3.75
   \"ft:gpt-3.5-turbo\":
     provider: openai
     input_per_1m_tokens: 3.00
@@ -530,6 +540,7 @@ fn the_rendered_file_changes_only_what_changed() {
     output_per_1m_tokens: 4.40
     as_of: 2026-11-01
     source: \"LiteLLM price map, 2026-11-01 (key `o1-mini`)\"
+    cached_input_per_1m_tokens: 0.55
 ";
     let last = "    source: \"our own figure\"\n";
     let expected = original
@@ -546,7 +557,7 @@ fn the_rendered_file_changes_only_what_changed() {
         .replacen("as_of: 2024-07-01\n", "as_of: 2026-11-01\n", 1)
         .replacen(
             "source: \"the seed lesson\"\n",
-            "source: \"LiteLLM price map, 2026-11-01 (key `gpt-4o`)\"\n",
+            "source: \"LiteLLM price map, 2026-11-01 (key `gpt-4o`)\"\n    cached_input_per_1m_tokens: 1.25\n",
             1,
         )
         .replacen(last, &format!("{last}{added}"), 1);

@@ -80,8 +80,11 @@ fn an_import_of_litellms_map_prices_gpt_4o_at_today_s_price_with_its_source_and_
     let shipped = Catalog::builtin();
     let m = shipped.api("gpt-4o").unwrap();
     assert_eq!((m.input_per_1m_tokens, m.output_per_1m_tokens), (2.5, 10.0));
-    assert_eq!(m.as_of, "2026-07-24");
-    assert_eq!(m.source, "LiteLLM price map, 2026-07-24 (key `gpt-4o`)");
+    assert_eq!(m.as_of, "2026-12-06");
+    assert_eq!(
+        m.source,
+        "LiteLLM price map (package 1.110.2), taken 2026-12-06 (key `gpt-4o`)"
+    );
     assert_eq!(
         shipped.api("claude-3-opus").unwrap().deprecated.as_deref(),
         Some("2026-05-01")
@@ -132,7 +135,10 @@ fn the_prices_commands_work_from_a_folder_outside_the_repository() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.contains("input_per_1m_tokens: 2.5"), "{stdout}");
-    assert!(stdout.contains("LiteLLM price map, 2026-07-24"), "{stdout}");
+    assert!(
+        stdout.contains("LiteLLM price map (package 1.110.2), taken 2026-12-06"),
+        "{stdout}"
+    );
 
     let out = run(&["prices", "show", "h100"]);
     let (stdout, _) = text(&out);
@@ -264,7 +270,7 @@ fn a_plan_naming_a_deprecated_model_is_warned() {
         .find(|w| w.id == "api_deprecated")
         .unwrap_or_else(|| panic!("{:?}", r.warnings));
     assert!(w.message.contains("2026-05-01"), "{}", w.message);
-    let r = report_of_text(&plan_naming("gpt-4o", ""));
+    let r = report_of_text(&plan_naming("gpt-6-sol", ""));
     assert!(!warning_ids(&r).contains(&"api_deprecated".to_string()));
 }
 

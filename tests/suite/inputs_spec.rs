@@ -116,6 +116,7 @@ fn the_starter_plan_comments_out_the_spec_defaults() {
         let key = s.path.rsplit('.').next().unwrap();
         let Some(line) = starter
             .lines()
+            .map(str::trim_start)
             .find(|l| l.starts_with(&format!("# {key}: ")))
         else {
             continue;

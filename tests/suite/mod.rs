@@ -1,4 +1,5 @@
 mod actuals;
+mod api_bill;
 mod batch;
 mod catalog;
 mod catalogue_today;

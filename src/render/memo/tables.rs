@@ -697,14 +697,22 @@ fn changes_heading(c: &crate::analysis::changes::Changes) -> String {
 
 /// The monthly comparison: each part of the fine-tuned cost, the API bill and the savings.
 pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
-    std::iter::once("monthly_api_cost")
-        .chain(r.model.with_role(Role::Composition))
-        .chain([
-            "monthly_ft_total",
-            "monthly_savings",
-            "monthly_savings_before_amortization",
-        ])
-        .map(|id| figure(r, id))
+    let mut api = figure(r, "monthly_api_cost");
+    if r.model.get("api_bill_how").is_some() {
+        api.note = md_escape(&r.show("api_bill_how"));
+    }
+    std::iter::once(api)
+        .chain(
+            r.model
+                .with_role(Role::Composition)
+                .into_iter()
+                .chain([
+                    "monthly_ft_total",
+                    "monthly_savings",
+                    "monthly_savings_before_amortization",
+                ])
+                .map(|id| figure(r, id)),
+        )
         .collect()
 }
 

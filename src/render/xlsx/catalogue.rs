@@ -13,6 +13,39 @@ const API_COLUMNS: [(&str, &str); 6] = [
     ("as_of", "Price as of"),
     ("source", "Source"),
 ];
+/// The API table's other prices, from column [`API_EXTRA_COLUMN`] on (after
+/// the source, which runs across two columns): the catalogue's own figure,
+/// or the one the bill applies where the provider bills no other rate.
+const API_EXTRA_COLUMNS: [(&str, &str); 11] = [
+    ("cached_input_per_1m_tokens", "Cached input ($/1M tokens)"),
+    ("cache_write_per_1m_tokens", "Cache write ($/1M tokens)"),
+    ("batch_input_per_1m_tokens", "Batch input ($/1M tokens)"),
+    ("batch_output_per_1m_tokens", "Batch output ($/1M tokens)"),
+    (
+        "priority_input_per_1m_tokens",
+        "Priority input ($/1M tokens)",
+    ),
+    (
+        "priority_output_per_1m_tokens",
+        "Priority output ($/1M tokens)",
+    ),
+    ("flex_input_per_1m_tokens", "Flex input ($/1M tokens)"),
+    ("flex_output_per_1m_tokens", "Flex output ($/1M tokens)"),
+    (
+        "long_context_above_tokens",
+        "Long-context prices above (tokens)",
+    ),
+    (
+        "long_context_input_per_1m_tokens",
+        "Long-context input ($/1M tokens)",
+    ),
+    (
+        "long_context_output_per_1m_tokens",
+        "Long-context output ($/1M tokens)",
+    ),
+];
+/// The column of the first of [`API_EXTRA_COLUMNS`].
+const API_EXTRA_COLUMN: u16 = 7;
 /// The GPU table's columns on the Catalogue sheet.
 const GPU_COLUMNS: [(&str, &str); 7] = [
     ("name", "GPU instance"),
@@ -52,12 +85,22 @@ pub(super) fn catalogue_ranges(
         ),
     };
     let last = first + count.max(1) as u32 - 1;
-    let col = columns
-        .iter()
-        .position(|(c, _)| *c == lookup.column)
-        .ok_or_else(|| {
-            XlsxError::ParameterError(format!("no catalogue column `{}`", lookup.column))
-        })? as u16;
+    let extra = match lookup.table {
+        crate::inputs::Table::Api => API_EXTRA_COLUMNS
+            .iter()
+            .position(|(c, _)| *c == lookup.column)
+            .map(|i| API_EXTRA_COLUMN + i as u16),
+        crate::inputs::Table::Gpus => None,
+    };
+    let col = match extra {
+        Some(c) => c,
+        None => columns
+            .iter()
+            .position(|(c, _)| *c == lookup.column)
+            .ok_or_else(|| {
+                XlsxError::ParameterError(format!("no catalogue column `{}`", lookup.column))
+            })? as u16,
+    };
     let range = |c: u16| {
         format!(
             "{}!{}:{}",
@@ -78,12 +121,25 @@ fn catalogue_header(
     columns: &[(&str, &str)],
     s: &Styles,
 ) -> Result<(), XlsxError> {
+    catalogue_header_at(ws, fit, row, 0, columns, s)
+}
+
+/// A catalogue table's header cells from column `first` on.
+fn catalogue_header_at(
+    ws: &mut Cells,
+    fit: &mut Fit,
+    row: u32,
+    first: u16,
+    columns: &[(&str, &str)],
+    s: &Styles,
+) -> Result<(), XlsxError> {
     for (c, (id, h)) in columns.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &s.header)?;
-        fit.header(row, c as u16, h);
+        let c = first + c as u16;
+        ws.write_string_with_format(row, c, *h, &s.header)?;
+        fit.header(row, c, h);
         ws.insert_note(
             row,
-            c as u16,
+            c,
             &Note::new(format!("Catalogue field: {id}")).add_author_prefix(false),
         )?;
     }
@@ -114,6 +170,17 @@ pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<
         &s.group,
     )?;
     catalogue_header(ws, &mut fit, CATALOGUE_API_ROW - 1, &API_COLUMNS, s)?;
+    catalogue_header_at(
+        ws,
+        &mut fit,
+        CATALOGUE_API_ROW - 1,
+        API_EXTRA_COLUMN,
+        &API_EXTRA_COLUMNS,
+        s,
+    )?;
+    for c in 0..API_EXTRA_COLUMNS.len() as u16 {
+        fit.width(API_EXTRA_COLUMN + c, 14.0);
+    }
     // Catalogue text may come from a user's catalogue: it goes through the
     // text guard like plan text.
     // Text beside a right-aligned figure is set off from it.
@@ -133,6 +200,15 @@ pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<
         ws.merge_range(row, 5, row, 6, "", wrap)?;
         write_text(ws, row, 5, &m.source, wrap)?;
         fit.wrap_merged(row, 5, 6, &m.source);
+        for (c, (field, _)) in API_EXTRA_COLUMNS.iter().enumerate() {
+            let x = m.billed(field).unwrap_or(0.0);
+            let format = if *field == "long_context_above_tokens" {
+                Styles::value(Unit::TokensPerRequest, false)
+            } else {
+                money.clone()
+            };
+            ws.write_number_with_format(row, API_EXTRA_COLUMN + c as u16, x, &format)?;
+        }
     }
     let gpu_row = catalogue_gpu_row(r);
     ws.write_string_with_format(gpu_row - 2, 0, "GPU instances", &s.group)?;
