@@ -1,5 +1,6 @@
 mod actuals;
 mod batch;
+mod brief;
 mod catalog;
 mod catalogue_today;
 mod cli;
