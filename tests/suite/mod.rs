@@ -14,6 +14,7 @@ mod limits;
 mod managed;
 mod memo;
 mod options;
+mod paper;
 mod physics;
 mod plain_words;
 mod props;
