@@ -108,6 +108,7 @@ pub fn run(cli: Cli) -> u8 {
             paths,
             out,
             format,
+            paper,
             month,
             quiet,
             timestamp,
@@ -117,7 +118,8 @@ pub fn run(cli: Cli) -> u8 {
             fail_on,
             jobs,
         } => batch::run_command(
-            &paths, out, &format, month, quiet, timestamp, trials, seed, catalog, fail_on, jobs,
+            &paths, out, &format, paper, month, quiet, timestamp, trials, seed, catalog, fail_on,
+            jobs,
         ),
         Command::Prices { command } => match command {
             PricesCommand::List { kind, catalog } => prices::list(kind, catalog.as_deref()),

@@ -3,6 +3,33 @@
 
 use crate::value::Value;
 
+/// The paper the workbook and the memo print on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    /// US Letter.
+    Letter,
+}
+
+impl Paper {
+    /// The paper's number among a spreadsheet's paper sizes.
+    pub fn excel_paper_size(self) -> u8 {
+        match self {
+            Paper::A4 => 9,
+            Paper::Letter => 1,
+        }
+    }
+
+    /// The paper's name in a print stylesheet's `@page { size: … }`.
+    pub fn css_size(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
 /// The unit of an input or quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Unit {

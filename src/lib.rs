@@ -61,6 +61,8 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// The price catalogue; `None` is the one built into the program.
     pub catalog: Option<std::sync::Arc<catalog::Catalog>>,
+    /// The paper the workbook and the memo print on.
+    pub paper: format::Paper,
 }
 
 impl Settings {
@@ -79,6 +81,7 @@ impl Settings {
             trials: analysis::simulate::DEFAULT_TRIALS,
             seed: None,
             catalog: None,
+            paper: format::Paper::A4,
         }
     }
 }
@@ -129,6 +132,7 @@ fn finish(
             .seed
             .unwrap_or_else(|| default_seed(&inputs.meta.sha256)),
         history,
+        paper: settings.paper,
     };
     let model = model::build(&inputs);
     report::evaluate(inputs, model, &run).map_err(|source| PlanError::Model {

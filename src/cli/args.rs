@@ -9,7 +9,17 @@ use clap::{Parser, Subcommand};
 
 use super::prices;
 use crate::analysis::changes::{Month, Threshold};
+use crate::format::Paper;
 use crate::render::Format;
+
+/// `--paper`: a4 or letter.
+fn parse_paper(text: &str) -> Result<Paper, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "a4" => Ok(Paper::A4),
+        "letter" => Ok(Paper::Letter),
+        _ => Err("expected a4 or letter".to_string()),
+    }
+}
 
 /// Should we fine-tune an open model instead of paying for the API?
 #[derive(Debug, Parser)]
@@ -26,12 +36,16 @@ pub enum Command {
         /// Plan files, or folders whose *.yaml files are all plans.
         #[arg(required = true, value_name = "PLAN.yaml | DIR")]
         paths: Vec<PathBuf>,
-        /// Folder the outputs are written to (created if missing).
+        /// Folder the outputs are written to (created if missing); `-` writes
+        /// one plan's output in one format (--format) to standard output.
         #[arg(long, default_value = "output", value_name = "DIR")]
         out: PathBuf,
         /// Formats to write, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "xlsx,md,html,json")]
         format: Vec<Format>,
+        /// The paper the workbook and the memo print on: a4 or letter.
+        #[arg(long, value_name = "a4|letter", default_value = "a4", value_parser = parse_paper)]
+        paper: Paper,
         /// A dated run: write into DIR/YYYY-MM/ with a portfolio of every plan,
         /// and compare each plan with its run there that this one replaces,
         /// else with its latest earlier month in DIR.

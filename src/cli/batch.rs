@@ -177,6 +177,7 @@ pub(super) fn run_command(
     paths: &[PathBuf],
     out: PathBuf,
     formats: &[Format],
+    paper: crate::format::Paper,
     month: Option<Month>,
     quiet: bool,
     timestamp: Option<String>,
@@ -203,6 +204,7 @@ pub(super) fn run_command(
         settings.trials = usize::try_from(t).unwrap_or(usize::MAX);
     }
     settings.seed = seed;
+    settings.paper = paper;
     match load_catalog(catalog.as_deref()) {
         Ok(c) => settings.catalog = c,
         Err(code) => return code,
@@ -217,6 +219,9 @@ pub(super) fn run_command(
     let mut formats = formats.to_vec();
     formats.sort();
     formats.dedup();
+    if out.as_os_str() == "-" {
+        return run_to_stdout(&files, &formats, month.is_some(), &settings);
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let options = RunOptions {
         out,
@@ -228,6 +233,57 @@ pub(super) fn run_command(
         jobs: jobs.map_or(cores, |j| j as usize),
     };
     run_batch(&files, &options)
+}
+
+/// `run PLAN --format F --out -`: one plan's output in one format, written
+/// to standard output for a pipe; nothing is written to files.
+fn run_to_stdout(
+    files: &[PathBuf],
+    formats: &[Format],
+    dated: bool,
+    settings: &crate::Settings,
+) -> u8 {
+    let refuse = |why: String| {
+        console::err(format_args!(
+            "error: --out - writes one plan's output in one format to standard output; {why}"
+        ));
+        EXIT_BAD_PLAN
+    };
+    let [format] = formats else {
+        return refuse("name the format with --format (json, md, html or xlsx)".to_string());
+    };
+    if dated {
+        return refuse("a dated run (--month) writes a folder: give --out DIR".to_string());
+    }
+    let [file] = files else {
+        return refuse(format!("{} plans were given", files.len()));
+    };
+    let report = match crate::evaluate_file_with(file, settings, None) {
+        Ok(r) => r,
+        Err(e @ PlanError::Invalid(_)) => {
+            console::err(format_args!("{e}"));
+            return EXIT_BAD_PLAN;
+        }
+        Err(e) => {
+            console::err(format_args!("error: {e}"));
+            return EXIT_FAILURE;
+        }
+    };
+    match crate::render_each(&report, std::slice::from_ref(format)) {
+        Ok(rendered) => {
+            for bytes in rendered {
+                console::out_bytes(&bytes);
+            }
+            EXIT_OK
+        }
+        Err((fmt, e)) => {
+            console::err(format_args!(
+                "error: {}: cannot render the {fmt} output: {e}",
+                shown(file)
+            ));
+            EXIT_FAILURE
+        }
+    }
 }
 
 /// The jobs of a batch: each plan with its output stem, or why it has none

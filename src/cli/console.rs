@@ -20,14 +20,16 @@ pub fn out(line: Arguments) {
 
 /// Writes text to stdout as it is.
 pub fn out_text(text: &str) {
+    out_bytes(text.as_bytes());
+}
+
+/// Writes bytes to stdout as they are (an output written to a pipe).
+pub fn out_bytes(bytes: &[u8]) {
     if STDOUT_FAILED.load(Ordering::Relaxed) {
         return;
     }
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         stdout_failed(&e);
     }
 }

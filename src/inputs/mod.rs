@@ -287,6 +287,8 @@ pub struct Notice {
     pub id: &'static str,
     pub title: &'static str,
     pub message: String,
+    /// The plan fields that act on it.
+    pub plan_fields: &'static [&'static str],
 }
 
 impl Source {

@@ -201,8 +201,8 @@ impl InputSpec {
     }
 }
 
-const SEED_DEFAULT: &str = "the lesson's constant";
-const SEED_RULE: &str = "the lesson's should_fine_tune rule";
+const SEED_DEFAULT: &str = "the reference case's constant";
+const SEED_RULE: &str = "the reference case's decision rule";
 
 /// A spec with the fields most inputs share; each entry overrides the rest.
 const BASE: InputSpec = InputSpec {
@@ -901,7 +901,7 @@ pub static INPUTS: &[InputSpec] = &[
         group: Group::Compute,
         fill: Fill::YesNo(
             |p| training(p).and_then(|t| t.spot),
-            (true, "spot, as in the lesson's estimator"),
+            (true, "spot, as in the reference case's estimator"),
         ),
         when: When::Training,
         ..BASE
@@ -1122,7 +1122,7 @@ pub static INPUTS: &[InputSpec] = &[
         doc: "Average share of serving capacity the traffic should use.",
         group: Group::Serving,
         bounds: Bounds::UTILIZATION,
-        default: default(0.2, "the lesson's sizing target"),
+        default: default(0.2, "the reference case's sizing target"),
         fill: Fill::Plan(|p| p.serving.target_utilization),
         ..BASE
     },
@@ -1504,22 +1504,22 @@ pub static INPUTS: &[InputSpec] = &[
     ),
     InputSpec {
         bounds: Bounds::WHOLE,
-        default: default(5.0, "the lesson's common mistakes"),
+        default: default(5.0, "the reference case's common mistakes"),
         ..rule(
             "rule_min_training_runs",
             "Fewest training runs typically needed",
             Unit::Count,
-            "The lesson: 5 to 15 runs reach a production model; fewer is a budgeting mistake.",
+            "The reference case: 5 to 15 runs reach a production model; fewer is a budgeting mistake.",
             5.0,
         )
     },
     InputSpec {
-        default: default(76.0, "the lesson's phase table, low end"),
+        default: default(76.0, "the reference case's phase table, low end"),
         ..rule(
             "rule_min_engineering_hours",
             "Fewest engineering hours typically needed",
             Unit::Hours,
-            "The lesson's phase table adds up to 76 to 188 hours for a 7B LoRA project.",
+            "The reference case's phase table adds up to 76 to 188 hours for a 7B LoRA project.",
             76.0,
         )
     },

@@ -735,8 +735,13 @@ fn training_notice(b: &mut Builder, found: &Found) {
                 id: "estimate_fallback",
                 title: "Training estimate without a measured benchmark",
                 message: format!(
-                    "The training estimate uses the lesson's rule-of-thumb fallback ({row}); give compute.training.tokens_per_second, num_gpus and cost_per_hour for a measured figure."
+                    "The training estimate uses the reference case's rule-of-thumb fallback ({row}); give the measured training throughput, GPUs per run and price per hour for a measured figure."
                 ),
+                plan_fields: &[
+                    "compute.training.tokens_per_second",
+                    "compute.training.num_gpus",
+                    "compute.training.cost_per_hour",
+                ],
             });
         }
     }
@@ -1059,9 +1064,10 @@ fn catalogue_notices(
             id: "api_deprecated",
             title: "The API model is being retired",
             message: format!(
-                "The catalogue says {} {when} the plan's date ({as_of}); its prices may not be offered for the plan's lifetime. Compare against the model that replaces it (name it in baseline.api).",
+                "The catalogue says {} {when} the plan's date ({as_of}); its prices may not be offered for the plan's lifetime. Compare against the model that replaces it (name it as the plan's API).",
                 crate::yaml::inert(name)
             ),
+            plan_fields: &["baseline.api"],
         });
     }
     if let Some((name, since)) = raw.baseline.api.as_deref().and_then(|name| {
@@ -1143,9 +1149,10 @@ fn catalogue_notices(
             id: "stale_catalogue",
             title: "Catalogue figures older than the plan allows",
             message: format!(
-                "{}. The plan's date is {as_of} and catalogue_max_age_months is {max_age}: refresh the catalogue (prices import, or edit an exported copy) or write today's figures in the plan.",
+                "{}. The plan's date is {as_of} and it accepts catalogue figures up to {max_age} months old: refresh the catalogue (import today's prices, or edit an exported copy) or write today's figures in the plan.",
                 stale.join("; ")
             ),
+            plan_fields: &["catalogue_max_age_months"],
         });
     }
 }

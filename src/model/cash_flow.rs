@@ -524,7 +524,7 @@ fn bridge(d: &mut Defs) {
         "bridge_maintenance",
         "Maintenance over the lifetime",
         Unit::Usd,
-        "The timeline's maintenance summed, as a reduction of the lesson's net.",
+        "The timeline's maintenance summed, as a reduction of the reference case's net.",
         neg(sum(vec![Expr::CumSum("cf_maintenance_cost".to_string())])),
     )
     .with(Role::Bridge, 2);
@@ -532,7 +532,7 @@ fn bridge(d: &mut Defs) {
         "bridge_retraining",
         "Retraining over the lifetime",
         Unit::Usd,
-        "The timeline's retraining summed, as a reduction of the lesson's net.",
+        "The timeline's retraining summed, as a reduction of the reference case's net.",
         neg(sum(vec![Expr::CumSum("cf_retraining_cost".to_string())])),
     )
     .with(Role::Bridge, 3);

@@ -34,8 +34,8 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs, table: &CandidateTable) {
         robust(if_(gt(abs(add(mul(r("monthly_running_cost"), r("lifetime_months")), add(r("bridge_maintenance"), r("bridge_retraining")))),
                       mul(tolerance(), max(n(1.0), abs(mul(r("monthly_running_cost"), r("lifetime_months")))))), n(1.0), n(0.0))))
     .role(Role::Check);
-    d.q("check_bridge_sums", "The lesson's formula reconciles with the timeline", Unit::Count,
-        "The lesson's flat net plus maintenance, retraining, growth and the price trend, each computed on its own, must equal the timeline's net over the lifetime.",
+    d.q("check_bridge_sums", "The reference case's formula reconciles with the timeline", Unit::Count,
+        "The reference case's flat net plus maintenance, retraining, growth and the price trend, each computed on its own, must equal the timeline's net over the lifetime.",
         robust(if_(gt(abs(sub(r("lifetime_net"), sum(vec![r("flat_lifetime_net"), r("bridge_maintenance"), r("bridge_retraining"), r("bridge_growth"), r("bridge_price_trend")]))),
                       mul(tolerance(), max(n(1.0), max(abs(r("lifetime_net")), abs(r("lifetime_api_cost")))))), n(1.0), n(0.0))))
     .role(Role::Check);

@@ -157,6 +157,9 @@ pub struct Quantity {
     pub expr: Expr,
     /// The roles it plays, each with its place among that role's quantities.
     pub roles: Vec<(Role, u16)>,
+    /// For a warning: the plan fields that act on it (the memo's appendix
+    /// names them; the sentence says it in words).
+    pub plan_fields: &'static [&'static str],
 }
 
 impl Quantity {
@@ -463,6 +466,7 @@ impl Defs {
             sheet: self.sheet,
             expr,
             roles: Vec::new(),
+            plan_fields: &[],
         });
         let last = self.out.len() - 1;
         &mut self.out[last]

@@ -225,16 +225,16 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
 
 /// Payback, lifetime net savings and the two break-even volumes.
 pub(super) fn payback(d: &mut Defs, shape: &Shape) {
-    d.q("flat_payback_months", "Payback by the lesson's formula", Unit::Months,
-        "Project cost over today's monthly savings before amortization, without running costs, growth or a price trend (the lesson's formula); never if those savings are not positive. A reconciliation figure: the payback is the timeline's.",
+    d.q("flat_payback_months", "Payback by the reference case's formula", Unit::Months,
+        "Project cost over today's monthly savings before amortization, without running costs, growth or a price trend (the reference case's formula); never if those savings are not positive. A reconciliation figure: the payback is the timeline's.",
         div_if_positive(r("total_project_cost"), r("monthly_savings_before_amortization")))
     .with(Role::SensitivityKey, 5)
     .with(Role::Traced, 17);
     d.q(
         "flat_lifetime_net",
-        "Net over the lifetime by the lesson's formula",
+        "Net over the lifetime by the reference case's formula",
         Unit::Usd,
-        "Today's monthly savings before amortization × lifetime, minus the project cost (the lesson's formula): where the reconciliation with the timeline starts.",
+        "Today's monthly savings before amortization × lifetime, minus the project cost (the reference case's formula): where the reconciliation with the timeline starts.",
         sub(
             mul(
                 r("monthly_savings_before_amortization"),
@@ -257,7 +257,7 @@ pub(super) fn payback(d: &mut Defs, shape: &Shape) {
         ),
     );
     d.q("break_even_tokens_per_day", "Classic break-even (serving and storage only)", Unit::TokensPerDay,
-        "Daily tokens at which the API bill equals serving plus storage; ignores review cost and amortization, as the lesson does.",
+        "Daily tokens at which the API bill equals serving plus storage; ignores review cost and amortization, as the reference case does.",
         if_(gt(r("weighted_api_price_per_1m_tokens"), n(0.0)),
             div(
                 mul(add(r("monthly_serving_cost"), r("monthly_storage_cost")), m()),
@@ -352,9 +352,9 @@ pub(super) fn feasible_today(d: &mut Defs, shape: &crate::inputs::Shape) {
     .with(Role::SensitivityKey, 7);
     d.q(
         "payback_months_if_feasible",
-        "Payback by the lesson's formula where feasible",
+        "Payback by the reference case's formula where feasible",
         Unit::Months,
-        "The lesson's payback (never if the savings before amortization are not positive), or \"not feasible\" where the instances or the memory fall short.",
+        "The reference case's payback (never if the savings before amortization are not positive), or \"not feasible\" where the instances or the memory fall short.",
         if_(
             truthy(r("feasible_today")),
             r("flat_payback_months"),

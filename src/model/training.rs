@@ -44,7 +44,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             "training_cost_per_run_estimate",
             "Estimated cost per run",
             Unit::Usd,
-            "Training hours × price per hour (the lesson's total_cost_usd).",
+            "Training hours × price per hour (the reference case's training cost).",
             mul(r("training_hours"), r("training_cost_per_hour")),
         );
         if !shape.cost_per_run_given {

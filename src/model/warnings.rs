@@ -12,16 +12,28 @@ use crate::value::NOT_APPLICABLE;
 
 use TextFormat::{Cents, Money, OneDecimal, Percent, PercentTwoDecimals, Whole};
 
-/// A warning: its sentence when `when` holds, empty otherwise.
-fn warning(d: &mut Defs, order: u16, id: &str, title: &str, when: Cond, sentence: Vec<Expr>) {
-    d.q(
+/// A warning: its sentence when `when` holds, empty otherwise. The
+/// sentence says what to do in words; `fields` are the plan fields that act
+/// on it.
+#[allow(clippy::too_many_arguments)]
+fn warning(
+    d: &mut Defs,
+    order: u16,
+    id: &str,
+    title: &str,
+    fields: &'static [&'static str],
+    when: Cond,
+    sentence: Vec<Expr>,
+) {
+    let q = d.q(
         id,
         title,
         Unit::Text,
         "A warning's sentence with its figures; a dash when it does not apply.",
         if_(when, concat(sentence), t(NOT_APPLICABLE)),
-    )
-    .with(Role::Warning, order);
+    );
+    q.with(Role::Warning, order);
+    q.plan_fields = fields;
 }
 
 /// A figure as text.
@@ -37,6 +49,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         1,
         "warning_review_cost_exceeds_api_bill",
         "Review cost larger than the API bill",
+        &["quality.review_rate_ft", "quality.cost_per_review"],
         truthy(r("review_cost_exceeds_api_bill")),
         vec![
             t("The fine-tuned model's extra human review costs "),
@@ -61,6 +74,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             5,
             "warning_model_does_not_fit",
             "The model does not fit the serving GPUs",
+            &["serving.precision", "serving.gpus_per_replica"],
             not(truthy(r("serving_model_fits"))),
             vec![
                 t("A "),
@@ -75,7 +89,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
                 f("serving_gpus_per_replica", Whole),
                 t(" GPU(s) of "),
                 f("serving_gpu_memory_gb", Whole),
-                t(" GB): serve it quantized or spread it over more GPUs (serving.gpus_per_replica)."),
+                t(" GB): serve it quantized or spread each copy over more GPUs."),
             ],
         );
     }
@@ -87,6 +101,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             6,
             "warning_implausible_gpu_efficiency",
             "Training estimate implausibly fast",
+            &["compute.cost_per_run", "compute.training.tokens_per_second"],
             truthy(r("training_mfu_implausible")),
             vec![
                 t("The training estimate assumes "),
@@ -107,7 +122,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
                 f("rule_mfu_min", Percent),
                 t(" to "),
                 f("rule_mfu_max", Percent),
-                t(", so the estimated cost per run is likely wrong: check the training throughput behind it, or give compute.cost_per_run."),
+                t(", so the estimated cost per run is likely wrong: check the training throughput behind it, or give the cost of a real run."),
             ],
         );
     }
@@ -116,6 +131,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         7,
         "warning_payback_beyond_lifetime",
         "No payback within the model's lifetime",
+        &[],
         truthy(r("payback_beyond_lifetime")),
         vec![
             t("The project does not pay for itself within the "),
@@ -130,6 +146,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         8,
         "warning_below_break_even",
         "Volume below break-even",
+        &["baseline.requests_per_day"],
         not(truthy(r("is_above_break_even_all_in"))),
         vec![if_(
             is_number(r("break_even_tokens_per_day_all_in")),
@@ -154,6 +171,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         9,
         "warning_too_few_training_runs",
         "Too few training runs budgeted",
+        &["compute.runs"],
         truthy(r("too_few_training_runs")),
         vec![
             f("training_runs", Whole),
@@ -167,6 +185,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         10,
         "warning_engineering_hours_below_typical",
         "Engineering hours below typical",
+        &["engineering.hours"],
         truthy(r("engineering_hours_below_typical")),
         vec![
             f("engineering_hours_total", Whole),
@@ -180,6 +199,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         11,
         "warning_no_running_cost",
         "No running cost given",
+        &["engineering.maintenance_hours_per_month", "compute.retrain_every_months"],
         and(vec![
             eq(r("maintenance_hours_per_month"), n(0.0)),
             eq(r("retrain_every_months"), n(0.0)),
@@ -190,7 +210,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             f("maintenance_hours_to_break_even", Whole),
             t(" hours a month of maintenance at "),
             f("engineer_hourly_rate", Money),
-            t(" an hour would bring the net present value to zero: set engineering.maintenance_hours_per_month and compute.retrain_every_months."),
+            t(" an hour would bring the net present value to zero: add the monthly maintenance hours and a retraining schedule to the plan."),
         ],
     );
     let all: Vec<String> = d
@@ -221,9 +241,10 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             "Serving capacity not checked",
             Unit::Text,
             "A warning's sentence; it applies whenever no serving throughput is known.",
-            t("The serving capacity was not checked: the plan gives no serving throughput and the catalogue has none measured for this model size at this precision on this instance, so nothing checks that the instances carry the traffic. Add serving.throughput_tokens_per_second (generated tokens a second one instance serves at full load) to the plan, or a serving_benchmarks row for this model size, precision and instance to the catalogue."),
+            t("The serving capacity was not checked: the plan gives no serving throughput and the catalogue has none measured for this model size at this precision on this instance, so nothing checks that the instances carry the traffic. Add the serving throughput (generated tokens a second one instance serves at full load) to the plan, or a measured serving benchmark for this model size, precision and instance to the catalogue."),
         )
-        .with(Role::Warning, 2);
+        .with(Role::Warning, 2)
+        .plan_fields = &["serving.throughput_tokens_per_second"];
         return;
     }
     let fixed = eq(r("serving_sizing"), t("fixed"));
@@ -232,6 +253,7 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         3,
         "warning_more_instances_than_planned",
         "More instances than the plan lists",
+        &["serving.instances", "serving.sizing"],
         and(vec![
             not(fixed.clone()),
             gt(r("serving_instances_needed"), r("serving_instances")),
@@ -255,6 +277,7 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         4,
         "warning_serving_capacity_shortfall",
         "Serving capacity below the traffic",
+        &["serving.instances", "serving.sizing"],
         and(vec![fixed, gt(r("months_short_of_capacity"), n(0.0))]),
         vec![
             t("With sizing fixed at "),
@@ -275,7 +298,7 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             f("target_utilization", Percent),
             t(" utilization, about "),
             f("serving_instances_needed", Whole),
-            t(" instances. The plan is not feasible as written: add instances, or set serving.sizing to auto."),
+            t(" instances. The plan is not feasible as written: add instances, or let the instances follow the traffic (auto sizing)."),
         ],
     );
 }

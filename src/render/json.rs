@@ -54,7 +54,7 @@ pub fn document(r: &Report) -> Json {
     let warnings: Vec<Json> = r
         .warnings
         .iter()
-        .map(|w| json!({"id": w.id, "title": w.title, "message": w.message}))
+        .map(|w| json!({"id": w.id, "title": w.title, "message": w.message, "plan_fields": w.plan_fields}))
         .collect();
     let meta = &r.inputs.meta;
     json!({

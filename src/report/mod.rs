@@ -38,6 +38,8 @@ pub struct Warning {
     /// entry, an estimate used instead of a measurement), rather than on
     /// what the figures say.
     pub on_inputs: bool,
+    /// The plan fields that act on it (the sentence says it in words).
+    pub plan_fields: Vec<String>,
 }
 
 /// One factor of the decision score and what it says.
@@ -271,6 +273,8 @@ pub struct Report {
     pub reasons: Vec<Reason>,
     /// When the outputs were generated.
     pub generated_at: DateTime<Utc>,
+    /// The paper the workbook and the memo print on.
+    pub paper: crate::format::Paper,
     /// The yearly API price change at which the verdict flips (see
     /// [`price_flip`]).
     pub price_flip: PriceFlip,
@@ -460,6 +464,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         warnings: Vec::new(),
         reasons: Vec::new(),
         generated_at: run.generated_at,
+        paper: run.paper,
         price_flip,
     };
     report.warnings = warnings(&report);
@@ -647,6 +652,8 @@ pub struct Run {
     pub seed: u64,
     /// The plan's earlier dated runs, to say what moved since.
     pub history: History,
+    /// The paper the outputs print on.
+    pub paper: crate::format::Paper,
 }
 
 /// A plan's earlier dated runs that a run is compared with.

@@ -21,6 +21,7 @@ pub(super) fn warnings(r: &Report) -> Vec<Warning> {
                 title: r.label(id).to_string(),
                 message,
                 on_inputs: false,
+                plan_fields: fields(r.model.get(id).map_or(&[], |q| q.plan_fields)),
             })
         })
         .collect();
@@ -31,9 +32,14 @@ pub(super) fn warnings(r: &Report) -> Vec<Warning> {
             title: notice.title.to_string(),
             message: notice.message.clone(),
             on_inputs: true,
+            plan_fields: fields(notice.plan_fields),
         });
     }
     out
+}
+
+fn fields(paths: &[&str]) -> Vec<String> {
+    paths.iter().map(|p| p.to_string()).collect()
 }
 
 /// An option with a smaller model that nets more than the plan.
@@ -61,6 +67,7 @@ fn option_warnings(r: &Report, out: &mut Vec<Warning>) {
                     format::money0(their_net),
                 ),
                 on_inputs: false,
+                plan_fields: vec!["options".to_string()],
             });
         }
     }

@@ -309,10 +309,11 @@ fn a_plan_without_a_throughput_the_catalogue_lacks_says_its_capacity_was_not_che
         .unwrap_or_else(|| panic!("{:?}", r.warnings));
     assert!(w.message.contains("not checked"), "{}", w.message);
     assert!(
-        w.message.contains("serving.throughput_tokens_per_second"),
+        w.message.contains("Add the serving throughput"),
         "{}",
         w.message
     );
+    assert_eq!(w.plan_fields, ["serving.throughput_tokens_per_second"]);
     // The same model size the catalogue measures on that GPU is checked.
     let seven = replace_once(&text, "model_size_b: 8", "model_size_b: 7");
     let seven = replace_once(

@@ -43,6 +43,55 @@ fn run_writes_the_four_outputs_named_after_the_plan() {
 }
 
 #[test]
+fn out_dash_writes_one_format_to_stdout_and_no_file() {
+    let output = bin()
+        .args([
+            "run",
+            "inputs/roi-worked-example.yaml",
+            "--format",
+            "json",
+            "--out",
+            "-",
+        ])
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1764547200")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let r = report_of(&root().join("inputs/roi-worked-example.yaml"));
+    assert_eq!(printed["verdict"], r.verdict());
+    assert_eq!(
+        printed["results"]["monthly_api_cost"],
+        serde_json::json!(r.num("monthly_api_cost").unwrap())
+    );
+    assert!(!root().join("-").exists(), "no file named -");
+    // More than one format, or more than one plan, is refused: exit 2.
+    for args in [
+        vec!["inputs/roi-worked-example.yaml", "--format", "json,md"],
+        vec!["inputs/roi-worked-example.yaml"],
+        vec![
+            "inputs/roi-worked-example.yaml",
+            "inputs/startup-gpt4-8k.yaml",
+            "--format",
+            "json",
+        ],
+    ] {
+        let output = bin()
+            .arg("run")
+            .args(&args)
+            .args(["--out", "-"])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--out -"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn run_over_a_folder_and_a_format_subset() {
     let out = tempfile::tempdir().unwrap();
     let status = bin()

@@ -191,7 +191,14 @@ fn the_sections_follow_the_issues_order() {
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     let head = &md[..positions[1]];
-    assert!(head.contains("inputs/customer-support-50m.yaml"), "{head}");
+    assert!(
+        head.contains("**Plan:** customer-support-50m.yaml"),
+        "{head}"
+    );
+    assert!(
+        !head.contains("inputs/"),
+        "the brief names the file, not its path: {head}"
+    );
     assert!(head.contains("2026-11-01"), "{head}");
     assert!(head.contains("Support engineering"), "{head}");
 }
@@ -876,12 +883,17 @@ fn plan_text_is_inert_in_markdown_and_html() {
     let text = replace_once(
         &worked_example_text(),
         "plan: Customer support chatbot — GPT-4o to a fine-tuned 7B",
-        &format!("plan: \"{hostile}\"\nowner: \"{hostile}\""),
+        &format!("plan: \"{hostile}\""),
     );
     let text = replace_once(
         &text,
-        "notes: >-\n  The lesson's worked example, as given.",
-        &format!("notes: >-\n  {hostile} The lesson's worked example, as given."),
+        "owner: Support engineering",
+        &format!("owner: \"{hostile}\""),
+    );
+    let text = replace_once(
+        &text,
+        "notes: >-\n  The support bot's worked example, as given.",
+        &format!("notes: >-\n  {hostile} The support bot's worked example, as given."),
     );
     let text = replace_once(
         &text,
@@ -922,7 +934,7 @@ fn plan_text_is_inert_in_markdown_and_html() {
         "{html}"
     );
     assert!(
-        html.contains(&format!("<blockquote>\n<p>{shown} The lesson")),
+        html.contains(&format!("<blockquote>\n<p>{shown} The support bot")),
         "{html}"
     );
     assert_eq!(html.matches(shown).count(), 3, "heading, owner, notes");

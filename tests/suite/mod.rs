@@ -1,6 +1,7 @@
 mod actuals;
 mod api_bill;
 mod batch;
+mod brief;
 mod catalog;
 mod catalogue_today;
 mod cli;
@@ -15,6 +16,7 @@ mod managed;
 mod memo;
 mod months;
 mod options;
+mod paper;
 mod physics;
 mod plain_words;
 mod props;

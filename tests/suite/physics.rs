@@ -186,9 +186,14 @@ fn implied_gpu_efficiency_flags_an_implausible_training_estimate() {
         .find(|w| w.id == "implausible_gpu_efficiency")
         .unwrap_or_else(|| panic!("{:?}", r.warnings));
     assert!(
-        w.message.contains("give compute.cost_per_run"),
+        w.message.contains("give the cost of a real run"),
         "{}",
         w.message
+    );
+    assert!(
+        w.plan_fields.iter().any(|f| f == "compute.cost_per_run"),
+        "{:?}",
+        w.plan_fields
     );
     // On an A100 80 GB (312 TFLOPS) at 4,000 tokens/s it is 36%: plausible.
     let text = replace_once(

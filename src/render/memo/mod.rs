@@ -53,8 +53,17 @@ use prose::{
 use tables::{
     actuals_view, assumption_groups, audit_rows, break_even_rows, bridge_rows, cash_rows,
     changes_section, components, flips, input_note_rows, key_figure, lifetime_rows, monthly_rows,
-    options_view, reason_rows, trace_rows, uncertainty, volume_rows, warning_rows,
+    options_view, reason_rows, trace_rows, uncertainty, volume_rows, warning_field_rows,
+    warning_rows,
 };
+
+/// The last part of a plan's path: the brief and the portfolio name a plan
+/// by its file.
+pub fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
 
 /// Builds the Markdown context.
 pub fn markdown_context(r: &Report) -> MemoMarkdown {
@@ -64,9 +73,10 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
     MemoMarkdown {
         changes: changes_section(r),
         title: md_escape(&meta.title),
-        plan_file: md_escape(&meta.file),
+        plan_file: md_escape(&file_name(&meta.file)),
         as_of: md_escape(&meta.as_of.to_string()),
         owner: meta.owner.as_deref().map(md_escape),
+        run_date: r.generated_at.date_naive().to_string(),
         notes: meta.notes.as_deref().map(md_escape),
         verdict: md_escape(&r.value("verdict_sentence").to_excel_result()),
         answer: md_escape(&answer(r)),
@@ -101,6 +111,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         reasons: reason_rows(r),
         warnings: warning_rows(r),
         input_notes: input_note_rows(r),
+        warning_fields: warning_field_rows(r),
         flips: flips(r),
         flips_note: flips_note(r),
         assumptions: assumption_groups(r),
@@ -207,6 +218,7 @@ pub fn html_of_markdown(r: &Report, markdown: &str) -> String {
     });
     MemoHtml {
         title: &r.inputs.meta.title,
+        paper: r.paper.css_size(),
         parts,
     }
     .render()

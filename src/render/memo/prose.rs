@@ -89,13 +89,13 @@ pub(super) fn payback_text(r: &Report) -> String {
     };
     let flat = match r.num("flat_payback_months") {
         Some(_) => format!(
-            " The lesson's flat formula (today's savings before amortization, {} a month, repaying the project in {} months) gives a net of {}; the table below reconciles it with the timeline, term by term.",
+            " The reference case's flat formula (today's savings before amortization, {} a month, repaying the project in {} months) gives a net of {}; the table below reconciles it with the timeline, term by term.",
             r.show("monthly_savings_before_amortization"),
             r.show("flat_payback_months"),
             r.show("flat_lifetime_net"),
         ),
         None => format!(
-            " The lesson's flat formula (today's savings before amortization, {} a month, which never repay the project) gives a net of {}; the table below reconciles it with the timeline, term by term.",
+            " The reference case's flat formula (today's savings before amortization, {} a month, which never repay the project) gives a net of {}; the table below reconciles it with the timeline, term by term.",
             r.show("monthly_savings_before_amortization"),
             r.show("flat_lifetime_net"),
         ),

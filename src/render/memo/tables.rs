@@ -456,7 +456,7 @@ pub(super) fn uncertainty(r: &Report) -> Option<Uncertainty> {
         })
         .collect();
     let tornado_note = md_escape(&format!(
-        "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback by the lesson's flat formula that result, the largest swing in savings first. On the base values the savings are {}/month and the lesson's payback {}.",
+        "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback by the reference case's flat formula that result, the largest swing in savings first. On the base values the savings are {}/month and the reference case's payback {}.",
         r.show("monthly_savings"),
         match r.num("flat_payback_months") {
             Some(_) => format!("{} months", r.show("flat_payback_months")),
@@ -852,6 +852,25 @@ pub(super) fn input_note_rows(r: &Report) -> Vec<Row> {
         .collect()
 }
 
+/// Each warning with the plan fields that act on it, for the appendix (the
+/// brief says it in words).
+pub(super) fn warning_field_rows(r: &Report) -> Vec<Row> {
+    r.warnings
+        .iter()
+        .filter(|w| !w.plan_fields.is_empty())
+        .map(|w| {
+            // Field paths are the program's own words, shown as code.
+            let fields: Vec<String> = w.plan_fields.iter().map(|f| format!("`{f}`")).collect();
+            Row {
+                label: md_escape(&w.title),
+                value: fields.join(", "),
+                unit: String::new(),
+                note: String::new(),
+            }
+        })
+        .collect()
+}
+
 /// The inputs by group, each with its value, unit and source.
 pub(super) fn assumption_groups(r: &Report) -> Vec<AssumptionGroup> {
     Group::ALL
@@ -897,6 +916,10 @@ pub(super) fn trace_rows(r: &Report) -> Vec<TraceRow> {
 }
 
 /// The audit trail: plan file and hash, tool, dates, simulation and workbook.
+/// The worked case the method, its constants and its rules come from; the
+/// memo cites it here, once, and calls it the reference case elsewhere.
+const REFERENCE_CASE: &str = "\"Fine-Tuning Cost and ROI Analysis\": its worked example, constants, benchmark table and decision rules are the defaults and formulas marked \"the reference case's\"";
+
 pub(super) fn audit_rows(r: &Report) -> Vec<Row> {
     let meta = &r.inputs.meta;
     let mut audit = vec![
@@ -914,6 +937,7 @@ pub(super) fn audit_rows(r: &Report) -> Vec<Row> {
             "",
         ),
         row("Figures as of", &meta.as_of.to_string(), "", ""),
+        row("Reference case", REFERENCE_CASE, "", ""),
         row(
             "Generated at",
             &r.generated_at

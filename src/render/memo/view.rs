@@ -163,9 +163,12 @@ pub struct MemoMarkdown {
     /// What moved since the previous month's run: (heading, rows).
     pub changes: Option<(String, Vec<Row>)>,
     pub title: String,
+    /// The plan's file name (its path is in the audit trail).
     pub plan_file: String,
     pub as_of: String,
     pub owner: Option<String>,
+    /// The day the memo was made.
+    pub run_date: String,
     pub notes: Option<String>,
     pub verdict: String,
     pub answer: String,
@@ -205,6 +208,8 @@ pub struct MemoMarkdown {
     pub warnings: Vec<Row>,
     /// The appendix's notes on where the inputs came from.
     pub input_notes: Vec<Row>,
+    /// The plan fields that act on each warning, for the appendix.
+    pub warning_fields: Vec<Row>,
     pub flips: Vec<FlipRow>,
     pub flips_note: String,
     pub assumptions: Vec<AssumptionGroup>,
@@ -233,5 +238,7 @@ pub struct Part {
 #[template(path = "memo.html")]
 pub struct MemoHtml<'a> {
     pub title: &'a str,
+    /// The print stylesheet's paper: `A4` or `letter`.
+    pub paper: &'static str,
     pub parts: Vec<Part>,
 }

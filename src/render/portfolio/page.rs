@@ -4,11 +4,13 @@
 use askama::Template;
 
 use super::{first_line, link_to, Portfolio};
-use crate::render::memo::{markdown_to_html, md_escape};
+use crate::render::memo::{file_name, markdown_to_html, md_escape};
 
 /// A row of the plans table, every part escaped for Markdown.
 pub struct PlanLine {
     pub title: String,
+    /// The plan's file name: two plans may share a title.
+    pub file: String,
     pub verdict: String,
     pub savings: String,
     pub payback: String,
@@ -100,6 +102,7 @@ fn plan_lines(p: &Portfolio) -> Vec<PlanLine> {
     p.rows
         .iter()
         .map(|r| {
+            let file = md_escape(&file_name(&r.plan_file));
             let workbook = if p.workbooks && r.evaluated().is_some() {
                 let name = format!("{}.xlsx", r.stem);
                 format!("[{}]({})", md_escape(&name), link_to(&name))
@@ -111,6 +114,7 @@ fn plan_lines(p: &Portfolio) -> Vec<PlanLine> {
                     let since = md_escape(&r.since_last_run());
                     PlanLine {
                         title: md_escape(&r.title),
+                        file: file.clone(),
                         verdict: md_escape(&e.answer),
                         savings: md_escape(&e.monthly_savings.text),
                         payback: md_escape(&e.payback_months.text),
@@ -126,6 +130,7 @@ fn plan_lines(p: &Portfolio) -> Vec<PlanLine> {
                 }
                 None => PlanLine {
                     title: md_escape(&r.title),
+                    file,
                     verdict: "**failed**".to_string(),
                     savings: dash(),
                     payback: dash(),

@@ -306,8 +306,6 @@ enum Print {
     Wide { rows: u32, cols: u16 },
 }
 
-/// A4 paper's number in the spreadsheet's paper sizes.
-const PAPER_A4: u8 = 9;
 /// The print scale of a wide grid, in percent: readable, not shrunk to a page.
 const WIDE_SCALE: u16 = 75;
 
@@ -323,7 +321,7 @@ fn header_text(title: &str) -> String {
 /// repeated on every page; the sheet protected against accidental edits.
 fn print_setup(ws: &mut Cells, r: &Report, print: Print) -> Result<(), XlsxError> {
     ws.set_landscape();
-    ws.set_paper_size(PAPER_A4);
+    ws.set_paper_size(r.paper.excel_paper_size());
     ws.set_header(format!(
         "&L{}&R&A",
         header_text(&format!("Fine-tuning ROI: {}", r.inputs.meta.title))
