@@ -165,7 +165,7 @@ pub(super) fn infeasible_reasons(r: &Report, case: &ScenarioResult) -> Vec<Strin
         ));
     }
     let short = case
-        .value(self, id::MONTHS_SHORT_OF_CAPACITY)
+        .value(r, id::MONTHS_SHORT_OF_CAPACITY)
         .as_num()
         .unwrap_or(0.0);
     if short > 0.0 {
