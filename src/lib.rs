@@ -4,17 +4,12 @@
 //! (validated, with sources) → [`model`] (every quantity defined once) →
 //! [`report`] (evaluated) → [`render`] (workbook, memo, JSON).
 
-/// The maps keyed by ids (values, layout places, catalogue entries): they
-/// keep their insertion order, so outputs list things in the order they
-/// were defined, and hash with FxHash, which is several times cheaper than
-/// the standard hasher on short ids; the keys come from this program and the
-/// user's own plan.
-pub type IndexMap<K, V> = indexmap::IndexMap<K, V, rustc_hash::FxBuildHasher>;
-
 pub mod analysis;
 pub mod catalog;
 pub mod cli;
+pub mod collections;
 pub mod format;
+pub mod id;
 pub mod inputs;
 pub mod model;
 pub mod output;

@@ -14,9 +14,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution};
 
+use crate::collections::IndexMap;
 use crate::model::compiled::{Compiled, Lane, NotNumeric, LANES};
 use crate::model::{Model, Role};
-use crate::IndexMap;
 
 use crate::value::Value;
 
@@ -266,7 +266,7 @@ pub fn simulate(
         above *= trials;
     }
     let lifetime = values
-        .get("lifetime_months")
+        .get(crate::id::LIFETIME_MONTHS)
         .and_then(Value::as_num)
         .unwrap_or(0.0);
     let plan_paybacks = paybacks.first().cloned().unwrap_or_default();

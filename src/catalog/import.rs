@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 

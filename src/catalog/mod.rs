@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 

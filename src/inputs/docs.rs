@@ -277,6 +277,52 @@ fn pointer_to(schema: &Json, path: &str) -> Option<String> {
     None
 }
 
+/// Whether `path` (dotted, `{placeholder}` for a map's key) names a field of
+/// the plan's schema: each segment a property of the object before it, or
+/// any key of a map. The spec's path and the serde field are two statements
+/// of one fact; this compares them.
+pub fn schema_has_path(schema: &Json, path: &str) -> bool {
+    let mut node = schema;
+    for segment in path.split('.') {
+        let object = match find_ref(node).and_then(|r| schema.pointer(r.strip_prefix('#')?)) {
+            Some(target) => target,
+            None => node,
+        };
+        let next = if segment.starts_with('{') {
+            object.get("additionalProperties")
+        } else {
+            object.get("properties").and_then(|p| p.get(segment))
+        };
+        match next {
+            Some(n) if n.is_object() => node = n,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The inputs whose path names where they belong but that a plan does not
+/// write: a fixed conversion, the GPU catalogue's figures, a figure the
+/// method decides.
+pub const NOT_WRITTEN_IN_A_PLAN: [&str; 4] = [
+    "seconds_per_hour",
+    "compute.training.gpu_bf16_tflops",
+    "compute.training.flops_per_parameter_token",
+    "serving.gpu_memory_gb",
+];
+
+/// The spec paths that name no field of the plan's schema (a mistyped path
+/// would point `check` at the wrong line and lose the schema's bounds), but
+/// for [`NOT_WRITTEN_IN_A_PLAN`].
+pub fn unresolved_spec_paths() -> Vec<&'static str> {
+    let schema = crate::plan::json_schema();
+    all_specs()
+        .map(|s| s.path)
+        .filter(|path| !NOT_WRITTEN_IN_A_PLAN.contains(path))
+        .filter(|path| !schema_has_path(&schema, path))
+        .collect()
+}
+
 /// The first `$ref` of a node, or of its `allOf`/`anyOf` alternatives.
 fn find_ref(node: &Json) -> Option<&str> {
     if let Some(r) = node.get("$ref").and_then(Json::as_str) {

@@ -6,7 +6,7 @@
 //! plan against that table, collecting every problem with its file, line and
 //! field path.
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use chrono::NaiveDate;
 
 use crate::catalog::Catalog;

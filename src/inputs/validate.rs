@@ -3,7 +3,7 @@
 //! and is checked against its bounds. All problems are collected and reported
 //! together, each with the file, line and field path.
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::catalog::{ApiModel, Catalog, Gpu, ManagedFineTuning};

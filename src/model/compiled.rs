@@ -19,7 +19,7 @@
 //! Text has no place here: only the quantities the simulation reads, and what
 //! they depend on, are compiled.
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 
 use super::expr::{Cmp, Cond, Expr, Op};
 use super::{Model, Quantity, Step};

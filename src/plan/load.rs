@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use serde_yaml::Value as Yaml;
 use sha2::{Digest, Sha256};
 use yaml_rust2::scanner::{Marker, TScalarStyle};

@@ -20,7 +20,7 @@
 //! words). The walk, [`Locator`] and [`Diagnostic`] are shared with the
 //! catalogue, in [`crate::yaml`].
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value as Json;

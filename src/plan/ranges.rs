@@ -1,7 +1,7 @@
 //! Numbers written as ranges: `[low, high]` or `{low, base, high}`, in the
 //! schema and in the YAML tree.
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 

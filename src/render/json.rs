@@ -1,5 +1,6 @@
 //! The JSON output: every input and figure, for machines.
 
+use crate::id;
 use serde_json::{json, Map, Value as Json};
 
 use crate::report::Report;
@@ -35,13 +36,13 @@ pub fn document(r: &Report) -> Json {
     }
     let training = if r.inputs.shape.has_training {
         json!({
-            "num_gpus": to_json(r.value("training_num_gpus")),
-            "tokens_per_second": to_json(r.value("training_tokens_per_second")),
-            "total_tokens": to_json(r.value("training_total_tokens")),
-            "training_hours": to_json(r.value("training_hours")),
-            "cost_per_hour": to_json(r.value("training_cost_per_hour")),
-            "total_cost_usd": to_json(r.value("training_cost_per_run_estimate")),
-            "spot_pricing": to_json(r.value("training_spot")),
+            "num_gpus": to_json(r.value(id::TRAINING_NUM_GPUS)),
+            "tokens_per_second": to_json(r.value(id::TRAINING_TOKENS_PER_SECOND)),
+            "total_tokens": to_json(r.value(id::TRAINING_TOTAL_TOKENS)),
+            "training_hours": to_json(r.value(id::TRAINING_HOURS)),
+            "cost_per_hour": to_json(r.value(id::TRAINING_COST_PER_HOUR)),
+            "total_cost_usd": to_json(r.value(id::TRAINING_COST_PER_RUN_ESTIMATE)),
+            "spot_pricing": to_json(r.value(id::TRAINING_SPOT)),
         })
     } else {
         Json::Null
@@ -77,13 +78,13 @@ pub fn document(r: &Report) -> Json {
         "marginal": r.marginal(),
         "feasible": r.feasible(),
         "capacity_checked": r.capacity_checked(),
-        "answer": to_json(r.value("verdict_sentence")),
-        "headline": to_json(r.value("headline")),
+        "answer": to_json(r.value(id::VERDICT_SENTENCE)),
+        "headline": to_json(r.value(id::HEADLINE)),
         "results": results,
         "training": training,
         "decision": {
-            "lean": to_json(r.value("decision_lean")),
-            "score": to_json(r.value("decision_score")),
+            "lean": to_json(r.value(id::DECISION_LEAN)),
+            "score": to_json(r.value(id::DECISION_SCORE)),
             "reasons": reasons,
         },
         "warnings": warnings,
@@ -154,8 +155,8 @@ fn options(r: &Report) -> Json {
             json!({
                 "id": option.id,
                 "label": option.label,
-                "kind": result.get(r, "fine_tuning_kind").map_or(Json::Null, to_json),
-                "feasible": result.value(r, "feasible") != &Value::Bool(false),
+                "kind": result.get(r, id::FINE_TUNING_KIND).map_or(Json::Null, to_json),
+                "feasible": result.value(r, id::FEASIBLE) != &Value::Bool(false),
                 "infeasible_reasons": reasons,
                 "changed_inputs": changed,
                 "results": results,

@@ -4,7 +4,7 @@
 //! at these places and the memo's audit trail cites them, so both read one
 //! layout.
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
 
 use crate::inputs::Group;

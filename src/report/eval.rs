@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 
 use crate::model::expr::{Env, EvalError};
 use crate::model::{Model, Step};

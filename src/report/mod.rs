@@ -5,11 +5,12 @@
 //! out and format it, and compute nothing.
 
 mod eval;
-mod warnings;
+mod sentences;
 
+use crate::id;
 use std::collections::HashMap;
 
-use crate::IndexMap;
+use crate::collections::IndexMap;
 use chrono::{DateTime, Utc};
 
 use crate::format::{self, Unit};
@@ -20,7 +21,7 @@ use crate::model::{self, Model, Step};
 use crate::value::Value;
 
 use eval::{evaluate_case, evaluate_timeline, ScalarEnv};
-use warnings::{reasons, warnings};
+use sentences::{reasons, warnings};
 
 /// What a lookup of an id that has no value reads: "there is none".
 static NO_VALUE: Value = Value::Never;
@@ -107,10 +108,13 @@ impl Report {
                     input: range.id.clone(),
                     low: range.low,
                     high: range.high,
-                    payback_low: low.value(self, "flat_payback_months").clone(),
-                    payback_high: high.value(self, "flat_payback_months").clone(),
-                    savings_low: low.value(self, "monthly_savings").as_num().unwrap_or(0.0),
-                    savings_high: high.value(self, "monthly_savings").as_num().unwrap_or(0.0),
+                    payback_low: low.value(self, id::FLAT_PAYBACK_MONTHS).clone(),
+                    payback_high: high.value(self, id::FLAT_PAYBACK_MONTHS).clone(),
+                    savings_low: low.value(self, id::MONTHLY_SAVINGS).as_num().unwrap_or(0.0),
+                    savings_high: high
+                        .value(self, id::MONTHLY_SAVINGS)
+                        .as_num()
+                        .unwrap_or(0.0),
                 })
             })
             .collect();
@@ -124,40 +128,7 @@ impl Report {
     /// Why a case cannot be built as planned (empty when it can): the model
     /// does not fit the GPUs, or fixed instances cannot carry the traffic.
     pub fn infeasible_reasons(&self, case: &ScenarioResult) -> Vec<String> {
-        let mut out = Vec::new();
-        if case.value(self, "serving_model_fits") == &Value::Bool(false) {
-            out.push(format!(
-                "the model needs {} GB a copy but is given {} GB",
-                format::number(
-                    case.value(self, "serving_memory_required_gb")
-                        .as_num()
-                        .unwrap_or(0.0),
-                    Unit::Gigabytes
-                ),
-                format::number(
-                    case.value(self, "serving_memory_available_gb")
-                        .as_num()
-                        .unwrap_or(0.0),
-                    Unit::Gigabytes
-                ),
-            ));
-        }
-        let short = case
-            .value(self, "months_short_of_capacity")
-            .as_num()
-            .unwrap_or(0.0);
-        if short > 0.0 {
-            out.push(format!(
-                "with sizing fixed at {} ({} tokens/s), traffic outgrows that capacity in {} of the {} months; today's traffic needs {} tokens/s, about {} instances",
-                instances(case.value(self, "serving_instances").as_num().unwrap_or(0.0)),
-                format::number(case.value(self, "serving_capacity_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
-                format::number(short, Unit::Months),
-                self.show("lifetime_months"),
-                format::number(case.value(self, "required_throughput_tokens_per_second").as_num().unwrap_or(0.0), Unit::TokensPerSecond),
-                format::number(case.value(self, "serving_instances_needed").as_num().unwrap_or(0.0), Unit::Instances),
-            ));
-        }
-        out
+        sentences::infeasible_reasons(self, case)
     }
 
     /// The plan as written, as a case with nothing replaced.
@@ -232,12 +203,12 @@ impl Report {
 
     /// True when the verdict rests on a thin margin.
     pub fn marginal(&self) -> bool {
-        self.flag("verdict_marginal")
+        self.flag(id::VERDICT_MARGINAL)
     }
 
     /// True when the plan as written is feasible.
     pub fn feasible(&self) -> bool {
-        self.values.get("feasible") != Some(&Value::Bool(false))
+        self.values.get(id::FEASIBLE) != Some(&Value::Bool(false))
     }
 
     /// True when the instances' throughput is known, so the capacity was
@@ -355,7 +326,7 @@ impl Report {
 
     /// The plan's verdict.
     pub fn verdict(&self) -> &str {
-        self.value("verdict").as_text().unwrap_or("")
+        self.value(id::VERDICT).as_text().unwrap_or("")
     }
 
     /// True when the verdict is to fine-tune.
@@ -534,7 +505,7 @@ fn price_flip(
     timeline: &IndexMap<String, Vec<Value>>,
 ) -> PriceFlip {
     let num = |id: &str| values.get(id).and_then(Value::as_num);
-    if values.get("feasible") == Some(&Value::Bool(false)) {
+    if values.get(id::FEASIBLE) == Some(&Value::Bool(false)) {
         return PriceFlip::NotFeasible;
     }
     let row = |id: &str| -> Vec<f64> {
@@ -544,13 +515,13 @@ fn price_flip(
             .unwrap_or_default()
     };
     let (Some(npv), Some(bill), Some(today)) = (
-        num("npv"),
-        num("monthly_api_cost"),
-        num("api_price_change_per_year"),
+        num(id::NPV),
+        num(id::MONTHLY_API_COST),
+        num(id::API_PRICE_CHANGE_PER_YEAR),
     ) else {
         return PriceFlip::None;
     };
-    let (volume, discount) = (row("cf_volume_factor"), row("cf_discount_factor"));
+    let (volume, discount) = (row(id::CF_VOLUME_FACTOR), row(id::CF_DISCOUNT_FACTOR));
     let npv_at = |trend: f64| -> f64 {
         let moved: f64 = volume
             .iter()
@@ -687,14 +658,4 @@ fn changes_since(report: &Report, previous: &Previous) -> crate::analysis::chang
         });
     changes.replaced = previous.replaced;
     changes
-}
-
-/// A count of instances in words: "1 instance", "4 instances".
-fn instances(n: f64) -> String {
-    let count = format::number(n, Unit::Instances);
-    if n == 1.0 {
-        format!("{count} instance")
-    } else {
-        format!("{count} instances")
-    }
 }

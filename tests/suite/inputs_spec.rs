@@ -5,7 +5,10 @@
 use std::collections::HashSet;
 
 use finetune_roi::format::Unit;
-use finetune_roi::inputs::docs::{annotate_schema, documented_defaults, plan_reference};
+use finetune_roi::inputs::docs::{
+    annotate_schema, documented_defaults, plan_reference, schema_has_path, unresolved_spec_paths,
+    NOT_WRITTEN_IN_A_PLAN,
+};
 use finetune_roi::inputs::spec::{self, Bounds, INPUTS};
 use finetune_roi::value::Value;
 
@@ -146,4 +149,29 @@ fn the_schema_can_carry_defaults_and_bounds_from_the_table() {
     let epochs = &defs["RawTraining"]["properties"]["epochs"];
     assert_eq!(epochs["exclusiveMinimum"], 0.0);
     assert!(epochs.get("default").is_none());
+}
+
+#[test]
+fn every_spec_path_names_a_field_of_the_plan() {
+    assert_eq!(unresolved_spec_paths(), Vec::<&str>::new());
+    // The check tells a field from a typo, in a section, a map and a list.
+    let schema = finetune_roi::plan::json_schema();
+    for path in NOT_WRITTEN_IN_A_PLAN {
+        assert!(
+            !schema_has_path(&schema, path),
+            "{path} is now a plan field"
+        );
+    }
+    for (path, names) in [
+        ("baseline.requests_per_day", true),
+        ("baseline.requests_per_dya", false),
+        ("engineering.hours.{phase}", true),
+        ("actuals.{month}.requests_per_day", true),
+        ("actuals.{month}.requests", false),
+        ("serving.target_utilization", true),
+        ("servng.target_utilization", false),
+        ("lifetime_months", true),
+    ] {
+        assert_eq!(schema_has_path(&schema, path), names, "{path}");
+    }
 }

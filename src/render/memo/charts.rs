@@ -2,6 +2,7 @@
 //! with its caption.
 
 use crate::format;
+use crate::id;
 use crate::model::Role;
 use crate::render::svg;
 use crate::report::Report;
@@ -17,14 +18,14 @@ pub(super) fn volume_chart(r: &Report) -> Figure {
             .iter()
             .filter_map(|(s, _)| {
                 Some((
-                    s.value(r, "current_daily_tokens").as_num()?,
+                    s.value(r, id::CURRENT_DAILY_TOKENS).as_num()?,
                     s.value(r, id).as_num()?,
                 ))
             })
             .collect()
     };
-    let api = points("monthly_api_cost");
-    let ft = points("monthly_ft_total");
+    let api = points(id::MONTHLY_API_COST);
+    let ft = points(id::MONTHLY_FT_TOTAL);
     let (x_lo, x_hi) = api
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
@@ -71,7 +72,7 @@ pub(super) fn volume_chart(r: &Report) -> Figure {
         }),
         caption: format!(
             "Monthly cost of the API (solid, circles) and of the fine-tuned model (dashed, squares) from a quarter to four times today's volume, on the plan's {} serving instances. The dotted line marks today's volume{}.{options_note}",
-            r.show("serving_instances"),
+            r.show(id::SERVING_INSTANCES),
             if marked_break_even { ", the dashed line the all-in break-even" } else { "" }
         ),
     }
@@ -81,20 +82,20 @@ pub(super) fn volume_chart(r: &Report) -> Figure {
 /// volumes shown, the all-in break-even; else a note saying where it is.
 fn volume_marks(r: &Report, x_lo: f64, x_hi: f64) -> (Vec<svg::Mark>, Option<String>) {
     let mut marks = Vec::new();
-    if let Some(today) = r.num("current_daily_tokens") {
+    if let Some(today) = r.num(id::CURRENT_DAILY_TOKENS) {
         marks.push(svg::Mark {
             x: today,
-            label: format!("Today: {} tokens/day", r.show("current_daily_tokens")),
+            label: format!("Today: {} tokens/day", r.show(id::CURRENT_DAILY_TOKENS)),
             dash: svg::Dash::Dotted,
         });
     }
-    let note = match r.num("break_even_tokens_per_day_all_in") {
+    let note = match r.num(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN) {
         Some(b) if b >= x_lo && b <= x_hi => {
             marks.push(svg::Mark {
                 x: b,
                 label: format!(
                     "All-in break-even: {} tokens/day",
-                    r.show("break_even_tokens_per_day_all_in")
+                    r.show(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN)
                 ),
                 dash: svg::Dash::Dashed,
             });
@@ -102,7 +103,7 @@ fn volume_marks(r: &Report, x_lo: f64, x_hi: f64) -> (Vec<svg::Mark>, Option<Str
         }
         Some(_) => Some(format!(
             "The all-in break-even, {} tokens/day, lies outside the volumes shown.",
-            r.show("break_even_tokens_per_day_all_in")
+            r.show(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN)
         )),
         None => Some(
             "No volume breaks even: the extra review cost per token is at least the API price."
@@ -121,8 +122,8 @@ fn option_points(r: &Report) -> Vec<svg::Point> {
         .iter()
         .zip(&r.options)
         .filter_map(|(option, case)| {
-            let x = case.value(r, "current_daily_tokens").as_num()?;
-            let y = case.value(r, "monthly_ft_total").as_num()?;
+            let x = case.value(r, id::CURRENT_DAILY_TOKENS).as_num()?;
+            let y = case.value(r, id::MONTHLY_FT_TOTAL).as_num()?;
             let feasible = r.infeasible_reasons(case).is_empty();
             Some(svg::Point {
                 x,
@@ -168,14 +169,18 @@ pub(super) fn composition_chart(r: &Report) -> Figure {
             let label = r.model.get(id).map_or(id, |q| q.short_or_label());
             bar(label, id, PART_FILLS[k % PART_FILLS.len()])
         });
-    let bars = std::iter::once(bar("API bill today", "monthly_api_cost", svg::Fill::Solid))
-        .chain(parts)
-        .chain(std::iter::once(bar(
-            "Fine-tuned total",
-            "monthly_ft_total",
-            svg::Fill::Outline,
-        )))
-        .collect();
+    let bars = std::iter::once(bar(
+        "API bill today",
+        id::MONTHLY_API_COST,
+        svg::Fill::Solid,
+    ))
+    .chain(parts)
+    .chain(std::iter::once(bar(
+        "Fine-tuned total",
+        id::MONTHLY_FT_TOTAL,
+        svg::Fill::Outline,
+    )))
+    .collect();
     Figure {
         svg: svg::bar_chart(&svg::BarChart {
             id: "chart-composition".into(),
@@ -190,7 +195,7 @@ pub(super) fn composition_chart(r: &Report) -> Figure {
         caption: format!(
             "What {} costs a month, component by component (training and engineering amortized over {} months, running costs included), against today's API bill.",
             r.recommended_name(),
-            r.show("lifetime_months")
+            r.show(id::LIFETIME_MONTHS)
         ),
     }
 }
@@ -199,7 +204,7 @@ pub(super) fn composition_chart(r: &Report) -> Figure {
 pub(super) fn cashflow_chart(r: &Report) -> Figure {
     let points: Vec<(f64, f64)> = r
         .timeline
-        .get("cf_cumulative")
+        .get(id::CF_CUMULATIVE)
         .map(|row| {
             row.iter()
                 .enumerate()
@@ -208,18 +213,18 @@ pub(super) fn cashflow_chart(r: &Report) -> Figure {
         })
         .unwrap_or_default();
     let mut marks = Vec::new();
-    let note = match r.num("cashflow_payback_month") {
+    let note = match r.num(id::CASHFLOW_PAYBACK_MONTH) {
         Some(m) => {
             marks.push(svg::Mark {
                 x: m,
-                label: format!("Paid back in month {}", r.show("cashflow_payback_month")),
+                label: format!("Paid back in month {}", r.show(id::CASHFLOW_PAYBACK_MONTH)),
                 dash: svg::Dash::Dashed,
             });
             None
         }
         None => Some(format!(
             "Not paid back within the {}-month lifetime.",
-            r.show("lifetime_months")
+            r.show(id::LIFETIME_MONTHS)
         )),
     };
     let paid_back = !marks.is_empty();
@@ -267,14 +272,14 @@ pub(super) fn payback_chart(r: &Report, s: &crate::analysis::simulate::Simulatio
             value: share(*count),
         })
         .collect();
-    let life = r.show("lifetime_months");
-    let lifetime = r.num("lifetime_months").unwrap_or(0.0);
-    let months = r.unit("payback_months");
+    let life = r.show(id::LIFETIME_MONTHS);
+    let lifetime = r.num(id::LIFETIME_MONTHS).unwrap_or(0.0);
+    let months = r.unit(id::PAYBACK_MONTHS);
     let within = |x: &Option<f64>| x.filter(|m| *m >= 0.0 && *m <= lifetime);
     let mut marks = Vec::new();
-    let base_marked = within(&r.num("payback_months")).is_some();
+    let base_marked = within(&r.num(id::PAYBACK_MONTHS)).is_some();
     let p50_marked = within(&s.payback_months.p50).is_some();
-    if let Some(m) = within(&r.num("payback_months")) {
+    if let Some(m) = within(&r.num(id::PAYBACK_MONTHS)) {
         marks.push(svg::Mark {
             x: m,
             label: format!("On the base values: {} months", format::number(m, months)),
@@ -343,7 +348,7 @@ pub(super) fn tornado_chart(r: &Report) -> Figure {
             }
         })
         .collect();
-    let base = r.num("monthly_savings").unwrap_or(0.0);
+    let base = r.num(id::MONTHLY_SAVINGS).unwrap_or(0.0);
     let mut marks = vec![svg::Mark {
         x: base,
         label: format!("On the base values: {}/month", format::money0(base)),

@@ -1,6 +1,7 @@
 //! The decision path (volume → break-even → payback → verdict), as a Mermaid
 //! flowchart for the Markdown and as plain text for the HTML page.
 
+use crate::id;
 use crate::report::Report;
 
 use super::escape::mermaid_text;
@@ -18,18 +19,21 @@ pub struct FlowStep {
 
 /// The decision path's steps, shared by the Mermaid chart and the HTML text.
 pub(super) fn flow_steps(r: &Report) -> Vec<FlowStep> {
-    let life = r.show("lifetime_months");
-    let (break_even_value, into_payback) = match r.num("break_even_tokens_per_day_all_in") {
+    let life = r.show(id::LIFETIME_MONTHS);
+    let (break_even_value, into_payback) = match r.num(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN) {
         Some(_) => (
-            format!("{} tokens/day", r.show("break_even_tokens_per_day_all_in")),
+            format!(
+                "{} tokens/day",
+                r.show(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN)
+            ),
             format!("today's volume is {}", side_of_break_even(r)),
         ),
         None => ("never".to_string(), "no volume breaks even".to_string()),
     };
-    let (payback_value, into_verdict) = match r.num("payback_months") {
+    let (payback_value, into_verdict) = match r.num(id::PAYBACK_MONTHS) {
         Some(_) => (
-            format!("{} months", r.show("payback_months")),
-            if r.flag("payback_beyond_lifetime") {
+            format!("{} months", r.show(id::PAYBACK_MONTHS)),
+            if r.flag(id::PAYBACK_BEYOND_LIFETIME) {
                 format!("beyond the {life}-month life")
             } else {
                 format!("within the {life}-month life")
@@ -44,7 +48,7 @@ pub(super) fn flow_steps(r: &Report) -> Vec<FlowStep> {
         FlowStep {
             node: "volume",
             name: "Today's volume".into(),
-            value: format!("{} tokens/day", r.show("current_daily_tokens")),
+            value: format!("{} tokens/day", r.show(id::CURRENT_DAILY_TOKENS)),
             edge: "compared with".into(),
         },
         FlowStep {
@@ -60,7 +64,7 @@ pub(super) fn flow_steps(r: &Report) -> Vec<FlowStep> {
             edge: into_verdict,
         },
         FlowStep {
-            node: "verdict",
+            node: id::VERDICT,
             name: "Verdict".into(),
             value: r.verdict().to_string(),
             edge: String::new(),

@@ -39,6 +39,7 @@ pub use escape::{markdown_to_html, md_escape};
 pub use flow::FlowStep;
 pub use view::*;
 
+use crate::id;
 use askama::Template;
 
 use crate::model::Role;
@@ -78,7 +79,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         owner: meta.owner.as_deref().map(md_escape),
         run_date: r.generated_at.date_naive().to_string(),
         notes: meta.notes.as_deref().map(md_escape),
-        verdict: md_escape(&r.value("verdict_sentence").to_excel_result()),
+        verdict: md_escape(&r.value(id::VERDICT_SENTENCE).to_excel_result()),
         answer: md_escape(&answer(r)),
         odds: odds(r).as_deref().map(md_escape),
         options_summary: options_summary(r),
@@ -105,8 +106,8 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         bridge: bridge_rows(r),
         cash_rows: cash_rows(r),
         options: options_view(r),
-        score: md_escape(&r.show("decision_score")),
-        decision_lean: md_escape(&r.show("decision_lean")),
+        score: md_escape(&r.show(id::DECISION_SCORE)),
+        decision_lean: md_escape(&r.show(id::DECISION_LEAN)),
         factors_note: md_escape(factors_note(r)),
         reasons: reason_rows(r),
         warnings: warning_rows(r),

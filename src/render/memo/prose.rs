@@ -2,6 +2,7 @@
 //! recommendation. Plain text unless a function says it escapes.
 
 use crate::format;
+use crate::id;
 use crate::model;
 use crate::report::{Report, ScenarioResult};
 
@@ -9,7 +10,7 @@ use super::escape::md_escape;
 
 /// "above" or "below" the all-in break-even.
 pub(super) fn side_of_break_even(r: &Report) -> &'static str {
-    if r.flag("is_above_break_even_all_in") {
+    if r.flag(id::IS_ABOVE_BREAK_EVEN_ALL_IN) {
         "above"
     } else {
         "below"
@@ -20,8 +21,8 @@ pub(super) fn side_of_break_even(r: &Report) -> &'static str {
 /// it is marginal, whether the capacity was checked, and why the plan
 /// cannot be built as written.
 pub(super) fn answer(r: &Report) -> String {
-    let mut out = vec![r.value("headline").to_excel_result()];
-    let marginal = r.value("verdict_marginal_reason").to_excel_result();
+    let mut out = vec![r.value(id::HEADLINE).to_excel_result()];
+    let marginal = r.value(id::VERDICT_MARGINAL_REASON).to_excel_result();
     if marginal != crate::value::NOT_APPLICABLE {
         out.push(marginal);
     }
@@ -47,57 +48,57 @@ pub(super) fn capacity_note(r: &Report) -> Option<String> {
     if !r.capacity_checked() {
         return Some("The serving capacity was not checked: no throughput is known for this model on this instance. Add `serving.throughput_tokens_per_second` (tokens per second one instance serves at full load) to the plan.".to_string());
     }
-    let costed = r.num("serving_instances_costed")?;
-    let planned = r.num("serving_instances")?;
+    let costed = r.num(id::SERVING_INSTANCES_COSTED)?;
+    let planned = r.num(id::SERVING_INSTANCES)?;
     (costed > planned).then(|| {
         format!(
             "Today's traffic needs {} instances at {} utilization where the plan lists {}; with auto sizing the figures pay for {} (and for more as traffic grows).",
-            r.show("serving_instances_needed"),
-            r.show("target_utilization"),
-            r.show("serving_instances"),
-            r.show("serving_instances_costed"),
+            r.show(id::SERVING_INSTANCES_NEEDED),
+            r.show(id::TARGET_UTILIZATION),
+            r.show(id::SERVING_INSTANCES),
+            r.show(id::SERVING_INSTANCES_COSTED),
         )
     })
 }
 
 pub(super) fn payback_text(r: &Report) -> String {
-    let cash = match r.num("cashflow_payback_month") {
+    let cash = match r.num(id::CASHFLOW_PAYBACK_MONTH) {
         Some(_) => format!(
             " On the month-by-month cash flow the cumulative total turns non-negative in month {}.",
-            r.show("cashflow_payback_month")
+            r.show(id::CASHFLOW_PAYBACK_MONTH)
         ),
         None => format!(
             " On the month-by-month cash flow the cumulative total stays negative through month {}.",
-            r.show("lifetime_months")
+            r.show(id::LIFETIME_MONTHS)
         ),
     };
-    let head = match r.num("payback_months") {
+    let head = match r.num(id::PAYBACK_MONTHS) {
         Some(_) => format!(
             "Month by month, with running costs, growth and the price trend, the {} project is repaid in {} months, leaving {} months of savings within the {}-month lifetime; the net over the lifetime is {}.",
-            r.show("total_project_cost"),
-            r.show("payback_months"),
-            r.show("months_of_savings_after_payback"),
-            r.show("lifetime_months"),
-            r.show("lifetime_net"),
+            r.show(id::TOTAL_PROJECT_COST),
+            r.show(id::PAYBACK_MONTHS),
+            r.show(id::MONTHS_OF_SAVINGS_AFTER_PAYBACK),
+            r.show(id::LIFETIME_MONTHS),
+            r.show(id::LIFETIME_NET),
         ),
         None => format!(
             "Month by month, with running costs, growth and the price trend, the {} project is not repaid within the {}-month lifetime; the net over the lifetime is {}.",
-            r.show("total_project_cost"),
-            r.show("lifetime_months"),
-            r.show("lifetime_net"),
+            r.show(id::TOTAL_PROJECT_COST),
+            r.show(id::LIFETIME_MONTHS),
+            r.show(id::LIFETIME_NET),
         ),
     };
-    let flat = match r.num("flat_payback_months") {
+    let flat = match r.num(id::FLAT_PAYBACK_MONTHS) {
         Some(_) => format!(
             " The reference case's flat formula (today's savings before amortization, {} a month, repaying the project in {} months) gives a net of {}; the table below reconciles it with the timeline, term by term.",
-            r.show("monthly_savings_before_amortization"),
-            r.show("flat_payback_months"),
-            r.show("flat_lifetime_net"),
+            r.show(id::MONTHLY_SAVINGS_BEFORE_AMORTIZATION),
+            r.show(id::FLAT_PAYBACK_MONTHS),
+            r.show(id::FLAT_LIFETIME_NET),
         ),
         None => format!(
             " The reference case's flat formula (today's savings before amortization, {} a month, which never repay the project) gives a net of {}; the table below reconciles it with the timeline, term by term.",
-            r.show("monthly_savings_before_amortization"),
-            r.show("flat_lifetime_net"),
+            r.show(id::MONTHLY_SAVINGS_BEFORE_AMORTIZATION),
+            r.show(id::FLAT_LIFETIME_NET),
         ),
     };
     md_escape(&format!("{head}{cash}{flat}"))
@@ -105,7 +106,7 @@ pub(super) fn payback_text(r: &Report) -> String {
 
 /// A sentence when the decision factors lean against the cost verdict.
 pub(super) fn factors_note(r: &Report) -> &'static str {
-    let factors = r.value("decision_lean").as_text().unwrap_or("");
+    let factors = r.value(id::DECISION_LEAN).as_text().unwrap_or("");
     let lean_fine_tune = factors == model::SFT_STRONG_FT || factors == model::SFT_LEAN_FT;
     let lean_api = factors == model::SFT_STRONG_API || factors == model::SFT_LEAN_API;
     if lean_fine_tune && !r.fine_tune() && !r.feasible() {
@@ -131,12 +132,12 @@ pub(super) fn odds(r: &Report) -> Option<String> {
         .simulation
         .as_ref()
         .filter(|_| !r.inputs.ranges.is_empty())?;
-    let months = r.unit("payback_months");
+    let months = r.unit(id::PAYBACK_MONTHS);
     let p = &s.payback_months;
     let n = r.inputs.ranges.len();
     Some(format!(
         "With {n} of its estimates written as ranges, the plan as written pays back within its {}-month life in {} of {} trials; P50 payback {}{} (P10 {}, P90 {}). The figures above use each range's base value; the spread and the inputs behind it are under Uncertainty, in the appendix.",
-        r.show("lifetime_months"),
+        r.show(id::LIFETIME_MONTHS),
         format::percent(s.probability_payback_within_lifetime),
         format::grouped(s.trials as f64, 0),
         percentile_text(p.p50, months),
@@ -178,7 +179,7 @@ pub(super) fn options_count(n: usize) -> String {
 pub(super) fn recommended_label(r: &Report) -> String {
     match r.recommended().as_str() {
         "api" => "stay on the API".to_string(),
-        _ => r.value("recommended_label").to_excel_result(),
+        _ => r.value(id::RECOMMENDED_LABEL).to_excel_result(),
     }
 }
 
@@ -210,8 +211,8 @@ pub(super) fn signed(x: f64, text: String) -> String {
 
 /// Why the all-in break-even decides, and where today's volume stands (escaped).
 pub(super) fn break_even_note(r: &Report) -> String {
-    let seed_side = match r.num("break_even_tokens_per_day") {
-        Some(_) if r.flag("is_above_break_even") => "above the classic break-even",
+    let seed_side = match r.num(id::BREAK_EVEN_TOKENS_PER_DAY) {
+        Some(_) if r.flag(id::IS_ABOVE_BREAK_EVEN) => "above the classic break-even",
         Some(_) => "below the classic break-even",
         None => "without a classic break-even",
     };
@@ -224,12 +225,12 @@ pub(super) fn break_even_note(r: &Report) -> String {
 /// What the brief's chart shows: today's volume against the all-in
 /// break-even (escaped).
 pub(super) fn volume_note(r: &Report) -> String {
-    let today = r.show("current_daily_tokens");
-    let where_ = match r.num("break_even_tokens_per_day_all_in") {
+    let today = r.show(id::CURRENT_DAILY_TOKENS);
+    let where_ = match r.num(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN) {
         Some(_) => format!(
             "today's {today} tokens/day is {} the all-in break-even of {} tokens/day, where the two cost the same",
             side_of_break_even(r),
-            r.show("break_even_tokens_per_day_all_in"),
+            r.show(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
         ),
         None => format!(
             "at today's {today} tokens/day, as at any volume, the fine-tuned model costs more: the extra review cost per token is at least the API price"
@@ -242,7 +243,7 @@ pub(super) fn volume_note(r: &Report) -> String {
         format!(
             " The chart is the plan as written's; {}, recommended, breaks even at {} tokens/day.",
             r.recommended_name(),
-            super::tables::show_case(r, &case, "break_even_tokens_per_day_all_in"),
+            super::tables::show_case(r, &case, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
         )
     });
     md_escape(&format!(
@@ -275,14 +276,14 @@ pub(super) fn options_recommendation(
     cases: &[(String, String, ScenarioResult)],
     reasons: &[Vec<String>],
 ) -> String {
-    let life = r.show("lifetime_months");
+    let life = r.show(id::LIFETIME_MONTHS);
     let recommended = r.recommended();
     let case = cases.iter().find(|(c, _, _)| *c == recommended);
     let mut recommendation = match case {
         Some((id, label, case)) => format!(
             "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost, on its own timeline).",
             if id == "plan" { "the plan as written" } else { label },
-            show_in(r, case, "lifetime_net")
+            show_in(r, case, id::LIFETIME_NET)
         ),
         None => format!(
             "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."

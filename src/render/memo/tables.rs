@@ -1,6 +1,7 @@
 //! The memo's tables, each row already formatted and escaped for Markdown.
 
 use crate::format;
+use crate::id;
 use crate::inputs::{Group, Source};
 use crate::model::Role;
 use crate::model::Sheet;
@@ -98,20 +99,20 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
     let rows = [
         (
             "1. Training compute",
-            r.show("compute_cost"),
+            r.show(id::COMPUTE_COST),
             String::new(),
-            share("compute_share_of_ft_total"),
+            share(id::COMPUTE_SHARE_OF_FT_TOTAL),
             training_how,
         ),
         (
             "2. Engineering time",
-            r.show("engineering_cost"),
+            r.show(id::ENGINEERING_COST),
             String::new(),
-            share("engineering_share_of_ft_total"),
+            share(id::ENGINEERING_SHARE_OF_FT_TOTAL),
             format!(
                 "hours × hourly rate: {} hours × {}/hour",
-                r.show("engineering_hours_total"),
-                r.show("engineer_hourly_rate"),
+                r.show(id::ENGINEERING_HOURS_TOTAL),
+                r.show(id::ENGINEER_HOURLY_RATE),
             ),
         ),
         (
@@ -119,13 +120,13 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
             String::new(),
             format!(
                 "{} + {} storage",
-                r.show("monthly_serving_cost"),
-                r.show("monthly_storage_cost")
+                r.show(id::MONTHLY_SERVING_COST),
+                r.show(id::MONTHLY_STORAGE_COST)
             ),
-            share("serving_share_of_ft_total"),
+            share(id::SERVING_SHARE_OF_FT_TOTAL),
             format!(
                 "instances × price per hour × hours a month: {}{} × {}/hour × {} hours × {} days; plus {} GB of weights at {}/GB-month",
-                r.show("serving_instances"),
+                r.show(id::SERVING_INSTANCES),
                 match (&r.inputs.meta.serving_instance, r.inputs.meta.serving_gpus_per_instance) {
                     (Some(name), Some(gpus)) => format!(
                         " {} ({gpus} GPU{} each)",
@@ -134,38 +135,38 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
                     ),
                     _ => String::new(),
                 },
-                r.show("serving_cost_per_hour"),
-                r.show("hours_per_day"),
-                r.show("days_per_month"),
-                r.show("model_storage_gb"),
-                r.show("storage_price_per_gb_month"),
+                r.show(id::SERVING_COST_PER_HOUR),
+                r.show(id::HOURS_PER_DAY),
+                r.show(id::DAYS_PER_MONTH),
+                r.show(id::MODEL_STORAGE_GB),
+                r.show(id::STORAGE_PRICE_PER_GB_MONTH),
             ),
         ),
         (
             "4. Quality (human review)",
             String::new(),
-            r.show("monthly_quality_cost_delta"),
-            share("quality_share_of_ft_total"),
+            r.show(id::MONTHLY_QUALITY_COST_DELTA),
+            share(id::QUALITY_SHARE_OF_FT_TOTAL),
             format!(
                 "requests × (fine-tuned review rate − API review rate) × cost per review: {} requests/month × ({} − {}) × {}/review",
-                r.show("monthly_requests"),
-                r.show("review_rate_ft"),
-                r.show("review_rate_api"),
-                r.show("cost_per_review"),
+                r.show(id::MONTHLY_REQUESTS),
+                r.show(id::REVIEW_RATE_FT),
+                r.show(id::REVIEW_RATE_API),
+                r.show(id::COST_PER_REVIEW),
             ),
         ),
         (
             "5. Running costs",
             String::new(),
-            r.show("monthly_running_cost"),
-            share("running_share_of_ft_total"),
+            r.show(id::MONTHLY_RUNNING_COST),
+            share(id::RUNNING_SHARE_OF_FT_TOTAL),
             format!(
                 "maintenance hours × hourly rate: {} hours/month × {}/hour; plus {} retrainings at {} each over the {}-month lifetime",
-                r.show("maintenance_hours_per_month"),
-                r.show("engineer_hourly_rate"),
-                r.show("retrainings_in_lifetime"),
-                r.show("retraining_cost_each"),
-                r.show("lifetime_months"),
+                r.show(id::MAINTENANCE_HOURS_PER_MONTH),
+                r.show(id::ENGINEER_HOURLY_RATE),
+                r.show(id::RETRAININGS_IN_LIFETIME),
+                r.show(id::RETRAINING_COST_EACH),
+                r.show(id::LIFETIME_MONTHS),
             ),
         ),
     ];
@@ -199,8 +200,8 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
     let levers = [
         Lever {
             name: "Daily volume (tokens/day)",
-            today: "current_daily_tokens",
-            flip: "break_even_tokens_per_day_all_in",
+            today: id::CURRENT_DAILY_TOKENS,
+            flip: id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN,
             holds_while: "Fine-tuning stops paying if traffic falls below this.",
             flips_if: "Fine-tuning pays once traffic rises above this.",
             unreachable: "No volume flips it: serving, storage and the project cost more than any traffic saves.",
@@ -208,8 +209,8 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
         },
         Lever {
             name: "Fine-tuned review rate",
-            today: "review_rate_ft",
-            flip: "flip_review_rate_ft",
+            today: id::REVIEW_RATE_FT,
+            flip: id::FLIP_REVIEW_RATE_FT,
             holds_while: "Fine-tuning stops paying if the fine-tuned model needs review more often than this.",
             flips_if: "Fine-tuning pays if the fine-tuned model needs review less often than this.",
             unreachable: "No review rate flips it: even with no review at all, serving and the project cost more than the API.",
@@ -217,8 +218,8 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
         },
         Lever {
             name: "Serving price per instance-hour",
-            today: "serving_cost_per_hour",
-            flip: "flip_serving_cost_per_hour",
+            today: id::SERVING_COST_PER_HOUR,
+            flip: id::FLIP_SERVING_COST_PER_HOUR,
             holds_while: "Fine-tuning stops paying if an instance-hour costs more than this.",
             flips_if: "Fine-tuning pays if an instance-hour costs less than this.",
             unreachable: "No serving price flips it: even free instances leave the fine-tuned setup dearer than the API.",
@@ -226,8 +227,8 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
         },
         Lever {
             name: "Engineering hours",
-            today: "engineering_hours_total",
-            flip: "flip_engineering_hours",
+            today: id::ENGINEERING_HOURS_TOTAL,
+            flip: id::FLIP_ENGINEERING_HOURS,
             holds_while: "Payback stays within the lifetime while the project takes fewer hours than this.",
             flips_if: "Payback falls within the lifetime if the project takes fewer hours than this.",
             unreachable: "No engineering budget flips it: the savings before amortization cannot repay even the training compute within the lifetime.",
@@ -274,7 +275,7 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
 /// report over the whole timeline.
 fn price_lever(r: &Report) -> Option<FlipRow> {
     use crate::report::PriceFlip;
-    let today = r.show("api_price_change_per_year");
+    let today = r.show(id::API_PRICE_CHANGE_PER_YEAR);
     let (flips_at, reading) = match r.price_flip {
         PriceFlip::At(x) => (
             crate::format::number(x, crate::format::Unit::Fraction),
@@ -304,9 +305,9 @@ pub(super) fn simulation_view(
     s: &crate::analysis::simulate::Simulation,
 ) -> SimulationView {
     let percentiles = [
-        ("monthly_savings", &s.monthly_savings),
-        ("payback_months", &s.payback_months),
-        ("total_project_cost", &s.total_project_cost),
+        (id::MONTHLY_SAVINGS, &s.monthly_savings),
+        (id::PAYBACK_MONTHS, &s.payback_months),
+        (id::TOTAL_PROJECT_COST, &s.total_project_cost),
     ]
     .iter()
     .map(|(id, p)| {
@@ -321,7 +322,7 @@ pub(super) fn simulation_view(
         }
     })
     .collect();
-    let life = r.show("lifetime_months");
+    let life = r.show(id::LIFETIME_MONTHS);
     let facts = simulation_facts(r, s);
     let share = |count: usize| format::percent(s.share_of_trials(count));
     let mut histogram: Vec<HistogramRow> = s
@@ -354,7 +355,7 @@ pub(super) fn simulation_view(
 
 /// The simulation's probabilities, trials, seed and distribution.
 fn simulation_facts(r: &Report, s: &crate::analysis::simulate::Simulation) -> Vec<Row> {
-    let life = r.show("lifetime_months");
+    let life = r.show(id::LIFETIME_MONTHS);
     vec![
         row(
             &format!("Pays back within the {life}-month lifetime"),
@@ -396,19 +397,19 @@ fn training_how(r: &Report) -> String {
     if r.inputs.shape.has_training && !r.inputs.shape.cost_per_run_given {
         format!(
             "runs × cost per run: {} runs × {}, the cost per run estimated as {} tokens at {} tokens/s plus {} overhead, {} hours at {}/hour",
-            r.show("training_runs"),
-            r.show("compute_cost_per_run"),
-            r.show("training_total_tokens"),
-            r.show("training_tokens_per_second"),
-            r.show("training_overhead_fraction"),
-            r.show("training_hours"),
-            r.show("training_cost_per_hour"),
+            r.show(id::TRAINING_RUNS),
+            r.show(id::COMPUTE_COST_PER_RUN),
+            r.show(id::TRAINING_TOTAL_TOKENS),
+            r.show(id::TRAINING_TOKENS_PER_SECOND),
+            r.show(id::TRAINING_OVERHEAD_FRACTION),
+            r.show(id::TRAINING_HOURS),
+            r.show(id::TRAINING_COST_PER_HOUR),
         )
     } else {
         format!(
             "runs × cost per run: {} runs × {}",
-            r.show("training_runs"),
-            r.show("compute_cost_per_run")
+            r.show(id::TRAINING_RUNS),
+            r.show(id::COMPUTE_COST_PER_RUN)
         )
     }
 }
@@ -429,8 +430,8 @@ pub(super) fn uncertainty(r: &Report) -> Option<Uncertainty> {
             "{n} of the plan's inputs are written as ranges (low, base, high). The figures elsewhere in this memo use the base values."
         ),
     };
-    let savings_unit = r.unit("monthly_savings");
-    let payback_unit = r.unit("payback_months");
+    let savings_unit = r.unit(id::MONTHLY_SAVINGS);
+    let payback_unit = r.unit(id::PAYBACK_MONTHS);
     let tornado = r
         .tornado_bars()
         .iter()
@@ -457,9 +458,9 @@ pub(super) fn uncertainty(r: &Report) -> Option<Uncertainty> {
         .collect();
     let tornado_note = md_escape(&format!(
         "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback by the reference case's flat formula that result, the largest swing in savings first. On the base values the savings are {}/month and the reference case's payback {}.",
-        r.show("monthly_savings"),
-        match r.num("flat_payback_months") {
-            Some(_) => format!("{} months", r.show("flat_payback_months")),
+        r.show(id::MONTHLY_SAVINGS),
+        match r.num(id::FLAT_PAYBACK_MONTHS) {
+            Some(_) => format!("{} months", r.show(id::FLAT_PAYBACK_MONTHS)),
             None => "never".to_string(),
         },
     ));
@@ -568,23 +569,26 @@ pub(super) fn observed_month(r: &Report, id: &str) -> Option<String> {
 /// The plan's forecast and model against the observed months, when the
 /// plan carries actuals.
 pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
-    let traffic = r.values.contains_key("requests_per_day_forecast");
-    let bill = r.values.contains_key("actual_monthly_api_bill")
-        && r.values.contains_key("api_bill_vs_model");
+    let traffic = r.values.contains_key(id::REQUESTS_PER_DAY_FORECAST);
+    let bill = r.values.contains_key(id::ACTUAL_MONTHLY_API_BILL)
+        && r.values.contains_key(id::API_BILL_VS_MODEL);
     if !traffic && !bill {
         return None;
     }
     let mut rows = Vec::new();
     let mut notes = Vec::new();
-    let traffic_month = observed_month(r, "requests_per_day").filter(|_| traffic);
+    let traffic_month = observed_month(r, id::REQUESTS_PER_DAY).filter(|_| traffic);
     if traffic {
         let month = traffic_month.clone().unwrap_or_default();
-        let change = r.values.get("requests_vs_forecast").and_then(Value::as_num);
+        let change = r
+            .values
+            .get(id::REQUESTS_VS_FORECAST)
+            .and_then(Value::as_num);
         rows.push(ActualRow {
-            label: md_escape(r.label("requests_per_day")),
-            unit: md_escape(r.unit("requests_per_day").label()),
-            planned: md_escape(&r.show("requests_per_day_forecast")),
-            observed: md_escape(&r.show("requests_per_day")),
+            label: md_escape(r.label(id::REQUESTS_PER_DAY)),
+            unit: md_escape(r.unit(id::REQUESTS_PER_DAY).label()),
+            planned: md_escape(&r.show(id::REQUESTS_PER_DAY_FORECAST)),
+            observed: md_escape(&r.show(id::REQUESTS_PER_DAY)),
             month: md_escape(&month),
             difference: md_escape(
                 &change.map_or("—".to_string(), |x| signed(x, format::percent(x))),
@@ -598,20 +602,20 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
         };
         notes.push(md_escape(&format!(
             "The plan forecast {} requests/day; {} were observed in {month}, {how}. Every figure in this memo uses the observed traffic; the forecast stays beside it on the workbook's Inputs sheet.",
-            r.show("requests_per_day_forecast"),
-            r.show("requests_per_day"),
+            r.show(id::REQUESTS_PER_DAY_FORECAST),
+            r.show(id::REQUESTS_PER_DAY),
         )));
     }
     if bill {
-        let month = observed_month(r, "actual_monthly_api_bill").unwrap_or_default();
-        let gap = r.num("api_bill_vs_model").unwrap_or(0.0);
+        let month = observed_month(r, id::ACTUAL_MONTHLY_API_BILL).unwrap_or_default();
+        let gap = r.num(id::API_BILL_VS_MODEL).unwrap_or(0.0);
         rows.push(ActualRow {
             label: md_escape("Monthly API bill"),
-            unit: md_escape(r.unit("actual_monthly_api_bill").label()),
-            planned: md_escape(&r.show("monthly_api_cost")),
-            observed: md_escape(&r.show("actual_monthly_api_bill")),
+            unit: md_escape(r.unit(id::ACTUAL_MONTHLY_API_BILL).label()),
+            planned: md_escape(&r.show(id::MONTHLY_API_COST)),
+            observed: md_escape(&r.show(id::ACTUAL_MONTHLY_API_BILL)),
             month: md_escape(&month),
-            difference: md_escape(&signed(gap, r.show("api_bill_vs_model"))),
+            difference: md_escape(&signed(gap, r.show(id::API_BILL_VS_MODEL))),
         });
         let at = match &traffic_month {
             Some(m) => {
@@ -621,13 +625,13 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
         };
         let head = format!(
             "The API billed {} in {month}; the model's monthly API cost, at {at}, is {}.",
-            r.show("actual_monthly_api_bill"),
-            r.show("monthly_api_cost"),
+            r.show(id::ACTUAL_MONTHLY_API_BILL),
+            r.show(id::MONTHLY_API_COST),
         );
         let reading = if gap > 0.0 {
             format!(
                 " The bill is {}/month above the model: the requests may be longer than the plan's token counts, or include retries or traffic the plan does not count, or the prices paid may be higher than the plan's. The API then costs more than modelled, and so does anything that grows with the tokens; check the token counts and prices behind the model before relying on its savings.",
-                r.show("api_bill_vs_model")
+                r.show(id::API_BILL_VS_MODEL)
             )
         } else if gap < 0.0 {
             format!(
@@ -661,7 +665,7 @@ pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
     let rows = c
         .moved
         .iter()
-        .filter(|m| m.id != "verdict")
+        .filter(|m| m.id != id::VERDICT)
         .map(|m| {
             let unit = r.unit(&m.id);
             let (old, new) = m.shown(unit);
@@ -697,9 +701,9 @@ fn changes_heading(c: &crate::analysis::changes::Changes) -> String {
 
 /// The monthly comparison: each part of the fine-tuned cost, the API bill and the savings.
 pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
-    let mut api = figure(r, "monthly_api_cost");
-    if r.model.get("api_bill_how").is_some() {
-        api.note = md_escape(&r.show("api_bill_how"));
+    let mut api = figure(r, id::MONTHLY_API_COST);
+    if r.model.get(id::API_BILL_HOW).is_some() {
+        api.note = md_escape(&r.show(id::API_BILL_HOW));
     }
     std::iter::once(api)
         .chain(
@@ -707,9 +711,9 @@ pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
                 .with_role(Role::Composition)
                 .into_iter()
                 .chain([
-                    "monthly_ft_total",
-                    "monthly_savings",
-                    "monthly_savings_before_amortization",
+                    id::MONTHLY_FT_TOTAL,
+                    id::MONTHLY_SAVINGS,
+                    id::MONTHLY_SAVINGS_BEFORE_AMORTIZATION,
                 ])
                 .map(|id| figure(r, id)),
         )
@@ -719,11 +723,11 @@ pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
 /// The payback and lifetime figures of the cash flow, those the model has.
 pub(super) fn lifetime_rows(r: &Report) -> Vec<Row> {
     [
-        "payback_months",
-        "discounted_payback_months",
-        "lifetime_net",
-        "npv",
-        "irr_annual",
+        id::PAYBACK_MONTHS,
+        id::DISCOUNTED_PAYBACK_MONTHS,
+        id::LIFETIME_NET,
+        id::NPV,
+        id::IRR_ANNUAL,
     ]
     .iter()
     .filter(|id| r.values.contains_key(**id))
@@ -744,11 +748,11 @@ pub(super) fn bridge_rows(r: &Report) -> Vec<Row> {
 /// The break-even figures.
 pub(super) fn break_even_rows(r: &Report) -> Vec<Row> {
     [
-        "current_daily_tokens",
-        "break_even_tokens_per_day",
-        "break_even_tokens_per_day_all_in",
-        "weighted_api_price_per_1m_tokens",
-        "review_cost_delta_per_1m_tokens",
+        id::CURRENT_DAILY_TOKENS,
+        id::BREAK_EVEN_TOKENS_PER_DAY,
+        id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN,
+        id::WEIGHTED_API_PRICE_PER_1M_TOKENS,
+        id::REVIEW_COST_DELTA_PER_1M_TOKENS,
     ]
     .iter()
     .map(|id| figure(r, id))
@@ -764,11 +768,11 @@ pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
                 "{}×",
                 format::value(s.value(r, &multiple_id), r.unit(&multiple_id))
             )),
-            tokens: md_escape(&show_case(r, s, "current_daily_tokens")),
-            api: md_escape(&show_case(r, s, "monthly_api_cost")),
-            fine_tuned: md_escape(&show_case(r, s, "monthly_ft_total")),
-            savings: md_escape(&show_case(r, s, "monthly_savings_if_feasible")),
-            payback: md_escape(&show_case(r, s, "payback_months_if_feasible")),
+            tokens: md_escape(&show_case(r, s, id::CURRENT_DAILY_TOKENS)),
+            api: md_escape(&show_case(r, s, id::MONTHLY_API_COST)),
+            fine_tuned: md_escape(&show_case(r, s, id::MONTHLY_FT_TOTAL)),
+            savings: md_escape(&show_case(r, s, id::MONTHLY_SAVINGS_IF_FEASIBLE)),
+            payback: md_escape(&show_case(r, s, id::PAYBACK_MONTHS_IF_FEASIBLE)),
         })
         .collect()
 }
@@ -777,7 +781,10 @@ pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
 /// whose net cash flow reads the same sharing one row ("4–18") with the
 /// cumulative cash flow at the run's end.
 pub(super) fn cash_rows(r: &Report) -> Vec<CashRow> {
-    let (Some(net), Some(cum)) = (r.timeline.get("cf_net"), r.timeline.get("cf_cumulative")) else {
+    let (Some(net), Some(cum)) = (
+        r.timeline.get(id::CF_NET),
+        r.timeline.get(id::CF_CUMULATIVE),
+    ) else {
         return Vec::new();
     };
     let mut rows: Vec<(usize, usize, String, String)> = Vec::new();

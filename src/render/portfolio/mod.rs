@@ -20,6 +20,7 @@ pub use page::{
 };
 pub use workbook::{render_xlsx, workbook};
 
+use crate::id;
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::XlsxError;
 use serde::{Deserialize, Serialize};
@@ -147,12 +148,12 @@ impl Row {
             title: report.inputs.meta.title.clone(),
             outcome: Ok(Box::new(Evaluated {
                 verdict: report.verdict().to_string(),
-                answer: report.value("verdict_sentence").to_excel_result(),
-                monthly_savings: Figure::of(report, "recommended_monthly_savings"),
-                payback_months: Figure::of(report, "recommended_payback_months"),
-                current_daily_tokens: Figure::of(report, "current_daily_tokens"),
-                break_even_all_in: Figure::of(report, "break_even_tokens_per_day_all_in"),
-                above_break_even_all_in: report.flag("is_above_break_even_all_in"),
+                answer: report.value(id::VERDICT_SENTENCE).to_excel_result(),
+                monthly_savings: Figure::of(report, id::RECOMMENDED_MONTHLY_SAVINGS),
+                payback_months: Figure::of(report, id::RECOMMENDED_PAYBACK_MONTHS),
+                current_daily_tokens: Figure::of(report, id::CURRENT_DAILY_TOKENS),
+                break_even_all_in: Figure::of(report, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
+                above_break_even_all_in: report.flag(id::IS_ABOVE_BREAK_EVEN_ALL_IN),
                 warnings: report
                     .warnings
                     .iter()
@@ -247,7 +248,7 @@ impl Row {
         }
         let inputs = e.moved.iter().filter(|m| m.kind == Kind::Input).count();
         let mut parts = Vec::new();
-        if let Some(s) = e.moved.iter().find(|m| m.id == "monthly_savings") {
+        if let Some(s) = e.moved.iter().find(|m| m.id == id::MONTHLY_SAVINGS) {
             parts.push(format!("savings {} → {}", s.old_text, s.new_text));
         }
         if inputs > 0 {
@@ -436,11 +437,14 @@ mod tests {
         let e = row.evaluated().unwrap();
         assert_eq!(
             e.monthly_savings.text,
-            now.show("recommended_monthly_savings")
+            now.show(id::RECOMMENDED_MONTHLY_SAVINGS)
         );
         assert_eq!(e.verdict, now.verdict());
         assert!(!row.verdict_flipped());
-        let price = e.moved.iter().find(|m| m.id == "input_price_per_1m_tokens");
+        let price = e
+            .moved
+            .iter()
+            .find(|m| m.id == id::INPUT_PRICE_PER_1M_TOKENS);
         assert!(price.is_some(), "{:?}", e.moved);
         assert!(
             row.since_last_run().starts_with("since 2026-11: savings "),
@@ -515,7 +519,7 @@ mod tests {
         let mut model = Model::from_workbook(wb, "en").unwrap();
         // Headings on row 4, plans on rows 5 to 7, totals on row 8.
         let (total_row, savings_col, tokens_col, above_col) = (8, 4, 6, 8);
-        let savings = |r: &Report| match r.value("recommended_monthly_savings") {
+        let savings = |r: &Report| match r.value(id::RECOMMENDED_MONTHLY_SAVINGS) {
             Value::Num(x) => *x,
             other => panic!("{other:?}"),
         };
@@ -526,7 +530,7 @@ mod tests {
                 above_col,
                 [&a, &b]
                     .iter()
-                    .filter(|r| r.flag("is_above_break_even_all_in"))
+                    .filter(|r| r.flag(id::IS_ABOVE_BREAK_EVEN_ALL_IN))
                     .count() as f64,
             ),
         ];

@@ -7,6 +7,7 @@
 //! rows get a row on the Cash flow sheet, sensitivity cases a row on the
 //! Sensitivity sheet. The formula printer then only looks places up.
 
+use crate::id;
 use std::fmt::Write as _;
 
 use rust_xlsxwriter::{
@@ -16,6 +17,7 @@ use rust_xlsxwriter::{
     FormatAlign, Formula, Note, Url, Workbook, XlsxError,
 };
 
+use crate::collections::IndexMap;
 use crate::format::Unit;
 use crate::model::expr::{build, Resolve};
 use crate::model::{Role, Scenario, Sheet};
@@ -30,7 +32,6 @@ use crate::render::layout::{
 use crate::render::styles::Styles;
 use crate::report::{Report, ScenarioResult};
 use crate::value::{Value, NEVER_TEXT};
-use crate::IndexMap;
 
 use crate::render::layout::{
     layout, CasesLayout, Layout, TimelineLayout, CATALOGUE_SHEET, COVER_SHEET, INPUTS_SHEET,
@@ -234,7 +235,7 @@ fn master_check_header(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), Xls
     // Across three columns, against the value: no column is widened for it.
     let format = s.subtitle.clone().set_align(FormatAlign::Right);
     ws.merge_range(0, COL_UNIT, 0, COL_NOTE, LABEL, &format)?;
-    write_name_ref(ws, 0, COL_NAME, r, "master_check", &s.check)
+    write_name_ref(ws, 0, COL_NAME, r, id::MASTER_CHECK, &s.check)
 }
 
 /// Writes a row of column headers, each noted in `fit`.
@@ -474,16 +475,16 @@ fn cover(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     fit.width(1, 90.0);
     ws.write_string_with_format(6, 0, "Verdict", &s.heading)?;
     let heading = s.heading.clone().set_text_wrap();
-    write_name_ref(ws, 6, 1, r, "verdict_sentence", &heading)?;
+    write_name_ref(ws, 6, 1, r, id::VERDICT_SENTENCE, &heading)?;
     fit.wrap_large(
         6,
         1,
         1,
-        &r.value("verdict_sentence").to_excel_result(),
+        &r.value(id::VERDICT_SENTENCE).to_excel_result(),
         HEADING_SCALE,
     );
     ws.write_string(7, 0, "Master check (0 = every check holds)")?;
-    write_name_ref(ws, 7, 1, r, "master_check", &s.check)?;
+    write_name_ref(ws, 7, 1, r, id::MASTER_CHECK, &s.check)?;
     let how = [
         "What this workbook answers: does fine-tuning an open model cost less than the API over the model's lifetime?",
         "Blue cells on a pale yellow ground are inputs: they are the only cells you can edit.",
@@ -642,7 +643,7 @@ fn summary_warnings(
         row,
         COL_VALUE,
         r,
-        "warning_count",
+        id::WARNING_COUNT,
         &Styles::value(Unit::Count, false),
     )?;
     row += 1;
@@ -703,9 +704,9 @@ fn summary_composition(
     row += 1;
     let first = row;
     let parts = r.model.with_role(Role::Composition);
-    let bars: Vec<&str> = std::iter::once("monthly_api_cost")
+    let bars: Vec<&str> = std::iter::once(id::MONTHLY_API_COST)
         .chain(parts.iter().copied())
-        .chain(std::iter::once("monthly_ft_total"))
+        .chain(std::iter::once(id::MONTHLY_FT_TOTAL))
         .collect();
     for id in &bars {
         ws.write_string(row, 0, r.label(id))?;
@@ -1023,7 +1024,7 @@ fn timeline(
             write_formula(ws, rr, col, body, &r.timeline[&row.id][p as usize], &format)?;
         }
     }
-    let cum = *cell_of(&t.rows, "cf_cumulative")?;
+    let cum = *cell_of(&t.rows, id::CF_CUMULATIVE)?;
     let mut chart = Chart::new(ChartType::Line);
     chart.title().set_name("Cumulative cash flow");
     chart
@@ -1172,9 +1173,9 @@ fn simulation(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     )?;
     row += 1;
     for (id, p) in [
-        ("monthly_savings", &sim.monthly_savings),
-        ("payback_months", &sim.payback_months),
-        ("total_project_cost", &sim.total_project_cost),
+        (id::MONTHLY_SAVINGS, &sim.monthly_savings),
+        (id::PAYBACK_MONTHS, &sim.payback_months),
+        (id::TOTAL_PROJECT_COST, &sim.total_project_cost),
     ] {
         let unit = r.unit(id);
         ws.write_string(row, 0, r.label(id))?;

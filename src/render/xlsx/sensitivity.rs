@@ -3,6 +3,7 @@
 //! quantities as formulas over its own column.
 
 use super::*;
+use crate::id;
 
 pub(super) fn sensitivity(
     ws: &mut Cells,
@@ -113,11 +114,11 @@ fn sensitivity_grids(
     let mut top = sc.first_row + r.model.scenarios.len() as u32 + 2;
     for (id, title) in [
         (
-            "monthly_savings_if_feasible",
+            id::MONTHLY_SAVINGS_IF_FEASIBLE,
             "Monthly savings by volume (rows) and serving instances (columns)",
         ),
         (
-            "payback_months_if_feasible",
+            id::PAYBACK_MONTHS_IF_FEASIBLE,
             "Payback in months by volume (rows) and serving instances (columns)",
         ),
     ] {
@@ -125,11 +126,11 @@ fn sensitivity_grids(
         ws.write_string_with_format(top + 1, 0, "Tokens/day \\ instances", &s.header)?;
         for j in 0..counts {
             let case_row = sc.first_row + (volumes + j) as u32;
-            let col = *cell_of(&sc.columns, "serving_instances")?;
+            let col = *cell_of(&sc.columns, id::SERVING_INSTANCES)?;
             let case = r.scenarios.get(volumes + j).ok_or_else(|| {
                 XlsxError::ParameterError("a sensitivity case is missing".to_string())
             })?;
-            let inst = cell_of(&case.inputs, "serving_instances")?;
+            let inst = cell_of(&case.inputs, id::SERVING_INSTANCES)?;
             write_formula(
                 ws,
                 top + 1,
@@ -141,13 +142,13 @@ fn sensitivity_grids(
         }
         for k in 0..volumes {
             let row = top + 2 + k as u32;
-            let tokens_col = sc.columns["current_daily_tokens"];
+            let tokens_col = sc.columns[id::CURRENT_DAILY_TOKENS];
             write_formula(
                 ws,
                 row,
                 0,
                 row_col_to_cell(sc.first_row + k as u32, tokens_col),
-                r.scenarios[k].value(r, "current_daily_tokens"),
+                r.scenarios[k].value(r, id::CURRENT_DAILY_TOKENS),
                 &Styles::value(Unit::TokensPerDay, false),
             )?;
             for j in 0..counts {
@@ -178,21 +179,21 @@ fn sensitivity_chart(
 ) -> Result<(), XlsxError> {
     let sc = &lay.scenarios;
     let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
-    let x = sc.columns["current_daily_tokens"];
+    let x = sc.columns[id::CURRENT_DAILY_TOKENS];
     let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
     chart.title().set_name("Monthly cost across volume");
     let last = sc.first_row + volumes as u32 - 1;
-    for id in ["monthly_api_cost", "monthly_ft_total"] {
+    for figure in [id::MONTHLY_API_COST, id::MONTHLY_FT_TOTAL] {
         chart
             .add_series()
-            .set_name((SENSITIVITY_SHEET, header_row, sc.columns[id]))
+            .set_name((SENSITIVITY_SHEET, header_row, sc.columns[figure]))
             .set_categories((SENSITIVITY_SHEET, sc.first_row, x, last, x))
             .set_values((
                 SENSITIVITY_SHEET,
                 sc.first_row,
-                sc.columns[id],
+                sc.columns[figure],
                 last,
-                sc.columns[id],
+                sc.columns[figure],
             ));
     }
     chart

@@ -1,10 +1,14 @@
-//! The warnings and the decision factors' reasons: sentences over the
-//! report's values, for the memo and the workbook's Summary.
+//! The report's sentences in English, in one place: the warnings, the
+//! decision factors' reasons and why a case cannot be built as planned,
+//! each over the report's values, for the memo, the JSON and the workbook's
+//! Summary. (The verdict's own words are the model's, as formulas.)
 
 use crate::format::{self, Unit};
+use crate::id;
 
-use super::{Reason, Report, Warning};
+use super::{Reason, Report, ScenarioResult, Warning};
 use crate::model::Role;
+use crate::value::Value;
 
 /// The warnings for the reader, in the order the memo lists them: the
 /// model's own (formulas, so the workbook's Summary shows the same), then
@@ -45,15 +49,15 @@ fn fields(paths: &[&str]) -> Vec<String> {
 /// An option with a smaller model that nets more than the plan.
 fn option_warnings(r: &Report, out: &mut Vec<Warning>) {
     // A larger model chosen where a smaller option would save more.
-    let size = r.num("model_size_b").unwrap_or(0.0);
-    let plan_net = r.num("lifetime_net").unwrap_or(0.0);
+    let size = r.num(id::MODEL_SIZE_B).unwrap_or(0.0);
+    let plan_net = r.num(id::LIFETIME_NET).unwrap_or(0.0);
     for (case, result) in r.model.options.iter().zip(&r.options) {
-        let their_size = result.value(r, "model_size_b").as_num().unwrap_or(size);
+        let their_size = result.value(r, id::MODEL_SIZE_B).as_num().unwrap_or(size);
         let their_net = result
-            .value(r, "lifetime_net")
+            .value(r, id::LIFETIME_NET)
             .as_num()
             .unwrap_or(f64::NEG_INFINITY);
-        let feasible = result.value(r, "feasible") != &crate::value::Value::Bool(false);
+        let feasible = result.value(r, id::FEASIBLE) != &crate::value::Value::Bool(false);
         if their_size < size && their_net > plan_net && feasible {
             out.push(Warning {
                 id: "larger_model_than_needed".to_string(),
@@ -78,30 +82,30 @@ pub(super) fn reasons(r: &Report) -> Vec<Reason> {
     let points = |id: &str| r.num(id).unwrap_or(0.0);
     let text = |id: &str| r.value(id).as_text().unwrap_or("").to_string();
     let mut out = Vec::new();
-    let bill = format::money0(r.num("monthly_api_cost").unwrap_or(0.0));
+    let bill = format::money0(r.num(id::MONTHLY_API_COST).unwrap_or(0.0));
     out.push(Reason {
-        id: "decision_points_api_cost",
-        points: points("decision_points_api_cost"),
-        text: match text("decision_api_cost_level").as_str() {
+        id: id::DECISION_POINTS_API_COST,
+        points: points(id::DECISION_POINTS_API_COST),
+        text: match text(id::DECISION_API_COST_LEVEL).as_str() {
             "high" => format!("An API bill of {bill}/month is high: dedicated serving is likely to cost less."),
             "medium" => format!("An API bill of {bill}/month is middling: the full project cost decides."),
             _ => format!("An API bill of {bill}/month is low: at this volume the API is almost surely cheaper."),
         },
     });
     out.push(Reason {
-        id: "decision_points_consistency",
-        points: points("decision_points_consistency"),
-        text: match text("task_consistency").as_str() {
+        id: id::DECISION_POINTS_CONSISTENCY,
+        points: points(id::DECISION_POINTS_CONSISTENCY),
+        text: match text(id::TASK_CONSISTENCY).as_str() {
             "high" => "The task is uniform, so a small specialised model can match a large general one.".to_string(),
             "low" => "The task varies widely; a fine-tuned small model will miss edge cases a frontier model handles.".to_string(),
             _ => "Task consistency is middling: no points either way.".to_string(),
         },
     });
-    let latency = r.show("latency_requirement_ms");
+    let latency = r.show(id::LATENCY_REQUIREMENT_MS);
     out.push(Reason {
-        id: "decision_points_latency",
-        points: points("decision_points_latency"),
-        text: match text("decision_latency_level").as_str() {
+        id: id::DECISION_POINTS_LATENCY,
+        points: points(id::DECISION_POINTS_LATENCY),
+        text: match text(id::DECISION_LATENCY_LEVEL).as_str() {
             "strict" => format!(
                 "A strict {latency} ms latency target favours a self-hosted small model on p99."
             ),
@@ -112,9 +116,9 @@ pub(super) fn reasons(r: &Report) -> Vec<Reason> {
         },
     });
     out.push(Reason {
-        id: "decision_points_quality",
-        points: points("decision_points_quality"),
-        text: match text("quality_requirement").as_str() {
+        id: id::DECISION_POINTS_QUALITY,
+        points: points(id::DECISION_POINTS_QUALITY),
+        text: match text(id::QUALITY_REQUIREMENT).as_str() {
             "high" => {
                 "A high quality bar: a small fine-tuned model may fall short on hard reasoning."
                     .to_string()
@@ -126,22 +130,71 @@ pub(super) fn reasons(r: &Report) -> Vec<Reason> {
         },
     });
     out.push(Reason {
-        id: "decision_points_team",
-        points: points("decision_points_team"),
-        text: if r.flag("team_ml_expertise") {
+        id: id::DECISION_POINTS_TEAM,
+        points: points(id::DECISION_POINTS_TEAM),
+        text: if r.flag(id::TEAM_ML_EXPERTISE) {
             "The team has ML expertise to run the project.".to_string()
         } else {
             "No ML expertise on the team: engineering will cost more; consider a managed fine-tuning service.".to_string()
         },
     });
     out.push(Reason {
-        id: "decision_points_iteration",
-        points: points("decision_points_iteration"),
-        text: if r.flag("iteration_speed_priority") {
+        id: id::DECISION_POINTS_ITERATION,
+        points: points(id::DECISION_POINTS_ITERATION),
+        text: if r.flag(id::ITERATION_SPEED_PRIORITY) {
             "Fast iteration matters: prompts change in minutes, a fine-tuned model needs retraining.".to_string()
         } else {
             "The task definition is settled: retraining delays are acceptable.".to_string()
         },
     });
     out
+}
+
+/// Why a case cannot be built as planned (empty when it can): the model
+/// does not fit the GPUs, or fixed instances cannot carry the traffic.
+pub(super) fn infeasible_reasons(r: &Report, case: &ScenarioResult) -> Vec<String> {
+    let mut out = Vec::new();
+    if case.value(r, id::SERVING_MODEL_FITS) == &Value::Bool(false) {
+        out.push(format!(
+            "the model needs {} GB a copy but is given {} GB",
+            format::number(
+                case.value(r, id::SERVING_MEMORY_REQUIRED_GB)
+                    .as_num()
+                    .unwrap_or(0.0),
+                Unit::Gigabytes
+            ),
+            format::number(
+                case.value(r, id::SERVING_MEMORY_AVAILABLE_GB)
+                    .as_num()
+                    .unwrap_or(0.0),
+                Unit::Gigabytes
+            ),
+        ));
+    }
+    let short = case
+        .value(r, id::MONTHS_SHORT_OF_CAPACITY)
+        .as_num()
+        .unwrap_or(0.0);
+    if short > 0.0 {
+        out.push(format!(
+            "with sizing fixed at {} ({} tokens/s), traffic outgrows that capacity in {} of the {} months; today's traffic needs {} tokens/s, about {} instances",
+            instances(case.value(r, id::SERVING_INSTANCES).as_num().unwrap_or(0.0)),
+            format::number(case.value(r, id::SERVING_CAPACITY_TOKENS_PER_SECOND).as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+            format::number(short, Unit::Months),
+            r.show(id::LIFETIME_MONTHS),
+            format::number(case.value(r, id::REQUIRED_THROUGHPUT_TOKENS_PER_SECOND).as_num().unwrap_or(0.0), Unit::TokensPerSecond),
+            format::number(case.value(r, id::SERVING_INSTANCES_NEEDED).as_num().unwrap_or(0.0), Unit::Instances),
+        ));
+    }
+    out
+}
+
+/// A count of instances in words: "1 instance", "4 instances".
+fn instances(n: f64) -> String {
+    let count = format::number(n, Unit::Instances);
+    if n == 1.0 {
+        format!("{count} instance")
+    } else {
+        format!("{count} instances")
+    }
 }
