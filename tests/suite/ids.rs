@@ -61,7 +61,7 @@ const LOOKUPS: &[&str] = &[
 ];
 
 /// Struct fields that hold an id (`today: "current_daily_tokens"`).
-const ID_FIELDS: &[&str] = &["today", "flip"];
+const ID_FIELDS: &[&str] = &["today", "flip", "quantity"];
 
 /// What under `src/` is not scanned: the model (evaluation checks its
 /// references), the layers below the inputs, and the files that read YAML or

@@ -234,4 +234,6 @@ pub struct Part {
 pub struct MemoHtml<'a> {
     pub title: &'a str,
     pub parts: Vec<Part>,
+    /// The what-if panel's data and the page's script.
+    pub what_if: super::whatif::WhatIf,
 }
