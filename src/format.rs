@@ -211,33 +211,59 @@ pub fn value(v: &Value, unit: Unit) -> String {
     }
 }
 
-/// Formats a number in its unit for the memo.
-pub fn number(x: f64, unit: Unit) -> String {
+/// How a unit's numbers are written in the memo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Dollars to this many places, the sign before the dollar sign.
+    Dollars(usize),
+    /// A percentage ([`percent`]).
+    Percent,
+    /// Digits grouped by thousands, to this many places.
+    Grouped(usize),
+    /// A whole number as such, else one decimal (hours, months).
+    WholeOrOne,
+    /// Two decimals, trailing zeros dropped.
+    Trimmed,
+}
+
+/// How numbers of this unit are written in the memo.
+pub fn style(unit: Unit) -> Style {
     match unit {
-        Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => money(x),
-        Unit::UsdPerHour => money(x),
-        Unit::UsdPer1MTokens => dollars(x, 3),
-        Unit::UsdPerGbMonth => dollars(x, 4),
-        Unit::Fraction => percent(x),
-        Unit::TokensPerSecond => grouped(x, 1),
+        Unit::Usd | Unit::UsdPerMonth | Unit::UsdPerReview => Style::Dollars(2),
+        Unit::UsdPerHour => Style::Dollars(2),
+        Unit::UsdPer1MTokens => Style::Dollars(3),
+        Unit::UsdPerGbMonth => Style::Dollars(4),
+        Unit::Fraction => Style::Percent,
+        Unit::TokensPerSecond => Style::Grouped(1),
         Unit::Hours
         | Unit::Months
         | Unit::HoursPerDay
         | Unit::HoursPerMonth
-        | Unit::DaysPerMonth => {
+        | Unit::DaysPerMonth => Style::WholeOrOne,
+        Unit::Epochs
+        | Unit::BillionParameters
+        | Unit::BytesPerParameter
+        | Unit::Gigabytes
+        | Unit::Tflops
+        | Unit::Multiplier => Style::Trimmed,
+        _ => Style::Grouped(0),
+    }
+}
+
+/// Formats a number in its unit for the memo.
+pub fn number(x: f64, unit: Unit) -> String {
+    match style(unit) {
+        Style::Dollars(places) => dollars(x, places),
+        Style::Percent => percent(x),
+        Style::Grouped(places) => grouped(x, places),
+        Style::WholeOrOne => {
             if x.fract() == 0.0 {
                 grouped(x, 0)
             } else {
                 grouped(x, 1)
             }
         }
-        Unit::Epochs
-        | Unit::BillionParameters
-        | Unit::BytesPerParameter
-        | Unit::Gigabytes
-        | Unit::Tflops
-        | Unit::Multiplier => trim_zeros(&grouped(x, 2)),
-        _ => grouped(x, 0),
+        Style::Trimmed => trim_zeros(&grouped(x, 2)),
     }
 }
 

@@ -19,6 +19,25 @@ pub struct PlanOption {
     pub id: String,
     pub label: String,
     pub inputs: Inputs,
+    /// The plan paths the option writes (`engineering.hours.data`): its
+    /// value there stands whatever the plan says.
+    pub writes: Vec<String>,
+}
+
+/// The dotted paths of the values a mapping writes, nested mappings walked.
+fn leaf_paths(map: &serde_yaml::Mapping, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in map {
+        let Some(key) = key.as_str() else { continue };
+        let path = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Yaml::Mapping(inner) => leaf_paths(inner, &path, out),
+            _ => out.push(path),
+        }
+    }
 }
 
 /// Merges `overlay` into `base`: mappings key by key, anything else replaced.
@@ -82,7 +101,16 @@ pub fn expand(
         match validate_option(&base, map, &id, file, sha256, catalog) {
             Ok(inputs) => match unlike(plan, &inputs) {
                 Some(message) => problems.push(problem(file, &field, message)),
-                None => out.push(PlanOption { id, label, inputs }),
+                None => {
+                    let mut writes = Vec::new();
+                    leaf_paths(map, "", &mut writes);
+                    out.push(PlanOption {
+                        id,
+                        label,
+                        inputs,
+                        writes,
+                    })
+                }
             },
             Err(ds) => problems.extend(ds.into_iter().map(|mut d| {
                 // Lines of the merged text mean nothing to the reader.

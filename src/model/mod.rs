@@ -21,6 +21,7 @@ pub mod compiled;
 mod decision;
 mod engineering;
 pub mod expr;
+pub mod js;
 mod order;
 mod quality;
 pub mod roi;

@@ -67,8 +67,9 @@ fn check_document(name: &str, r: &Report, dom: &str) {
             .replace('<', "&lt;")
             .replace('>', "&gt;")
     };
+    // The what-if panel's script marks the verdict as a figure it updates.
     let lead = format!(
-        "<p><strong>{}</strong> {}",
+        "<p><strong data-figure=\"verdict_sentence\">{}</strong> {}",
         escape(r.value("verdict_sentence").to_excel_result()),
         escape(r.value("headline").to_excel_result())
     );
@@ -137,7 +138,9 @@ fn check_document(name: &str, r: &Report, dom: &str) {
         }
         None => assert!(r.options.is_empty(), "{name}: the options are not shown"),
     }
-    assert!(!dom.contains("<script"), "{name}: a script element");
+    // One script: the what-if panel's, at the end of the body.
+    assert_eq!(dom.matches("<script").count(), 1, "{name}: script elements");
+    assert!(!dom.contains("<script src"), "{name}: an external script");
 }
 
 /// Every example memo renders in Chromium with its figures and charts.
@@ -251,4 +254,242 @@ pub fn every_example_brief_prints_on_two_a4_pages(chromium: &Path) {
         "briefs longer than two A4 pages (plan, brief, whole memo): {long:?}"
     );
     assert!(pages.iter().all(|(_, brief, _)| *brief >= 1), "{pages:?}");
+}
+
+/// The figures the page marks with `data-figure` in its what-if panel, as
+/// the DOM after its script ran holds them: hook → the value's JSON.
+fn panel_figures(dom: &str) -> Vec<(String, serde_json::Value)> {
+    dom.split("<dd data-figure=\"")
+        .skip(1)
+        .map(|rest| {
+            let hook = rest.split('"').next().unwrap().to_string();
+            let tag = rest.split('>').next().unwrap();
+            let value = tag
+                .split("data-value=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .map(unescape)
+                .unwrap_or_else(|| panic!("{hook} has no value: {tag}"));
+            let value = serde_json::from_str(&value)
+                .unwrap_or_else(|e| panic!("{hook}: {value} is not JSON: {e}"));
+            (hook, value)
+        })
+        .collect()
+}
+
+/// Text of an HTML attribute, its entities (named or numbered) read back.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find(';')
+            .map(|e| at + e)
+            .expect("an entity ends");
+        let name = &rest[at + 1..end];
+        let ch = match name {
+            "quot" => '"',
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "apos" => '\'',
+            _ => {
+                let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => name.trim_start_matches('#').parse(),
+                };
+                char::from_u32(code.expect("a numbered entity")).unwrap()
+            }
+        };
+        out.push(ch);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The panel's data, as the page carries it in `data-model`.
+fn panel_data(html: &str) -> serde_json::Value {
+    let raw = html
+        .split("data-model=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the memo carries the what-if panel's data");
+    serde_json::from_str(&unescape(raw)).expect("the panel's data is JSON")
+}
+
+/// Whether the page's value is the report's: texts and "never" exactly,
+/// numbers to 1e-9 of their size (JavaScript's `Math.pow` may differ from
+/// Rust's `powf` in the last bit).
+fn same(page: &serde_json::Value, report: &finetune_roi::value::Value) -> bool {
+    use finetune_roi::value::Value;
+    match (page, report) {
+        (serde_json::Value::Number(x), Value::Num(y)) => {
+            let x = x.as_f64().unwrap();
+            (x - y).abs() <= 1e-9 * y.abs().max(1.0)
+        }
+        (serde_json::Value::String(x), Value::Text(y)) => x == y,
+        (serde_json::Value::Bool(x), Value::Bool(y)) => x == y,
+        (serde_json::Value::Null, Value::Never) => true,
+        _ => false,
+    }
+}
+
+/// Words without what the simulation's odds decide: the headline's
+/// sentence on the odds, the verdict's "(marginal)". Other values unchanged.
+fn without_odds(value: &serde_json::Value) -> serde_json::Value {
+    match value.as_str() {
+        Some(text) => {
+            let text = text
+                .split(" It pays back within the lifetime in ")
+                .next()
+                .unwrap_or(text);
+            serde_json::json!(text.replace(" (marginal)", ""))
+        }
+        None => value.clone(),
+    }
+}
+
+/// Sets `path` (`baseline.requests_per_day`) to `x` in a plan's YAML.
+fn set_path(text: &str, path: &str, x: f64) -> String {
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    let mut at = &mut doc;
+    for key in path.split('.') {
+        let map = at.as_mapping_mut().expect("the path runs through mappings");
+        at = map
+            .entry(serde_yaml::Value::String(key.to_string()))
+            .or_insert(serde_yaml::Value::Mapping(Default::default()));
+    }
+    *at = serde_yaml::Value::Number(if x.fract() == 0.0 && x.abs() < 1e15 {
+        (x as i64).into()
+    } else {
+        x.into()
+    });
+    serde_yaml::to_string(&doc).unwrap()
+}
+
+/// A small deterministic generator of changes (no randomness between runs).
+struct Changes(u64);
+
+impl Changes {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+/// For every example, the page's recomputed figures equal the tool's: with
+/// no query, the plan's own; with a query that sets inputs by plan path,
+/// those of the plan file edited at those paths and run through the tool.
+/// The changes are generated: a multiple of each input's value, kept within
+/// its bounds, one to three inputs at a time, including large swings that
+/// flip verdicts.
+pub fn what_if_page_matches_the_tool(chromium: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let hooks: Vec<&str> = memo::WHAT_IF_FIGURES.iter().map(|f| f.name).collect();
+    let mut gen = Changes(31);
+    let mut compared = 0;
+    let mut verdicts = std::collections::HashSet::new();
+    for plan in example_plans() {
+        let stem = plan.file_stem().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&plan).unwrap();
+        let base = report_of(&plan);
+        let html = memo::render_html(&base);
+        let page = dir.path().join(format!("{stem}.html"));
+        std::fs::write(&page, &html).unwrap();
+        let data = panel_data(&html);
+        let ranged = !base.inputs.ranges.is_empty();
+        let inputs: Vec<&serde_json::Value> = data["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| !i["path"].as_str().unwrap().is_empty())
+            .collect();
+        assert!(inputs.len() >= 6, "{stem}: only {} inputs", inputs.len());
+        let mut cases: Vec<Vec<(String, f64)>> = vec![Vec::new()];
+        for _ in 0..3 {
+            let count = 1 + gen.next() as usize % 3;
+            let mut case = Vec::new();
+            for _ in 0..count {
+                let input = inputs[gen.next() as usize % inputs.len()];
+                let plan_value = data["values"][input["i"].as_u64().unwrap() as usize]
+                    .as_f64()
+                    .unwrap();
+                let factor = [0.25, 0.5, 0.8, 1.3, 2.0, 4.0][gen.next() as usize % 6];
+                let mut x = if plan_value == 0.0 {
+                    factor / 100.0
+                } else {
+                    plan_value * factor
+                };
+                if let Some(max) = input["max"].as_f64() {
+                    x = x.min(max);
+                }
+                if input["whole"].as_bool().unwrap() {
+                    x = x.round().max(input["min"].as_f64().unwrap_or(0.0));
+                }
+                let path = input["path"].as_str().unwrap().to_string();
+                case.retain(|(p, _)| *p != path);
+                case.push((path, x));
+            }
+            cases.push(case);
+        }
+        for case in cases {
+            let mut changed = text.clone();
+            let mut query = Vec::new();
+            for (path, x) in &case {
+                changed = set_path(&changed, path, *x);
+                query.push(format!("{path}={x}"));
+            }
+            let want = finetune_roi::evaluate_text(&changed, &plan.to_string_lossy(), fixed_time())
+                .unwrap_or_else(|e| panic!("{stem} with {query:?}: {e}"));
+            let url = format!("{}?{}", page.display(), query.join("&"));
+            let dom = dump_dom(chromium, Path::new(&url));
+            let got = panel_figures(&dom);
+            let shown: Vec<&str> = got.iter().map(|(h, _)| h.as_str()).collect();
+            assert_eq!(shown, hooks, "{stem} {query:?}: the page's figures");
+            for ((hook, value), figure) in got.iter().zip(memo::WHAT_IF_FIGURES.iter()) {
+                let id = figure.quantity;
+                // The page does not rerun the simulation: with ranges, the
+                // words that quote its odds (the headline's last sentence,
+                // a "marginal" that rests on them) keep the plan's odds, so
+                // the words are compared without them.
+                let (value, want) = if ranged && !case.is_empty() {
+                    (
+                        without_odds(value),
+                        match want.value(id) {
+                            finetune_roi::value::Value::Text(t) => {
+                                finetune_roi::value::Value::Text(
+                                    without_odds(&serde_json::json!(t))
+                                        .as_str()
+                                        .unwrap()
+                                        .to_string(),
+                                )
+                            }
+                            other => other.clone(),
+                        },
+                    )
+                } else {
+                    (value.clone(), want.value(id).clone())
+                };
+                let (value, want) = (&value, &want);
+                assert!(
+                    same(value, want),
+                    "{stem} with {query:?}: {hook} is {value} on the page, {want:?} by the tool"
+                );
+            }
+            assert!(
+                !dom.contains("class=\"wi-problem\" role=\"alert\">"),
+                "{stem} {query:?}: the panel reports a problem"
+            );
+            verdicts.insert(want.verdict().to_string());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 8 * 4, "{compared} pages compared");
+    // The generated changes reach both verdicts.
+    assert!(verdicts.len() >= 2, "{verdicts:?}");
 }

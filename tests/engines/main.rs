@@ -96,6 +96,10 @@ fn main() {
             browser::every_example_memo_renders_in_chromium,
         ),
         chromium.trial(
+            "browser::what_if_page_matches_the_tool",
+            browser::what_if_page_matches_the_tool,
+        ),
+        chromium.trial(
             "browser::every_example_brief_prints_on_two_a4_pages",
             browser::every_example_brief_prints_on_two_a4_pages,
         ),

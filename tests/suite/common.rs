@@ -129,3 +129,22 @@ pub fn seven_or_seventy_at_lesson_prices() -> String {
         "  api: gpt-4o\n  input_price_per_1m_tokens: 5.00\n  output_price_per_1m_tokens: 15.00\n",
     )
 }
+
+/// The memo's HTML with its one script element (the what-if panel's, built
+/// from the model alone) taken out; panics unless there is exactly one, at
+/// the end of the body, and it holds nothing a hostile plan wrote.
+pub fn outside_script(html: &str) -> String {
+    assert_eq!(html.matches("<script").count(), 1, "one script element");
+    let start = html.find("<script>").expect("the script opens plainly");
+    let end = html[start..].find("</script>").expect("the script closes") + start;
+    let script = &html[start..end];
+    for bad in ["alert(", "onerror", "example.invalid", "javascript:"] {
+        assert!(!script.contains(bad), "the script holds `{bad}`");
+    }
+    assert!(
+        html[end..].trim_start_matches("</script>").trim() == "</body>\n</html>"
+            || html[end..].trim_start_matches("</script>").trim() == "</body>\r\n</html>",
+        "the script is the body's last element"
+    );
+    format!("{}{}", &html[..start], &html[end + "</script>".len()..])
+}

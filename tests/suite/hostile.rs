@@ -497,7 +497,7 @@ fn workbook_text_from_the_plan_is_text_never_a_formula() {
 #[test]
 fn memo_and_json_carry_plan_text_inert() {
     let out = outputs_of("injection.yaml");
-    let html = std::fs::read_to_string(out.path().join("injection.html")).unwrap();
+    let html = outside_script(&std::fs::read_to_string(out.path().join("injection.html")).unwrap());
     let md = std::fs::read_to_string(out.path().join("injection.md")).unwrap();
     // The Markdown, as a Markdown viewer would render it.
     let mut md_html = String::new();

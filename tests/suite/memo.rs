@@ -505,7 +505,7 @@ fn the_html_places_its_charts_and_the_plain_decision_path() {
             "{}",
             path.display()
         );
-        assert!(!html.contains("<script"));
+        assert!(!outside_script(&html).contains("<script"));
         assert!(
             !html.contains("&lt;!-- memo:"),
             "a slot marker leaked as text"
@@ -902,7 +902,7 @@ fn plan_text_is_inert_in_markdown_and_html() {
     );
     let r = report_of_text(&text);
 
-    let html = memo::render_html(&r);
+    let html = outside_script(&memo::render_html(&r));
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
     assert!(
@@ -1239,7 +1239,7 @@ fn option_labels_are_inert_in_markdown_and_html() {
     assert!(md.contains(
         "\\<script\\>alert(1)\\</script\\> a\\|b \\*\\*c\\*\\* \\[x\\](javascript:alert(1))"
     ));
-    let html = memo::render_html(&r);
+    let html = outside_script(&memo::render_html(&r));
     assert!(!html.contains("<script"), "{html}");
     assert!(
         !html.contains("href=\"javascript"),
@@ -1360,4 +1360,48 @@ fn plan_against_actuals_shows_the_forecast_the_observed_traffic_and_the_bill_gap
     // Without actuals, no section.
     let md = memo::render_markdown(&report_of_text(&worked_example_text()));
     assert!(!md.contains("Plan against actuals"));
+}
+
+#[test]
+fn the_what_if_panel_is_self_contained_small_and_hidden_without_scripts() {
+    for path in example_plans() {
+        let r = example_report(&path);
+        let html = memo::render_html(&r);
+        let name = path.display();
+        // Under about 600 KB, with the whole model inside.
+        assert!(html.len() < 600_000, "{name}: {} bytes", html.len());
+        // Nothing is fetched: no external script, style, image or frame.
+        let lower = html.to_lowercase();
+        for fetch in [
+            "<script src",
+            "<link",
+            "<img",
+            "<iframe",
+            "fetch(",
+            "xmlhttprequest",
+            "import(",
+        ] {
+            assert!(!lower.contains(fetch), "{name}: `{fetch}`");
+        }
+        // The charts' patterns are fragments of the page itself.
+        assert_eq!(
+            lower.matches("url(").count(),
+            lower.matches("url(#").count()
+        );
+        // Without scripts the panel stays hidden, and the script is the
+        // one after the memo: the memo's own parts come as before.
+        let panel = html
+            .find("<section id=\"what-if\" class=\"what-if\" hidden data-model=\"")
+            .unwrap_or_else(|| panic!("{name}: no hidden what-if panel"));
+        let end = panel + html[panel..].find("</section>").unwrap();
+        assert!(end < html.find("<h1>").unwrap(), "{name}");
+        let script = outside_script(&html);
+        assert!(script.len() < html.len());
+        // The model's program is in the page: every quantity the panel's
+        // figures come from is assigned.
+        for f in memo::WHAT_IF_FIGURES {
+            assert!(r.model.get(f.quantity).is_some(), "{name}: {}", f.quantity);
+        }
+        assert!(html.contains("function own(v)") && html.contains("function late(v,T,C)"));
+    }
 }

@@ -34,10 +34,12 @@ mod flow;
 mod prose;
 mod tables;
 mod view;
+mod whatif;
 
 pub use escape::{markdown_to_html, md_escape};
 pub use flow::FlowStep;
 pub use view::*;
+pub use whatif::FIGURES as WHAT_IF_FIGURES;
 
 use crate::id;
 use askama::Template;
@@ -221,6 +223,7 @@ pub fn html_of_markdown(r: &Report, markdown: &str) -> String {
         title: &r.inputs.meta.title,
         paper: r.paper.css_size(),
         parts,
+        what_if: whatif::what_if(r),
     }
     .render()
     .expect("memo shell renders")

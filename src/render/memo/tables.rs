@@ -62,12 +62,19 @@ pub(super) fn key_figure(r: &Report, case: &ScenarioResult, id: &str) -> Row {
 /// A number shown with its unit after it: money per period keeps its
 /// "\$" and gains "/month"; counts gain the unit's name.
 fn with_unit(shown: &str, unit: format::Unit) -> String {
+    format!("{shown}{}", unit_suffix(unit))
+}
+
+/// What follows a number of this unit in a figure table: "/month" after
+/// money per month, the unit's name after a count, nothing after dollars
+/// and fractions.
+pub(super) fn unit_suffix(unit: format::Unit) -> String {
     let label = unit.label();
     match label {
-        "" | "$" | "fraction" => shown.to_string(),
+        "" | "$" | "fraction" => String::new(),
         _ => match label.strip_prefix('$') {
-            Some(per) => format!("{shown}{per}"),
-            None => format!("{shown} {label}"),
+            Some(per) => per.to_string(),
+            None => format!(" {label}"),
         },
     }
 }

@@ -241,4 +241,6 @@ pub struct MemoHtml<'a> {
     /// The print stylesheet's paper: `A4` or `letter`.
     pub paper: &'static str,
     pub parts: Vec<Part>,
+    /// The what-if panel's data and the page's script.
+    pub what_if: super::whatif::WhatIf,
 }

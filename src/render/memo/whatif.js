@@ -1,0 +1,202 @@
+// The what-if panel: the inputs with the plan's values, the query that sets
+// them (?baseline.requests_per_day=600000), the recomputed figures (marked
+// data-figure) and the brief updated in place. The model's program above
+// (own, options, late, run) computes every figure; this code only reads
+// the inputs and lays the figures out.
+(function () {
+  "use strict";
+  const panel = document.getElementById("what-if");
+  if (!panel) return;
+  const data = JSON.parse(panel.getAttribute("data-model"));
+  const plan = data.values;
+
+  // Numbers as the memo writes them (format::number, by the unit's style).
+  function grouped(x, places) {
+    const body = Math.abs(x).toFixed(places).replace(/^(\d+)/, (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
+    return x < 0 && /[1-9]/.test(body) ? "-" + body : body;
+  }
+  function percent(x) {
+    const pct = x * 100;
+    if (pct !== 0 && Math.abs(pct) < 1) {
+      const places = Math.floor(-Math.log10(Math.abs(pct))) + 1;
+      return pct.toFixed(Math.min(places, 6)) + "%";
+    }
+    return pct.toFixed(1) + "%";
+  }
+  function number(x, style) {
+    if (style[0] === "$") {
+      const body = grouped(x, Number(style.slice(1)));
+      return body[0] === "-" ? "-$" + body.slice(1) : "$" + body;
+    }
+    if (style === "%") return percent(x);
+    if (style === "g1") return grouped(x, 1);
+    if (style === "h") return grouped(x, Number.isInteger(x) ? 0 : 1);
+    if (style === "t") {
+      const s = grouped(x, 2);
+      return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+    }
+    return grouped(x, 0);
+  }
+  function show(x, style) {
+    if (x === null) return "never";
+    if (x === true) return "yes";
+    if (x === false) return "no";
+    if (typeof x === "string") return x;
+    return number(x, style);
+  }
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // The brief's elements the panel rewrites, found by their headings.
+  function after(heading, test) {
+    const h = Array.from(document.querySelectorAll("h2")).find((x) => x.textContent === heading);
+    for (let e = h && h.nextElementSibling; e && e.tagName !== "H2"; e = e.nextElementSibling) {
+      if (test(e)) return e;
+    }
+    return null;
+  }
+  const answer = after("The answer", (e) => e.tagName === "P");
+  const odds = after("The answer", (e) => e.tagName === "P" && e.firstElementChild && e.firstElementChild.textContent === "The odds.");
+  const keyTable = after("Key figures", (e) => e.classList.contains("table-box"));
+  const keyRows = keyTable ? Array.from(keyTable.querySelectorAll("tbody tr")) : [];
+  const volume = document.getElementById("chart-volume");
+  const volumeFigure = volume && volume.closest("figure");
+  const leverTable = after("What would change the decision", (e) => e.classList.contains("table-box"));
+  const saved = new Map();
+  function keep(e) { if (e && !saved.has(e)) saved.set(e, e.innerHTML); }
+  [answer, odds, volumeFigure, leverTable].forEach(keep);
+  keyRows.forEach(keep);
+  if (answer && answer.firstElementChild) answer.firstElementChild.setAttribute("data-figure", "verdict_sentence");
+  keyRows.forEach((row, k) => { if (data.keys[k]) row.cells[1].setAttribute("data-figure", "key:" + data.keys[k].id); });
+
+  // The panel: its inputs, the figures, what changed, the reset and the link.
+  const inputs = panel.querySelector(".wi-inputs");
+  const figures = panel.querySelector(".wi-figures");
+  const changedList = panel.querySelector(".wi-changed-list");
+  const problem = panel.querySelector(".wi-problem");
+  const link = panel.querySelector(".wi-link");
+  const state = new Map();
+  const fields = new Map();
+  for (const input of data.inputs) {
+    const id = "wi-" + input.id;
+    const row = el("div", { class: "wi-input" });
+    row.appendChild(el("label", { for: id }, input.label));
+    const box = el("input", { id: id, type: "number", step: "any", value: String(plan[input.i]) });
+    box.addEventListener("input", () => { set(input, box.value); update(); });
+    row.appendChild(box);
+    row.appendChild(el("span", { class: "wi-unit" }, input.unit === "fraction" ? "(0.05 = 5%)" : input.unit));
+    inputs.appendChild(row);
+    fields.set(input, box);
+  }
+  for (const f of data.figures) {
+    figures.appendChild(el("dt", {}, f.label));
+    figures.appendChild(el("dd", { "data-figure": f.hook }));
+  }
+
+  // Why a value cannot be taken, or "" when it can.
+  function refuse(input, x) {
+    const low = input.min === null ? -Infinity : input.min;
+    const ok = isFinite(x) && (input.minIn ? x >= low : x > low) &&
+      (input.max === null || x <= input.max) && (!input.whole || Number.isInteger(x));
+    return ok ? "" : input.label + ": expected " + input.expected + ".";
+  }
+  function set(input, text) {
+    const x = text.trim() === "" ? NaN : Number(text);
+    if (x === plan[input.i]) state.delete(input);
+    else state.set(input, x);
+  }
+
+  // A what-if link: the changed inputs by plan path (by id where the plan
+  // has no path for it).
+  function query() {
+    const q = new URLSearchParams();
+    for (const [input, x] of state) q.set(input.path || input.id, String(x));
+    return q.toString();
+  }
+
+  function update() {
+    const problems = [];
+    for (const [input, x] of state) {
+      const why = refuse(input, x);
+      if (why) problems.push(why);
+      fields.get(input).setAttribute("aria-invalid", why ? "true" : "false");
+    }
+    let v = null;
+    if (!problems.length) {
+      v = plan.slice();
+      for (const [input, x] of state) v[input.i] = x;
+      try { run(v); } catch (e) { problems.push("These inputs cannot be evaluated: " + e.message + "."); v = null; }
+    }
+    problem.textContent = problems.join(" ");
+    problem.hidden = !problems.length;
+    panel.classList.toggle("wi-changed", state.size > 0);
+    changedList.textContent = "";
+    for (const [input, x] of state) {
+      changedList.appendChild(el("li", {}, input.label + ": " + (isFinite(x) ? show(x, input.style) : "?") +
+        " (plan: " + show(plan[input.i], input.style) + ")"));
+    }
+    const q = query();
+    link.setAttribute("href", q ? "?" + q : "?");
+    try { history.replaceState(null, "", q ? "?" + q : location.pathname); } catch (e) { /* file: pages may refuse */ }
+    if (!v) return;
+    for (const f of data.figures) {
+      const dd = figures.querySelector('[data-figure="' + f.hook + '"]');
+      dd.textContent = show(v[f.i], f.style);
+      dd.setAttribute("data-value", JSON.stringify(v[f.i]));
+    }
+    brief(v);
+  }
+
+  // The brief: its words and key figures recomputed, or as written when
+  // nothing is changed.
+  function brief(v) {
+    for (const [e, html] of saved) e.innerHTML = html;
+    if (answer && answer.firstElementChild) answer.firstElementChild.setAttribute("data-figure", "verdict_sentence");
+    keyRows.forEach((row, k) => { if (data.keys[k]) row.cells[1].setAttribute("data-figure", "key:" + data.keys[k].id); });
+    for (const e of document.querySelectorAll(".wi-stale")) e.remove();
+    if (!state.size) return;
+    if (answer) {
+      answer.textContent = "";
+      answer.appendChild(el("strong", { "data-figure": "verdict_sentence" }, v[data.words[0]]));
+      const rest = [v[data.words[1]]];
+      if (data.words[2] !== undefined && v[data.words[2]] !== data.notApplicable) rest.push(v[data.words[2]]);
+      answer.appendChild(document.createTextNode(" " + rest.join(" ") + " "));
+      answer.appendChild(el("em", { class: "wi-stale" }, "(What-if: " + state.size + " input" + (state.size > 1 ? "s" : "") + " changed, listed at the top.)"));
+    }
+    keyRows.forEach((row, k) => {
+      const f = data.keys[k];
+      if (!f) return;
+      const x = v[f.i];
+      row.cells[1].textContent = typeof x === "number" ? show(x, f.style) + f.suffix : show(x, f.style);
+    });
+    const stale = (e, text) => { if (e) e.appendChild(el("p", { class: "wi-stale" }, text)); };
+    if (odds) odds.appendChild(el("em", { class: "wi-stale" }, " (The plan as written: the what-if does not rerun the simulation.)"));
+    stale(volumeFigure, "What-if: this chart shows the plan as written.");
+    stale(leverTable, "What-if: these thresholds are the plan's as written.");
+  }
+
+  panel.querySelector(".wi-reset").addEventListener("click", () => {
+    state.clear();
+    for (const [input, box] of fields) box.value = String(plan[input.i]);
+    update();
+  });
+
+  // The query: each parameter a plan path (or an input's id) and a number.
+  const unknown = [];
+  for (const [key, value] of new URLSearchParams(location.search)) {
+    const input = data.inputs.find((x) => x.path === key || x.id === key);
+    if (!input) { unknown.push(key); continue; }
+    fields.get(input).value = value;
+    set(input, value);
+  }
+  panel.hidden = false;
+  update();
+  if (unknown.length) {
+    problem.textContent = (problem.textContent + " Not an input of this panel: " + unknown.join(", ") + ".").trim();
+    problem.hidden = false;
+  }
+})();

@@ -1,0 +1,466 @@
+//! The memo's what-if panel: the whole model printed as JavaScript (the
+//! third walk of the expression tree, [`crate::model::js`]), the plan's
+//! values, and the inputs a reader may change in the meeting.
+//!
+//! The page's script is the runtime, the model's program and the panel's
+//! code; it is built from the model alone, so no plan text ever enters it.
+//! The plan's values, labels and paths travel in a data attribute that the
+//! template escapes, and the script reads them as JSON. Without scripts the
+//! panel stays hidden and the memo reads as it always did.
+//!
+//! The program evaluates as [`crate::report::evaluate`] does: the plan's own
+//! quantities and timeline in the model's evaluation order, then each option
+//! as the plan with its inputs replaced, on a timeline of its own, then the
+//! comparison that picks the recommended candidate and says the verdict. The
+//! simulation is not run: its odds keep the values of the plan as written.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde_json::{json, Value as Json};
+
+use crate::format::{self, Unit};
+use crate::inputs::options::option_input_id;
+use crate::inputs::spec;
+use crate::model::js::{self, JsNames};
+use crate::model::{Role, Step};
+use crate::report::Report;
+use crate::value::Value;
+
+/// The page's code that runs the panel (inputs, query, reset, the brief's
+/// figures); the model's program comes before it.
+const PANEL: &str = include_str!("whatif.js");
+
+/// The inputs the panel offers, when the plan has them: the levers of "what
+/// would change the decision" and the key inputs, in the order shown. The
+/// engineering phases follow the traffic and prices.
+const PANEL_INPUTS: [&str; 13] = [
+    "requests_per_day",
+    "volume_growth_per_month",
+    "input_price_per_1m_tokens",
+    "output_price_per_1m_tokens",
+    "api_price_change_per_year",
+    "review_rate_api",
+    "review_rate_ft",
+    "cost_per_review",
+    "engineer_hourly_rate",
+    "maintenance_hours_per_month",
+    "serving_cost_per_hour",
+    "serving_instances",
+    "discount_rate_per_year",
+];
+
+/// Where the phases come in [`PANEL_INPUTS`]: after the review cost.
+const PHASES_AFTER: &str = "cost_per_review";
+
+/// A figure the page recomputes and marks with `data-figure="<name>"`.
+pub struct Hook {
+    /// The hook's name in the page.
+    pub name: &'static str,
+    /// The quantity it shows.
+    pub quantity: &'static str,
+}
+
+/// The figures of the panel, all for the recommended candidate (the plan's
+/// when the API is recommended).
+pub const FIGURES: [Hook; 9] = [
+    Hook {
+        name: "verdict",
+        quantity: "verdict",
+    },
+    Hook {
+        name: "verdict_sentence",
+        quantity: "verdict_sentence",
+    },
+    Hook {
+        name: "headline",
+        quantity: "headline",
+    },
+    Hook {
+        name: "recommended",
+        quantity: "recommended_label",
+    },
+    Hook {
+        name: "npv",
+        quantity: "recommended_npv",
+    },
+    Hook {
+        name: "payback_months",
+        quantity: "recommended_payback_months",
+    },
+    Hook {
+        name: "monthly_savings",
+        quantity: "recommended_monthly_savings",
+    },
+    Hook {
+        name: "lifetime_net",
+        quantity: "recommended_lifetime_net",
+    },
+    Hook {
+        name: "project_cost",
+        quantity: "recommended_project_cost",
+    },
+];
+
+/// What the memo's template needs for the panel.
+pub struct WhatIf {
+    /// The plan's values and the panel's inputs, as JSON (escaped by the
+    /// template into an attribute).
+    pub data: String,
+    /// The page's script: runtime, model program, panel.
+    pub script: String,
+}
+
+/// How references print in the program: scalars in `v` (or `b`, an
+/// option's base), timeline rows in `T` with running totals in `C`.
+struct Names<'a> {
+    scalars: &'a HashMap<&'a str, usize>,
+    rows: &'a HashMap<&'a str, usize>,
+    /// The array the scalars are read from.
+    array: &'static str,
+    /// Printing a timeline row: other rows read the current period.
+    in_row: bool,
+}
+
+impl JsNames for Names<'_> {
+    fn name(&self, id: &str, out: &mut String) {
+        match (self.in_row, self.rows.get(id), self.scalars.get(id)) {
+            (true, Some(k), _) => {
+                let _ = write!(out, "T[{k}][p]");
+            }
+            (_, _, Some(k)) => {
+                let _ = write!(out, "{}[{k}]", self.array);
+            }
+            _ => unknown(id, out),
+        }
+    }
+    fn cum_sum(&self, id: &str, out: &mut String) {
+        match self.rows.get(id) {
+            Some(k) => {
+                let _ = write!(out, "C[{k}]");
+            }
+            None => unknown(id, out),
+        }
+    }
+    fn row(&self, id: &str, out: &mut String) {
+        match self.rows.get(id) {
+            Some(k) if !self.in_row => {
+                let _ = write!(out, "T[{k}]");
+            }
+            _ => unknown(id, out),
+        }
+    }
+}
+
+/// A reference the model cannot resolve: a defect, thrown when reached (as
+/// Rust's evaluation reports it).
+fn unknown(id: &str, out: &mut String) {
+    let _ = write!(
+        out,
+        "X({})",
+        js::string_literal(&format!("`{id}` is not defined"))
+    );
+}
+
+/// The number style of a unit for the page's formatter, as
+/// [`format::number`] formats it.
+fn style(unit: Unit) -> &'static str {
+    match format::style(unit) {
+        format::Style::Dollars(2) => "$2",
+        format::Style::Dollars(3) => "$3",
+        format::Style::Dollars(_) => "$4",
+        format::Style::Percent => "%",
+        format::Style::Grouped(1) => "g1",
+        format::Style::Grouped(_) => "g0",
+        format::Style::WholeOrOne => "h",
+        format::Style::Trimmed => "t",
+    }
+}
+
+/// A value as the page's data holds it.
+fn json_of(v: &Value) -> Json {
+    v.to_json()
+}
+
+/// The model as a JavaScript program over the symbol table: `own(v)`
+/// evaluates the plan's own quantities and timeline, `late(v,T,C)` the
+/// comparison, `options(v)` each option's candidate figures, `run(v)` all of
+/// them in the report's order.
+fn program(
+    r: &Report,
+    scalars: &HashMap<&str, usize>,
+    rows: &HashMap<&str, usize>,
+    panel: &[(String, String)],
+) -> String {
+    let model = &r.model;
+    let scalar = Names {
+        scalars,
+        rows,
+        array: "v",
+        in_row: false,
+    };
+    let in_row = Names {
+        in_row: true,
+        ..Names {
+            scalars,
+            rows,
+            array: "v",
+            in_row: false,
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "const P={};", model.periods);
+    out.push_str("function R(T,C,k,x){T[k].push(x);if(typeof x===\"number\")C[k]+=x;}\n");
+    let _ = writeln!(
+        out,
+        "function own(v){{const T=[{}],C=new Array({}).fill(0);",
+        vec!["[]"; model.timeline.len()].join(","),
+        model.timeline.len()
+    );
+    for step in model.evaluation_order() {
+        match *step {
+            Step::Quantity(k) => {
+                let Some(q) = model.quantities.get(k) else {
+                    continue;
+                };
+                if model.is_late(k) {
+                    continue;
+                }
+                if let Some(i) = scalars.get(q.id.as_str()) {
+                    let _ = write!(out, "v[{i}]=V(");
+                    js::write_expr(&q.expr, &scalar, &mut out);
+                    out.push_str(");\n");
+                }
+            }
+            Step::Timeline => {
+                out.push_str("for(let p=0;p<=P;p++){\n");
+                for (k, t) in model.timeline.iter().enumerate() {
+                    let _ = write!(out, "R(T,C,{k},V(");
+                    js::write_expr(&t.expr, &in_row, &mut out);
+                    out.push_str("));\n");
+                }
+                out.push_str("}\n");
+            }
+        }
+    }
+    out.push_str("return [T,C];}\n");
+    out.push_str("function late(v,T,C){\n");
+    for step in model.evaluation_order() {
+        let Step::Quantity(k) = *step else { continue };
+        let Some(q) = model.quantities.get(k) else {
+            continue;
+        };
+        if !model.is_late(k) {
+            continue;
+        }
+        if let Some(i) = scalars.get(q.id.as_str()) {
+            let _ = write!(out, "v[{i}]=V(");
+            js::write_expr(&q.expr, &scalar, &mut out);
+            out.push_str(");\n");
+        }
+    }
+    out.push_str("}\n");
+    // Each option: the plan's values with its inputs replaced (read from
+    // the plan's values, `b`), its own evaluation, and its candidate
+    // figures copied back under the option's ids.
+    let base = Names {
+        array: "b",
+        ..Names {
+            scalars,
+            rows,
+            array: "v",
+            in_row: false,
+        }
+    };
+    let figures = model.with_role(Role::CandidateFigure);
+    out.push_str("function options(b){let v;\n");
+    for (k, option) in model.options.iter().enumerate() {
+        out.push_str("v=b.slice();\n");
+        for (id, e) in &option.overrides {
+            if let Some(i) = scalars.get(id.as_str()) {
+                let _ = write!(out, "v[{i}]=V(");
+                js::write_expr(e, &base, &mut out);
+                out.push_str(");\n");
+            }
+        }
+        // A panel input the option writes keeps the option's value when the
+        // reader changes the plan's (the option overrides it only where the
+        // two differ today).
+        let written = r.inputs.options.get(k).map_or(&[][..], |o| &o.writes[..]);
+        for (id, path) in panel {
+            if path.is_empty()
+                || !written.contains(path)
+                || option.overrides.iter().any(|(o, _)| o == id)
+            {
+                continue;
+            }
+            if let (Some(i), Some(theirs)) = (
+                scalars.get(id.as_str()),
+                scalars.get(option_input_id(k, id).as_str()),
+            ) {
+                let _ = writeln!(out, "v[{i}]=b[{theirs}];");
+            }
+        }
+        out.push_str("own(v);\n");
+        for id in &figures {
+            let (Some(from), Some(to)) = (
+                scalars.get(*id),
+                scalars.get(option_input_id(k, id).as_str()),
+            ) else {
+                continue;
+            };
+            let _ = writeln!(out, "b[{to}]=v[{from}];");
+        }
+    }
+    out.push_str("}\n");
+    out.push_str("function run(v){const [T,C]=own(v);options(v);late(v,T,C);return T;}\n");
+    out
+}
+
+/// The panel's inputs that this plan has, in order: id and the plan path a
+/// link may set it by (empty where the plan has none for it: a typical
+/// engineering phase, traffic observed in the plan's actuals).
+fn panel_ids(r: &Report) -> Vec<(String, String)> {
+    let phase = &spec::ENGINEERING_PHASE;
+    let prefix = phase.label.split("{phase}").next().unwrap_or("");
+    let from_plan = |id: &str| {
+        r.inputs
+            .get(id)
+            .is_some_and(|i| !matches!(i.source, crate::inputs::Source::Actual(_)))
+    };
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for id in PANEL_INPUTS {
+        if r.inputs.get(id).is_some_and(|i| i.value.as_num().is_some()) {
+            let path = if from_plan(id) {
+                spec::spec(id).path
+            } else {
+                ""
+            };
+            ids.push((id.to_string(), path.to_string()));
+        }
+        if id == PHASES_AFTER {
+            for pid in &r.inputs.shape.phase_ids {
+                let Some(input) = r.inputs.get(pid) else {
+                    continue;
+                };
+                let path = match (&input.source, input.label.strip_prefix(prefix)) {
+                    (crate::inputs::Source::Plan, Some(name)) => {
+                        phase.path.replace("{phase}", name)
+                    }
+                    _ => String::new(),
+                };
+                ids.push((pid.clone(), path));
+            }
+        }
+    }
+    ids
+}
+
+/// The panel's inputs as the page's data: id, label, unit, bounds, plan
+/// path and index among the values.
+fn panel_inputs(
+    r: &Report,
+    panel: &[(String, String)],
+    scalars: &HashMap<&str, usize>,
+) -> Vec<Json> {
+    panel
+        .iter()
+        .filter_map(|(id, path)| {
+            let input = r.inputs.get(id)?;
+            let index = scalars.get(id.as_str())?;
+            let b = input.bounds;
+            Some(json!({
+                "id": id,
+                "path": path,
+                "label": input.label,
+                "unit": input.unit.label(),
+                "style": style(input.unit),
+                "i": index,
+                "min": if b.min.is_finite() { json!(b.min) } else { Json::Null },
+                "minIn": b.min_inclusive,
+                "max": b.max,
+                "whole": b.whole,
+                "expected": b.expected(),
+            }))
+        })
+        .collect()
+}
+
+/// The panel's data and the page's script for a report.
+pub fn what_if(r: &Report) -> WhatIf {
+    let model = &r.model;
+    // Every scalar a quantity has or reads: the report's values (inputs,
+    // ranges, options' inputs and labels, the simulation's odds) and the
+    // quantities.
+    let mut names: Vec<&str> = r.values.keys().map(String::as_str).collect();
+    let mut seen: HashSet<&str> = names.iter().copied().collect();
+    for q in &model.quantities {
+        if seen.insert(q.id.as_str()) {
+            names.push(q.id.as_str());
+        }
+    }
+    let scalars: HashMap<&str, usize> = names.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+    let rows: HashMap<&str, usize> = model
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.id.as_str(), k))
+        .collect();
+    let panel = panel_ids(r);
+    let quantities: HashSet<&str> = model.quantities.iter().map(|q| q.id.as_str()).collect();
+    // The starting values: all but the quantities, which the page computes.
+    let values: Vec<Json> = names
+        .iter()
+        .map(|id| {
+            if quantities.contains(id) {
+                Json::Null
+            } else {
+                json_of(r.value(id))
+            }
+        })
+        .collect();
+    let figures: Vec<Json> = FIGURES
+        .iter()
+        .filter_map(|f| {
+            let (hook, id) = (f.name, f.quantity);
+            let i = scalars.get(id)?;
+            Some(json!({"hook": hook, "i": i, "style": style(r.unit(id)), "label": r.label(id)}))
+        })
+        .collect();
+    let key_figures: Vec<Json> = model
+        .with_role(Role::KeyFigure)
+        .into_iter()
+        .filter_map(|id| {
+            let i = scalars.get(id)?;
+            let unit = r.unit(id);
+            Some(json!({
+                "id": id,
+                "i": i,
+                "style": style(unit),
+                "suffix": super::tables::unit_suffix(unit),
+            }))
+        })
+        .collect();
+    let words: Vec<Json> = ["verdict_sentence", "headline", "verdict_marginal_reason"]
+        .iter()
+        .filter_map(|id| scalars.get(id).map(|i| json!(i)))
+        .collect();
+    let odds = r.model.get("recommended_odds").is_some();
+    let data = json!({
+        "values": values,
+        "inputs": panel_inputs(r, &panel, &scalars),
+        "figures": figures,
+        "keys": key_figures,
+        "words": words,
+        "notApplicable": crate::value::NOT_APPLICABLE,
+        "odds": odds,
+    });
+    let mut script = String::new();
+    script.push_str(js::RUNTIME);
+    script.push_str(&program(r, &scalars, &rows, &panel));
+    script.push_str(PANEL);
+    WhatIf {
+        data: data.to_string(),
+        script,
+    }
+}
