@@ -258,7 +258,8 @@ fn run_to_stdout(
     let [file] = files else {
         return refuse(format!("{} plans were given", files.len()));
     };
-    let report = match crate::evaluate_file_with(file, settings, None) {
+    let report = match crate::evaluate_file_with(file, settings, crate::report::History::default())
+    {
         Ok(r) => r,
         Err(e @ PlanError::Invalid(_)) => {
             console::err(format_args!("{e}"));

@@ -486,6 +486,11 @@ pub fn validate_raw_with(
             id: "typed_price_differs",
             title: "Typed figures override the named catalogue entries",
             message,
+            plan_fields: &[
+                "baseline.input_price_per_1m_tokens",
+                "baseline.output_price_per_1m_tokens",
+                "serving.cost_per_hour",
+            ],
         });
     }
     if !b.problems.is_empty() {
@@ -580,10 +585,15 @@ fn api_problems(b: &mut Builder, found: &Found) {
                 id: "api_tier_unpriced",
                 title: "No price for the API's service tier",
                 message: format!(
-                    "The catalogue gives {} no {} price: its list prices are used. Check the provider's price list and give baseline.input_price_per_1m_tokens and output_price_per_1m_tokens.",
+                    "The catalogue gives {} no {} price: its list prices are used. Check the provider's price list and type the input and output prices paid on that tier.",
                     crate::yaml::inert(name),
                     tier.name()
                 ),
+                plan_fields: &[
+                    "baseline.service_tier",
+                    "baseline.input_price_per_1m_tokens",
+                    "baseline.output_price_per_1m_tokens",
+                ],
             });
         }
     }
@@ -609,9 +619,10 @@ fn api_problems(b: &mut Builder, found: &Found) {
             id: "api_rates_without_entry",
             title: "Cached, batch and tier prices need a catalogue entry",
             message: format!(
-                "The plan gives baseline.{} but names no API model (baseline.api): without an entry's cached, batch and tier prices every token is billed at the plan's list prices.",
-                billed_without_entry.join(", baseline.")
+                "The plan gives a share of cached, batched or tiered traffic ({}) but names no API model: without an entry's cached, batch and tier prices every token is billed at the plan's list prices. Name the API model in the plan.",
+                billed_without_entry.join(", ")
             ),
+            plan_fields: &["baseline.api"],
         });
     }
     for id in ["input_price_per_1m_tokens", "output_price_per_1m_tokens"] {
@@ -1078,9 +1089,10 @@ fn catalogue_notices(
             id: "api_not_in_price_map",
             title: "The API model is gone from the price map",
             message: format!(
-                "The price map of {since} no longer lists {}: the catalogue keeps its last known prices, which the provider may no longer offer. Compare against a model the map lists (name it in baseline.api), or type the prices paid.",
+                "The price map of {since} no longer lists {}: the catalogue keeps its last known prices, which the provider may no longer offer. Compare against a model the map lists, or type the prices paid.",
                 crate::yaml::inert(name)
             ),
+            plan_fields: &["baseline.api"],
         });
     }
     let max_age = items
