@@ -215,6 +215,30 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
             write_expr(a, names, out);
             let _ = write!(out, ",{})", format_index(*f));
         }
+        Expr::ColumnMax(c) => {
+            out.push_str("CM(");
+            write_cells(&c.cells, names, out);
+            out.push(')');
+        }
+        Expr::ColumnMatch(x, c) => {
+            out.push_str("CF(");
+            write_expr(x, names, out);
+            out.push(',');
+            write_cells(&c.cells, names, out);
+            out.push(')');
+        }
+        Expr::ColumnIndex(c, k) => {
+            // Only the cell read is looked up, as in Rust.
+            out.push_str("((i)=>");
+            for (n, id) in c.cells.iter().enumerate() {
+                let _ = write!(out, "i==={}?", n + 1);
+                names.name(id, out);
+                out.push(':');
+            }
+            let _ = write!(out, "null)(K(");
+            write_num(k, names, out);
+            let _ = write!(out, ",{}))", c.cells.len());
+        }
         Expr::Choose(k, choices) => {
             // Only the chosen branch is evaluated, as in Rust.
             out.push_str("((i)=>");
@@ -228,6 +252,18 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
             let _ = write!(out, ",{}))", choices.len());
         }
     }
+}
+
+/// Writes a column's cells as a JavaScript array.
+fn write_cells(cells: &[String], names: &dyn JsNames, out: &mut String) {
+    out.push('[');
+    for (i, id) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        names.name(id, out);
+    }
+    out.push(']');
 }
 
 /// Writes a condition as a JavaScript boolean expression onto `out`.

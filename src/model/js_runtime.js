@@ -71,3 +71,14 @@ function I(row) {
   }
   return 0.5 * (low + high);
 }
+// The largest number of a column, text ignored; 0 when it holds none (MAX over a range).
+function CM(cells) { let best = null; for (const x of cells) if (typeof x === "number") best = best === null ? x : Math.max(best, x); return best === null ? 0 : best; }
+// The 1-based position of the first cell equal to x, numbers exactly and
+// texts up to case; never when none is (MATCH(x,range,0)).
+function CF(x, cells) {
+  for (let k = 0; k < cells.length; k++) {
+    const c = cells[k];
+    if (typeof x === typeof c && (typeof x === "string" ? x.toLowerCase() === c.toLowerCase() : x === c && x !== null)) return k + 1;
+  }
+  return null;
+}
