@@ -67,6 +67,7 @@ fn known_ids() -> BTreeSet<String> {
 fn built_at_run_time(id: &str) -> bool {
     id.starts_with("option_")
         || id.starts_with("score_")
+        || id.starts_with("candidates_")
         || id.ends_with("_range_low")
         || id.ends_with("_range_high")
         || id.chars().any(|c| c.is_ascii_digit()) && !id.contains("1m") && !id.contains("bf16")

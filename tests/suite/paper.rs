@@ -20,7 +20,12 @@ fn the_paper_reaches_every_sheet_and_the_memo() {
             ..finetune_roi::Settings::at(fixed_time())
         };
         let plan = root().join("inputs/customer-support-50m.yaml");
-        let r = finetune_roi::evaluate_file_with(&plan, &settings, None).unwrap();
+        let r = finetune_roi::evaluate_file_with(
+            &plan,
+            &settings,
+            finetune_roi::report::History::default(),
+        )
+        .unwrap();
         let bytes = xlsx::render(&r).unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let sheets: Vec<String> = zip
