@@ -34,10 +34,21 @@ fn main() {
         ids.extend(
             literals_after(&text, "(")
                 .into_iter()
-                .filter(|id| !path.ends_with("comparison.rs") || id.starts_with("recommended_")),
+                .filter(|id| !path.ends_with("comparison.rs") || id.starts_with("recommended_"))
+                .filter(|_| !path.ends_with("expr.rs")),
         );
-        ids.extend(literals_after(&text, ": &str = "));
-        ids.extend(text.lines().filter_map(alone_on_its_line));
+        // The comparison's `KIND_*` constants name kinds of candidate, not ids.
+        ids.extend(literals_after(&text, ": &str = ").into_iter().filter(|id| {
+            !path.ends_with("comparison.rs") || !["api", "plan", "option"].contains(&id.as_str())
+        }));
+        // The comparison's table lists candidate and column names alone on
+        // their lines too; of those, only its `recommended_*` are ids.
+        ids.extend(
+            text.lines()
+                .filter_map(alone_on_its_line)
+                .filter(|id| !path.ends_with("comparison.rs") || id.starts_with("recommended_"))
+                .filter(|_| !path.ends_with("expr.rs")),
+        );
         ids.extend(
             literals_after(&text, "row(")
                 .into_iter()

@@ -339,7 +339,7 @@ impl Report {
 /// row is missing (a model without a comparison).
 fn recommended_in(model: &Model, values: &IndexMap<String, Value>) -> Candidate {
     values
-        .get("recommended_row")
+        .get(id::RECOMMENDED_ROW)
         .and_then(Value::as_num)
         .filter(|k| *k >= 1.0)
         .and_then(|k| model.candidates.candidates.get(k as usize - 1))

@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value as Json};
 
 use crate::format::{self, Unit};
+use crate::id;
 use crate::inputs::options::option_input_id;
 use crate::inputs::spec;
 use crate::model::js::{self, JsNames};
@@ -35,23 +36,23 @@ const PANEL: &str = include_str!("whatif.js");
 /// would change the decision" and the key inputs, in the order shown. The
 /// engineering phases follow the traffic and prices.
 const PANEL_INPUTS: [&str; 13] = [
-    "requests_per_day",
-    "volume_growth_per_month",
-    "input_price_per_1m_tokens",
-    "output_price_per_1m_tokens",
-    "api_price_change_per_year",
-    "review_rate_api",
-    "review_rate_ft",
-    "cost_per_review",
-    "engineer_hourly_rate",
-    "maintenance_hours_per_month",
-    "serving_cost_per_hour",
-    "serving_instances",
-    "discount_rate_per_year",
+    id::REQUESTS_PER_DAY,
+    id::VOLUME_GROWTH_PER_MONTH,
+    id::INPUT_PRICE_PER_1M_TOKENS,
+    id::OUTPUT_PRICE_PER_1M_TOKENS,
+    id::API_PRICE_CHANGE_PER_YEAR,
+    id::REVIEW_RATE_API,
+    id::REVIEW_RATE_FT,
+    id::COST_PER_REVIEW,
+    id::ENGINEER_HOURLY_RATE,
+    id::MAINTENANCE_HOURS_PER_MONTH,
+    id::SERVING_COST_PER_HOUR,
+    id::SERVING_INSTANCES,
+    id::DISCOUNT_RATE_PER_YEAR,
 ];
 
 /// Where the phases come in [`PANEL_INPUTS`]: after the review cost.
-const PHASES_AFTER: &str = "cost_per_review";
+const PHASES_AFTER: &str = id::COST_PER_REVIEW;
 
 /// A figure the page recomputes and marks with `data-figure="<name>"`.
 pub struct Hook {
@@ -65,40 +66,40 @@ pub struct Hook {
 /// when the API is recommended).
 pub const FIGURES: [Hook; 9] = [
     Hook {
-        name: "verdict",
-        quantity: "verdict",
+        name: id::VERDICT,
+        quantity: id::VERDICT,
     },
     Hook {
-        name: "verdict_sentence",
-        quantity: "verdict_sentence",
+        name: id::VERDICT_SENTENCE,
+        quantity: id::VERDICT_SENTENCE,
     },
     Hook {
-        name: "headline",
-        quantity: "headline",
+        name: id::HEADLINE,
+        quantity: id::HEADLINE,
     },
     Hook {
         name: "recommended",
-        quantity: "recommended_label",
+        quantity: id::RECOMMENDED_LABEL,
     },
     Hook {
-        name: "npv",
-        quantity: "recommended_npv",
+        name: id::NPV,
+        quantity: id::RECOMMENDED_NPV,
     },
     Hook {
-        name: "payback_months",
-        quantity: "recommended_payback_months",
+        name: id::PAYBACK_MONTHS,
+        quantity: id::RECOMMENDED_PAYBACK_MONTHS,
     },
     Hook {
-        name: "monthly_savings",
-        quantity: "recommended_monthly_savings",
+        name: id::MONTHLY_SAVINGS,
+        quantity: id::RECOMMENDED_MONTHLY_SAVINGS,
     },
     Hook {
-        name: "lifetime_net",
-        quantity: "recommended_lifetime_net",
+        name: id::LIFETIME_NET,
+        quantity: id::RECOMMENDED_LIFETIME_NET,
     },
     Hook {
         name: "project_cost",
-        quantity: "recommended_project_cost",
+        quantity: id::RECOMMENDED_PROJECT_COST,
     },
 ];
 
@@ -441,11 +442,15 @@ pub fn what_if(r: &Report) -> WhatIf {
             }))
         })
         .collect();
-    let words: Vec<Json> = ["verdict_sentence", "headline", "verdict_marginal_reason"]
-        .iter()
-        .filter_map(|id| scalars.get(id).map(|i| json!(i)))
-        .collect();
-    let odds = r.model.get("recommended_odds").is_some();
+    let words: Vec<Json> = [
+        id::VERDICT_SENTENCE,
+        id::HEADLINE,
+        id::VERDICT_MARGINAL_REASON,
+    ]
+    .iter()
+    .filter_map(|id| scalars.get(id).map(|i| json!(i)))
+    .collect();
+    let odds = r.model.get(id::RECOMMENDED_ODDS).is_some();
     let data = json!({
         "values": values,
         "inputs": panel_inputs(r, &panel, &scalars),

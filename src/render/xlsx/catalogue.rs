@@ -32,7 +32,7 @@ const API_EXTRA_COLUMNS: [(&str, &str); 11] = [
     ("flex_input_per_1m_tokens", "Flex input ($/1M tokens)"),
     ("flex_output_per_1m_tokens", "Flex output ($/1M tokens)"),
     (
-        "long_context_above_tokens",
+        crate::id::LONG_CONTEXT_ABOVE_TOKENS,
         "Long-context prices above (tokens)",
     ),
     (
@@ -202,7 +202,7 @@ pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<
         fit.wrap_merged(row, 5, 6, &m.source);
         for (c, (field, _)) in API_EXTRA_COLUMNS.iter().enumerate() {
             let x = m.billed(field).unwrap_or(0.0);
-            let format = if *field == "long_context_above_tokens" {
+            let format = if *field == crate::id::LONG_CONTEXT_ABOVE_TOKENS {
                 Styles::value(Unit::TokensPerRequest, false)
             } else {
                 money.clone()
