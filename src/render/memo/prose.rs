@@ -243,7 +243,7 @@ pub(super) fn volume_note(r: &Report) -> String {
         format!(
             " The chart is the plan as written's; {}, recommended, breaks even at {} tokens/day.",
             r.recommended_name(),
-            super::tables::show_case(r, &case, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
+            show_case(r, &case, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
         )
     });
     md_escape(&format!(
@@ -321,4 +321,23 @@ pub(super) fn show_in(r: &Report, case: &ScenarioResult, id: &str) -> String {
     } else {
         "—".to_string()
     }
+}
+
+/// What follows a number of this unit in a figure table: "/month" after
+/// money per month, the unit's name after a count, nothing after dollars
+/// and fractions.
+pub(super) fn unit_suffix(unit: format::Unit) -> String {
+    let label = unit.label();
+    match label {
+        "" | "$" | "fraction" => String::new(),
+        _ => match label.strip_prefix('$') {
+            Some(per) => per.to_string(),
+            None => format!(" {label}"),
+        },
+    }
+}
+
+/// A figure of a sensitivity case, formatted in its unit.
+pub(super) fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
+    format::value(s.value(r, id), r.unit(id))
 }

@@ -11,7 +11,8 @@ use crate::value::Value;
 
 use super::escape::md_escape;
 use super::prose::{
-    histogram_bin, options_intro, options_recommendation, percentile_text, show_in, signed,
+    histogram_bin, options_intro, options_recommendation, percentile_text, show_case, show_in,
+    signed, unit_suffix,
 };
 use super::view::{
     ActualRow, ActualsView, AssumptionGroup, AssumptionRow, CashRow, ComponentRow, FlipRow,
@@ -65,20 +66,6 @@ fn with_unit(shown: &str, unit: format::Unit) -> String {
     format!("{shown}{}", unit_suffix(unit))
 }
 
-/// What follows a number of this unit in a figure table: "/month" after
-/// money per month, the unit's name after a count, nothing after dollars
-/// and fractions.
-pub(super) fn unit_suffix(unit: format::Unit) -> String {
-    let label = unit.label();
-    match label {
-        "" | "$" | "fraction" => String::new(),
-        _ => match label.strip_prefix('$') {
-            Some(per) => per.to_string(),
-            None => format!(" {label}"),
-        },
-    }
-}
-
 /// The value formatted in its unit, if the model has this quantity.
 pub(super) fn optional(r: &Report, id: &str) -> Option<String> {
     r.values.contains_key(id).then(|| r.show(id))
@@ -94,10 +81,6 @@ pub(super) fn volume_cases(r: &Report) -> Vec<(&ScenarioResult, String)> {
             Some((s, format!("sensitivity_volume_multiplier_{k}")))
         })
         .collect()
-}
-
-pub(super) fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
-    format::value(s.value(r, id), r.unit(id))
 }
 
 pub(super) fn components(r: &Report) -> Vec<ComponentRow> {

@@ -438,7 +438,7 @@ pub fn what_if(r: &Report) -> WhatIf {
                 "id": id,
                 "i": i,
                 "style": style(unit),
-                "suffix": super::tables::unit_suffix(unit),
+                "suffix": super::prose::unit_suffix(unit),
             }))
         })
         .collect();
