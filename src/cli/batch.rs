@@ -743,24 +743,6 @@ pub fn summary_table(p: &Portfolio) -> String {
     console::aligned_columns(&rows, &[2, 3])
 }
 
-/// Which models of LiteLLM's map the catalogue lacks are added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AddModels {
-    /// None: only update the catalogue's own models.
-    None,
-    /// Those of the providers the catalogue already lists.
-    KnownProviders,
-    /// Every chat and completion model (thousands).
-    All,
-}
-
-/// A price list `prices import` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PriceSource {
-    /// LiteLLM's model_prices_and_context_window.json.
-    Litellm,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
