@@ -128,6 +128,11 @@ fn column_id(name: &str) -> String {
     format!("candidates_{name}")
 }
 
+/// The id of a candidate's cell in the score column.
+pub fn score_cell_id(c: Candidate) -> String {
+    format!("{}_{}", column_id("score"), c.key())
+}
+
 /// Defines a column of the table, a quantity per candidate, and returns it.
 fn define_column(
     d: &mut Defs,

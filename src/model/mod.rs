@@ -532,19 +532,6 @@ pub fn build(inputs: &Inputs) -> Model {
     roi::flags(&mut d);
     decision::factors(&mut d);
     decision::score(&mut d);
-    roi::what_would_change(
-        &mut d,
-        if shape.has_throughput {
-            "serving_instances_costed"
-        } else {
-            "serving_instances"
-        },
-        if shape.has_throughput {
-            "off_peak_instances_costed"
-        } else {
-            "off_peak_instances"
-        },
-    );
     let timeline = cash_flow::timeline(shape);
     cash_flow::define(&mut d, shape);
     let ranged = !inputs.ranges.is_empty();

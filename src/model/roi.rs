@@ -1,4 +1,4 @@
-//! The ROI sheet: the monthly comparison, payback, break-even and what would change the decision.
+//! The ROI sheet: the monthly comparison, payback and break-even.
 
 use super::expr::build::*;
 use super::expr::Expr;
@@ -400,31 +400,4 @@ pub(super) fn flags(d: &mut Defs) {
             r("rule_min_engineering_hours"),
         )),
     );
-}
-
-/// The values of single inputs at which the savings vanish or payback meets the lifetime.
-pub(super) fn what_would_change(d: &mut Defs, instances: &str, off_peak_instances: &str) {
-    // --- What would change the decision ---
-    d.on(Sheet::Roi);
-    d.q("flip_review_rate_ft", "Fine-tuned review rate at which savings vanish", Unit::Fraction,
-        "The fine-tuned review rate at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
-        if_(gt(mul(r("monthly_requests"), r("cost_per_review")), n(0.0)),
-            add(r("review_rate_api"),
-                div(sub(r("monthly_api_cost"), sum(vec![r("monthly_serving_cost"), r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_running_cost")])),
-                    mul(r("monthly_requests"), r("cost_per_review")))),
-            Expr::Never))
-    .with(Role::Traced, 14);
-    d.q("flip_serving_cost_per_hour", "Serving price at which savings vanish", Unit::UsdPerHour,
-        "The price per instance-hour at which monthly savings, amortization included, are zero; below it fine-tuning pays.",
-        div(sub(r("monthly_api_cost"), sum(vec![r("monthly_storage_cost"), r("monthly_amortized_project_cost"), r("monthly_quality_cost_delta"), r("monthly_running_cost")])),
-            add(
-                product(vec![r(instances), r("serving_peak_hours_per_day"), r("days_per_month")]),
-                product(vec![r(off_peak_instances), r("off_peak_hours_per_day"), r("days_per_month")]))))
-    .with(Role::Traced, 15);
-    d.q("flip_engineering_hours", "Engineering hours at which payback equals the lifetime", Unit::Hours,
-        "The engineering hours at which the project just pays back within the lifetime; never if the monthly savings before amortization are not positive.",
-        if_(and(vec![gt(r("month1_net_savings"), n(0.0)), gt(r("engineer_hourly_rate"), n(0.0))]),
-            div(sub(mul(r("lifetime_months"), r("month1_net_savings")), r("compute_cost")), r("engineer_hourly_rate")),
-            Expr::Never))
-    .with(Role::Traced, 16);
 }

@@ -75,6 +75,16 @@ pub fn document(r: &Report) -> Json {
             crate::report::PriceFlip::At(x) => json!(x),
             _ => Json::Null,
         },
+        // What would change the decision: each lever of the recommended
+        // candidate, found by solving the rule (its net present value over
+        // its timeline, given that it can be built).
+        "levers": r.levers.iter().map(|l| json!({
+            "input": l.input,
+            "label": l.label,
+            "unit": l.unit.label(),
+            "today": l.today,
+            "flips_at": l.flips_at,
+        })).collect::<Vec<_>>(),
         "marginal": r.marginal(),
         "feasible": r.feasible(),
         "capacity_checked": r.capacity_checked(),

@@ -246,9 +246,12 @@ pub struct Report {
     pub generated_at: DateTime<Utc>,
     /// The paper the workbook and the memo print on.
     pub paper: crate::format::Paper,
-    /// The yearly API price change at which the verdict flips (see
-    /// [`price_flip`]).
+    /// The yearly API price change at which the verdict flips (the price
+    /// lever's value, see [`Report::levers`]).
     pub price_flip: PriceFlip,
+    /// What would change the decision: the recommended candidate's levers
+    /// and the values at which the verdict flips.
+    pub levers: Vec<crate::analysis::levers::Lever>,
 }
 
 /// The yearly API price change at which the recommended candidate's net
@@ -414,12 +417,53 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
     }
     evaluate_late(&model, &mut values, &timeline)?;
     timeline.shrink_to_fit();
-    let price_flip = match recommended_in(&model, &values) {
-        Candidate::Option(k) => match (option_values.get(k), options.get(k)) {
-            (Some(v), Some(o)) => price_flip(v, &o.timeline),
-            _ => PriceFlip::None,
-        },
-        Candidate::Api | Candidate::Plan => price_flip(&values, &timeline),
+    // What would change the decision: the recommended candidate's levers
+    // (the plan's when the API is recommended), by the rule itself.
+    let recommended = recommended_in(&model, &values);
+    let option = match recommended {
+        Candidate::Option(k) if k < option_values.len() && k < inputs.options.len() => Some(k),
+        _ => None,
+    };
+    let (candidate, prefix) = match option {
+        Some(k) => (
+            &option_values[k],
+            format!("options.{}.", inputs.options[k].id),
+        ),
+        None => (&values, String::new()),
+    };
+    // What it must beat to stay recommended: the best other candidate's
+    // score (0, the API, when the API is recommended and the plan is searched).
+    let own = match option {
+        Some(k) => Candidate::Option(k),
+        None => Candidate::Plan,
+    };
+    let threshold = if recommended == Candidate::Api {
+        0.0
+    } else {
+        model
+            .candidates
+            .candidates
+            .iter()
+            .filter(|c| **c != own && **c != Candidate::Api)
+            .filter_map(|c| values.get(&model::comparison::score_cell_id(*c)))
+            .filter_map(Value::as_num)
+            .fold(0.0, f64::max)
+    };
+    let levers = crate::analysis::levers::levers(
+        &model,
+        candidate,
+        &inputs.shape.phase_ids,
+        &prefix,
+        threshold,
+    )
+    .map_err(|e| EvalError::NotANumber(e.0))?;
+    let price_flip = if candidate.get(id::FEASIBLE) == Some(&Value::Bool(false)) {
+        PriceFlip::NotFeasible
+    } else {
+        levers
+            .iter()
+            .find(|l| l.input.ends_with("baseline.price_change_per_year"))
+            .map_or(PriceFlip::None, |l| PriceFlip::At(l.flips_at))
     };
     let mut report = Report {
         inputs,
@@ -437,6 +481,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         generated_at: run.generated_at,
         paper: run.paper,
         price_flip,
+        levers,
     };
     report.warnings = warnings(&report);
     report.reasons = reasons(&report);
@@ -493,60 +538,6 @@ fn evaluate_own(
         }
     }
     Ok(timeline)
-}
-
-/// The yearly API price change at which a candidate's net present value
-/// crosses zero. Only the API bill on the timeline follows the trend, so
-/// the net present value at another trend is today's plus the change in the
-/// discounted bills; the root is found by bisection (it rises with the
-/// trend).
-fn price_flip(
-    values: &IndexMap<String, Value>,
-    timeline: &IndexMap<String, Vec<Value>>,
-) -> PriceFlip {
-    let num = |id: &str| values.get(id).and_then(Value::as_num);
-    if values.get(id::FEASIBLE) == Some(&Value::Bool(false)) {
-        return PriceFlip::NotFeasible;
-    }
-    let row = |id: &str| -> Vec<f64> {
-        timeline
-            .get(id)
-            .map(|r| r.iter().map(|v| v.as_num().unwrap_or(0.0)).collect())
-            .unwrap_or_default()
-    };
-    let (Some(npv), Some(bill), Some(today)) = (
-        num(id::NPV),
-        num(id::MONTHLY_API_COST),
-        num(id::API_PRICE_CHANGE_PER_YEAR),
-    ) else {
-        return PriceFlip::None;
-    };
-    let (volume, discount) = (row(id::CF_VOLUME_FACTOR), row(id::CF_DISCOUNT_FACTOR));
-    let npv_at = |trend: f64| -> f64 {
-        let moved: f64 = volume
-            .iter()
-            .zip(&discount)
-            .enumerate()
-            .map(|(t, (v, d))| {
-                let years = (t as f64 - 1.0).max(0.0) / 12.0;
-                d * bill * v * ((1.0 + trend).powf(years) - (1.0 + today).powf(years))
-            })
-            .sum();
-        npv + moved
-    };
-    let (mut low, mut high) = (-1.0, 1.0);
-    if !(npv_at(low) <= 0.0 && npv_at(high) > 0.0) {
-        return PriceFlip::None;
-    }
-    for _ in 0..60 {
-        let mid = 0.5 * (low + high);
-        if npv_at(mid) > 0.0 {
-            high = mid;
-        } else {
-            low = mid;
-        }
-    }
-    PriceFlip::At(high)
 }
 
 /// Evaluates the comparison's quantities, once the options' figures and the

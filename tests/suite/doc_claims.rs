@@ -160,7 +160,7 @@ const CLAIMS: &[Claim] = &[
         example: "whole-cost-of-ownership",
         says: |d| {
             format!(
-                "a net present value of {}, and the verdict holds unless API prices fall faster than {} a year",
+                "a net present value of {}, and the option stays the pick unless API prices fall faster than {} a year",
                 money0(recommended(d, "npv")),
                 percent(-num(d, "/flip_api_price_change_per_year"))
             )

@@ -11,6 +11,7 @@ mod doc_claims;
 mod figure_ids;
 mod hostile;
 mod inputs_spec;
+mod levers;
 mod limits;
 mod managed;
 mod memo;

@@ -333,20 +333,26 @@ fn quiet_hours_scale_the_serving_bill() {
     let fixed = with("{hours: 6, instances: 0, traffic_share: 0.1}\n  sizing: fixed");
     assert!(!fixed.feasible());
     assert_ne!(fixed.verdict(), "Fine-tune");
-    // The serving price at which the verdict flips counts the quiet hours.
-    let flip = num(&idle, "flip_serving_cost_per_hour");
-    let at = replace_once(
-        &replace_once(
-            &text,
-            "  throughput_tokens_per_second: 5000\n",
-            "  throughput_tokens_per_second: 5000\n  off_peak: {hours: 6, instances: 0}\n",
-        ),
-        "cost_per_hour: 1.03",
-        &format!("cost_per_hour: {flip}"),
-    );
-    close(
-        num(&report_of_text(&at), "monthly_savings"),
-        0.0,
-        "savings at the flip",
-    );
+    // The serving price at which the verdict flips counts the quiet hours:
+    // just below it the net present value is positive, just above negative.
+    let flip = idle
+        .levers
+        .iter()
+        .find(|l| l.input == "serving.cost_per_hour")
+        .expect("a serving-price lever")
+        .flips_at;
+    let npv_at = |price: f64| {
+        let at = replace_once(
+            &replace_once(
+                &text,
+                "  throughput_tokens_per_second: 5000\n",
+                "  throughput_tokens_per_second: 5000\n  off_peak: {hours: 6, instances: 0}\n",
+            ),
+            "cost_per_hour: 1.03",
+            &format!("cost_per_hour: {price}"),
+        );
+        num(&report_of_text(&at), "npv")
+    };
+    assert!(npv_at(flip * 0.999) > 0.0);
+    assert!(npv_at(flip * 1.001) < 0.0);
 }

@@ -254,11 +254,18 @@ pub(super) fn volume_note(r: &Report) -> String {
 
 /// What the "what would change the decision" table shows (escaped).
 pub(super) fn flips_note(r: &Report) -> String {
-    md_escape(if r.fine_tune() {
-        "Fine-tuning wins today. Each line is the value of one input, the others held at the plan's, at which the verdict turns to the API: today's monthly savings after amortization fall to zero (the payback leaves the lifetime, for the engineering hours; the net present value reaches zero, for the price trend)."
+    let name = r.recommended_name();
+    let head = if r.fine_tune() {
+        format!("Fine-tuning wins today with {name}. Each line is one of its inputs, the others held where they are, and the value at which it stops being the pick: where its net present value over its own timeline (running costs, growth, the price trend and capacity included) falls to zero or to the next candidate's, or where it can no longer be built.")
     } else {
-        "The API wins today. Each line is the value of one input, the others held at the plan's, at which the verdict turns to fine-tuning: today's monthly savings after amortization reach zero (the payback falls within the lifetime, for the engineering hours; the net present value reaches zero, for the price trend)."
-    })
+        format!("The API wins today. Each line is one input of {name}, the others held where they are, and the value at which fine-tuning would win: where its net present value over its own timeline (running costs, growth, the price trend and capacity included) turns positive and it can be built.")
+    };
+    let tail = if r.levers.is_empty() {
+        " No single input within its range changes the verdict."
+    } else {
+        " Each value is found by solving that rule; an input set a little short of it keeps the verdict, a little past it changes it."
+    };
+    md_escape(&format!("{head}{tail}"))
 }
 
 /// What the options table shows (escaped).

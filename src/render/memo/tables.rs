@@ -171,123 +171,27 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
         .collect()
 }
 
-/// One lever of "what would change the decision".
-struct Lever<'a> {
-    name: &'a str,
-    today: &'a str,
-    flip: &'a str,
-    /// Reading when fine-tuning wins today.
-    holds_while: &'a str,
-    /// Reading when the API wins today and the threshold is reachable.
-    flips_if: &'a str,
-    /// Reading when the model's threshold is not a possible value.
-    unreachable: &'a str,
-    /// Reading when the model says no threshold exists ("never").
-    never: &'a str,
-}
-
+/// What would change the decision: the recommended candidate's levers, as
+/// the report found them by the rule (see [`crate::analysis::levers`]).
 pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
-    let levers = [
-        Lever {
-            name: "Daily volume (tokens/day)",
-            today: id::CURRENT_DAILY_TOKENS,
-            flip: id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN,
-            holds_while: "Fine-tuning stops paying if traffic falls below this.",
-            flips_if: "Fine-tuning pays once traffic rises above this.",
-            unreachable: "No volume flips it: serving, storage and the project cost more than any traffic saves.",
-            never: "No volume flips it: each extra token's review cost is at least its API price.",
-        },
-        Lever {
-            name: "Fine-tuned review rate",
-            today: id::REVIEW_RATE_FT,
-            flip: id::FLIP_REVIEW_RATE_FT,
-            holds_while: "Fine-tuning stops paying if the fine-tuned model needs review more often than this.",
-            flips_if: "Fine-tuning pays if the fine-tuned model needs review less often than this.",
-            unreachable: "No review rate flips it: even with no review at all, serving and the project cost more than the API.",
-            never: "Review plays no part: no review cost is priced.",
-        },
-        Lever {
-            name: "Serving price per instance-hour",
-            today: id::SERVING_COST_PER_HOUR,
-            flip: id::FLIP_SERVING_COST_PER_HOUR,
-            holds_while: "Fine-tuning stops paying if an instance-hour costs more than this.",
-            flips_if: "Fine-tuning pays if an instance-hour costs less than this.",
-            unreachable: "No serving price flips it: even free instances leave the fine-tuned setup dearer than the API.",
-            never: "Serving price plays no part: no instance-hours are priced.",
-        },
-        Lever {
-            name: "Engineering hours",
-            today: id::ENGINEERING_HOURS_TOTAL,
-            flip: id::FLIP_ENGINEERING_HOURS,
-            holds_while: "Payback stays within the lifetime while the project takes fewer hours than this.",
-            flips_if: "Payback falls within the lifetime if the project takes fewer hours than this.",
-            unreachable: "No engineering budget flips it: the savings before amortization cannot repay even the training compute within the lifetime.",
-            never: "No engineering budget flips it: the savings before amortization are not positive, so no project cost is ever repaid.",
-        },
-    ];
-    let price = price_lever(r);
-    levers
+    r.levers
         .iter()
-        .filter(|l| r.values.contains_key(l.flip))
         .map(|l| {
-            let (flips_at, reading) = match r.num(l.flip) {
-                Some(x) if x > 0.0 => (
-                    r.show(l.flip),
-                    if r.fine_tune() {
-                        l.holds_while
-                    } else {
-                        l.flips_if
-                    }
-                    .to_string(),
-                ),
-                Some(_) => (
-                    "none".to_string(),
-                    format!(
-                        "{} (The model's threshold, {}, is not a possible value.)",
-                        l.unreachable,
-                        r.show(l.flip)
-                    ),
-                ),
-                None => ("never".to_string(), l.never.to_string()),
+            let above = l.flips_at > l.today;
+            let reading = match (r.fine_tune(), above) {
+                (true, true) => "The recommendation changes if this rises above the value shown.",
+                (true, false) => "The recommendation changes if this falls below the value shown.",
+                (false, true) => "Fine-tuning pays if this rises above the value shown.",
+                (false, false) => "Fine-tuning pays if this falls below the value shown.",
             };
             FlipRow {
-                lever: md_escape(l.name),
-                today: md_escape(&r.show(l.today)),
-                flips_at: md_escape(&flips_at),
-                reading: md_escape(&reading),
+                lever: md_escape(&l.label),
+                today: md_escape(&format::number(l.today, l.unit)),
+                flips_at: md_escape(&format::number(l.flips_at, l.unit)),
+                reading: md_escape(reading),
             }
         })
-        .chain(price)
         .collect()
-}
-
-/// The yearly API price change at which the verdict flips, searched by the
-/// report over the whole timeline.
-fn price_lever(r: &Report) -> Option<FlipRow> {
-    use crate::report::PriceFlip;
-    let today = r.show(id::API_PRICE_CHANGE_PER_YEAR);
-    let (flips_at, reading) = match r.price_flip {
-        PriceFlip::At(x) => (
-            crate::format::number(x, crate::format::Unit::Fraction),
-            if r.fine_tune() {
-                "Fine-tuning stops paying at today's value if the API's prices move by less than this each year (a fall faster than this)."
-            } else {
-                "Fine-tuning pays at today's value if the API's prices move by more than this each year."
-            }
-            .to_string(),
-        ),
-        PriceFlip::None => (
-            "none".to_string(),
-            "No yearly price change from −100% to +100% flips it.".to_string(),
-        ),
-        PriceFlip::NotFeasible => return None,
-    };
-    Some(FlipRow {
-        lever: md_escape("API price change per year"),
-        today: md_escape(&today),
-        flips_at: md_escape(&flips_at),
-        reading: md_escape(&reading),
-    })
 }
 
 pub(super) fn simulation_view(

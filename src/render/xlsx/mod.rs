@@ -620,7 +620,8 @@ fn summary(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<(), X
         ws.write_string_with_format(*row, COL_NAME, id, &s.name)?;
     }
     let row = summary_composition(ws, r, lay, s)? + 18;
-    summary_warnings(ws, &mut fit, r, row, s)?;
+    let row = summary_warnings(ws, &mut fit, r, row, s)?;
+    summary_levers(ws, &mut fit, r, row + 1, s)?;
     master_check_header(ws, r, s)?;
     fit.apply(ws)?;
     // The key figures fit the first page: only the title repeats.
@@ -636,7 +637,7 @@ fn summary_warnings(
     r: &Report,
     mut row: u32,
     s: &Styles,
-) -> Result<(), XlsxError> {
+) -> Result<u32, XlsxError> {
     ws.write_string_with_format(row, 0, "Warnings that apply", &s.group)?;
     write_name_ref(
         ws,
@@ -680,6 +681,52 @@ fn summary_warnings(
         ws.merge_range(row, COL_VALUE, row, COL_NOTE, "", &s.wrap)?;
         write_text(ws, row, COL_VALUE, &w.message, &s.wrap)?;
         fit.wrap_merged(row, COL_VALUE, COL_NOTE, &w.message);
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// What would change the decision on the Summary sheet: the report's levers
+/// (the same list as the memo's and the JSON's), each the value at which the
+/// verdict flips, found by searching the model.
+fn summary_levers(
+    ws: &mut Cells,
+    fit: &mut Fit,
+    r: &Report,
+    mut row: u32,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 0, "What would change the decision", &s.group)?;
+    row += 1;
+    let note = "Each input of the recommended candidate (the plan's when the API is recommended), the others held, at the value where its net present value over its own timeline reaches zero or it can no longer be built. Found by searching the model: values, not formulas, so an edited input does not move them.";
+    ws.merge_range(row, 0, row, COL_NOTE, "", &s.subtitle)?;
+    ws.write_string_with_format(row, 0, note, &s.subtitle)?;
+    fit.wrap_merged(row, 0, COL_NOTE, note);
+    row += 1;
+    headers(
+        ws,
+        fit,
+        row,
+        0,
+        &["Lever", "Today", "Flips at", "Unit", "", "Plan path"],
+        s,
+    )?;
+    row += 1;
+    if r.levers.is_empty() {
+        ws.write_string_with_format(
+            row,
+            0,
+            "No single input within its range changes the verdict.",
+            &s.wrap,
+        )?;
+    }
+    for l in &r.levers {
+        write_text(ws, row, COL_LABEL, &l.label, &s.wrap)?;
+        fit.wrap(row, COL_LABEL, &l.label);
+        ws.write_number_with_format(row, COL_VALUE, l.today, &Styles::value(l.unit, false))?;
+        ws.write_number_with_format(row, COL_UNIT, l.flips_at, &Styles::value(l.unit, false))?;
+        ws.write_string_with_format(row, COL_FOURTH, l.unit.label(), &s.unit)?;
+        write_text(ws, row, COL_NAME, &l.input, &s.name)?;
         row += 1;
     }
     Ok(())
