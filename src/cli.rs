@@ -122,7 +122,11 @@ pub fn run(cli: Cli) -> u8 {
             jobs,
         ),
         Command::Prices { command } => match command {
-            PricesCommand::List { kind, catalog } => prices::list(kind, catalog.as_deref()),
+            PricesCommand::List {
+                kind,
+                wide,
+                catalog,
+            } => prices::list(kind, wide, catalog.as_deref()),
             PricesCommand::Show { name, catalog } => prices::show(&name, catalog.as_deref()),
             PricesCommand::Export { dir } => prices::export(&dir),
             PricesCommand::Import {

@@ -375,6 +375,51 @@ impl<'a> Checker<'a> {
             &g.spec_source,
             "where the hardware figures came from",
         );
+        if let Some(b) = &g.billing {
+            if !super::BILLING_INCREMENTS.contains(&b.as_str()) {
+                self.bad(
+                    &["gpus", n, "billing"],
+                    format!(
+                        "expected how the offer bills time: {}, found `{}`",
+                        super::BILLING_INCREMENTS.join(", "),
+                        shorten(b)
+                    ),
+                );
+            }
+            match &g.billing_source {
+                Some(src) => self.text(
+                    &["gpus", n, "billing_source"],
+                    src,
+                    "where the billing increment is stated",
+                ),
+                None => self.bad(
+                    &["gpus", n, "billing_source"],
+                    "expected where the billing increment is stated, found nothing".to_string(),
+                ),
+            }
+        }
+        if let Some(c) = &g.committed {
+            for (field, x) in [
+                ("reserved_1y_discount", c.reserved_1y_discount),
+                ("reserved_3y_discount", c.reserved_3y_discount),
+            ] {
+                if let Some(x) = x.filter(|x| !(0.0..1.0).contains(x)) {
+                    self.bad(
+                        &["gpus", n, "committed", field],
+                        format!(
+                            "expected the share off the on-demand price, from 0 to below 1 (0.37 means 37% off), found {x}"
+                        ),
+                    );
+                }
+            }
+            if c.reserved_1y_discount.is_none() && c.reserved_3y_discount.is_none() {
+                self.bad(
+                    &["gpus", n, "committed"],
+                    "expected reserved_1y_discount, reserved_3y_discount or both".to_string(),
+                );
+            }
+            self.dated(&["gpus", n, "committed"], c);
+        }
         self.dated(&["gpus", n], g);
     }
 

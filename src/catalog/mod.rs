@@ -27,7 +27,7 @@ use crate::collections::IndexMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::plan::Method;
+use crate::plan::{Commitment, Method};
 use crate::yaml::{words, Diagnostic};
 
 mod check;
@@ -268,12 +268,80 @@ pub struct Gpu {
     pub source: String,
     /// Where the memory, bandwidth and TFLOPS figures came from.
     pub spec_source: String,
+    /// How the offer bills running time, where a source states it:
+    /// `per_second`, `per_minute` or `per_hour`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing: Option<String>,
+    /// Where the billing increment is stated (required with `billing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_source: Option<String>,
+    /// Committed-use prices, where the offer sells them for a 1- or 3-year term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committed: Option<CommittedPrices>,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
+/// The billing increments a GPU offer may state.
+pub const BILLING_INCREMENTS: &[&str] = &["per_second", "per_minute", "per_hour"];
+
+/// An offer's committed-use discounts off its on-demand price, with their
+/// own date and source.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommittedPrices {
+    /// The share off on-demand for a 1-year term, 0 to 1 (0.37 = 37% off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_1y_discount: Option<f64>,
+    /// The share off on-demand for a 3-year term, 0 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_3y_discount: Option<f64>,
+    /// When the committed prices were gathered, YYYY-MM-DD.
+    pub as_of: String,
+    /// Where they came from.
+    pub source: String,
+}
+
+impl CommittedPrices {
+    /// The discount for a term (`None` for on-demand or a term not sold).
+    pub fn discount(&self, term: Commitment) -> Option<f64> {
+        match term {
+            Commitment::OnDemand => None,
+            Commitment::Reserved1y => self.reserved_1y_discount,
+            Commitment::Reserved3y => self.reserved_3y_discount,
+        }
+    }
+}
+
 impl Gpu {
+    /// Dollars per GPU-hour on a term: on-demand, or the committed price
+    /// (`None` where the offer sells no such term).
+    pub fn per_gpu_hour(&self, term: Commitment) -> Option<f64> {
+        match term {
+            Commitment::OnDemand => Some(self.on_demand_per_gpu_hour),
+            _ => {
+                let d = self.committed.as_ref()?.discount(term)?;
+                Some(self.on_demand_per_gpu_hour * (1.0 - d))
+            }
+        }
+    }
+
+    /// Dollars per hour for one whole instance on a term (`None` where the
+    /// offer sells no such term).
+    pub fn per_instance_hour(&self, term: Commitment) -> Option<f64> {
+        self.per_gpu_hour(term)
+            .map(|x| x * f64::from(self.gpus_per_instance))
+    }
+
+    /// The terms the offer sells, on demand first.
+    pub fn terms(&self) -> Vec<Commitment> {
+        Commitment::ALL
+            .into_iter()
+            .filter(|t| self.per_gpu_hour(*t).is_some())
+            .collect()
+    }
+
     /// On-demand dollars per hour for one whole instance.
     pub fn on_demand_per_instance_hour(&self) -> f64 {
         self.on_demand_per_gpu_hour * f64::from(self.gpus_per_instance)
@@ -403,6 +471,7 @@ macro_rules! dated {
 dated!(
     ApiModel,
     Gpu,
+    CommittedPrices,
     TrainingBenchmark,
     ServingBenchmark,
     ManagedFineTuning

@@ -123,6 +123,10 @@ pub enum PricesCommand {
         /// Only this kind of entry.
         #[arg(long, value_enum)]
         kind: Option<prices::ListKind>,
+        /// Full sources and every column, however wide the lines (else
+        /// they fit 120 columns, sources cut).
+        #[arg(long)]
+        wide: bool,
         /// The price catalogue [default: as for `run`].
         #[arg(long, value_name = "PATH")]
         catalog: Option<PathBuf>,

@@ -75,29 +75,100 @@ fn catalogue(explicit: Option<&Path>) -> Result<std::borrow::Cow<'static, Catalo
     }
 }
 
+/// The width `prices list` fits its lines to, unless `--wide`.
+pub const LIST_WIDTH: usize = 120;
+
+/// How a table is laid out: `shrink` lists the columns that give up width,
+/// in the order they give it (with the least each keeps), when the lines
+/// must fit [`LIST_WIDTH`].
+struct Layout<'a> {
+    header: &'a [&'a str],
+    shrink: &'a [(usize, usize)],
+}
+
 /// Rows as aligned columns: a header, a rule, then the rows. Catalogue
 /// text may come from a user's catalogue: each cell is made inert first.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+/// Unless `wide`, the shrinkable columns are cut (ending in `…`) until
+/// every line fits [`LIST_WIDTH`].
+fn table(layout: &Layout, rows: &[Vec<String>], wide: bool) -> String {
+    let mut all: Vec<Vec<String>> = vec![layout.header.iter().map(|h| h.to_string()).collect()];
     all.extend(rows.iter().map(|r| {
         r.iter()
             .map(|c| crate::yaml::inert(c).into_owned())
             .collect()
     }));
+    if !wide {
+        fit(&mut all, LIST_WIDTH, layout.shrink);
+    }
     console::aligned_columns(&all, &[])
+}
+
+/// Cuts the `shrink` columns, in order and down to their least width,
+/// until the rows' aligned lines (two spaces between columns) fit `width`.
+fn fit(rows: &mut [Vec<String>], width: usize, shrink: &[(usize, usize)]) {
+    let columns = rows.first().map_or(0, Vec::len);
+    let mut widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+    for &(c, least) in shrink {
+        let over = total(&widths).saturating_sub(width);
+        if over == 0 {
+            break;
+        }
+        widths[c] -= over.min(widths[c].saturating_sub(least));
+    }
+    for row in rows.iter_mut() {
+        for (cell, w) in row.iter_mut().zip(&widths) {
+            *cell = clip(cell, *w);
+        }
+    }
+}
+
+/// At most `width` characters of `text`, the last one `…` when cut.
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A source as `prices list` shows it: its title, before the first
+/// parenthesis or web address (the date is a column of its own), or whole
+/// when wide.
+fn source(text: &str, wide: bool) -> String {
+    if wide {
+        return text.to_string();
+    }
+    let cut = [" (", " http", ", http", "; "]
+        .iter()
+        .filter_map(|m| text.find(m))
+        .filter(|at| *at > 0)
+        .min();
+    match cut {
+        Some(at) => text[..at].trim_end_matches([' ', ',', ':']).to_string(),
+        None => text.to_string(),
+    }
 }
 
 fn money(x: f64) -> String {
     format!("${}", format_price(x))
 }
 
+/// A price in cents, for derived prices (a committed price).
+fn cents(x: f64) -> String {
+    format!("${x:.2}")
+}
+
 fn number(x: f64) -> String {
     crate::format::number(x, crate::format::Unit::Count)
 }
 
-/// `prices list [--kind K]`: the catalogue's entries as tables, each with
-/// its date and source.
-pub fn list(kind: Option<ListKind>, catalog: Option<&Path>) -> u8 {
+/// `prices list [--kind K] [--wide]`: the catalogue's entries as tables,
+/// each with its date and source; lines fit 120 columns unless `wide`.
+pub fn list(kind: Option<ListKind>, wide: bool, catalog: Option<&Path>) -> u8 {
     let c = match catalogue(catalog) {
         Ok(c) => c,
         Err(code) => return code,
@@ -114,13 +185,27 @@ pub fn list(kind: Option<ListKind>, catalog: Option<&Path>) -> u8 {
     };
     let mut out = Vec::new();
     for kind in kinds {
-        out.push(list_one(&c, kind));
+        out.push(list_one(&c, kind, wide));
     }
     console::out_text(&out.join("\n"));
     EXIT_OK
 }
 
-fn list_one(c: &Catalog, kind: ListKind) -> String {
+/// The committed price per GPU-hour for a term, or `-` where not sold.
+fn committed(g: &crate::catalog::Gpu, term: crate::plan::Commitment) -> String {
+    g.per_gpu_hour(term).map_or_else(|| "-".to_string(), cents)
+}
+
+/// The billing increment in one word (`second`), or empty where unstated.
+fn billed(g: &crate::catalog::Gpu) -> String {
+    g.billing
+        .as_deref()
+        .map(|b| b.trim_start_matches("per_").to_string())
+        .unwrap_or_default()
+}
+
+fn list_one(c: &Catalog, kind: ListKind, wide: bool) -> String {
+    use crate::plan::Commitment;
     match kind {
         ListKind::Api => {
             let rows: Vec<Vec<String>> = c
@@ -134,27 +219,31 @@ fn list_one(c: &Catalog, kind: ListKind) -> String {
                         money(m.output_per_1m_tokens),
                         m.deprecated.clone().unwrap_or_default(),
                         m.as_of.clone(),
-                        m.source.clone(),
+                        source(&m.source, wide),
                     ]
                 })
                 .collect();
             format!(
                 "API models (US dollars per 1M tokens)\n{}",
                 table(
-                    &[
-                        "name",
-                        "provider",
-                        "input",
-                        "output",
-                        "deprecated",
-                        "as of",
-                        "source"
-                    ],
-                    &rows
+                    &Layout {
+                        header: &[
+                            "name",
+                            "provider",
+                            "input",
+                            "output",
+                            "deprecated",
+                            "as of",
+                            "source"
+                        ],
+                        shrink: &[(6, 17), (1, 10), (0, 24)],
+                    },
+                    &rows,
+                    wide
                 )
             )
         }
-        ListKind::Gpu => {
+        ListKind::Gpu if wide => {
             let rows: Vec<Vec<String>> = c
                 .gpus()
                 .iter()
@@ -165,28 +254,85 @@ fn list_one(c: &Catalog, kind: ListKind) -> String {
                         g.gpus_per_instance.to_string(),
                         money(g.on_demand_per_gpu_hour),
                         money(g.on_demand_per_instance_hour()),
+                        committed(g, Commitment::Reserved1y),
+                        committed(g, Commitment::Reserved3y),
+                        billed(g),
                         number(g.memory_gb),
                         number(g.bf16_dense_tflops),
                         g.as_of.clone(),
                         format!("{}: {}", g.priced_as, g.source),
+                        g.committed
+                            .as_ref()
+                            .map(|k| format!("{} ({})", k.source, k.as_of))
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect();
             format!(
-                "GPU instances (on demand)\n{}",
+                "GPU instances (US dollars per GPU-hour on demand and reserved for 1 or 3 years; per instance-hour on demand)\n{}",
                 table(
-                    &[
-                        "name",
-                        "GPU",
-                        "GPUs",
-                        "per GPU-hour",
-                        "per instance-hour",
-                        "GB per GPU",
-                        "bf16 TFLOPS",
-                        "as of",
-                        "priced as: source"
-                    ],
-                    &rows
+                    &Layout {
+                        header: &[
+                            "name",
+                            "GPU",
+                            "GPUs",
+                            "per GPU-hour",
+                            "per instance-hour",
+                            "1-year",
+                            "3-year",
+                            "billed per",
+                            "GB per GPU",
+                            "bf16 TFLOPS",
+                            "as of",
+                            "priced as: source",
+                            "reserved prices: source (as of)"
+                        ],
+                        shrink: &[],
+                    },
+                    &rows,
+                    wide
+                )
+            )
+        }
+        ListKind::Gpu => {
+            let rows: Vec<Vec<String>> = c
+                .gpus()
+                .iter()
+                .map(|(name, g)| {
+                    vec![
+                        name.clone(),
+                        g.gpus_per_instance.to_string(),
+                        money(g.on_demand_per_gpu_hour),
+                        money(g.on_demand_per_instance_hour()),
+                        committed(g, Commitment::Reserved1y),
+                        committed(g, Commitment::Reserved3y),
+                        billed(g),
+                        number(g.memory_gb),
+                        g.as_of.clone(),
+                        g.priced_as.clone(),
+                    ]
+                })
+                .collect();
+            format!(
+                "GPU instances (US dollars per GPU-hour: on demand, reserved 1 or 3 years; on demand per instance-hour)\n{}",
+                table(
+                    &Layout {
+                        header: &[
+                            "name",
+                            "GPUs",
+                            "on demand",
+                            "instance",
+                            "1-year",
+                            "3-year",
+                            "billed",
+                            "GB",
+                            "as of",
+                            "priced as (--wide: sources)"
+                        ],
+                        shrink: &[(9, 16), (0, 16)],
+                    },
+                    &rows,
+                    wide
                 )
             )
         }
@@ -204,25 +350,29 @@ fn list_one(c: &Catalog, kind: ListKind) -> String {
                         b.batch_size.map(|x| x.to_string()).unwrap_or_default(),
                         b.engine.clone().unwrap_or_default(),
                         b.as_of.clone(),
-                        b.source.clone(),
+                        source(&b.source, wide),
                     ]
                 })
                 .collect();
             format!(
                 "Serving throughputs (generated tokens a second across the GPUs)\n{}",
                 table(
-                    &[
-                        "model",
-                        "instance",
-                        "GPUs",
-                        "precision",
-                        "tokens/s",
-                        "batch",
-                        "engine",
-                        "as of",
-                        "source"
-                    ],
-                    &rows
+                    &Layout {
+                        header: &[
+                            "model",
+                            "instance",
+                            "GPUs",
+                            "precision",
+                            "tokens/s",
+                            "batch",
+                            "engine",
+                            "as of",
+                            "source"
+                        ],
+                        shrink: &[(8, 12), (6, 8), (1, 12)],
+                    },
+                    &rows,
+                    wide
                 )
             )
         }
@@ -239,18 +389,22 @@ fn list_one(c: &Catalog, kind: ListKind) -> String {
                         number(b.tokens_per_second),
                         money(b.cost_per_hour),
                         b.as_of.clone(),
-                        b.source.clone(),
+                        source(&b.source, wide),
                     ]
                 })
                 .collect();
             format!(
                 "Training throughputs (tokens a second across the run's GPUs)\n{}",
                 table(
-                    &[
-                        "model", "method", "instance", "GPUs", "tokens/s", "per hour", "as of",
-                        "source"
-                    ],
-                    &rows
+                    &Layout {
+                        header: &[
+                            "model", "method", "instance", "GPUs", "tokens/s", "per hour", "as of",
+                            "source"
+                        ],
+                        shrink: &[(7, 12), (2, 12)],
+                    },
+                    &rows,
+                    wide
                 )
             )
         }
@@ -266,15 +420,21 @@ fn list_one(c: &Catalog, kind: ListKind) -> String {
                         money(m.inference_input_per_1m_tokens),
                         money(m.inference_output_per_1m_tokens),
                         m.as_of.clone(),
-                        m.source.clone(),
+                        source(&m.source, wide),
                     ]
                 })
                 .collect();
             format!(
                 "Managed fine-tuning (US dollars per 1M tokens)\n{}",
                 table(
-                    &["name", "provider", "training", "input", "output", "as of", "source"],
-                    &rows
+                    &Layout {
+                        header: &[
+                            "name", "provider", "training", "input", "output", "as of", "source"
+                        ],
+                        shrink: &[(6, 12), (1, 9), (0, 24)],
+                    },
+                    &rows,
+                    wide
                 )
             )
         }
@@ -306,6 +466,20 @@ pub fn show(name: &str, catalog: Option<&Path>) -> u8 {
             g.gpus_per_instance,
             money(g.on_demand_per_instance_hour())
         ));
+        for term in g.terms().into_iter().skip(1) {
+            if let Some(x) = g.per_instance_hour(term) {
+                text.push_str(&format!(
+                    "# {}: {} an hour per instance (serving.commitment: {})\n",
+                    term.words(),
+                    cents(x),
+                    term.name()
+                ));
+            }
+        }
+        match g.billing.as_deref() {
+            Some(b) => text.push_str(&format!("# billed {}\n", b.replace('_', " "))),
+            None => text.push_str("# billing increment: not stated by a source\n"),
+        }
         let serving: Vec<_> = c
             .serving_benchmarks()
             .iter()

@@ -1092,6 +1092,20 @@ pub static INPUTS: &[InputSpec] = &[
         ..BASE
     },
     InputSpec {
+        path: "serving.commitment",
+        id: "serving_commitment",
+        label: "Serving price term",
+        unit: Unit::Text,
+        bounds: Bounds::ANY,
+        doc: "on_demand, reserved_1y or reserved_3y: the term the instances are rented on; the named offer's price for that term applies (an offer without one is an error).",
+        group: Group::Serving,
+        fill: Fill::Text(
+            |p| p.serving.commitment.map(|c| c.name().to_string()),
+            Some(("on_demand", "on demand, no term")),
+        ),
+        ..BASE
+    },
+    InputSpec {
         path: "serving.storage_bytes_per_parameter",
         id: "storage_bytes_per_parameter",
         label: "Stored bytes per parameter",

@@ -7,7 +7,7 @@ use crate::collections::IndexMap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::catalog::{ApiModel, Catalog, Gpu, ManagedFineTuning};
-use crate::plan::{Method, RangeSpec, RawPlan, ServiceTier};
+use crate::plan::{Commitment, Method, RangeSpec, RawPlan, ServiceTier};
 use crate::value::Value;
 use crate::yaml::{Diagnostic, Locator};
 
@@ -355,9 +355,30 @@ impl<'a> Found<'a> {
         };
         if from.table == Table::Api && from.key == "baseline_api" {
             Catalogued { column, ..from }
+        } else if from.table == Table::Gpus
+            && from.key == "serving_instance"
+            && from.column == ON_DEMAND_PER_INSTANCE_HOUR
+        {
+            Catalogued {
+                column: committed_column(self.commitment()),
+                ..from
+            }
         } else {
             from
         }
+    }
+
+    /// The term the plan rents its serving instances on.
+    fn commitment(&self) -> Commitment {
+        self.raw.serving.commitment.unwrap_or(Commitment::OnDemand)
+    }
+
+    /// The named serving offer and the term the plan asks for, when the
+    /// offer sells no price for that term.
+    fn term_not_sold(&self) -> Option<(&'a str, &'a Gpu, Commitment)> {
+        let (name, g) = self.serving_gpu?;
+        let term = self.commitment();
+        g.per_gpu_hour(term).is_none().then_some((name, g, term))
     }
 
     /// Whether the catalogue entry an input reads was named but not found.
@@ -365,7 +386,7 @@ impl<'a> Found<'a> {
         match (from.table, from.key) {
             (Table::Api, _) => self.api_error.is_some(),
             (Table::Gpus, "training_instance") => matches!(self.training_gpu, Some(Err(_))),
-            (Table::Gpus, _) => self.serving_error.is_some(),
+            (Table::Gpus, _) => self.serving_error.is_some() || self.term_not_sold().is_some(),
         }
     }
 
@@ -411,15 +432,49 @@ fn split<T, E: std::fmt::Display>(x: Option<Result<T, E>>) -> (Option<T>, Option
     }
 }
 
-/// A column of a GPU entry with its source: the price list for prices, the
+/// The catalogue column of an instance's hourly price on a term.
+const ON_DEMAND_PER_INSTANCE_HOUR: &str = "on_demand_per_instance_hour";
+
+/// The catalogue column of an instance's hourly price on a term.
+pub(crate) fn committed_column(term: Commitment) -> &'static str {
+    match term {
+        Commitment::OnDemand => ON_DEMAND_PER_INSTANCE_HOUR,
+        Commitment::Reserved1y => "reserved_1y_per_instance_hour",
+        Commitment::Reserved3y => "reserved_3y_per_instance_hour",
+    }
+}
+
+/// A column of a GPU entry with its source: the price list for prices (a
+/// committed price cites its own source and the on-demand price's), the
 /// spec sheet for the rest.
 fn gpu_column(name: &str, g: &Gpu, column: &str) -> Option<(f64, Source)> {
     let spec_sheet = |x| Some((x, Source::Catalogue(format!("{name} ({})", g.spec_source))));
+    let term = Commitment::ALL
+        .into_iter()
+        .find(|t| committed_column(*t) == column);
     match column {
-        "on_demand_per_instance_hour" => Some((
+        ON_DEMAND_PER_INSTANCE_HOUR => Some((
             g.on_demand_per_instance_hour(),
             catalogue_source(name, &g.source, &g.as_of),
         )),
+        _ if term.is_some() => {
+            let term = term?;
+            let k = g.committed.as_ref()?;
+            let d = k.discount(term)?;
+            Some((
+                g.per_instance_hour(term)?,
+                Source::Catalogue(format!(
+                    "{name}, {}: {}% off the on-demand {}/hour ({}, as of {}; on demand: {}, as of {})",
+                    term.words(),
+                    crate::format::number(d * 100.0, crate::format::Unit::Count),
+                    crate::catalog::format_price(g.on_demand_per_instance_hour()),
+                    k.source,
+                    k.as_of,
+                    g.source,
+                    g.as_of
+                )),
+            ))
+        }
         "memory_gb" => spec_sheet(g.memory_gb),
         "bf16_dense_tflops" => spec_sheet(g.bf16_dense_tflops),
         _ => None,
@@ -655,6 +710,18 @@ fn serving_problems(b: &mut Builder, found: &Found) {
         b.problem("serving.instance", e.clone());
     }
     let s = &found.raw.serving;
+    if let Some((name, g, term)) = found.term_not_sold().filter(|_| s.cost_per_hour.is_none()) {
+        let sold: Vec<&str> = g.terms().iter().map(|t| t.name()).collect();
+        b.problem(
+            "serving.commitment",
+            format!(
+                "the catalogue has no {} price for `{name}` (it sells {}); choose {}, name an offer with committed prices (`prices list --kind gpu` shows them), or give serving.cost_per_hour",
+                term.name(),
+                sold.join(", "),
+                sold.join(" or ")
+            ),
+        );
+    }
     if found.serving_gpu.is_none() && s.instance.is_none() && s.cost_per_hour.is_none() {
         b.problem("serving.cost_per_hour", "missing: give the price per instance-hour, or name the instance in serving.instance (e.g. a10g) to take its price from the catalogue".to_string());
     }

@@ -420,6 +420,10 @@ pub struct RawServing {
     /// Tokens per second one instance serves (optional; enables the capacity check).
     #[serde(default)]
     pub throughput_tokens_per_second: Option<f64>,
+    /// The price term the instances are rented on: on_demand (default),
+    /// reserved_1y or reserved_3y (the catalogue offer's committed price).
+    #[serde(default)]
+    pub commitment: Option<Commitment>,
     /// How the instances are counted: auto (default) pays for the instances
     /// each month's traffic needs when that is more than `instances`; fixed
     /// keeps `instances` and calls a plan short of capacity not feasible.
@@ -466,6 +470,47 @@ impl Sizing {
         match self {
             Sizing::Auto => "auto",
             Sizing::Fixed => "fixed",
+        }
+    }
+}
+
+/// The price term serving instances are rented on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Commitment {
+    /// Pay by the hour, no term.
+    OnDemand,
+    /// A one-year reservation or savings plan.
+    #[serde(rename = "reserved_1y")]
+    Reserved1y,
+    /// A three-year reservation or savings plan.
+    #[serde(rename = "reserved_3y")]
+    Reserved3y,
+}
+
+impl Commitment {
+    /// Every term, in the order plans list them.
+    pub const ALL: [Commitment; 3] = [
+        Commitment::OnDemand,
+        Commitment::Reserved1y,
+        Commitment::Reserved3y,
+    ];
+
+    /// The name as written in plans.
+    pub fn name(self) -> &'static str {
+        match self {
+            Commitment::OnDemand => "on_demand",
+            Commitment::Reserved1y => "reserved_1y",
+            Commitment::Reserved3y => "reserved_3y",
+        }
+    }
+
+    /// The term in words (`a 1-year reservation`).
+    pub fn words(self) -> &'static str {
+        match self {
+            Commitment::OnDemand => "on demand",
+            Commitment::Reserved1y => "reserved for 1 year",
+            Commitment::Reserved3y => "reserved for 3 years",
         }
     }
 }

@@ -257,12 +257,14 @@ fn gpu_figures_are_the_datasheets() {
     assert_eq!(node.gpus_per_instance, 8);
     assert!((node.on_demand_per_instance_hour() - 55.04).abs() < 1e-9);
     assert!((node.memory_gb_per_instance() - 640.0).abs() < 1e-9);
-    // Every plain GPU name is one GPU, and every entry is dated 2026.
+    // Every plain GPU name is one GPU, and every entry is dated from
+    // August 2025 on (the L40S's AWS list price is the latest found, of
+    // 2025-08-12; the others are of 2026).
     for (name, g) in c.gpus() {
         if !name.contains('-') {
             assert_eq!(g.gpus_per_instance, 1, "{name}");
         }
-        assert!(g.as_of.starts_with("2026-"), "{name}: {}", g.as_of);
+        assert!(g.as_of.as_str() >= "2025-08-01", "{name}: {}", g.as_of);
         assert!(g.source.contains("https://"), "{name}: {}", g.source);
     }
 }
@@ -297,7 +299,7 @@ fn an_unknown_name_suggests_the_nearest() {
     // Nothing near: the message lists what there is.
     let msg = c.gpu("tpu-v5e").unwrap_err().to_string();
     assert!(
-        msg.ends_with("; the catalogue has a10g, a10-lambda, l4, l4-modal, l40s-modal, a100_40g, a100_40g-lambda, a100_80g, a100_80g-modal, h100, h100-aws-8x, h100-lambda, h100-runpod, h100-modal, h200"),
+        msg.ends_with("; the catalogue has a10g, a10-lambda, l4, l4-modal, l40s-modal, l40s, l40s-runpod, a100_40g, a100_40g-lambda, a100_80g, a100_80g-modal, h100, h100-aws-8x, h100-lambda, h100-runpod, h100-modal, h200, h200-runpod, b200-runpod"),
         "{msg}"
     );
     // Benchmarks: an unknown instance is an unknown name; a known one
@@ -328,6 +330,79 @@ fn an_unknown_name_suggests_the_nearest() {
         .unwrap_err()
         .to_string();
     assert!(msg.contains("none is measured on that instance"), "{msg}");
+}
+
+#[test]
+fn gpus_as_rented_in_2026_include_the_b200_an_l40s_beyond_modal_and_committed_prices() {
+    use finetune_roi::plan::Commitment;
+    let c = shipped();
+    let b200 = c.gpu("b200-runpod").unwrap();
+    assert_eq!(b200.name, "NVIDIA B200");
+    assert_eq!(b200.billing.as_deref(), Some("per_second"));
+    let l40s: Vec<_> = c
+        .gpus()
+        .iter()
+        .filter(|(n, g)| g.name == "NVIDIA L40S" && !n.contains("modal"))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(l40s, ["l40s", "l40s-runpod"]);
+    assert!(c.gpu("h200-runpod").unwrap().source.contains("https://"));
+    // The AWS L40S sells 1- and 3-year terms: each cheaper than the last.
+    let g = c.gpu("l40s").unwrap();
+    let [on_demand, one, three] = Commitment::ALL.map(|t| g.per_gpu_hour(t).unwrap());
+    assert!(three < one && one < on_demand, "{on_demand} {one} {three}");
+    assert_eq!(on_demand, g.on_demand_per_gpu_hour);
+    // An offer without a committed price sells on demand only.
+    let runpod = c.gpu("h100-runpod").unwrap();
+    assert_eq!(runpod.terms(), [Commitment::OnDemand]);
+    assert_eq!(runpod.per_instance_hour(Commitment::Reserved1y), None);
+    // Every billing increment has its source, every committed price its own.
+    for (name, g) in c.gpus() {
+        if g.billing.is_some() {
+            assert!(
+                g.billing_source
+                    .as_deref()
+                    .is_some_and(|s| s.contains("https://")),
+                "{name}"
+            );
+        }
+        if let Some(k) = &g.committed {
+            assert!(k.source.contains("https://"), "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_committed_price_or_billing_increment_without_its_facts_is_refused() {
+    let text = "\
+gpus:
+  x:
+    name: NVIDIA X
+    priced_as: somewhere
+    gpus_per_instance: 1
+    on_demand_per_gpu_hour: 2
+    spot_price_factor: 1
+    memory_gb: 24
+    memory_bandwidth_gb_per_s: 600
+    bf16_dense_tflops: 70
+    as_of: 2026-01-01
+    source: a price list
+    spec_source: a datasheet
+    billing: per_fortnight
+    committed:
+      reserved_1y_discount: 1.2
+      as_of: 2026-13-01
+      source: a quote
+";
+    let msg = Catalog::from_text(text, "x.yaml").unwrap_err().to_string();
+    for expected in [
+        "gpus.x.billing: expected how the offer bills time: per_second, per_minute, per_hour, found `per_fortnight`",
+        "gpus.x.billing_source: expected where the billing increment is stated, found nothing",
+        "gpus.x.committed.reserved_1y_discount: expected the share off the on-demand price, from 0 to below 1 (0.37 means 37% off), found 1.2",
+        "gpus.x.committed.as_of: expected a date written YYYY-MM-DD that exists, found `2026-13-01`",
+    ] {
+        assert!(msg.contains(expected), "missing\n  {expected}\nin\n{msg}");
+    }
 }
 
 #[test]

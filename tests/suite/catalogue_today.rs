@@ -408,3 +408,56 @@ fn every_gpu_and_throughput_figure_has_a_source_a_reader_can_follow() {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+#[test]
+fn prices_list_fits_a_120_column_terminal_and_wide_shows_whole_sources() {
+    use finetune_roi::plan::Commitment;
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = bin(tmp.path(), tmp.path()).args(args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        stdout
+    };
+    let mut every = run(&["prices", "list"]);
+    for kind in ["api", "gpu", "serving", "training", "managed"] {
+        every.push_str(&run(&["prices", "list", "--kind", kind]));
+    }
+    for line in every.lines() {
+        assert!(
+            line.chars().count() <= 120,
+            "{} chars: {line}",
+            line.chars().count()
+        );
+    }
+    // The GPU list: the B200, an L40S beyond Modal, and the committed
+    // prices the catalogue gives (per GPU-hour, in cents).
+    let gpus = run(&["prices", "list", "--kind", "gpu"]);
+    let row = |name: &str| -> Vec<String> {
+        gpus.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row {name} in\n{gpus}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(row("b200-runpod").len() > 5);
+    assert!(row("l40s-runpod").len() > 5);
+    let l40s = Catalog::builtin().gpu("l40s").unwrap();
+    let shown = |t| format!("${:.2}", l40s.per_gpu_hour(t).unwrap());
+    assert_eq!(
+        row("l40s")[4..6],
+        [shown(Commitment::Reserved1y), shown(Commitment::Reserved3y)]
+    );
+    assert_eq!(row("h100-runpod")[4..6], ["-", "-"]);
+    // Cut sources end in an ellipsis; --wide prints them whole.
+    assert!(!gpus.contains("https://"), "{gpus}");
+    let wide = run(&["prices", "list", "--kind", "gpu", "--wide"]);
+    assert!(wide.contains(&l40s.source), "{wide}");
+    assert!(wide.contains(&l40s.committed.as_ref().unwrap().source));
+    assert!(wide.lines().any(|l| l.chars().count() > 120));
+    // prices show states the committed prices and the billing increment.
+    let show = run(&["prices", "show", "l40s"]);
+    assert!(show.contains("# billed per second"), "{show}");
+    assert!(show.contains("serving.commitment: reserved_3y"), "{show}");
+}

@@ -469,6 +469,86 @@ fn catalogue_inputs_are_looked_up_and_follow_the_named_entry() {
 }
 
 #[test]
+fn a_committed_serving_price_is_an_input_looked_up_with_its_source() {
+    use finetune_roi::plan::Commitment;
+    // The plan rents AWS's L40S on a 1-year term: the Inputs sheet's price
+    // is the catalogue's committed price, looked up in its own column, and
+    // cites the committed price's source.
+    let file = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let text = file[..file.find("\noptions:").unwrap() + 1].to_string();
+    let text = replace_once(
+        &text,
+        "  instance: a10g\n",
+        "  instance: l40s\n  commitment: reserved_1y\n",
+    );
+    let r = report_of_text(&text);
+    let l40s = finetune_roi::catalog::Catalog::builtin()
+        .gpu("l40s")
+        .unwrap();
+    let committed = l40s.per_instance_hour(Commitment::Reserved1y).unwrap();
+    assert_eq!(r.num("serving_cost_per_hour"), Some(committed));
+    assert!(committed < l40s.on_demand_per_instance_hour());
+    let item = r.inputs.get("serving_cost_per_hour").unwrap();
+    let source = item.source.describe();
+    assert!(source.contains("reserved for 1 year"), "{source}");
+    assert!(
+        source.contains(&l40s.committed.as_ref().unwrap().source),
+        "{source}"
+    );
+    assert_eq!(
+        r.inputs.lookups["serving_cost_per_hour"].column,
+        "reserved_1y_per_instance_hour"
+    );
+    let lay = layout::layout(&r);
+    let bytes = xlsx::render(&r).unwrap();
+    let (formulas, mismatches) = recalc_mismatches(&bytes);
+    assert!(formulas > 0 && mismatches.is_empty(), "{mismatches:?}");
+    let model = load(&bytes);
+    let sheets: Vec<String> = model.workbook.get_worksheet_names();
+    for id in ["serving_cost_per_hour", "monthly_serving_cost", "npv"] {
+        let got = value_at(&model, &lay.places[id], &sheets);
+        assert!(same(&got, &expected(r.value(id))), "{id}: {got:?}");
+    }
+    // The same plan on demand pays the on-demand price.
+    let on_demand = report_of_text(&replace_once(&text, "reserved_1y", "on_demand"));
+    assert_eq!(
+        on_demand.num("serving_cost_per_hour"),
+        Some(l40s.on_demand_per_instance_hour())
+    );
+    assert!(on_demand.num("monthly_serving_cost") > r.num("monthly_serving_cost"));
+}
+
+#[test]
+fn a_term_the_named_offer_does_not_sell_is_an_error_naming_the_offer() {
+    let file = std::fs::read_to_string(root().join("inputs/seven-or-seventy.yaml")).unwrap();
+    let text = file[..file.find("\noptions:").unwrap() + 1].to_string();
+    let text = replace_once(
+        &text,
+        "  instance: a10g\n",
+        "  instance: h100-runpod\n  commitment: reserved_3y\n",
+    );
+    let err = match finetune_roi::evaluate_text(&text, "plan.yaml", fixed_time()) {
+        Ok(_) => panic!("a term the offer does not sell is refused"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("serving.commitment: the catalogue has no reserved_3y price for `h100-runpod` (it sells on_demand)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A typed price is the price paid: the term is then the plan's own.
+    let typed = replace_once(
+        &text,
+        "  instances: 1\n",
+        "  instances: 1\n  cost_per_hour: 1.9\n",
+    );
+    assert_eq!(
+        report_of_text(&typed).num("serving_cost_per_hour"),
+        Some(1.9)
+    );
+}
+
+#[test]
 fn the_summary_chart_puts_its_bar_names_below_a_negative_bar() {
     use std::io::Read;
     // Fine-tuning lowers this plan's review cost: one bar of the Summary

@@ -59,6 +59,18 @@ const GPU_COLUMNS: [(&str, &str); 7] = [
     ("as_of", "Price as of"),
     ("source", "Source"),
 ];
+/// The GPU table's committed prices, from column [`API_EXTRA_COLUMN`] on
+/// (after the source): "not sold" where the offer has no price for the term.
+const GPU_EXTRA_COLUMNS: [(&str, &str); 2] = [
+    (
+        "reserved_1y_per_instance_hour",
+        "Reserved 1 year ($ per instance-hour)",
+    ),
+    (
+        "reserved_3y_per_instance_hour",
+        "Reserved 3 years ($ per instance-hour)",
+    ),
+];
 /// First data row of the API table; the GPU table follows it.
 const CATALOGUE_API_ROW: u32 = 4;
 
@@ -90,7 +102,10 @@ pub(super) fn catalogue_ranges(
             .iter()
             .position(|(c, _)| *c == lookup.column)
             .map(|i| API_EXTRA_COLUMN + i as u16),
-        crate::inputs::Table::Gpus => None,
+        crate::inputs::Table::Gpus => GPU_EXTRA_COLUMNS
+            .iter()
+            .position(|(c, _)| *c == lookup.column)
+            .map(|i| API_EXTRA_COLUMN + i as u16),
     };
     let col = match extra {
         Some(c) => c,
@@ -213,6 +228,14 @@ pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<
     let gpu_row = catalogue_gpu_row(r);
     ws.write_string_with_format(gpu_row - 2, 0, "GPU instances", &s.group)?;
     catalogue_header(ws, &mut fit, gpu_row - 1, &GPU_COLUMNS, s)?;
+    catalogue_header_at(
+        ws,
+        &mut fit,
+        gpu_row - 1,
+        API_EXTRA_COLUMN,
+        &GPU_EXTRA_COLUMNS,
+        s,
+    )?;
     for (k, (name, g)) in used.gpus.iter().enumerate() {
         let row = gpu_row + k as u32;
         write_text(ws, row, 0, name, wrap)?;
@@ -239,6 +262,28 @@ pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<
         write_text(ws, row, 5, &g.as_of, &plain)?;
         write_text(ws, row, 6, &g.source, wrap)?;
         fit.wrap(row, 6, &g.source);
+        for (c, term) in [
+            crate::plan::Commitment::Reserved1y,
+            crate::plan::Commitment::Reserved3y,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let col = API_EXTRA_COLUMN + c as u16;
+            match g.per_instance_hour(term) {
+                Some(x) => {
+                    ws.write_number_with_format(
+                        row,
+                        col,
+                        x,
+                        &Styles::value(Unit::UsdPerHour, false),
+                    )?;
+                }
+                None => {
+                    write_text(ws, row, col, "not sold", &plain)?;
+                }
+            }
+        }
     }
     fit.apply(ws)?;
     print_setup(
