@@ -1188,6 +1188,29 @@ pub static INPUTS: &[InputSpec] = &[
         ..BASE
     },
     InputSpec {
+        path: "serving.prefill_tokens_per_second",
+        id: "serving_prefill_tokens_per_second",
+        label: "Prefill throughput per instance",
+        unit: Unit::TokensPerSecond,
+        doc: "Prompt tokens per second one instance reads at full load (prefill); the serving throughput counts generated tokens. Where it is not measured: 3.3 × the decode rate, the ratio a saturated server shows in TensorRT-LLM's published performance table. Give the rate measured on your own prompts where you have it.",
+        group: Group::Serving,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Dedicated,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.share_of_instances",
+        id: "serving_share_of_instances",
+        label: "Share of the instances",
+        unit: Unit::Fraction,
+        doc: "The share of a shared deployment's instances the plan pays for and whose capacity it gets (an adapter served beside others on one base model, multi-LoRA serving).",
+        group: Group::Serving,
+        bounds: Bounds::UTILIZATION,
+        default: default(1.0, "the instances serve this plan alone"),
+        fill: Fill::Plan(|p| p.serving.share_of_instances),
+        ..BASE
+    },
+    InputSpec {
         path: "serving.sizing",
         id: "serving_sizing",
         label: "Instance sizing",
@@ -1241,6 +1264,25 @@ pub static INPUTS: &[InputSpec] = &[
                 table: Table::Gpus,
                 key: "serving_instance",
                 column: "memory_gb",
+            },
+        ),
+        when: When::ServingGpu,
+        ..BASE
+    },
+    InputSpec {
+        path: "serving.instance",
+        id: "serving_gpus_per_instance",
+        label: "GPUs per instance",
+        unit: Unit::Gpus,
+        doc: "GPUs in one serving instance: with the GPUs per model copy, how many whole copies the instances hold.",
+        group: Group::Serving,
+        bounds: Bounds::WHOLE_POSITIVE,
+        fill: Fill::Catalogue(
+            |_| None,
+            Catalogued {
+                table: Table::Gpus,
+                key: "serving_instance",
+                column: "gpus_per_instance",
             },
         ),
         when: When::ServingGpu,

@@ -98,14 +98,14 @@ fn instances(shape: &Shape) -> Vec<TimelineRow> {
             "cf_instances_needed",
             "Instances the traffic needs",
             Unit::Instances,
-            "The month's traffic at the target utilization over one instance's throughput, rounded up.",
-            round_up(div(
+            "The month's traffic at the target utilization over one instance's throughput, rounded up (in whole model copies where the GPUs are known).",
+            super::serving::instances_for(
+                shape,
                 mul(
                     r("required_throughput_tokens_per_second"),
                     r("cf_volume_factor"),
                 ),
-                r("serving_throughput_tokens_per_second"),
-            )),
+            ),
         ),
         row(
             "cf_instances",
@@ -125,14 +125,14 @@ fn instances(shape: &Shape) -> Vec<TimelineRow> {
             "cf_off_peak_instances_needed",
             "Instances the quiet window needs",
             Unit::Instances,
-            "The month's quiet-window traffic at the target utilization over one instance's throughput, rounded up.",
-            round_up(div(
+            "The month's quiet-window traffic at the target utilization over one instance's throughput, rounded up (in whole model copies where the GPUs are known).",
+            super::serving::instances_for(
+                shape,
                 mul(
                     r("off_peak_required_throughput_tokens_per_second"),
                     r("cf_volume_factor"),
                 ),
-                r("serving_throughput_tokens_per_second"),
-            )),
+            ),
         ),
         row(
             "cf_off_peak_instances",
@@ -491,6 +491,9 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
     let mut holds = Vec::new();
     if shape.has_serving_memory {
         holds.push(truthy(r("serving_model_fits")));
+        if !shape.has_throughput {
+            holds.push(truthy(r("serving_instances_hold_a_copy")));
+        }
     }
     if shape.has_throughput {
         d.q(

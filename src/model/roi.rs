@@ -319,6 +319,9 @@ pub(super) fn feasible_today(d: &mut Defs, shape: &crate::inputs::Shape) {
     let mut holds = Vec::new();
     if shape.has_serving_memory {
         holds.push(truthy(r("serving_model_fits")));
+        if !shape.has_throughput {
+            holds.push(truthy(r("serving_instances_hold_a_copy")));
+        }
     }
     if shape.has_throughput {
         holds.push(or(vec![

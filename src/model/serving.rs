@@ -89,22 +89,24 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         "serving_cost_per_instance_month",
         "Serving cost per instance-month",
         Unit::UsdPerMonth,
-        "Price per instance-hour × peak hours a month.",
+        "Price per instance-hour × peak hours a month × the plan's share of the instances.",
         product(vec![
             r("serving_cost_per_hour"),
             r("serving_peak_hours_per_day"),
             r("days_per_month"),
+            r("serving_share_of_instances"),
         ]),
     );
     d.q(
         "off_peak_cost_per_instance_month",
         "Off-peak cost per instance-month",
         Unit::UsdPerMonth,
-        "Price per instance-hour × quiet hours a month.",
+        "Price per instance-hour × quiet hours a month × the plan's share of the instances.",
         product(vec![
             r("serving_cost_per_hour"),
             r("off_peak_hours_per_day"),
             r("days_per_month"),
+            r("serving_share_of_instances"),
         ]),
     );
     d.q(
@@ -126,16 +128,40 @@ fn capacity(d: &mut Defs, shape: &Shape) {
     )
     .with(Role::Composition, 3)
     .short("Storage");
+    // With a decode rate, the day's load counts the GPU time of both the
+    // prompts (at the prefill rate) and the generated tokens, in generated
+    // tokens; without one, every token alike.
+    let load = if shape.has_throughput {
+        d.q(
+            "daily_serving_load_tokens",
+            "Daily serving load",
+            Unit::TokensPerDay,
+            "Generated tokens plus prompt tokens weighted by the decode rate over the prefill rate: the GPU time of prefill and decode, in generated tokens.",
+            add(
+                r("daily_output_tokens"),
+                mul(
+                    r("daily_input_tokens"),
+                    div(
+                        r("serving_throughput_tokens_per_second"),
+                        r("serving_prefill_tokens_per_second"),
+                    ),
+                ),
+            ),
+        );
+        "daily_serving_load_tokens"
+    } else {
+        "current_daily_tokens"
+    };
     d.q(
         "required_throughput_tokens_per_second",
         "Required throughput",
         Unit::TokensPerSecond,
-        "Tokens per second the peak hours' traffic needs when it may use only the target utilization.",
+        "Tokens per second the peak hours' load needs when it may use only the target utilization (in generated tokens, prompts weighted by their prefill time, where a decode rate is known).",
         if_(
             gt(r("serving_peak_hours_per_day"), n(0.0)),
             div(
                 mul(
-                    r("current_daily_tokens"),
+                    r(load),
                     sub(n(1.0), r("off_peak_traffic_share")),
                 ),
                 product(vec![
@@ -155,7 +181,7 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         if_(
             gt(r("off_peak_hours_per_day"), n(0.0)),
             div(
-                mul(r("current_daily_tokens"), r("off_peak_traffic_share")),
+                mul(r(load), r("off_peak_traffic_share")),
                 product(vec![
                     r("off_peak_hours_per_day"),
                     r("seconds_per_hour"),
@@ -166,16 +192,44 @@ fn capacity(d: &mut Defs, shape: &Shape) {
         ),
     );
     if shape.has_throughput {
-        d.q(
-            "serving_capacity_tokens_per_second",
-            "Serving capacity",
-            Unit::TokensPerSecond,
-            "Throughput per instance × instances.",
-            mul(
-                r("serving_throughput_tokens_per_second"),
-                r("serving_instances"),
-            ),
-        );
+        if shape.has_serving_memory {
+            d.q(
+                "serving_throughput_per_copy",
+                "Serving throughput per model copy",
+                Unit::TokensPerSecond,
+                "Throughput per instance over its GPUs × GPUs per model copy: what one whole copy serves at full load.",
+                mul(
+                    div(
+                        r("serving_throughput_tokens_per_second"),
+                        r("serving_gpus_per_instance"),
+                    ),
+                    r("serving_gpus_per_replica"),
+                ),
+            );
+            d.q(
+                "serving_capacity_tokens_per_second",
+                "Serving capacity",
+                Unit::TokensPerSecond,
+                "Whole model copies × throughput per copy × the plan's share of the instances: GPUs that hold no whole copy serve nothing.",
+                product(vec![
+                    r("serving_copies"),
+                    r("serving_throughput_per_copy"),
+                    r("serving_share_of_instances"),
+                ]),
+            );
+        } else {
+            d.q(
+                "serving_capacity_tokens_per_second",
+                "Serving capacity",
+                Unit::TokensPerSecond,
+                "Throughput per instance × instances × the plan's share of them.",
+                product(vec![
+                    r("serving_throughput_tokens_per_second"),
+                    r("serving_instances"),
+                    r("serving_share_of_instances"),
+                ]),
+            );
+        }
         d.q(
             "serving_cost_per_1m_tokens_full",
             "Serving cost per 1M tokens, full load",
@@ -203,11 +257,8 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             "serving_instances_needed",
             "Instances needed",
             Unit::Instances,
-            "Instances that carry the traffic at the target utilization, rounded up.",
-            round_up(div(
-                r("required_throughput_tokens_per_second"),
-                r("serving_throughput_tokens_per_second"),
-            )),
+            "Instances that carry the traffic at the target utilization, rounded up (in whole model copies where the GPUs are known).",
+            instances_for(shape, r("required_throughput_tokens_per_second")),
         );
         d.q(
             "serving_instances_costed",
@@ -224,11 +275,8 @@ fn capacity(d: &mut Defs, shape: &Shape) {
             "off_peak_instances_needed",
             "Instances needed off-peak",
             Unit::Instances,
-            "Instances that carry the quiet window's traffic at the target utilization, rounded up.",
-            round_up(div(
-                r("off_peak_required_throughput_tokens_per_second"),
-                r("serving_throughput_tokens_per_second"),
-            )),
+            "Instances that carry the quiet window's traffic at the target utilization, rounded up (in whole model copies where the GPUs are known).",
+            instances_for(shape, r("off_peak_required_throughput_tokens_per_second")),
         );
         d.q(
             "off_peak_instances_costed",
@@ -254,6 +302,24 @@ fn capacity(d: &mut Defs, shape: &Shape) {
                 gt(r("off_peak_instances_needed"), r("off_peak_instances")),
             ])),
         );
+    }
+}
+
+/// The instances that carry a throughput: where the GPUs are known, the
+/// whole model copies it needs, rounded up, and the instances that hold
+/// them, rounded up; else the throughput over one instance's, rounded up.
+/// On a shared deployment, the instances whose share carries it.
+pub(super) fn instances_for(shape: &Shape, throughput: super::expr::Expr) -> super::expr::Expr {
+    // A shared deployment gives the plan its share of each instance.
+    let throughput = div(throughput, r("serving_share_of_instances"));
+    if shape.has_serving_memory {
+        let copies = round_up(div(throughput, r("serving_throughput_per_copy")));
+        round_up(div(
+            mul(copies, r("serving_gpus_per_replica")),
+            r("serving_gpus_per_instance"),
+        ))
+    } else {
+        round_up(div(throughput, r("serving_throughput_tokens_per_second")))
     }
 }
 
@@ -285,6 +351,16 @@ pub(super) fn memory(d: &mut Defs, shape: &Shape) {
             mul(r("serving_gpu_memory_gb"), r("serving_gpus_per_replica")),
         );
         d.q(
+            "serving_copies",
+            "Whole model copies the instances hold",
+            Unit::Count,
+            "Instances × GPUs per instance over GPUs per model copy, rounded down: a copy needs all its GPUs.",
+            round_down(div(
+                mul(r("serving_instances"), r("serving_gpus_per_instance")),
+                r("serving_gpus_per_replica"),
+            )),
+        );
+        d.q(
             "serving_model_fits",
             "Model fits the GPU memory",
             Unit::YesNo,
@@ -295,6 +371,17 @@ pub(super) fn memory(d: &mut Defs, shape: &Shape) {
                 r("serving_memory_available_gb"),
             )),
         );
+        // With a throughput the capacity counts whole copies; without one
+        // the plan's instances are all it has, and they must hold a copy.
+        if !shape.has_throughput {
+            d.q(
+                "serving_instances_hold_a_copy",
+                "Instances hold a whole model copy",
+                Unit::YesNo,
+                "Whether the plan's instances have the GPUs one copy of the model is spread over.",
+                test(cmp(Cmp::Ge, r("serving_copies"), n(1.0))),
+            );
+        }
         d.q(
             "serving_copies_per_memory",
             "Model copies that fit",

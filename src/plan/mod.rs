@@ -424,6 +424,14 @@ pub struct RawServing {
     /// reserved_1y or reserved_3y (the catalogue offer's committed price).
     #[serde(default)]
     pub commitment: Option<Commitment>,
+    /// Prompt tokens per second one instance reads at full load (prefill;
+    /// optional; default 3.3 × the decode rate).
+    #[serde(default)]
+    pub prefill_tokens_per_second: Option<f64>,
+    /// The share of a shared deployment's instances the plan pays for and
+    /// whose capacity it gets, above 0 and at most 1 (default 1).
+    #[serde(default)]
+    pub share_of_instances: Option<f64>,
     /// How the instances are counted: auto (default) pays for the instances
     /// each month's traffic needs when that is more than `instances`; fixed
     /// keeps `instances` and calls a plan short of capacity not feasible.

@@ -171,6 +171,24 @@ pub(super) fn infeasible_reasons(r: &Report, case: &ScenarioResult) -> Vec<Strin
             ),
         ));
     }
+    if case.value(r, id::SERVING_INSTANCES_HOLD_A_COPY) == &Value::Bool(false) {
+        out.push(format!(
+            "its {} hold no whole copy of the model ({} GPUs a copy, {} an instance)",
+            instances(case.value(r, id::SERVING_INSTANCES).as_num().unwrap_or(0.0)),
+            format::number(
+                case.value(r, id::SERVING_GPUS_PER_REPLICA)
+                    .as_num()
+                    .unwrap_or(0.0),
+                Unit::Gpus
+            ),
+            format::number(
+                case.value(r, id::SERVING_GPUS_PER_INSTANCE)
+                    .as_num()
+                    .unwrap_or(0.0),
+                Unit::Gpus
+            ),
+        ));
+    }
     let short = case
         .value(r, id::MONTHS_SHORT_OF_CAPACITY)
         .as_num()

@@ -18,8 +18,8 @@ fn fixture(name: &str) -> String {
 fn fixed(text: &str) -> String {
     replace_once(
         text,
-        "serving: {instance: a10g, instances: ",
-        "serving: {instance: a10g, sizing: fixed, instances: ",
+        "instance: a10g, instances: ",
+        "instance: a10g, sizing: fixed, instances: ",
     )
 }
 

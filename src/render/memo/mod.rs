@@ -102,6 +102,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         monthly: monthly_rows(r),
         break_even: break_even_rows(r),
         break_even_note: break_even_note(r),
+        sizing_note: prose::sizing_note(r),
         volume_rows: volume_rows(r),
         payback: payback_text(r),
         lifetime: lifetime_rows(r),

@@ -61,6 +61,51 @@ pub(super) fn capacity_note(r: &Report) -> Option<String> {
     })
 }
 
+/// How the instances were sized, for the appendix (plain text; empty when
+/// the capacity was not checked): the GPU time of prefill and decode, and
+/// what sizing at a target utilization costs against a calculator that
+/// takes the GPUs as fully used.
+pub(super) fn sizing_note(r: &Report) -> String {
+    if !r.capacity_checked() {
+        return String::new();
+    }
+    let mut out = Vec::new();
+    if let (Some(prefill), Some(decode)) = (
+        r.num(id::SERVING_PREFILL_TOKENS_PER_SECOND),
+        r.num(id::SERVING_THROUGHPUT_TOKENS_PER_SECOND),
+    ) {
+        let measured = r
+            .inputs
+            .get(id::SERVING_PREFILL_TOKENS_PER_SECOND)
+            .is_some_and(|i| i.source == crate::inputs::Source::Plan);
+        out.push(format!(
+            "An instance reads prompt tokens at {} tokens/s ({}) and generates {} tokens/s, so the traffic's load counts the GPU time of both: {} generated-token equivalents a day.",
+            r.show(id::SERVING_PREFILL_TOKENS_PER_SECOND),
+            if measured {
+                "as the plan gives it".to_string()
+            } else {
+                format!(
+                    "not measured: {}× the decode rate, the ratio a published benchmark implies",
+                    format::number(prefill / decode, format::Unit::Multiplier)
+                )
+            },
+            r.show(id::SERVING_THROUGHPUT_TOKENS_PER_SECOND),
+            r.show(id::DAILY_SERVING_LOAD_TOKENS),
+        ));
+    }
+    if let Some(u) = r
+        .num(id::TARGET_UTILIZATION)
+        .filter(|u| *u > 0.0 && *u < 1.0)
+    {
+        out.push(format!(
+            "The instances are sized for {} utilization, so they cost {}× the GPU time the tokens use: a calculator that takes utilization as given (the GPUs fully used) understates the serving cost by that factor, 1/U.",
+            r.show(id::TARGET_UTILIZATION),
+            format::number(1.0 / u, format::Unit::Multiplier),
+        ));
+    }
+    out.join(" ")
+}
+
 pub(super) fn payback_text(r: &Report) -> String {
     let cash = match r.num(id::CASHFLOW_PAYBACK_MONTH) {
         Some(_) => format!(

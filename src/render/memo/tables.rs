@@ -86,6 +86,9 @@ pub(super) fn volume_cases(r: &Report) -> Vec<(&ScenarioResult, String)> {
 pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
     let share = |id: &str| optional(r, id).unwrap_or_default();
     let training_how = training_how(r);
+    let shared = r
+        .num(id::SERVING_SHARE_OF_INSTANCES)
+        .is_some_and(|share| share < 1.0);
     let rows = [
         (
             "1. Training compute",
@@ -115,7 +118,8 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
             ),
             share(id::SERVING_SHARE_OF_FT_TOTAL),
             format!(
-                "instances × price per hour × hours a month: {}{} × {}/hour × {} hours × {} days; plus {} GB of weights at {}/GB-month",
+                "instances × price per hour × hours a month{}: {}{} × {}/hour × {} hours × {} days{}; plus {} GB of weights at {}/GB-month",
+                if shared { " × the plan's share" } else { "" },
                 r.show(id::SERVING_INSTANCES),
                 match (&r.inputs.meta.serving_instance, r.inputs.meta.serving_gpus_per_instance) {
                     (Some(name), Some(gpus)) => format!(
@@ -128,6 +132,11 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
                 r.show(id::SERVING_COST_PER_HOUR),
                 r.show(id::HOURS_PER_DAY),
                 r.show(id::DAYS_PER_MONTH),
+                if shared {
+                    format!(" × {}", r.show(id::SERVING_SHARE_OF_INSTANCES))
+                } else {
+                    String::new()
+                },
                 r.show(id::MODEL_STORAGE_GB),
                 r.show(id::STORAGE_PRICE_PER_GB_MONTH),
             ),

@@ -191,6 +191,8 @@ pub struct MemoMarkdown {
     pub monthly: Vec<Row>,
     pub break_even: Vec<Row>,
     pub break_even_note: String,
+    /// How the serving instances were sized (empty when not checked).
+    pub sizing_note: String,
     pub volume_rows: Vec<VolumeRow>,
     pub payback: String,
     /// The payback and the lifetime figures read off the cash flow.
