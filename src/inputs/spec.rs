@@ -948,7 +948,7 @@ pub static INPUTS: &[InputSpec] = &[
         label: "Who trains and serves the model",
         unit: Unit::Text,
         bounds: Bounds::ANY,
-        doc: "self_hosted: the plan's GPUs train and serve it; managed: a provider's fine-tuning service, priced per training and per served token, with no GPUs to run.",
+        doc: "self_hosted: the plan's GPUs train and serve it; managed: a provider's fine-tuning service, priced per training and per served token, with no GPUs to run; api: no fine-tuning, the task moves to another API model (api) with a longer prompt.",
         group: Group::Managed,
         fill: Fill::Text(
             |p| p.kind.map(|k| k.name().to_string()),
@@ -1014,6 +1014,42 @@ pub static INPUTS: &[InputSpec] = &[
         group: Group::Managed,
         default: default(0.0, "the training estimate's tokens per run"),
         fill: Fill::Plan(|p| p.managed.as_ref().and_then(|m| m.training_tokens_per_run)),
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "api",
+        id: "alternative_api",
+        label: "API model moved to",
+        unit: Unit::Text,
+        bounds: Bounds::ANY,
+        doc: "For kind: api, the API model's name in the catalogue; its list prices are the managed model's prices where the plan gives none.",
+        group: Group::Managed,
+        fill: Fill::Text(|p| p.api.clone(), None),
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "prompt.extra_tokens_per_request",
+        id: "extra_prompt_tokens_per_request",
+        label: "Extra prompt tokens per request",
+        unit: Unit::TokensPerRequest,
+        doc: "Prompt tokens each request carries beyond today's (few-shot examples), billed at the managed model's input price.",
+        group: Group::Managed,
+        default: default(0.0, "the prompt of today"),
+        fill: Fill::Plan(|p| p.prompt.as_ref().and_then(|x| x.extra_tokens_per_request)),
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "prompt.work_hours",
+        id: "prompt_work_hours",
+        label: "Hours of prompt work",
+        unit: Unit::Hours,
+        doc: "For kind: api, the engineering hours to write and evaluate the prompt: the candidate's whole project, instead of the phases.",
+        group: Group::Managed,
+        default: default(0.0, "none given"),
+        fill: Fill::Plan(|p| p.prompt.as_ref().and_then(|x| x.work_hours)),
         when: When::Managed,
         ..BASE
     },
@@ -1330,10 +1366,16 @@ pub static INPUTS: &[InputSpec] = &[
         id: "review_rate_ft",
         label: "Review rate, fine-tuned",
         unit: Unit::Fraction,
-        doc: "Share of fine-tuned responses a person must review.",
+        doc: "Share of fine-tuned responses a person must review (for kind: api, prompt.review_rate when given).",
         group: Group::Quality,
         bounds: Bounds::RATE,
-        fill: Fill::Plan(|p| Some(p.quality.review_rate_ft)),
+        fill: Fill::Plan(|p| {
+            let prompt = p.prompt.as_ref().and_then(|x| x.review_rate);
+            match (p.kind, prompt) {
+                (Some(crate::plan::Kind::Api), Some(rate)) => Some(rate),
+                _ => Some(p.quality.review_rate_ft),
+            }
+        }),
         ..BASE
     },
     InputSpec {

@@ -225,6 +225,9 @@ struct Found<'a> {
     /// The managed fine-tuning offer named in `offer`, or why it is not found.
     offer: Option<(&'a str, &'a ManagedFineTuning)>,
     offer_error: Option<String>,
+    /// For `kind: api`: the API model named in `api`, or why it is not found.
+    alternative: Option<(&'a str, &'a ApiModel)>,
+    alternative_error: Option<String>,
     /// Measured serving throughput per instance, for this model size.
     measured: Option<(f64, Source)>,
     /// The latest observed traffic and bill, by month.
@@ -253,9 +256,16 @@ impl<'a> Found<'a> {
                 .as_deref()
                 .map(|name| catalog.managed(name).map(|e| (name, e))),
         );
+        let (alternative, alternative_error) = split(
+            raw.api
+                .as_deref()
+                .map(|name| catalog.api(name).map(|e| (name, e))),
+        );
         let ft = &raw.fine_tuned;
         let training = raw.compute.training.as_ref();
         let mut found = Found {
+            alternative,
+            alternative_error,
             raw,
             api,
             api_error,
@@ -733,10 +743,11 @@ const KIND_FIELD: &str = "kind";
 
 /// Whether the plan or one of its options is a managed candidate.
 fn any_managed(raw: &RawPlan) -> bool {
-    is_managed(raw)
+    is_provider_run(raw)
         || raw.options.iter().flatten().any(|option| {
-            option.get(KIND_FIELD).and_then(serde_yaml::Value::as_str)
-                == Some(crate::plan::Kind::Managed.name())
+            let kind = option.get(KIND_FIELD).and_then(serde_yaml::Value::as_str);
+            kind == Some(crate::plan::Kind::Managed.name())
+                || kind == Some(crate::plan::Kind::Api.name())
         })
 }
 
@@ -745,12 +756,34 @@ fn is_managed(raw: &RawPlan) -> bool {
     raw.kind == Some(crate::plan::Kind::Managed)
 }
 
+/// Whether the plan is an API candidate (`kind: api`).
+fn is_api(raw: &RawPlan) -> bool {
+    raw.kind == Some(crate::plan::Kind::Api)
+}
+
+/// Whether a provider runs the plan's candidate: managed or api.
+fn is_provider_run(raw: &RawPlan) -> bool {
+    is_managed(raw) || is_api(raw)
+}
+
 /// An unknown managed offer; a managed plan without the tokens it trains.
 fn managed_problems(b: &mut Builder, found: &Found) {
     if let Some(e) = &found.offer_error {
         b.problem("offer", e.clone());
     }
     let raw = found.raw;
+    if let Some(e) = found.alternative_error.as_ref().filter(|_| is_api(raw)) {
+        b.problem("api", e.clone());
+    }
+    let prices_written = raw.managed.as_ref().is_some_and(|m| {
+        m.inference_input_per_1m_tokens.is_some() && m.inference_output_per_1m_tokens.is_some()
+    });
+    if is_api(raw) && raw.api.is_none() && !prices_written {
+        b.problem(
+            "api",
+            "missing: kind: api moves the task to another API model; name it (e.g. api: gpt-4o-mini) or give managed.inference_input_per_1m_tokens and managed.inference_output_per_1m_tokens".to_string(),
+        );
+    }
     let tokens_given = raw
         .managed
         .as_ref()
@@ -781,8 +814,34 @@ fn add_managed_price(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
         };
         (x, catalogue_source(name, &o.source, &o.as_of))
     });
-    let fallback = match from_offer {
+    // An API candidate trains nothing and pays its API model's list prices.
+    let from_api = found
+        .alternative
+        .filter(|_| is_api(raw))
+        .map(|(name, e)| match spec.id {
+            "managed_training_price_per_1m_tokens" => {
+                (0.0, Source::Default("kind: api, no training"))
+            }
+            "managed_input_price_per_1m_tokens" => (
+                e.input_per_1m_tokens,
+                catalogue_source(name, &e.source, &e.as_of),
+            ),
+            _ => (
+                e.output_per_1m_tokens,
+                catalogue_source(name, &e.source, &e.as_of),
+            ),
+        });
+    let fallback = match from_api.or(from_offer) {
         Some(x) => Some(x),
+        None if is_api(raw) && spec.id == "managed_training_price_per_1m_tokens" => {
+            Some((0.0, Source::Default("kind: api, no training")))
+        }
+        None if is_api(raw) => {
+            if written.is_none() {
+                return;
+            }
+            None
+        }
         None if is_managed(raw) => {
             if written.is_none() && found.offer_error.is_none() {
                 b.problem(
@@ -963,7 +1022,7 @@ fn add_dedicated(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
         "compute_cost_per_run" => match (raw.compute.cost_per_run, &raw.compute.training) {
             (Some(x), _) => b.number(spec.path, head, Some(x), None),
             (None, Some(_)) => {}
-            (None, None) if is_managed(raw) => b.number(
+            (None, None) if is_provider_run(raw) => b.number(
                 spec.path,
                 head,
                 None,

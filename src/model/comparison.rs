@@ -5,7 +5,9 @@
 
 use super::expr::build::*;
 use super::expr::{Column, Expr, TextFormat};
-use super::{Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE, VERDICT_NOT_FEASIBLE};
+use super::{
+    Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE, VERDICT_NOT_FEASIBLE, VERDICT_SWITCH,
+};
 use crate::format::Unit;
 use crate::inputs::options::option_input_id;
 use crate::value::NOT_APPLICABLE;
@@ -94,6 +96,8 @@ impl Candidate {
 pub const KIND_API: &str = "api";
 pub const KIND_PLAN: &str = "plan";
 pub const KIND_OPTION: &str = "option";
+/// The kind column's word for an option of `kind: api` (another API model).
+pub const KIND_API_OPTION: &str = "api_option";
 
 /// One column of the table of candidates: a quantity per candidate, laid
 /// out top to bottom as one range named by the column's id.
@@ -213,8 +217,10 @@ const QUOTED: [(&str, &str, &str, Unit, &str); 6] = [
     ),
 ];
 
-/// The candidates' table, the recommendation and the verdict.
-pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) -> CandidateTable {
+/// The candidates' table, the recommendation and the verdict; `api_options`
+/// says, option by option, whether it is another API model (`kind: api`).
+pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> CandidateTable {
+    let options = api_options.len();
     d.on(Sheet::Comparison);
     let candidates = Candidate::all(options);
     let mut columns = Vec::new();
@@ -236,9 +242,12 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) -> CandidateTab
         (
             "Kind",
             Unit::Text,
-            "What the candidate is: the API, the plan as written, or an option.",
+            "What the candidate is: the API, the plan as written, an option, or an option that moves to another API model (api_option).",
         ),
-        |c, _| t(c.kind()),
+        |c, _| match c {
+            Candidate::Option(k) if api_options.get(k) == Some(&true) => t(KIND_API_OPTION),
+            _ => t(c.kind()),
+        },
     );
     columns.push(label.clone());
     columns.push(kind.clone());
@@ -354,11 +363,11 @@ pub(super) fn define(d: &mut Defs, options: usize, ranged: bool) -> CandidateTab
         "verdict",
         "Verdict",
         Unit::Text,
-        "Fine-tune when a feasible candidate saves money over the lifetime; not feasible as planned when the plan cannot carry its traffic or fit its GPUs and nothing else saves; else stay on the API.",
+        "Fine-tune when a feasible candidate saves money over the lifetime (switch API model when that candidate is another API model); not feasible as planned when the plan cannot carry its traffic or fit its GPUs and nothing else saves; else stay on the API.",
         if_(
             recommends_api(),
             if_(truthy(r("feasible")), t(VERDICT_API), t(VERDICT_NOT_FEASIBLE)),
-            t(VERDICT_FINE_TUNE),
+            if_(recommends_switch(), t(VERDICT_SWITCH), t(VERDICT_FINE_TUNE)),
         ),
     );
     d.q(
@@ -453,6 +462,11 @@ fn recommends_api() -> super::expr::Cond {
     eq(r("recommended_kind"), t(KIND_API))
 }
 
+/// Whether the recommended candidate is another API model (`kind: api`).
+fn recommends_switch() -> super::expr::Cond {
+    eq(r("recommended_kind"), t(KIND_API_OPTION))
+}
+
 /// The verdict's sentence, the headline and why a verdict is marginal, as
 /// formulas over the figures, so the Summary's words follow any edit.
 fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::Cond) {
@@ -474,8 +488,16 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         if_(
             not(recommends_api()),
             concat(vec![
-                t(VERDICT_FINE_TUNE),
-                which,
+                if_(
+                    recommends_switch(),
+                    concat(vec![
+                        t(VERDICT_SWITCH),
+                        t(": option "),
+                        r("recommended_label"),
+                        t(", no fine-tuning"),
+                    ]),
+                    concat(vec![t(VERDICT_FINE_TUNE), which]),
+                ),
                 if_(truthy(r("verdict_marginal")), t(" (marginal)"), t("")),
                 t("."),
             ]),

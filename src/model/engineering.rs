@@ -13,8 +13,15 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         "engineering_hours_total",
         "Engineering hours",
         Unit::Hours,
-        "All phases from data to production.",
-        sum(shape.phase_ids.iter().map(|id| r(id)).collect()),
+        "All phases from data to production (for kind: api, the hours of prompt work).",
+        {
+            let phases = sum(shape.phase_ids.iter().map(|id| r(id)).collect());
+            if shape.managed {
+                if_(super::api_candidate(), r("prompt_work_hours"), phases)
+            } else {
+                phases
+            }
+        },
     );
     d.q(
         "engineering_cost",

@@ -479,9 +479,19 @@ fn m() -> Expr {
     n(1_000_000.0)
 }
 
-/// Whether the candidate is trained and served by a provider (`kind: managed`).
+/// Whether a provider runs the candidate: a managed fine-tune (`kind:
+/// managed`) or another API model (`kind: api`), either billed per token
+/// with no GPUs to run.
 fn managed() -> expr::Cond {
-    eq(r("fine_tuning_kind"), t("managed"))
+    or(vec![
+        eq(r("fine_tuning_kind"), t("managed")),
+        eq(r("fine_tuning_kind"), t("api")),
+    ])
+}
+
+/// Whether the candidate is another API model with a longer prompt (`kind: api`).
+fn api_candidate() -> expr::Cond {
+    eq(r("fine_tuning_kind"), t("api"))
 }
 
 /// A self-hosted cost: 0 for a managed candidate where the plan has one.
@@ -536,7 +546,17 @@ pub fn build(inputs: &Inputs) -> Model {
     cash_flow::define(&mut d, shape);
     let ranged = !inputs.ranges.is_empty();
     let options = inputs.options.len();
-    let candidates = comparison::define(&mut d, options, ranged);
+    let api_options: Vec<bool> = inputs
+        .options
+        .iter()
+        .map(|o| {
+            o.inputs
+                .get("fine_tuning_kind")
+                .and_then(|i| i.value.as_text())
+                == Some(crate::plan::Kind::Api.name())
+        })
+        .collect();
+    let candidates = comparison::define(&mut d, &api_options, ranged);
     warnings::define(&mut d, shape);
     checks::define(&mut d, inputs, &candidates);
 
@@ -572,7 +592,10 @@ fn row(id: &str, label: &str, unit: Unit, doc: &str, expr: Expr) -> TimelineRow 
 
 /// The verdict when fine-tuning saves money over the lifetime.
 pub const VERDICT_FINE_TUNE: &str = "Fine-tune";
-/// The verdict when it does not.
+/// The verdict when the candidate that saves the most is another API model
+/// with a longer prompt (an option of `kind: api`): no fine-tuning.
+pub const VERDICT_SWITCH: &str = "Switch API model";
+/// The verdict when no candidate saves money.
 pub const VERDICT_API: &str = "Stay on the API";
 /// The verdict when the plan cannot carry its traffic or fit its GPUs, and
 /// no other candidate saves money.

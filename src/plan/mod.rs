@@ -108,6 +108,13 @@ pub struct RawPlan {
     /// Managed fine-tuning prices, for `kind: managed` (optional with `offer`).
     #[serde(default)]
     pub managed: Option<RawManaged>,
+    /// For `kind: api`: the API model in the catalogue the task moves to,
+    /// such as gpt-4o-mini; its list prices apply where `managed` gives none.
+    #[serde(default)]
+    pub api: Option<String>,
+    /// For `kind: api`: the longer prompt, its review rate and the work on it.
+    #[serde(default)]
+    pub prompt: Option<RawPrompt>,
     /// The API paid today.
     pub baseline: RawBaseline,
     /// The proposed model.
@@ -350,6 +357,9 @@ pub struct RawEngineering {
 pub enum Kind {
     SelfHosted,
     Managed,
+    /// No fine-tuning: the task moves to another API model with a longer
+    /// prompt (an option's kind).
+    Api,
 }
 
 impl Kind {
@@ -358,8 +368,27 @@ impl Kind {
         match self {
             Kind::SelfHosted => "self_hosted",
             Kind::Managed => "managed",
+            Kind::Api => "api",
         }
     }
+}
+
+/// The prompt of a `kind: api` candidate: a cheaper API model with a longer prompt.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrompt {
+    /// Prompt tokens each request carries beyond today's (few-shot
+    /// examples, instructions; ≥ 0, default 0).
+    #[serde(default)]
+    pub extra_tokens_per_request: Option<f64>,
+    /// Share of the API model's responses reviewed, 0 to 1 (default:
+    /// quality.review_rate_ft).
+    #[serde(default)]
+    pub review_rate: Option<f64>,
+    /// Engineering hours to write and evaluate the prompt: the candidate's
+    /// whole project (≥ 0, default 0).
+    #[serde(default)]
+    pub work_hours: Option<f64>,
 }
 
 /// A managed fine-tuning service's prices, in dollars per million tokens.

@@ -332,9 +332,10 @@ impl Report {
         self.value(id::VERDICT).as_text().unwrap_or("")
     }
 
-    /// True when the verdict is to fine-tune.
+    /// True when a candidate beats the API: the verdict is to fine-tune, or
+    /// to switch to another API model (an option of `kind: api`).
     pub fn fine_tune(&self) -> bool {
-        self.verdict() == model::VERDICT_FINE_TUNE
+        self.verdict() == model::VERDICT_FINE_TUNE || self.verdict() == model::VERDICT_SWITCH
     }
 }
 

@@ -1,5 +1,6 @@
 mod actuals;
 mod api_bill;
+mod api_option;
 mod batch;
 mod brief;
 mod catalog;

@@ -291,13 +291,20 @@ impl Portfolio {
             r.evaluated()
                 .is_some_and(|e| e.verdict == crate::model::VERDICT_FINE_TUNE)
         });
+        let switch = self.count(|r| {
+            r.evaluated()
+                .is_some_and(|e| e.verdict == crate::model::VERDICT_SWITCH)
+        });
         let failed = self.count(|r| r.evaluated().is_none());
-        let stay = n - fine_tune - failed;
+        let stay = n - fine_tune - switch - failed;
         let flipped = self.count(Row::verdict_flipped);
         let mut s = format!(
             "{n} plan{}: {fine_tune} fine-tune, {stay} stay on the API",
             if n == 1 { "" } else { "s" }
         );
+        if switch > 0 {
+            s.push_str(&format!(", {switch} switch API model"));
+        }
         if failed > 0 {
             s.push_str(&format!(", {failed} failed"));
         }

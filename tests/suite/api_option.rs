@@ -1,0 +1,168 @@
+//! A cheaper API model as a candidate (`kind: api`): the task moves to
+//! another API model with a longer prompt. The option's bill is its own
+//! API bill in place of the baseline's, its project the prompt work, with
+//! no training and no serving; it is compared by the rule every candidate
+//! is, and the JSON, the memo and the recalculated workbook agree.
+
+use finetune_roi::catalog::Catalog;
+use finetune_roi::render::{json, layout, memo, xlsx};
+use finetune_roi::report::Report;
+use ironcalc::base::{cell::CellValue, Model};
+
+use super::common::*;
+
+/// Extra prompt tokens the option's few-shot prompt adds to each request.
+const EXTRA: f64 = 1500.0;
+/// The option's own review rate and hours of prompt work.
+const REVIEW: f64 = 0.0015;
+const HOURS: f64 = 40.0;
+
+/// The lesson's customer-support plan with an option that moves the task
+/// to gpt-4o-mini with a longer prompt.
+fn plan() -> String {
+    let text = std::fs::read_to_string(root().join("inputs/customer-support-50m.yaml")).unwrap();
+    format!(
+        "{text}options:\n  - id: mini\n    label: gpt-4o-mini with few-shot examples\n    kind: api\n    api: gpt-4o-mini\n    prompt: {{extra_tokens_per_request: {EXTRA}, review_rate: {REVIEW}, work_hours: {HOURS}}}\n"
+    )
+}
+
+fn num(r: &Report, id: &str) -> f64 {
+    r.num(id).unwrap_or_else(|| panic!("{id} is not a number"))
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+        "{what}: {a} against {b}"
+    );
+}
+
+#[test]
+fn an_api_option_bills_its_own_api_model_and_is_recommended_when_it_saves_most() {
+    let r = report_of_text(&plan());
+    let mini = Catalog::builtin().api("gpt-4o-mini").unwrap();
+    // By hand: the requests of a month at gpt-4o-mini's list prices, each
+    // prompt longer by EXTRA tokens; the review delta at the option's rate.
+    let requests = num(&r, "requests_per_day") * num(&r, "days_per_month");
+    let input = num(&r, "avg_input_tokens_per_request") + EXTRA;
+    let output = num(&r, "avg_output_tokens_per_request");
+    let bill = requests * (input * mini.input_per_1m_tokens + output * mini.output_per_1m_tokens)
+        / 1_000_000.0;
+    let review_delta =
+        (REVIEW - num(&r, "review_rate_api")) * requests * num(&r, "cost_per_review");
+    let savings = num(&r, "monthly_api_cost") - bill - review_delta;
+    let doc = json::document(&r);
+    let row = doc["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "mini")
+        .unwrap();
+    assert_eq!(row["kind"], "api_option");
+    close(
+        row["monthly_savings"].as_f64().unwrap(),
+        savings,
+        "monthly savings",
+    );
+    close(
+        row["project_cost"].as_f64().unwrap(),
+        HOURS * num(&r, "engineer_hourly_rate"),
+        "project cost: the prompt work alone",
+    );
+    // It saves more than the 7B on four A10Gs: it is the recommendation.
+    let plan_row = doc["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "plan")
+        .unwrap();
+    assert!(row["npv"].as_f64().unwrap() > plan_row["npv"].as_f64().unwrap());
+    assert_eq!(doc["recommended"], "mini");
+    assert_eq!(doc["verdict"], "Switch API model");
+    assert_eq!(
+        doc["answer"],
+        "Switch API model: option gpt-4o-mini with few-shot examples, no fine-tuning."
+    );
+    close(
+        num(&r, "recommended_npv"),
+        row["npv"].as_f64().unwrap(),
+        "npv",
+    );
+    // The memo says the same.
+    let md = memo::render_markdown(&r);
+    assert!(
+        md.contains(
+            "**Switch API model: option gpt-4o-mini with few-shot examples, no fine-tuning.**"
+        ),
+        "{}",
+        &md[..md.len().min(2000)]
+    );
+    // The plan's own figures are unchanged by the option.
+    let text = plan();
+    let plain = report_of_text(&text[..text.find("options:").unwrap()]);
+    for id in ["npv", "monthly_api_cost", "total_project_cost"] {
+        assert_eq!(r.value(id), plain.value(id), "{id}");
+    }
+}
+
+#[test]
+fn the_workbook_recalculates_the_api_option_and_the_verdict() {
+    let r = report_of_text(&plan());
+    let bytes = xlsx::render(&r).unwrap();
+    let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "plan", "en", "UTC").unwrap();
+    let mut model = Model::from_workbook(wb, "en").unwrap();
+    model.evaluate();
+    let names = model.workbook.get_worksheet_names();
+    let lay = layout::layout(&r);
+    let cell = |key: &str| {
+        let p = &lay.places[key];
+        let sheet = names.iter().position(|n| n == p.sheet).unwrap() as u32;
+        model
+            .get_cell_value_by_index(sheet, p.row as i32 + 1, p.col as i32 + 1)
+            .unwrap()
+    };
+    for id in ["npv", "total_project_cost", "month1_net_savings"] {
+        let key = finetune_roi::inputs::options::option_input_id(0, id);
+        let want = r.options[0].value(&r, id).as_num().unwrap();
+        match cell(&key) {
+            CellValue::Number(x) => close(x, want, &format!("{key} in IronCalc")),
+            other => panic!("{key} recalculates to {other:?}"),
+        }
+    }
+    assert_eq!(
+        cell("verdict"),
+        CellValue::String("Switch API model".to_string())
+    );
+    assert_eq!(
+        cell("recommended_kind"),
+        CellValue::String("api_option".to_string())
+    );
+}
+
+#[test]
+fn an_api_option_names_a_catalogue_model_or_gives_its_prices() {
+    let text = std::fs::read_to_string(root().join("inputs/customer-support-50m.yaml")).unwrap();
+    for (option, expected) in [
+        (
+            "    kind: api\n    api: gpt-4o-mni\n",
+            "options[0]: api: unknown API model `gpt-4o-mni` in the catalogue; did you mean `gpt-4o-mini`",
+        ),
+        (
+            "    kind: api\n",
+            "options[0]: api: missing: kind: api moves the task to another API model",
+        ),
+    ] {
+        let plan = format!("{text}options:\n  - id: other\n{option}");
+        let Err(err) = finetune_roi::evaluate_text(&plan, "plan.yaml", fixed_time()) else {
+            panic!("refused: {option}")
+        };
+        let err = err.to_string();
+        assert!(err.contains(expected), "{err}");
+    }
+    // Prices given by hand stand for the name.
+    let plan = format!(
+        "{text}options:\n  - id: other\n    kind: api\n    managed: {{inference_input_per_1m_tokens: 0.1, inference_output_per_1m_tokens: 0.4}}\n"
+    );
+    let r = report_of_text(&plan);
+    assert_eq!(r.options.len(), 1);
+}
