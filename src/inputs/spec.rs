@@ -1370,7 +1370,12 @@ pub static INPUTS: &[InputSpec] = &[
         group: Group::Quality,
         bounds: Bounds::RATE,
         fill: Fill::Plan(|p| {
-            let prompt = p.prompt.as_ref().and_then(|x| x.review_rate);
+            // An out-of-range prompt.review_rate is reported at its own path.
+            let prompt = p
+                .prompt
+                .as_ref()
+                .and_then(|x| x.review_rate)
+                .filter(|x| (0.0..=1.0).contains(x));
             match (p.kind, prompt) {
                 (Some(crate::plan::Kind::Api), Some(rate)) => Some(rate),
                 _ => Some(p.quality.review_rate_ft),

@@ -778,6 +778,22 @@ fn managed_problems(b: &mut Builder, found: &Found) {
     let prices_written = raw.managed.as_ref().is_some_and(|m| {
         m.inference_input_per_1m_tokens.is_some() && m.inference_output_per_1m_tokens.is_some()
     });
+    if let Some(rate) = raw.prompt.as_ref().and_then(|x| x.review_rate) {
+        if !is_api(raw) {
+            b.problem(
+                "prompt.review_rate",
+                "applies to kind: api only (a fine-tuned candidate's review rate is quality.review_rate_ft)".to_string(),
+            );
+        } else if !(0.0..=1.0).contains(&rate) {
+            b.problem(
+                "prompt.review_rate",
+                format!(
+                    "expected a fraction from 0 to 1 (0.05 means 5%), found {}",
+                    shown(rate)
+                ),
+            );
+        }
+    }
     if is_api(raw) && raw.api.is_none() && !prices_written {
         b.problem(
             "api",

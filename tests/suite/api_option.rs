@@ -151,6 +151,14 @@ fn an_api_option_names_a_catalogue_model_or_gives_its_prices() {
             "    kind: api\n",
             "options[0]: api: missing: kind: api moves the task to another API model",
         ),
+        (
+            "    kind: api\n    api: gpt-4o-mini\n    prompt: {review_rate: 1.5}\n",
+            "options[0]: prompt.review_rate: expected a fraction from 0 to 1 (0.05 means 5%), found 1.5",
+        ),
+        (
+            "    prompt: {review_rate: 0.01}\n",
+            "options[0]: prompt.review_rate: applies to kind: api only",
+        ),
     ] {
         let plan = format!("{text}options:\n  - id: other\n{option}");
         let Err(err) = finetune_roi::evaluate_text(&plan, "plan.yaml", fixed_time()) else {
@@ -158,6 +166,7 @@ fn an_api_option_names_a_catalogue_model_or_gives_its_prices() {
         };
         let err = err.to_string();
         assert!(err.contains(expected), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
     }
     // Prices given by hand stand for the name.
     let plan = format!(
