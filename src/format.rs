@@ -59,6 +59,8 @@ pub enum Unit {
     Gigabytes,
     Tflops,
     Fraction,
+    /// A rate of return: a percentage, shown as "over 1,000%" past ten times.
+    ReturnRate,
     Multiplier,
     Count,
     Gpus,
@@ -97,7 +99,7 @@ impl Unit {
             Unit::BytesPerParameter => "bytes/param",
             Unit::Gigabytes => "GB",
             Unit::Tflops => "TFLOPS",
-            Unit::Fraction => "fraction",
+            Unit::Fraction | Unit::ReturnRate => "fraction",
             Unit::Multiplier => "×",
             Unit::Count => "count",
             Unit::Gpus => "GPUs",
@@ -135,6 +137,7 @@ impl Unit {
             | Unit::Gigabytes
             | Unit::Tflops => "#,##0.##",
             Unit::Fraction => "0.00%",
+            Unit::ReturnRate => "0.0%",
             Unit::Multiplier => "0.00",
             Unit::Count | Unit::Gpus | Unit::Instances | Unit::Points => "#,##0",
             Unit::Text => "@",
@@ -192,13 +195,23 @@ fn dollars(x: f64, decimals: usize) -> String {
 /// significant digits: 0.0011 → "0.11%".
 pub fn percent(x: f64) -> String {
     let pct = x * 100.0;
-    if pct != 0.0 && pct.abs() < 1.0 {
+    let text = if pct != 0.0 && pct.abs() < 1.0 {
         let decimals = (-pct.abs().log10().floor()) as usize + 1;
         format!("{:.*}%", decimals.min(6), pct)
     } else {
         format!("{pct:.1}%")
+    };
+    // A value that rounds to zero reads as zero, without a sign: never "-0.0%".
+    if text.chars().any(|c| matches!(c, '1'..='9')) {
+        text
+    } else {
+        "0.0%".to_string()
     }
 }
+
+/// The largest rate of return written out (1,000%); a higher one reads
+/// "over 1,000%", as a figure of eleven digits says nothing more.
+pub const RETURN_RATE_SHOWN_UP_TO: f64 = 10.0;
 
 /// Formats a value in its unit for the memo.
 pub fn value(v: &Value, unit: Unit) -> String {
@@ -218,6 +231,8 @@ pub enum Style {
     Dollars(usize),
     /// A percentage ([`percent`]).
     Percent,
+    /// A rate of return: a percentage up to 1,000%, "over 1,000%" past it.
+    ReturnRate,
     /// Digits grouped by thousands, to this many places.
     Grouped(usize),
     /// A whole number as such, else one decimal (hours, months).
@@ -234,6 +249,7 @@ pub fn style(unit: Unit) -> Style {
         Unit::UsdPer1MTokens => Style::Dollars(3),
         Unit::UsdPerGbMonth => Style::Dollars(4),
         Unit::Fraction => Style::Percent,
+        Unit::ReturnRate => Style::ReturnRate,
         Unit::TokensPerSecond => Style::Grouped(1),
         Unit::Hours
         | Unit::Months
@@ -255,6 +271,8 @@ pub fn number(x: f64, unit: Unit) -> String {
     match style(unit) {
         Style::Dollars(places) => dollars(x, places),
         Style::Percent => percent(x),
+        Style::ReturnRate if x > RETURN_RATE_SHOWN_UP_TO => "over 1,000%".to_string(),
+        Style::ReturnRate => percent(x),
         Style::Grouped(places) => grouped(x, places),
         Style::WholeOrOne => {
             if x.fract() == 0.0 {
@@ -292,6 +310,14 @@ mod tests {
         assert_eq!(percent(0.0011), "0.11%");
         assert_eq!(percent(0.0015877), "0.16%");
         assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(-0.0), "0.0%");
+        assert_eq!(percent(-1e-12), "0.0%");
+        assert_eq!(percent(-0.0004), "-0.040%");
+        assert_eq!(number(-0.0, Unit::Usd), "$0.00");
+        assert_eq!(number(-0.004, Unit::Usd), "$0.00");
+        assert_eq!(number(2.5, Unit::ReturnRate), "250.0%");
+        assert_eq!(number(-0.248, Unit::ReturnRate), "-24.8%");
+        assert_eq!(number(211_690_224.213, Unit::ReturnRate), "over 1,000%");
         assert_eq!(number(7.0, Unit::BillionParameters), "7");
         assert_eq!(number(0.322, Unit::Gigabytes), "0.32");
         // Every dollar figure puts the sign before the dollar sign.

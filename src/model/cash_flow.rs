@@ -595,28 +595,45 @@ fn time_value(d: &mut Defs) {
     .with(Role::Headline, 4)
     .with(Role::Traced, 4);
     d.q(
+        "cf_sign_changes",
+        "Sign changes in the net cash flow",
+        Unit::Count,
+        "How many times the net cash flow turns from negative to positive or back from one month to the next (a zero month counts as positive): with one change the project has one rate of return; with more it can have several.",
+        Expr::SignChanges("cf_net".to_string(), "cf_in_service".to_string()),
+    );
+    d.q(
         "irr_monthly",
         "Internal rate of return per month",
-        Unit::Fraction,
-        "The monthly rate at which the net cash flow's present value is zero; none unless the project costs something and the lifetime net is positive.",
+        Unit::ReturnRate,
+        "The monthly rate at which the net cash flow's present value is zero: negative when the project recovers only part of its cost; not unique when the flows change sign more than once (the net present value is then the figure to use); none when the project costs nothing or recovers nothing.",
         if_(
-            and(vec![
-                gt(r("total_project_cost"), n(0.0)),
-                gt(r("lifetime_net"), n(0.0)),
-            ]),
-            if_error(Expr::Irr("cf_net".to_string()), Expr::Never),
-            Expr::Never,
+            gt(r("cf_sign_changes"), n(1.0)),
+            t("not unique (use the net present value)"),
+            if_(
+                and(vec![
+                    gt(r("total_project_cost"), n(0.0)),
+                    eq(r("cf_sign_changes"), n(1.0)),
+                ]),
+                if_error(Expr::Irr("cf_net".to_string()), t("none")),
+                t("none"),
+            ),
         ),
     );
     d.q(
         "irr_annual",
         "Internal rate of return per year",
-        Unit::Fraction,
-        "The monthly internal rate of return compounded over twelve months, to compare with the discount rate.",
+        Unit::ReturnRate,
+        "The monthly internal rate of return compounded over twelve months, to compare with the discount rate (in words where it has no figure).",
+        // From 100% a month the yearly figure says nothing more (and soon
+        // overflows): its words.
         if_(
             is_number(r("irr_monthly")),
-            sub(pow(add(n(1.0), r("irr_monthly")), n(12.0)), n(1.0)),
-            Expr::Never,
+            if_(
+                lt(r("irr_monthly"), n(1.0)),
+                sub(pow(add(n(1.0), r("irr_monthly")), n(12.0)), n(1.0)),
+                t("over 1,000%"),
+            ),
+            r("irr_monthly"),
         ),
     )
     .with(Role::Headline, 9)

@@ -4,7 +4,7 @@
 //! odds, so they are evaluated after both (see [`super::Model::is_late`]).
 
 use super::expr::build::*;
-use super::expr::{Column, Expr, TextFormat};
+use super::expr::{Column, Cond, Expr, TextFormat};
 use super::{
     Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE, VERDICT_NOT_FEASIBLE, VERDICT_SWITCH,
 };
@@ -216,6 +216,15 @@ const QUOTED: [(&str, &str, &str, Unit, &str); 6] = [
         "total_project_cost",
     ),
 ];
+
+/// Whether a dollar figure reads as below zero in whole dollars: negative,
+/// and not "$0" once rounded (so nothing reads "−$0" or "loses $0").
+fn shows_below_zero(id: &str) -> Cond {
+    and(vec![
+        lt(r(id), n(0.0)),
+        not(eq(fmt(abs(r(id)), TextFormat::Money), t("$0"))),
+    ])
+}
 
 /// The candidates' table, the recommendation and the verdict; `api_options`
 /// says, option by option, whether it is another API model (`kind: api`).
@@ -552,8 +561,11 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         fmt(r("lifetime_months"), TextFormat::Whole),
         t(" months it "),
         if_(
-            cmp(super::expr::Cmp::Ge, r("recommended_lifetime_net"), n(0.0)),
-            concat(vec![t("nets "), money("recommended_lifetime_net")]),
+            not(shows_below_zero("recommended_lifetime_net")),
+            concat(vec![
+                t("nets "),
+                fmt(abs(r("recommended_lifetime_net")), TextFormat::Money),
+            ]),
             concat(vec![
                 t("loses "),
                 fmt(abs(r("recommended_lifetime_net")), TextFormat::Money),
@@ -576,8 +588,8 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
             concat(vec![
                 t(", a net present value of "),
                 if_(
-                    cmp(super::expr::Cmp::Ge, r("recommended_npv"), n(0.0)),
-                    money("recommended_npv"),
+                    not(shows_below_zero("recommended_npv")),
+                    fmt(abs(r("recommended_npv")), TextFormat::Money),
                     concat(vec![
                         t("−"),
                         fmt(abs(r("recommended_npv")), TextFormat::Money),

@@ -930,6 +930,7 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         | Expr::Format(..)
         | Expr::Choose(..)
         | Expr::Irr(_)
+        | Expr::SignChanges(..)
         | Expr::ColumnMax(_)
         | Expr::ColumnMatch(..)
         | Expr::ColumnIndex(..) => return Err(no()),

@@ -137,8 +137,15 @@ pub enum Expr {
     /// The internal rate of return of a timeline row read as cash flows one
     /// period apart, period 0 first (Excel `IRR(row)`): the rate at which
     /// their discounted sum is 0. "Never" where the flows do not start
-    /// negative and end with a positive total.
+    /// negative and change sign exactly once (see [`irr`]).
     Irr(String),
+    /// The number of times a timeline row changes sign from one period to
+    /// the next, a zero counting with the positives, over the periods where
+    /// a second row is not 0 (Excel
+    /// `SUMPRODUCT(((first..last-but-one<0)-(second..last<0))^2*mask)`).
+    /// With one change the row has one internal rate of return; with more
+    /// it may have several.
+    SignChanges(String, String),
     /// Choose by a condition.
     If(Box<Cond>, Box<Expr>, Box<Expr>),
     /// A condition as a truth value.
@@ -429,6 +436,20 @@ pub trait Resolve {
     fn row_range(&self, _id: &str, out: &mut String) {
         out.push_str("#REF!");
     }
+    /// Writes a timeline row's range less its last or its first period
+    /// (`#REF!` where there is none).
+    fn row_range_part(&self, _id: &str, _part: RowPart, out: &mut String) {
+        out.push_str("#REF!");
+    }
+}
+
+/// A timeline row's range less one end, to pair each period with the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowPart {
+    /// Periods 0 to the last but one.
+    AllButLast,
+    /// Periods 1 to the last.
+    AllButFirst,
 }
 
 /// Prints every reference as its defined name (the id).
@@ -443,6 +464,12 @@ impl Resolve for ByName {
     }
     fn row_range(&self, id: &str, out: &mut String) {
         let _ = write!(out, "row({id})");
+    }
+    fn row_range_part(&self, id: &str, part: RowPart, out: &mut String) {
+        let _ = match part {
+            RowPart::AllButLast => write!(out, "row({id})[..-1]"),
+            RowPart::AllButFirst => write!(out, "row({id})[1..]"),
+        };
     }
     fn period(&self, out: &mut String) {
         out.push_str("period");
@@ -507,6 +534,17 @@ impl Expr {
                     None => Value::Never,
                 }
             }
+            Expr::SignChanges(id, within) => {
+                let numbers = |id: &str| -> Result<Vec<f64>, EvalError> {
+                    let row = env.row(id).ok_or_else(|| missing(id))?;
+                    row.iter()
+                        .map(Value::as_num)
+                        .collect::<Option<Vec<f64>>>()
+                        .ok_or_else(|| EvalError::NotANumber(context.to_string()))
+                };
+                let (flows, mask) = (numbers(id)?, numbers(within)?);
+                Value::Num(sign_changes_within(&flows, &mask) as f64)
+            }
             Expr::CumSum(id) => Value::Num(env.cum_sum(id).ok_or_else(|| missing(id))?),
             Expr::FirstOne(id) => {
                 let row = env.row(id).ok_or_else(|| missing(id))?;
@@ -523,7 +561,12 @@ impl Expr {
                 }
             }
             Expr::Test(c) => Value::Bool(c.eval(env, context)?),
-            Expr::IfError(a, _) => a.eval(env, context)?,
+            // An internal rate of return that has no answer is Excel's
+            // #NUM!, which IFERROR catches: "never" here, the fallback.
+            Expr::IfError(a, b) => match (&**a, a.eval(env, context)?) {
+                (Expr::Irr(_), Value::Never) => b.eval(env, context)?,
+                (_, v) => v,
+            },
             Expr::Concat(parts) => {
                 let mut text = String::new();
                 for p in parts {
@@ -662,6 +705,18 @@ impl Expr {
                 write_call(out, "COLUMNS", &[&|o: &mut String| res.row_range(id, o)])
             }
             Expr::Irr(id) => write_call(out, "IRR", &[&|o: &mut String| res.row_range(id, o)]),
+            Expr::SignChanges(id, within) => write_call(
+                out,
+                "SUMPRODUCT",
+                &[&|o: &mut String| {
+                    o.push_str("((");
+                    res.row_range_part(id, RowPart::AllButLast, o);
+                    o.push_str("<0)-(");
+                    res.row_range_part(id, RowPart::AllButFirst, o);
+                    o.push_str("<0))^2*");
+                    res.row_range_part(within, RowPart::AllButFirst, o);
+                }],
+            ),
             Expr::If(c, a, b) => write_call(
                 out,
                 "IF",
@@ -715,6 +770,13 @@ impl Expr {
                     acc.push(id.clone());
                 }
             }
+            Expr::SignChanges(id, within) => {
+                for id in [id, within] {
+                    if !acc.contains(id) {
+                        acc.push(id.clone());
+                    }
+                }
+            }
             Expr::Bin(_, a, b)
             | Expr::Max(a, b)
             | Expr::Min(a, b)
@@ -750,14 +812,35 @@ impl Expr {
     }
 }
 
+/// The number of times the flows change sign from one period to the next,
+/// a zero counting with the positives (as the workbook's
+/// `SUMPRODUCT(((…<0)-(…<0))^2)` counts them).
+pub fn sign_changes(flows: &[f64]) -> usize {
+    flows
+        .windows(2)
+        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+        .count()
+}
+
+/// [`sign_changes`], counting only the changes into a period where `mask`
+/// is not 0 (the months in service, say).
+pub fn sign_changes_within(flows: &[f64], mask: &[f64]) -> usize {
+    flows
+        .windows(2)
+        .zip(mask.iter().skip(1))
+        .filter(|(w, m)| **m != 0.0 && (w[0] < 0.0) != (w[1] < 0.0))
+        .count()
+}
+
 /// The rate per period at which cash flows one period apart, the first
-/// now, sum to 0 when discounted: found by bisection, so it is the one root
-/// between 0 and any rate however high. `None` unless the first flow is
-/// negative and the undiscounted total positive (then such a root exists).
+/// now, sum to 0 when discounted, where that rate is unique: the flows
+/// start negative and change sign once (so the discounted sum falls from
+/// +infinity near -100% to the first flow at infinity, and crosses zero
+/// once). It is negative when the later flows recover less than the first
+/// cost. Found by bisection; `None` when the flows do not qualify.
 pub fn irr(flows: &[f64]) -> Option<f64> {
     let first = *flows.first()?;
-    let total: f64 = flows.iter().sum();
-    if !(first < 0.0 && total > 0.0) || flows.iter().any(|x| !x.is_finite()) {
+    if !(first < 0.0) || sign_changes(flows) != 1 || flows.iter().any(|x| !x.is_finite()) {
         return None;
     }
     let npv = |rate: f64| -> f64 {
@@ -769,25 +852,35 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
         }
         sum
     };
-    let (mut low, mut high) = (0.0, 1.0);
-    while npv(high) > 0.0 {
-        high *= 2.0;
-        if high > 1e6 {
+    // A rate where the sum is positive (towards -100%) and one where it is
+    // not (towards infinity).
+    let mut low = 0.0;
+    while npv(low) <= 0.0 {
+        low = -1.0 + (low + 1.0) / 2.0;
+        if low + 1.0 < 1e-12 {
             return None;
         }
     }
-    for _ in 0..200 {
+    let mut high = low.max(0.0) + 1.0;
+    while npv(high) > 0.0 {
+        high *= 2.0;
+        if !high.is_finite() {
+            return None;
+        }
+    }
+    for _ in 0..2100 {
         let mid = 0.5 * (low + high);
         if npv(mid) > 0.0 {
             low = mid;
         } else {
             high = mid;
         }
-        if high - low <= 1e-15 * high.max(1e-12) {
+        if high - low <= 1e-15 * high.abs().max(low.abs()).max(1e-12) {
             break;
         }
     }
-    Some(0.5 * (low + high))
+    let rate = 0.5 * (low + high);
+    rate.is_finite().then_some(rate)
 }
 
 impl Column {

@@ -92,6 +92,7 @@ fn always_number(e: &Expr) -> bool {
             | Expr::Period
             | Expr::CumSum(_)
             | Expr::RowLength(_)
+            | Expr::SignChanges(..)
     )
 }
 
@@ -185,6 +186,13 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
             names.row(id, out);
             out.push(')');
         }
+        Expr::SignChanges(id, within) => {
+            out.push_str("SC(");
+            names.row(id, out);
+            out.push(',');
+            names.row(within, out);
+            out.push(')');
+        }
         Expr::If(c, a, b) => {
             out.push('(');
             write_cond(c, names, out);
@@ -200,6 +208,15 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
             out.push(')');
         }
         // The model's own evaluation never meets an error value.
+        // An internal rate of return without an answer is Excel's #NUM!,
+        // which IFERROR catches (as Expr::eval does).
+        Expr::IfError(a, b) if matches!(&**a, Expr::Irr(_)) => {
+            out.push('(');
+            write_expr(a, names, out);
+            out.push_str("??");
+            write_expr(b, names, out);
+            out.push(')');
+        }
         Expr::IfError(a, _) => write_expr(a, names, out),
         Expr::Concat(parts) => {
             out.push_str("(\"\"");

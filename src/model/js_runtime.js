@@ -56,20 +56,32 @@ function F(x, k) {
 }
 // The 1-based position of the first 1 in a row, else never (MATCH(1,row,0)).
 function O(row) { const i = row.indexOf(1); return i < 0 ? null : i + 1; }
-// The internal rate of return of a row (expr::irr), by bisection.
+// The times a row changes sign from one period to the next, a zero counting
+// with the positives, into periods where the mask is not 0
+// (expr::sign_changes_within).
+function SC(row, mask) {
+  let n = 0;
+  for (let k = 1; k < row.length; k++) if (N(mask[k]) !== 0 && (N(row[k - 1]) < 0) !== (N(row[k]) < 0)) n++;
+  return n;
+}
+// The internal rate of return of a row where it is unique (expr::irr), by bisection.
 function I(row) {
   if (!row.every((x) => typeof x === "number" && isFinite(x))) return null;
-  const total = row.reduce((a, b) => a + b, 0);
-  if (!(row.length > 0 && row[0] < 0 && total > 0)) return null;
+  let changes = 0;
+  for (let k = 1; k < row.length; k++) if ((row[k - 1] < 0) !== (row[k] < 0)) changes++;
+  if (!(row.length > 0 && row[0] < 0 && changes === 1)) return null;
   const npv = (rate) => { let f = 1, s = 0; for (const x of row) { s += x * f; f /= 1 + rate; } return s; };
-  let low = 0, high = 1;
-  while (npv(high) > 0) { high *= 2; if (high > 1e6) return null; }
-  for (let n = 0; n < 200; n++) {
+  let low = 0;
+  while (npv(low) <= 0) { low = -1 + (low + 1) / 2; if (low + 1 < 1e-12) return null; }
+  let high = Math.max(low, 0) + 1;
+  while (npv(high) > 0) { high *= 2; if (!isFinite(high)) return null; }
+  for (let n = 0; n < 2100; n++) {
     const mid = 0.5 * (low + high);
     if (npv(mid) > 0) low = mid; else high = mid;
-    if (high - low <= 1e-15 * Math.max(high, 1e-12)) break;
+    if (high - low <= 1e-15 * Math.max(Math.abs(high), Math.abs(low), 1e-12)) break;
   }
-  return 0.5 * (low + high);
+  const rate = 0.5 * (low + high);
+  return isFinite(rate) ? rate : null;
 }
 // The largest number of a column, text ignored; 0 when it holds none (MAX over a range).
 function CM(cells) { let best = null; for (const x of cells) if (typeof x === "number") best = best === null ? x : Math.max(best, x); return best === null ? 0 : best; }

@@ -356,3 +356,101 @@ fn quiet_hours_scale_the_serving_bill() {
     assert!(npv_at(flip * 0.999) > 0.0);
     assert!(npv_at(flip * 1.001) < 0.0);
 }
+
+/// The net cash flow of a report, month 0 first.
+fn net_flows(r: &Report) -> Vec<f64> {
+    r.timeline["cf_net"]
+        .iter()
+        .map(|v| v.as_num().unwrap())
+        .collect()
+}
+
+/// How many times the flows turn between negative and not negative.
+fn turns(flows: &[f64]) -> usize {
+    flows
+        .windows(2)
+        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+        .count()
+}
+
+#[test]
+fn a_project_that_recovers_part_of_its_cost_has_a_negative_rate_of_return() {
+    // Twenty thousand training runs: every month saves money, but the
+    // lifetime does not repay the project.
+    let text = replace_once(&fixture(), "runs: 10\n", "runs: 20000\n");
+    let r = report_of_text(&text);
+    let flows = net_flows(&r);
+    assert_eq!(turns(&flows), 1, "{flows:?}");
+    assert!(flows.iter().sum::<f64>() < 0.0, "{flows:?}");
+    // The rate at which the flows are worth nothing today: a negative one.
+    let monthly = num(&r, "irr_monthly");
+    assert!(monthly < 0.0, "{monthly}");
+    let at_irr: f64 = flows
+        .iter()
+        .enumerate()
+        .map(|(t, x)| x / (1.0 + monthly).powi(t as i32))
+        .sum();
+    assert!(at_irr.abs() < 1e-6 * flows[0].abs(), "{at_irr}");
+    close(
+        num(&r, "irr_annual"),
+        (1.0 + monthly).powi(12) - 1.0,
+        "negative annual irr",
+    );
+    // The workbook's IRR finds the same negative rate.
+    let ids = ["irr_monthly", "irr_annual"];
+    for (id, x) in ids.iter().zip(recalculated(&r, &ids)) {
+        close(x, num(&r, id), &format!("{id} in IronCalc"));
+    }
+    let md = finetune_roi::render::memo::render_markdown(&r);
+    assert!(md.contains(&finetune_roi::format::percent(num(&r, "irr_annual"))));
+}
+
+#[test]
+fn flows_that_change_sign_twice_have_no_single_rate_of_return() {
+    // The API's prices fall 90% a year: the savings turn into losses late in
+    // the lifetime, so the flows go negative, positive, negative.
+    let text = replace_once(
+        &fixture(),
+        "price_change_per_year: -0.30",
+        "price_change_per_year: -0.90",
+    );
+    let r = report_of_text(&text);
+    let flows = net_flows(&r);
+    assert!(turns(&flows) >= 2, "{flows:?}");
+    assert_eq!(num(&r, "cf_sign_changes"), turns(&flows) as f64);
+    let words = "not unique (use the net present value)";
+    for id in ["irr_monthly", "irr_annual"] {
+        assert_eq!(r.value(id).as_text(), Some(words), "{id}");
+    }
+    // The recalculated workbook counts the same changes and says the same.
+    let bytes = xlsx::render(&r).unwrap();
+    let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "plan", "en", "UTC").unwrap();
+    let mut model = Model::from_workbook(wb, "en").unwrap();
+    model.evaluate();
+    let names = model.workbook.get_worksheet_names();
+    let lay = layout::layout(&r);
+    let cell = |id: &str| {
+        let p = &lay.places[id];
+        let sheet = names.iter().position(|n| n == p.sheet).unwrap() as u32;
+        model
+            .get_cell_value_by_index(sheet, p.row as i32 + 1, p.col as i32 + 1)
+            .unwrap()
+    };
+    assert_eq!(
+        cell("cf_sign_changes"),
+        CellValue::Number(turns(&flows) as f64)
+    );
+    assert_eq!(cell("irr_annual"), CellValue::String(words.to_string()));
+    let md = finetune_roi::render::memo::render_markdown(&r);
+    assert!(md.contains(words));
+}
+
+#[test]
+fn a_rate_of_return_past_a_thousand_percent_reads_as_such() {
+    let r = report_of(&root().join("inputs/whole-cost-of-ownership.yaml"));
+    let annual = num(&r, "irr_annual");
+    assert!(annual > 10.0, "{annual}");
+    let md = finetune_roi::render::memo::render_markdown(&r);
+    assert!(md.contains("over 1,000%"));
+    assert!(!md.contains(&format!("{:.1}%", annual * 100.0)));
+}

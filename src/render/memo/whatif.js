@@ -17,11 +17,12 @@
   }
   function percent(x) {
     const pct = x * 100;
+    let text = pct.toFixed(1) + "%";
     if (pct !== 0 && Math.abs(pct) < 1) {
       const places = Math.floor(-Math.log10(Math.abs(pct))) + 1;
-      return pct.toFixed(Math.min(places, 6)) + "%";
+      text = pct.toFixed(Math.min(places, 6)) + "%";
     }
-    return pct.toFixed(1) + "%";
+    return /[1-9]/.test(text) ? text : "0.0%";
   }
   function number(x, style) {
     if (style[0] === "$") {
@@ -29,6 +30,7 @@
       return body[0] === "-" ? "-$" + body.slice(1) : "$" + body;
     }
     if (style === "%") return percent(x);
+    if (style === "r") return x > data.returnRateShownUpTo ? "over 1,000%" : percent(x);
     if (style === "g1") return grouped(x, 1);
     if (style === "h") return grouped(x, Number.isInteger(x) ? 0 : 1);
     if (style === "t") {

@@ -171,6 +171,7 @@ fn style(unit: Unit) -> &'static str {
         format::Style::Dollars(3) => "$3",
         format::Style::Dollars(_) => "$4",
         format::Style::Percent => "%",
+        format::Style::ReturnRate => "r",
         format::Style::Grouped(1) => "g1",
         format::Style::Grouped(_) => "g0",
         format::Style::WholeOrOne => "h",
@@ -459,6 +460,7 @@ pub fn what_if(r: &Report) -> WhatIf {
         "words": words,
         "notApplicable": crate::value::NOT_APPLICABLE,
         "odds": odds,
+        "returnRateShownUpTo": format::RETURN_RATE_SHOWN_UP_TO,
     });
     let mut script = String::new();
     script.push_str(js::RUNTIME);

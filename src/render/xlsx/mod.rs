@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
 
 use crate::collections::IndexMap;
 use crate::format::Unit;
-use crate::model::expr::{build, Resolve};
+use crate::model::expr::{build, Resolve, RowPart};
 use crate::model::{Role, Scenario, Sheet};
 use crate::render::cells::Cells;
 use crate::render::fit::Fit;
@@ -100,6 +100,23 @@ fn full_row(t: &TimelineLayout, id: &str, out: &mut String) {
     push_cell(out, row, t.last_col(), true, true);
 }
 
+/// Writes a timeline row's range less its last or its first period.
+pub(super) fn row_part(t: &TimelineLayout, id: &str, part: RowPart, out: &mut String) {
+    let Some(&row) = t.rows.get(id) else {
+        out.push_str(MISSING_REF);
+        return;
+    };
+    let (first, last) = match part {
+        RowPart::AllButLast => (t.col(0), t.last_col() - 1),
+        RowPart::AllButFirst => (t.col(0) + 1, t.last_col()),
+    };
+    out.push_str(&quote_sheet_name(Sheet::CashFlow.name()));
+    out.push('!');
+    push_cell(out, row, first, true, true);
+    out.push(':');
+    push_cell(out, row, last, true, true);
+}
+
 /// Writes the range of a timeline row from its first period to `col`, such
 /// as `$D9:H9`.
 fn cum_range(t: &TimelineLayout, id: &str, col: u16, out: &mut String) {
@@ -163,6 +180,9 @@ impl Resolve for ScalarRefs<'_> {
     }
     fn row_range(&self, id: &str, out: &mut String) {
         full_row(&self.lay.timeline, id, out);
+    }
+    fn row_range_part(&self, id: &str, part: RowPart, out: &mut String) {
+        row_part(&self.lay.timeline, id, part, out);
     }
 }
 

@@ -245,6 +245,12 @@ impl Resolve for ColumnRefs<'_> {
     fn row_range(&self, id: &str, out: &mut String) {
         self.cum_range(id, out);
     }
+    fn row_range_part(&self, id: &str, part: RowPart, out: &mut String) {
+        match self.timeline {
+            Some(t) => super::row_part(t, id, part, out),
+            None => out.push_str(MISSING_REF),
+        }
+    }
 }
 
 /// Which cases a sheet shows.
