@@ -840,7 +840,11 @@ pub fn sign_changes_within(flows: &[f64], mask: &[f64]) -> usize {
 /// cost. Found by bisection; `None` when the flows do not qualify.
 pub fn irr(flows: &[f64]) -> Option<f64> {
     let first = *flows.first()?;
-    if !(first < 0.0) || sign_changes(flows) != 1 || flows.iter().any(|x| !x.is_finite()) {
+    if first >= 0.0
+        || first.is_nan()
+        || sign_changes(flows) != 1
+        || flows.iter().any(|x| !x.is_finite())
+    {
         return None;
     }
     let npv = |rate: f64| -> f64 {
