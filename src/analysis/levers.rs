@@ -13,6 +13,10 @@ use crate::model::compiled::{Compiled, Lane, NotNumeric, LANES};
 use crate::model::Model;
 use crate::value::Value;
 
+/// Under ranges, whether the candidate's odds of paying back meet the
+/// required odds with some inputs moved: (input id, value) pairs.
+pub type OddsTest<'a> = &'a mut dyn FnMut(&[(&str, f64)]) -> bool;
+
 /// One lever: the input that sets it, its value today and the value at which
 /// the verdict flips.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +110,7 @@ pub fn levers(
     phases: &[String],
     prefix: &str,
     threshold: f64,
+    mut odds: Option<OddsTest<'_>>,
 ) -> Result<Vec<Lever>, NotNumeric> {
     let full = Compiled::new(model, &OUTPUTS, values)?;
     let mut out = Vec::new();
@@ -161,7 +166,18 @@ pub fn levers(
             out
         };
         let (low, high) = (kind.range)(today);
-        if let Some(flips_at) = search(&mut wins, today, low, high) {
+        let mut found = search(&mut wins, today, low, high);
+        if let Some(odds) = odds.as_mut() {
+            // Under ranges the rule asks the odds too: where they fail
+            // before the net present value does (or still fail past it),
+            // the verdict flips there instead.
+            let moved_at = |x: f64| -> Vec<(&str, f64)> {
+                slots_moved(&moved, values, kind.id == ENGINEERING_HOURS, today, x)
+            };
+            let mut full = |x: f64| -> bool { wins(&[x; LANES])[0] && odds(&moved_at(x)) };
+            found = with_odds(&mut full, today, low, high, found);
+        }
+        if let Some(flips_at) = found {
             let (path, label, unit) = if kind.id == ENGINEERING_HOURS {
                 ("engineering.hours", "Engineering hours", Unit::Hours)
             } else {
@@ -179,6 +195,65 @@ pub fn levers(
         }
     }
     Ok(out)
+}
+
+/// The moved inputs' values with the lever at `x`: the input itself, or
+/// every engineering phase scaled by one factor.
+fn slots_moved<'a>(
+    moved: &[&'a str],
+    values: &IndexMap<String, Value>,
+    scaled: bool,
+    today: f64,
+    x: f64,
+) -> Vec<(&'a str, f64)> {
+    moved
+        .iter()
+        .map(|id| {
+            let own = values.get(*id).and_then(Value::as_num).unwrap_or(0.0);
+            (*id, if scaled { own * x / today } else { x })
+        })
+        .collect()
+}
+
+/// The flip of the whole rule, odds included, given the flip of the net
+/// present value alone (`npv_flip`): `full` says whether the candidate
+/// wins at a value. Where the answer with odds is the answer without them
+/// on either side of `npv_flip`, that is the flip; otherwise the nearest
+/// change of `full` is searched by bisection between today and each end.
+fn with_odds(
+    full: &mut dyn FnMut(f64) -> bool,
+    today: f64,
+    low: f64,
+    high: f64,
+    npv_flip: Option<f64>,
+) -> Option<f64> {
+    let now = full(today);
+    if let Some(f) = npv_flip {
+        let short = today + (f - today) * (1.0 - 1e-6);
+        let past = f + (f - today) * 1e-6;
+        if full(short) == now && full(past) != now {
+            return Some(f);
+        }
+    }
+    let mut best: Option<f64> = None;
+    for end in [low, high] {
+        if end == today || full(end) == now {
+            continue;
+        }
+        let (mut near, mut far) = (today, end);
+        for _ in 0..24 {
+            let mid = 0.5 * (near + far);
+            if full(mid) == now {
+                near = mid;
+            } else {
+                far = mid;
+            }
+        }
+        if best.is_none_or(|b| (far - today).abs() < (b - today).abs()) {
+            best = Some(far);
+        }
+    }
+    best
 }
 
 /// The value nearest today, between `low` and `high`, at which whether the

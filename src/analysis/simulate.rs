@@ -175,12 +175,31 @@ pub fn simulate(
     trials: usize,
     seed: u64,
 ) -> Result<Simulation, NotNumeric> {
+    simulate_moved(model, values, ranged, options, trials, seed, &[])
+}
+
+/// [`simulate`], where the inputs `moved` (besides the ranged ones) may
+/// differ from the values their dependents were evaluated at: their
+/// dependents are computed again in every trial.
+pub fn simulate_moved(
+    model: &Model,
+    values: &IndexMap<String, Value>,
+    ranged: &[Ranged],
+    options: &[IndexMap<String, Value>],
+    trials: usize,
+    seed: u64,
+    moved: &[&str],
+) -> Result<Simulation, NotNumeric> {
     // The quantities every trial reads, in their role's order: monthly
     // savings, payback, project cost, lifetime net, feasible, above the
     // all-in break-even.
     let outputs = model.with_role(Role::Simulated);
     let full = Compiled::new(model, &outputs, values)?;
-    let ranged_ids: Vec<&str> = ranged.iter().map(|r| r.id.as_str()).collect();
+    let ranged_ids: Vec<&str> = ranged
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(moved.iter().copied())
+        .collect();
     let compiled = full.restricted_to(model, &ranged_ids);
     let out = outputs
         .iter()

@@ -1486,6 +1486,18 @@ pub static INPUTS: &[InputSpec] = &[
         fill: Fill::Plan(|p| decision(p).and_then(|d| d.marginal_odds)),
         ..BASE
     },
+    InputSpec {
+        path: "decision.required_odds",
+        id: "required_odds",
+        label: "Recommended only from this chance of payback",
+        unit: Unit::Fraction,
+        doc: "A ranged plan's self-hosted or managed candidate is recommended only where its chance of paying back within the lifetime is at least this; below it, the API for now.",
+        group: Group::Decision,
+        bounds: Bounds::RATE,
+        default: default(0.5, "even odds: below them a coin flip says the API"),
+        fill: Fill::Plan(|p| decision(p).and_then(|d| d.required_odds)),
+        ..BASE
+    },
     // Decision rules: the lesson's scoring, visible and editable.
     rule(
         "rule_api_cost_high",

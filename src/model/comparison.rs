@@ -323,6 +323,23 @@ pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> Candid
             ));
         }
     }
+    // With ranges, the candidate's net present value on paper (feasible, its
+    // odds aside), and the candidate that would win on it.
+    let on_paper = ranged.then(|| {
+        let column = define_column(
+            d,
+            &candidates,
+            "score_on_paper",
+            (
+                "Score on paper",
+                Unit::Usd,
+                "The net present value over the lifetime when the candidate is feasible, whatever its odds (the API's is 0); a dash when it is not.",
+            ),
+            |_, row| if_(truthy(row("feasible")), row("npv"), t(NOT_APPLICABLE)),
+        );
+        columns.push(column.clone());
+        column
+    });
     let score = define_column(
         d,
         &candidates,
@@ -330,9 +347,22 @@ pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> Candid
         (
             "Score",
             Unit::Usd,
-            "The net present value over the lifetime when the candidate is feasible (the API's is 0); a dash when it is not.",
+            if ranged {
+                "The net present value over the lifetime when the candidate is feasible and its chance of paying back within the lifetime is at least the required odds (the API's is 0); a dash when it is not."
+            } else {
+                "The net present value over the lifetime when the candidate is feasible (the API's is 0); a dash when it is not."
+            },
         ),
-        |_, row| if_(truthy(row("feasible")), row("npv"), t(NOT_APPLICABLE)),
+        |c, row| {
+            let eligible = match (c, ranged) {
+                (Candidate::Api, _) | (_, false) => truthy(row("feasible")),
+                _ => and(vec![
+                    truthy(row("feasible")),
+                    cmp(super::expr::Cmp::Ge, row("odds"), r("required_odds")),
+                ]),
+            };
+            if_(eligible, row("npv"), t(NOT_APPLICABLE))
+        },
     );
     columns.push(score.clone());
     d.q(
@@ -342,6 +372,27 @@ pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> Candid
         "The largest score: 0 when no self-hosted or managed candidate beats the API.",
         column_max(&score.column),
     );
+    if let Some(paper) = &on_paper {
+        d.q(
+            "best_score_on_paper",
+            "Best net present value on paper",
+            Unit::Usd,
+            "The largest score on paper: the best feasible candidate's net present value, its odds aside.",
+            column_max(&paper.column),
+        );
+        let found = column_match(r("best_score_on_paper"), &paper.column);
+        d.q(
+            "on_paper_row",
+            "Row of the best candidate on paper",
+            Unit::Count,
+            "The row of the feasible candidate with the largest net present value, its odds aside (the API's when none beats it).",
+            if_(
+                is_number(found.clone()),
+                found,
+                column_match(t(KIND_API), &kind.column),
+            ),
+        );
+    }
     let found = column_match(r("best_score"), &score.column);
     d.q(
         "recommended_row",
@@ -452,6 +503,48 @@ pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> Candid
     if ranged {
         thin.push(lt(r("recommended_odds"), r("marginal_odds")));
     }
+    if ranged {
+        let odds = columns
+            .iter()
+            .find(|c| c.column.id == column_id("odds"))
+            .map(|c| c.column.clone())
+            .unwrap_or_else(|| Column {
+                id: column_id("odds"),
+                cells: Vec::new(),
+            });
+        d.q(
+            "held_back_by_odds",
+            "Held back by its odds",
+            Unit::YesNo,
+            "Whether the API is recommended only because the candidate that wins on paper pays back in too few of the simulation's trials.",
+            test(and(vec![
+                recommends_api(),
+                not(eq(column_index(&kind.column, r("on_paper_row")), t(KIND_API))),
+            ])),
+        );
+        d.q(
+            "held_back_label",
+            "Candidate held back by its odds",
+            Unit::Text,
+            "The candidate that wins on paper (a dash when none is held back).",
+            if_(
+                truthy(r("held_back_by_odds")),
+                column_index(&label.column, r("on_paper_row")),
+                t(NOT_APPLICABLE),
+            ),
+        );
+        d.q(
+            "held_back_odds",
+            "Its chance of payback within the lifetime",
+            Unit::Fraction,
+            "The held-back candidate's share of trials that pay back within the lifetime (a dash when none is held back).",
+            if_(
+                truthy(r("held_back_by_odds")),
+                column_index(&odds, r("on_paper_row")),
+                t(NOT_APPLICABLE),
+            ),
+        );
+    }
     d.q(
         "verdict_marginal",
         "Marginal",
@@ -510,11 +603,30 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
                 if_(truthy(r("verdict_marginal")), t(" (marginal)"), t("")),
                 t("."),
             ]),
-            if_(
-                truthy(r("feasible")),
-                t("Stay on the API."),
-                t("Not feasible as planned: stay on the API."),
-            ),
+            {
+                let stay = if_(
+                    truthy(r("feasible")),
+                    t("Stay on the API."),
+                    t("Not feasible as planned: stay on the API."),
+                );
+                if ranged {
+                    if_(
+                        truthy(r("held_back_by_odds")),
+                        concat(vec![
+                            t("Stay on the API for now: "),
+                            r("held_back_label"),
+                            t(" pays back within the lifetime in only "),
+                            fmt(r("held_back_odds"), TextFormat::Percent),
+                            t(" of the simulated trials, below the "),
+                            fmt(r("required_odds"), TextFormat::Percent),
+                            t(" required; a pilot that narrows the widest ranges decides it."),
+                        ]),
+                        stay,
+                    )
+                } else {
+                    stay
+                }
+            },
         ),
     )
     .with(Role::Answer, 1);
@@ -605,19 +717,18 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
     ];
     if ranged {
         headline.extend([
-            t(" It pays back within the lifetime in "),
-            fmt(r("recommended_odds"), TextFormat::Percent),
-            t(" of "),
+            t(" These are the base case's figures, each range at its base value; over "),
             fmt(r(SIMULATION_TRIALS), TextFormat::Whole),
-            t(" simulated trials"),
+            t(" simulated trials it pays back within the lifetime in "),
+            fmt(r("recommended_odds"), TextFormat::Percent),
             if_(
                 is_number(r("recommended_median_payback")),
                 concat(vec![
-                    t("; median payback "),
+                    t(", and the median trial pays back in "),
                     fmt(r("recommended_median_payback"), TextFormat::OneDecimal),
                     t(" months."),
                 ]),
-                t("; the median trial does not pay back."),
+                t(", and the median trial does not pay back."),
             ),
         ]);
     }
@@ -632,7 +743,7 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
     let mut reasons = vec![if_(
         thin_savings.clone(),
         concat(vec![
-            t(" The net is "),
+            t("The net is "),
             fmt(r("recommended_savings_share"), TextFormat::Percent),
             t(" of the API bill, below the "),
             fmt(r("marginal_savings_share"), TextFormat::Percent),
@@ -644,11 +755,10 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         reasons.push(if_(
             lt(r("recommended_odds"), r("marginal_odds")),
             concat(vec![
-                t(" The chance of paying back within the lifetime is "),
-                fmt(r("recommended_odds"), TextFormat::Percent),
-                t(", below the "),
+                if_(thin_savings.clone(), t(" "), t("")),
+                t("Those odds are below the "),
                 fmt(r("marginal_odds"), TextFormat::Percent),
-                t(" threshold."),
+                t(" the plan counts as sure."),
             ]),
             t(""),
         ));
@@ -660,7 +770,7 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
         "What makes the verdict marginal (a dash when it is not).",
         if_(
             truthy(r("verdict_marginal")),
-            concat(std::iter::once(t("Marginal.")).chain(reasons).collect()),
+            concat(reasons),
             t(NOT_APPLICABLE),
         ),
     )

@@ -599,6 +599,10 @@ pub struct RawDecision {
     /// plan's verdict marginal, 0 to 1 (default 0.8).
     #[serde(default)]
     pub marginal_odds: Option<f64>,
+    /// A ranged plan's candidate is recommended only where its chance of
+    /// paying back within the lifetime is at least this, 0 to 1 (default 0.5).
+    #[serde(default)]
+    pub required_odds: Option<f64>,
 }
 
 /// The JSON Schema of the plan format, generated from [`RawPlan`] (draft-07,

@@ -450,12 +450,43 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
             .filter_map(Value::as_num)
             .fold(0.0, f64::max)
     };
+    // Under ranges the rule asks the candidate's odds too: the simulation
+    // is run again with the lever's inputs moved (same trials, same seed).
+    let required_odds = values.get(id::REQUIRED_ODDS).and_then(Value::as_num);
+    let mut odds_test = |moved: &[(&str, f64)]| -> bool {
+        let Some(required) = required_odds else {
+            return true;
+        };
+        let mut plan = values.clone();
+        let mut opts = option_values.clone();
+        let target = match option {
+            Some(k) => &mut opts[k],
+            None => &mut plan,
+        };
+        for (id, x) in moved {
+            target.insert((*id).to_string(), Value::Num(*x));
+        }
+        let ids: Vec<&str> = moved.iter().map(|(id, _)| *id).collect();
+        crate::analysis::simulate::simulate_moved(
+            &model,
+            &plan,
+            &inputs.ranges,
+            &opts,
+            run.trials,
+            run.seed,
+            &ids,
+        )
+        .ok()
+        .and_then(|sim| sim.candidates.get(option.map_or(0, |k| k + 1)).copied())
+        .is_some_and(|odds| odds.payback_share >= required)
+    };
     let levers = crate::analysis::levers::levers(
         &model,
         candidate,
         &inputs.shape.phase_ids,
         &prefix,
         threshold,
+        (!inputs.ranges.is_empty()).then_some(&mut odds_test as crate::analysis::levers::OddsTest),
     )
     .map_err(|e| EvalError::NotANumber(e.0))?;
     let price_flip = if candidate.get(id::FEASIBLE) == Some(&Value::Bool(false)) {
