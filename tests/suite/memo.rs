@@ -1079,7 +1079,8 @@ fn the_options_table_sets_the_plan_beside_its_options_as_the_json_has_them() {
     );
     assert!(
         after_table.contains(&format!(
-            "({} net of the project cost, on its own timeline)",
+            "the choice with the largest net present value over the 18-month lifetime ({} at 10.0% a year, on its own timeline; {} net of the project cost before discounting)",
+            md_escaped(&r.show("npv")),
             md_escaped(&r.show("lifetime_net"))
         )),
         "{after_table}"
@@ -1137,7 +1138,7 @@ fn the_recommendation_follows_the_json_when_an_option_wins_or_none_does() {
     assert_eq!(recommended[2..], ["no", "no", "yes"]);
     let options = section(&md, "## Recommendation among the options");
     assert!(
-        options.contains("Recommended: 70B on a single A100 80 GB, the feasible choice"),
+        options.contains("Recommended: 70B on a single A100 80 GB, the choice with the largest net present value"),
         "{options}"
     );
     assert!(options.contains(

@@ -331,14 +331,26 @@ pub(super) fn options_recommendation(
     let life = r.show(id::LIFETIME_MONTHS);
     let recommended = r.recommended();
     let case = cases.iter().find(|(c, _, _)| *c == recommended);
+    // The pick is by the rule: the largest net present value among the
+    // feasible candidates (with ranges, those with the odds required).
+    let odds = if r.inputs.ranges.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " and pay back within the lifetime in at least {} of the simulated trials",
+            r.show(id::REQUIRED_ODDS)
+        )
+    };
     let mut recommendation = match case {
         Some((id, label, case)) => format!(
-            "Recommended: {}, the feasible choice that saves the most over the {life}-month lifetime ({} net of the project cost, on its own timeline).",
+            "Recommended: {}, the choice with the largest net present value over the {life}-month lifetime ({} at {} a year, on its own timeline; {} net of the project cost before discounting) among those that can be built{odds}.",
             if id == "plan" { "the plan as written" } else { label },
+            show_in(r, case, id::NPV),
+            r.show(id::DISCOUNT_RATE_PER_YEAR),
             show_in(r, case, id::LIFETIME_NET)
         ),
         None => format!(
-            "Recommended: stay on the API. None of the choices that can be built as planned saves money over the {life}-month lifetime."
+            "Recommended: stay on the API. None of the choices that can be built as planned{odds} has a positive net present value over the {life}-month lifetime."
         ),
     };
     if recommended != "plan" {
