@@ -602,6 +602,29 @@ fn time_value(d: &mut Defs) {
         Expr::SignChanges("cf_net".to_string(), "cf_in_service".to_string()),
     );
     d.q(
+        "irr_guess",
+        "Starting guess for the rate of return",
+        Unit::ReturnRate,
+        "The monthly rate that grows the project cost into the later months' total over the lifetime (0 where they total nothing): where the spreadsheet's IRR starts its search. It does not change a unique rate of return, only helps a spreadsheet find a negative one.",
+        if_(
+            and(vec![
+                gt(r("total_project_cost"), n(0.0)),
+                gt(add(r("lifetime_net"), r("total_project_cost")), n(0.0)),
+            ]),
+            sub(
+                pow(
+                    div(
+                        add(r("lifetime_net"), r("total_project_cost")),
+                        r("total_project_cost"),
+                    ),
+                    div(n(1.0), r("lifetime_months")),
+                ),
+                n(1.0),
+            ),
+            n(0.0),
+        ),
+    );
+    d.q(
         "irr_monthly",
         "Internal rate of return per month",
         Unit::ReturnRate,
@@ -614,7 +637,10 @@ fn time_value(d: &mut Defs) {
                     gt(r("total_project_cost"), n(0.0)),
                     eq(r("cf_sign_changes"), n(1.0)),
                 ]),
-                if_error(Expr::Irr("cf_net".to_string()), t("none")),
+                if_error(
+                    Expr::Irr("cf_net".to_string(), Box::new(r("irr_guess"))),
+                    t("none"),
+                ),
                 t("none"),
             ),
         ),

@@ -49,12 +49,31 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs, table: &CandidateTable) {
         "The Cash flow sheet has a column for every month of the lifetime (it was laid out for the plan's lifetime; a longer one needs a new run).",
         robust(if_(gt(r("lifetime_months"), sub(Expr::RowLength("cf_in_service".to_string()), n(1.0))), n(1.0), n(0.0))))
     .role(Role::Check);
+    // The bounds are tested a few dozen inputs to a cell, so that no formula
+    // outgrows a spreadsheet's limit however many inputs a plan has.
+    let parts: Vec<Expr> = range_violations
+        .chunks(RANGE_CONDITIONS_PER_CELL)
+        .enumerate()
+        .map(|(k, part)| {
+            let id = format!("check_inputs_in_range_part_{}", k + 1);
+            d.q(
+                &id,
+                &format!("Inputs within their ranges, part {}", k + 1),
+                Unit::Count,
+                "One part of the range check: each of these inputs within the bounds beside it on the Inputs sheet.",
+                robust(if_(or(part.to_vec()), n(1.0), n(0.0))),
+            )
+            .role(Role::Check);
+            r(&id)
+        })
+        .collect();
+    let all_parts = parts.into_iter().reduce(max).unwrap_or_else(|| n(0.0));
     d.q(
         "check_inputs_in_range",
         "Inputs within their ranges",
         Unit::Count,
-        "Each input within its bounds: rates from 0 to 1, amounts not negative, and so on.",
-        robust(if_(or(range_violations), n(1.0), n(0.0))),
+        "Each input within its bounds, read from the Minimum and Maximum columns of the Inputs sheet: rates from 0 to 1, amounts not negative, and so on.",
+        robust(all_parts),
     )
     .role(Role::Check);
     // The table of candidates is watched a column at a time (its largest
@@ -99,13 +118,17 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs, table: &CandidateTable) {
     .role(Role::Check);
 }
 
+/// How many bound conditions one cell of the range check tests.
+const RANGE_CONDITIONS_PER_CELL: usize = 24;
+
 /// A check that also fails (1) when its own formula meets an error value.
 fn robust(check: Expr) -> Expr {
     if_error(check, n(1.0))
 }
 
 /// The conditions under which an input is outside its bounds: below its
-/// minimum, above its maximum (none for an input without bounds).
+/// minimum, above its maximum (none for an input without bounds), each read
+/// from the cell beside the input that holds it.
 fn outside(id: &str, bounds: &Bounds) -> Vec<Cond> {
     let below = bounds.min.is_finite().then(|| {
         let op = if bounds.min_inclusive {
@@ -113,8 +136,8 @@ fn outside(id: &str, bounds: &Bounds) -> Vec<Cond> {
         } else {
             Cmp::Le
         };
-        cmp(op, r(id), n(bounds.min))
+        cmp(op, r(id), r(&super::bound_min_id(id)))
     });
-    let above = bounds.max.map(|max| gt(r(id), n(max)));
+    let above = bounds.max.map(|_| gt(r(id), r(&super::bound_max_id(id))));
     below.into_iter().chain(above).collect()
 }

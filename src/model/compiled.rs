@@ -929,7 +929,7 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         | Expr::Concat(_)
         | Expr::Format(..)
         | Expr::Choose(..)
-        | Expr::Irr(_)
+        | Expr::Irr(..)
         | Expr::SignChanges(..)
         | Expr::ColumnMax(_)
         | Expr::ColumnMatch(..)

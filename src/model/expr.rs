@@ -137,8 +137,10 @@ pub enum Expr {
     /// The internal rate of return of a timeline row read as cash flows one
     /// period apart, period 0 first (Excel `IRR(row)`): the rate at which
     /// their discounted sum is 0. "Never" where the flows do not start
-    /// negative and change sign exactly once (see [`irr`]).
-    Irr(String),
+    /// negative and change sign exactly once (see [`irr`]). The second
+    /// expression is the workbook's starting guess (`IRR(row,guess)`): it
+    /// does not change a unique answer, only helps a spreadsheet find it.
+    Irr(String, Box<Expr>),
     /// The number of times a timeline row changes sign from one period to
     /// the next, a zero counting with the positives, over the periods where
     /// a second row is not 0 (Excel
@@ -526,7 +528,7 @@ impl Expr {
             Expr::Pow(a, b) => Value::Num(num(a)?.powf(num(b)?)),
             Expr::Period => Value::Num(env.period().ok_or_else(|| missing("period"))?),
             Expr::RowLength(id) => Value::Num(env.row(id).ok_or_else(|| missing(id))?.len() as f64),
-            Expr::Irr(id) => {
+            Expr::Irr(id, _) => {
                 let row = env.row(id).ok_or_else(|| missing(id))?;
                 let flows: Option<Vec<f64>> = row.iter().map(Value::as_num).collect();
                 match flows.as_deref().and_then(irr) {
@@ -564,7 +566,7 @@ impl Expr {
             // An internal rate of return that has no answer is Excel's
             // #NUM!, which IFERROR catches: "never" here, the fallback.
             Expr::IfError(a, b) => match (&**a, a.eval(env, context)?) {
-                (Expr::Irr(_), Value::Never) => b.eval(env, context)?,
+                (Expr::Irr(..), Value::Never) => b.eval(env, context)?,
                 (_, v) => v,
             },
             Expr::Concat(parts) => {
@@ -704,7 +706,11 @@ impl Expr {
             Expr::RowLength(id) => {
                 write_call(out, "COLUMNS", &[&|o: &mut String| res.row_range(id, o)])
             }
-            Expr::Irr(id) => write_call(out, "IRR", &[&|o: &mut String| res.row_range(id, o)]),
+            Expr::Irr(id, guess) => write_call(
+                out,
+                "IRR",
+                &[&|o: &mut String| res.row_range(id, o), &x(guess)],
+            ),
             Expr::SignChanges(id, within) => write_call(
                 out,
                 "SUMPRODUCT",
@@ -761,14 +767,16 @@ impl Expr {
 
     fn collect_refs(&self, acc: &mut Vec<String>) {
         match self {
-            Expr::Ref(id)
-            | Expr::CumSum(id)
-            | Expr::FirstOne(id)
-            | Expr::RowLength(id)
-            | Expr::Irr(id) => {
+            Expr::Ref(id) | Expr::CumSum(id) | Expr::FirstOne(id) | Expr::RowLength(id) => {
                 if !acc.contains(id) {
                     acc.push(id.clone());
                 }
+            }
+            Expr::Irr(id, guess) => {
+                if !acc.contains(id) {
+                    acc.push(id.clone());
+                }
+                guess.collect_refs(acc);
             }
             Expr::SignChanges(id, within) => {
                 for id in [id, within] {

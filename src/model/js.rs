@@ -181,7 +181,7 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
             names.row(id, out);
             out.push_str(".length");
         }
-        Expr::Irr(id) => {
+        Expr::Irr(id, _) => {
             out.push_str("I(");
             names.row(id, out);
             out.push(')');
@@ -210,7 +210,7 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
         // The model's own evaluation never meets an error value.
         // An internal rate of return without an answer is Excel's #NUM!,
         // which IFERROR catches (as Expr::eval does).
-        Expr::IfError(a, b) if matches!(&**a, Expr::Irr(_)) => {
+        Expr::IfError(a, b) if matches!(&**a, Expr::Irr(..)) => {
             out.push('(');
             write_expr(a, names, out);
             out.push_str("??");

@@ -264,6 +264,28 @@ pub fn range_high_id(id: &str) -> String {
     format!("{id}_range_high")
 }
 
+/// The id of the smallest value an input may take (its defined name in the
+/// workbook, a cell beside the input that the range check reads).
+pub fn bound_min_id(id: &str) -> String {
+    format!("{id}_minimum")
+}
+
+/// The id of the largest value an input may take.
+pub fn bound_max_id(id: &str) -> String {
+    format!("{id}_maximum")
+}
+
+/// The bounds of an input the range check reads from cells: (id, value) of
+/// its minimum where finite and its maximum where it has one.
+pub fn bound_values(id: &str, bounds: &crate::inputs::Bounds) -> Vec<(String, f64)> {
+    let min = bounds
+        .min
+        .is_finite()
+        .then(|| (bound_min_id(id), bounds.min));
+    let max = bounds.max.map(|x| (bound_max_id(id), x));
+    min.into_iter().chain(max).collect()
+}
+
 impl Model {
     /// A model over quantities in definition order and the timeline's rows;
     /// the evaluation order is computed here, once.

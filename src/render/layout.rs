@@ -40,6 +40,10 @@ pub const CATALOGUE_SHEET: &str = "Catalogue";
 /// Columns of a ranged input's low and high ends on the Inputs sheet.
 pub(crate) const COL_RANGE_LOW: u16 = 6;
 pub(crate) const COL_RANGE_HIGH: u16 = 7;
+/// Columns of an input's smallest and largest allowed values on the Inputs
+/// sheet, which the range check reads.
+pub(crate) const COL_BOUND_MIN: u16 = 8;
+pub(crate) const COL_BOUND_MAX: u16 = 9;
 
 /// The Summary's row of the verdict's sentence (the answer's first words).
 pub const SUMMARY_VERDICT_ROW: u32 = 4;
@@ -194,6 +198,7 @@ pub fn layout(r: &Report) -> Layout {
     let (cash_flow_end, comparison_end) = place_quantities(r, &mut places);
     let (candidates, ranges) = place_candidates(r, comparison_end, &mut places);
     place_ranges(r, &mut places);
+    place_bounds(r, &mut places);
     let tornado = CasesLayout::new(r, &r.model.tornado, false);
     let options = CasesLayout::new(r, &r.model.options, true);
     place_option_inputs(r, &options, &mut places);
@@ -491,6 +496,33 @@ fn place_ranges(r: &Report, places: &mut IndexMap<String, Place>) {
         };
         places.insert(crate::model::range_low_id(&range.id), at(COL_RANGE_LOW));
         places.insert(crate::model::range_high_id(&range.id), at(COL_RANGE_HIGH));
+    }
+}
+
+/// Places each input's smallest and largest allowed values beside it.
+fn place_bounds(r: &Report, places: &mut IndexMap<String, Place>) {
+    for i in &r.inputs.items {
+        let Some(row) = places.get(&i.id).map(|p| p.row) else {
+            continue;
+        };
+        if !matches!(i.value, crate::value::Value::Num(_)) {
+            continue;
+        }
+        for (id, _) in crate::model::bound_values(&i.id, &i.bounds) {
+            let col = if id == crate::model::bound_min_id(&i.id) {
+                COL_BOUND_MIN
+            } else {
+                COL_BOUND_MAX
+            };
+            places.insert(
+                id,
+                Place {
+                    sheet: INPUTS_SHEET,
+                    row,
+                    col,
+                },
+            );
+        }
     }
 }
 

@@ -363,6 +363,13 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         values.insert(model::range_low_id(&range.id), Value::Num(range.low));
         values.insert(model::range_high_id(&range.id), Value::Num(range.high));
     }
+    for i in &inputs.items {
+        if matches!(i.value, Value::Num(_)) {
+            for (id, x) in model::bound_values(&i.id, &i.bounds) {
+                values.insert(id, Value::Num(x));
+            }
+        }
+    }
     // What an option is evaluated over: the plan's inputs, not the other
     // options' (so that time and memory grow linearly with the options).
     let plan_inputs = values.clone();

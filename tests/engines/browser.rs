@@ -342,7 +342,7 @@ fn without_odds(value: &serde_json::Value) -> serde_json::Value {
     match value.as_str() {
         Some(text) => {
             let text = text
-                .split(" It pays back within the lifetime in ")
+                .split(" These are the base case's figures")
                 .next()
                 .unwrap_or(text);
             serde_json::json!(text.replace(" (marginal)", ""))

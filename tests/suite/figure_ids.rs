@@ -62,7 +62,7 @@ fn known_ids() -> BTreeSet<String> {
 }
 
 /// Whether an id is built at run time (an option's figures and inputs, a
-/// phase's hours, a range's ends, a case's values, a candidate's decision
+/// phase's hours, a range's ends, an input's bounds, a case's values, a candidate's decision
 /// score), so that it has no constant.
 fn built_at_run_time(id: &str) -> bool {
     id.starts_with("option_")
@@ -70,6 +70,8 @@ fn built_at_run_time(id: &str) -> bool {
         || id.starts_with("candidates_")
         || id.ends_with("_range_low")
         || id.ends_with("_range_high")
+        || id.ends_with("_minimum")
+        || id.ends_with("_maximum")
         || id.chars().any(|c| c.is_ascii_digit()) && !id.contains("1m") && !id.contains("bf16")
 }
 

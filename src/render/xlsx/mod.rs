@@ -25,9 +25,9 @@ use crate::render::cells::Cells;
 use crate::render::fit::Fit;
 use crate::render::guard::write_text;
 use crate::render::layout::{
-    COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH, COL_RANGE_LOW, COL_UNIT, COL_VALUE,
-    FIRST_ROW, SIMULATION_CANDIDATES_ROW, SIMULATION_TRIALS_ROW, SUMMARY_FIRST_FIGURE_ROW,
-    SUMMARY_VERDICT_ROW,
+    COL_BOUND_MAX, COL_BOUND_MIN, COL_FOURTH, COL_LABEL, COL_NAME, COL_NOTE, COL_RANGE_HIGH,
+    COL_RANGE_LOW, COL_UNIT, COL_VALUE, FIRST_ROW, SIMULATION_CANDIDATES_ROW,
+    SIMULATION_TRIALS_ROW, SUMMARY_FIRST_FIGURE_ROW, SUMMARY_VERDICT_ROW,
 };
 use crate::render::styles::Styles;
 use crate::report::{Report, ScenarioResult};
@@ -865,6 +865,27 @@ fn inputs_sheet(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<
             if let Some(dv) = bounds.as_ref().and_then(validation) {
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
+        }
+    }
+    // Each input's smallest and largest allowed values, which the range
+    // check on the Checks sheet reads.
+    fit.width(COL_BOUND_MIN, 12.0);
+    fit.width(COL_BOUND_MAX, 12.0);
+    headers(
+        ws,
+        &mut fit,
+        FIRST_ROW - 1,
+        COL_BOUND_MIN,
+        &["Minimum", "Maximum"],
+        s,
+    )?;
+    for i in &r.inputs.items {
+        if !matches!(i.value, Value::Num(_)) {
+            continue;
+        }
+        for (id, x) in crate::model::bound_values(&i.id, &i.bounds) {
+            let p = cell_of(&lay.places, &id)?;
+            ws.write_number_with_format(p.row, p.col, x, &Styles::value(i.unit, false))?;
         }
     }
     for (row, group) in &lay.input_groups {
