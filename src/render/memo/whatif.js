@@ -176,7 +176,7 @@
       row.cells[1].textContent = typeof x === "number" ? show(x, f.style) + f.suffix : show(x, f.style);
     });
     const stale = (e, text) => { if (e) e.appendChild(el("p", { class: "wi-stale" }, text)); };
-    if (odds) odds.appendChild(el("em", { class: "wi-stale" }, " (The plan as written: the what-if does not rerun the simulation.)"));
+    if (odds) odds.appendChild(el("em", { class: "wi-stale" }, " (The plan as written: the what-if does not rerun the simulation, so the answer keeps these odds.)"));
     stale(volumeFigure, "What-if: this chart shows the plan as written.");
     stale(leverTable, "What-if: these thresholds are the plan's as written.");
   }
