@@ -226,6 +226,16 @@ fn shows_below_zero(id: &str) -> Cond {
     ])
 }
 
+/// The recommended candidate's counterpart of a figure of the plan's (its
+/// quantity reading the candidates table), where the table carries it:
+/// `payback_months` → `recommended_payback_months`.
+pub fn recommended_counterpart(figure: &str) -> Option<&'static str> {
+    QUOTED
+        .iter()
+        .find(|(_, _, _, _, source)| *source == figure)
+        .map(|(_, id, _, _, _)| *id)
+}
+
 /// The candidates' table, the recommendation and the verdict; `api_options`
 /// says, option by option, whether it is another API model (`kind: api`).
 pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> CandidateTable {

@@ -206,10 +206,18 @@ pub fn layout(r: &Report) -> Layout {
     place_simulated(r, &mut places);
     let timeline = timeline_layout(r, cash_flow_end);
     let option_timelines = option_timelines(r, &timeline);
+    // The key figures are the recommended candidate's where the candidates
+    // table carries them (the plan's when the API is recommended), as the
+    // memo's are.
     let summary_rows = r
         .model
         .with_role(Role::Headline)
         .into_iter()
+        .map(|id| {
+            crate::model::comparison::recommended_counterpart(id)
+                .filter(|c| r.model.get(c).is_some())
+                .unwrap_or(id)
+        })
         .enumerate()
         .map(|(k, id)| (SUMMARY_FIRST_FIGURE_ROW + k as u32, id.to_string()))
         .collect();
