@@ -102,7 +102,8 @@ const OUTPUTS: [&str; 2] = [id::NPV, id::FEASIBLE];
 /// timeline), `phases` the engineering phases' ids, `prefix` the plan path
 /// before an option's inputs (`options.<id>.`, empty for the plan), and
 /// `threshold` the net present value it must beat to stay recommended (the
-/// best other candidate's score; 0 against the API). An input the
+/// best other candidate's score, the API's 0 among them unless the
+/// requirements rule it out). An input the
 /// candidate's net present value does not read is no lever.
 pub fn levers(
     model: &Model,
@@ -161,7 +162,7 @@ pub fn levers(
             let mut out = [false; LANES];
             for (k, w) in out.iter_mut().enumerate() {
                 let npv = slots_now[npv_at][k];
-                *w = slots_now[feasible_at][k] == 1.0 && npv > threshold.max(0.0);
+                *w = slots_now[feasible_at][k] == 1.0 && npv > threshold;
             }
             out
         };

@@ -165,6 +165,12 @@ pub struct Shape {
     /// The plan or one of its options is trained and served by a provider
     /// (`kind: managed`): the managed prices and figures are part of the model.
     pub managed: bool,
+    /// The plan has `requirements`: each candidate is checked against them.
+    pub has_requirements: bool,
+    /// The requirements give a latency limit.
+    pub has_latency_limit: bool,
+    /// The requirements give the API's measured latency.
+    pub has_api_latency: bool,
 }
 
 /// A catalogue table the workbook can look values up in.

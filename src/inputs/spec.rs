@@ -165,6 +165,8 @@ pub enum When {
     Offer,
     /// The plan or one of its options says `kind: managed`.
     Managed,
+    /// The plan has `requirements`.
+    Requirements,
 }
 
 /// One input of the model.
@@ -229,6 +231,10 @@ fn training(p: &RawPlan) -> Option<&crate::plan::RawTraining> {
 
 fn decision(p: &RawPlan) -> Option<&crate::plan::RawDecision> {
     p.decision.as_ref()
+}
+
+fn requirements(p: &RawPlan) -> Option<&crate::plan::RawRequirements> {
+    p.requirements.as_ref()
 }
 
 /// A decision rule: a fixed number the scoring reads, editable in the workbook.
@@ -1406,6 +1412,45 @@ pub static INPUTS: &[InputSpec] = &[
             |p| decision(p).and_then(|d| d.task_consistency.map(|l| l.name().to_string())),
             Some(("medium", "medium, which scores 0")),
         ),
+        ..BASE
+    },
+    InputSpec {
+        path: "requirements.data_must_stay_in_house",
+        id: "data_must_stay_in_house",
+        label: "Data must stay in house",
+        unit: Unit::YesNo,
+        bounds: Bounds::ANY,
+        doc: "A hard requirement: the data may not leave the company, which rules out the API and managed offers run by a third party.",
+        group: Group::Decision,
+        fill: Fill::YesNo(
+            |p| requirements(p).and_then(|r| r.data_must_stay_in_house),
+            (false, "no: the data may be sent to a provider"),
+        ),
+        when: When::Requirements,
+        ..BASE
+    },
+    InputSpec {
+        path: "requirements.latency_limit_ms",
+        id: "latency_limit_ms",
+        label: "Latency limit",
+        unit: Unit::Milliseconds,
+        doc: "A hard requirement: the longest acceptable time to the first token. A candidate whose latency is known and above it is not feasible; an unknown latency is said as unknown.",
+        group: Group::Decision,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Dedicated,
+        when: When::Requirements,
+        ..BASE
+    },
+    InputSpec {
+        path: "requirements.api_latency_ms",
+        id: "api_latency_ms",
+        label: "API latency, measured",
+        unit: Unit::Milliseconds,
+        doc: "The API's time to the first token as measured on the plan's prompts; without it the API's latency is unknown.",
+        group: Group::Decision,
+        bounds: Bounds::POSITIVE,
+        fill: Fill::Dedicated,
+        when: When::Requirements,
         ..BASE
     },
     InputSpec {

@@ -345,6 +345,7 @@ impl<'a> Found<'a> {
             When::ServingGpu => self.serving_gpu.is_some(),
             When::Offer => self.offer.is_some(),
             When::Managed => any_managed(self.raw),
+            When::Requirements => self.raw.requirements.is_some(),
         }
     }
 
@@ -1056,6 +1057,20 @@ fn add_dedicated(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
                 b.number(spec.path, head, written, found.measured.clone());
             }
         }
+        // Optional: present only where the plan writes them.
+        "latency_limit_ms" | "api_latency_ms" => {
+            let requirements = raw.requirements.as_ref();
+            let written = requirements.and_then(|r| {
+                if spec.id == "latency_limit_ms" {
+                    r.latency_limit_ms
+                } else {
+                    r.api_latency_ms
+                }
+            });
+            if written.is_some() {
+                b.number(spec.path, head, written, None);
+            }
+        }
         "serving_prefill_tokens_per_second" => {
             // Only beside a decode rate: without one nothing is sized.
             let decode = raw
@@ -1204,6 +1219,9 @@ fn finish(
         has_serving_memory: has("serving_gpu_memory_gb"),
         has_training_flops: has("training_gpu_bf16_tflops"),
         managed: any_managed(raw),
+        has_requirements: raw.requirements.is_some(),
+        has_latency_limit: has("latency_limit_ms"),
+        has_api_latency: has("api_latency_ms"),
     };
     let mut notices = b.notices;
     catalogue_notices(&b.items, raw, as_of, catalog, &mut notices);

@@ -509,11 +509,15 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         "feasible",
         "Feasible as planned",
         Unit::YesNo,
-        "Whether the model fits its GPUs and the instances paid for carry every month's traffic (yes when managed, and where the plan does not say enough to tell).",
-        if holds.is_empty() {
-            Expr::Bool(true)
-        } else {
-            unless_managed_holds(shape, and(holds))
+        "Whether the model fits its GPUs and the instances paid for carry every month's traffic (yes when managed, and where the plan does not say enough to tell), and the candidate meets the plan's hard requirements where it has them.",
+        match (holds.is_empty(), shape.has_requirements) {
+            (true, false) => Expr::Bool(true),
+            (true, true) => r("meets_requirements"),
+            (false, false) => unless_managed_holds(shape, and(holds)),
+            (false, true) => test(and(vec![
+                truthy(unless_managed_holds(shape, and(holds))),
+                truthy(r("meets_requirements")),
+            ])),
         },
     )
     .with(Role::Simulated, 5)

@@ -238,7 +238,12 @@ pub fn recommended_counterpart(figure: &str) -> Option<&'static str> {
 
 /// The candidates' table, the recommendation and the verdict; `api_options`
 /// says, option by option, whether it is another API model (`kind: api`).
-pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> CandidateTable {
+pub(super) fn define(
+    d: &mut Defs,
+    shape: &crate::inputs::Shape,
+    api_options: &[bool],
+    ranged: bool,
+) -> CandidateTable {
     let options = api_options.len();
     d.on(Sheet::Comparison);
     let candidates = Candidate::all(options);
@@ -277,13 +282,31 @@ pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> Candid
         (
             "Feasible",
             Unit::YesNo,
-            "Whether the candidate can be built: the model fits its GPUs and the instances carry the traffic (the API always can).",
+            "Whether the candidate can be built: the model fits its GPUs and the instances carry the traffic (the API always can), and it meets the plan's hard requirements where it has them.",
         ),
         |c, _| match c {
+            Candidate::Api if shape.has_requirements => r("api_meets_requirements"),
             Candidate::Api => Expr::Bool(true),
             _ => c.figure("feasible"),
         },
     ));
+    if super::requirements::has_latency_column(shape) {
+        columns.push(define_column(
+            d,
+            &candidates,
+            "latency_ms",
+            (
+                "Time to the first token",
+                Unit::Milliseconds,
+                "The API's as the plan measured it; a self-hosted candidate's estimated from its prefill rate; unknown where neither is known.",
+            ),
+            |c, _| match c {
+                Candidate::Api => super::requirements::api_latency(shape),
+                _ if shape.has_throughput => c.figure("latency_estimate_ms"),
+                _ => super::requirements::unknown(),
+            },
+        ));
+    }
     // The quoted figures: the API's are nothing saved, nothing spent.
     for (name, _, label, unit, source) in QUOTED {
         columns.push(define_column(
@@ -555,18 +578,142 @@ pub(super) fn define(d: &mut Defs, api_options: &[bool], ranged: bool) -> Candid
             ),
         );
     }
+    let mut marginal = vec![not(recommends_api()), or(thin)];
+    if shape.has_requirements {
+        // A pick the requirements force is not a bet on a margin.
+        marginal.push(truthy(r("api_meets_requirements")));
+        requirement_cost(d, shape, &columns);
+    }
     d.q(
         "verdict_marginal",
         "Marginal",
         Unit::YesNo,
-        "Whether a verdict to fine-tune rests on a thin margin: net savings a small share of the API bill, or (with ranges) odds of payback below the threshold.",
-        test(and(vec![not(recommends_api()), or(thin)])),
+        "Whether a verdict to fine-tune rests on a thin margin: net savings a small share of the API bill, or (with ranges) odds of payback below the threshold (never when the requirements rule the API out).",
+        test(and(marginal)),
     );
-    words(d, options, ranged, thin_savings);
+    words(d, shape, options, ranged, thin_savings);
     CandidateTable {
         candidates,
         columns,
     }
+}
+
+/// What the hard requirements cost against the API, a month and over the
+/// lifetime, and the sentence that says it (and each latency, known or not).
+fn requirement_cost(d: &mut Defs, shape: &crate::inputs::Shape, columns: &[TableColumn]) {
+    let api_out = not(truthy(r("api_meets_requirements")));
+    let forced = and(vec![api_out.clone(), not(recommends_api())]);
+    d.q(
+        "requirement_cost_per_month",
+        "What the requirements cost a month",
+        Unit::UsdPerMonth,
+        "When the requirements rule the API out: how much more the recommended candidate costs a month than the API, before the project cost (0 when it costs less); a dash when the API meets them or nothing does.",
+        if_(
+            forced.clone(),
+            max(n(0.0), neg(r("recommended_monthly_savings"))),
+            t(NOT_APPLICABLE),
+        ),
+    );
+    d.q(
+        "requirement_cost_lifetime",
+        "What the requirements cost over the lifetime",
+        Unit::Usd,
+        "When the requirements rule the API out: the recommended candidate's loss against the API over the lifetime, project cost included (0 when it nets a gain); a dash when the API meets them or nothing does.",
+        if_(
+            forced.clone(),
+            max(n(0.0), neg(r("recommended_lifetime_net"))),
+            t(NOT_APPLICABLE),
+        ),
+    );
+    let money = |id: &str| fmt(r(id), TextFormat::Money);
+    let why_api_out = {
+        let mut parts = vec![if_(
+            truthy(r("data_must_stay_in_house")),
+            t(" the data must stay in house"),
+            t(""),
+        )];
+        if shape.has_latency_limit && shape.has_api_latency {
+            parts.push(if_(
+                gt(r("api_latency_ms"), r("latency_limit_ms")),
+                concat(vec![
+                    if_(truthy(r("data_must_stay_in_house")), t(" and"), t("")),
+                    t(" its measured latency is over the limit"),
+                ]),
+                t(""),
+            ));
+        }
+        concat(parts)
+    };
+    let mut latency = vec![];
+    if shape.has_latency_limit {
+        let column = columns
+            .iter()
+            .find(|c| c.column.id == column_id("latency_ms"))
+            .map(|c| c.column.clone());
+        if let Some(column) = column {
+            d.q(
+                "recommended_latency_ms",
+                "Time to the first token (recommended)",
+                Unit::Milliseconds,
+                "The recommended candidate's time to the first token, or unknown (the plan's when the API is recommended).",
+                column_index(&column, r("described_row")),
+            );
+        }
+        latency.extend([
+            t(" Latency limit "),
+            fmt(r("latency_limit_ms"), TextFormat::Whole),
+            t(" ms to the first token: the API's "),
+            super::requirements::latency_words(super::requirements::api_latency(shape)),
+            t(if shape.has_api_latency {
+                " as measured"
+            } else {
+                " (not measured)"
+            }),
+            t(", the recommended candidate's "),
+            super::requirements::latency_words(r("recommended_latency_ms")),
+            t(if shape.has_throughput {
+                " estimated from its prefill rate, before any wait in a queue."
+            } else {
+                " (no serving throughput to estimate it from)."
+            }),
+        ]);
+    }
+    let sentence = if_(
+        api_out,
+        if_(
+            recommends_api(),
+            t("The requirements rule out every candidate, the API included: no candidate meets them as planned."),
+            concat(vec![
+                t("The requirements rule the API out:"),
+                why_api_out,
+                t("; "),
+                r("recommended_label"),
+                t(" meets them. "),
+                if_(
+                    gt(r("requirement_cost_lifetime"), n(0.0)),
+                    concat(vec![
+                        t("It costs "),
+                        money("requirement_cost_per_month"),
+                        t(" a month more than the API, "),
+                        money("requirement_cost_lifetime"),
+                        t(" over the "),
+                        fmt(r("lifetime_months"), TextFormat::Whole),
+                        t(" months: a choice for the requirements, not for cost."),
+                    ]),
+                    t("It also saves money against the API."),
+                ),
+            ]),
+        ),
+        t("The API meets the requirements."),
+    );
+    d.q(
+        "requirement_note",
+        "The requirements",
+        Unit::Text,
+        "Which candidates the hard requirements rule out, what meeting them costs against the API, and each latency, known or unknown.",
+        concat(std::iter::once(sentence).chain(latency).collect()),
+    )
+    .with(Role::Answer, 4);
 }
 
 /// Whether the API is the recommended candidate.
@@ -581,8 +728,21 @@ fn recommends_switch() -> super::expr::Cond {
 
 /// The verdict's sentence, the headline and why a verdict is marginal, as
 /// formulas over the figures, so the Summary's words follow any edit.
-fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::Cond) {
+fn words(
+    d: &mut Defs,
+    shape: &crate::inputs::Shape,
+    options: usize,
+    ranged: bool,
+    thin_savings: super::expr::Cond,
+) {
     let money = |id: &str| fmt(r(id), TextFormat::Money);
+    let stay = || {
+        if_(
+            truthy(r("feasible")),
+            t("Stay on the API."),
+            t("Not feasible as planned: stay on the API."),
+        )
+    };
     let which = if options == 0 {
         t("")
     } else {
@@ -611,15 +771,22 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
                     concat(vec![t(VERDICT_FINE_TUNE), which]),
                 ),
                 if_(truthy(r("verdict_marginal")), t(" (marginal)"), t("")),
+                if shape.has_requirements {
+                    if_(
+                        and(vec![
+                            not(truthy(r("api_meets_requirements"))),
+                            gt(r("requirement_cost_lifetime"), n(0.0)),
+                        ]),
+                        t(", for the requirements, not for cost"),
+                        t(""),
+                    )
+                } else {
+                    t("")
+                },
                 t("."),
             ]),
             {
-                let stay = if_(
-                    truthy(r("feasible")),
-                    t("Stay on the API."),
-                    t("Not feasible as planned: stay on the API."),
-                );
-                if ranged {
+                let stay_or_held = if ranged {
                     if_(
                         truthy(r("held_back_by_odds")),
                         concat(vec![
@@ -631,10 +798,19 @@ fn words(d: &mut Defs, options: usize, ranged: bool, thin_savings: super::expr::
                             fmt(r("required_odds"), TextFormat::Percent),
                             t(" required; a pilot that narrows the widest ranges decides it."),
                         ]),
-                        stay,
+                        stay(),
                     )
                 } else {
-                    stay
+                    stay()
+                };
+                if shape.has_requirements {
+                    if_(
+                        truthy(r("api_meets_requirements")),
+                        stay_or_held,
+                        t("Not feasible: no candidate meets the requirements."),
+                    )
+                } else {
+                    stay_or_held
                 }
             },
         ),

@@ -24,6 +24,7 @@ pub mod expr;
 pub mod js;
 mod order;
 mod quality;
+mod requirements;
 pub mod roi;
 mod serving;
 mod training;
@@ -564,6 +565,7 @@ pub fn build(inputs: &Inputs) -> Model {
     roi::flags(&mut d);
     decision::factors(&mut d);
     decision::score(&mut d);
+    requirements::define(&mut d, shape);
     let timeline = cash_flow::timeline(shape);
     cash_flow::define(&mut d, shape);
     let ranged = !inputs.ranges.is_empty();
@@ -578,7 +580,7 @@ pub fn build(inputs: &Inputs) -> Model {
                 == Some(crate::plan::Kind::Api.name())
         })
         .collect();
-    let candidates = comparison::define(&mut d, &api_options, ranged);
+    let candidates = comparison::define(&mut d, shape, &api_options, ranged);
     warnings::define(&mut d, shape);
     checks::define(&mut d, inputs, &candidates);
 

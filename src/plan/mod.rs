@@ -130,6 +130,10 @@ pub struct RawPlan {
     /// The decision factors (optional).
     #[serde(default)]
     pub decision: Option<RawDecision>,
+    /// Hard requirements: a candidate that breaks one is not feasible, the
+    /// API included (optional).
+    #[serde(default)]
+    pub requirements: Option<RawRequirements>,
     /// Observed months, keyed YYYY-MM: the latest observed traffic replaces
     /// the forecast in `baseline.requests_per_day`.
     #[serde(default)]
@@ -603,6 +607,23 @@ pub struct RawDecision {
     /// paying back within the lifetime is at least this, 0 to 1 (default 0.5).
     #[serde(default)]
     pub required_odds: Option<f64>,
+}
+
+/// Hard requirements every candidate must meet.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirements {
+    /// The data may not leave the company: rules out the API and managed
+    /// offers run by a third party (default false).
+    #[serde(default)]
+    pub data_must_stay_in_house: Option<bool>,
+    /// The longest acceptable time to the first token, in milliseconds (> 0).
+    #[serde(default)]
+    pub latency_limit_ms: Option<f64>,
+    /// The API's time to the first token as measured, in milliseconds (> 0;
+    /// without it the API's latency is unknown).
+    #[serde(default)]
+    pub api_latency_ms: Option<f64>,
 }
 
 /// The JSON Schema of the plan format, generated from [`RawPlan`] (draft-07,

@@ -445,6 +445,11 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         Some(k) => Candidate::Option(k),
         None => Candidate::Plan,
     };
+    // An API the requirements rule out is no bar to beat.
+    let api_score = match values.get(&model::comparison::score_cell_id(Candidate::Api)) {
+        Some(Value::Num(x)) => *x,
+        _ => f64::NEG_INFINITY,
+    };
     let threshold = if recommended == Candidate::Api {
         0.0
     } else {
@@ -455,7 +460,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
             .filter(|c| **c != own && **c != Candidate::Api)
             .filter_map(|c| values.get(&model::comparison::score_cell_id(*c)))
             .filter_map(Value::as_num)
-            .fold(0.0, f64::max)
+            .fold(api_score, f64::max)
     };
     // Under ranges the rule asks the candidate's odds too: the simulation
     // is run again with the lever's inputs moved (same trials, same seed).

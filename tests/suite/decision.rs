@@ -247,10 +247,12 @@ fn under_the_lessons_assumptions_the_timeline_gives_the_lessons_figures() {
             .filter(|p| *p <= num(&r, "lifetime_months"));
         assert!(close(r.num("payback_months"), lesson), "{}", plan.display());
         assert!(close(r.num("lifetime_net"), r.num("flat_lifetime_net")));
-        // Fine-tune exactly when the lesson's amortized savings are positive.
+        // Fine-tune exactly when the lesson's amortized savings are positive,
+        // or when the requirements rule the API out.
+        let api_ruled_out = r.value("api_meets_requirements") == &Value::Bool(false);
         assert_eq!(
             r.verdict() == "Fine-tune",
-            num(&r, "monthly_savings") > 0.0 && r.feasible(),
+            (num(&r, "monthly_savings") > 0.0 || api_ruled_out) && r.feasible(),
             "{}",
             plan.display()
         );
@@ -468,4 +470,86 @@ proptest! {
             prop_assert_ne!(r.recommended(), "plan");
         }
     }
+}
+
+#[test]
+fn hard_requirements_rule_candidates_out_and_say_what_they_cost() {
+    // The lesson's document classification: the API is cheaper, but the
+    // data is PII and the first token is due within 50 ms.
+    let path = root().join("inputs/document-classification.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let r = report_of_text(&text);
+    assert_eq!(r.value("api_meets_requirements"), &Value::Bool(false));
+    assert_eq!(r.value("candidates_feasible_api"), &Value::Bool(false));
+    assert!(r.feasible());
+    assert_eq!(r.recommended(), "plan");
+    assert_eq!(r.verdict(), "Fine-tune");
+    assert_eq!(
+        sentence(&r),
+        "Fine-tune, for the requirements, not for cost."
+    );
+    // The price of the requirement: what the plan costs beyond the API.
+    let monthly = num(&r, "requirement_cost_per_month");
+    assert!((monthly + num(&r, "recommended_monthly_savings")).abs() < 1e-9);
+    assert!(monthly > 0.0);
+    let lifetime = num(&r, "requirement_cost_lifetime");
+    assert!((lifetime + num(&r, "recommended_lifetime_net")).abs() < 1e-9);
+    // Latency: the self-hosted estimate from the prefill rate, the API's
+    // unknown (the plan measures none).
+    let estimate = num(&r, "latency_estimate_ms");
+    let expected = num(&r, "avg_input_tokens_per_request")
+        / num(&r, "serving_prefill_tokens_per_second")
+        * 1000.0;
+    assert!((estimate - expected).abs() < 1e-9);
+    assert!(estimate < 50.0);
+    let note = r.value("requirement_note").to_excel_result();
+    assert!(note.contains("the data must stay in house"), "{note}");
+    assert!(note.contains("the API's unknown (not measured)"), "{note}");
+    assert!(note.contains("a choice for the requirements, not for cost"));
+    let md = memo::render_markdown(&r);
+    assert!(md.contains("The requirements rule the API out"));
+    one_answer(&r);
+
+    // Without the PII requirement, a measured API latency over the limit
+    // rules the API out on its own; under it, the API wins on cost.
+    let latency_only = |api_ms: u32| {
+        report_of_text(&replace_once(
+            &text,
+            "  data_must_stay_in_house: true   # the documents hold PII\n",
+            &format!("  api_latency_ms: {api_ms}\n"),
+        ))
+    };
+    let slow = latency_only(400);
+    assert_eq!(slow.value("api_meets_requirements"), &Value::Bool(false));
+    assert_eq!(slow.recommended(), "plan");
+    assert!(slow
+        .value("requirement_note")
+        .to_excel_result()
+        .contains("its measured latency is over the limit"));
+    let fast = latency_only(30);
+    assert_eq!(fast.value("api_meets_requirements"), &Value::Bool(true));
+    assert_eq!(fast.verdict(), "Stay on the API");
+    one_answer(&fast);
+
+    // A self-hosted estimate over the limit rules the plan out too: then
+    // nothing meets the requirements.
+    let strict = report_of_text(&replace_once(
+        &text,
+        "latency_limit_ms: 50",
+        "latency_limit_ms: 5",
+    ));
+    assert!(!strict.feasible());
+    assert_eq!(
+        sentence(&strict),
+        "Not feasible: no candidate meets the requirements."
+    );
+    assert!(strict
+        .value("requirement_note")
+        .to_excel_result()
+        .contains("rule out every candidate"));
+
+    // A plan without requirements has none of these figures.
+    let plain = report_of(&root().join("inputs/roi-worked-example.yaml"));
+    assert!(!plain.values.contains_key("meets_requirements"));
+    assert_eq!(plain.value("candidates_feasible_api"), &Value::Bool(true));
 }

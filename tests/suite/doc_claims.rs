@@ -93,13 +93,20 @@ const CLAIMS: &[Claim] = &[
         page: "README.md",
         example: "document-classification",
         says: |d| {
-            let verdict = if stays_on_the_api(d) {
+            // Cheaper by the money; the verdict may still be the requirements'.
+            let cheaper = if num(d, "/results/npv") < 0.0 {
                 "the API is cheaper"
             } else {
                 "fine-tuning is cheaper"
             };
+            let ruled_out =
+                if d.pointer("/results/api_meets_requirements") == Some(&Json::Bool(false)) {
+                    ", but the requirements (PII, 50 ms) rule it out"
+                } else {
+                    ""
+                };
             format!(
-                "{} tokens/day at GPT-3.5 prices: {verdict}",
+                "{} tokens/day at GPT-3.5 prices: {cheaper}{ruled_out}",
                 millions(num(d, "/results/current_daily_tokens"))
             )
         },

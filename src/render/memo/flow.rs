@@ -44,6 +44,13 @@ pub(super) fn flow_steps(r: &Report) -> Vec<FlowStep> {
             format!("no payback within the {life}-month life"),
         ),
     };
+    let into_verdict = if r.values.contains_key(id::API_MEETS_REQUIREMENTS)
+        && !r.flag(id::API_MEETS_REQUIREMENTS)
+    {
+        format!("{into_verdict}; the requirements rule the API out")
+    } else {
+        into_verdict
+    };
     vec![
         FlowStep {
             node: "volume",

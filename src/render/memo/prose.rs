@@ -26,6 +26,9 @@ pub(super) fn answer(r: &Report) -> String {
     if marginal != crate::value::NOT_APPLICABLE {
         out.push(marginal);
     }
+    if r.values.contains_key(id::REQUIREMENT_NOTE) {
+        out.push(r.value(id::REQUIREMENT_NOTE).to_excel_result());
+    }
     if let Some(c) = capacity_note(r) {
         out.push(c);
     }
