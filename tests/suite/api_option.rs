@@ -175,3 +175,30 @@ fn an_api_option_names_a_catalogue_model_or_gives_its_prices() {
     let r = report_of_text(&plan);
     assert_eq!(r.options.len(), 1);
 }
+
+#[test]
+fn data_that_must_stay_in_house_rules_out_the_api_option_too() {
+    let text = plan();
+    let at = text.find("options:\n").unwrap();
+    let kept = format!(
+        "{}requirements:\n  data_must_stay_in_house: true\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    let r = report_of_text(&kept);
+    let doc = json::document(&r);
+    let feasible = |id: &str| {
+        doc["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {}", doc["candidates"]))["feasible"]
+            .clone()
+    };
+    // Another API model sends the data out as the baseline does.
+    assert_eq!(feasible("mini"), serde_json::Value::Bool(false));
+    assert_eq!(feasible("api"), serde_json::Value::Bool(false));
+    assert_eq!(feasible("plan"), serde_json::Value::Bool(true));
+    assert_eq!(r.recommended(), "plan");
+}
