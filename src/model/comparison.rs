@@ -707,6 +707,21 @@ fn requirement_cost(d: &mut Defs, shape: &crate::inputs::Shape, columns: &[Table
         t("The API meets the requirements."),
     );
     d.q(
+        "requirement_verdict_words",
+        "Words the requirements add to the verdict",
+        Unit::Text,
+        "When the requirements rule the API out and the pick costs more than the API: it is made for the requirements, not for cost.",
+        if_(
+            is_number(r("requirement_cost_lifetime")),
+            if_(
+                gt(r("requirement_cost_lifetime"), n(0.0)),
+                t(", for the requirements, not for cost"),
+                t(""),
+            ),
+            t(""),
+        ),
+    );
+    d.q(
         "requirement_note",
         "The requirements",
         Unit::Text,
@@ -772,14 +787,7 @@ fn words(
                 ),
                 if_(truthy(r("verdict_marginal")), t(" (marginal)"), t("")),
                 if shape.has_requirements {
-                    if_(
-                        and(vec![
-                            not(truthy(r("api_meets_requirements"))),
-                            gt(r("requirement_cost_lifetime"), n(0.0)),
-                        ]),
-                        t(", for the requirements, not for cost"),
-                        t(""),
-                    )
+                    r("requirement_verdict_words")
                 } else {
                     t("")
                 },

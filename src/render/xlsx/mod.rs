@@ -739,6 +739,11 @@ fn summary_levers(
             "No single input within its range changes the verdict.",
             &s.wrap,
         )?;
+        fit.wrap(
+            row,
+            0,
+            "No single input within its range changes the verdict.",
+        );
     }
     for l in &r.levers {
         write_text(ws, row, COL_LABEL, &l.label, &s.wrap)?;
