@@ -94,6 +94,7 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
                 .collect()
         },
         volume_note: volume_note(r),
+        volume_chart_on_page_one: r.recommended_option_index().is_none(),
         actuals: actuals_view(r),
         uncertainty: uncertainty(r),
         mermaid: mermaid(&flow_steps(r)),

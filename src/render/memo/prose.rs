@@ -284,19 +284,37 @@ pub(super) fn volume_note(r: &Report) -> String {
             "at today's {today} tokens/day, as at any volume, the fine-tuned model costs more: the extra review cost per token is at least the API price"
         ),
     };
-    // The chart is drawn for the plan as written; when an option is
-    // recommended, its own break-even is said beside it.
-    let recommended = r.recommended_option_index().map(|_| {
+    // The chart is drawn for the plan as written: when an option is
+    // recommended, page 1 gives the option's break-even in words and the
+    // chart is in the appendix.
+    if r.recommended_option_index().is_some() {
         let case = r.recommended_case();
-        format!(
-            " The chart is the plan as written's; {}, recommended, breaks even at {} tokens/day.",
-            r.recommended_name(),
-            show_case(r, &case, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
-        )
-    });
+        let above = match (
+            case.value(r, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN).as_num(),
+            r.num(id::CURRENT_DAILY_TOKENS),
+        ) {
+            (Some(b), Some(t)) if t >= b => "above",
+            (Some(_), Some(_)) => "below",
+            _ => "",
+        };
+        let said = if above.is_empty() {
+            format!(
+                "{} has no all-in break-even: at any volume its extra review cost per token is at least the API price.",
+                r.recommended_name()
+            )
+        } else {
+            format!(
+                "Today's {today} tokens/day is {above} the all-in break-even of {}, {} tokens/day, where it and the API cost the same.",
+                r.recommended_name(),
+                show_case(r, &case, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
+            )
+        };
+        return md_escape(&format!(
+            "{said} The chart of cost against volume is drawn for the plan as written, so it is in the appendix, under Break-even."
+        ));
+    }
     md_escape(&format!(
-        "What the API and the fine-tuned model cost a month from a quarter to four times today's volume: {where_}.{} The chart's figures are in the appendix, under Break-even.",
-        recommended.unwrap_or_default()
+        "What the API and the fine-tuned model cost a month from a quarter to four times today's volume: {where_}. The chart's figures are in the appendix, under Break-even."
     ))
 }
 

@@ -181,6 +181,10 @@ pub struct MemoMarkdown {
     pub key_figures: Vec<Row>,
     /// What the brief's chart shows.
     pub volume_note: String,
+    /// Whether the volume chart is on page 1: it is the plan's, so only
+    /// when the plan (or the API) is the answer; with an option recommended
+    /// it moves to the appendix and page 1 says the option's break-even.
+    pub volume_chart_on_page_one: bool,
     /// `None` when the plan has no observed months.
     pub actuals: Option<ActualsView>,
     /// `None` when every input is a single estimate.
