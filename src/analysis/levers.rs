@@ -115,6 +115,7 @@ pub fn levers(
 ) -> Result<Vec<Lever>, NotNumeric> {
     let full = Compiled::new(model, &OUTPUTS, values)?;
     let mut out = Vec::new();
+    let mut odds_now: Option<bool> = None;
     for kind in KINDS {
         let moved: Vec<&str> = if kind.id == ENGINEERING_HOURS {
             phases.iter().map(String::as_str).collect()
@@ -175,8 +176,12 @@ pub fn levers(
             let moved_at = |x: f64| -> Vec<(&str, f64)> {
                 slots_moved(&moved, values, kind.id == ENGINEERING_HOURS, today, x)
             };
+            // Today's answer is every lever's: the simulation at today's
+            // values is run once for them all.
+            let odds_today = *odds_now.get_or_insert_with(|| odds(&[]));
+            let now = wins(&[today; LANES])[0] && odds_today;
             let mut full = |x: f64| -> bool { wins(&[x; LANES])[0] && odds(&moved_at(x)) };
-            found = with_odds(&mut full, today, low, high, found);
+            found = with_odds(&mut full, now, today, low, high, found);
         }
         if let Some(flips_at) = found {
             let (path, label, unit) = if kind.id == ENGINEERING_HOURS {
@@ -223,22 +228,33 @@ fn slots_moved<'a>(
 /// change of `full` is searched by bisection between today and each end.
 fn with_odds(
     full: &mut dyn FnMut(f64) -> bool,
+    now: bool,
     today: f64,
     low: f64,
     high: f64,
     npv_flip: Option<f64>,
 ) -> Option<f64> {
-    let now = full(today);
+    let mut bracket: Option<f64> = None;
     if let Some(f) = npv_flip {
         let short = today + (f - today) * (1.0 - 1e-6);
-        let past = f + (f - today) * 1e-6;
-        if full(short) == now && full(past) != now {
-            return Some(f);
+        if full(short) == now {
+            let past = f + (f - today) * 1e-6;
+            if full(past) != now {
+                return Some(f);
+            }
+        } else {
+            // The odds change the answer before the net present value
+            // does: between today and its flip.
+            bracket = Some(f);
         }
     }
+    let ends: Vec<f64> = match bracket {
+        Some(f) => vec![f],
+        None => vec![low, high],
+    };
     let mut best: Option<f64> = None;
-    for end in [low, high] {
-        if end == today || full(end) == now {
+    for end in ends {
+        if end == today || (bracket.is_none() && full(end) == now) {
             continue;
         }
         let (mut near, mut far) = (today, end);
@@ -248,6 +264,9 @@ fn with_odds(
                 near = mid;
             } else {
                 far = mid;
+            }
+            if (far - near).abs() <= 1e-4 * near.abs().max(far.abs()).max(1e-12) {
+                break;
             }
         }
         if best.is_none_or(|b| (far - today).abs() < (b - today).abs()) {
