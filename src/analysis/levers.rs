@@ -265,7 +265,7 @@ fn with_odds(
             } else {
                 far = mid;
             }
-            if (far - near).abs() <= 1e-4 * near.abs().max(far.abs()).max(1e-12) {
+            if (far - near).abs() <= 1e-3 * near.abs().max(far.abs()).max(1e-12) {
                 break;
             }
         }
