@@ -5,9 +5,9 @@
 //! is, and the JSON, the memo and the recalculated workbook agree.
 
 use finetune_roi::catalog::Catalog;
-use finetune_roi::render::{json, layout, memo, xlsx};
+use finetune_roi::render::{json, memo};
 use finetune_roi::report::Report;
-use ironcalc::base::{cell::CellValue, Model};
+use ironcalc::base::cell::CellValue;
 
 use super::common::*;
 
@@ -108,19 +108,7 @@ fn an_api_option_bills_its_own_api_model_and_is_recommended_when_it_saves_most()
 #[test]
 fn the_workbook_recalculates_the_api_option_and_the_verdict() {
     let r = report_of_text(&plan());
-    let bytes = xlsx::render(&r).unwrap();
-    let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "plan", "en", "UTC").unwrap();
-    let mut model = Model::from_workbook(wb, "en").unwrap();
-    model.evaluate();
-    let names = model.workbook.get_worksheet_names();
-    let lay = layout::layout(&r);
-    let cell = |key: &str| {
-        let p = &lay.places[key];
-        let sheet = names.iter().position(|n| n == p.sheet).unwrap() as u32;
-        model
-            .get_cell_value_by_index(sheet, p.row as i32 + 1, p.col as i32 + 1)
-            .unwrap()
-    };
+    let cell = |key: &str| recalculated_cells(&r, &[key]).remove(0);
     for id in ["npv", "total_project_cost", "month1_net_savings"] {
         let key = finetune_roi::inputs::options::option_input_id(0, id);
         let want = r.options[0].value(&r, id).as_num().unwrap();

@@ -148,3 +148,23 @@ pub fn outside_script(html: &str) -> String {
     );
     format!("{}{}", &html[..start], &html[end + "</script>".len()..])
 }
+
+/// The cells of a report's workbook as IronCalc recalculates them, by the
+/// id of what each holds (a quantity, an input, an option's figure).
+pub fn recalculated_cells(r: &Report, ids: &[&str]) -> Vec<ironcalc::base::cell::CellValue> {
+    let bytes = finetune_roi::render::xlsx::render(r).unwrap();
+    let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "plan", "en", "UTC").unwrap();
+    let mut model = ironcalc::base::Model::from_workbook(wb, "en").unwrap();
+    model.evaluate();
+    let names = model.workbook.get_worksheet_names();
+    let lay = finetune_roi::render::layout::layout(r);
+    ids.iter()
+        .map(|id| {
+            let p = &lay.places[*id];
+            let sheet = names.iter().position(|n| n == p.sheet).unwrap() as u32;
+            model
+                .get_cell_value_by_index(sheet, p.row as i32 + 1, p.col as i32 + 1)
+                .unwrap()
+        })
+        .collect()
+}

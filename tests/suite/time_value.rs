@@ -3,9 +3,8 @@
 //! the running costs and the API's price trend on the timeline, and the
 //! trend at which the verdict flips.
 
-use finetune_roi::render::{layout, xlsx};
 use finetune_roi::report::{PriceFlip, Report};
-use ironcalc::base::{cell::CellValue, Model};
+use ironcalc::base::cell::CellValue;
 
 use super::common::*;
 
@@ -145,25 +144,13 @@ fn agrees(r: &Report, flows: &[f64], name: &str) {
 }
 
 /// The time-value cells of a report's workbook as IronCalc recalculates
-/// them.
+/// them, each a number.
 fn recalculated(r: &Report, ids: &[&str]) -> Vec<f64> {
-    let bytes = xlsx::render(r).unwrap();
-    let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "plan", "en", "UTC").unwrap();
-    let mut model = Model::from_workbook(wb, "en").unwrap();
-    model.evaluate();
-    let names = model.workbook.get_worksheet_names();
-    let lay = layout::layout(r);
     ids.iter()
-        .map(|id| {
-            let p = &lay.places[*id];
-            let sheet = names.iter().position(|n| n == p.sheet).unwrap() as u32;
-            match model
-                .get_cell_value_by_index(sheet, p.row as i32 + 1, p.col as i32 + 1)
-                .unwrap()
-            {
-                CellValue::Number(x) => x,
-                other => panic!("{id} recalculates to {other:?}"),
-            }
+        .zip(recalculated_cells(r, ids))
+        .map(|(id, v)| match v {
+            CellValue::Number(x) => x,
+            other => panic!("{id} recalculates to {other:?}"),
         })
         .collect()
 }
@@ -423,24 +410,9 @@ fn flows_that_change_sign_twice_have_no_single_rate_of_return() {
         assert_eq!(r.value(id).as_text(), Some(words), "{id}");
     }
     // The recalculated workbook counts the same changes and says the same.
-    let bytes = xlsx::render(&r).unwrap();
-    let wb = ironcalc::import::load_from_xlsx_bytes(&bytes, "plan", "en", "UTC").unwrap();
-    let mut model = Model::from_workbook(wb, "en").unwrap();
-    model.evaluate();
-    let names = model.workbook.get_worksheet_names();
-    let lay = layout::layout(&r);
-    let cell = |id: &str| {
-        let p = &lay.places[id];
-        let sheet = names.iter().position(|n| n == p.sheet).unwrap() as u32;
-        model
-            .get_cell_value_by_index(sheet, p.row as i32 + 1, p.col as i32 + 1)
-            .unwrap()
-    };
-    assert_eq!(
-        cell("cf_sign_changes"),
-        CellValue::Number(turns(&flows) as f64)
-    );
-    assert_eq!(cell("irr_annual"), CellValue::String(words.to_string()));
+    let mut cells = recalculated_cells(&r, &["cf_sign_changes", "irr_annual"]).into_iter();
+    assert_eq!(cells.next(), Some(CellValue::Number(turns(&flows) as f64)));
+    assert_eq!(cells.next(), Some(CellValue::String(words.to_string())));
     let md = finetune_roi::render::memo::render_markdown(&r);
     assert!(md.contains(words));
 }
