@@ -4,6 +4,13 @@
 //! over its own timeline, given that it can be built; the search moves one
 //! input (or the engineering phases together), runs the compiled model and
 //! bisects on whether the candidate still wins.
+//!
+//! Under ranges the rule asks the odds too, so each point tried runs the
+//! candidate's trials again (the simulation's own draws). Between two points
+//! whose trials are known, a trial that pays back at both is taken to pay
+//! back between them and only the others are run; the final bracket is then
+//! checked with every trial run, and searched again that way if the check
+//! fails, so the flip is the one a search running every trial finds.
 
 use crate::collections::IndexMap;
 use crate::format::Unit;
@@ -13,9 +20,27 @@ use crate::model::compiled::{Compiled, Lane, NotNumeric, LANES};
 use crate::model::Model;
 use crate::value::Value;
 
-/// Under ranges, whether the candidate's odds of paying back meet the
-/// required odds with some inputs moved: (input id, value) pairs.
-pub type OddsTest<'a> = &'a mut dyn FnMut(&[(&str, f64)]) -> bool;
+/// Whether each of the given trials pays back with the inputs moved
+/// ((input id, value) pairs; none moved for today's answer).
+pub type TrialsPay<'a> = &'a mut dyn FnMut(&[(&str, f64)], &[usize]) -> Vec<bool>;
+
+/// Under ranges, the candidate's trials run again with some inputs moved:
+/// the rule asks that it pay back in at least the required share of them.
+pub struct Odds<'a> {
+    /// Whether each of the given trials pays back.
+    pub pays: TrialsPay<'a>,
+    /// The number of trials.
+    pub trials: usize,
+    /// The share of the trials it must pay back in.
+    pub required: f64,
+}
+
+/// Whether trials paying back as `pays` says meet the `required` share of
+/// `trials`.
+fn met(pays: &[bool], trials: usize, required: f64) -> bool {
+    let count = pays.iter().filter(|&&p| p).count();
+    count as f64 / trials.max(1) as f64 >= required
+}
 
 /// One lever: the input that sets it, its value today and the value at which
 /// the verdict flips.
@@ -111,11 +136,13 @@ pub fn levers(
     phases: &[String],
     prefix: &str,
     threshold: f64,
-    mut odds: Option<OddsTest<'_>>,
+    mut odds: Option<Odds<'_>>,
 ) -> Result<Vec<Lever>, NotNumeric> {
     let full = Compiled::new(model, &OUTPUTS, values)?;
     let mut out = Vec::new();
-    let mut odds_now: Option<bool> = None;
+    let all: Vec<usize> = (0..odds.as_ref().map_or(0, |o| o.trials)).collect();
+    // Under ranges, whether each trial pays back today: one run for every lever.
+    let mut pays_today: Option<Vec<bool>> = None;
     for kind in KINDS {
         let moved: Vec<&str> = if kind.id == ENGINEERING_HOURS {
             phases.iter().map(String::as_str).collect()
@@ -176,12 +203,17 @@ pub fn levers(
             let moved_at = |x: f64| -> Vec<(&str, f64)> {
                 slots_moved(&moved, values, kind.id == ENGINEERING_HOURS, today, x)
             };
-            // Today's answer is every lever's: the simulation at today's
-            // values is run once for them all.
-            let odds_today = *odds_now.get_or_insert_with(|| odds(&[]));
-            let now = wins(&[today; LANES])[0] && odds_today;
-            let mut full = |x: f64| -> bool { wins(&[x; LANES])[0] && odds(&moved_at(x)) };
-            found = with_odds(&mut full, now, today, low, high, found);
+            let today_pays = pays_today.get_or_insert_with(|| (odds.pays)(&[], &all));
+            let (trials, required) = (odds.trials, odds.required);
+            let now = wins(&[today; LANES])[0] && met(today_pays, trials, required);
+            let today_pays = today_pays.clone();
+            let mut rule = Rule {
+                wins: &mut |x: f64| wins(&[x; LANES])[0],
+                pays: &mut |x: f64, which: &[usize]| (odds.pays)(&moved_at(x), which),
+                met: &|p: &[bool]| met(p, trials, required),
+                all: &all,
+            };
+            found = with_odds(&mut rule, &today_pays, now, today, low, high, found);
         }
         if let Some(flips_at) = found {
             let (path, label, unit) = if kind.id == ENGINEERING_HOURS {
@@ -221,59 +253,146 @@ fn slots_moved<'a>(
         .collect()
 }
 
+/// The whole rule under ranges at a value of the lever: the net present
+/// value's test, then the odds, with the trials run again.
+struct Rule<'r> {
+    /// Whether the candidate's net present value wins.
+    wins: &'r mut dyn FnMut(f64) -> bool,
+    /// Whether each of the given trials pays back.
+    pays: &'r mut dyn FnMut(f64, &[usize]) -> Vec<bool>,
+    /// Whether trials paying back so meet the required odds.
+    met: &'r dyn Fn(&[bool]) -> bool,
+    /// Every trial.
+    all: &'r [usize],
+}
+
+/// The rule's answer at a value, and whether each trial paid back there
+/// (`None` where the net present value alone said no).
+type Answer = (bool, Option<Vec<bool>>);
+
+impl Rule<'_> {
+    /// The answer with every trial run.
+    fn exact(&mut self, x: f64) -> Answer {
+        if !(self.wins)(x) {
+            return (false, None);
+        }
+        let pays = (self.pays)(x, self.all);
+        ((self.met)(&pays), Some(pays))
+    }
+
+    /// The answer at a value between two whose trials are known (`a`, `b`):
+    /// a trial that pays back at both (or at neither) is taken to do so
+    /// between them, and only the others are run.
+    fn guided(&mut self, x: f64, a: &[bool], b: &[bool]) -> Answer {
+        if !(self.wins)(x) {
+            return (false, None);
+        }
+        let which: Vec<usize> = (0..a.len()).filter(|&t| a[t] != b[t]).collect();
+        let run = (self.pays)(x, &which);
+        let mut pays = a.to_vec();
+        for (t, p) in which.into_iter().zip(run) {
+            pays[t] = p;
+        }
+        ((self.met)(&pays), Some(pays))
+    }
+}
+
 /// The flip of the whole rule, odds included, given the flip of the net
-/// present value alone (`npv_flip`): `full` says whether the candidate
-/// wins at a value. Where the answer with odds is the answer without them
-/// on either side of `npv_flip`, that is the flip; otherwise the nearest
-/// change of `full` is searched by bisection between today and each end.
+/// present value alone (`npv_flip`). Where the answer with odds is the
+/// answer without them on either side of `npv_flip`, that is the flip;
+/// otherwise the nearest change of the rule's answer is searched by
+/// bisection between today and each end.
 fn with_odds(
-    full: &mut dyn FnMut(f64) -> bool,
+    rule: &mut Rule<'_>,
+    today_pays: &[bool],
     now: bool,
     today: f64,
     low: f64,
     high: f64,
     npv_flip: Option<f64>,
 ) -> Option<f64> {
-    let mut bracket: Option<f64> = None;
+    let mut bracket: Option<(f64, Option<Vec<bool>>)> = None;
     if let Some(f) = npv_flip {
         let short = today + (f - today) * (1.0 - 1e-6);
-        if full(short) == now {
+        let (answer, pays) = rule.exact(short);
+        if answer == now {
             let past = f + (f - today) * 1e-6;
-            if full(past) != now {
+            if rule.exact(past).0 != now {
                 return Some(f);
             }
         } else {
             // The odds change the answer before the net present value
             // does: between today and its flip.
-            bracket = Some(f);
+            bracket = Some((f, pays));
         }
     }
-    let ends: Vec<f64> = match bracket {
-        Some(f) => vec![f],
-        None => vec![low, high],
+    let ends: Vec<(f64, Option<Vec<bool>>)> = match bracket {
+        Some(end) => vec![end],
+        None => vec![(low, None), (high, None)],
     };
+    let bracketed = ends.len() == 1;
     let mut best: Option<f64> = None;
-    for end in ends {
-        if end == today || (bracket.is_none() && full(end) == now) {
+    for (end, mut end_pays) in ends {
+        if end == today {
             continue;
         }
-        let (mut near, mut far) = (today, end);
-        for _ in 0..24 {
-            let mid = 0.5 * (near + far);
-            if full(mid) == now {
-                near = mid;
-            } else {
-                far = mid;
+        if !bracketed {
+            let (answer, pays) = rule.exact(end);
+            if answer == now {
+                continue;
             }
-            if (far - near).abs() <= 1e-3 * near.abs().max(far.abs()).max(1e-12) {
-                break;
-            }
+            end_pays = pays;
         }
+        // Guided by the trials known at the bracket's ends, then checked
+        // with every trial run at the final bracket's ends; where a trial
+        // changed more than once between them and the check fails, the
+        // search is done again with every trial run at every step.
+        let known = Some(today_pays.to_vec());
+        let (near, far, guessed) = bisect(rule, now, (today, known), (end, end_pays), true);
+        let far = if guessed && (rule.exact(near).0 != now || rule.exact(far).0 == now) {
+            bisect(rule, now, (today, None), (end, None), false).1
+        } else {
+            far
+        };
         if best.is_none_or(|b| (far - today).abs() < (b - today).abs()) {
             best = Some(far);
         }
     }
     best
+}
+
+/// Bisects between `near` (where the rule's answer is `now`) and `far`
+/// (where it is not), each with its trials where known; `guide` lets the
+/// known trials spare runs. Returns the final bracket and whether any
+/// answer was guided.
+fn bisect(
+    rule: &mut Rule<'_>,
+    now: bool,
+    near: (f64, Option<Vec<bool>>),
+    far: (f64, Option<Vec<bool>>),
+    guide: bool,
+) -> (f64, f64, bool) {
+    let ((mut near, mut near_pays), (mut far, mut far_pays)) = (near, far);
+    let mut guessed = false;
+    for _ in 0..24 {
+        let mid = 0.5 * (near + far);
+        let (answer, pays) = match (guide, &near_pays, &far_pays) {
+            (true, Some(a), Some(b)) => {
+                guessed = true;
+                rule.guided(mid, a, b)
+            }
+            _ => rule.exact(mid),
+        };
+        if answer == now {
+            (near, near_pays) = (mid, pays);
+        } else {
+            (far, far_pays) = (mid, pays);
+        }
+        if (far - near).abs() <= 1e-3 * near.abs().max(far.abs()).max(1e-12) {
+            break;
+        }
+    }
+    (near, far, guessed)
 }
 
 /// The value nearest today, between `low` and `high`, at which whether the
@@ -320,4 +439,76 @@ fn search(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 1,000 trials; trial `t` pays back below its own threshold
+    /// (t / 1,000), and the first `odd` trials also above 0.9, so that
+    /// they pay back at both ends of [0, 1] but not between.
+    fn trial_pays(t: usize, x: f64, odd: usize) -> bool {
+        x < t as f64 / 1000.0 || (t < odd && x > 0.9)
+    }
+
+    /// The flip found with the trials guided, and the trials run for it.
+    fn flip(odd: usize) -> (Option<f64>, usize) {
+        let all: Vec<usize> = (0..1000).collect();
+        let mut run = 0;
+        let mut pays = |x: f64, which: &[usize]| -> Vec<bool> {
+            run += which.len();
+            which.iter().map(|&t| trial_pays(t, x, odd)).collect()
+        };
+        let mut rule = Rule {
+            wins: &mut |_| true,
+            pays: &mut pays,
+            met: &|p: &[bool]| met(p, 1000, 0.5),
+            all: &all,
+        };
+        let today: Vec<bool> = (0..1000).map(|t| trial_pays(t, 0.0, odd)).collect();
+        let now = met(&today, 1000, 0.5);
+        let found = with_odds(&mut rule, &today, now, 0.0, 0.0, 1.0, None);
+        (found, run)
+    }
+
+    /// The flip with every trial run at every step, and the trials run.
+    fn plain_flip(odd: usize) -> (f64, usize) {
+        let all: Vec<usize> = (0..1000).collect();
+        let mut run = 0;
+        let mut pays = |x: f64, which: &[usize]| -> Vec<bool> {
+            run += which.len();
+            which.iter().map(|&t| trial_pays(t, x, odd)).collect()
+        };
+        let mut rule = Rule {
+            wins: &mut |_| true,
+            pays: &mut pays,
+            met: &|p: &[bool]| met(p, 1000, 0.5),
+            all: &all,
+        };
+        let flip = bisect(&mut rule, true, (0.0, None), (1.0, None), false).1;
+        (flip, run)
+    }
+
+    #[test]
+    fn guided_search_finds_the_flip_of_every_trial_run_with_fewer_runs() {
+        // Today (x = 0) every trial but the first pays back.
+        let (found, run) = flip(0);
+        let (plain, plain_run) = plain_flip(0);
+        assert_eq!(found, Some(plain));
+        assert!((plain - 0.5).abs() < 1e-3, "{plain}");
+        // Plain, every step runs all 1,000 trials; guided, the end, the
+        // shrinking middle and the final check of both ends.
+        assert!(2 * run < plain_run, "{run} trials run, {plain_run} plain");
+    }
+
+    #[test]
+    fn a_trial_that_changes_twice_between_the_ends_sends_the_search_back_to_every_trial() {
+        // 300 trials pay back at both ends but not between: guided, the
+        // middle counts them as paying back and overshoots; the final check
+        // catches it and the search is done again with every trial run.
+        let (found, _) = flip(300);
+        let (plain, _) = plain_flip(300);
+        assert_eq!(found, Some(plain));
+    }
 }

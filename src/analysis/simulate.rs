@@ -127,6 +127,169 @@ impl Sampler {
     }
 }
 
+/// The trials' draws, drawn once from the seed, trial by trial and each
+/// ranged input in turn: a trial's draws do not depend on what is run with
+/// them, so the simulation and every rerun of it read the same trials.
+pub struct Draws {
+    /// Per block of [`LANES`] trials, each ranged input's draw in each lane.
+    blocks: Vec<Vec<Lane>>,
+    /// The number of trials.
+    trials: usize,
+    /// The trials actually drawn: `trials`, or 1 when nothing is ranged
+    /// (every trial is then the same).
+    distinct: usize,
+    seed: u64,
+}
+
+impl Draws {
+    /// `trials` trials (at least one) of the inputs `ranged`, from `seed`.
+    pub fn new(ranged: &[Ranged], trials: usize, seed: u64) -> Draws {
+        let samplers: Vec<Sampler> = ranged.iter().map(Sampler::new).collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let trials = trials.max(1);
+        let distinct = if samplers.is_empty() { 1 } else { trials };
+        let blocks = (0..distinct)
+            .step_by(LANES)
+            .map(|block| {
+                let mut drawn = vec![[0.0; LANES]; samplers.len()];
+                for lane in 0..LANES.min(distinct - block) {
+                    for (x, sampler) in drawn.iter_mut().zip(&samplers) {
+                        x[lane] = sampler.sample(&mut rng);
+                    }
+                }
+                drawn
+            })
+            .collect();
+        Draws {
+            blocks,
+            trials,
+            distinct,
+            seed,
+        }
+    }
+
+    /// The number of trials.
+    pub fn trials(&self) -> usize {
+        self.trials
+    }
+
+    /// Trial `t`'s draw of the ranged input `r`.
+    fn draw(&self, t: usize, r: usize) -> f64 {
+        self.blocks[t / LANES][r][t % LANES]
+    }
+}
+
+/// One candidate's trials, run again with some inputs moved: whether each
+/// trial can be built and pays back within the lifetime, exactly as the
+/// simulation counts it for that candidate (same draws, and an option that
+/// sets a ranged input itself keeps its own value). Built once for a set of
+/// moved inputs, then run at any of their values and on any of the trials.
+pub struct Rerun<'a> {
+    compiled: Compiled,
+    slots: Vec<Lane>,
+    draws: &'a Draws,
+    /// Per ranged input: its slot, and whether the candidate draws it (an
+    /// option that sets it itself does not).
+    ranged: Vec<(Option<usize>, bool)>,
+    /// Per moved input: its slot, and where it is ranged, its index among
+    /// the ranged inputs and the plan's value (an option drawing it only
+    /// while it is moved to that value).
+    moved: Vec<MovedInput>,
+    /// Whether the candidate is an option (else the plan, which draws every
+    /// ranged input whatever it is moved to).
+    option: bool,
+    payback_at: usize,
+    feasible_at: usize,
+}
+
+/// A moved input's slot, and where it is ranged, its index among the
+/// ranged inputs and the plan's value.
+type MovedInput = (Option<usize>, Option<(usize, f64)>);
+
+impl<'a> Rerun<'a> {
+    /// The candidate whose values are `candidate` (`None`: the plan,
+    /// `plan`) with the inputs `moved` free to move.
+    pub fn new(
+        model: &Model,
+        plan: &IndexMap<String, Value>,
+        candidate: Option<&IndexMap<String, Value>>,
+        ranged: &[Ranged],
+        draws: &'a Draws,
+        moved: &[&str],
+    ) -> Result<Rerun<'a>, NotNumeric> {
+        let outputs = model.with_role(Role::Simulated);
+        let [_, payback, _, _, feasible, _] = outputs[..] else {
+            return Err(NotNumeric(format!("{} simulated outputs", outputs.len())));
+        };
+        let full = Compiled::new(model, &[payback, feasible], plan)?;
+        let changed: Vec<&str> = ranged
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(moved.iter().copied())
+            .collect();
+        let compiled = full.restricted_to(model, &changed);
+        let slot = |id: &str| compiled.slot(id).ok_or_else(|| NotNumeric(id.to_string()));
+        let (payback_at, feasible_at) = (slot(payback)?, slot(feasible)?);
+        let values = candidate.unwrap_or(plan);
+        let ranged_slots = ranged
+            .iter()
+            .map(|r| (compiled.slot(&r.id), values.get(&r.id) == plan.get(&r.id)))
+            .collect();
+        let moved = moved
+            .iter()
+            .map(|id| {
+                let own = ranged.iter().position(|r| r.id == *id).map(|k| {
+                    let at = plan
+                        .get(*id)
+                        .map_or(f64::NAN, crate::model::compiled::to_slot);
+                    (k, at)
+                });
+                (compiled.slot(id), own)
+            })
+            .collect();
+        Ok(Rerun {
+            slots: compiled.slots_from(values),
+            compiled,
+            draws,
+            ranged: ranged_slots,
+            moved,
+            option: candidate.is_some(),
+            payback_at,
+            feasible_at,
+        })
+    }
+
+    /// Whether each of the trials `which` pays back with the moved inputs at
+    /// `xs` (in the order they were given).
+    pub fn pays(&mut self, xs: &[f64], which: &[usize]) -> Vec<bool> {
+        let mut drawn: Vec<bool> = self.ranged.iter().map(|(_, d)| *d).collect();
+        for (&(slot, own), &x) in self.moved.iter().zip(xs) {
+            if let Some(slot) = slot {
+                self.slots[slot] = [x; LANES];
+            }
+            if let (Some((k, plan_value)), true) = (own, self.option) {
+                drawn[k] = x == plan_value;
+            }
+        }
+        let mut out = Vec::with_capacity(which.len());
+        for chunk in which.chunks(LANES) {
+            for (r, (slot, _)) in self.ranged.iter().enumerate() {
+                if let (Some(slot), true) = (slot, drawn[r]) {
+                    let lane = &mut self.slots[*slot];
+                    for (l, &t) in chunk.iter().enumerate() {
+                        lane[l] = self.draws.draw(t, r);
+                    }
+                }
+            }
+            self.compiled.run(&mut self.slots);
+            let payback = &self.slots[self.payback_at];
+            let feasible = &self.slots[self.feasible_at];
+            out.extend((0..chunk.len()).map(|l| !payback[l].is_nan() && feasible[l] == 1.0));
+        }
+        out
+    }
+}
+
 /// P10, P50 and P90 by selection (no full sort); infinity reads as "never".
 fn percentiles(mut samples: Vec<f64>) -> Percentiles {
     let n = samples.len();
@@ -165,8 +328,8 @@ fn percentiles(mut samples: Vec<f64>) -> Percentiles {
 }
 
 /// Runs `trials` trials of the model with the ranged inputs drawn, all other
-/// inputs at their values in `values`: the plan's, then each option's (given
-/// by all its values, `options`) with the same draws.
+/// inputs at their values: the plan, and each option (whose values are
+/// its own where it sets a ranged input).
 pub fn simulate(
     model: &Model,
     values: &IndexMap<String, Value>,
@@ -175,31 +338,29 @@ pub fn simulate(
     trials: usize,
     seed: u64,
 ) -> Result<Simulation, NotNumeric> {
-    simulate_moved(model, values, ranged, options, trials, seed, &[])
+    simulate_drawn(
+        model,
+        values,
+        ranged,
+        options,
+        &Draws::new(ranged, trials, seed),
+    )
 }
 
-/// [`simulate`], where the inputs `moved` (besides the ranged ones) may
-/// differ from the values their dependents were evaluated at: their
-/// dependents are computed again in every trial.
-pub fn simulate_moved(
+/// [`simulate`] over trials already drawn.
+pub fn simulate_drawn(
     model: &Model,
     values: &IndexMap<String, Value>,
     ranged: &[Ranged],
     options: &[IndexMap<String, Value>],
-    trials: usize,
-    seed: u64,
-    moved: &[&str],
+    draws: &Draws,
 ) -> Result<Simulation, NotNumeric> {
     // The quantities every trial reads, in their role's order: monthly
     // savings, payback, project cost, lifetime net, feasible, above the
     // all-in break-even.
     let outputs = model.with_role(Role::Simulated);
     let full = Compiled::new(model, &outputs, values)?;
-    let ranged_ids: Vec<&str> = ranged
-        .iter()
-        .map(|r| r.id.as_str())
-        .chain(moved.iter().copied())
-        .collect();
+    let ranged_ids: Vec<&str> = ranged.iter().map(|r| r.id.as_str()).collect();
     let compiled = full.restricted_to(model, &ranged_ids);
     let out = outputs
         .iter()
@@ -220,32 +381,18 @@ pub fn simulate_moved(
             (compiled.slots_from(v), drawn)
         })
         .collect();
-    let draws: Vec<(Option<usize>, Sampler)> = ranged
-        .iter()
-        .map(|r| (compiled.slot(&r.id), Sampler::new(r)))
-        .collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let trials = trials.max(1);
+    let draw_slots: Vec<Option<usize>> = ranged.iter().map(|r| compiled.slot(&r.id)).collect();
+    let (trials, seed) = (draws.trials, draws.seed);
     let mut savings = Vec::with_capacity(trials);
     let mut project = Vec::with_capacity(trials);
     let mut paybacks: Vec<Vec<f64>> = vec![Vec::with_capacity(trials); candidates.len()];
     let mut within = vec![0usize; candidates.len()];
     let mut above = 0usize;
     let mut slots = vec![[0.0; LANES]; compiled.slots_len()];
-    // Per ranged input, its draw in each lane.
-    let mut drawn = vec![[0.0; LANES]; draws.len()];
-    // Without ranged inputs every trial is the same: one is run and counted
-    // `trials` times.
-    let distinct = if draws.is_empty() { 1 } else { trials };
-    // Trials run LANES at a time; each trial draws its inputs in turn, so the
-    // draws are those of running the trials one by one.
-    for block in (0..distinct).step_by(LANES) {
+    let distinct = draws.distinct;
+    for (b, drawn) in draws.blocks.iter().enumerate() {
+        let block = b * LANES;
         let lanes = LANES.min(distinct - block);
-        for lane in 0..lanes {
-            for (x, (_, sampler)) in drawn.iter_mut().zip(&draws) {
-                x[lane] = sampler.sample(&mut rng);
-            }
-        }
         for (c, (base, own)) in candidates.iter().enumerate() {
             // Between blocks only the drawn inputs' slots are overwritten
             // here, and a run writes what it computes before reading it (a
@@ -254,7 +401,7 @@ pub fn simulate_moved(
             if block == 0 || candidates.len() > 1 {
                 slots.copy_from_slice(base);
             }
-            for (((slot, _), x), keep) in draws.iter().zip(&drawn).zip(own) {
+            for ((slot, x), keep) in draw_slots.iter().zip(drawn).zip(own) {
                 if let (Some(slot), true) = (slot, keep) {
                     slots[*slot] = *x;
                 }

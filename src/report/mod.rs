@@ -411,13 +411,13 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
             values.insert(crate::inputs::options::option_input_id(k, id), v);
         }
     }
-    let simulation = crate::analysis::simulate::simulate(
+    let draws = crate::analysis::simulate::Draws::new(&inputs.ranges, run.trials, run.seed);
+    let simulation = crate::analysis::simulate::simulate_drawn(
         &model,
         &values,
         &inputs.ranges,
         &option_values,
-        run.trials,
-        run.seed,
+        &draws,
     )
     .map_err(|e| EvalError::NotANumber(e.0))?;
     if !inputs.ranges.is_empty() {
@@ -462,35 +462,41 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
             .filter_map(Value::as_num)
             .fold(api_score, f64::max)
     };
-    // Under ranges the rule asks the candidate's odds too: the simulation
-    // is run again with the lever's inputs moved (same trials, same seed).
-    let required_odds = values.get(id::REQUIRED_ODDS).and_then(Value::as_num);
-    let mut odds_test = |moved: &[(&str, f64)]| -> bool {
-        let Some(required) = required_odds else {
-            return true;
+    // Under ranges the rule asks the candidate's odds too: its trials are
+    // run again with the lever's inputs moved (the simulation's own draws).
+    let mut reruns: Vec<(Vec<String>, crate::analysis::simulate::Rerun)> = Vec::new();
+    let mut pays = |moved: &[(&str, f64)], which: &[usize]| -> Vec<bool> {
+        let at = match reruns
+            .iter()
+            .position(|(ids, _)| ids.iter().map(String::as_str).eq(moved.iter().map(|m| m.0)))
+        {
+            Some(at) => at,
+            None => {
+                let ids: Vec<&str> = moved.iter().map(|(id, _)| *id).collect();
+                let Ok(rerun) = crate::analysis::simulate::Rerun::new(
+                    &model,
+                    &values,
+                    option.map(|k| &option_values[k]),
+                    &inputs.ranges,
+                    &draws,
+                    &ids,
+                ) else {
+                    return vec![false; which.len()];
+                };
+                reruns.push((ids.iter().map(|s| s.to_string()).collect(), rerun));
+                reruns.len() - 1
+            }
         };
-        let mut plan = values.clone();
-        let mut opts = option_values.clone();
-        let target = match option {
-            Some(k) => &mut opts[k],
-            None => &mut plan,
-        };
-        for (id, x) in moved {
-            target.insert((*id).to_string(), Value::Num(*x));
-        }
-        let ids: Vec<&str> = moved.iter().map(|(id, _)| *id).collect();
-        crate::analysis::simulate::simulate_moved(
-            &model,
-            &plan,
-            &inputs.ranges,
-            &opts,
-            run.trials,
-            run.seed,
-            &ids,
-        )
-        .ok()
-        .and_then(|sim| sim.candidates.get(option.map_or(0, |k| k + 1)).copied())
-        .is_some_and(|odds| odds.payback_share >= required)
+        let xs: Vec<f64> = moved.iter().map(|(_, x)| *x).collect();
+        reruns[at].1.pays(&xs, which)
+    };
+    let odds = match values.get(id::REQUIRED_ODDS).and_then(Value::as_num) {
+        Some(required) if !inputs.ranges.is_empty() => Some(crate::analysis::levers::Odds {
+            pays: &mut pays,
+            trials: draws.trials(),
+            required,
+        }),
+        _ => None,
     };
     let levers = crate::analysis::levers::levers(
         &model,
@@ -498,7 +504,7 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         &inputs.shape.phase_ids,
         &prefix,
         threshold,
-        (!inputs.ranges.is_empty()).then_some(&mut odds_test as crate::analysis::levers::OddsTest),
+        odds,
     )
     .map_err(|e| EvalError::NotANumber(e.0))?;
     let price_flip = if candidate.get(id::FEASIBLE) == Some(&Value::Bool(false)) {

@@ -241,3 +241,40 @@ fn a_run_leaves_nothing_the_next_run_reads() {
         }
     }
 }
+
+/// The trials run again with an input moved (as the levers run them) count
+/// what the simulation of the plan written with that value counts, on the
+/// same draws (a plan's own seed comes from its text).
+#[test]
+fn a_rerun_with_an_input_moved_counts_as_the_plan_written_with_it() {
+    use finetune_roi::analysis::simulate::{Draws, Rerun};
+    let text = std::fs::read_to_string(root().join("inputs/support-bot-uncertain.yaml")).unwrap();
+    let r = report_of_text(&text);
+    let sim = r.simulation.as_ref().unwrap();
+    let ranges = &r.inputs.ranges;
+    let draws = Draws::new(ranges, sim.trials, sim.seed);
+    let all: Vec<usize> = (0..sim.trials).collect();
+    let share = |pays: Vec<bool>| pays.iter().filter(|&&p| p).count() as f64 / sim.trials as f64;
+    let mut today = Rerun::new(&r.model, &r.values, None, ranges, &draws, &[]).unwrap();
+    assert_eq!(
+        share(today.pays(&[], &all)),
+        sim.probability_payback_within_lifetime
+    );
+    let id = "maintenance_hours_per_month";
+    let mut moved = Rerun::new(&r.model, &r.values, None, ranges, &draws, &[id]).unwrap();
+    let mut seen = Vec::new();
+    for hours in [10.0, 40.0, 80.0] {
+        let written = replace_once(
+            &text,
+            "engineering:\n",
+            &format!("engineering:\n  maintenance_hours_per_month: {hours}\n"),
+        );
+        let w = report_of_text(&written);
+        let want = simulate(&w.model, &w.values, ranges, &[], sim.trials, sim.seed)
+            .unwrap()
+            .probability_payback_within_lifetime;
+        assert_eq!(share(moved.pays(&[hours], &all)), want, "{hours} hours");
+        seen.push(want);
+    }
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "{seen:?}");
+}
