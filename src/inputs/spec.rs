@@ -1059,6 +1059,31 @@ pub static INPUTS: &[InputSpec] = &[
         when: When::Managed,
         ..BASE
     },
+    InputSpec {
+        path: "prompt.cached_share",
+        id: "prompt_cached_share",
+        label: "Share of the prompt read from the cache",
+        unit: Unit::Fraction,
+        doc: "Share of the candidate's prompt tokens (today's and the extra ones) billed at the model's cached-input price: the few-shot examples and instructions resent with every request.",
+        group: Group::Managed,
+        bounds: Bounds::RATE,
+        default: default(0.0, "no prompt caching: every prompt token at the input price"),
+        fill: Fill::Plan(|p| p.prompt.as_ref().and_then(|x| x.cached_share)),
+        when: When::Managed,
+        ..BASE
+    },
+    InputSpec {
+        path: "",
+        id: "managed_cached_input_price_per_1m_tokens",
+        label: "Managed model cached-input price",
+        unit: Unit::UsdPer1MTokens,
+        doc: "What the provider charges per million prompt tokens read from its cache: for kind: api, the API model's cached-input price (its input price where it has none); else the managed input price.",
+        group: Group::Managed,
+        default: default(0.0, "not managed"),
+        fill: Fill::Dedicated,
+        when: When::Managed,
+        ..BASE
+    },
     // Component 2: engineering (the phases follow, see ENGINEERING_PHASE).
     InputSpec {
         path: "engineering.hourly_rate",

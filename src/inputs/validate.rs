@@ -876,6 +876,39 @@ fn add_managed_price(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
     b.number(spec.path, Head::of(spec), written, fallback);
 }
 
+/// The managed model's cached-input price: a kind: api candidate's from its
+/// API model's entry (its input price where the entry has none); any other
+/// candidate's is its input price, no cache being priced for it.
+fn add_managed_cached_price(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
+    let raw = found.raw;
+    let from_api = found.alternative.filter(|_| is_api(raw)).map(|(name, e)| {
+        match e.cached_input_per_1m_tokens {
+            Some(x) => (x, catalogue_source(name, &e.source, &e.as_of)),
+            None => (
+                e.input_per_1m_tokens,
+                Source::Default("the API model has no cached-input price: its input price"),
+            ),
+        }
+    });
+    let input = || {
+        let written = raw
+            .managed
+            .as_ref()
+            .and_then(|m| m.inference_input_per_1m_tokens);
+        let offered = found.offer.map(|(_, o)| o.inference_input_per_1m_tokens);
+        written.or(offered).map(|x| {
+            (
+                x,
+                Source::Default("no cached price: the managed input price"),
+            )
+        })
+    };
+    let fallback = from_api
+        .or_else(input)
+        .or_else(|| spec.default.map(|d| (d.value, Source::Default(d.why))));
+    b.number(spec.path, Head::of(spec), None, fallback);
+}
+
 /// Tells the reader when the training estimate falls back to the rule of thumb.
 fn training_notice(b: &mut Builder, found: &Found) {
     let written = found
@@ -1036,6 +1069,7 @@ fn add_dedicated(b: &mut Builder, found: &Found, spec: &'static InputSpec) {
         "managed_training_price_per_1m_tokens"
         | "managed_input_price_per_1m_tokens"
         | "managed_output_price_per_1m_tokens" => add_managed_price(b, found, spec),
+        "managed_cached_input_price_per_1m_tokens" => add_managed_cached_price(b, found, spec),
         "compute_cost_per_run" => match (raw.compute.cost_per_run, &raw.compute.training) {
             (Some(x), _) => b.number(spec.path, head, Some(x), None),
             (None, Some(_)) => {}

@@ -40,7 +40,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             "managed_price_per_1m_tokens",
             "Managed model's blended price",
             Unit::UsdPer1MTokens,
-            "The managed model's price per million of today's tokens: today's input plus the extra prompt tokens at its input price, the output at its output price; 0 when self-hosted.",
+            "The managed model's price per million of today's tokens: today's input plus the extra prompt tokens at its input price (the cached share at its cached-input price), the output at its output price; 0 when self-hosted.",
             if_(
                 and(vec![managed(), gt(r("current_daily_tokens"), n(0.0))]),
                 div(
@@ -53,7 +53,16 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
                                     r("extra_prompt_tokens_per_request"),
                                 ),
                             ),
-                            r("managed_input_price_per_1m_tokens"),
+                            add(
+                                mul(
+                                    sub(n(1.0), r("prompt_cached_share")),
+                                    r("managed_input_price_per_1m_tokens"),
+                                ),
+                                mul(
+                                    r("prompt_cached_share"),
+                                    r("managed_cached_input_price_per_1m_tokens"),
+                                ),
+                            ),
                         ),
                         mul(r("daily_output_tokens"), r("managed_output_price_per_1m_tokens")),
                     ),

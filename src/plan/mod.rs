@@ -393,6 +393,11 @@ pub struct RawPrompt {
     /// whole project (≥ 0, default 0).
     #[serde(default)]
     pub work_hours: Option<f64>,
+    /// Share of the candidate's prompt tokens billed at the model's
+    /// cached-input price (the few-shot examples resent with every
+    /// request), 0 to 1 (default 0).
+    #[serde(default)]
+    pub cached_share: Option<f64>,
 }
 
 /// A managed fine-tuning service's prices, in dollars per million tokens.

@@ -190,3 +190,62 @@ fn data_that_must_stay_in_house_rules_out_the_api_option_too() {
     assert_eq!(feasible("plan"), serde_json::Value::Bool(true));
     assert_eq!(r.recommended(), "plan");
 }
+
+/// The few-shot prompt resent with every request is read from the
+/// provider's cache: `prompt.cached_share` of the option's prompt tokens
+/// are billed at its model's cached-input price, in the JSON and in the
+/// recalculated workbook.
+#[test]
+fn an_api_options_cached_prompt_is_billed_at_the_cached_price() {
+    const CACHED: f64 = 0.6;
+    let text = plan().replace(
+        &format!("work_hours: {HOURS}}}"),
+        &format!("work_hours: {HOURS}, cached_share: {CACHED}}}"),
+    );
+    let r = report_of_text(&text);
+    let plain = report_of_text(&plan());
+    let mini = Catalog::builtin().api("gpt-4o-mini").unwrap();
+    let cached = mini
+        .cached_input_per_1m_tokens
+        .expect("gpt-4o-mini has a cached price");
+    assert!(cached < mini.input_per_1m_tokens);
+    let requests = num(&r, "requests_per_day") * num(&r, "days_per_month");
+    let input = num(&r, "avg_input_tokens_per_request") + EXTRA;
+    let output = num(&r, "avg_output_tokens_per_request");
+    let price_in = (1.0 - CACHED) * mini.input_per_1m_tokens + CACHED * cached;
+    let bill = requests * (input * price_in + output * mini.output_per_1m_tokens) / 1_000_000.0;
+    let plain_bill = requests
+        * (input * mini.input_per_1m_tokens + output * mini.output_per_1m_tokens)
+        / 1_000_000.0;
+    let savings = |r: &Report| {
+        json::document(r)["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "mini")
+            .unwrap()["monthly_savings"]
+            .as_f64()
+            .unwrap()
+    };
+    // The cache lowers the bill by exactly what the hand calculation says.
+    close(
+        savings(&r) - savings(&plain),
+        plain_bill - bill,
+        "savings the cache adds",
+    );
+    let monthly = r.options[0]
+        .value(&r, "monthly_managed_inference_cost")
+        .as_num()
+        .unwrap();
+    close(monthly, bill, "the option's monthly bill");
+    // The workbook's option column carries the cache to its first month.
+    let key = finetune_roi::inputs::options::option_input_id(0, "month1_net_savings");
+    let want = r.options[0]
+        .value(&r, "month1_net_savings")
+        .as_num()
+        .unwrap();
+    match recalculated_cells(&r, &[&key]).remove(0) {
+        CellValue::Number(x) => close(x, want, &format!("{key} in IronCalc")),
+        other => panic!("{key} recalculates to {other:?}"),
+    }
+}
