@@ -309,6 +309,42 @@ impl Report {
         self.inputs.get(id).map_or(id, |i| i.label.as_str())
     }
 
+    /// The label of a figure or input as the recommended candidate reads
+    /// it: where the recommendation is to switch API model, the words of a
+    /// fine-tuned model name the new API model instead.
+    pub fn candidate_label<'a>(&'a self, id: &'a str) -> &'a str {
+        if self.verdict() == model::VERDICT_SWITCH {
+            match id {
+                id::MONTHLY_FT_TOTAL => return "Monthly total on the new API model",
+                id::REVIEW_RATE_FT => return "Review rate on the new API model",
+                id::MANAGED_INPUT_PRICE_PER_1M_TOKENS => return "New API model's input price",
+                id::MANAGED_OUTPUT_PRICE_PER_1M_TOKENS => return "New API model's output price",
+                _ => {}
+            }
+        }
+        self.label(id)
+    }
+
+    /// The first sentence of a figure's doc as the recommended candidate
+    /// reads it (see [`Report::candidate_label`]).
+    pub fn candidate_doc(&self, id: &str) -> String {
+        if self.verdict() == model::VERDICT_SWITCH {
+            match id {
+                id::MONTHLY_FT_TOTAL => {
+                    return "The new API model's bill + amortized project + quality delta + running costs.".to_string()
+                }
+                id::MONTHLY_SAVINGS => {
+                    return "API cost minus the total on the new API model, amortization and running costs included.".to_string()
+                }
+                _ => {}
+            }
+        }
+        let doc = self.model.get(id).map_or("", |q| q.doc.as_str());
+        doc.find(". ")
+            .map_or(doc, |end| &doc[..end + 1])
+            .to_string()
+    }
+
     /// A value formatted in its unit.
     pub fn show(&self, id: &str) -> String {
         format::value(self.value(id), self.unit(id))

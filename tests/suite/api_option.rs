@@ -249,3 +249,29 @@ fn an_api_options_cached_prompt_is_billed_at_the_cached_price() {
         other => panic!("{key} recalculates to {other:?}"),
     }
 }
+
+/// When the switch is recommended, the brief (before the appendix) speaks
+/// of the new API model, not of a fine-tuned one: its key figures, its
+/// levers and the note above them.
+#[test]
+fn the_brief_of_an_api_switch_names_the_new_api_model() {
+    let r = report_of_text(&plan());
+    assert_eq!(r.verdict(), "Switch API model");
+    let md = memo::render_markdown(&r);
+    let brief = &md[..md.find("<!-- memo:appendix -->").unwrap()];
+    for words in [
+        "fine-tuned total",
+        "Fine-tuning wins",
+        "Review rate, fine-tuned",
+        "Managed model",
+    ] {
+        assert!(!brief.contains(words), "the brief says {words:?}");
+    }
+    for words in [
+        "| Monthly total on the new API model |",
+        "| Review rate on the new API model |",
+        "Switching to option",
+    ] {
+        assert!(brief.contains(words), "the brief lacks {words:?}");
+    }
+}

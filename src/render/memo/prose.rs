@@ -321,7 +321,9 @@ pub(super) fn volume_note(r: &Report) -> String {
 /// What the "what would change the decision" table shows (escaped).
 pub(super) fn flips_note(r: &Report) -> String {
     let name = r.recommended_name();
-    let head = if r.fine_tune() {
+    let head = if r.verdict() == crate::model::VERDICT_SWITCH {
+        format!("Switching to {name} wins today. Each line is one of its inputs, the others held where they are, and the value at which it stops being the pick: where its net present value over its own timeline (running costs, growth and the price trend included) falls to zero or to the next candidate's.")
+    } else if r.fine_tune() {
         format!("Fine-tuning wins today with {name}. Each line is one of its inputs, the others held where they are, and the value at which it stops being the pick: where its net present value over its own timeline (running costs, growth, the price trend and capacity included) falls to zero or to the next candidate's, or where it can no longer be built.")
     } else {
         format!("The API wins today. Each line is one input of {name}, the others held where they are, and the value at which fine-tuning would win: where its net present value over its own timeline (running costs, growth, the price trend and capacity included) turns positive and it can be built.")

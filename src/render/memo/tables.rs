@@ -47,17 +47,13 @@ pub(super) fn figure(r: &Report, id: &str) -> Row {
 /// label, its value with the unit written after it ("\$7,500.00/month", "4.6 months"), and the first sentence of
 /// its doc.
 pub(super) fn key_figure(r: &Report, case: &ScenarioResult, id: &str) -> Row {
-    let doc = r.model.get(id).map_or("", |q| q.doc.as_str());
-    let first = doc
-        .find(". ")
-        .map_or(doc, |end| &doc[..end + 1])
-        .to_string();
+    let first = r.candidate_doc(id);
     let shown = show_case(r, case, id);
     let value = match case.value(r, id) {
         Value::Num(_) => with_unit(&shown, r.unit(id)),
         _ => shown,
     };
-    row(r.label(id), &value, "", &first)
+    row(r.candidate_label(id), &value, "", &first)
 }
 
 /// A number shown with its unit after it: money per period keeps its
@@ -194,7 +190,10 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
                 (false, false) => "Fine-tuning pays if this falls below the value shown.",
             };
             FlipRow {
-                lever: md_escape(&l.label),
+                lever: md_escape(match r.candidate_label(&l.id) {
+                    label if label != r.label(&l.id) => label,
+                    _ => &l.label,
+                }),
                 today: md_escape(&format::number(l.today, l.unit)),
                 flips_at: md_escape(&format::number(l.flips_at, l.unit)),
                 reading: md_escape(reading),
