@@ -299,7 +299,7 @@ fn an_unknown_name_suggests_the_nearest() {
     // Nothing near: the message lists what there is.
     let msg = c.gpu("tpu-v5e").unwrap_err().to_string();
     assert!(
-        msg.ends_with("; the catalogue has a10g, a10-lambda, l4, l4-modal, l40s-modal, l40s, l40s-runpod, a100_40g, a100_40g-lambda, a100_80g, a100_80g-modal, h100, h100-aws-8x, h100-lambda, h100-runpod, h100-modal, h200, h200-runpod, b200-runpod"),
+        msg.ends_with("; the catalogue has a10g, a10-lambda, l4, l4-modal, l40s-modal, l40s, l40s-runpod, a100_40g, a100_40g-lambda, a100_80g, a100_80g-modal, h100, h100-aws-8x, h100-lambda, h100-runpod, h100-modal, h200, h200-runpod, b200-runpod, b200-spheron"),
         "{msg}"
     );
     // Benchmarks: an unknown instance is an unknown name; a known one
