@@ -1417,3 +1417,56 @@ fn the_what_if_panel_is_self_contained_small_and_hidden_without_scripts() {
         assert!(html.contains("function own(v)") && html.contains("function late(v,T,C)"));
     }
 }
+
+/// Page 1 says in one line what drives the verdict and in one line its main
+/// risk: the API bill against the candidate's total (or the requirements,
+/// where they rule the API out at a cost), and the lever nearest its flip.
+#[test]
+fn the_brief_names_what_drives_the_verdict_and_its_main_risk() {
+    for plan in example_plans() {
+        let r = report_of(&plan);
+        let md = finetune_roi::render::memo::render_markdown(&r);
+        let line = |lead: &str| -> String {
+            md.lines()
+                .find(|l| l.starts_with(lead))
+                .unwrap_or_else(|| panic!("{}: no {lead:?} line", plan.display()))
+                .replace('\\', "")
+        };
+        let driver = line("**What drives it.**");
+        let requirements = r.num("requirement_cost_lifetime").is_some_and(|x| x > 0.0);
+        if requirements {
+            assert!(
+                driver.contains("The requirements, not the cost"),
+                "{driver}"
+            );
+        } else {
+            let api = finetune_roi::format::money0(r.num("monthly_api_cost").unwrap());
+            assert!(
+                driver.contains(&format!("Today's API bill is {api}/month")),
+                "{driver}"
+            );
+        }
+        let risk = line("**Main risk.**");
+        // The nearest lever, found here from the levers themselves.
+        let nearest = r.levers.iter().filter(|l| l.today != 0.0).min_by(|a, b| {
+            let away = |l: &finetune_roi::analysis::levers::Lever| {
+                ((l.flips_at - l.today) / l.today).abs()
+            };
+            away(a).total_cmp(&away(b))
+        });
+        match nearest {
+            Some(l) => {
+                let at = finetune_roi::format::number(l.flips_at, l.unit);
+                assert!(
+                    risk.contains(&format!(" {at}, ")),
+                    "{}: {risk}",
+                    plan.display()
+                );
+            }
+            None if r.levers.is_empty() => {
+                assert!(risk.contains("No single input"), "{risk}")
+            }
+            None => {}
+        }
+    }
+}

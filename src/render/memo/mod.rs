@@ -83,6 +83,8 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         notes: meta.notes.as_deref().map(md_escape),
         verdict: md_escape(&r.value(id::VERDICT_SENTENCE).to_excel_result()),
         answer: md_escape(&answer(r)),
+        driver: prose::driver(r),
+        risk: prose::main_risk(r),
         odds: odds(r).as_deref().map(md_escape),
         options_summary: options_summary(r),
         key_figures: {

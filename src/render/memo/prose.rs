@@ -428,3 +428,98 @@ pub(super) fn unit_suffix(unit: format::Unit) -> String {
 pub(super) fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
     format::value(s.value(r, id), r.unit(id))
 }
+
+/// One line on what drives the verdict (escaped): where the requirements
+/// rule the API out at a cost, they do; otherwise the API bill against the
+/// recommended candidate's monthly total, and that total's largest part.
+pub(super) fn driver(r: &Report) -> String {
+    let name = r.recommended_name();
+    if r.num(id::REQUIREMENT_COST_LIFETIME)
+        .is_some_and(|x| x > 0.0)
+    {
+        return md_escape(&format!(
+            "The requirements, not the cost: they rule the API out, and {name} costs {} a month more than the API would.",
+            r.num(id::REQUIREMENT_COST_PER_MONTH).map_or_else(
+                || r.show(id::REQUIREMENT_COST_PER_MONTH),
+                format::money0
+            )
+        ));
+    }
+    let case = r.recommended_case();
+    let money = |id: &str| {
+        case.value(r, id)
+            .as_num()
+            .map_or_else(|| show_case(r, &case, id), format::money0)
+    };
+    let mut line = format!(
+        "Today's API bill is {}/month; {name} costs {}/month all in, its project cost spread over the lifetime",
+        money(id::MONTHLY_API_COST),
+        money(id::MONTHLY_FT_TOTAL),
+    );
+    let largest = r
+        .model
+        .with_role(model::Role::Composition)
+        .into_iter()
+        .filter_map(|part| Some((part, case.value(r, part).as_num()?)))
+        .filter(|(_, x)| *x > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((part, x)) = largest {
+        let label = r.model.get(part).map_or(part, |q| q.short_or_label());
+        line.push_str(&format!(
+            "; its largest cost is {}, {}/month",
+            label.to_lowercase(),
+            format::money0(x)
+        ));
+    }
+    line.push('.');
+    md_escape(&line)
+}
+
+/// One line on the main risk (escaped): the lever nearest its flip, as a
+/// share of today's value, and under ranges the input whose range moves the
+/// monthly savings most.
+pub(super) fn main_risk(r: &Report) -> String {
+    let nearest = r
+        .levers
+        .iter()
+        .filter(|l| l.today != 0.0)
+        .map(|l| (l, ((l.flips_at - l.today) / l.today).abs()))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    let mut line =
+        match nearest {
+            Some((l, away)) => {
+                format!(
+            "{} is the input nearest its flip: {} today, the verdict changes {} {}, {} away.",
+            r.candidate_label(&l.id),
+            format::number(l.today, l.unit),
+            if l.flips_at > l.today { "above" } else { "below" },
+            format::number(l.flips_at, l.unit),
+            format::percent(away),
+        )
+            }
+            None if r.levers.is_empty() => {
+                "No single input within its range changes the verdict.".to_string()
+            }
+            None => {
+                let l = &r.levers[0];
+                format!(
+                    "{} changes the verdict at {} (today {}).",
+                    r.candidate_label(&l.id),
+                    format::number(l.flips_at, l.unit),
+                    format::number(l.today, l.unit),
+                )
+            }
+        };
+    if let Some(bar) = r.tornado_bars().first() {
+        let unit = r.unit(&bar.input);
+        line.push_str(&format!(
+            " Of the ranges, {} moves the monthly savings most: from {} to {} a month between {} and {}.",
+            r.label(&bar.input).to_lowercase(),
+            format::money0(bar.savings_low.min(bar.savings_high)),
+            format::money0(bar.savings_low.max(bar.savings_high)),
+            format::number(bar.low, unit),
+            format::number(bar.high, unit),
+        ));
+    }
+    md_escape(&line)
+}

@@ -172,6 +172,10 @@ pub struct MemoMarkdown {
     pub notes: Option<String>,
     pub verdict: String,
     pub answer: String,
+    /// What drives the verdict, in one line (escaped).
+    pub driver: String,
+    /// The main risk to it, in one line (escaped).
+    pub risk: String,
     /// The odds of paying back, when the plan has ranges and was simulated.
     pub odds: Option<String>,
     /// The recommendation among the plan's options, under the answer.
