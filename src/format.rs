@@ -21,6 +21,14 @@ impl Paper {
         }
     }
 
+    /// The paper's width and height in inches, held landscape.
+    pub fn landscape_inches(self) -> (f64, f64) {
+        match self {
+            Paper::A4 => (297.0 / 25.4, 210.0 / 25.4),
+            Paper::Letter => (11.0, 8.5),
+        }
+    }
+
     /// The paper's name in a print stylesheet's `@page { size: … }`.
     pub fn css_size(self) -> &'static str {
         match self {

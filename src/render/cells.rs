@@ -110,6 +110,15 @@ impl<'w> Cells<'w> {
         self.write_in(row, col, formula, format)
     }
 
+    /// The last row written (0 when none is).
+    pub fn last_row(&self) -> u32 {
+        self.written
+            .iter()
+            .map(|&(row, _, _)| row)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Gives each cell written without its format the format: one call per
     /// block of neighbouring cells with the same format (a run in a row, or
     /// runs over the same columns in neighbouring rows). A cell written more

@@ -18,6 +18,12 @@ pub const LINE_HEIGHT: f64 = 15.0;
 pub const DEFAULT_WIDTH: f64 = 8.43;
 /// Bold text's width against regular text's.
 pub const BOLD_SCALE: f64 = 1.1;
+/// The points a unit of column width prints as, at 100%, in LibreOffice
+/// (measured on its print of these workbooks).
+pub const POINTS_PER_WIDTH: f64 = 7.0;
+/// What a column's width in the file holds beyond the width set (Excel's
+/// cell padding).
+const FILE_WIDTH_PADDING: f64 = 0.71;
 /// Room left in a column beside its text, in width units.
 const PADDING: f64 = 1.0;
 
@@ -156,18 +162,64 @@ impl Fit {
         for (col, width) in &self.widths {
             ws.set_column_width(*col, *width)?;
         }
+        for (row, height) in self.heights() {
+            if height > LINE_HEIGHT {
+                ws.set_row_height(row, height)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The height of every row the sheet's text makes taller than a line.
+    fn heights(&self) -> BTreeMap<u32, f64> {
         let mut heights = self.least.clone();
         for (row, first, last, text, scale) in &self.wrapped {
             let width: f64 = (*first..=*last).map(|c| self.width_of(c)).sum();
             let h = heights.entry(*row).or_insert(0.0);
             *h = h.max(wrapped_height(text, width / scale) * scale);
         }
-        for (row, height) in heights {
-            if height > LINE_HEIGHT {
-                ws.set_row_height(row, height)?;
-            }
-        }
-        Ok(())
+        heights
+    }
+
+    /// The printed height of rows `first..=last` in points, at 100%.
+    pub fn rows_points(&self, first: u32, last: u32) -> f64 {
+        let heights = self.heights();
+        (first..=last)
+            .map(|row| {
+                heights
+                    .get(&row)
+                    .copied()
+                    .unwrap_or(LINE_HEIGHT)
+                    .max(LINE_HEIGHT)
+            })
+            .sum()
+    }
+
+    /// The printed width of columns `first..=last` in inches, at 100%, as
+    /// Excel prints them: 7 pixels a unit of width and 5 more a column, at
+    /// 96 pixels an inch (narrower than LibreOffice: what a chart laid over
+    /// these columns may take).
+    pub fn columns_inches_least(&self, first: u16, last: u16) -> f64 {
+        (first..=last)
+            .map(|col| (7.0 * self.width_of(col) + 5.0).floor() / 96.0)
+            .sum()
+    }
+
+    /// The printed width of columns `first..=last` in inches, at 100%, as
+    /// LibreOffice prints them (wider than Excel, so a page that holds them
+    /// there holds them in Excel too). A header's width counts once noted.
+    pub fn columns_inches(&self, first: u16, last: u16) -> f64 {
+        (first..=last)
+            .map(|col| {
+                let mut width = self.width_of(col);
+                for (c, text) in &self.single {
+                    if *c == col {
+                        width = width.max(one_line_width(text));
+                    }
+                }
+                (width + FILE_WIDTH_PADDING) * POINTS_PER_WIDTH / 72.0
+            })
+            .sum()
     }
 }
 

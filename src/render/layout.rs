@@ -102,6 +102,9 @@ pub struct ScenarioLayout {
     pub first_row: u32,
     /// The column of each replaced input and dependent quantity.
     pub columns: IndexMap<String, u16>,
+    /// The columns of what the key columns are computed from, after the
+    /// replaced inputs and the key columns, if any.
+    pub supporting: Option<(u16, u16)>,
 }
 
 /// Where the comparison's table of candidates stands on the Verdict sheet:
@@ -231,10 +234,7 @@ pub fn layout(r: &Report) -> Layout {
         tornado,
         options,
         option_timelines,
-        scenarios: ScenarioLayout {
-            first_row: FIRST_ROW + 1,
-            columns: scenario_columns(r),
-        },
+        scenarios: scenario_layout(r),
     }
 }
 
@@ -365,14 +365,10 @@ fn timeline_layout(r: &Report, cash_flow_end: Option<u32>) -> TimelineLayout {
     }
 }
 
-/// Rows a timeline's chart takes below it.
-pub(crate) const TIMELINE_CHART_ROWS: u32 = 20;
-
 /// Each option's timeline: a block of the same rows, each below the one
-/// before (the plan's has its chart under it).
+/// before.
 fn option_timelines(r: &Report, plan: &TimelineLayout) -> Vec<TimelineLayout> {
-    let mut last =
-        plan.rows.values().max().copied().unwrap_or(plan.header_row) + TIMELINE_CHART_ROWS;
+    let mut last = plan.rows.values().max().copied().unwrap_or(plan.header_row);
     r.model
         .options
         .iter()
@@ -457,10 +453,15 @@ fn place_simulated(r: &Report, places: &mut IndexMap<String, Place>) {
 
 /// The Sensitivity sheet's columns: the replaced inputs, the key columns the
 /// cases move, then what the key columns are computed from.
-fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
+fn scenario_layout(r: &Report) -> ScenarioLayout {
     let mut columns = IndexMap::default();
+    let layout = |columns, supporting| ScenarioLayout {
+        first_row: FIRST_ROW + 1,
+        columns,
+        supporting,
+    };
     let Some(first) = r.model.scenarios.first() else {
-        return columns;
+        return layout(columns, None);
     };
     let replaced: Vec<&str> = first.overrides.iter().map(|(id, _)| id.as_str()).collect();
     let mut ids: Vec<String> = replaced.iter().map(|id| id.to_string()).collect();
@@ -477,6 +478,7 @@ fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
             .filter(|k| dependents.iter().any(|d| d == *k))
             .map(|k| k.to_string()),
     );
+    let key_end = ids.len() as u16;
     // Only what the key columns are computed from: the rest of the model
     // does not change the savings, the payback or the chart.
     let needed = r.model.ancestors(&key_columns);
@@ -485,10 +487,12 @@ fn scenario_columns(r: &Report) -> IndexMap<String, u16> {
             .into_iter()
             .filter(|d| !key_columns.contains(&d.as_str()) && needed.contains(d)),
     );
+    let last = ids.len() as u16;
     for (k, id) in ids.into_iter().enumerate() {
         columns.insert(id, 1 + k as u16);
     }
-    columns
+    let supporting = (last > key_end).then_some((1 + key_end, last));
+    layout(columns, supporting)
 }
 
 /// Places each ranged input's low and high ends beside its value.

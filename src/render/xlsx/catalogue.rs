@@ -285,13 +285,60 @@ pub(super) fn catalogue_sheet(ws: &mut Cells, r: &Report, s: &Styles) -> Result<
             }
         }
     }
-    fit.apply(ws)?;
+    let named = names_in_use(r);
+    let api_names = used.api.iter().map(|(name, _)| name);
+    fold_unused(ws, CATALOGUE_API_ROW, api_names, &named)?;
+    fold_unused(ws, gpu_row, used.gpus.iter().map(|(name, _)| name), &named)?;
     print_setup(
         ws,
         r,
         Print::Narrow {
             rows: CATALOGUE_API_ROW - 1,
+            // The names, main prices and sources; the other prices stay
+            // on screen.
+            last_col: API_EXTRA_COLUMN - 1,
         },
+        &fit,
     )?;
+    fit.apply(ws)?;
+    Ok(())
+}
+
+/// The catalogue entries the plan or one of its options names: an input's
+/// or an option's text that is an entry's name.
+fn names_in_use(r: &Report) -> Vec<&str> {
+    let plan = r.inputs.items.iter().map(|i| &i.value);
+    let options = r.options.iter().flat_map(|o| o.inputs.values());
+    plan.chain(options)
+        .filter_map(|v| match v {
+            Value::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Folds each run of a table's entries that nothing names into a collapsed
+/// outline group: the entries the plan reads show and print, the rest are
+/// one click away (and the lookups still find them).
+fn fold_unused<'a>(
+    ws: &mut Cells,
+    first_row: u32,
+    names: impl Iterator<Item = &'a String>,
+    named: &[&str],
+) -> Result<(), XlsxError> {
+    let mut run: Option<(u32, u32)> = None;
+    let mut runs = Vec::new();
+    for (k, name) in names.enumerate() {
+        let row = first_row + k as u32;
+        if named.contains(&name.as_str()) {
+            runs.extend(run.take());
+        } else {
+            run = Some(run.map_or((row, row), |(first, _)| (first, row)));
+        }
+    }
+    runs.extend(run);
+    for (first, last) in runs {
+        ws.group_rows_collapsed(first, last)?;
+    }
     Ok(())
 }

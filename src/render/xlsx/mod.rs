@@ -249,13 +249,24 @@ fn write_name_ref(
     write_formula(ws, row, col, build::r(id).to_excel(), r.value(id), format)
 }
 
-/// The master check in the top right of every sheet.
+/// The master check in the top right of every sheet: its label across the
+/// three columns before `col`, its value in `col`.
 fn master_check_header(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
+    master_check_at(ws, r, s, COL_NAME)
+}
+
+/// The master check with its value in column `col` (at least 3).
+fn master_check_at(ws: &mut Cells, r: &Report, s: &Styles, col: u16) -> Result<(), XlsxError> {
     const LABEL: &str = "Master check (0 = all checks hold)";
-    // Across three columns, against the value: no column is widened for it.
+    // Across the columns before the value: no column is widened for it.
     let format = s.subtitle.clone().set_align(FormatAlign::Right);
-    ws.merge_range(0, COL_UNIT, 0, COL_NOTE, LABEL, &format)?;
-    write_name_ref(ws, 0, COL_NAME, r, id::MASTER_CHECK, &s.check)
+    let first = col.saturating_sub(3).max(1);
+    if first + 1 < col {
+        ws.merge_range(0, first, 0, col - 1, LABEL, &format)?;
+    } else {
+        ws.write_string_with_format(0, col - 1, LABEL, &format)?;
+    }
+    write_name_ref(ws, 0, col, r, id::MASTER_CHECK, &s.check)
 }
 
 /// Writes a row of column headers, each noted in `fit`.
@@ -275,56 +286,121 @@ fn headers(
     Ok(())
 }
 
+/// The columns of a label/value table after its label, value and unit.
+#[derive(Clone, Copy)]
+struct TableColumns {
+    /// The header and column of the Inputs sheet's source or a calculation
+    /// sheet's formula text.
+    extra: (&'static str, u16),
+    /// The note's column ("what it means") and its width.
+    note: (u16, f64),
+    /// The defined name's column.
+    name: u16,
+    /// The last column printed, where the master check stands.
+    printed: u16,
+}
+
+/// The Inputs sheet: where each value comes from, then what it means.
+const INPUT_TABLE: TableColumns = TableColumns {
+    extra: ("Source", COL_FOURTH),
+    note: (COL_NOTE, 60.0),
+    name: COL_NAME,
+    printed: COL_NAME,
+};
+
+/// A calculation sheet: what each figure means and its name; the formula's
+/// text last, on one line, running on into the empty cells to its right on
+/// screen. The name and the formula stay out of print (every value cell
+/// holds its formula): a page shows label, value, unit and meaning.
+const CALC_TABLE: TableColumns = TableColumns {
+    extra: ("Formula", 5),
+    note: (3, 90.0),
+    name: 4,
+    printed: 3,
+};
+
+/// A calculation sheet's columns: the Verdict sheet's table of candidates
+/// stands under its figures, so there the name and the formula come after
+/// the table's last column, and the table prints with the figures.
+fn calc_columns(sheet: Sheet, r: &Report) -> TableColumns {
+    let table = r.model.candidates.columns.len() as u16;
+    if sheet != Sheet::Comparison || table <= CALC_TABLE.printed + 1 {
+        return CALC_TABLE;
+    }
+    TableColumns {
+        extra: ("Formula", table + 1),
+        note: (3, 60.0),
+        name: table,
+        printed: table - 1,
+    }
+}
+
 fn table_header(
     ws: &mut Cells,
     fit: &mut Fit,
-    title: &str,
-    subtitle: &str,
-    fourth: &str,
+    (title, subtitle): (&str, &str),
+    columns: TableColumns,
     r: &Report,
     s: &Styles,
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, title, &s.title)?;
     ws.write_string_with_format(1, 0, subtitle, &s.subtitle)?;
-    for (col, width) in [
-        (COL_LABEL, 44.0),
-        (COL_VALUE, 18.0),
-        (COL_UNIT, 16.0),
-        (COL_FOURTH, 44.0),
-        (COL_NOTE, 60.0),
-        (COL_NAME, 36.0),
+    let (extra, extra_col) = columns.extra;
+    let last = columns.extra.1.max(columns.name).max(columns.note.0);
+    let mut names = vec![""; usize::from(last) + 1];
+    for (col, width, name) in [
+        (COL_LABEL, 44.0, "Label"),
+        (COL_VALUE, 18.0, "Value"),
+        (COL_UNIT, 16.0, "Unit"),
+        (extra_col, 44.0, extra),
+        (columns.note.0, columns.note.1, "Note"),
+        (columns.name, 36.0, "Defined name"),
     ] {
         fit.width(col, width);
+        names[usize::from(col)] = name;
     }
-    headers(
-        ws,
-        fit,
-        FIRST_ROW - 1,
-        0,
-        &["Label", "Value", "Unit", fourth, "Note", "Defined name"],
-        s,
-    )?;
+    headers(ws, fit, FIRST_ROW - 1, 0, &names, s)?;
     ws.set_freeze_panes(FIRST_ROW, 1)?;
-    print_setup(
-        ws,
-        r,
-        Print::Narrow {
-            rows: FIRST_ROW - 1,
-        },
-    )?;
-    master_check_header(ws, r, s)
+    master_check_at(ws, r, s, columns.printed)
+}
+
+/// A label/value table prints its printed columns (and any table beside
+/// them up to `last_col`), its header rows repeated.
+fn print_table(
+    ws: &mut Cells,
+    r: &Report,
+    columns: TableColumns,
+    last_col: u16,
+    fit: &Fit,
+) -> Result<(), XlsxError> {
+    let print = Print::Narrow {
+        rows: FIRST_ROW - 1,
+        last_col: columns.printed.max(last_col),
+    };
+    print_setup(ws, r, print, fit)
 }
 
 /// How a sheet prints.
-#[derive(Clone, Copy)]
 enum Print {
-    /// One page wide, as many tall as needed; the rows down to `rows` repeat
-    /// on every page.
-    Narrow { rows: u32 },
+    /// Its columns up to `last_col` one page wide, as many pages tall as
+    /// needed; the rows down to `rows` repeat on every page.
+    Narrow { rows: u32, last_col: u16 },
     /// A wide grid across as many pages as it takes, at a readable scale,
     /// with its header rows (down to `rows`) and label columns (up to
     /// `cols`) repeated on every page.
     Wide { rows: u32, cols: u16 },
+    /// Pages cut where the sheet says, at a scale that fits the largest of
+    /// them (see [`fitting_scale`]): page breaks before `row_breaks` and
+    /// `col_breaks`, the rows down to `rows` and the columns up to `cols`
+    /// repeated (none when `None`).
+    Pages {
+        last_col: u16,
+        rows: Option<u32>,
+        cols: Option<u16>,
+        scale: u16,
+        row_breaks: Vec<u32>,
+        col_breaks: Vec<u16>,
+    },
 }
 
 /// The print scale of a wide grid, in percent: readable, not shrunk to a page.
@@ -337,10 +413,11 @@ fn header_text(title: &str) -> String {
     short.replace('&', "&&")
 }
 
-/// A4 landscape, the plan's title and the sheet's name on top, the page
-/// number below, the header rows (and a wide grid's label columns)
-/// repeated on every page; the sheet protected against accidental edits.
-fn print_setup(ws: &mut Cells, r: &Report, print: Print) -> Result<(), XlsxError> {
+/// Landscape on the report's paper, the plan's title and the sheet's name
+/// on top, the page number below, the header rows (and a wide grid's label
+/// columns) repeated on every page; the sheet protected against accidental
+/// edits.
+fn print_setup(ws: &mut Cells, r: &Report, print: Print, fit: &Fit) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(r.paper.excel_paper_size());
     ws.set_header(format!(
@@ -348,9 +425,24 @@ fn print_setup(ws: &mut Cells, r: &Report, print: Print) -> Result<(), XlsxError
         header_text(&format!("Fine-tuning ROI: {}", r.inputs.meta.title))
     ));
     ws.set_footer("&CPage &P of &N");
+    ws.set_margins(
+        MARGIN_SIDE,
+        MARGIN_SIDE,
+        MARGIN_TOP,
+        MARGIN_TOP,
+        MARGIN_HEADER,
+        MARGIN_HEADER,
+    );
     match print {
-        Print::Narrow { rows } => {
-            ws.set_print_fit_to_pages(1, 0);
+        Print::Narrow { rows, last_col } => {
+            ws.set_print_area(0, 0, ALL_ROWS, last_col)?;
+            let scale = narrow_scale(
+                r,
+                fit.columns_inches(0, last_col),
+                fit.rows_points(0, ws.last_row()),
+                fit.rows_points(0, rows),
+            );
+            ws.set_print_scale(scale);
             ws.set_repeat_rows(0, rows)?;
         }
         Print::Wide { rows, cols } => {
@@ -358,10 +450,86 @@ fn print_setup(ws: &mut Cells, r: &Report, print: Print) -> Result<(), XlsxError
             ws.set_repeat_rows(0, rows)?;
             ws.set_repeat_columns(0, cols)?;
         }
+        Print::Pages {
+            last_col,
+            rows,
+            cols,
+            scale,
+            row_breaks,
+            col_breaks,
+        } => {
+            ws.set_print_area(0, 0, ALL_ROWS, last_col)?;
+            ws.set_print_scale(scale);
+            if let Some(rows) = rows {
+                ws.set_repeat_rows(0, rows)?;
+            }
+            if let Some(cols) = cols {
+                ws.set_repeat_columns(0, cols)?;
+            }
+            if !row_breaks.is_empty() {
+                ws.set_page_breaks(&row_breaks)?;
+            }
+            if !col_breaks.is_empty() {
+                let cols: Vec<u32> = col_breaks.iter().map(|&c| u32::from(c)).collect();
+                ws.set_vertical_page_breaks(&cols)?;
+            }
+        }
     }
     ws.protect();
     Ok(())
 }
+
+/// The page margins, in inches: the left and right, the top and bottom,
+/// and the header's and footer's.
+const MARGIN_SIDE: f64 = 0.4;
+const MARGIN_TOP: f64 = 0.6;
+const MARGIN_HEADER: f64 = 0.25;
+
+/// The least print scale in percent that [`fitting_scale`] gives: below it
+/// a page's figures are too small to read, and a page too full runs on.
+const LEAST_SCALE: u16 = 55;
+
+/// The largest scale, in percent, at which a page of `inches` by `points`
+/// (at 100%) fits within the margins of the report's paper, landscape (at
+/// most 100).
+fn fitting_scale(r: &Report, inches: f64, points: f64) -> u16 {
+    let (width, height) = printable(r);
+    let fits = (width / inches).min(height / points);
+    ((fits * 100.0).floor() as u16).clamp(10, 100)
+}
+
+/// The scale, in percent, at which a sheet `inches` wide and `points` tall
+/// (at 100%, `repeated` points of it repeated on every page) prints one page
+/// wide on the fewest pages that keep it at [`LEAST_SCALE`] or more: one
+/// page if it fits at a readable scale, else as many as it takes.
+fn narrow_scale(r: &Report, inches: f64, points: f64, repeated: f64) -> u16 {
+    let (width, height) = printable(r);
+    let by_width = width / inches;
+    let least = f64::from(LEAST_SCALE) / 100.0;
+    let mut pages = 1.0;
+    loop {
+        let by_height = pages * height / (points + (pages - 1.0) * repeated);
+        if by_height >= least || pages >= 100.0 {
+            let fits = by_width.min(by_height).min(1.0);
+            return ((fits * 100.0).floor() as u16).max(10);
+        }
+        pages += 1.0;
+    }
+}
+
+/// What a page of the report's paper holds within its margins, landscape:
+/// its width in inches and its height in points.
+fn printable(r: &Report) -> (f64, f64) {
+    let (paper_width, paper_height) = r.paper.landscape_inches();
+    // The header and footer lines stand within the top and bottom margins.
+    (
+        paper_width - 2.0 * MARGIN_SIDE,
+        (paper_height - 2.0 * MARGIN_TOP) * 72.0,
+    )
+}
+
+/// The last row of a sheet: a print area to it takes whole columns.
+const ALL_ROWS: u32 = 1_048_575;
 
 /// Data validation for an input cell: the bounds of its input's spec.
 fn validation(bounds: &crate::inputs::Bounds) -> Option<DataValidation> {
@@ -463,6 +631,8 @@ pub fn workbook(r: &Report) -> Result<Workbook, XlsxError> {
         calc_sheet(ws, &mut fit, sheet, r, &lay, &s)?;
         if sheet == Sheet::CashFlow {
             timeline(ws, &mut fit, r, &lay, &s)?;
+        } else {
+            print_table(ws, r, calc_columns(sheet, r), 0, &fit)?;
         }
         fit.apply(ws)?;
     }
@@ -553,9 +723,16 @@ fn cover(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
         ws.write_string_with_format(row, 1, *what, &s.wrap)?;
         fit.wrap(row, 1, what);
     }
-    fit.apply(ws)?;
-    print_setup(ws, r, Print::Narrow { rows: 0 })?;
-    Ok(())
+    print_setup(
+        ws,
+        r,
+        Print::Narrow {
+            rows: 0,
+            last_col: 1,
+        },
+        &fit,
+    )?;
+    fit.apply(ws)
 }
 
 /// The largest integer a spreadsheet shows with every digit (15 digits).
@@ -639,13 +816,25 @@ fn summary(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<(), X
         }
         ws.write_string_with_format(*row, COL_NAME, id, &s.name)?;
     }
-    let row = summary_composition(ws, r, lay, s)? + 18;
-    let row = summary_warnings(ws, &mut fit, r, row, s)?;
+    let warnings = summary_composition(ws, r, lay, s)? + 18;
+    let row = summary_warnings(ws, &mut fit, r, warnings, s)?;
     summary_levers(ws, &mut fit, r, row + 1, s)?;
     master_check_header(ws, r, s)?;
-    fit.apply(ws)?;
-    // The key figures fit the first page: only the title repeats.
-    print_setup(ws, r, Print::Narrow { rows: 0 })
+    // The answer, the key figures and the chart on the first page; the
+    // warnings and what would change the decision from the second.
+    let first_page = fit.rows_points(0, warnings - 1);
+    let rest = fit.rows_points(0, 0) + fit.rows_points(warnings, ws.last_row());
+    let inches = fit.columns_inches(0, COL_NAME);
+    let print = Print::Pages {
+        last_col: COL_NAME,
+        rows: Some(0),
+        cols: None,
+        scale: fitting_scale(r, inches, first_page.max(rest)),
+        row_breaks: vec![warnings],
+        col_breaks: Vec::new(),
+    };
+    print_setup(ws, r, print, &fit)?;
+    fit.apply(ws)
 }
 
 /// The warnings on the Summary sheet: the model's as formulas (a row stays
@@ -840,9 +1029,11 @@ fn inputs_sheet(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<
     table_header(
         ws,
         &mut fit,
-        "Inputs",
-        "Every number the model starts from. Change a blue cell and every figure follows.",
-        "Source",
+        (
+            "Inputs",
+            "Every number the model starts from. Change a blue cell and every figure follows.",
+        ),
+        INPUT_TABLE,
         r,
         s,
     )?;
@@ -935,6 +1126,12 @@ fn inputs_sheet(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<
         fit.wrap(p.row, COL_NOTE, &i.doc);
         ws.write_string_with_format(p.row, COL_NAME, &i.id, &s.name)?;
     }
+    let last_col = if r.inputs.ranges.is_empty() {
+        0
+    } else {
+        COL_RANGE_HIGH
+    };
+    print_table(ws, r, INPUT_TABLE, last_col, &fit)?;
     fit.apply(ws)
 }
 
@@ -962,19 +1159,16 @@ fn calc_sheet(
             &["Label", "Value", "Unit", "Defined name"],
             s,
         )?;
-        // The timeline is wide: its months print across pages with the
-        // label and unit columns repeated.
-        print_setup(
-            ws,
-            r,
-            Print::Wide {
-                rows: FIRST_ROW - 1,
-                cols: 1,
-            },
-        )?;
         master_check_header(ws, r, s)?;
     } else {
-        table_header(ws, fit, sheet.name(), sheet.purpose(), "Formula", r, s)?;
+        table_header(
+            ws,
+            fit,
+            (sheet.name(), sheet.purpose()),
+            calc_columns(sheet, r),
+            r,
+            s,
+        )?;
     }
     let rows = r
         .model
@@ -1002,16 +1196,13 @@ fn calc_sheet(
             )?;
         } else {
             let formula = format!("={body}");
-            ws.write_string_with_format(
-                p.row,
-                COL_FOURTH,
-                &formula,
-                &s.name.clone().set_text_wrap(),
-            )?;
-            fit.wrap_large(p.row, COL_FOURTH, COL_FOURTH, &formula, MONOSPACE_SCALE);
-            ws.write_string_with_format(p.row, COL_NOTE, &q.doc, &s.wrap)?;
-            fit.wrap(p.row, COL_NOTE, &q.doc);
-            ws.write_string_with_format(p.row, COL_NAME, &q.id, &s.name)?;
+            let columns = calc_columns(sheet, r);
+            let (_, formula_col) = columns.extra;
+            ws.write_string_with_format(p.row, formula_col, &formula, &s.name)?;
+            let (note, _) = columns.note;
+            ws.write_string_with_format(p.row, note, &q.doc, &s.wrap)?;
+            fit.wrap(p.row, note, &q.doc);
+            ws.write_string_with_format(p.row, columns.name, &q.id, &s.name)?;
         }
     }
     if sheet == Sheet::Comparison {
@@ -1037,6 +1228,9 @@ fn candidates_table(
     ws.write_string_with_format(table.header_row - 1, 0, title, &s.subtitle)?;
     for (j, column) in r.model.candidates.columns.iter().enumerate() {
         let col = table.first_col + j as u16;
+        if col > COL_FOURTH {
+            fit.width(col, 12.0);
+        }
         ws.write_string_with_format(table.header_row, col, &column.label, &s.header)?;
         fit.header(table.header_row, col, &column.label);
         ws.insert_note(
@@ -1068,9 +1262,6 @@ fn candidates_table(
     Ok(())
 }
 
-/// A monospaced font's width against prose's, for formula text.
-const MONOSPACE_SCALE: f64 = 1.25;
-
 /// A timeline's header row: "Month", "Unit", then the month numbers.
 fn months_header(
     ws: &mut Cells,
@@ -1101,7 +1292,7 @@ fn timeline(
     )?;
     months_header(ws, t, s)?;
     for p in 0..t.periods {
-        fit.width(t.col(p), 13.0);
+        fit.width(t.col(p), MONTH_WIDTH);
     }
     for row in &r.model.timeline {
         let rr = *cell_of(&t.rows, &row.id)?;
@@ -1137,9 +1328,11 @@ fn timeline(
         .set_name("$ cumulative")
         .set_num_format("$#,##0");
     chart.legend().set_hidden();
-    chart.set_width(760).set_height(340);
-    let below = t.rows.values().max().copied().unwrap_or(t.header_row) + 2;
-    ws.insert_chart(below, 0, &chart)?;
+    chart
+        .set_width(TIMELINE_CHART_WIDTH)
+        .set_height(TIMELINE_CHART_HEIGHT);
+    // Beside the figures on top, within the first year's page.
+    ws.insert_chart(FIRST_ROW, t.col(TIMELINE_CHART_MONTH), &chart)?;
     for (k, ((block, case), result)) in lay
         .option_timelines
         .iter()
@@ -1149,7 +1342,62 @@ fn timeline(
     {
         option_timeline(ws, fit, r, lay, (k, block), (case, result), s)?;
     }
-    Ok(())
+    print_by_year(ws, fit, r, lay)
+}
+
+/// A month's column width on the Cash flow sheet.
+const MONTH_WIDTH: f64 = 11.0;
+/// The months a printed page of the timeline holds: month 0 and a year.
+const MONTHS_A_PAGE: u16 = 13;
+/// The Cash flow chart's size in pixels, and the month column it stands at.
+const TIMELINE_CHART_WIDTH: u32 = 640;
+const TIMELINE_CHART_HEIGHT: u32 = 320;
+const TIMELINE_CHART_MONTH: u16 = 4;
+
+/// The Cash flow sheet prints a year a page (month 0 with the first): the
+/// months of each year grouped in an outline (one click folds a year), a
+/// page break before each year, the label and unit columns repeated, each
+/// option's timeline on pages of its own, at the scale at which the
+/// largest page fits.
+fn print_by_year(ws: &mut Cells, fit: &Fit, r: &Report, lay: &Layout) -> Result<(), XlsxError> {
+    let t = &lay.timeline;
+    let mut col_breaks = Vec::new();
+    let mut first = 1;
+    while first < t.periods {
+        let last = (first + 11).min(t.periods - 1);
+        ws.group_columns(t.col(first), t.col(last))?;
+        if first > 1 {
+            col_breaks.push(t.col(first));
+        }
+        first += 12;
+    }
+    let last_month = t.col(MONTHS_A_PAGE.min(t.periods) - 1);
+    let chart_end = fit.columns_inches(0, t.col(TIMELINE_CHART_MONTH) - 1)
+        + f64::from(TIMELINE_CHART_WIDTH) / 96.0;
+    let inches = fit.columns_inches(0, last_month).max(chart_end);
+    let plan_end = t.rows.values().max().copied().unwrap_or(t.header_row);
+    let mut tallest = fit.rows_points(0, plan_end);
+    let mut row_breaks = Vec::new();
+    for block in &lay.option_timelines {
+        let title = block.header_row - 1;
+        let end = block
+            .rows
+            .values()
+            .max()
+            .copied()
+            .unwrap_or(block.header_row);
+        row_breaks.push(title);
+        tallest = tallest.max(fit.rows_points(0, 1) + fit.rows_points(title, end));
+    }
+    let print = Print::Pages {
+        last_col: t.last_col(),
+        rows: Some(1),
+        cols: Some(1),
+        scale: fitting_scale(r, inches, tallest),
+        row_breaks,
+        col_breaks,
+    };
+    print_setup(ws, r, print, fit)
 }
 
 /// An option's own timeline: the plan's rows over the option's inputs.
@@ -1223,14 +1471,12 @@ fn simulation(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     for col in 1..=4 {
         fit.width(col, 14.0);
     }
-    print_setup(
-        ws,
-        r,
-        Print::Narrow {
-            rows: SIMULATION_CANDIDATES_ROW - 1,
-        },
-    )?;
+    let print = Print::Narrow {
+        rows: 1,
+        last_col: 4,
+    };
     let Some(sim) = &r.simulation else {
+        print_setup(ws, r, print, &fit)?;
         return fit.apply(ws);
     };
     let mut row = SIMULATION_TRIALS_ROW;
@@ -1294,6 +1540,7 @@ fn simulation(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     )?;
     ws.write_number_with_format(row + 1, 1, sim.probability_above_break_even, &pct)?;
     simulation_candidates(ws, &mut fit, r, sim, s)?;
+    print_setup(ws, r, print, &fit)?;
     fit.apply(ws)
 }
 

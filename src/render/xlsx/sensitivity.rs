@@ -38,18 +38,66 @@ pub(super) fn sensitivity(
     }
     sensitivity_cases(ws, &mut fit, r, lay, s)?;
     ws.set_freeze_panes(sc.first_row, 1)?;
+    let grids = sc.first_row + r.model.scenarios.len() as u32 + 2;
     let top = sensitivity_grids(ws, r, lay, s)?;
-    sensitivity_chart(ws, lay, header_row, top)?;
-    fit.apply(ws)?;
+    // The columns the key figures are computed from fold away (one click
+    // shows them), and so do the cases of the grids (the grids show their
+    // figures): the sheet prints one page wide.
+    let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len() as u32;
+    let shown_cases = sc.first_row + volumes.min(r.model.scenarios.len() as u32);
+    if shown_cases < grids - 2 {
+        ws.group_rows_collapsed(shown_cases, grids - 3)?;
+    }
+    let shown = match sc.supporting {
+        Some((first, last)) => {
+            ws.group_columns_collapsed(first, last)?;
+            first - 1
+        }
+        None => sc.columns.values().max().copied().unwrap_or(1),
+    };
+    // The chart beside the grids where the printed columns hold it (in
+    // Excel's narrower columns too), else under them.
+    let beside = crate::inputs::SENSITIVITY_INSTANCE_COUNTS.len() as u16 + 1;
+    let chart_at = if fit.columns_inches_least(beside, shown) >= CHART_INCHES {
+        (grids, beside)
+    } else {
+        (top + 1, 0)
+    };
+    sensitivity_chart(ws, lay, header_row, chart_at)?;
+    let cases = fit.rows_points(0, shown_cases - 1) + fit.rows_points(grids - 2, grids - 1);
+    let under = if chart_at.1 == 0 { CHART_POINTS } else { 0.0 };
+    let grids_and_chart = (fit.rows_points(grids, top)).max(CHART_POINTS) + under;
+    let inches = fit.columns_inches(0, shown).max(CHART_INCHES);
+    // One page when it is readable there, else the grids and chart on a
+    // page of their own.
+    let mut scale = fitting_scale(r, inches, cases + grids_and_chart);
+    let mut row_breaks = Vec::new();
+    if scale < LEAST_SCALE {
+        scale = fitting_scale(r, inches, cases.max(grids_and_chart));
+        row_breaks.push(grids);
+    }
     print_setup(
         ws,
         r,
-        Print::Wide {
-            rows: header_row,
-            cols: 0,
+        Print::Pages {
+            last_col: shown,
+            rows: Some(1),
+            cols: None,
+            scale,
+            row_breaks,
+            col_breaks: Vec::new(),
         },
-    )
+        &fit,
+    )?;
+    fit.apply(ws)
 }
+
+/// The Sensitivity chart's size in pixels, and in inches and points in print
+/// (96 pixels an inch at 100%).
+const CHART_WIDTH: u32 = 600;
+const CHART_HEIGHT: u32 = 360;
+const CHART_INCHES: f64 = CHART_WIDTH as f64 / 96.0;
+const CHART_POINTS: f64 = CHART_HEIGHT as f64 * 72.0 / 96.0;
 
 /// A row per sensitivity case: its replaced inputs and what they move.
 fn sensitivity_cases(
@@ -169,13 +217,13 @@ fn sensitivity_grids(
     Ok(top)
 }
 
-/// The break-even picture under the grids: API and fine-tuned monthly cost
-/// across volume.
+/// The break-even picture beside or under the grids, its top left corner
+/// at `(row, col)`: API and fine-tuned monthly cost across volume.
 fn sensitivity_chart(
     ws: &mut Cells,
     lay: &Layout,
     header_row: u32,
-    top: u32,
+    (row, col): (u32, u16),
 ) -> Result<(), XlsxError> {
     let sc = &lay.scenarios;
     let volumes = crate::inputs::SENSITIVITY_VOLUME_MULTIPLIERS.len();
@@ -205,8 +253,8 @@ fn sensitivity_chart(
         .set_name("$ per month")
         .set_num_format("$#,##0");
     chart.legend().set_position(ChartLegendPosition::Bottom);
-    chart.set_width(760).set_height(380);
-    ws.insert_chart(top + 1, 0, &chart)?;
+    chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
+    ws.insert_chart(row, col, &chart)?;
     Ok(())
 }
 
@@ -299,7 +347,8 @@ pub(super) fn cases_sheet(
     }
     for (k, (case, result)) in cases.iter().zip(results).enumerate() {
         let col = t.first_col + k as u16;
-        fit.width(col, 14.0);
+        // A tornado's many ends in narrower columns, so more share a page.
+        fit.width(col, if which == Cases::Tornado { 11.0 } else { 14.0 });
         // An option's label is plan text.
         write_text(ws, header, col, &case.label, &s.header)?;
         fit.header(header, col, &case.label);
@@ -311,15 +360,73 @@ pub(super) fn cases_sheet(
         case_quantities(ws, &mut fit, r, t, (case, result), col, timeline)?;
     }
     ws.set_freeze_panes(FIRST_ROW, 2)?;
-    fit.apply(ws)?;
-    print_setup(
-        ws,
-        r,
-        Print::Wide {
+    let print = match which {
+        Cases::Tornado => tornado_print(ws, &fit, r, t, cases.len() as u16)?,
+        Cases::Options => Print::Wide {
             rows: header,
             cols: 1,
         },
-    )
+    };
+    print_setup(ws, r, print, &fit)?;
+    fit.apply(ws)
+}
+
+/// The least scale a page of tornado cases prints at, in percent.
+const TORNADO_SCALE: f64 = 0.5;
+
+/// The Tornado sheet prints its key figures: the rows of the other
+/// quantities fold away (one click shows them), and the cases run across
+/// as few pages as keep them at [`TORNADO_SCALE`] or more, the label and
+/// unit columns repeated on each.
+fn tornado_print(
+    ws: &mut Cells,
+    fit: &Fit,
+    r: &Report,
+    t: &CasesLayout,
+    cases: u16,
+) -> Result<Print, XlsxError> {
+    let key = |id: &str| {
+        r.model.get(id).is_some_and(|q| {
+            q.has(Role::Headline) || q.has(Role::KeyFigure) || q.has(Role::SensitivityKey)
+        })
+    };
+    let mut run: Option<(u32, u32)> = None;
+    let mut folded = Vec::new();
+    for (id, &row) in &t.rows {
+        if key(id) {
+            folded.extend(run.take());
+        } else {
+            run = Some(run.map_or((row, row), |(first, _)| (first, row)));
+        }
+    }
+    folded.extend(run);
+    for &(first, last) in &folded {
+        ws.group_rows_collapsed(first, last)?;
+    }
+    let last_row = t.rows.values().max().copied().unwrap_or(FIRST_ROW);
+    let hidden: f64 = folded
+        .iter()
+        .map(|&(first, last)| fit.rows_points(first, last))
+        .sum();
+    let points = fit.rows_points(0, last_row) - hidden;
+    let (width, _) = printable(r);
+    let labels = fit.columns_inches(0, t.first_col - 1);
+    let case = fit.columns_inches(t.first_col, t.first_col);
+    let per_page =
+        (((width / TORNADO_SCALE - labels) / case).floor() as u16).clamp(1, cases.max(1));
+    let col_breaks: Vec<u16> = (1..)
+        .map(|k| t.first_col + k * per_page)
+        .take_while(|&c| c < t.first_col + cases)
+        .collect();
+    let page = labels + fit.columns_inches(t.first_col, t.first_col + per_page - 1);
+    Ok(Print::Pages {
+        last_col: t.first_col + cases.max(1) - 1,
+        rows: Some(FIRST_ROW - 1),
+        cols: Some(t.first_col - 1),
+        scale: fitting_scale(r, page, points),
+        row_breaks: Vec::new(),
+        col_breaks,
+    })
 }
 
 /// A case's replaced inputs at the top of its column: an option's own value
