@@ -108,6 +108,13 @@ impl Fit {
         self.widths.insert(col, width);
     }
 
+    /// Widens a column to at least `width`.
+    pub fn at_least_width(&mut self, col: u16, width: f64) {
+        if width > self.width_of(col) {
+            self.widths.insert(col, width);
+        }
+    }
+
     /// A column's width as it stands.
     pub fn width_of(&self, col: u16) -> f64 {
         self.widths.get(&col).copied().unwrap_or(DEFAULT_WIDTH)

@@ -91,6 +91,10 @@ fn main() {
             "print::every_example_workbook_prints_without_cut_text",
             print::every_example_workbook_prints_without_cut_text,
         ),
+        printing.trial(
+            "print::customer_support_prints_on_20_pages_with_every_chart_whole",
+            print::customer_support_prints_on_20_pages_with_every_chart_whole,
+        ),
         chromium.trial(
             "browser::every_example_memo_renders_in_chromium",
             browser::every_example_memo_renders_in_chromium,

@@ -1,9 +1,11 @@
 //! Every example workbook as it prints: read back from its own XML, no text
 //! is cut by its column (a header's longest word fits its column, a wrapped
 //! cell's row holds its lines, text beside a filled cell fits its width),
-//! every sheet has print titles, a header and a page-numbered footer; then
-//! printed to PDF by LibreOffice (a fresh profile), where every word of every
-//! column header must appear whole.
+//! every sheet has a print area, print titles, a header and a page-numbered
+//! footer and prints at a readable scale; then printed to PDF by LibreOffice
+//! (a fresh profile), where every word of every printed column header must
+//! appear whole. The customer-support example prints on at most 20 pages,
+//! on A4 and on Letter, each chart whole on one page.
 //!
 //! The rule for what a line holds is LibreOffice's print of 11-point text:
 //! about 1.2 characters per unit of column width, 15 points a line.
@@ -73,7 +75,19 @@ fn font_scale(model: &Model, sheet: u32, row: i32, col: i32) -> (f64, bool, bool
     (scale, wrap, header)
 }
 
-/// What a sheet's text needs and does not get.
+/// Whether a cell shows: neither its row nor its column is folded away.
+fn shown(model: &Model, sheet: u32, row: i32, col: i32) -> bool {
+    let ws = model.workbook.worksheet(sheet).unwrap();
+    let row_hidden = ws.rows.iter().any(|r| r.r == row && r.hidden);
+    let col_hidden = ws
+        .cols
+        .iter()
+        .any(|c| c.min <= col && col <= c.max && c.hidden);
+    !row_hidden && !col_hidden
+}
+
+/// What a sheet's text needs and does not get (in the rows and columns
+/// that show).
 fn cut_text(model: &Model, sheet: u32) -> Vec<String> {
     let ws = model.workbook.worksheet(sheet).unwrap();
     let name = ws.name.clone();
@@ -94,6 +108,9 @@ fn cut_text(model: &Model, sheet: u32) -> Vec<String> {
             continue;
         }
         let (row, col) = (c.row, c.column);
+        if !shown(model, sheet, row, col) {
+            continue;
+        }
         let text = model
             .get_formatted_cell_value(sheet, row, col)
             .unwrap_or_default();
@@ -150,12 +167,14 @@ fn cut_text(model: &Model, sheet: u32) -> Vec<String> {
     bad
 }
 
-/// The column headers of a sheet: bold text on a filled ground.
-fn headers(model: &Model, sheet: u32) -> Vec<String> {
+/// The column headers a sheet prints: bold text on a filled ground, shown
+/// and in its print area's columns (1-based, up to `last_col`).
+fn headers(model: &Model, sheet: u32, last_col: i32) -> Vec<String> {
     model
         .get_all_cells()
         .into_iter()
-        .filter(|c| c.index == sheet)
+        .filter(|c| c.index == sheet && c.column <= last_col)
+        .filter(|c| shown(model, sheet, c.row, c.column))
         .filter(|c| font_scale(model, sheet, c.row, c.column).2)
         .filter_map(|c| model.get_formatted_cell_value(sheet, c.row, c.column).ok())
         .filter(|t| t.parse::<f64>().is_err())
@@ -179,12 +198,39 @@ fn part(bytes: &[u8], name: &str) -> String {
     text
 }
 
-/// Every sheet prints A4 landscape with print titles, the plan and sheet on
-/// top and "page x of y" below; the wide grids print at a readable scale.
+/// The last column (1-based) of each sheet's print area.
+fn print_area_columns(bytes: &[u8], sheets: usize) -> Vec<Option<i32>> {
+    let workbook = part(bytes, "xl/workbook.xml");
+    (0..sheets)
+        .map(|k| {
+            let tag = format!("name=\"_xlnm.Print_Area\" localSheetId=\"{k}\">");
+            let at = workbook.find(&tag)? + tag.len();
+            let area = workbook[at..].split('<').next()?;
+            // Such as 'Cash flow'!$A:$U: the letters after the last `$`.
+            let letters = area.rsplit('$').next()?;
+            Some(
+                letters
+                    .bytes()
+                    .fold(0, |n, b| n * 26 + i32::from(b - b'A' + 1)),
+            )
+        })
+        .collect()
+}
+
+/// The least print scale, in percent, at which a sheet is still read.
+const LEAST_SCALE: u32 = 40;
+
+/// Every sheet prints A4 landscape with a print area, print titles, the
+/// plan and sheet on top and "page x of y" below, at a readable scale that
+/// the workbook sets (not a shrink to fit left to the spreadsheet).
 fn print_setup(name: &str, bytes: &[u8], sheets: &[String]) -> Vec<String> {
     let mut bad = Vec::new();
     let workbook = part(bytes, "xl/workbook.xml");
+    let areas = print_area_columns(bytes, sheets.len());
     for (k, sheet) in sheets.iter().enumerate() {
+        if areas[k].is_none() {
+            bad.push(format!("{name} {sheet}: no print area"));
+        }
         let xml = part(bytes, &format!("xl/worksheets/sheet{}.xml", k + 1));
         let titles = format!("name=\"_xlnm.Print_Titles\" localSheetId=\"{k}\"");
         if !workbook.contains(&titles) {
@@ -199,26 +245,32 @@ fn print_setup(name: &str, bytes: &[u8], sheets: &[String]) -> Vec<String> {
         if !xml.contains("paperSize=\"9\"") || !xml.contains("orientation=\"landscape\"") {
             bad.push(format!("{name} {sheet}: not A4 landscape"));
         }
-        if ["Sensitivity", "Tornado", "Options", "Cash flow"].contains(&sheet.as_str()) {
-            let scale = xml
-                .split("scale=\"")
-                .nth(1)
-                .and_then(|s| s.split('"').next())
-                .and_then(|s| s.parse::<u32>().ok());
-            if xml.contains("fitToPage=\"1\"") || scale.is_none_or(|s| s < 70) {
-                bad.push(format!(
-                    "{name} {sheet}: a wide grid must print across pages at 70% or more, not shrunk ({scale:?})"
-                ));
-            }
-            if !workbook.contains(&titles)
-                || !workbook[workbook.find(&titles).unwrap()..]
-                    .split("</definedName>")
-                    .next()
-                    .unwrap()
-                    .contains("!$A:$")
-            {
-                bad.push(format!("{name} {sheet}: no repeated label columns"));
-            }
+        let scale = xml
+            .split("scale=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse::<u32>().ok());
+        // The Catalogue's reference table may print small; the rest is read.
+        let least = if sheet == "Catalogue" {
+            30
+        } else {
+            LEAST_SCALE
+        };
+        // No scale written is 100%.
+        let scale = scale.unwrap_or(100);
+        if xml.contains("fitToPage=\"1\"") || scale < least {
+            bad.push(format!(
+                "{name} {sheet}: prints at {scale}%, not a set scale of {least}% or more"
+            ));
+        }
+        if ["Cash flow", "Tornado"].contains(&sheet.as_str())
+            && !workbook[workbook.find(&titles).unwrap_or(0)..]
+                .split("</definedName>")
+                .next()
+                .unwrap()
+                .contains("!$A:$")
+        {
+            bad.push(format!("{name} {sheet}: no repeated label columns"));
         }
     }
     bad
@@ -267,6 +319,7 @@ pub fn every_example_workbook_prints_without_cut_text(soffice: &Path) {
         )
         .unwrap();
         let sheets = model.workbook.get_worksheet_names();
+        let areas = print_area_columns(&bytes, sheets.len());
         let mut headers_here = BTreeSet::new();
         for k in 0..sheets.len() as u32 {
             problems.extend(
@@ -274,7 +327,8 @@ pub fn every_example_workbook_prints_without_cut_text(soffice: &Path) {
                     .into_iter()
                     .map(|p| format!("{name}: {p}")),
             );
-            headers_here.extend(headers(&model, k));
+            let last_col = areas[k as usize].unwrap_or(i32::MAX);
+            headers_here.extend(headers(&model, k, last_col));
         }
         problems.extend(print_setup(&name, &bytes, &sheets));
         files.push(path);
@@ -293,6 +347,63 @@ pub fn every_example_workbook_prints_without_cut_text(soffice: &Path) {
                 if !printed.contains(word) {
                     problems.push(format!("{name}: header {h:?} prints without {word:?}"));
                 }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The titles of the workbook's charts: each must print once, whole on one
+/// page (LibreOffice draws a chart that a page break cuts on each page it
+/// touches, its title with it).
+const CHART_TITLES: [&str; 3] = [
+    "Monthly cost: API bill, fine-tuned parts and total",
+    "Cumulative cash flow by month",
+    "Monthly cost across volume",
+];
+
+/// The most pages the customer-support example's workbook prints on.
+const MOST_PAGES: usize = 20;
+
+pub fn customer_support_prints_on_20_pages_with_every_chart_whole(soffice: &Path) {
+    use finetune_roi::format::Paper;
+    let work = tempfile::tempdir().unwrap();
+    let plan = root().join("inputs/customer-support-50m.yaml");
+    let mut files = Vec::new();
+    for (paper, size) in [(Paper::A4, "a4"), (Paper::Letter, "letter")] {
+        let settings = finetune_roi::Settings {
+            paper,
+            ..finetune_roi::Settings::at(fixed_time())
+        };
+        let r = finetune_roi::evaluate_file_with(
+            &plan,
+            &settings,
+            finetune_roi::report::History::default(),
+        )
+        .unwrap();
+        let path = work.path().join(format!("customer-support-{size}.xlsx"));
+        std::fs::write(&path, xlsx::render(&r).unwrap()).unwrap();
+        files.push(path);
+    }
+    let texts = print_to_pdf(soffice, work.path(), &files);
+    let mut problems = Vec::new();
+    for (file, text) in files.iter().zip(&texts) {
+        let name = file.file_stem().unwrap().to_string_lossy();
+        // pdftotext ends each page with a form feed.
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        if pages.len() > MOST_PAGES || pages.len() < 10 {
+            problems.push(format!("{name}: {} pages", pages.len()));
+        }
+        for title in CHART_TITLES {
+            let on: Vec<usize> = (0..pages.len())
+                .filter(|&k| pages[k].contains(title))
+                .map(|k| k + 1)
+                .collect();
+            if on.len() != 1 {
+                problems.push(format!("{name}: chart {title:?} prints on pages {on:?}"));
             }
         }
     }

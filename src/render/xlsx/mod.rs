@@ -385,10 +385,6 @@ enum Print {
     /// Its columns up to `last_col` one page wide, as many pages tall as
     /// needed; the rows down to `rows` repeat on every page.
     Narrow { rows: u32, last_col: u16 },
-    /// A wide grid across as many pages as it takes, at a readable scale,
-    /// with its header rows (down to `rows`) and label columns (up to
-    /// `cols`) repeated on every page.
-    Wide { rows: u32, cols: u16 },
     /// Pages cut where the sheet says, at a scale that fits the largest of
     /// them (see [`fitting_scale`]): page breaks before `row_breaks` and
     /// `col_breaks`, the rows down to `rows` and the columns up to `cols`
@@ -402,9 +398,6 @@ enum Print {
         col_breaks: Vec<u16>,
     },
 }
-
-/// The print scale of a wide grid, in percent: readable, not shrunk to a page.
-const WIDE_SCALE: u16 = 75;
 
 /// A page header's text: the plan's title with `&` doubled (a lone `&`
 /// starts a header code), cut to what a header holds.
@@ -444,11 +437,6 @@ fn print_setup(ws: &mut Cells, r: &Report, print: Print, fit: &Fit) -> Result<()
             );
             ws.set_print_scale(scale);
             ws.set_repeat_rows(0, rows)?;
-        }
-        Print::Wide { rows, cols } => {
-            ws.set_print_scale(WIDE_SCALE);
-            ws.set_repeat_rows(0, rows)?;
-            ws.set_repeat_columns(0, cols)?;
         }
         Print::Pages {
             last_col,
@@ -734,6 +722,15 @@ fn cover(ws: &mut Cells, r: &Report, s: &Styles) -> Result<(), XlsxError> {
     )?;
     fit.apply(ws)
 }
+
+/// The width a column needs for `text` on one line in the monospaced
+/// font of names (as wide again as prose's per character).
+fn monospace_width(text: &str) -> f64 {
+    text.chars().count() as f64 * MONOSPACE_SCALE + 2.0
+}
+
+/// A monospaced character's width against a unit of column width.
+const MONOSPACE_SCALE: f64 = 1.0;
 
 /// The largest integer a spreadsheet shows with every digit (15 digits).
 const MAX_EXACT_INTEGER: u64 = 999_999_999_999_999;
@@ -1203,6 +1200,8 @@ fn calc_sheet(
             ws.write_string_with_format(p.row, note, &q.doc, &s.wrap)?;
             fit.wrap(p.row, note, &q.doc);
             ws.write_string_with_format(p.row, columns.name, &q.id, &s.name)?;
+            // The name stays whole beside the formula's text.
+            fit.at_least_width(columns.name, monospace_width(&q.id));
         }
     }
     if sheet == Sheet::Comparison {
@@ -1310,7 +1309,7 @@ fn timeline(
     }
     let cum = *cell_of(&t.rows, id::CF_CUMULATIVE)?;
     let mut chart = Chart::new(ChartType::Line);
-    chart.title().set_name("Cumulative cash flow");
+    chart.title().set_name("Cumulative cash flow by month");
     chart
         .add_series()
         .set_name("Cumulative cash flow")

@@ -362,9 +362,10 @@ pub(super) fn cases_sheet(
     ws.set_freeze_panes(FIRST_ROW, 2)?;
     let print = match which {
         Cases::Tornado => tornado_print(ws, &fit, r, t, cases.len() as u16)?,
-        Cases::Options => Print::Wide {
+        // An option a column: one page wide, as many tall as it takes.
+        Cases::Options => Print::Narrow {
             rows: header,
-            cols: 1,
+            last_col: t.first_col + cases.len().max(1) as u16 - 1,
         },
     };
     print_setup(ws, r, print, &fit)?;
