@@ -585,3 +585,54 @@ fn the_summary_chart_puts_its_bar_names_below_a_negative_bar() {
         "the bar names sit at zero, under the negative bar: {axis}"
     );
 }
+
+/// Excel shows a logical value as TRUE or FALSE whatever its number format:
+/// beside every yes/no figure and input, its unit column says Yes or No in
+/// a formula over its name, which recalculates to the figure's value, while
+/// the figure itself stays a logical value.
+#[test]
+fn yes_no_figures_read_yes_or_no_beside_their_logical_value() {
+    let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
+    let bytes = xlsx::render(&r).unwrap();
+    let mut model = load(&bytes);
+    model.evaluate();
+    let lay = layout::layout(&r);
+    let sheets = model.workbook.get_worksheet_names();
+    let mut seen = 0;
+    let ids = r
+        .model
+        .quantities
+        .iter()
+        .map(|q| q.id.as_str())
+        .chain(r.inputs.items.iter().map(|i| i.id.as_str()));
+    for id in ids {
+        let (Value::Bool(yes), Some(place)) = (r.value(id), lay.places.get(id)) else {
+            continue;
+        };
+        if place.col != layout::COL_VALUE {
+            continue;
+        }
+        let index = sheets.iter().position(|s| s == place.sheet).unwrap() as u32;
+        let (row, col) = (place.row as i32 + 1, place.col as i32 + 2);
+        // IronCalc shows a name read in a formula with its `@`.
+        let formula = model
+            .get_cell_formula(index, row, col)
+            .unwrap()
+            .map(|f| f.replace('@', ""));
+        assert_eq!(
+            formula.as_deref(),
+            Some(format!("=IF({id},\"Yes\",\"No\")").as_str()),
+            "{id} on {}",
+            place.sheet
+        );
+        let words = model.get_formatted_cell_value(index, row, col).unwrap();
+        assert_eq!(words, if *yes { "Yes" } else { "No" }, "{id}");
+        assert_eq!(
+            value_at(&model, place, &sheets),
+            CellValue::Boolean(*yes),
+            "{id} stays a logical value"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 5, "only {seen} yes/no figures found");
+}

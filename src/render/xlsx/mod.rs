@@ -237,6 +237,28 @@ fn write_formula(
     Ok(())
 }
 
+/// The unit column of a figure: its unit, or for a yes/no figure the words
+/// Yes or No. Excel shows a logical value as TRUE or FALSE whatever its
+/// number format, so the words are a formula over the figure's name,
+/// `IF(name,"Yes","No")`, while the figure stays the logical value that
+/// other formulas compare. The one place such words are written.
+fn unit_or_words(
+    ws: &mut Cells,
+    (row, col): (u32, u16),
+    id: &str,
+    unit: Unit,
+    value: &Value,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let Value::Bool(yes) = value else {
+        ws.write_string_with_format(row, col, unit.label(), &s.unit)?;
+        return Ok(());
+    };
+    let words = if *yes { "Yes" } else { "No" };
+    let body = format!("IF({},\"Yes\",\"No\")", build::r(id).to_excel());
+    write_formula(ws, row, col, body, &Value::Text(words.into()), &s.unit)
+}
+
 /// Writes a reference to a defined name, such as `=master_check`.
 fn write_name_ref(
     ws: &mut Cells,
@@ -806,7 +828,7 @@ fn summary(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<(), X
             id,
             &Styles::value(r.unit(id), false),
         )?;
-        ws.write_string_with_format(*row, COL_UNIT, r.unit(id).label(), &s.unit)?;
+        unit_or_words(ws, (*row, COL_UNIT), id, r.unit(id), r.value(id), s)?;
         if let Some(q) = r.model.get(id) {
             ws.write_string_with_format(*row, COL_NOTE, &q.doc, &s.wrap)?;
             fit.wrap(*row, COL_NOTE, &q.doc);
@@ -1115,7 +1137,7 @@ fn inputs_sheet(ws: &mut Cells, r: &Report, lay: &Layout, s: &Styles) -> Result<
                 ws.add_data_validation(p.row, p.col, p.row, p.col, &dv)?;
             }
         }
-        ws.write_string_with_format(p.row, COL_UNIT, i.unit.label(), &s.unit)?;
+        unit_or_words(ws, (p.row, COL_UNIT), &i.id, i.unit, &i.value, s)?;
         let source = i.source.describe();
         write_text(ws, p.row, COL_FOURTH, &source, &s.wrap)?;
         fit.wrap(p.row, COL_FOURTH, &source);
@@ -1183,7 +1205,7 @@ fn calc_sheet(
             Styles::value(q.unit, false)
         };
         write_formula(ws, p.row, p.col, body.clone(), r.value(&q.id), &format)?;
-        ws.write_string_with_format(p.row, COL_UNIT, q.unit.label(), &s.unit)?;
+        unit_or_words(ws, (p.row, COL_UNIT), &q.id, q.unit, r.value(&q.id), s)?;
         if sheet == Sheet::CashFlow {
             ws.write_string_with_format(p.row, COL_FOURTH, &q.id, &s.name)?;
             ws.insert_note(
