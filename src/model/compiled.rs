@@ -906,6 +906,9 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         Expr::Num(x) => Node::Const(*x),
         Expr::Bool(v) => Node::Const(f64::from(u8::from(*v))),
         Expr::Never => Node::Const(f64::NAN),
+        // A fixed text where a number may stand (a figure "unknown" for some
+        // candidates) is no number, as a text value's slot is.
+        Expr::Text(_) => Node::Const(f64::NAN),
         Expr::Ref(id) => Node::Slot(*cx.slots.get(id).ok_or_else(no)?),
         Expr::Bin(op, x, y) => Node::Bin(*op, b(x)?, b(y)?),
         Expr::Neg(x) => Node::Neg(b(x)?),
@@ -925,8 +928,7 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         Expr::CumSum(id) => Node::Slot(aggregate(id)?.0),
         Expr::FirstOne(id) => Node::Slot(aggregate(id)?.1),
         Expr::RowLength(_) => Node::Const(cx.length),
-        Expr::Text(_)
-        | Expr::Concat(_)
+        Expr::Concat(_)
         | Expr::Format(..)
         | Expr::Choose(..)
         | Expr::Irr(..)

@@ -28,6 +28,9 @@ pub struct Cells<'w> {
 
 impl<'w> Cells<'w> {
     pub fn new(ws: &'w mut Worksheet) -> Cells<'w> {
+        // A formula whose computed result is the empty text keeps it: the
+        // writer's own default for an empty result is "0".
+        ws.set_formula_result_default("");
         Cells {
             ws,
             formats: Vec::new(),

@@ -175,3 +175,64 @@ fn every_spec_path_names_a_field_of_the_plan() {
         assert_eq!(schema_has_path(&schema, path), names, "{path}");
     }
 }
+
+/// Every input a plan can write is written, at a value other than its
+/// default, in some example or in `tests/fixtures/every_input/plan.yaml`, so
+/// the output tests over those plans (the workbook recalculated by IronCalc,
+/// the memo, the JSON) see each input move something. A new input fails
+/// here until a plan gives it a value.
+#[test]
+fn every_input_is_given_a_value_other_than_its_default_in_some_plan() {
+    let mut plans = example_plans();
+    plans.push(every_input_plan());
+    let mut written: HashSet<String> = HashSet::new();
+    for plan in &plans {
+        let r = report_of(plan);
+        let options = r.inputs.options.iter().flat_map(|o| o.inputs.items.iter());
+        for i in r.inputs.items.iter().chain(options) {
+            let default = INPUTS
+                .iter()
+                .find(|s| s.id == i.id)
+                .and_then(|s| s.default)
+                .map(|d| Value::Num(d.value));
+            // Written where the plan gives it, or where what it gives
+            // (serving.precision) sets it away from its default.
+            let given = !matches!(i.source, finetune_roi::inputs::Source::Default(_));
+            if (given || default.is_some()) && default.as_ref() != Some(&i.value) {
+                written.insert(i.id.clone());
+            }
+        }
+        // A ranged input is written as its range.
+        written.extend(r.inputs.ranges.iter().map(|range| range.id.clone()));
+    }
+    let never: Vec<&str> = INPUTS
+        .iter()
+        .filter(|s| !s.path.is_empty() && !NOT_WRITTEN_IN_A_PLAN.contains(&s.path))
+        .filter(|s| !matches!(s.fill, spec::Fill::Fixed))
+        .filter(|s| !written.contains(s.id))
+        .map(|s| s.path)
+        .collect();
+    assert!(
+        never.is_empty(),
+        "no plan writes these inputs at a value other than their default: {never:?}"
+    );
+}
+
+/// The plan that writes every input.
+fn every_input_plan() -> std::path::PathBuf {
+    root().join("tests/fixtures/every_input/plan.yaml")
+}
+
+/// The plan that writes every input runs, and its workbook recalculates in
+/// IronCalc to the values the tool cached.
+#[test]
+fn the_plan_writing_every_input_runs_and_its_workbook_recalculates() {
+    let r = report_of(&every_input_plan());
+    assert!(!r.options.is_empty() && !r.inputs.ranges.is_empty());
+    let (count, mismatches) =
+        super::workbook::recalc_mismatches(&finetune_roi::render::xlsx::render(&r).unwrap());
+    assert!(count >= r.model.quantities.len(), "{count} formula cells");
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+    finetune_roi::render::memo::render_html(&r);
+    finetune_roi::render::json::document(&r);
+}

@@ -38,7 +38,7 @@ fn load(bytes: &[u8]) -> Model<'static> {
 /// A formula cell whose recalculated value differs from its cached one.
 #[derive(Debug)]
 #[allow(dead_code)] // read through Debug in failure messages
-struct Mismatch {
+pub struct Mismatch {
     cell: String,
     cached: CellValue,
     recalculated: CellValue,
@@ -54,7 +54,7 @@ fn same(a: &CellValue, b: &CellValue) -> bool {
 }
 
 /// Recalculates the workbook; returns the formula-cell count and the mismatches.
-fn recalc_mismatches(bytes: &[u8]) -> (usize, Vec<Mismatch>) {
+pub fn recalc_mismatches(bytes: &[u8]) -> (usize, Vec<Mismatch>) {
     let mut model = load(bytes);
     let mut cached = Vec::new();
     for c in model.get_all_cells() {
