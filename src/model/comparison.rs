@@ -846,23 +846,43 @@ fn words(
             t("On paper, without the capacity or memory it lacks: "),
             t(""),
         ),
+        // With no project to repay (an API switch with no prompt work),
+        // no payback is told.
         if_(
-            saves.clone(),
+            gt(r("recommended_project_cost"), n(0.0)),
             concat(vec![
-                t("Savings of "),
-                money("recommended_monthly_savings"),
-                t(" a month before the project cost "),
-                if_(pays.clone(), t("repay the "), t("never repay the ")),
+                if_(
+                    saves.clone(),
+                    concat(vec![
+                        t("Savings of "),
+                        money("recommended_monthly_savings"),
+                        t(" a month before the project cost "),
+                        if_(pays.clone(), t("repay the "), t("never repay the ")),
+                    ]),
+                    concat(vec![
+                        t("Fine-tuning costs "),
+                        fmt(abs(r("recommended_monthly_savings")), TextFormat::Money),
+                        t(" a month more than the API before the project cost; it "),
+                        if_(pays, t("repays the "), t("never repays the ")),
+                    ]),
+                ),
+                money("recommended_project_cost"),
+                repay,
             ]),
-            concat(vec![
-                t("Fine-tuning costs "),
-                fmt(abs(r("recommended_monthly_savings")), TextFormat::Money),
-                t(" a month more than the API before the project cost; it "),
-                if_(pays, t("repays the "), t("never repays the ")),
-            ]),
+            if_(
+                saves.clone(),
+                concat(vec![
+                    t("Savings of "),
+                    money("recommended_monthly_savings"),
+                    t(" a month, with no project cost to repay"),
+                ]),
+                concat(vec![
+                    t("It costs "),
+                    fmt(abs(r("recommended_monthly_savings")), TextFormat::Money),
+                    t(" a month more than the API, with no project cost"),
+                ]),
+            ),
         ),
-        money("recommended_project_cost"),
-        repay,
         t("; over the "),
         fmt(r("lifetime_months"), TextFormat::Whole),
         t(" months it "),

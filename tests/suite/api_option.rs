@@ -275,3 +275,23 @@ fn the_brief_of_an_api_switch_names_the_new_api_model() {
         assert!(brief.contains(words), "the brief lacks {words:?}");
     }
 }
+
+/// An API switch with no prompt work has no project to repay: the answer
+/// says so, in the tool and in the recalculated workbook, instead of a
+/// payback of 0.0 months.
+#[test]
+fn an_api_switch_without_project_cost_tells_no_payback() {
+    let text = plan().replace(&format!("work_hours: {HOURS}"), "work_hours: 0");
+    let r = report_of_text(&text);
+    assert_eq!(r.verdict(), "Switch API model");
+    let headline = r.value("headline").to_excel_result();
+    assert!(
+        headline.contains("with no project cost to repay"),
+        "{headline}"
+    );
+    assert!(!headline.contains("0.0 months"), "{headline}");
+    assert_eq!(
+        recalculated_cells(&r, &["headline"]).remove(0),
+        CellValue::String(headline)
+    );
+}
