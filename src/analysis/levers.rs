@@ -63,55 +63,88 @@ struct Kind {
     /// The input's id (for `engineering.hours`, the phases' total).
     id: &'static str,
     /// The lowest and highest value searched, from today's value.
-    range: fn(f64) -> (f64, f64),
+    range: Range,
 }
 
-/// From nothing to a thousand times today's value (or 1,000,000 where today is 0).
-fn amount(today: f64) -> (f64, f64) {
-    (0.0, if today > 0.0 { today * 1000.0 } else { 1e6 })
+/// Where a lever's flip is searched, from today's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Range {
+    /// From nothing to [`AMOUNT_TIMES`] today's value (or [`AMOUNT_IF_ZERO`]
+    /// where today is 0).
+    Amount,
+    /// Between two fixed values.
+    Fixed(f64, f64),
 }
 
-fn rate(_: f64) -> (f64, f64) {
-    (0.0, 1.0)
+/// How far an amount is searched: up to this many times today's value.
+pub const AMOUNT_TIMES: f64 = 1000.0;
+
+/// How far an amount that is 0 today is searched.
+pub const AMOUNT_IF_ZERO: f64 = 1e6;
+
+/// The search's rounds at most, each narrowing the bracket to one of
+/// [`LANES`] parts.
+pub const SEARCH_ROUNDS: usize = 40;
+
+/// The search stops when the bracket is this small, relative to its ends.
+pub const SEARCH_TOLERANCE: f64 = 1e-12;
+
+impl Range {
+    /// The lowest and highest value searched, from today's value.
+    pub fn bounds(self, today: f64) -> (f64, f64) {
+        match self {
+            Range::Amount => (
+                0.0,
+                if today > 0.0 {
+                    today * AMOUNT_TIMES
+                } else {
+                    AMOUNT_IF_ZERO
+                },
+            ),
+            Range::Fixed(low, high) => (low, high),
+        }
+    }
 }
 
-fn change(_: f64) -> (f64, f64) {
-    (-1.0, 1.0)
-}
+/// A rate: from 0 to 1.
+const RATE: Range = Range::Fixed(0.0, 1.0);
+
+/// A yearly change: from -100% to +100%.
+const CHANGE: Range = Range::Fixed(-1.0, 1.0);
 
 /// The levers, in the order they are shown.
 const KINDS: &[Kind] = &[
     Kind {
         id: id::REQUESTS_PER_DAY,
-        range: amount,
+        range: Range::Amount,
     },
     Kind {
         id: id::REVIEW_RATE_FT,
-        range: rate,
+        range: RATE,
     },
     Kind {
         id: id::SERVING_COST_PER_HOUR,
-        range: amount,
+        range: Range::Amount,
     },
     Kind {
         id: id::MANAGED_INPUT_PRICE_PER_1M_TOKENS,
-        range: amount,
+        range: Range::Amount,
     },
     Kind {
         id: id::MANAGED_OUTPUT_PRICE_PER_1M_TOKENS,
-        range: amount,
+        range: Range::Amount,
     },
     Kind {
         id: ENGINEERING_HOURS,
-        range: amount,
+        range: Range::Amount,
     },
     Kind {
         id: id::MAINTENANCE_HOURS_PER_MONTH,
-        range: amount,
+        range: Range::Amount,
     },
     Kind {
         id: id::API_PRICE_CHANGE_PER_YEAR,
-        range: change,
+        range: CHANGE,
     },
 ];
 
@@ -120,7 +153,7 @@ const ENGINEERING_HOURS: &str = id::ENGINEERING_HOURS_TOTAL;
 
 /// What the rule reads: the candidate's net present value and whether it can
 /// be built.
-const OUTPUTS: [&str; 2] = [id::NPV, id::FEASIBLE];
+pub const OUTPUTS: [&str; 2] = [id::NPV, id::FEASIBLE];
 
 /// The levers of one candidate whose verdict flips within their range:
 /// `values` are the candidate's own (the plan's, or an option's on its own
@@ -194,7 +227,7 @@ pub fn levers(
             }
             out
         };
-        let (low, high) = (kind.range)(today);
+        let (low, high) = kind.range.bounds(today);
         let mut found = search(&mut wins, today, low, high);
         if let Some(odds) = odds.as_mut() {
             // Under ranges the rule asks the odds too: where they fail
@@ -216,12 +249,7 @@ pub fn levers(
             found = with_odds(&mut rule, &today_pays, now, today, low, high, found);
         }
         if let Some(flips_at) = found {
-            let (path, label, unit) = if kind.id == ENGINEERING_HOURS {
-                ("engineering.hours", "Engineering hours", Unit::Hours)
-            } else {
-                let spec = spec(kind.id);
-                (spec.path, spec.label, spec.unit)
-            };
+            let (path, label, unit) = named(kind);
             out.push(Lever {
                 input: format!("{prefix}{path}"),
                 id: kind.id.to_string(),
@@ -233,6 +261,70 @@ pub fn levers(
         }
     }
     Ok(out)
+}
+
+/// A lever's plan path (before an option's prefix), label and unit.
+fn named(kind: &Kind) -> (&'static str, &'static str, Unit) {
+    if kind.id == ENGINEERING_HOURS {
+        ("engineering.hours", "Engineering hours", Unit::Hours)
+    } else {
+        let spec = spec(kind.id);
+        (spec.path, spec.label, spec.unit)
+    }
+}
+
+/// A lever as the search moves it, for a page that searches again: which
+/// inputs it moves and where it searches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Searched {
+    /// The input's id (`engineering_hours_total` for the phases together).
+    pub id: &'static str,
+    /// The plan path that sets it, before an option's prefix.
+    pub path: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    /// The inputs it moves: itself, or every engineering phase.
+    pub moved: Vec<String>,
+    /// Whether the moved inputs are scaled by one factor (the phases), each
+    /// to its own value times the lever's over today's.
+    pub scaled: bool,
+    pub range: Range,
+}
+
+/// The levers [`levers`] searches for a candidate with the model's
+/// structure: those whose moved inputs the candidate's net present value
+/// or whether it can be built read, in the order shown. Whether one flips,
+/// and where, depends on the values; [`levers`] finds that.
+pub fn searched(
+    model: &Model,
+    values: &IndexMap<String, Value>,
+    phases: &[String],
+) -> Result<Vec<Searched>, NotNumeric> {
+    let full = Compiled::new(model, &OUTPUTS, values)?;
+    Ok(KINDS
+        .iter()
+        .filter_map(|kind| {
+            let scaled = kind.id == ENGINEERING_HOURS;
+            let moved: Vec<String> = if scaled {
+                phases.to_vec()
+            } else {
+                vec![kind.id.to_string()]
+            };
+            if moved.is_empty() || moved.iter().any(|id| full.slot(id).is_none()) {
+                return None;
+            }
+            let (path, label, unit) = named(kind);
+            Some(Searched {
+                id: kind.id,
+                path,
+                label,
+                unit,
+                moved,
+                scaled,
+                range: kind.range,
+            })
+        })
+        .collect())
 }
 
 /// The moved inputs' values with the lever at `x`: the input itself, or
@@ -418,7 +510,7 @@ fn search(
         }
         // From today (same answer) towards `end` (the other answer).
         let (mut near, mut far) = (today, end);
-        for _ in 0..40 {
+        for _ in 0..SEARCH_ROUNDS {
             let mut xs = [far; LANES];
             for (k, x) in xs.iter_mut().enumerate() {
                 *x = near + (far - near) * (k as f64 + 1.0) / LANES as f64;
@@ -429,7 +521,7 @@ fn search(
             if first > 0 {
                 near = xs[first - 1];
             }
-            if (far - near).abs() <= 1e-12 * far.abs().max(near.abs()).max(1e-300) {
+            if (far - near).abs() <= SEARCH_TOLERANCE * far.abs().max(near.abs()).max(1e-300) {
                 break;
             }
         }

@@ -2,15 +2,18 @@
 // function is one case of the Rust evaluation (Expr::eval) that JavaScript
 // has no operator for. "Never" is null; a failure throws, as Rust's does.
 const FORMATS = ["$#,##0", "$#,##0.00", "#,##0", "#,##0.0", "0%", "0.0%", "0.00%"];
-function X(what) { throw new Error(what); }
+// Lenient, a failure is not thrown but a NaN, as the compiled model's lanes
+// carry it (model::compiled): the levers' search runs so.
+let lenient = false;
+function X(what) { if (lenient) return NaN; throw new Error(what); }
 // A number, as arithmetic requires.
 function N(x) { return typeof x === "number" ? x : X("arithmetic on a non-number"); }
 // A truth value, as a condition requires.
 function B(x) { return typeof x === "boolean" ? x : X("a condition on a non-truth value"); }
 // A division; by zero is a failure.
-function D(a, b) { return b === 0 ? X("division by zero") : a / b; }
+function D(a, b) { return b === 0 && !lenient ? X("division by zero") : a / b; }
 // A result: a number must be finite.
-function V(x) { return typeof x === "number" && !isFinite(x) ? X("a non-finite number") : x; }
+function V(x) { return typeof x === "number" && !isFinite(x) && !lenient ? X("a non-finite number") : x; }
 // Equality: of numbers, or of texts without regard to case.
 function Q(a, b) {
   if (typeof a === "number" && typeof b === "number") return a === b;

@@ -313,16 +313,10 @@ impl Report {
     /// it: where the recommendation is to switch API model, the words of a
     /// fine-tuned model name the new API model instead.
     pub fn candidate_label<'a>(&'a self, id: &'a str) -> &'a str {
-        if self.verdict() == model::VERDICT_SWITCH {
-            match id {
-                id::MONTHLY_FT_TOTAL => return "Monthly total on the new API model",
-                id::REVIEW_RATE_FT => return "Review rate on the new API model",
-                id::MANAGED_INPUT_PRICE_PER_1M_TOKENS => return "New API model's input price",
-                id::MANAGED_OUTPUT_PRICE_PER_1M_TOKENS => return "New API model's output price",
-                _ => {}
-            }
+        match switch_label(id) {
+            Some(label) if self.verdict() == model::VERDICT_SWITCH => label,
+            _ => self.label(id),
         }
-        self.label(id)
     }
 
     /// The first sentence of a figure's doc as the recommended candidate
@@ -372,6 +366,18 @@ impl Report {
     /// to switch to another API model (an option of `kind: api`).
     pub fn fine_tune(&self) -> bool {
         self.verdict() == model::VERDICT_FINE_TUNE || self.verdict() == model::VERDICT_SWITCH
+    }
+}
+
+/// A figure's label where the verdict is to switch API models and the
+/// figure reads otherwise (see [`Report::candidate_label`]).
+pub fn switch_label(id: &str) -> Option<&'static str> {
+    match id {
+        id::MONTHLY_FT_TOTAL => Some("Monthly total on the new API model"),
+        id::REVIEW_RATE_FT => Some("Review rate on the new API model"),
+        id::MANAGED_INPUT_PRICE_PER_1M_TOKENS => Some("New API model's input price"),
+        id::MANAGED_OUTPUT_PRICE_PER_1M_TOKENS => Some("New API model's output price"),
+        _ => None,
     }
 }
 

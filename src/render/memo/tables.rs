@@ -176,6 +176,17 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
         .collect()
 }
 
+/// What a lever's flip means: whether fine-tuning wins today, and whether
+/// the flip is above today's value.
+pub(super) fn flip_reading(fine_tune: bool, above: bool) -> &'static str {
+    match (fine_tune, above) {
+        (true, true) => "The recommendation changes if this rises above the value shown.",
+        (true, false) => "The recommendation changes if this falls below the value shown.",
+        (false, true) => "Fine-tuning pays if this rises above the value shown.",
+        (false, false) => "Fine-tuning pays if this falls below the value shown.",
+    }
+}
+
 /// What would change the decision: the recommended candidate's levers, as
 /// the report found them by the rule (see [`crate::analysis::levers`]).
 pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
@@ -183,12 +194,7 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
         .iter()
         .map(|l| {
             let above = l.flips_at > l.today;
-            let reading = match (r.fine_tune(), above) {
-                (true, true) => "The recommendation changes if this rises above the value shown.",
-                (true, false) => "The recommendation changes if this falls below the value shown.",
-                (false, true) => "Fine-tuning pays if this rises above the value shown.",
-                (false, false) => "Fine-tuning pays if this falls below the value shown.",
-            };
+            let reading = flip_reading(r.fine_tune(), above);
             FlipRow {
                 lever: md_escape(match r.candidate_label(&l.id) {
                     label if label != r.label(&l.id) => label,

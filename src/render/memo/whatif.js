@@ -184,7 +184,111 @@
       if (line) line.appendChild(el("em", { class: "wi-stale" }, " (The plan as written.)"));
     }
     stale(volumeFigure, "What-if: this chart shows the plan as written.");
-    stale(leverTable, "What-if: these thresholds are the plan's as written.");
+    if (!leverTable) return;
+    if (!data.levers) {
+      stale(leverTable, "What-if: these thresholds are the plan's as written: under ranges the verdict asks the simulation's odds too, and the page does not rerun the simulation.");
+      return;
+    }
+    const started = performance.now();
+    leverRows(v, leverSearch(v));
+    leverTable.setAttribute("data-ms", String(Math.round(performance.now() - started)));
+    stale(leverTable, "What-if: each value is searched again for the changed inputs, the others held where they are (— where the verdict no longer flips within the input's range). The note above is the plan's as written.");
+  }
+
+  // What would change the decision, searched again as the tool searches
+  // (analysis::levers): for the candidate the changed inputs recommend,
+  // each lever's value nearest today, within its range, where the candidate
+  // stops winning (its net present value no longer beats the best other
+  // candidate's score, the API's 0 among them, or it cannot be built).
+  function leverSearch(v) {
+    const L = data.levers;
+    const row = v[L.row];
+    const c = typeof row === "number" && row >= 1 ? L.candidates[Math.trunc(row) - 1] : undefined;
+    const api = !c || c.api;
+    // The API recommended: the plan's levers, against 0.
+    const mine = api ? L.candidates.find((x) => !x.api && x.option === null) : c;
+    let threshold = 0;
+    if (!api) {
+      const apiScore = L.candidates.filter((x) => x.api).map((x) => v[x.score]);
+      threshold = typeof apiScore[0] === "number" ? apiScore[0] : -Infinity;
+      for (const x of L.candidates) {
+        if (x !== mine && !x.api && typeof v[x.score] === "number") threshold = Math.max(threshold, v[x.score]);
+      }
+    }
+    const cand = mine && mine.option !== null ? OPTS[mine.option](v) : v;
+    const prefix = mine ? mine.prefix : "";
+    const found = [];
+    for (const kind of L.kinds) {
+      const today = cand[kind.i];
+      if (typeof today !== "number" || kind.moved.some((i) => typeof cand[i] !== "number")) continue;
+      if (kind.scaled && today <= 0) continue;
+      const wins = (x) => {
+        const w = cand.slice();
+        for (const i of kind.moved) w[i] = kind.scaled ? cand[i] * x / today : x;
+        lenient = true;
+        try { own(w); } catch (e) { return false; } finally { lenient = false; }
+        const npv = w[L.npv];
+        return w[L.feasible] === true && typeof npv === "number" && npv > threshold;
+      };
+      const high = kind.high !== null ? kind.high : today > 0 ? today * L.amountTimes : L.amountIfZero;
+      found.push({ kind: kind, input: prefix + kind.path, today: today, flipsAt: flip(wins, today, kind.low, high) });
+    }
+    return found;
+  }
+
+  // The value nearest today, between low and high, where whether the
+  // candidate wins changes; null when it does not. Each round tries points
+  // spread evenly across the bracket (as many as the tool's lanes) and keeps
+  // the part where the answer first changes.
+  function flip(wins, today, low, high) {
+    const L = data.levers;
+    const now = wins(today);
+    const ends = [[low, wins(low)], [high, wins(high)]];
+    let best = null;
+    for (const [end, there] of ends) {
+      if (there === now || end === today) continue;
+      let near = today, far = end;
+      for (let round = 0; round < L.rounds; round++) {
+        const xs = [];
+        for (let k = 0; k < L.lanes; k++) xs.push(near + (far - near) * (k + 1) / L.lanes);
+        let first = L.lanes - 1;
+        for (let k = 0; k < L.lanes; k++) if (wins(xs[k]) !== now) { first = k; break; }
+        far = xs[first];
+        if (first > 0) near = xs[first - 1];
+        if (Math.abs(far - near) <= L.tolerance * Math.max(Math.abs(far), Math.abs(near), 1e-300)) break;
+      }
+      if (best === null || Math.abs(far - today) < Math.abs(best - today)) best = far;
+    }
+    return best;
+  }
+
+  // The table's rows: each lever that flips, and each of the plan's as
+  // written that no longer does ("—"). Each flip carries its value.
+  function leverRows(v, found) {
+    const L = data.levers;
+    const fineTune = L.fineTune.includes(v[L.verdict]);
+    const switching = v[L.verdict] === L.switch;
+    const table = leverTable.querySelector("table");
+    if (!table) return;
+    const align = Array.from(table.querySelectorAll("thead th")).map((th) => th.getAttribute("style"));
+    let body = table.querySelector("tbody");
+    if (!body) body = table.appendChild(el("tbody"));
+    body.textContent = "";
+    for (const l of found) {
+      if (l.flipsAt === null && !L.written.includes(l.input)) continue;
+      const label = switching && l.kind.switchLabel ? l.kind.switchLabel : l.kind.label;
+      const reading = l.flipsAt === null ? "" : L.readings[(fineTune ? 0 : 2) + (l.flipsAt > l.today ? 0 : 1)];
+      const cells = [
+        el("td", {}, label),
+        el("td", {}, show(l.today, l.kind.style)),
+        el("td", { "data-figure": "lever:" + l.input, "data-value": JSON.stringify(l.flipsAt) },
+          l.flipsAt === null ? "—" : show(l.flipsAt, l.kind.style)),
+        el("td", {}, reading),
+      ];
+      const tr = el("tr");
+      cells.forEach((td, k) => { if (align[k]) td.setAttribute("style", align[k]); tr.appendChild(td); });
+      body.appendChild(tr);
+    }
   }
 
   panel.querySelector(".wi-reset").addEventListener("click", () => {

@@ -275,9 +275,11 @@ fn program(
         }
     };
     let figures = model.with_role(Role::CandidateFigure);
-    out.push_str("function options(b){let v;\n");
+    // `OPTS[k](b)`: option k's own values, evaluated (the levers of an
+    // option are searched from them).
+    out.push_str("const OPTS=[\n");
     for (k, option) in model.options.iter().enumerate() {
-        out.push_str("v=b.slice();\n");
+        out.push_str("function(b){const v=b.slice();\n");
         for (id, e) in &option.overrides {
             if let Some(i) = scalars.get(id.as_str()) {
                 let _ = write!(out, "v[{i}]=V(");
@@ -303,7 +305,11 @@ fn program(
                 let _ = writeln!(out, "v[{i}]=b[{theirs}];");
             }
         }
-        out.push_str("own(v);\n");
+        out.push_str("own(v);return v;},\n");
+    }
+    out.push_str("];\nfunction options(b){let v;\n");
+    for k in 0..model.options.len() {
+        let _ = writeln!(out, "v=OPTS[{k}](b);");
         for id in &figures {
             let (Some(from), Some(to)) = (
                 scalars.get(*id),
@@ -388,6 +394,88 @@ fn panel_inputs(
         .collect()
 }
 
+/// What the page needs to search the levers again as
+/// [`crate::analysis::levers::levers`] does, for the candidate the changed
+/// inputs recommend: the candidates and their scores, the rule's outputs,
+/// the levers the rule reads (their inputs, units, ranges) and the search's
+/// constants. `null` under ranges, where the rule asks the simulation's odds
+/// too and the page does not rerun it.
+fn lever_data(r: &Report, scalars: &HashMap<&str, usize>) -> Json {
+    use crate::analysis::levers::{self, Range};
+    use crate::model::comparison::{score_cell_id, Candidate};
+    if !r.inputs.ranges.is_empty() {
+        return Json::Null;
+    }
+    let Ok(searched) = levers::searched(&r.model, &r.values, &r.inputs.shape.phase_ids) else {
+        return Json::Null;
+    };
+    let index = |id: &str| scalars.get(id).map_or(Json::Null, |i| json!(i));
+    let candidates: Vec<Json> = r
+        .model
+        .candidates
+        .candidates
+        .iter()
+        .map(|c| {
+            let option = match c {
+                Candidate::Option(k) => r.inputs.options.get(*k).map(|o| (*k, o.id.as_str())),
+                _ => None,
+            };
+            json!({
+                "api": *c == Candidate::Api,
+                "option": option.map(|(k, _)| k),
+                "prefix": option.map_or(String::new(), |(_, id)| format!("options.{id}.")),
+                "score": index(&score_cell_id(*c)),
+            })
+        })
+        .collect();
+    let kinds: Vec<Json> = searched
+        .iter()
+        .filter_map(|l| {
+            let moved: Option<Vec<usize>> = l
+                .moved
+                .iter()
+                .map(|id| scalars.get(id.as_str()).copied())
+                .collect();
+            // An amount's high end is a multiple of today's value, which
+            // the changed inputs may move; its low end is fixed.
+            let (low, high) = match l.range {
+                Range::Amount => (json!(l.range.bounds(0.0).0), Json::Null),
+                Range::Fixed(low, high) => (json!(low), json!(high)),
+            };
+            Some(json!({
+                "id": l.id,
+                "i": scalars.get(l.id)?,
+                "path": l.path,
+                "label": l.label,
+                "switchLabel": crate::report::switch_label(l.id),
+                "style": style(l.unit),
+                "moved": moved?,
+                "scaled": l.scaled,
+                "low": low,
+                "high": high,
+            }))
+        })
+        .collect();
+    let reading = super::tables::flip_reading;
+    json!({
+        "row": index(id::RECOMMENDED_ROW),
+        "verdict": index(id::VERDICT),
+        "fineTune": [crate::model::VERDICT_FINE_TUNE, crate::model::VERDICT_SWITCH],
+        "switch": crate::model::VERDICT_SWITCH,
+        "candidates": candidates,
+        "npv": index(levers::OUTPUTS[0]),
+        "feasible": index(levers::OUTPUTS[1]),
+        "kinds": kinds,
+        "lanes": crate::model::compiled::LANES,
+        "rounds": levers::SEARCH_ROUNDS,
+        "tolerance": levers::SEARCH_TOLERANCE,
+        "amountTimes": levers::AMOUNT_TIMES,
+        "amountIfZero": levers::AMOUNT_IF_ZERO,
+        "readings": [reading(true, true), reading(true, false), reading(false, true), reading(false, false)],
+        "written": r.levers.iter().map(|l| l.input.as_str()).collect::<Vec<_>>(),
+    })
+}
+
 /// The panel's data and the page's script for a report.
 pub fn what_if(r: &Report) -> WhatIf {
     let model = &r.model;
@@ -452,7 +540,9 @@ pub fn what_if(r: &Report) -> WhatIf {
     .filter_map(|id| scalars.get(id).map(|i| json!(i)))
     .collect();
     let odds = r.model.get(id::RECOMMENDED_ODDS).is_some();
+    let levers = lever_data(r, &scalars);
     let data = json!({
+        "levers": levers,
         "values": values,
         "inputs": panel_inputs(r, &panel, &scalars),
         "figures": figures,
