@@ -277,6 +277,87 @@ fn panel_figures(dom: &str) -> Vec<(String, serde_json::Value)> {
         .collect()
 }
 
+/// The recomputed flips of "What would change the decision": each cell
+/// marked `data-figure="lever:<input path>"`, with its value (`None` for a
+/// lever that no longer flips within its range).
+fn lever_figures(dom: &str) -> Vec<(String, Option<f64>)> {
+    dom.split("data-figure=\"lever:")
+        .skip(1)
+        .map(|rest| {
+            let input = rest.split('"').next().unwrap().to_string();
+            let tag = rest.split('>').next().unwrap();
+            let value = tag
+                .split("data-value=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .unwrap_or_else(|| panic!("{input} has no value: {tag}"));
+            let value: serde_json::Value = serde_json::from_str(&unescape(value)).unwrap();
+            (input, value.as_f64())
+        })
+        .collect()
+}
+
+/// Compares the page's recomputed lever flips with the tool's levers for
+/// the changed plan, by input: each flip the tool finds, the page finds to
+/// 1e-6 of its size; a flip the tool does not find, the page shows as
+/// none. Under ranges the page does not search (the rule asks the
+/// simulation's odds) and says so. Returns the flips compared.
+fn compare_levers(
+    stem: &str,
+    query: &[String],
+    dom: &str,
+    want: &Report,
+    ranged: bool,
+    case: &[(String, f64)],
+) -> usize {
+    let got = lever_figures(dom);
+    if case.is_empty() {
+        assert!(
+            got.is_empty(),
+            "{stem}: the plan as written is recomputed: {got:?}"
+        );
+        return 0;
+    }
+    if ranged {
+        assert!(
+            got.is_empty(),
+            "{stem} {query:?}: levers searched under ranges: {got:?}"
+        );
+        assert!(
+            dom.contains("the page does not rerun the simulation"),
+            "{stem} {query:?}: the levers table does not say why it keeps the plan's values"
+        );
+        return 0;
+    }
+    let mut compared = 0;
+    for lever in &want.levers {
+        let page = got.iter().find(|(input, _)| *input == lever.input);
+        let Some((_, Some(x))) = page else {
+            panic!(
+                "{stem} with {query:?}: {} flips at {} by the tool, {page:?} on the page",
+                lever.input, lever.flips_at
+            );
+        };
+        assert!(
+            (x - lever.flips_at).abs() <= 1e-6 * lever.flips_at.abs().max(1e-9),
+            "{stem} with {query:?}: {} flips at {x} on the page, {} by the tool",
+            lever.input,
+            lever.flips_at
+        );
+        compared += 1;
+    }
+    for (input, x) in &got {
+        let by_tool = want.levers.iter().any(|l| l.input == *input);
+        assert_eq!(
+            x.is_some(),
+            by_tool,
+            "{stem} with {query:?}: {input} flips at {x:?} on the page; by the tool {}",
+            if by_tool { "it flips" } else { "it does not" }
+        );
+    }
+    compared
+}
+
 /// Text of an HTML attribute, its entities (named or numbered) read back.
 fn unescape(s: &str) -> String {
     let mut out = String::new();
@@ -394,6 +475,7 @@ pub fn what_if_page_matches_the_tool(chromium: &Path) {
     let mut gen = Changes(31);
     let mut compared = 0;
     let mut verdicts = std::collections::HashSet::new();
+    let mut levers_compared = 0;
     for plan in example_plans() {
         let stem = plan.file_stem().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&plan).unwrap();
@@ -498,11 +580,16 @@ pub fn what_if_page_matches_the_tool(chromium: &Path) {
                 !dom.contains("class=\"wi-problem\" role=\"alert\">"),
                 "{stem} {query:?}: the panel reports a problem"
             );
+            levers_compared += compare_levers(&stem, &query, &dom, want_report, ranged, &case);
             verdicts.insert(want.verdict().to_string());
             compared += 1;
         }
     }
     assert!(compared >= 8 * 4, "{compared} pages compared");
+    assert!(
+        levers_compared >= 40,
+        "{levers_compared} lever flips compared"
+    );
     // The generated changes reach both verdicts.
     assert!(verdicts.len() >= 2, "{verdicts:?}");
 }
