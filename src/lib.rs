@@ -129,7 +129,10 @@ fn finish(
         history,
         paper: settings.paper,
     };
-    let model = model::build(&inputs);
+    let model = model::build(&inputs).map_err(|source| PlanError::Model {
+        file: file.to_string(),
+        source,
+    })?;
     report::evaluate(inputs, model, &run).map_err(|source| PlanError::Model {
         file: file.to_string(),
         source,

@@ -16,6 +16,8 @@ use crate::value::{format_number_literal, Value, NEVER_TEXT};
 pub enum EvalError {
     #[error("model defect: `{0}` is not defined")]
     Unknown(String),
+    #[error("model defect: `{quantity}` reads `{reference}`, which is no quantity, timeline row or input")]
+    UnknownReference { quantity: String, reference: String },
     #[error("model defect: division by zero in `{0}`")]
     DivisionByZero(String),
     #[error("model defect: arithmetic on a non-number in `{0}`")]

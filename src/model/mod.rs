@@ -546,8 +546,11 @@ fn managed_parts(shape: &crate::inputs::Shape, id: &str) -> Vec<Expr> {
 
 /// Builds the model for a plan's inputs. The set of quantities depends on what
 /// the plan gives (a training estimate, a serving throughput), never on values.
-/// Quantities are defined in workbook order, sheet by sheet.
-pub fn build(inputs: &Inputs) -> Model {
+/// Quantities are defined in workbook order, sheet by sheet. Every reference
+/// is checked here: one that names no quantity, timeline row, input or value
+/// the evaluation supplies is a defect, reported with the quantity that
+/// reads it, before anything is evaluated.
+pub fn build(inputs: &Inputs) -> Result<Model, expr::EvalError> {
     let shape = &inputs.shape;
     let mut d = Defs {
         sheet: Sheet::Baseline,
@@ -601,7 +604,62 @@ pub fn build(inputs: &Inputs) -> Model {
     model.tornado = cases::tornado(inputs);
     model.options = cases::options(inputs);
     model.candidates = candidates;
-    model
+    check_references(&model, inputs)?;
+    Ok(model)
+}
+
+/// Every reference of the model (its quantities, timeline rows and cases)
+/// names a quantity, a timeline row, an input (the plan's or an option's),
+/// an input's range end or bound, or a value the evaluation supplies after
+/// the options and the simulation.
+pub fn check_references(model: &Model, inputs: &Inputs) -> Result<(), expr::EvalError> {
+    let figures = model.with_role(Role::CandidateFigure);
+    let late = comparison::late_ids(&figures, inputs.options.len(), !inputs.ranges.is_empty());
+    let mut known: HashSet<String> = model
+        .quantities
+        .iter()
+        .map(|q| q.id.clone())
+        .chain(model.timeline.iter().map(|t| t.id.clone()))
+        .chain(late.iter().cloned())
+        .collect();
+    for i in &inputs.items {
+        known.insert(i.id.clone());
+        known.extend(bound_values(&i.id, &i.bounds).into_iter().map(|(id, _)| id));
+    }
+    for (k, option) in inputs.options.iter().enumerate() {
+        known.extend(
+            option
+                .inputs
+                .items
+                .iter()
+                .map(|i| crate::inputs::options::option_input_id(k, &i.id)),
+        );
+    }
+    for range in &inputs.ranges {
+        known.insert(range_low_id(&range.id));
+        known.insert(range_high_id(&range.id));
+    }
+    let cases = model
+        .scenarios
+        .iter()
+        .chain(&model.tornado)
+        .chain(&model.options)
+        .flat_map(|sc| sc.overrides.iter().map(|(id, e)| (id, e)));
+    let reads = model
+        .quantities
+        .iter()
+        .map(|q| (&q.id, &q.expr))
+        .chain(model.timeline.iter().map(|t| (&t.id, &t.expr)))
+        .chain(cases);
+    for (id, e) in reads {
+        if let Some(reference) = e.refs().into_iter().find(|r| !known.contains(r)) {
+            return Err(expr::EvalError::UnknownReference {
+                quantity: id.clone(),
+                reference,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn row(id: &str, label: &str, unit: Unit, doc: &str, expr: Expr) -> TimelineRow {

@@ -201,3 +201,35 @@ fn the_literal_scan_sees_an_id_and_a_near_miss_but_not_keys_or_comments() {
     assert_eq!(near("// r.show(\"monthly_savings\")"), 0);
     assert_eq!(near("r.show(id::MONTHLY_SAVINGS)"), 0);
 }
+
+/// A reference to nothing is caught when the model is built, naming the
+/// quantity that reads it, before anything is evaluated; every example's
+/// model and the plan that writes every input pass the check.
+#[test]
+fn the_model_checks_every_reference_when_it_is_built() {
+    use finetune_roi::model::expr::{EvalError, Expr};
+    let mut plans = example_plans();
+    plans.push(root().join("tests/fixtures/every_input/plan.yaml"));
+    for plan in plans {
+        let r = report_of(&plan);
+        assert_eq!(
+            finetune_roi::model::check_references(&r.model, &r.inputs),
+            Ok(())
+        );
+    }
+    let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
+    let mut model = r.model.clone();
+    let k = model
+        .quantities
+        .iter()
+        .position(|q| q.id == "monthly_api_cost")
+        .unwrap();
+    model.quantities[k].expr = Expr::Ref("monthly_api_csot".to_string());
+    assert_eq!(
+        finetune_roi::model::check_references(&model, &r.inputs),
+        Err(EvalError::UnknownReference {
+            quantity: "monthly_api_cost".to_string(),
+            reference: "monthly_api_csot".to_string(),
+        })
+    );
+}

@@ -81,7 +81,7 @@ fn with_lever(r: &Report, lever: &Lever, x: f64) -> Report {
         history: Default::default(),
         paper: r.paper,
     };
-    let model = finetune_roi::model::build(&inputs);
+    let model = finetune_roi::model::build(&inputs).unwrap();
     finetune_roi::report::evaluate(inputs, model, &run).unwrap()
 }
 
