@@ -267,6 +267,11 @@ fn the_brief_of_an_api_switch_names_the_new_api_model() {
     ] {
         assert!(!brief.contains(words), "the brief says {words:?}");
     }
+    let html = memo::render_html(&r);
+    assert!(
+        html.contains("Total on the new API model"),
+        "the composition chart"
+    );
     for words in [
         "| Monthly total on the new API model |",
         "| Review rate on the new API model |",

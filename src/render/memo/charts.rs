@@ -176,7 +176,11 @@ pub(super) fn composition_chart(r: &Report) -> Figure {
     ))
     .chain(parts)
     .chain(std::iter::once(bar(
-        "Fine-tuned total",
+        if r.verdict() == crate::model::VERDICT_SWITCH {
+            "Total on the new API model"
+        } else {
+            "Fine-tuned total"
+        },
         id::MONTHLY_FT_TOTAL,
         svg::Fill::Outline,
     )))
