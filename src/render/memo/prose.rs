@@ -523,3 +523,14 @@ pub(super) fn main_risk(r: &Report) -> String {
     }
     md_escape(&line)
 }
+
+/// What a lever's flip means: whether fine-tuning wins today, and whether
+/// the flip is above today's value.
+pub(super) fn flip_reading(fine_tune: bool, above: bool) -> &'static str {
+    match (fine_tune, above) {
+        (true, true) => "The recommendation changes if this rises above the value shown.",
+        (true, false) => "The recommendation changes if this falls below the value shown.",
+        (false, true) => "Fine-tuning pays if this rises above the value shown.",
+        (false, false) => "Fine-tuning pays if this falls below the value shown.",
+    }
+}

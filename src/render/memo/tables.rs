@@ -11,8 +11,8 @@ use crate::value::Value;
 
 use super::escape::md_escape;
 use super::prose::{
-    histogram_bin, options_intro, options_recommendation, percentile_text, show_case, show_in,
-    signed, unit_suffix,
+    flip_reading, histogram_bin, options_intro, options_recommendation, percentile_text, show_case,
+    show_in, signed, unit_suffix,
 };
 use super::view::{
     ActualRow, ActualsView, AssumptionGroup, AssumptionRow, CashRow, ComponentRow, FlipRow,
@@ -174,17 +174,6 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
             how: md_escape(&how),
         })
         .collect()
-}
-
-/// What a lever's flip means: whether fine-tuning wins today, and whether
-/// the flip is above today's value.
-pub(super) fn flip_reading(fine_tune: bool, above: bool) -> &'static str {
-    match (fine_tune, above) {
-        (true, true) => "The recommendation changes if this rises above the value shown.",
-        (true, false) => "The recommendation changes if this falls below the value shown.",
-        (false, true) => "Fine-tuning pays if this rises above the value shown.",
-        (false, false) => "Fine-tuning pays if this falls below the value shown.",
-    }
 }
 
 /// What would change the decision: the recommended candidate's levers, as

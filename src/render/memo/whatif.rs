@@ -456,7 +456,7 @@ fn lever_data(r: &Report, scalars: &HashMap<&str, usize>) -> Json {
             }))
         })
         .collect();
-    let reading = super::tables::flip_reading;
+    let reading = super::prose::flip_reading;
     json!({
         "row": index(id::RECOMMENDED_ROW),
         "verdict": index(id::VERDICT),
