@@ -544,8 +544,9 @@ mod tests {
         x < t as f64 / 1000.0 || (t < odd && x > 0.9)
     }
 
-    /// The flip found with the trials guided, and the trials run for it.
-    fn flip(odd: usize) -> (Option<f64>, usize) {
+    /// What `search` finds over the 1,000 trials (today x = 0, the other
+    /// end x = 1, odds of one half required), and the trials it ran.
+    fn searched<T>(odd: usize, search: impl FnOnce(&mut Rule<'_>, &[bool]) -> T) -> (T, usize) {
         let all: Vec<usize> = (0..1000).collect();
         let mut run = 0;
         let mut pays = |x: f64, which: &[usize]| -> Vec<bool> {
@@ -559,27 +560,23 @@ mod tests {
             all: &all,
         };
         let today: Vec<bool> = (0..1000).map(|t| trial_pays(t, 0.0, odd)).collect();
-        let now = met(&today, 1000, 0.5);
-        let found = with_odds(&mut rule, &today, now, 0.0, 0.0, 1.0, None);
+        let found = search(&mut rule, &today);
         (found, run)
+    }
+
+    /// The flip found with the trials guided, and the trials run for it.
+    fn flip(odd: usize) -> (Option<f64>, usize) {
+        searched(odd, |rule, today| {
+            let now = met(today, 1000, 0.5);
+            with_odds(rule, today, now, 0.0, 0.0, 1.0, None)
+        })
     }
 
     /// The flip with every trial run at every step, and the trials run.
     fn plain_flip(odd: usize) -> (f64, usize) {
-        let all: Vec<usize> = (0..1000).collect();
-        let mut run = 0;
-        let mut pays = |x: f64, which: &[usize]| -> Vec<bool> {
-            run += which.len();
-            which.iter().map(|&t| trial_pays(t, x, odd)).collect()
-        };
-        let mut rule = Rule {
-            wins: &mut |_| true,
-            pays: &mut pays,
-            met: &|p: &[bool]| met(p, 1000, 0.5),
-            all: &all,
-        };
-        let flip = bisect(&mut rule, true, (0.0, None), (1.0, None), false).1;
-        (flip, run)
+        searched(odd, |rule, _| {
+            bisect(rule, true, (0.0, None), (1.0, None), false).1
+        })
     }
 
     #[test]
