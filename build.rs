@@ -3,7 +3,7 @@
 //! every quantity `d.q("id", ...)`, timeline row `row("id", ...)`, quantity
 //! defined from a table of tuples (`("id", label, ...)`) or by a helper that
 //! takes its id alone on a line, and named id (`const X: &str = "id"`). In
-//! `src/inputs/spec.rs`: every input `id: "id"`, or given first to a helper
+//! `src/inputs/spec/table.rs`: every input `id: "id"`, or given first to a helper
 //! that makes one (`rule("id", ...)`). An id written once in its definition
 //! becomes a constant (`monthly_api_cost` → `MONTHLY_API_COST`), so a
 //! renderer that misspells one does not compile. Ids built at run time (an
@@ -17,7 +17,7 @@ use std::path::Path;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/model");
-    println!("cargo:rerun-if-changed=src/inputs/spec.rs");
+    println!("cargo:rerun-if-changed=src/inputs/spec/table.rs");
     let mut ids = BTreeSet::new();
     let mut files: Vec<_> = std::fs::read_dir("src/model")
         .expect("src/model is readable")
@@ -56,7 +56,7 @@ fn main() {
                 .filter(|_| path.ends_with("cash_flow.rs")),
         );
     }
-    let spec = read(Path::new("src/inputs/spec.rs"));
+    let spec = read(Path::new("src/inputs/spec/table.rs"));
     ids.extend(literals_after(&spec, "id: "));
     for helper in id_helpers(&spec) {
         ids.extend(literals_after(&spec, &format!("{helper}(")));
