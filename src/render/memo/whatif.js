@@ -66,6 +66,7 @@
   const lead = (words) => after("The answer", (e) => e.tagName === "P" && e.firstElementChild && e.firstElementChild.textContent === words);
   const driverLine = lead("What drives it.");
   const riskLine = lead("Main risk.");
+  const volumeNote = after("Cost against volume", (e) => e.tagName === "P");
   const keyTable = after("Key figures", (e) => e.classList.contains("table-box"));
   const keyRows = keyTable ? Array.from(keyTable.querySelectorAll("tbody tr")) : [];
   const volume = document.getElementById("chart-volume");
@@ -180,7 +181,7 @@
     });
     const stale = (e, text) => { if (e) e.appendChild(el("p", { class: "wi-stale" }, text)); };
     if (odds) odds.appendChild(el("em", { class: "wi-stale" }, " (The plan as written: the what-if does not rerun the simulation, so the answer keeps these odds.)"));
-    for (const line of [driverLine, riskLine]) {
+    for (const line of [driverLine, riskLine, volumeNote]) {
       if (line) line.appendChild(el("em", { class: "wi-stale" }, " (The plan as written.)"));
     }
     stale(volumeFigure, "What-if: this chart shows the plan as written.");
