@@ -1,52 +1,208 @@
-//! Escaping of text for the memo: Markdown that renders literally (plan
-//! text and figures alike, so a `$` can never start GitHub math), Mermaid
-//! labels, and the Markdown-to-HTML conversion that turns raw HTML into text
-//! and neutralizes link schemes other than http, https and mailto.
+//! Escaping of text for the memo and the portfolio: Markdown that renders
+//! literally (plan text and figures alike, so a `$` can never start GitHub
+//! math), the [`Markdown`] that is already markup, the `.md` templates'
+//! escaper, Mermaid labels, and the Markdown-to-HTML conversion that turns
+//! raw HTML into text and neutralizes link schemes other than http, https
+//! and mailto.
+//!
+//! The `.md` templates escape every value they print with [`md_escape`]
+//! ([`MarkdownEscaper`], their default in `askama.toml`), so text needs no
+//! call in Rust to stay text. A value that is markup is a [`Markdown`],
+//! printed through the `markup` filter: the filter takes nothing else, and
+//! a [`Markdown`] is made only by escaping text, from the program's own
+//! literals, or by joining other [`Markdown`] values.
+
+use std::fmt;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Whether a character means something to Markdown (GitHub's included):
+/// emphasis, links, images, raw HTML, entities, tables and math.
+fn is_markdown_special(c: char) -> bool {
+    matches!(
+        c,
+        '\\' | '`'
+            | '*'
+            | '_'
+            | '{'
+            | '}'
+            | '['
+            | ']'
+            | '<'
+            | '>'
+            | '#'
+            | '!'
+            | '|'
+            | '~'
+            | '&'
+            | '$'
+    )
+}
+
+/// Writes text escaped for Markdown: each special character after a
+/// backslash, line breaks and tabs as spaces, other control characters
+/// dropped.
+fn write_md_escaped<W: fmt::Write>(mut dest: W, text: &str) -> fmt::Result {
+    // Text between the characters that change is copied whole.
+    let mut from = 0;
+    for (at, c) in text.char_indices() {
+        let special = is_markdown_special(c);
+        if !special && !c.is_control() {
+            continue;
+        }
+        dest.write_str(&text[from..at])?;
+        from = at + c.len_utf8();
+        match c {
+            '\n' | '\r' | '\t' => dest.write_char(' ')?,
+            c if special => {
+                dest.write_char('\\')?;
+                dest.write_char(c)?;
+            }
+            _ => {}
+        }
+    }
+    dest.write_str(&text[from..])
+}
 
 /// Escapes text for Markdown so it renders literally, also inside table
 /// cells: emphasis, links, images, raw HTML, entities, tables and math lose
 /// their meaning.
 pub fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    // Text between the characters that change is copied whole.
-    let mut from = 0;
-    for (at, c) in text.char_indices() {
-        let special = matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '#'
-                | '!'
-                | '|'
-                | '~'
-                | '&'
-                | '$'
-        );
-        if !special && !c.is_control() {
-            continue;
+    write_md_escaped(&mut out, text).expect("a String takes any text");
+    out
+}
+
+/// The escaper of the `.md` templates (`askama.toml`): every value they
+/// print is escaped by [`md_escape`], unless it is [`Markdown`] printed
+/// through the `markup` filter.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MarkdownEscaper;
+
+impl askama::filters::Escaper for MarkdownEscaper {
+    fn write_escaped_str<W: fmt::Write>(&self, dest: W, string: &str) -> fmt::Result {
+        write_md_escaped(dest, string)
+    }
+}
+
+/// Markdown that is markup already. It is made only by escaping text
+/// ([`Markdown::text`]), from the program's own literals
+/// ([`Markdown::literal`]), by the few constructions below that escape or
+/// encode what they are given, or by joining other `Markdown` values; so no
+/// text from a plan becomes markup but through [`md_escape`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Markdown(String);
+
+impl Markdown {
+    /// Text that renders literally.
+    pub fn text(text: &str) -> Self {
+        Self(md_escape(text))
+    }
+
+    /// Markup the program writes itself, such as `**failed**`.
+    pub fn literal(markup: &'static str) -> Self {
+        Self(markup.to_string())
+    }
+
+    /// A code span: `text` in backticks, for the program's identifiers,
+    /// cell references and hashes. Text that a code span cannot hold inert
+    /// (a backtick, a table's `|`, a line break) is escaped as text instead.
+    pub fn code(text: &str) -> Self {
+        if text.is_empty()
+            || text
+                .chars()
+                .any(|c| matches!(c, '`' | '|') || c.is_control())
+        {
+            return Self::text(text);
         }
-        out.push_str(&text[from..at]);
-        from = at + c.len_utf8();
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if special => {
-                out.push('\\');
-                out.push(c);
+        Self(format!("`{text}`"))
+    }
+
+    /// A line inside a fenced code block (the Mermaid chart's): a backtick
+    /// (which could close the fence) and control characters become spaces.
+    pub fn fenced_line(text: &str) -> Self {
+        Self(
+            text.chars()
+                .map(|c| if c == '`' || c.is_control() { ' ' } else { c })
+                .collect(),
+        )
+    }
+
+    /// A relative link to a file beside this one: the name escaped as its
+    /// text, percent-encoded as its target ([`link_to`]).
+    pub fn file_link(file_name: &str) -> Self {
+        Self(format!(
+            "[{}]({})",
+            md_escape(file_name),
+            link_to(file_name)
+        ))
+    }
+
+    /// This Markdown in bold.
+    pub fn strong(self) -> Self {
+        Self(format!("**{}**", self.0))
+    }
+
+    /// The parts one after another, `separator` between them.
+    pub fn join(parts: impl IntoIterator<Item = Markdown>, separator: &'static str) -> Self {
+        let mut out = String::new();
+        for (k, part) in parts.into_iter().enumerate() {
+            if k > 0 {
+                out.push_str(separator);
             }
-            _ => {}
+            out.push_str(&part.0);
+        }
+        Self(out)
+    }
+
+    /// The markup.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Markdown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A file name as a relative link: every byte outside the unreserved set
+/// percent-encoded, so the name can be neither a scheme nor a path.
+pub fn link_to(file_name: &str) -> String {
+    let mut out = String::with_capacity(file_name.len());
+    for b in file_name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
         }
     }
-    out.push_str(&text[from..]);
     out
+}
+
+/// The `.md` templates' filters.
+pub mod filters {
+    use std::fmt::Display;
+
+    use super::Markdown;
+
+    /// What the `markup` filter takes: a [`Markdown`] (or a reference to
+    /// one), nothing else.
+    pub trait IsMarkdown: Display {}
+
+    impl IsMarkdown for Markdown {}
+    impl<T: IsMarkdown + ?Sized> IsMarkdown for &T {}
+
+    /// Prints [`Markdown`] as it is: the one opt-out of escaping in a `.md`
+    /// template, and only for a value that is markup by construction.
+    #[askama::filter_fn]
+    pub fn markup<T: IsMarkdown>(
+        value: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<askama::filters::Safe<T>> {
+        Ok(askama::filters::Safe(value))
+    }
 }
 
 /// Renders Markdown to HTML, turning raw HTML into text and neutralizing

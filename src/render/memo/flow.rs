@@ -4,7 +4,7 @@
 use crate::id;
 use crate::report::Report;
 
-use super::escape::mermaid_text;
+use super::escape::{mermaid_text, Markdown};
 use super::prose::side_of_break_even;
 
 /// One step of the decision path (volume → break-even → payback → verdict).
@@ -79,8 +79,9 @@ pub(super) fn flow_steps(r: &Report) -> Vec<FlowStep> {
     ]
 }
 
-/// The decision path as a Mermaid flowchart, line by line.
-pub(super) fn mermaid(steps: &[FlowStep]) -> Vec<String> {
+/// The decision path as a Mermaid flowchart, line by line (the lines of a
+/// fenced code block).
+pub(super) fn mermaid(steps: &[FlowStep]) -> Vec<Markdown> {
     let mut lines = vec!["flowchart LR".to_string()];
     for (k, s) in steps.iter().enumerate() {
         let label = format!("{}<br/>{}", mermaid_text(&s.name), mermaid_text(&s.value));
@@ -99,7 +100,7 @@ pub(super) fn mermaid(steps: &[FlowStep]) -> Vec<String> {
             pair[1].node
         ));
     }
-    lines
+    lines.iter().map(|l| Markdown::fenced_line(l)).collect()
 }
 
 /// The decision path as plain text for the HTML page.

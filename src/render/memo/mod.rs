@@ -12,11 +12,12 @@
 //! out. Every figure comes from the report; this module only chooses words and
 //! layout.
 //!
-//! Every piece of text that enters the Markdown is escaped for Markdown here
-//! (plan text and figures alike, so a `$` can never start GitHub math); the
-//! HTML conversion also turns any raw HTML into text and neutralizes link
-//! schemes other than http, https and mailto, so nothing from a plan can
-//! become markup or script.
+//! Every piece of text that enters the Markdown is escaped for Markdown by
+//! the template (plan text and figures alike, so a `$` can never start
+//! GitHub math); markup is a [`Markdown`] value, which only escaping, the
+//! program's own literals and joins make. The HTML conversion also turns any
+//! raw HTML into text and neutralizes link schemes other than http, https
+//! and mailto, so nothing from a plan can become markup or script.
 //!
 //! The Markdown marks where the HTML puts a chart or the plain-text decision
 //! path, and where the appendix starts (on paper, on a new page), with comment
@@ -24,7 +25,8 @@
 //!
 //! The parts: `view` holds the structs the templates read; `tables` builds
 //! the tables and `prose` the sentences; `flow` draws the decision path;
-//! `escape` escapes text for Markdown and turns the Markdown into safe HTML;
+//! `escape` escapes text for Markdown (the templates' escaper and
+//! [`Markdown`]) and turns the Markdown into safe HTML;
 //! `charts` builds the HTML's five charts over [`crate::render::svg`]. This
 //! file assembles the Markdown context and renders the two formats.
 
@@ -36,7 +38,8 @@ mod tables;
 mod view;
 mod whatif;
 
-pub use escape::{markdown_to_html, md_escape};
+pub use escape::filters as escape_filters;
+pub use escape::{link_to, markdown_to_html, md_escape, Markdown, MarkdownEscaper};
 pub use flow::FlowStep;
 pub use view::*;
 pub use whatif::FIGURES as WHAT_IF_FIGURES;
@@ -75,17 +78,17 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
     let has_shares = components.iter().any(|c| !c.share.is_empty());
     MemoMarkdown {
         changes: changes_section(r),
-        title: md_escape(&meta.title),
-        plan_file: md_escape(&file_name(&meta.file)),
-        as_of: md_escape(&meta.as_of.to_string()),
-        owner: meta.owner.as_deref().map(md_escape),
+        title: meta.title.clone(),
+        plan_file: file_name(&meta.file),
+        as_of: meta.as_of.to_string(),
+        owner: meta.owner.clone(),
         run_date: r.generated_at.date_naive().to_string(),
-        notes: meta.notes.as_deref().map(md_escape),
-        verdict: md_escape(&r.value(id::VERDICT_SENTENCE).to_excel_result()),
-        answer: md_escape(&answer(r)),
+        notes: meta.notes.clone(),
+        verdict: r.value(id::VERDICT_SENTENCE).to_excel_result(),
+        answer: answer(r),
         driver: prose::driver(r),
         risk: prose::main_risk(r),
-        odds: odds(r).as_deref().map(md_escape),
+        odds: odds(r),
         options_summary: options_summary(r),
         key_figures: {
             let case = r.recommended_case();
@@ -112,9 +115,9 @@ pub fn markdown_context(r: &Report) -> MemoMarkdown {
         bridge: bridge_rows(r),
         cash_rows: cash_rows(r),
         options: options_view(r),
-        score: md_escape(&r.show(id::DECISION_SCORE)),
-        decision_lean: md_escape(&r.show(id::DECISION_LEAN)),
-        factors_note: md_escape(factors_note(r)),
+        score: r.show(id::DECISION_SCORE),
+        decision_lean: r.show(id::DECISION_LEAN),
+        factors_note: factors_note(r).to_string(),
         reasons: reason_rows(r),
         warnings: warning_rows(r),
         input_notes: input_note_rows(r),

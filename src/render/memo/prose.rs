@@ -1,12 +1,10 @@
 //! The memo's sentences: the answer, the payback, the odds, the options'
-//! recommendation. Plain text unless a function says it escapes.
+//! recommendation. Plain text: the template escapes it.
 
 use crate::format;
 use crate::id;
 use crate::model;
 use crate::report::{Report, ScenarioResult};
-
-use super::escape::md_escape;
 
 /// "above" or "below" the all-in break-even.
 pub(super) fn side_of_break_even(r: &Report) -> &'static str {
@@ -149,7 +147,7 @@ pub(super) fn payback_text(r: &Report) -> String {
             r.show(id::FLAT_LIFETIME_NET),
         ),
     };
-    md_escape(&format!("{head}{cash}{flat}"))
+    format!("{head}{cash}{flat}")
 }
 
 /// A sentence when the decision factors lean against the cost verdict.
@@ -238,14 +236,14 @@ pub(super) fn options_summary(r: &Report) -> Option<String> {
     }
     let choice = recommended_label(r);
     let n = options_count(r.options.len());
-    Some(md_escape(&match r.recommended().as_str() {
+    Some(match r.recommended().as_str() {
         "api" => format!(
             "Of the plan and its {n}, none that can be built as planned saves money over the lifetime: the recommendation is to {choice}. The options are compared under Recommendation among the options below."
         ),
         _ => format!(
             "Of the plan and its {n}, the recommendation is {choice}: the answer above is its own. The options are compared under Recommendation among the options below."
         ),
-    }))
+    })
 }
 
 /// A difference with its sign: "+22.0%", "-$750.00".
@@ -257,21 +255,21 @@ pub(super) fn signed(x: f64, text: String) -> String {
     }
 }
 
-/// Why the all-in break-even decides, and where today's volume stands (escaped).
+/// Why the all-in break-even decides, and where today's volume stands.
 pub(super) fn break_even_note(r: &Report) -> String {
     let seed_side = match r.num(id::BREAK_EVEN_TOKENS_PER_DAY) {
         Some(_) if r.flag(id::IS_ABOVE_BREAK_EVEN) => "above the classic break-even",
         Some(_) => "below the classic break-even",
         None => "without a classic break-even",
     };
-    md_escape(&format!(
+    format!(
         "The classic break-even compares the API bill with serving and storage only. The review cost grows with volume just as the API bill does, and the project cost must be repaid, so the all-in break-even is the one that decides. Today's volume is {seed_side} and {} the all-in one.",
         side_of_break_even(r)
-    ))
+    )
 }
 
 /// What the brief's chart shows: today's volume against the all-in
-/// break-even (escaped).
+/// break-even.
 pub(super) fn volume_note(r: &Report) -> String {
     let today = r.show(id::CURRENT_DAILY_TOKENS);
     let where_ = match r.num(id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN) {
@@ -309,16 +307,16 @@ pub(super) fn volume_note(r: &Report) -> String {
                 show_case(r, &case, id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN),
             )
         };
-        return md_escape(&format!(
+        return format!(
             "{said} The chart of cost against volume is drawn for the plan as written, so it is in the appendix, under Break-even."
-        ));
+        );
     }
-    md_escape(&format!(
+    format!(
         "What the API and the fine-tuned model cost a month from a quarter to four times today's volume: {where_}. The chart's figures are in the appendix, under Break-even."
-    ))
+    )
 }
 
-/// What the "what would change the decision" table shows (escaped).
+/// What the "what would change the decision" table shows.
 pub(super) fn flips_note(r: &Report) -> String {
     let name = r.recommended_name();
     let head = if r.verdict() == crate::model::VERDICT_SWITCH {
@@ -333,19 +331,19 @@ pub(super) fn flips_note(r: &Report) -> String {
     } else {
         " Each value is found by solving that rule; an input set a little short of it keeps the verdict, a little past it changes it."
     };
-    md_escape(&format!("{head}{tail}"))
+    format!("{head}{tail}")
 }
 
-/// What the options table shows (escaped).
+/// What the options table shows.
 pub(super) fn options_intro(r: &Report) -> String {
-    md_escape(&format!(
+    format!(
         "The plan lists {}, each the plan with some of its inputs changed; the first rows are the inputs that differ. Every option is computed by the plan's own model. An option is feasible when the model fits the memory of the GPUs it is given and the instances carry the traffic. The cash flow and the workbook's checks are the plan's own.",
         options_count(r.options.len())
-    ))
+    )
 }
 
 /// The recommendation among the plan and its options, and why the
-/// infeasible ones are not recommended (escaped).
+/// infeasible ones are not recommended.
 pub(super) fn options_recommendation(
     r: &Report,
     cases: &[(String, String, ScenarioResult)],
@@ -398,7 +396,7 @@ pub(super) fn options_recommendation(
             and_list(&excluded)
         ));
     }
-    md_escape(&recommendation)
+    recommendation
 }
 
 /// A value in a case, formatted in its unit; "—" when the model lacks it.
@@ -429,7 +427,7 @@ pub(super) fn show_case(r: &Report, s: &ScenarioResult, id: &str) -> String {
     format::value(s.value(r, id), r.unit(id))
 }
 
-/// One line on what drives the verdict (escaped): where the requirements
+/// One line on what drives the verdict: where the requirements
 /// rule the API out at a cost, they do; otherwise the API bill against the
 /// recommended candidate's monthly total, and that total's largest part.
 pub(super) fn driver(r: &Report) -> String {
@@ -437,13 +435,13 @@ pub(super) fn driver(r: &Report) -> String {
     if r.num(id::REQUIREMENT_COST_LIFETIME)
         .is_some_and(|x| x > 0.0)
     {
-        return md_escape(&format!(
+        return format!(
             "The requirements, not the cost: they rule the API out, and {name} costs {} a month more than the API would.",
             r.num(id::REQUIREMENT_COST_PER_MONTH).map_or_else(
                 || r.show(id::REQUIREMENT_COST_PER_MONTH),
                 format::money0
             )
-        ));
+        );
     }
     let case = r.recommended_case();
     let money = |id: &str| {
@@ -472,10 +470,10 @@ pub(super) fn driver(r: &Report) -> String {
         ));
     }
     line.push('.');
-    md_escape(&line)
+    line
 }
 
-/// One line on the main risk (escaped): the lever nearest its flip, as a
+/// One line on the main risk: the lever nearest its flip, as a
 /// share of today's value, and under ranges the input whose range moves the
 /// monthly savings most.
 pub(super) fn main_risk(r: &Report) -> String {
@@ -521,7 +519,7 @@ pub(super) fn main_risk(r: &Report) -> String {
             format::number(bar.high, unit),
         ));
     }
-    md_escape(&line)
+    line
 }
 
 /// What a lever's flip means: whether fine-tuning wins today, and whether

@@ -1,4 +1,5 @@
-//! The memo's tables, each row already formatted and escaped for Markdown.
+//! The memo's tables, each row already formatted; the template escapes the
+//! text, and a cell that is markup (code) is [`Markdown`].
 
 use crate::format;
 use crate::id;
@@ -9,7 +10,7 @@ use crate::render::layout::{self, INPUTS_SHEET};
 use crate::report::{Report, ScenarioResult};
 use crate::value::Value;
 
-use super::escape::md_escape;
+use super::escape::Markdown;
 use super::prose::{
     flip_reading, histogram_bin, options_intro, options_recommendation, percentile_text, show_case,
     show_in, signed, unit_suffix,
@@ -20,13 +21,13 @@ use super::view::{
     Uncertainty, VolumeRow,
 };
 
-/// A figure table row, every part escaped.
+/// A figure table row of text.
 pub(super) fn row(label: &str, value: &str, unit: &str, note: &str) -> Row {
     Row {
-        label: md_escape(label),
-        value: md_escape(value),
-        unit: md_escape(unit),
-        note: md_escape(note),
+        label: label.to_string(),
+        value: Markdown::text(value),
+        unit: unit.to_string(),
+        note: note.to_string(),
     }
 }
 
@@ -167,11 +168,11 @@ pub(super) fn components(r: &Report) -> Vec<ComponentRow> {
     ];
     rows.into_iter()
         .map(|(name, one_time, monthly, share, how)| ComponentRow {
-            name: md_escape(name),
-            one_time: md_escape(&one_time),
-            monthly: md_escape(&monthly),
-            share: md_escape(&share),
-            how: md_escape(&how),
+            name: name.to_string(),
+            one_time,
+            monthly,
+            share,
+            how,
         })
         .collect()
 }
@@ -185,13 +186,14 @@ pub(super) fn flips(r: &Report) -> Vec<FlipRow> {
             let above = l.flips_at > l.today;
             let reading = flip_reading(r.fine_tune(), above);
             FlipRow {
-                lever: md_escape(match r.candidate_label(&l.id) {
+                lever: match r.candidate_label(&l.id) {
                     label if label != r.label(&l.id) => label,
                     _ => &l.label,
-                }),
-                today: md_escape(&format::number(l.today, l.unit)),
-                flips_at: md_escape(&format::number(l.flips_at, l.unit)),
-                reading: md_escape(reading),
+                }
+                .to_string(),
+                today: format::number(l.today, l.unit),
+                flips_at: format::number(l.flips_at, l.unit),
+                reading: reading.to_string(),
             }
         })
         .collect()
@@ -210,12 +212,12 @@ pub(super) fn simulation_view(
     .map(|(id, p)| {
         let unit = r.unit(id);
         PercentileRow {
-            label: md_escape(r.label(id)),
-            p10: md_escape(&percentile_text(p.p10, unit)),
-            p50: md_escape(&percentile_text(p.p50, unit)),
-            p90: md_escape(&percentile_text(p.p90, unit)),
-            base: md_escape(&r.show(id)),
-            unit: md_escape(unit.label()),
+            label: r.label(id).to_string(),
+            p10: percentile_text(p.p10, unit),
+            p50: percentile_text(p.p50, unit),
+            p90: percentile_text(p.p90, unit),
+            base: r.show(id),
+            unit: unit.label().to_string(),
         }
     })
     .collect();
@@ -228,20 +230,20 @@ pub(super) fn simulation_view(
         .enumerate()
         .filter(|(k, count)| *k > 0 || **count > 0)
         .map(|(k, count)| HistogramRow {
-            months: md_escape(&histogram_bin(k)),
-            trials: md_escape(&format::grouped(*count as f64, 0)),
-            share: md_escape(&share(*count)),
+            months: histogram_bin(k),
+            trials: format::grouped(*count as f64, 0),
+            share: share(*count),
         })
         .collect();
     histogram.push(HistogramRow {
-        months: md_escape(&format!("after {life} or never")),
-        trials: md_escape(&format::grouped(s.payback_beyond_lifetime as f64, 0)),
-        share: md_escape(&share(s.payback_beyond_lifetime)),
+        months: format!("after {life} or never"),
+        trials: format::grouped(s.payback_beyond_lifetime as f64, 0),
+        share: share(s.payback_beyond_lifetime),
     });
-    let histogram_note = md_escape(&format!(
+    let histogram_note = format!(
         "How many of the {} trials pay back in each month of the {life}-month life (a payback of 9.2 months counts under 9–10), and how many after it or never:",
         format::grouped(s.trials as f64, 0)
-    ));
+    );
     SimulationView {
         percentiles,
         facts,
@@ -274,11 +276,9 @@ fn simulation_facts(r: &Report, s: &crate::analysis::simulate::Simulation) -> Ve
         ),
         Row {
             label: "Random seed".into(),
-            value: format!("`{}`", s.seed),
+            value: Markdown::code(&s.seed.to_string()),
             unit: String::new(),
-            note: md_escape(
-                "The random seed: the same plan with the same random seed and number of trials gives the same results.",
-            ),
+            note: "The random seed: the same plan with the same random seed and number of trials gives the same results.".to_string(),
         },
         row(
             "Distribution",
@@ -341,28 +341,28 @@ pub(super) fn uncertainty(r: &Report) -> Option<Uncertainty> {
                 .find(|x| x.id == b.input)
                 .map_or(String::new(), |x| format::number(x.base, unit));
             TornadoRow {
-                input: md_escape(r.label(&b.input)),
-                unit: md_escape(unit.label()),
-                low: md_escape(&format::number(b.low, unit)),
-                base: md_escape(&base),
-                high: md_escape(&format::number(b.high, unit)),
-                savings_low: md_escape(&format::number(b.savings_low, savings_unit)),
-                savings_high: md_escape(&format::number(b.savings_high, savings_unit)),
-                payback_low: md_escape(&format::value(&b.payback_low, payback_unit)),
-                payback_high: md_escape(&format::value(&b.payback_high, payback_unit)),
+                input: r.label(&b.input).to_string(),
+                unit: unit.label().to_string(),
+                low: format::number(b.low, unit),
+                base,
+                high: format::number(b.high, unit),
+                savings_low: format::number(b.savings_low, savings_unit),
+                savings_high: format::number(b.savings_high, savings_unit),
+                payback_low: format::value(&b.payback_low, payback_unit),
+                payback_high: format::value(&b.payback_high, payback_unit),
             }
         })
         .collect();
-    let tornado_note = md_escape(&format!(
+    let tornado_note = format!(
         "Each ranged input swung from its low to its high end with the others at their base values: the monthly savings after amortization and the payback by the reference case's flat formula that result, the largest swing in savings first. On the base values the savings are {}/month and the reference case's payback {}.",
         r.show(id::MONTHLY_SAVINGS),
         match r.num(id::FLAT_PAYBACK_MONTHS) {
             Some(_) => format!("{} months", r.show(id::FLAT_PAYBACK_MONTHS)),
             None => "never".to_string(),
         },
-    ));
+    );
     Some(Uncertainty {
-        intro: md_escape(&intro),
+        intro,
         simulation,
         tornado_note,
         tornado,
@@ -402,11 +402,11 @@ pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
         }
     }
     let figure_row = |id: &str| OptionRow {
-        label: md_escape(r.label(id)),
-        unit: md_escape(r.unit(id).label()),
+        label: r.label(id).to_string(),
+        unit: r.unit(id).label().to_string(),
         cells: cases
             .iter()
-            .map(|(_, _, case)| md_escape(&show_in(r, case, id)))
+            .map(|(_, _, case)| show_in(r, case, id))
             .collect(),
     };
     let mut rows: Vec<OptionRow> = changed.iter().map(|id| figure_row(id)).collect();
@@ -426,11 +426,11 @@ pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
         cells: reasons
             .iter()
             .map(|why| {
-                md_escape(&if why.is_empty() {
+                if why.is_empty() {
                     "yes".to_string()
                 } else {
                     format!("no: {}", why.join("; "))
-                })
+                }
             })
             .collect(),
     });
@@ -448,7 +448,7 @@ pub(super) fn options_view(r: &Report) -> Option<OptionsView> {
         columns: cases
             .iter()
             .skip(1)
-            .map(|(_, label, _)| md_escape(label))
+            .map(|(_, label, _)| label.to_string())
             .collect(),
         rows,
         recommendation,
@@ -482,14 +482,12 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
             .get(id::REQUESTS_VS_FORECAST)
             .and_then(Value::as_num);
         rows.push(ActualRow {
-            label: md_escape(r.label(id::REQUESTS_PER_DAY)),
-            unit: md_escape(r.unit(id::REQUESTS_PER_DAY).label()),
-            planned: md_escape(&r.show(id::REQUESTS_PER_DAY_FORECAST)),
-            observed: md_escape(&r.show(id::REQUESTS_PER_DAY)),
-            month: md_escape(&month),
-            difference: md_escape(
-                &change.map_or("—".to_string(), |x| signed(x, format::percent(x))),
-            ),
+            label: r.label(id::REQUESTS_PER_DAY).to_string(),
+            unit: r.unit(id::REQUESTS_PER_DAY).label().to_string(),
+            planned: r.show(id::REQUESTS_PER_DAY_FORECAST),
+            observed: r.show(id::REQUESTS_PER_DAY),
+            month: month.clone(),
+            difference: change.map_or("—".to_string(), |x| signed(x, format::percent(x))),
         });
         let how = match change {
             Some(x) if x > 0.0 => format!("{} more than forecast", format::percent(x)),
@@ -497,22 +495,22 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
             Some(_) => "exactly the forecast".to_string(),
             None => "against a forecast of none".to_string(),
         };
-        notes.push(md_escape(&format!(
+        notes.push(format!(
             "The plan forecast {} requests/day; {} were observed in {month}, {how}. Every figure in this memo uses the observed traffic; the forecast stays beside it on the workbook's Inputs sheet.",
             r.show(id::REQUESTS_PER_DAY_FORECAST),
             r.show(id::REQUESTS_PER_DAY),
-        )));
+        ));
     }
     if bill {
         let month = observed_month(r, id::ACTUAL_MONTHLY_API_BILL).unwrap_or_default();
         let gap = r.num(id::API_BILL_VS_MODEL).unwrap_or(0.0);
         rows.push(ActualRow {
-            label: md_escape("Monthly API bill"),
-            unit: md_escape(r.unit(id::ACTUAL_MONTHLY_API_BILL).label()),
-            planned: md_escape(&r.show(id::MONTHLY_API_COST)),
-            observed: md_escape(&r.show(id::ACTUAL_MONTHLY_API_BILL)),
-            month: md_escape(&month),
-            difference: md_escape(&signed(gap, r.show(id::API_BILL_VS_MODEL))),
+            label: "Monthly API bill".to_string(),
+            unit: r.unit(id::ACTUAL_MONTHLY_API_BILL).label().to_string(),
+            planned: r.show(id::MONTHLY_API_COST),
+            observed: r.show(id::ACTUAL_MONTHLY_API_BILL),
+            month: month.clone(),
+            difference: signed(gap, r.show(id::API_BILL_VS_MODEL)),
         });
         let at = match &traffic_month {
             Some(m) => {
@@ -538,7 +536,7 @@ pub(super) fn actuals_view(r: &Report) -> Option<ActualsView> {
         } else {
             " The bill matches the model.".to_string()
         };
-        notes.push(md_escape(&format!("{head}{reading}")));
+        notes.push(format!("{head}{reading}"));
     }
     Some(ActualsView { rows, notes })
 }
@@ -567,10 +565,10 @@ pub(super) fn changes_section(r: &Report) -> Option<(String, Vec<Row>)> {
             let unit = r.unit(&m.id);
             let (old, new) = m.shown(unit);
             Row {
-                label: md_escape(&m.label),
-                value: md_escape(&new),
-                unit: md_escape(unit.label()),
-                note: md_escape(&old),
+                label: m.label.clone(),
+                value: Markdown::text(&new),
+                unit: unit.label().to_string(),
+                note: old,
             }
         })
         .collect();
@@ -583,8 +581,8 @@ fn changes_heading(c: &crate::analysis::changes::Changes) -> String {
         format!(
             "Since {}, the verdict flipped: {} → {}.",
             c.previous_run(),
-            md_escape(&c.previous_verdict),
-            md_escape(&c.verdict)
+            c.previous_verdict,
+            c.verdict
         )
     } else if c.moved.is_empty() {
         format!("Nothing moved since {}.", c.previous_run())
@@ -600,7 +598,7 @@ fn changes_heading(c: &crate::analysis::changes::Changes) -> String {
 pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
     let mut api = figure(r, id::MONTHLY_API_COST);
     if r.model.get(id::API_BILL_HOW).is_some() {
-        api.note = md_escape(&r.show(id::API_BILL_HOW));
+        api.note = r.show(id::API_BILL_HOW);
     }
     std::iter::once(api)
         .chain(
@@ -661,15 +659,15 @@ pub(super) fn volume_rows(r: &Report) -> Vec<VolumeRow> {
     volume_cases(r)
         .into_iter()
         .map(|(s, multiple_id)| VolumeRow {
-            multiple: md_escape(&format!(
+            multiple: format!(
                 "{}×",
                 format::value(s.value(r, &multiple_id), r.unit(&multiple_id))
-            )),
-            tokens: md_escape(&show_case(r, s, id::CURRENT_DAILY_TOKENS)),
-            api: md_escape(&show_case(r, s, id::MONTHLY_API_COST)),
-            fine_tuned: md_escape(&show_case(r, s, id::MONTHLY_FT_TOTAL)),
-            savings: md_escape(&show_case(r, s, id::MONTHLY_SAVINGS_IF_FEASIBLE)),
-            payback: md_escape(&show_case(r, s, id::PAYBACK_MONTHS_IF_FEASIBLE)),
+            ),
+            tokens: show_case(r, s, id::CURRENT_DAILY_TOKENS),
+            api: show_case(r, s, id::MONTHLY_API_COST),
+            fine_tuned: show_case(r, s, id::MONTHLY_FT_TOTAL),
+            savings: show_case(r, s, id::MONTHLY_SAVINGS_IF_FEASIBLE),
+            payback: show_case(r, s, id::PAYBACK_MONTHS_IF_FEASIBLE),
         })
         .collect()
 }
@@ -703,8 +701,8 @@ pub(super) fn cash_rows(r: &Report) -> Vec<CashRow> {
             } else {
                 format!("{first}–{last}")
             },
-            net: md_escape(&net),
-            cumulative: md_escape(&cumulative),
+            net,
+            cumulative,
         })
         .collect()
 }
@@ -764,10 +762,9 @@ pub(super) fn warning_field_rows(r: &Report) -> Vec<Row> {
         .filter(|w| !w.plan_fields.is_empty())
         .map(|w| {
             // Field paths are the program's own words, shown as code.
-            let fields: Vec<String> = w.plan_fields.iter().map(|f| format!("`{f}`")).collect();
             Row {
-                label: md_escape(&w.title),
-                value: fields.join(", "),
+                label: w.title.clone(),
+                value: Markdown::join(w.plan_fields.iter().map(|f| Markdown::code(f)), ", "),
                 unit: String::new(),
                 note: String::new(),
             }
@@ -786,15 +783,15 @@ pub(super) fn assumption_groups(r: &Report) -> Vec<AssumptionGroup> {
                 .iter()
                 .filter(|i| i.group == *group)
                 .map(|i| AssumptionRow {
-                    label: md_escape(&i.label),
-                    value: md_escape(&format::value(&i.value, i.unit)),
-                    unit: md_escape(i.unit.label()),
-                    source: md_escape(&i.source.describe()),
-                    name: format!("`{}`", i.id),
+                    label: i.label.clone(),
+                    value: format::value(&i.value, i.unit),
+                    unit: i.unit.label().to_string(),
+                    source: i.source.describe(),
+                    name: Markdown::code(&i.id),
                 })
                 .collect();
             (!rows.is_empty()).then(|| AssumptionGroup {
-                title: md_escape(group.title()),
+                title: group.title().to_string(),
                 rows,
             })
         })
@@ -810,10 +807,10 @@ pub(super) fn trace_rows(r: &Report) -> Vec<TraceRow> {
         .map(|id| {
             let place = lay.places.get(id);
             TraceRow {
-                label: md_escape(r.label(id)),
-                name: format!("`{id}`"),
-                sheet: md_escape(place.map_or("", |p| p.sheet)),
-                cell: place.map_or(String::new(), |p| format!("`{}`", p.reference())),
+                label: r.label(id).to_string(),
+                name: Markdown::code(id),
+                sheet: place.map_or("", |p| p.sheet).to_string(),
+                cell: place.map_or_else(Markdown::default, |p| Markdown::code(&p.reference())),
             }
         })
         .collect()
@@ -830,7 +827,7 @@ pub(super) fn audit_rows(r: &Report) -> Vec<Row> {
         row("Plan file", &meta.file, "", ""),
         Row {
             label: "Plan SHA-256".into(),
-            value: format!("`{}`", meta.sha256),
+            value: Markdown::code(&meta.sha256),
             unit: String::new(),
             note: String::new(),
         },

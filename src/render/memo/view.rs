@@ -1,12 +1,17 @@
 //! The view model: the structs the memo's templates read, every string
-//! already formatted and escaped.
+//! already formatted. The Markdown template escapes each `String` it prints;
+//! a field that is markup is a [`Markdown`].
 
 use askama::Template;
+
+use super::escape::filters;
+use super::escape::Markdown;
 
 /// A row of a figure table: label, value, unit and what it means.
 pub struct Row {
     pub label: String,
-    pub value: String,
+    /// Markup where the value is code (a hash, the seed, plan fields).
+    pub value: Markdown,
     pub unit: String,
     pub note: String,
 }
@@ -41,15 +46,18 @@ pub struct AssumptionRow {
     pub value: String,
     pub unit: String,
     pub source: String,
-    pub name: String,
+    /// The defined name, as code.
+    pub name: Markdown,
 }
 
 /// A row of the table of where figures live in the workbook.
 pub struct TraceRow {
     pub label: String,
-    pub name: String,
+    /// The defined name, as code.
+    pub name: Markdown,
     pub sheet: String,
-    pub cell: String,
+    /// The cell reference, as code (empty when the figure has no place).
+    pub cell: Markdown,
 }
 
 /// A row of the volume chart's data table.
@@ -156,9 +164,10 @@ pub struct ActualsView {
 }
 
 /// The memo's Markdown template and its context: every string already
-/// formatted and escaped for Markdown (the Mermaid lines are code, not Markdown).
+/// formatted, escaped by the template (the Mermaid lines are code, not
+/// Markdown).
 #[derive(Template)]
-#[template(path = "memo.md", escape = "none")]
+#[template(path = "memo.md")]
 pub struct MemoMarkdown {
     /// What moved since the previous month's run: (heading, rows).
     pub changes: Option<(String, Vec<Row>)>,
@@ -172,9 +181,9 @@ pub struct MemoMarkdown {
     pub notes: Option<String>,
     pub verdict: String,
     pub answer: String,
-    /// What drives the verdict, in one line (escaped).
+    /// What drives the verdict, in one line.
     pub driver: String,
-    /// The main risk to it, in one line (escaped).
+    /// The main risk to it, in one line.
     pub risk: String,
     /// The odds of paying back, when the plan has ranges and was simulated.
     pub odds: Option<String>,
@@ -193,7 +202,7 @@ pub struct MemoMarkdown {
     pub actuals: Option<ActualsView>,
     /// `None` when every input is a single estimate.
     pub uncertainty: Option<Uncertainty>,
-    pub mermaid: Vec<String>,
+    pub mermaid: Vec<Markdown>,
     pub components: Vec<ComponentRow>,
     pub has_shares: bool,
     pub monthly: Vec<Row>,

@@ -346,19 +346,9 @@ impl Portfolio {
     }
 }
 
-/// A file name as a relative link: every byte outside the unreserved set
-/// percent-encoded, so the name can be neither a scheme nor a path.
-pub fn link_to(file_name: &str) -> String {
-    let mut out = String::with_capacity(file_name.len());
-    for b in file_name.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// A file name as a relative link (the memo's rule, which the portfolio's
+/// Markdown links use too).
+pub use crate::render::memo::link_to;
 
 /// The first line of a message, for a table cell ("… and N more lines").
 fn first_line(message: &str) -> String {

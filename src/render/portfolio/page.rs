@@ -3,30 +3,34 @@
 
 use askama::Template;
 
-use super::{first_line, link_to, Portfolio};
-use crate::render::memo::{file_name, markdown_to_html, md_escape};
+use super::{first_line, Portfolio};
+use crate::render::memo::escape_filters as filters;
+use crate::render::memo::{file_name, markdown_to_html, Markdown};
 
-/// A row of the plans table, every part escaped for Markdown.
+/// A row of the plans table: text, which the template escapes, or markup.
 pub struct PlanLine {
     pub title: String,
     /// The plan's file name: two plans may share a title.
     pub file: String,
-    pub verdict: String,
+    /// The verdict, or a failure in bold.
+    pub verdict: Markdown,
     pub savings: String,
     pub payback: String,
     pub volume: String,
     pub break_even: String,
-    pub since: String,
-    pub workbook: String,
+    /// In bold when the verdict flipped.
+    pub since: Markdown,
+    /// A link to the plan's workbook, when it has one.
+    pub workbook: Markdown,
 }
 
-/// A flipped verdict, escaped.
+/// A flipped verdict.
 pub struct FlipLine {
     pub title: String,
     pub text: String,
 }
 
-/// A moved figure, escaped.
+/// A moved figure.
 pub struct MovedLine {
     pub label: String,
     pub kind: &'static str,
@@ -34,23 +38,23 @@ pub struct MovedLine {
     pub new: String,
 }
 
-/// A plan's changes, escaped.
+/// A plan's changes.
 pub struct ChangedPlan {
     pub title: String,
     pub intro: String,
     pub moved: Vec<MovedLine>,
 }
 
-/// A plan that failed, escaped.
+/// A plan that failed.
 pub struct FailedLine {
     pub file: String,
     pub problem: String,
 }
 
 /// The portfolio's Markdown template and its context: every string already
-/// formatted and escaped for Markdown.
+/// formatted, escaped by the template.
 #[derive(Template)]
-#[template(path = "portfolio.md", escape = "none")]
+#[template(path = "portfolio.md")]
 pub struct PortfolioMarkdown {
     pub month: Option<String>,
     pub generated_at: String,
@@ -84,7 +88,7 @@ pub fn markdown_context(p: &Portfolio) -> PortfolioMarkdown {
     PortfolioMarkdown {
         month: p.month.map(|m| m.to_string()),
         generated_at: p.generated(),
-        counts: md_escape(&p.counts()),
+        counts: p.counts(),
         rows: plan_lines(p),
         flipped: flip_lines(p),
         changed: changed_plans(p),
@@ -102,26 +106,25 @@ fn plan_lines(p: &Portfolio) -> Vec<PlanLine> {
     p.rows
         .iter()
         .map(|r| {
-            let file = md_escape(&file_name(&r.plan_file));
+            let file = file_name(&r.plan_file);
             let workbook = if p.workbooks && r.evaluated().is_some() {
-                let name = format!("{}.xlsx", r.stem);
-                format!("[{}]({})", md_escape(&name), link_to(&name))
+                Markdown::file_link(&format!("{}.xlsx", r.stem))
             } else {
-                dash()
+                Markdown::literal("—")
             };
             match r.evaluated() {
                 Some(e) => {
-                    let since = md_escape(&r.since_last_run());
+                    let since = Markdown::text(&r.since_last_run());
                     PlanLine {
-                        title: md_escape(&r.title),
+                        title: r.title.clone(),
                         file: file.clone(),
-                        verdict: md_escape(&e.answer),
-                        savings: md_escape(&e.monthly_savings.text),
-                        payback: md_escape(&e.payback_months.text),
-                        volume: md_escape(&e.current_daily_tokens.text),
-                        break_even: md_escape(&e.break_even_all_in.text),
+                        verdict: Markdown::text(&e.answer),
+                        savings: e.monthly_savings.text.clone(),
+                        payback: e.payback_months.text.clone(),
+                        volume: e.current_daily_tokens.text.clone(),
+                        break_even: e.break_even_all_in.text.clone(),
                         since: if r.verdict_flipped() {
-                            format!("**{since}**")
+                            since.strong()
                         } else {
                             since
                         },
@@ -129,14 +132,14 @@ fn plan_lines(p: &Portfolio) -> Vec<PlanLine> {
                     }
                 }
                 None => PlanLine {
-                    title: md_escape(&r.title),
+                    title: r.title.clone(),
                     file,
-                    verdict: "**failed**".to_string(),
+                    verdict: Markdown::literal("**failed**"),
                     savings: dash(),
                     payback: dash(),
                     volume: dash(),
                     break_even: dash(),
-                    since: dash(),
+                    since: Markdown::literal("—"),
                     workbook,
                 },
             }
@@ -150,8 +153,8 @@ fn flip_lines(p: &Portfolio) -> Vec<FlipLine> {
         .iter()
         .filter(|r| r.verdict_flipped())
         .map(|r| FlipLine {
-            title: md_escape(&r.title),
-            text: md_escape(&r.since_last_run()),
+            title: r.title.clone(),
+            text: r.since_last_run(),
         })
         .collect()
 }
@@ -164,8 +167,8 @@ fn changed_plans(p: &Portfolio) -> Vec<ChangedPlan> {
             let e = r.evaluated()?;
             let c = e.changes.as_ref()?;
             (!e.moved.is_empty()).then(|| ChangedPlan {
-                title: md_escape(&r.title),
-                intro: md_escape(&if c.replaced {
+                title: r.title.clone(),
+                intro: if c.replaced {
                     format!(
                         "Against the earlier run of {} (the {}.json this run replaced).",
                         c.previous_month, r.stem
@@ -175,15 +178,15 @@ fn changed_plans(p: &Portfolio) -> Vec<ChangedPlan> {
                         "Against the run of {} ({}.json in that month's folder).",
                         c.previous_month, r.stem
                     )
-                }),
+                },
                 moved: e
                     .moved
                     .iter()
                     .map(|m| MovedLine {
-                        label: md_escape(&m.label),
+                        label: m.label.clone(),
                         kind: m.kind.label(),
-                        old: md_escape(&m.old_text),
-                        new: md_escape(&m.new_text),
+                        old: m.old_text.clone(),
+                        new: m.new_text.clone(),
                     })
                     .collect(),
             })
@@ -198,8 +201,8 @@ fn failed_lines(p: &Portfolio) -> Vec<FailedLine> {
         .filter_map(|r| {
             let error = r.outcome.as_ref().err()?;
             Some(FailedLine {
-                file: md_escape(&r.plan_file),
-                problem: md_escape(&first_line(error)),
+                file: r.plan_file.clone(),
+                problem: first_line(error),
             })
         })
         .collect()
