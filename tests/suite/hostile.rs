@@ -526,6 +526,87 @@ fn memo_and_json_carry_plan_text_inert() {
     assert_eq!(json["owner"], "+1+cmd|' /C calc'!A0");
 }
 
+/// Markdown and HTML that a plan's free text could carry: a link with a
+/// script scheme, raw HTML, a table row, an image, GitHub math, emphasis,
+/// strikethrough, code and an entity.
+const MARKDOWN_PAYLOAD: &str = "[x](javascript:alert(1)) <script>alert(1)</script> | a | b | ![i](http://x) $x$ **b** _u_ ~~s~~ `c` &amp; # h";
+
+/// The payload as a Markdown renderer shows it when it stays text.
+fn shown_as_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Markdown rendered as GitHub would: tables, strikethrough and math on.
+fn rendered(markdown: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH;
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    out
+}
+
+#[test]
+fn markdown_in_every_free_text_field_stays_text_in_the_memo_and_the_portfolio() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plans = tmp.path().join("plans");
+    std::fs::create_dir(&plans).unwrap();
+    let fixture = std::fs::read_to_string(corpus_dir().join("injection.yaml")).unwrap();
+    let body = &fixture[fixture.find("baseline:").unwrap()..];
+    let field = |name: &str| format!("{name} {MARKDOWN_PAYLOAD}");
+    let plan = format!(
+        "plan: '{}'\nas_of: 2026-11-01\nlifetime_months: 18\nowner: '{}'\nnotes: '{}'\n{body}\noptions:\n  - id: wide\n    label: '{}'\n    serving: {{instances: 4}}\n",
+        field("title"),
+        field("owner"),
+        field("notes"),
+        field("option"),
+    );
+    std::fs::write(plans.join("hostile.yaml"), plan).unwrap();
+    let output = Command::new(bin())
+        .args(["run", "plans", "--month", "2026-12", "--out", "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let month = tmp.path().join("out/2026-12");
+    let read = |name: &str| std::fs::read_to_string(month.join(name)).unwrap();
+    let memo = read("hostile.md");
+    let portfolio = read("portfolio.md");
+    for (what, markdown, fields) in [
+        ("memo", &memo, &["title", "owner", "notes", "option"][..]),
+        ("portfolio", &portfolio, &["title"][..]),
+    ] {
+        let page = rendered(markdown);
+        for name in fields {
+            let text = shown_as_text(&field(name));
+            assert!(
+                page.contains(&text),
+                "{what}: the {name} is not shown as written:\n{page}"
+            );
+        }
+        for live in [
+            "href=\"javascript:",
+            "<script",
+            "<img",
+            "class=\"math",
+            "<strong>b</strong>",
+            "<em>u</em>",
+            "<del>",
+            "<code>c</code>",
+            "<td>a</td>",
+            "<th>a</th>",
+        ] {
+            assert!(!page.contains(live), "{what}: `{live}` is markup:\n{page}");
+        }
+    }
+}
+
 /// Every number in a JSON document, with its path.
 fn numbers(v: &serde_json::Value, path: &str, out: &mut Vec<(String, f64)>) {
     match v {

@@ -1470,3 +1470,20 @@ fn the_brief_names_what_drives_the_verdict_and_its_main_risk() {
         }
     }
 }
+
+#[test]
+fn the_markdown_templates_opt_out_of_escaping_only_through_the_markup_filter() {
+    // The `markup` filter takes a `Markdown` value and nothing else; `safe`
+    // or another escaper would let any string through as markup.
+    for name in ["memo.md", "portfolio.md"] {
+        let template = std::fs::read_to_string(root().join("templates").join(name)).unwrap();
+        let filters: Vec<&str> = template
+            .split("{{")
+            .skip(1)
+            .filter_map(|x| x.split("}}").next())
+            .filter_map(|x| x.split_once('|').map(|(_, f)| f.trim()))
+            .filter(|f| *f != "markup")
+            .collect();
+        assert!(filters.is_empty(), "{name}: {filters:?}");
+    }
+}

@@ -283,3 +283,36 @@ pub(super) fn mermaid_text(text: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_templates_escaper_is_md_escape_in_any_chunks() {
+        use askama::filters::Escaper;
+        let text = "a *b* [c](d) <e> | f | $g$ \\ `h`\nend";
+        let mut out = String::new();
+        for chunk in text.split_inclusive(' ') {
+            MarkdownEscaper.write_escaped_str(&mut out, chunk).unwrap();
+        }
+        assert_eq!(out, md_escape(text));
+    }
+
+    #[test]
+    fn markdown_is_made_of_escaped_text_or_inert_constructions() {
+        assert_eq!(Markdown::text("**b**").as_str(), "\\*\\*b\\*\\*");
+        assert_eq!(Markdown::code("Inputs!B4").as_str(), "`Inputs!B4`");
+        // What a code span cannot hold inert is escaped as text.
+        assert_eq!(Markdown::code("a|b").as_str(), "a\\|b");
+        assert_eq!(Markdown::code("a`b").as_str(), "a\\`b");
+        assert_eq!(Markdown::code("").as_str(), "");
+        assert_eq!(Markdown::fenced_line("x```\ny").as_str(), "x    y");
+        assert_eq!(
+            Markdown::file_link("a b](javascript:x).xlsx").as_str(),
+            "[a b\\](javascript:x).xlsx](a%20b%5D%28javascript%3Ax%29.xlsx)"
+        );
+        let joined = Markdown::join([Markdown::text("<a>"), Markdown::literal("**")], ", ");
+        assert_eq!(joined.strong().as_str(), "**\\<a\\>, ****");
+    }
+}
