@@ -453,7 +453,8 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
     .with(Role::CandidateFigure, 3)
     .with(Role::OptionFigure, 4)
     .with(Role::Tracked, 4)
-    .with(Role::Traced, 4);
+    .with(Role::Traced, 4)
+    .with(Role::Lifetime, 1);
     d.q("cashflow_payback_month", "Payback month (cash flow)", Unit::Months,
         "The first month whose cumulative cash flow is not negative; never within the lifetime otherwise.",
         if_(is_number(first_one("cf_paid_back")), sub(first_one("cf_paid_back"), n(1.0)), Expr::Never))
@@ -470,7 +471,8 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
     .with(Role::Simulated, 4)
     .with(Role::CandidateFigure, 2)
     .with(Role::OptionFigure, 6)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 9)
+    .with(Role::Lifetime, 3);
     d.q(
         "lifetime_api_cost",
         "API bill over the lifetime",
@@ -584,7 +586,8 @@ fn time_value(d: &mut Defs) {
     .with(Role::KeyFigure, 7)
     .with(Role::CandidateFigure, 7)
     .with(Role::OptionFigure, 6)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 9)
+    .with(Role::Lifetime, 4);
     d.q(
         "discounted_payback_months",
         "Discounted payback",
@@ -597,7 +600,8 @@ fn time_value(d: &mut Defs) {
         ),
     )
     .with(Role::Headline, 4)
-    .with(Role::Traced, 4);
+    .with(Role::Traced, 4)
+    .with(Role::Lifetime, 2);
     d.q(
         "cf_sign_changes",
         "Sign changes in the net cash flow",
@@ -667,7 +671,8 @@ fn time_value(d: &mut Defs) {
         ),
     )
     .with(Role::Headline, 9)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 9)
+    .with(Role::Lifetime, 5);
     d.q(
         "discounted_service_months",
         "Discounted months in service",

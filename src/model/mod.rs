@@ -114,6 +114,16 @@ pub enum Role {
     KeyFigure,
     /// A part of the monthly fine-tuned total, charted on the Summary sheet.
     Composition,
+    /// A result of the monthly comparison after the API bill and the
+    /// composition's parts: the fine-tuned total and the savings (the memo's
+    /// monthly table).
+    MonthlyResult,
+    /// A payback or lifetime figure read off the timeline (the memo's
+    /// lifetime table).
+    Lifetime,
+    /// A figure of the break-even table: today's volume, the break-even
+    /// volumes and the per-token rates they are computed from.
+    BreakEven,
     /// A sensitivity column shown first, when the cases change it.
     SensitivityKey,
     /// Read by every Monte Carlo trial.
