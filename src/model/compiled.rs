@@ -1,6 +1,7 @@
 //! A fast numeric evaluator for the Monte Carlo simulation: the model's
-//! expressions compiled once to trees over numbered slots, evaluated without
-//! string lookups. It computes the same expressions as [`Expr::eval`]; a test
+//! resolved expressions compiled once to trees over numbered slots (a slot
+//! per symbol the outputs need, found by walking the references' numbers),
+//! evaluated without string lookups. It computes the same expressions as [`Expr::eval`]; a test
 //! holds the two equal on every example plan.
 //!
 //! The trees are flattened to register code: each operation reads its
