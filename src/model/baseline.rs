@@ -34,7 +34,8 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
     .with(Role::Headline, 6)
     .with(Role::SensitivityKey, 1)
     .with(Role::Tracked, 5)
-    .with(Role::Traced, 6);
+    .with(Role::Traced, 6)
+    .with(Role::BreakEven, 1);
     d.q(
         "tokens_per_request",
         "Tokens per request",
@@ -140,7 +141,8 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs) {
             ),
             r("tokens_per_request"),
         ),
-    );
+    )
+    .with(Role::BreakEven, 4);
 
     if inputs.get("requests_per_day_forecast").is_some() {
         d.q(

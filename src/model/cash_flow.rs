@@ -280,7 +280,7 @@ fn money(shape: &Shape) -> Vec<TimelineRow> {
             "Cumulative cash flow",
             Unit::Usd,
             "Net cash flow summed from month 0.",
-            Expr::CumSum("cf_net".to_string()),
+            cum_sum("cf_net"),
         ),
         row(
             "cf_paid_back",
@@ -297,7 +297,7 @@ fn money(shape: &Shape) -> Vec<TimelineRow> {
             if_(
                 or(vec![
                     eq(Expr::Period, n(0.0)),
-                    gt(sub(Expr::CumSum("cf_paid_back".to_string()), r("cf_paid_back")), n(0.0)),
+                    gt(sub(cum_sum("cf_paid_back"), r("cf_paid_back")), n(0.0)),
                 ]),
                 n(0.0),
                 if_(
@@ -390,7 +390,7 @@ fn discounted() -> Vec<TimelineRow> {
             "Cumulative discounted cash flow",
             Unit::Usd,
             "Discounted net cash flow summed from month 0: the net present value so far.",
-            Expr::CumSum("cf_discounted_net".to_string()),
+            cum_sum("cf_discounted_net"),
         ),
         row(
             "cf_discounted_paid_back",
@@ -413,7 +413,7 @@ fn discounted() -> Vec<TimelineRow> {
                     eq(Expr::Period, n(0.0)),
                     gt(
                         sub(
-                            Expr::CumSum("cf_discounted_paid_back".to_string()),
+                            cum_sum("cf_discounted_paid_back"),
                             r("cf_discounted_paid_back"),
                         ),
                         n(0.0),
@@ -442,8 +442,8 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
         Unit::Months,
         "Months until the cumulative cash flow reaches zero, counting the part of the month it takes; never within the lifetime otherwise. With flat traffic it equals the project cost over today's savings before amortization.",
         if_(
-            is_number(Expr::FirstOne("cf_paid_back".to_string())),
-            Expr::CumSum("cf_months_to_payback".to_string()),
+            is_number(first_one("cf_paid_back")),
+            cum_sum("cf_months_to_payback"),
             Expr::Never,
         ),
     )
@@ -453,30 +453,32 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
     .with(Role::CandidateFigure, 3)
     .with(Role::OptionFigure, 4)
     .with(Role::Tracked, 4)
-    .with(Role::Traced, 4);
+    .with(Role::Traced, 4)
+    .with(Role::Lifetime, 1);
     d.q("cashflow_payback_month", "Payback month (cash flow)", Unit::Months,
         "The first month whose cumulative cash flow is not negative; never within the lifetime otherwise.",
-        if_(is_number(Expr::FirstOne("cf_paid_back".to_string())), sub(Expr::FirstOne("cf_paid_back".to_string()), n(1.0)), Expr::Never))
+        if_(is_number(first_one("cf_paid_back")), sub(first_one("cf_paid_back"), n(1.0)), Expr::Never))
     .with(Role::Traced, 13);
     d.q(
         "lifetime_net",
         "Net over the lifetime",
         Unit::Usd,
         "The cash flow summed over the whole timeline: every month's avoided API bill less its running costs, less the project.",
-        sum(vec![Expr::CumSum("cf_net".to_string())]),
+        sum(vec![cum_sum("cf_net")]),
     )
     .with(Role::Bridge, 6)
     .with(Role::Headline, 9)
     .with(Role::Simulated, 4)
     .with(Role::CandidateFigure, 2)
     .with(Role::OptionFigure, 6)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 9)
+    .with(Role::Lifetime, 3);
     d.q(
         "lifetime_api_cost",
         "API bill over the lifetime",
         Unit::Usd,
         "The API bills the timeline avoids, summed.",
-        sum(vec![Expr::CumSum("cf_api_cost_avoided".to_string())]),
+        sum(vec![cum_sum("cf_api_cost_avoided")]),
     );
     d.q(
         "lifetime_savings_share",
@@ -501,7 +503,7 @@ pub(super) fn define(d: &mut Defs, shape: &Shape) {
             "Months short of capacity",
             Unit::Months,
             "Months whose traffic needs more instances than are paid for (only with fixed sizing).",
-            sum(vec![Expr::CumSum("cf_capacity_short".to_string())]),
+            sum(vec![cum_sum("cf_capacity_short")]),
         );
         holds.push(eq(r("months_short_of_capacity"), n(0.0)));
     }
@@ -532,7 +534,7 @@ fn bridge(d: &mut Defs) {
         "Maintenance over the lifetime",
         Unit::Usd,
         "The timeline's maintenance summed, as a reduction of the reference case's net.",
-        neg(sum(vec![Expr::CumSum("cf_maintenance_cost".to_string())])),
+        neg(sum(vec![cum_sum("cf_maintenance_cost")])),
     )
     .with(Role::Bridge, 2);
     d.q(
@@ -540,7 +542,7 @@ fn bridge(d: &mut Defs) {
         "Retraining over the lifetime",
         Unit::Usd,
         "The timeline's retraining summed, as a reduction of the reference case's net.",
-        neg(sum(vec![Expr::CumSum("cf_retraining_cost".to_string())])),
+        neg(sum(vec![cum_sum("cf_retraining_cost")])),
     )
     .with(Role::Bridge, 3);
     d.q(
@@ -548,7 +550,7 @@ fn bridge(d: &mut Defs) {
         "Traffic growth",
         Unit::Usd,
         "The timeline's growth effects summed: the bills avoided and the review delta at the grown traffic, less the serving bought for it.",
-        sum(vec![Expr::CumSum("cf_growth_effect".to_string())]),
+        sum(vec![cum_sum("cf_growth_effect")]),
     )
     .with(Role::Bridge, 4);
     d.q(
@@ -556,7 +558,7 @@ fn bridge(d: &mut Defs) {
         "API price trend",
         Unit::Usd,
         "The timeline's price-trend effects summed: the bills avoided (less the managed model's tokens) at the month's prices instead of today's.",
-        sum(vec![Expr::CumSum("cf_price_trend_effect".to_string())]),
+        sum(vec![cum_sum("cf_price_trend_effect")]),
     )
     .with(Role::Bridge, 5);
     d.q(
@@ -577,33 +579,35 @@ fn time_value(d: &mut Defs) {
         "Net present value",
         Unit::Usd,
         "The cash flow over the lifetime at today's value: each month's net discounted at the yearly rate. The decision's lifetime figure.",
-        sum(vec![Expr::CumSum("cf_discounted_net".to_string())]),
+        sum(vec![cum_sum("cf_discounted_net")]),
     )
     .with(Role::Bridge, 8)
     .with(Role::Headline, 9)
     .with(Role::KeyFigure, 7)
     .with(Role::CandidateFigure, 7)
     .with(Role::OptionFigure, 6)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 9)
+    .with(Role::Lifetime, 4);
     d.q(
         "discounted_payback_months",
         "Discounted payback",
         Unit::Months,
         "Months until the cumulative discounted cash flow reaches zero, counting the part of the month it takes; never within the lifetime otherwise.",
         if_(
-            is_number(Expr::FirstOne("cf_discounted_paid_back".to_string())),
-            Expr::CumSum("cf_discounted_months_to_payback".to_string()),
+            is_number(first_one("cf_discounted_paid_back")),
+            cum_sum("cf_discounted_months_to_payback"),
             Expr::Never,
         ),
     )
     .with(Role::Headline, 4)
-    .with(Role::Traced, 4);
+    .with(Role::Traced, 4)
+    .with(Role::Lifetime, 2);
     d.q(
         "cf_sign_changes",
         "Sign changes in the net cash flow",
         Unit::Count,
         "How many times the net cash flow turns from negative to positive or back from one month to the next (a zero month counts as positive): with one change the project has one rate of return; with more it can have several.",
-        Expr::SignChanges("cf_net".to_string(), "cf_in_service".to_string()),
+        sign_changes_of("cf_net", "cf_in_service"),
     );
     d.q(
         "irr_guess",
@@ -642,7 +646,7 @@ fn time_value(d: &mut Defs) {
                     eq(r("cf_sign_changes"), n(1.0)),
                 ]),
                 if_error(
-                    Expr::Irr("cf_net".to_string(), Box::new(r("irr_guess"))),
+                    irr_of("cf_net", r("irr_guess")),
                     t("none"),
                 ),
                 t("none"),
@@ -667,13 +671,14 @@ fn time_value(d: &mut Defs) {
         ),
     )
     .with(Role::Headline, 9)
-    .with(Role::Traced, 9);
+    .with(Role::Traced, 9)
+    .with(Role::Lifetime, 5);
     d.q(
         "discounted_service_months",
         "Discounted months in service",
         Unit::Months,
         "The discount factors of the months in service, summed: what a dollar a month of running cost weighs over the lifetime at today's value.",
-        sum(vec![Expr::CumSum("cf_discounted_service".to_string())]),
+        sum(vec![cum_sum("cf_discounted_service")]),
     );
     d.q(
         "maintenance_hours_to_break_even",

@@ -47,7 +47,7 @@ pub(super) fn define(d: &mut Defs, inputs: &Inputs, table: &CandidateTable) {
         .collect();
     d.q("check_timeline_covers_lifetime", "Timeline covers the lifetime", Unit::Count,
         "The Cash flow sheet has a column for every month of the lifetime (it was laid out for the plan's lifetime; a longer one needs a new run).",
-        robust(if_(gt(r("lifetime_months"), sub(Expr::RowLength("cf_in_service".to_string()), n(1.0))), n(1.0), n(0.0))))
+        robust(if_(gt(r("lifetime_months"), sub(row_length("cf_in_service"), n(1.0))), n(1.0), n(0.0))))
     .role(Role::Check);
     // The bounds are tested a few dozen inputs to a cell, so that no formula
     // outgrows a spreadsheet's limit however many inputs a plan has.

@@ -4,7 +4,7 @@
 //! odds, so they are evaluated after both (see [`super::Model::is_late`]).
 
 use super::expr::build::*;
-use super::expr::{Column, Cond, Expr, TextFormat};
+use super::expr::{Column, Cond, Expr, Ref, TextFormat};
 use super::{
     Defs, Role, Sheet, VERDICT_API, VERDICT_FINE_TUNE, VERDICT_NOT_FEASIBLE, VERDICT_SWITCH,
 };
@@ -159,7 +159,7 @@ fn define_column(
             cell(c, &same_row),
         )
         .role(Role::TableCell);
-        cells.push(own);
+        cells.push(Ref::new(&own));
     }
     TableColumn {
         column: Column { id, cells },

@@ -1,6 +1,7 @@
 //! A fast numeric evaluator for the Monte Carlo simulation: the model's
-//! expressions compiled once to trees over numbered slots, evaluated without
-//! string lookups. It computes the same expressions as [`Expr::eval`]; a test
+//! resolved expressions compiled once to trees over numbered slots (a slot
+//! per symbol the outputs need, found by walking the references' numbers),
+//! evaluated without string lookups. It computes the same expressions as [`Expr::eval`]; a test
 //! holds the two equal on every example plan.
 //!
 //! The trees are flattened to register code: each operation reads its
@@ -21,7 +22,7 @@
 
 use crate::collections::IndexMap;
 
-use super::expr::{Cmp, Cond, Expr, Op};
+use super::expr::{Cmp, Cond, Expr, Op, Ref, Sym};
 use super::{Model, Quantity, Step};
 use crate::value::Value;
 
@@ -277,67 +278,107 @@ impl Compiled {
                 Step::Timeline => seen_timeline = true,
             }
         }
-        // Which quantities and timeline rows are needed: walk dependencies
-        // backwards from the outputs; a row needs the rows it reads.
-        let row_ids: Vec<&str> = model.timeline.iter().map(|t| t.id.as_str()).collect();
-        let mut needed: Vec<String> = outputs.iter().map(|s| s.to_string()).collect();
-        let mut needed_rows: Vec<String> = Vec::new();
-        let mut needs_timeline = false;
-        let walk = |q: &Quantity,
-                    needed: &mut Vec<String>,
-                    needed_rows: &mut Vec<String>,
-                    needs_timeline: &mut bool| {
-            if needed.contains(&q.id) {
-                for r in q.expr.refs() {
-                    if row_ids.contains(&r.as_str()) {
-                        *needs_timeline = true;
-                        if !needed_rows.contains(&r) {
-                            needed_rows.push(r);
-                        }
-                    } else if !needed.contains(&r) {
-                        needed.push(r);
-                    }
-                }
+        // Which quantities and timeline rows are needed: walk the resolved
+        // references backwards from the outputs; a row needs the rows it
+        // reads. `needed` keeps the order ids are first needed in, which is
+        // the order of their slots.
+        let symbols = &model.symbols;
+        let mut is_row = vec![false; symbols.len()];
+        for t in &model.timeline {
+            if let Some(s) = symbols.get(&t.id) {
+                is_row[s.index()] = true;
             }
+        }
+        let mut wanted = vec![false; symbols.len()];
+        let mut needed: Vec<Sym> = Vec::new();
+        for id in outputs {
+            let s = symbols.get(id).ok_or_else(|| NotNumeric(id.to_string()))?;
+            if !wanted[s.index()] {
+                wanted[s.index()] = true;
+                needed.push(s);
+            }
+        }
+        let mut wanted_row = vec![false; symbols.len()];
+        let mut needs_timeline = false;
+        let mut unresolved: Option<String> = None;
+        let mut walk = |e: &Expr,
+                        wanted: &mut Vec<bool>,
+                        needed: &mut Vec<Sym>,
+                        wanted_row: &mut Vec<bool>,
+                        needs_timeline: &mut bool| {
+            e.for_each_ref(&mut |r| {
+                let Some(s) = r.sym() else {
+                    unresolved.get_or_insert_with(|| r.id().to_string());
+                    return;
+                };
+                if is_row[s.index()] {
+                    *needs_timeline = true;
+                    wanted_row[s.index()] = true;
+                } else if !wanted[s.index()] {
+                    wanted[s.index()] = true;
+                    needed.push(s);
+                }
+            })
         };
+        let sym_of = |id: &str| symbols.get(id).map(Sym::index);
         for q in after.iter().rev() {
-            walk(q, &mut needed, &mut needed_rows, &mut needs_timeline);
+            if sym_of(&q.id).is_some_and(|k| wanted[k]) {
+                walk(
+                    &q.expr,
+                    &mut wanted,
+                    &mut needed,
+                    &mut wanted_row,
+                    &mut needs_timeline,
+                );
+            }
         }
         if needs_timeline {
             // Rows read only earlier rows (or their own running totals), so
             // one backward pass closes the set.
             for t in model.timeline.iter().rev() {
-                if !needed_rows.contains(&t.id) {
-                    continue;
-                }
-                for r in t.expr.refs() {
-                    if row_ids.contains(&r.as_str()) {
-                        if !needed_rows.contains(&r) {
-                            needed_rows.push(r);
-                        }
-                    } else if !needed.contains(&r) {
-                        needed.push(r);
-                    }
+                if sym_of(&t.id).is_some_and(|k| wanted_row[k]) {
+                    walk(
+                        &t.expr,
+                        &mut wanted,
+                        &mut needed,
+                        &mut wanted_row,
+                        &mut needs_timeline,
+                    );
                 }
             }
         }
         for q in before.iter().rev() {
-            walk(q, &mut needed, &mut needed_rows, &mut needs_timeline);
+            if sym_of(&q.id).is_some_and(|k| wanted[k]) {
+                walk(
+                    &q.expr,
+                    &mut wanted,
+                    &mut needed,
+                    &mut wanted_row,
+                    &mut needs_timeline,
+                );
+            }
         }
+        if let Some(id) = unresolved {
+            return Err(NotNumeric(id));
+        }
+        // Slots by number (what compiling reads) and by id (what a caller
+        // fills and reads).
+        let mut by_sym: Vec<Option<usize>> = vec![None; symbols.len()];
         let mut slots = IndexMap::default();
-        for id in &needed {
+        for &s in &needed {
             let n = slots.len();
-            slots.insert(id.clone(), n);
+            by_sym[s.index()] = Some(n);
+            slots.insert(symbols.id(s).to_string(), n);
         }
         let mut timeline = TimelineSlots {
             last: model.periods,
             ..TimelineSlots::default()
         };
-        let mut aggregates = IndexMap::default();
+        let mut aggregates: Vec<Option<(usize, usize)>> = vec![None; symbols.len()];
         let timeline_rows: Vec<&super::TimelineRow> = model
             .timeline
             .iter()
-            .filter(|t| needed_rows.contains(&t.id))
+            .filter(|t| sym_of(&t.id).is_some_and(|k| wanted_row[k]))
             .collect();
         if needs_timeline {
             for t in &timeline_rows {
@@ -346,7 +387,10 @@ impl Compiled {
                 let (cum, first) = (row + 1, row + 2);
                 slots.insert(format!("{}\u{0}cum", t.id), cum);
                 slots.insert(format!("{}\u{0}first", t.id), first);
-                aggregates.insert(t.id.clone(), (cum, first));
+                if let Some(k) = sym_of(&t.id) {
+                    by_sym[k] = Some(row);
+                    aggregates[k] = Some((cum, first));
+                }
                 timeline.per_row.push((row, cum, first));
             }
             timeline.period = slots.len();
@@ -354,14 +398,17 @@ impl Compiled {
         }
         let ctx = Ctx {
             values,
-            slots: &slots,
+            slots: &by_sym,
             aggregates: &aggregates,
             period: needs_timeline.then_some(timeline.period),
             length: f64::from(model.periods) + 1.0,
         };
         let compile_all = |qs: &[&Quantity]| -> Result<Vec<(usize, Node)>, NotNumeric> {
             let mut steps = Vec::new();
-            for q in qs.iter().filter(|q| needed.contains(&q.id)) {
+            for q in qs
+                .iter()
+                .filter(|q| sym_of(&q.id).is_some_and(|k| wanted[k]))
+            {
                 let node = compile(&q.expr, &ctx, &q.id)?;
                 let slot = slots
                     .get(&q.id)
@@ -888,9 +935,10 @@ fn hoist_test(t: &mut Test, varying: &[usize], take: &mut impl FnMut(Node) -> us
 struct Ctx<'a> {
     /// The plan's values, for the texts.
     values: &'a IndexMap<String, Value>,
-    slots: &'a IndexMap<String, usize>,
-    /// Per timeline row: its running total and first-one slots.
-    aggregates: &'a IndexMap<String, (usize, usize)>,
+    /// The slot of each number of the model's symbol table that has one.
+    slots: &'a [Option<usize>],
+    /// Per timeline row, by its number: its running total and first-one slots.
+    aggregates: &'a [Option<(usize, usize)>],
     /// The period's slot, when the timeline is compiled.
     period: Option<usize>,
     /// The number of periods.
@@ -901,7 +949,11 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
     let c = |e: &Expr| compile(e, cx, ctx);
     let b = |e: &Expr| c(e).map(Box::new);
     let no = || NotNumeric(ctx.to_string());
-    let aggregate = |id: &str| cx.aggregates.get(id).copied().ok_or_else(no);
+    let aggregate = |r: &Ref| {
+        r.sym()
+            .and_then(|s| cx.aggregates.get(s.index()).copied().flatten())
+            .ok_or_else(no)
+    };
     Ok(match e {
         Expr::Num(x) => Node::Const(*x),
         Expr::Bool(v) => Node::Const(f64::from(u8::from(*v))),
@@ -909,7 +961,11 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         // A fixed text where a number may stand (a figure "unknown" for some
         // candidates) is no number, as a text value's slot is.
         Expr::Text(_) => Node::Const(f64::NAN),
-        Expr::Ref(id) => Node::Slot(*cx.slots.get(id).ok_or_else(no)?),
+        Expr::Ref(r) => Node::Slot(
+            r.sym()
+                .and_then(|s| cx.slots.get(s.index()).copied().flatten())
+                .ok_or_else(no)?,
+        ),
         Expr::Bin(op, x, y) => Node::Bin(*op, b(x)?, b(y)?),
         Expr::Neg(x) => Node::Neg(b(x)?),
         Expr::Sum(ts) => Node::Sum(ts.iter().map(c).collect::<Result<_, _>>()?),
@@ -925,8 +981,8 @@ fn compile(e: &Expr, cx: &Ctx, ctx: &str) -> Result<Node, NotNumeric> {
         Expr::IfError(x, _) => c(x)?,
         Expr::Period => Node::Slot(cx.period.ok_or_else(no)?),
         // In a period, the running total so far; after the timeline, the total.
-        Expr::CumSum(id) => Node::Slot(aggregate(id)?.0),
-        Expr::FirstOne(id) => Node::Slot(aggregate(id)?.1),
+        Expr::CumSum(r) => Node::Slot(aggregate(r)?.0),
+        Expr::FirstOne(r) => Node::Slot(aggregate(r)?.1),
         Expr::RowLength(_) => Node::Const(cx.length),
         Expr::Concat(_)
         | Expr::Format(..)
@@ -944,7 +1000,7 @@ fn compile_test(t: &Cond, cx: &Ctx, ctx: &str) -> Result<Test, NotNumeric> {
     let ct = |t: &Cond| compile_test(t, cx, ctx);
     let text = |e: &Expr| match e {
         Expr::Text(s) => Some(s.to_lowercase()),
-        Expr::Ref(id) => match cx.values.get(id) {
+        Expr::Ref(r) => match cx.values.get(r.id()) {
             Some(Value::Text(s)) => Some(s.to_lowercase()),
             _ => None,
         },

@@ -3,7 +3,16 @@
 //! An [`Expr`] has two walks. [`Expr::eval`] computes its value in Rust (for the
 //! JSON and the memo); [`Expr::to_excel`] prints it as an Excel formula over
 //! defined names (for the workbook). Both walk the same tree, so the workbook's
-//! formulas and the reported figures cannot drift apart.
+//! formulas and the reported figures cannot drift apart; so do the compiled
+//! simulation program ([`super::compiled`]) and the JavaScript printer
+//! ([`super::js`]).
+//!
+//! A reference ([`Ref`]) holds the id the definitions write and, once
+//! [`super::build`] has resolved it against the model's [`super::Symbols`],
+//! the number that id has there. Resolution is the one front end: an unknown
+//! id fails there, naming the quantity that reads it; the walks read the
+//! number where they keep values by number, and the id where a name is
+//! printed (a defined name in the workbook).
 
 use std::fmt::Write as _;
 
@@ -95,6 +104,59 @@ pub enum Cond {
     Not(Box<Cond>),
 }
 
+/// The number an id has in the model's symbol table ([`super::Symbols`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(pub u32);
+
+impl Sym {
+    /// Its position in a table indexed by symbol.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A reference to an input, a quantity or a timeline row: the id as the
+/// definitions write it (its defined name in the workbook) and, once the
+/// model is built, its number in the model's symbol table.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    id: String,
+    sym: Option<Sym>,
+}
+
+impl Ref {
+    /// A reference by id, not yet resolved.
+    pub fn new(id: &str) -> Ref {
+        Ref {
+            id: id.to_string(),
+            sym: None,
+        }
+    }
+
+    /// The id referred to.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Its number in the model's symbol table; `None` before the model
+    /// resolves it (an expression built outside a model).
+    pub fn sym(&self) -> Option<Sym> {
+        self.sym
+    }
+
+    /// Records the number the model's symbol table gives the id.
+    pub(super) fn resolve(&mut self, sym: Sym) {
+        self.sym = Some(sym);
+    }
+}
+
+/// Two references are equal when they name the same id, resolved or not.
+impl PartialEq for Ref {
+    fn eq(&self, other: &Ref) -> bool {
+        self.id == other.id
+    }
+}
+
 /// An expression over inputs and other quantities, referred to by id.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -108,7 +170,7 @@ pub enum Expr {
     /// "There is none".
     Never,
     /// Another input or quantity, by id (its defined name in the workbook).
-    Ref(String),
+    Ref(Ref),
     /// Binary arithmetic.
     Bin(Op, Box<Expr>, Box<Expr>),
     /// Negation.
@@ -130,26 +192,26 @@ pub enum Expr {
     /// On a timeline row: the number of the current period (month 0, 1, …).
     Period,
     /// On a timeline row: the running total of a row up to the current period.
-    CumSum(String),
+    CumSum(Ref),
     /// The 1-based position of the first period whose value of a timeline
     /// row is 1; "never" when there is none (Excel `MATCH(1,row,0)`).
-    FirstOne(String),
+    FirstOne(Ref),
     /// The number of periods in a timeline row (Excel `COLUMNS(row)`).
-    RowLength(String),
+    RowLength(Ref),
     /// The internal rate of return of a timeline row read as cash flows one
     /// period apart, period 0 first (Excel `IRR(row)`): the rate at which
     /// their discounted sum is 0. "Never" where the flows do not start
     /// negative and change sign exactly once (see [`irr`]). The second
     /// expression is the workbook's starting guess (`IRR(row,guess)`): it
     /// does not change a unique answer, only helps a spreadsheet find it.
-    Irr(String, Box<Expr>),
+    Irr(Ref, Box<Expr>),
     /// The number of times a timeline row changes sign from one period to
     /// the next, a zero counting with the positives, over the periods where
     /// a second row is not 0 (Excel
     /// `SUMPRODUCT(((first..last-but-one<0)-(second..last<0))^2*mask)`).
     /// With one change the row has one internal rate of return; with more
     /// it may have several.
-    SignChanges(String, String),
+    SignChanges(Ref, Ref),
     /// Choose by a condition.
     If(Box<Cond>, Box<Expr>, Box<Expr>),
     /// A condition as a truth value.
@@ -182,8 +244,8 @@ pub enum Expr {
 pub struct Column {
     /// The range's defined name.
     pub id: String,
-    /// The ids of its cells, top to bottom.
-    pub cells: Vec<String>,
+    /// Its cells, top to bottom.
+    pub cells: Vec<Ref>,
 }
 
 /// The number formats the model's sentences use: each is an Excel `TEXT`
@@ -267,11 +329,34 @@ impl TextFormat {
 
 /// Shorthand constructors used by the model definitions.
 pub mod build {
-    use super::{Cmp, Cond, Expr, Op};
+    use super::{Cmp, Cond, Expr, Op, Ref};
 
     /// A reference to an input or quantity.
     pub fn r(id: &str) -> Expr {
-        Expr::Ref(id.to_string())
+        Expr::Ref(Ref::new(id))
+    }
+    /// On a timeline row: a row's running total up to the current period;
+    /// elsewhere, its total.
+    pub fn cum_sum(row: &str) -> Expr {
+        Expr::CumSum(Ref::new(row))
+    }
+    /// The 1-based position of a timeline row's first 1.
+    pub fn first_one(row: &str) -> Expr {
+        Expr::FirstOne(Ref::new(row))
+    }
+    /// The number of periods in a timeline row.
+    pub fn row_length(row: &str) -> Expr {
+        Expr::RowLength(Ref::new(row))
+    }
+    /// The internal rate of return of a timeline row, with the workbook's
+    /// starting guess.
+    pub fn irr_of(row: &str, guess: Expr) -> Expr {
+        Expr::Irr(Ref::new(row), Box::new(guess))
+    }
+    /// The sign changes of a timeline row over the periods where `within`
+    /// is not 0.
+    pub fn sign_changes_of(row: &str, within: &str) -> Expr {
+        Expr::SignChanges(Ref::new(row), Ref::new(within))
     }
     /// A structural constant.
     pub fn n(x: f64) -> Expr {
@@ -400,25 +485,27 @@ pub mod build {
 
 /// What an expression is evaluated against.
 pub trait Env {
-    /// The value of an input or quantity.
-    fn get(&self, id: &str) -> Option<Value>;
+    /// The value of an input or quantity: by its number where the
+    /// environment keeps values by number, else by its id.
+    fn get(&self, r: &Ref) -> Option<Value>;
     /// The current period, on a timeline row.
     fn period(&self) -> Option<f64> {
         None
     }
     /// The running total of a timeline row up to the current period.
-    fn cum_sum(&self, _id: &str) -> Option<f64> {
+    fn cum_sum(&self, _row: &Ref) -> Option<f64> {
         None
     }
     /// All values of a timeline row, period 0 first.
-    fn row(&self, _id: &str) -> Option<Vec<Value>> {
+    fn row(&self, _row: &Ref) -> Option<Vec<Value>> {
         None
     }
 }
 
+/// A look-up by id is an environment.
 impl<F: Fn(&str) -> Option<Value>> Env for F {
-    fn get(&self, id: &str) -> Option<Value> {
-        self(id)
+    fn get(&self, r: &Ref) -> Option<Value> {
+        self(r.id())
     }
 }
 
@@ -499,7 +586,7 @@ impl Expr {
             Expr::Text(s) => Value::Text((*s).to_string()),
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Never => Value::Never,
-            Expr::Ref(id) => env.get(id).ok_or_else(|| missing(id))?,
+            Expr::Ref(r) => env.get(r).ok_or_else(|| missing(r.id()))?,
             Expr::Bin(op, a, b) => {
                 let (a, b) = (num(a)?, num(b)?);
                 Value::Num(match op {
@@ -529,29 +616,31 @@ impl Expr {
             Expr::Abs(a) => Value::Num(num(a)?.abs()),
             Expr::Pow(a, b) => Value::Num(num(a)?.powf(num(b)?)),
             Expr::Period => Value::Num(env.period().ok_or_else(|| missing("period"))?),
-            Expr::RowLength(id) => Value::Num(env.row(id).ok_or_else(|| missing(id))?.len() as f64),
-            Expr::Irr(id, _) => {
-                let row = env.row(id).ok_or_else(|| missing(id))?;
+            Expr::RowLength(r) => {
+                Value::Num(env.row(r).ok_or_else(|| missing(r.id()))?.len() as f64)
+            }
+            Expr::Irr(r, _) => {
+                let row = env.row(r).ok_or_else(|| missing(r.id()))?;
                 let flows: Option<Vec<f64>> = row.iter().map(Value::as_num).collect();
                 match flows.as_deref().and_then(irr) {
                     Some(rate) => Value::Num(rate),
                     None => Value::Never,
                 }
             }
-            Expr::SignChanges(id, within) => {
-                let numbers = |id: &str| -> Result<Vec<f64>, EvalError> {
-                    let row = env.row(id).ok_or_else(|| missing(id))?;
+            Expr::SignChanges(r, within) => {
+                let numbers = |r: &Ref| -> Result<Vec<f64>, EvalError> {
+                    let row = env.row(r).ok_or_else(|| missing(r.id()))?;
                     row.iter()
                         .map(Value::as_num)
                         .collect::<Option<Vec<f64>>>()
                         .ok_or_else(|| EvalError::NotANumber(context.to_string()))
                 };
-                let (flows, mask) = (numbers(id)?, numbers(within)?);
+                let (flows, mask) = (numbers(r)?, numbers(within)?);
                 Value::Num(sign_changes_within(&flows, &mask) as f64)
             }
-            Expr::CumSum(id) => Value::Num(env.cum_sum(id).ok_or_else(|| missing(id))?),
-            Expr::FirstOne(id) => {
-                let row = env.row(id).ok_or_else(|| missing(id))?;
+            Expr::CumSum(r) => Value::Num(env.cum_sum(r).ok_or_else(|| missing(r.id()))?),
+            Expr::FirstOne(r) => {
+                let row = env.row(r).ok_or_else(|| missing(r.id()))?;
                 match row.iter().position(|v| *v == Value::Num(1.0)) {
                     Some(i) => Value::Num((i + 1) as f64),
                     None => Value::Never,
@@ -590,8 +679,8 @@ impl Expr {
             }
             Expr::ColumnMax(c) => {
                 let mut best: Option<f64> = None;
-                for id in &c.cells {
-                    if let Value::Num(x) = env.get(id).ok_or_else(|| missing(id))? {
+                for cell in &c.cells {
+                    if let Value::Num(x) = env.get(cell).ok_or_else(|| missing(cell.id()))? {
                         best = Some(best.map_or(x, |b| b.max(x)));
                     }
                 }
@@ -600,8 +689,8 @@ impl Expr {
             Expr::ColumnMatch(x, c) => {
                 let x = x.eval(env, context)?;
                 let mut found = Value::Never;
-                for (k, id) in c.cells.iter().enumerate() {
-                    if same_cell(&x, &env.get(id).ok_or_else(|| missing(id))?) {
+                for (k, cell) in c.cells.iter().enumerate() {
+                    if same_cell(&x, &env.get(cell).ok_or_else(|| missing(cell.id()))?) {
                         found = Value::Num((k + 1) as f64);
                         break;
                     }
@@ -611,8 +700,8 @@ impl Expr {
             Expr::ColumnIndex(c, k) => {
                 let k = num(k)?;
                 let at = (k >= 1.0).then(|| c.cells.get(k as usize - 1)).flatten();
-                let id = at.ok_or_else(|| EvalError::NotANumber(context.to_string()))?;
-                env.get(id).ok_or_else(|| missing(id))?
+                let cell = at.ok_or_else(|| EvalError::NotANumber(context.to_string()))?;
+                env.get(cell).ok_or_else(|| missing(cell.id()))?
             }
         };
         if let Value::Num(x) = v {
@@ -672,7 +761,7 @@ impl Expr {
             Expr::Never => {
                 let _ = write!(out, "\"{NEVER_TEXT}\"");
             }
-            Expr::Ref(id) => res.name(id, out),
+            Expr::Ref(r) => res.name(r.id(), out),
             Expr::Bin(op, a, b) => {
                 let p = op.precedence();
                 a.write_excel(out, res, p, false);
@@ -699,30 +788,38 @@ impl Expr {
             Expr::RoundDown(a) => write_call(out, "ROUNDDOWN", &[&x(a), &lit("0")]),
             Expr::Abs(a) => write_call(out, "ABS", &[&x(a)]),
             Expr::Period => res.period(out),
-            Expr::CumSum(id) => write_call(out, "SUM", &[&|o: &mut String| res.cum_range(id, o)]),
-            Expr::FirstOne(id) => write_call(
+            Expr::CumSum(r) => {
+                write_call(out, "SUM", &[&|o: &mut String| res.cum_range(r.id(), o)])
+            }
+            Expr::FirstOne(r) => write_call(
                 out,
                 "MATCH",
-                &[&lit("1"), &|o: &mut String| res.row_range(id, o), &lit("0")],
+                &[
+                    &lit("1"),
+                    &|o: &mut String| res.row_range(r.id(), o),
+                    &lit("0"),
+                ],
             ),
-            Expr::RowLength(id) => {
-                write_call(out, "COLUMNS", &[&|o: &mut String| res.row_range(id, o)])
-            }
-            Expr::Irr(id, guess) => write_call(
+            Expr::RowLength(r) => write_call(
+                out,
+                "COLUMNS",
+                &[&|o: &mut String| res.row_range(r.id(), o)],
+            ),
+            Expr::Irr(r, guess) => write_call(
                 out,
                 "IRR",
-                &[&|o: &mut String| res.row_range(id, o), &x(guess)],
+                &[&|o: &mut String| res.row_range(r.id(), o), &x(guess)],
             ),
-            Expr::SignChanges(id, within) => write_call(
+            Expr::SignChanges(r, within) => write_call(
                 out,
                 "SUMPRODUCT",
                 &[&|o: &mut String| {
                     o.push_str("((");
-                    res.row_range_part(id, RowPart::AllButLast, o);
+                    res.row_range_part(r.id(), RowPart::AllButLast, o);
                     o.push_str("<0)-(");
-                    res.row_range_part(id, RowPart::AllButFirst, o);
+                    res.row_range_part(r.id(), RowPart::AllButFirst, o);
                     o.push_str("<0))^2*");
-                    res.row_range_part(within, RowPart::AllButFirst, o);
+                    res.row_range_part(within.id(), RowPart::AllButFirst, o);
                 }],
             ),
             Expr::If(c, a, b) => write_call(
@@ -762,65 +859,90 @@ impl Expr {
 
     /// Every id this expression refers to, in order of first appearance.
     pub fn refs(&self) -> Vec<String> {
-        let mut acc = Vec::new();
-        self.collect_refs(&mut acc);
+        let mut acc: Vec<String> = Vec::new();
+        self.for_each_ref(&mut |r| {
+            if !acc.iter().any(|x| x == r.id()) {
+                acc.push(r.id().to_string());
+            }
+        });
         acc
     }
-
-    fn collect_refs(&self, acc: &mut Vec<String>) {
-        match self {
-            Expr::Ref(id) | Expr::CumSum(id) | Expr::FirstOne(id) | Expr::RowLength(id) => {
-                if !acc.contains(id) {
-                    acc.push(id.clone());
-                }
-            }
-            Expr::Irr(id, guess) => {
-                if !acc.contains(id) {
-                    acc.push(id.clone());
-                }
-                guess.collect_refs(acc);
-            }
-            Expr::SignChanges(id, within) => {
-                for id in [id, within] {
-                    if !acc.contains(id) {
-                        acc.push(id.clone());
-                    }
-                }
-            }
-            Expr::Bin(_, a, b)
-            | Expr::Max(a, b)
-            | Expr::Min(a, b)
-            | Expr::Pow(a, b)
-            | Expr::IfError(a, b) => {
-                a.collect_refs(acc);
-                b.collect_refs(acc);
-            }
-            Expr::Neg(a) | Expr::RoundUp(a) | Expr::RoundDown(a) | Expr::Abs(a) => {
-                a.collect_refs(acc)
-            }
-            Expr::Sum(terms) | Expr::Concat(terms) => {
-                terms.iter().for_each(|t| t.collect_refs(acc))
-            }
-            Expr::Format(a, _) => a.collect_refs(acc),
-            Expr::Choose(k, choices) => {
-                k.collect_refs(acc);
-                choices.iter().for_each(|t| t.collect_refs(acc));
-            }
-            Expr::ColumnMax(c) => c.collect_refs(acc),
-            Expr::ColumnMatch(a, c) | Expr::ColumnIndex(c, a) => {
-                a.collect_refs(acc);
-                c.collect_refs(acc);
-            }
-            Expr::If(c, a, b) => {
-                c.collect_refs(acc);
-                a.collect_refs(acc);
-                b.collect_refs(acc);
-            }
-            Expr::Test(c) => c.collect_refs(acc),
-            Expr::Num(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Never | Expr::Period => {}
-        }
-    }
 }
+
+/// The one walk over the references of an expression and of a condition,
+/// written once for a shared and once for a mutable borrow:
+/// `for_each_ref` (in order of appearance) and `for_each_ref_mut` (to
+/// resolve them).
+macro_rules! ref_walk {
+    ($walk:ident, $iter:ident $(, $mut:ident)?) => {
+        impl Expr {
+            /// Calls `f` on every reference, in order of appearance.
+            pub fn $walk<'a>(&'a $($mut)? self, f: &mut dyn FnMut(&'a $($mut)? Ref)) {
+                match self {
+                    Expr::Ref(r) | Expr::CumSum(r) | Expr::FirstOne(r) | Expr::RowLength(r) => f(r),
+                    Expr::Irr(r, guess) => {
+                        f(r);
+                        guess.$walk(f);
+                    }
+                    Expr::SignChanges(r, within) => {
+                        f(r);
+                        f(within);
+                    }
+                    Expr::Bin(_, a, b)
+                    | Expr::Max(a, b)
+                    | Expr::Min(a, b)
+                    | Expr::Pow(a, b)
+                    | Expr::IfError(a, b) => {
+                        a.$walk(f);
+                        b.$walk(f);
+                    }
+                    Expr::Neg(a)
+                    | Expr::RoundUp(a)
+                    | Expr::RoundDown(a)
+                    | Expr::Abs(a)
+                    | Expr::Format(a, _) => a.$walk(f),
+                    Expr::Sum(terms) | Expr::Concat(terms) => {
+                        terms.$iter().for_each(|t| t.$walk(f))
+                    }
+                    Expr::Choose(k, choices) => {
+                        k.$walk(f);
+                        choices.$iter().for_each(|t| t.$walk(f));
+                    }
+                    Expr::ColumnMax(c) => c.cells.$iter().for_each(|r| f(r)),
+                    Expr::ColumnMatch(a, c) | Expr::ColumnIndex(c, a) => {
+                        a.$walk(f);
+                        c.cells.$iter().for_each(|r| f(r));
+                    }
+                    Expr::If(c, a, b) => {
+                        c.$walk(f);
+                        a.$walk(f);
+                        b.$walk(f);
+                    }
+                    Expr::Test(c) => c.$walk(f),
+                    Expr::Num(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Never | Expr::Period => {}
+                }
+            }
+        }
+
+        impl Cond {
+            /// Calls `f` on every reference, in order of appearance.
+            pub fn $walk<'a>(&'a $($mut)? self, f: &mut dyn FnMut(&'a $($mut)? Ref)) {
+                match self {
+                    Cond::Compare(_, a, b) => {
+                        a.$walk(f);
+                        b.$walk(f);
+                    }
+                    Cond::IsNumber(a) | Cond::Truthy(a) | Cond::IsError(a) => a.$walk(f),
+                    Cond::And(cs) | Cond::Or(cs) => cs.$iter().for_each(|c| c.$walk(f)),
+                    Cond::Not(c) => c.$walk(f),
+                }
+            }
+        }
+    };
+}
+
+ref_walk!(for_each_ref, iter);
+ref_walk!(for_each_ref_mut, iter_mut, mut);
 
 /// The number of times the flows change sign from one period to the next,
 /// a zero counting with the positives (as the workbook's
@@ -895,16 +1017,6 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
     }
     let rate = 0.5 * (low + high);
     rate.is_finite().then_some(rate)
-}
-
-impl Column {
-    fn collect_refs(&self, acc: &mut Vec<String>) {
-        for id in &self.cells {
-            if !acc.contains(id) {
-                acc.push(id.clone());
-            }
-        }
-    }
 }
 
 /// Whether a cell's value matches what `MATCH(x,range,0)` looks for: the
@@ -1034,18 +1146,6 @@ impl Cond {
             Cond::Not(n) => write_call(out, "NOT", &[&c(n)]),
         }
     }
-
-    fn collect_refs(&self, acc: &mut Vec<String>) {
-        match self {
-            Cond::Compare(_, a, b) => {
-                a.collect_refs(acc);
-                b.collect_refs(acc);
-            }
-            Cond::IsNumber(a) | Cond::Truthy(a) | Cond::IsError(a) => a.collect_refs(acc),
-            Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.collect_refs(acc)),
-            Cond::Not(c) => c.collect_refs(acc),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1079,7 +1179,7 @@ mod tests {
         };
         let column = |id: &str, cells: [&str; 4]| Column {
             id: id.to_string(),
-            cells: cells.iter().map(|c| c.to_string()).collect(),
+            cells: cells.iter().map(|c| Ref::new(c)).collect(),
         };
         let score = column("candidates_score", ["s1", "s2", "s3", "s4"]);
         let kind = column("candidates_kind", ["k1", "k2", "k3", "k4"]);

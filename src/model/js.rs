@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use super::expr::{Cmp, Cond, Expr, Op, TextFormat};
+use super::expr::{Cmp, Cond, Expr, Op, Ref, TextFormat};
 
 /// How references print: the page holds values in arrays, by index.
 pub trait JsNames {
@@ -136,7 +136,7 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
         Expr::Text(s) => out.push_str(&string_literal(s)),
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Never => out.push_str("null"),
-        Expr::Ref(id) => names.name(id, out),
+        Expr::Ref(r) => names.name(r.id(), out),
         Expr::Bin(Op::Div, a, b) => write_math("D", &[a, b], names, out),
         Expr::Bin(op, a, b) => {
             out.push('(');
@@ -171,26 +171,26 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
         Expr::Abs(a) => write_math("Math.abs", &[a], names, out),
         Expr::Pow(a, b) => write_math("Math.pow", &[a, b], names, out),
         Expr::Period => out.push('p'),
-        Expr::CumSum(id) => names.cum_sum(id, out),
-        Expr::FirstOne(id) => {
+        Expr::CumSum(r) => names.cum_sum(r.id(), out),
+        Expr::FirstOne(r) => {
             out.push_str("O(");
-            names.row(id, out);
+            names.row(r.id(), out);
             out.push(')');
         }
-        Expr::RowLength(id) => {
-            names.row(id, out);
+        Expr::RowLength(r) => {
+            names.row(r.id(), out);
             out.push_str(".length");
         }
-        Expr::Irr(id, _) => {
+        Expr::Irr(r, _) => {
             out.push_str("I(");
-            names.row(id, out);
+            names.row(r.id(), out);
             out.push(')');
         }
-        Expr::SignChanges(id, within) => {
+        Expr::SignChanges(r, within) => {
             out.push_str("SC(");
-            names.row(id, out);
+            names.row(r.id(), out);
             out.push(',');
-            names.row(within, out);
+            names.row(within.id(), out);
             out.push(')');
         }
         Expr::If(c, a, b) => {
@@ -247,9 +247,9 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
         Expr::ColumnIndex(c, k) => {
             // Only the cell read is looked up, as in Rust.
             out.push_str("((i)=>");
-            for (n, id) in c.cells.iter().enumerate() {
+            for (n, cell) in c.cells.iter().enumerate() {
                 let _ = write!(out, "i==={}?", n + 1);
-                names.name(id, out);
+                names.name(cell.id(), out);
                 out.push(':');
             }
             let _ = write!(out, "null)(K(");
@@ -272,13 +272,13 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
 }
 
 /// Writes a column's cells as a JavaScript array.
-fn write_cells(cells: &[String], names: &dyn JsNames, out: &mut String) {
+fn write_cells(cells: &[Ref], names: &dyn JsNames, out: &mut String) {
     out.push('[');
-    for (i, id) in cells.iter().enumerate() {
+    for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        names.name(id, out);
+        names.name(cell.id(), out);
     }
     out.push(']');
 }
@@ -392,8 +392,8 @@ mod tests {
                 choose(r("k"), vec![t("x"), r("a")]),
                 "((i)=>i===1?\"x\":i===2?v.a:null)(K(N(v.k),2))",
             ),
-            (Expr::CumSum("row".into()), "c.row"),
-            (Expr::FirstOne("row".into()), "O(t.row)"),
+            (cum_sum("row"), "c.row"),
+            (first_one("row"), "O(t.row)"),
             (test(eq(r("s"), t("fixed"))), "(Q(v.s,\"fixed\"))"),
         ];
         for (e, want) in cases {

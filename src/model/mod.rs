@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 use crate::format::Unit;
 use crate::inputs::Inputs;
 use expr::build::*;
-use expr::Expr;
+use expr::{Expr, Sym};
 
 pub use order::Step;
 
@@ -114,6 +114,16 @@ pub enum Role {
     KeyFigure,
     /// A part of the monthly fine-tuned total, charted on the Summary sheet.
     Composition,
+    /// A result of the monthly comparison after the API bill and the
+    /// composition's parts: the fine-tuned total and the savings (the memo's
+    /// monthly table).
+    MonthlyResult,
+    /// A payback or lifetime figure read off the timeline (the memo's
+    /// lifetime table).
+    Lifetime,
+    /// A figure of the break-even table: today's volume, the break-even
+    /// volumes and the per-token rates they are computed from.
+    BreakEven,
     /// A sensitivity column shown first, when the cases change it.
     SensitivityKey,
     /// Read by every Monte Carlo trial.
@@ -241,10 +251,12 @@ pub struct Model {
     pub candidates: comparison::CandidateTable,
     /// The ids each quantity refers to, in the order of `quantities`.
     refs: Vec<Vec<String>>,
-    /// A number for every id a quantity has or refers to.
-    symbols: HashMap<String, usize>,
-    /// Each quantity's own id and the ids it refers to, as those numbers.
-    symbol_refs: Vec<(usize, Vec<usize>)>,
+    /// A number for every id the model knows; every reference of its
+    /// expressions is resolved to one when it is built.
+    pub symbols: Symbols,
+    /// Each quantity's own number and the numbers it refers to, in the
+    /// order of `quantities`.
+    symbol_refs: Vec<(Sym, Vec<Sym>)>,
     /// The evaluation order: every quantity after what it refers to, the
     /// timeline as one step.
     order: Vec<Step>,
@@ -307,22 +319,12 @@ impl Model {
                 late_set.insert(quantities[k].id.as_str());
             }
         }
-        let mut symbols: HashMap<String, usize> = HashMap::new();
-        let mut number = |id: &str| {
-            let next = symbols.len();
-            *symbols.entry(id.to_string()).or_insert(next)
-        };
-        let symbol_refs = quantities
-            .iter()
-            .zip(&refs)
-            .map(|(q, refs)| (number(&q.id), refs.iter().map(|r| number(r)).collect()))
-            .collect();
         Model {
             quantities,
             timeline,
             periods,
-            symbols,
-            symbol_refs,
+            symbols: Symbols::default(),
+            symbol_refs: Vec::new(),
             scenarios: Vec::new(),
             tornado: Vec::new(),
             options: Vec::new(),
@@ -424,8 +426,8 @@ impl Model {
     pub fn dependents(&self, inputs: &[&str]) -> Vec<&Quantity> {
         let mut changed = vec![false; self.symbols.len()];
         for id in inputs {
-            if let Some(&k) = self.symbols.get(*id) {
-                changed[k] = true;
+            if let Some(k) = self.symbols.get(id) {
+                changed[k.index()] = true;
             }
         }
         let mut out = Vec::new();
@@ -435,8 +437,8 @@ impl Model {
             else {
                 continue;
             };
-            if self.in_cases(k) && refs.iter().any(|&r| changed[r]) {
-                changed[*own] = true;
+            if self.in_cases(k) && refs.iter().any(|r| changed[r.index()]) {
+                changed[own.index()] = true;
                 out.push(q);
             }
         }
@@ -604,61 +606,125 @@ pub fn build(inputs: &Inputs) -> Result<Model, expr::EvalError> {
     model.tornado = cases::tornado(inputs);
     model.options = cases::options(inputs);
     model.candidates = candidates;
-    check_references(&model, inputs)?;
+    resolve_references(&mut model, inputs)?;
     Ok(model)
 }
 
-/// Every reference of the model (its quantities, timeline rows and cases)
-/// names a quantity, a timeline row, an input (the plan's or an option's),
-/// an input's range end or bound, or a value the evaluation supplies after
-/// the options and the simulation.
-pub fn check_references(model: &Model, inputs: &Inputs) -> Result<(), expr::EvalError> {
+/// Every id a model knows, each with its number: the quantities in
+/// definition order, the timeline's rows, the values the evaluation supplies
+/// after the options and the simulation, then the inputs (the plan's, their
+/// bounds, each option's, the ranges' ends). Values kept by number (the
+/// report's evaluation, the compiled simulation) are indexed by it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Symbols {
+    ids: Vec<String>,
+    numbers: HashMap<String, Sym>,
+}
+
+impl Symbols {
+    /// Numbers an id, once: an id met again keeps its first number.
+    fn add(&mut self, id: &str) -> Sym {
+        if let Some(&sym) = self.numbers.get(id) {
+            return sym;
+        }
+        let sym = Sym(self.ids.len() as u32);
+        self.ids.push(id.to_string());
+        self.numbers.insert(id.to_string(), sym);
+        sym
+    }
+
+    /// The number of an id, if the model knows it.
+    pub fn get(&self, id: &str) -> Option<Sym> {
+        self.numbers.get(id).copied()
+    }
+
+    /// The id a number stands for.
+    pub fn id(&self, sym: Sym) -> &str {
+        self.ids.get(sym.index()).map_or("", String::as_str)
+    }
+
+    /// How many ids are numbered.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when no id is numbered.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// Numbers every id the model knows and resolves every reference of its
+/// expressions (quantities, timeline rows, cases) to its number: the one
+/// place references are resolved. A reference to no quantity, timeline row,
+/// input (the plan's or an option's), input bound or range end, or value the
+/// evaluation supplies after the options and the simulation, is a defect of
+/// the model, reported with the quantity that reads it.
+pub fn resolve_references(model: &mut Model, inputs: &Inputs) -> Result<(), expr::EvalError> {
     let figures = model.with_role(Role::CandidateFigure);
     let late = comparison::late_ids(&figures, inputs.options.len(), !inputs.ranges.is_empty());
-    let mut known: HashSet<String> = model
-        .quantities
-        .iter()
-        .map(|q| q.id.clone())
-        .chain(model.timeline.iter().map(|t| t.id.clone()))
-        .chain(late.iter().cloned())
-        .collect();
+    let mut symbols = Symbols::default();
+    for q in &model.quantities {
+        symbols.add(&q.id);
+    }
+    for t in &model.timeline {
+        symbols.add(&t.id);
+    }
+    for id in &late {
+        symbols.add(id);
+    }
     for i in &inputs.items {
-        known.insert(i.id.clone());
-        known.extend(bound_values(&i.id, &i.bounds).into_iter().map(|(id, _)| id));
+        symbols.add(&i.id);
+        for (id, _) in bound_values(&i.id, &i.bounds) {
+            symbols.add(&id);
+        }
     }
     for (k, option) in inputs.options.iter().enumerate() {
-        known.extend(
-            option
-                .inputs
-                .items
-                .iter()
-                .map(|i| crate::inputs::options::option_input_id(k, &i.id)),
-        );
+        for i in &option.inputs.items {
+            symbols.add(&crate::inputs::options::option_input_id(k, &i.id));
+        }
     }
     for range in &inputs.ranges {
-        known.insert(range_low_id(&range.id));
-        known.insert(range_high_id(&range.id));
+        symbols.add(&range_low_id(&range.id));
+        symbols.add(&range_high_id(&range.id));
     }
     let cases = model
         .scenarios
-        .iter()
-        .chain(&model.tornado)
-        .chain(&model.options)
-        .flat_map(|sc| sc.overrides.iter().map(|(id, e)| (id, e)));
+        .iter_mut()
+        .chain(model.tornado.iter_mut())
+        .chain(model.options.iter_mut())
+        .flat_map(|sc| sc.overrides.iter_mut().map(|(id, e)| (&*id, e)));
     let reads = model
         .quantities
-        .iter()
-        .map(|q| (&q.id, &q.expr))
-        .chain(model.timeline.iter().map(|t| (&t.id, &t.expr)))
+        .iter_mut()
+        .map(|q| (&q.id, &mut q.expr))
+        .chain(model.timeline.iter_mut().map(|t| (&t.id, &mut t.expr)))
         .chain(cases);
     for (id, e) in reads {
-        if let Some(reference) = e.refs().into_iter().find(|r| !known.contains(r)) {
+        let mut unknown = None;
+        e.for_each_ref_mut(&mut |r| match symbols.get(r.id()) {
+            Some(sym) => r.resolve(sym),
+            None => {
+                unknown.get_or_insert_with(|| r.id().to_string());
+            }
+        });
+        if let Some(reference) = unknown {
             return Err(expr::EvalError::UnknownReference {
                 quantity: id.clone(),
                 reference,
             });
         }
     }
+    model.symbol_refs = model
+        .quantities
+        .iter()
+        .map(|q| {
+            let mut refs = Vec::new();
+            q.expr.for_each_ref(&mut |r| refs.extend(r.sym()));
+            (symbols.get(&q.id).unwrap_or(Sym(0)), refs)
+        })
+        .collect();
+    model.symbols = symbols;
     Ok(())
 }
 

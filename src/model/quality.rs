@@ -44,5 +44,6 @@ pub(super) fn define(d: &mut Defs) {
         div(
             product(vec![sub(r("review_rate_ft"), r("review_rate_api")), r("cost_per_review"), m()]),
             r("tokens_per_request"),
-        ));
+        ))
+    .with(Role::BreakEven, 5);
 }

@@ -129,7 +129,8 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
     .with(Role::SensitivityKey, 3)
     .with(Role::OptionFigure, 2)
     .with(Role::Tracked, 2)
-    .with(Role::Traced, 2);
+    .with(Role::Traced, 2)
+    .with(Role::MonthlyResult, 1);
     d.q(
         "compute_share_of_ft_total",
         "Share: training compute",
@@ -189,7 +190,8 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
     .with(Role::Simulated, 1)
     .with(Role::OptionFigure, 3)
     .with(Role::Tracked, 3)
-    .with(Role::Traced, 3);
+    .with(Role::Traced, 3)
+    .with(Role::MonthlyResult, 2);
     d.q(
         "monthly_savings_before_amortization",
         "Monthly savings before amortization",
@@ -209,7 +211,8 @@ pub(super) fn monthly(d: &mut Defs, shape: &Shape) {
         ),
     )
     .with(Role::CandidateFigure, 5)
-    .with(Role::Traced, 12);
+    .with(Role::Traced, 12)
+    .with(Role::MonthlyResult, 3);
     d.q(
         "month1_net_savings",
         "Monthly savings before the project cost",
@@ -265,7 +268,8 @@ pub(super) fn payback(d: &mut Defs, shape: &Shape) {
             ),
             Expr::Never))
     .with(Role::Headline, 7)
-    .with(Role::Traced, 7);
+    .with(Role::Traced, 7)
+    .with(Role::BreakEven, 2);
     d.q(
         "is_above_break_even",
         "Above the classic break-even",
@@ -295,7 +299,8 @@ pub(super) fn payback(d: &mut Defs, shape: &Shape) {
     .with(Role::KeyFigure, 6)
     .with(Role::OptionFigure, 7)
     .with(Role::Tracked, 6)
-    .with(Role::Traced, 8);
+    .with(Role::Traced, 8)
+    .with(Role::BreakEven, 3);
     d.q(
         "is_above_break_even_all_in",
         "Above the all-in break-even",

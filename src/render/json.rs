@@ -128,7 +128,7 @@ fn comparison_table(r: &Report) -> Json {
                     .column
                     .cells
                     .get(k)
-                    .map_or(Json::Null, |cell| to_json(r.value(cell)));
+                    .map_or(Json::Null, |cell| to_json(r.value(cell.id())));
                 row.insert(name.to_string(), value);
             }
             Json::Object(row)

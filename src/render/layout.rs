@@ -322,7 +322,7 @@ fn place_candidates(
         let col = table.first_col + j as u16;
         for (k, cell) in column.column.cells.iter().enumerate() {
             places.insert(
-                cell.clone(),
+                cell.id().to_string(),
                 Place {
                     sheet: Sheet::Comparison.name(),
                     row: table.row(k),

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::collections::IndexMap;
 
-use crate::model::expr::{Env, EvalError};
+use crate::model::expr::{Env, EvalError, Ref};
 use crate::model::{Model, Step};
 use crate::value::Value;
 
@@ -19,16 +19,16 @@ pub(super) struct ScalarEnv<'a> {
 }
 
 impl Env for ScalarEnv<'_> {
-    fn get(&self, id: &str) -> Option<Value> {
-        self.values.get(id).cloned()
+    fn get(&self, r: &Ref) -> Option<Value> {
+        self.values.get(r.id()).cloned()
     }
-    fn cum_sum(&self, id: &str) -> Option<f64> {
+    fn cum_sum(&self, row: &Ref) -> Option<f64> {
         self.timeline
-            .get(id)
+            .get(row.id())
             .map(|row| row.iter().filter_map(Value::as_num).sum())
     }
-    fn row(&self, id: &str) -> Option<Vec<Value>> {
-        self.timeline.get(id).cloned()
+    fn row(&self, row: &Ref) -> Option<Vec<Value>> {
+        self.timeline.get(row.id()).cloned()
     }
 }
 
@@ -41,7 +41,8 @@ struct PeriodEnv<'a> {
 }
 
 impl Env for PeriodEnv<'_> {
-    fn get(&self, id: &str) -> Option<Value> {
+    fn get(&self, r: &Ref) -> Option<Value> {
+        let id = r.id();
         self.current
             .get(id)
             .or_else(|| self.values.get(id))
@@ -50,7 +51,8 @@ impl Env for PeriodEnv<'_> {
     fn period(&self) -> Option<f64> {
         Some(self.period as f64)
     }
-    fn cum_sum(&self, id: &str) -> Option<f64> {
+    fn cum_sum(&self, row: &Ref) -> Option<f64> {
+        let id = row.id();
         let earlier: f64 = self
             .timeline
             .get(id)?

@@ -202,20 +202,35 @@ fn the_literal_scan_sees_an_id_and_a_near_miss_but_not_keys_or_comments() {
     assert_eq!(near("r.show(id::MONTHLY_SAVINGS)"), 0);
 }
 
-/// A reference to nothing is caught when the model is built, naming the
-/// quantity that reads it, before anything is evaluated; every example's
-/// model and the plan that writes every input pass the check.
+/// References are resolved when the model is built: every reference of
+/// every example's model (and of the plan that writes every input) has its
+/// number in the model's symbol table, and that number stands for the id
+/// it names; a reference to nothing fails resolution, naming the quantity
+/// that reads it, before anything is evaluated.
 #[test]
-fn the_model_checks_every_reference_when_it_is_built() {
-    use finetune_roi::model::expr::{EvalError, Expr};
+fn the_model_resolves_every_reference_when_it_is_built() {
+    use finetune_roi::model::expr::{build, EvalError};
     let mut plans = example_plans();
     plans.push(root().join("tests/fixtures/every_input/plan.yaml"));
     for plan in plans {
         let r = report_of(&plan);
-        assert_eq!(
-            finetune_roi::model::check_references(&r.model, &r.inputs),
-            Ok(())
-        );
+        let m = &r.model;
+        let cases = m.scenarios.iter().chain(&m.tornado).chain(&m.options);
+        let exprs = m
+            .quantities
+            .iter()
+            .map(|q| &q.expr)
+            .chain(m.timeline.iter().map(|t| &t.expr))
+            .chain(cases.flat_map(|sc| sc.overrides.iter().map(|(_, e)| e)));
+        let mut seen = 0;
+        for e in exprs {
+            e.for_each_ref(&mut |x| {
+                seen += 1;
+                let sym = x.sym().unwrap_or_else(|| panic!("`{}` unresolved", x.id()));
+                assert_eq!(m.symbols.id(sym), x.id(), "{}", plan.display());
+            });
+        }
+        assert!(seen > 1000, "{}: {seen} references", plan.display());
     }
     let r = report_of(&root().join("inputs/customer-support-50m.yaml"));
     let mut model = r.model.clone();
@@ -224,9 +239,9 @@ fn the_model_checks_every_reference_when_it_is_built() {
         .iter()
         .position(|q| q.id == "monthly_api_cost")
         .unwrap();
-    model.quantities[k].expr = Expr::Ref("monthly_api_csot".to_string());
+    model.quantities[k].expr = build::r("monthly_api_csot");
     assert_eq!(
-        finetune_roi::model::check_references(&model, &r.inputs),
+        finetune_roi::model::resolve_references(&mut model, &r.inputs),
         Err(EvalError::UnknownReference {
             quantity: "monthly_api_cost".to_string(),
             reference: "monthly_api_csot".to_string(),

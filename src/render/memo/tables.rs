@@ -605,29 +605,20 @@ pub(super) fn monthly_rows(r: &Report) -> Vec<Row> {
             r.model
                 .with_role(Role::Composition)
                 .into_iter()
-                .chain([
-                    id::MONTHLY_FT_TOTAL,
-                    id::MONTHLY_SAVINGS,
-                    id::MONTHLY_SAVINGS_BEFORE_AMORTIZATION,
-                ])
+                .chain(r.model.with_role(Role::MonthlyResult))
                 .map(|id| figure(r, id)),
         )
         .collect()
 }
 
-/// The payback and lifetime figures of the cash flow, those the model has.
+/// The payback and lifetime figures of the cash flow, those evaluated.
 pub(super) fn lifetime_rows(r: &Report) -> Vec<Row> {
-    [
-        id::PAYBACK_MONTHS,
-        id::DISCOUNTED_PAYBACK_MONTHS,
-        id::LIFETIME_NET,
-        id::NPV,
-        id::IRR_ANNUAL,
-    ]
-    .iter()
-    .filter(|id| r.values.contains_key(**id))
-    .map(|id| figure(r, id))
-    .collect()
+    r.model
+        .with_role(Role::Lifetime)
+        .into_iter()
+        .filter(|id| r.values.contains_key(*id))
+        .map(|id| figure(r, id))
+        .collect()
 }
 
 /// The reconciliation of the lesson's flat net with the timeline's net and
@@ -642,16 +633,11 @@ pub(super) fn bridge_rows(r: &Report) -> Vec<Row> {
 
 /// The break-even figures.
 pub(super) fn break_even_rows(r: &Report) -> Vec<Row> {
-    [
-        id::CURRENT_DAILY_TOKENS,
-        id::BREAK_EVEN_TOKENS_PER_DAY,
-        id::BREAK_EVEN_TOKENS_PER_DAY_ALL_IN,
-        id::WEIGHTED_API_PRICE_PER_1M_TOKENS,
-        id::REVIEW_COST_DELTA_PER_1M_TOKENS,
-    ]
-    .iter()
-    .map(|id| figure(r, id))
-    .collect()
+    r.model
+        .with_role(Role::BreakEven)
+        .into_iter()
+        .map(|id| figure(r, id))
+        .collect()
 }
 
 /// The volume chart's data table: the cases that scale today's volume.

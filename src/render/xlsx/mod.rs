@@ -1265,7 +1265,8 @@ fn candidates_table(
             ))
             .add_author_prefix(false),
         )?;
-        for id in &column.column.cells {
+        for cell in &column.column.cells {
+            let id = cell.id();
             let (Some(q), p) = (r.model.get(id), cell_of(&lay.places, id)?) else {
                 continue;
             };
