@@ -10,7 +10,10 @@
 //! whose trials are known, a trial that pays back at both is taken to pay
 //! back between them and only the others are run; the final bracket is then
 //! checked with every trial run, and searched again that way if the check
-//! fails, so the flip is the one a search running every trial finds.
+//! fails, so the flip is the one a search running every trial finds. Where
+//! only the answer at a point is wanted (the checks, the ends of the range),
+//! the trials run in blocks and stop once those run settle it: the odds are
+//! met whatever the others do, or cannot be met even if all of them pay back.
 
 use crate::collections::IndexMap;
 use crate::format::Unit;
@@ -88,6 +91,10 @@ pub const SEARCH_ROUNDS: usize = 40;
 
 /// The search stops when the bracket is this small, relative to its ends.
 pub const SEARCH_TOLERANCE: f64 = 1e-12;
+
+/// Under ranges, where only the rule's answer is wanted the trials run in
+/// blocks of this many, and stop once those run settle it.
+pub const SETTLE_BLOCK: usize = 1024;
 
 impl Range {
     /// The lowest and highest value searched, from today's value.
@@ -372,6 +379,52 @@ impl Rule<'_> {
         ((self.met)(&pays), Some(pays))
     }
 
+    /// The answer alone: the trials run in blocks, and stop once those run
+    /// settle it (the odds are met whatever the others do, or cannot be met
+    /// even if all the others pay back). The same answer as [`Rule::exact`].
+    fn answer(&mut self, x: f64) -> bool {
+        self.settled(x, &|_| true).0
+    }
+
+    /// The answer, with the trials where it is not `now`: they stop early
+    /// only where the answer is `now` (the search goes on from there
+    /// without them).
+    fn answer_or_trials(&mut self, x: f64, now: bool) -> Answer {
+        self.settled(x, &|answer| answer == now)
+    }
+
+    /// The answer, the trials running in blocks of [`SETTLE_BLOCK`] until
+    /// an answer that `stop` accepts is settled; the trials come back only
+    /// when every one was run.
+    fn settled(&mut self, x: f64, stop: &dyn Fn(bool) -> bool) -> Answer {
+        if !(self.wins)(x) {
+            return (false, None);
+        }
+        let total = self.all.len();
+        let mut pays: Vec<bool> = Vec::with_capacity(total);
+        for block in self.all.chunks(SETTLE_BLOCK) {
+            pays.extend((self.pays)(x, block));
+            if pays.len() == total {
+                break;
+            }
+            // More trials only add to the count of those paying back.
+            let surely = (self.met)(&pays);
+            let mut at_best = pays.clone();
+            at_best.resize(total, true);
+            let settled = if surely {
+                Some(true)
+            } else if !(self.met)(&at_best) {
+                Some(false)
+            } else {
+                None
+            };
+            if let Some(answer) = settled.filter(|a| stop(*a)) {
+                return (answer, None);
+            }
+        }
+        ((self.met)(&pays), Some(pays))
+    }
+
     /// The answer at a value between two whose trials are known (`a`, `b`):
     /// a trial that pays back at both (or at neither) is taken to do so
     /// between them, and only the others are run.
@@ -406,10 +459,10 @@ fn with_odds(
     let mut bracket: Option<(f64, Option<Vec<bool>>)> = None;
     if let Some(f) = npv_flip {
         let short = today + (f - today) * (1.0 - 1e-6);
-        let (answer, pays) = rule.exact(short);
+        let (answer, pays) = rule.answer_or_trials(short, now);
         if answer == now {
             let past = f + (f - today) * 1e-6;
-            if rule.exact(past).0 != now {
+            if rule.answer(past) != now {
                 return Some(f);
             }
         } else {
@@ -429,7 +482,7 @@ fn with_odds(
             continue;
         }
         if !bracketed {
-            let (answer, pays) = rule.exact(end);
+            let (answer, pays) = rule.answer_or_trials(end, now);
             if answer == now {
                 continue;
             }
@@ -441,7 +494,7 @@ fn with_odds(
         // search is done again with every trial run at every step.
         let known = Some(today_pays.to_vec());
         let (near, far, guessed) = bisect(rule, now, (today, known), (end, end_pays), true);
-        let far = if guessed && (rule.exact(near).0 != now || rule.exact(far).0 == now) {
+        let far = if guessed && (rule.answer(near) != now || rule.answer(far) == now) {
             bisect(rule, now, (today, None), (end, None), false).1
         } else {
             far
@@ -473,7 +526,9 @@ fn bisect(
                 guessed = true;
                 rule.guided(mid, a, b)
             }
-            _ => rule.exact(mid),
+            (true, ..) => rule.exact(mid),
+            // Unguided, only the answer is kept.
+            (false, ..) => (rule.answer(mid), None),
         };
         if answer == now {
             (near, near_pays) = (mid, pays);
@@ -589,6 +644,48 @@ mod tests {
         // Plain, every step runs all 1,000 trials; guided, the end, the
         // shrinking middle and the final check of both ends.
         assert!(2 * run < plain_run, "{run} trials run, {plain_run} plain");
+    }
+
+    #[test]
+    fn an_answer_alone_is_the_answer_of_every_trial_run_and_stops_once_settled() {
+        // 10,000 trials, trial t paying back below t / 10,000: the odds of
+        // one half are met below x = 0.5.
+        let all: Vec<usize> = (0..10_000).collect();
+        let run = std::cell::Cell::new(0);
+        let mut pays = |x: f64, which: &[usize]| -> Vec<bool> {
+            run.set(run.get() + which.len());
+            which.iter().map(|&t| x < t as f64 / 10_000.0).collect()
+        };
+        let mut rule = Rule {
+            wins: &mut |_| true,
+            pays: &mut pays,
+            met: &|p: &[bool]| met(p, 10_000, 0.5),
+            all: &all,
+        };
+        for x in [0.0, 0.05, 0.3, 0.4999, 0.5, 0.5001, 0.7, 0.95, 1.0] {
+            let exact = rule.exact(x).0;
+            assert_eq!(exact, x < 0.5, "at {x}");
+            run.set(0);
+            assert_eq!(rule.answer(x), exact, "at {x}");
+            let alone = run.get();
+            // Far from the flip a few blocks settle it (at 0.05 nearly
+            // every trial pays back, at 0.95 nearly none); just below it,
+            // where exactly half pay back, every trial is needed.
+            if !(0.3..=0.7).contains(&x) {
+                assert!(alone <= 6 * SETTLE_BLOCK, "at {x}: {alone} trials");
+            }
+            if x == 0.4999 {
+                assert_eq!(alone, 10_000, "at {x}");
+            }
+            for now in [true, false] {
+                let (answer, trials) = rule.answer_or_trials(x, now);
+                assert_eq!(answer, exact, "at {x}");
+                // Where the answer is not `now`, every trial comes back.
+                if answer != now {
+                    assert_eq!(trials.map(|t| t.len()), Some(10_000), "at {x}");
+                }
+            }
+        }
     }
 
     #[test]
