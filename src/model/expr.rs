@@ -502,7 +502,8 @@ pub trait Env {
     }
 }
 
-/// A look-up by id is an environment.
+/// A look-up by id is an environment: for expressions built outside a
+/// model (whose references no symbol table resolved), as in the tests.
 impl<F: Fn(&str) -> Option<Value>> Env for F {
     fn get(&self, r: &Ref) -> Option<Value> {
         self(r.id())

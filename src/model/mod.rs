@@ -257,6 +257,8 @@ pub struct Model {
     /// Each quantity's own number and the numbers it refers to, in the
     /// order of `quantities`.
     symbol_refs: Vec<(Sym, Vec<Sym>)>,
+    /// The position in `timeline` of each number that is a row's.
+    row_at: Vec<Option<u32>>,
     /// The evaluation order: every quantity after what it refers to, the
     /// timeline as one step.
     order: Vec<Step>,
@@ -325,6 +327,7 @@ impl Model {
             periods,
             symbols: Symbols::default(),
             symbol_refs: Vec::new(),
+            row_at: Vec::new(),
             scenarios: Vec::new(),
             tornado: Vec::new(),
             options: Vec::new(),
@@ -355,6 +358,21 @@ impl Model {
     /// The timeline row with this id.
     pub fn row(&self, id: &str) -> Option<&TimelineRow> {
         self.timeline.iter().find(|t| t.id == id)
+    }
+
+    /// The number of the quantity at index `k` in the symbol table.
+    pub fn quantity_sym(&self, k: usize) -> Option<Sym> {
+        self.symbol_refs.get(k).map(|(own, _)| *own)
+    }
+
+    /// The index in `timeline` of the row a number stands for; `None` for
+    /// a number that is no row's.
+    pub fn row_index(&self, sym: Sym) -> Option<usize> {
+        self.row_at
+            .get(sym.index())
+            .copied()
+            .flatten()
+            .map(|j| j as usize)
     }
 
     /// The order of evaluation: each quantity after every quantity and
@@ -724,6 +742,12 @@ pub fn resolve_references(model: &mut Model, inputs: &Inputs) -> Result<(), expr
             (symbols.get(&q.id).unwrap_or(Sym(0)), refs)
         })
         .collect();
+    model.row_at = vec![None; symbols.len()];
+    for (j, t) in model.timeline.iter().enumerate() {
+        if let Some(s) = symbols.get(&t.id) {
+            model.row_at[s.index()] = Some(j as u32);
+        }
+    }
     model.symbols = symbols;
     Ok(())
 }

@@ -1,82 +1,281 @@
-//! Evaluating the model's expressions: the environments a quantity or a
-//! timeline row is evaluated in, a case of the model, and the timeline
-//! period by period.
+//! Evaluating the model: the values by symbol number that a resolved
+//! reference is read from, the environments a quantity or a timeline row is
+//! evaluated in, and the phases that use them (the plan's own quantities and
+//! timeline, a case, an option on its own timeline, the comparison last).
+//!
+//! The report keeps its values by id for the renderers; beside them, each
+//! phase keeps the same values by the number the model's symbol table gives
+//! each id ([`Numbered`]), and the expressions, resolved when the model was
+//! built, read them by that number. A reference the model did not resolve
+//! has no value here.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::collections::IndexMap;
 
-use crate::model::expr::{Env, EvalError, Ref};
-use crate::model::{Model, Step};
+use crate::model::expr::{Env, EvalError, Ref, Sym};
+use crate::model::{Model, Scenario, Step};
 use crate::value::Value;
 
 use super::ScenarioResult;
 
-/// Scalars, with the whole timeline visible (after the timeline is evaluated).
-pub(super) struct ScalarEnv<'a> {
-    pub(super) values: &'a IndexMap<String, Value>,
-    pub(super) timeline: &'a IndexMap<String, Vec<Value>>,
+/// Values by symbol number: what a resolved reference reads.
+#[derive(Debug, Clone)]
+pub(super) struct Numbered {
+    slots: Vec<Option<Value>>,
+}
+
+impl Numbered {
+    /// The values of `values` whose ids the model numbers.
+    fn of(model: &Model, values: &IndexMap<String, Value>) -> Numbered {
+        let mut slots = vec![None; model.symbols.len()];
+        for (id, v) in values {
+            if let Some(s) = model.symbols.get(id) {
+                slots[s.index()] = Some(v.clone());
+            }
+        }
+        Numbered { slots }
+    }
+
+    /// An empty set of values, one slot per number of the model.
+    fn empty(model: &Model) -> Numbered {
+        Numbered {
+            slots: vec![None; model.symbols.len()],
+        }
+    }
+
+    /// Sets the value of a number.
+    fn set(&mut self, sym: Option<Sym>, v: &Value) {
+        if let Some(slot) = sym.and_then(|s| self.slots.get_mut(s.index())) {
+            *slot = Some(v.clone());
+        }
+    }
+}
+
+/// Where values are read by number: one set, or a case's own over the plan's.
+trait Lookup {
+    fn value(&self, sym: Sym) -> Option<&Value>;
+}
+
+impl Lookup for Numbered {
+    fn value(&self, sym: Sym) -> Option<&Value> {
+        self.slots.get(sym.index())?.as_ref()
+    }
+}
+
+/// A case's own values (its replaced inputs and what they move) over the
+/// plan's.
+struct Overlay<'a> {
+    base: &'a Numbered,
+    own: Numbered,
+}
+
+impl Lookup for Overlay<'_> {
+    fn value(&self, sym: Sym) -> Option<&Value> {
+        self.own.value(sym).or_else(|| self.base.value(sym))
+    }
+}
+
+/// Scalars, with the whole timeline visible (after the timeline is
+/// evaluated; empty before it and in a case).
+struct ScalarEnv<'a> {
+    model: &'a Model,
+    values: &'a dyn Lookup,
+    timeline: &'a IndexMap<String, Vec<Value>>,
+}
+
+impl ScalarEnv<'_> {
+    /// A timeline row's values: the row at the index of its number (the
+    /// timeline holds the rows in the model's order).
+    fn row_values(&self, row: &Ref) -> Option<&Vec<Value>> {
+        let j = self.model.row_index(row.sym()?)?;
+        self.timeline.get_index(j).map(|(_, v)| v)
+    }
 }
 
 impl Env for ScalarEnv<'_> {
     fn get(&self, r: &Ref) -> Option<Value> {
-        self.values.get(r.id()).cloned()
+        self.values.value(r.sym()?).cloned()
     }
     fn cum_sum(&self, row: &Ref) -> Option<f64> {
-        self.timeline
-            .get(row.id())
+        self.row_values(row)
             .map(|row| row.iter().filter_map(Value::as_num).sum())
     }
     fn row(&self, row: &Ref) -> Option<Vec<Value>> {
-        self.timeline.get(row.id()).cloned()
+        self.row_values(row).cloned()
     }
 }
 
-/// One period of the timeline: this period's rows first, then the scalars.
+/// One period of the timeline: this period's rows (by their index in the
+/// timeline) where a reference is a row's, the scalars otherwise.
 struct PeriodEnv<'a> {
-    values: &'a IndexMap<String, Value>,
+    model: &'a Model,
+    values: &'a Numbered,
     timeline: &'a IndexMap<String, Vec<Value>>,
-    current: &'a IndexMap<String, Value>,
+    current: &'a [Option<Value>],
     period: usize,
 }
 
 impl Env for PeriodEnv<'_> {
     fn get(&self, r: &Ref) -> Option<Value> {
-        let id = r.id();
-        self.current
-            .get(id)
-            .or_else(|| self.values.get(id))
-            .cloned()
+        let sym = r.sym()?;
+        match self.model.row_index(sym) {
+            Some(j) => self.current.get(j)?.clone(),
+            None => self.values.value(sym).cloned(),
+        }
     }
     fn period(&self) -> Option<f64> {
         Some(self.period as f64)
     }
     fn cum_sum(&self, row: &Ref) -> Option<f64> {
-        let id = row.id();
+        let j = self.model.row_index(row.sym()?)?;
         let earlier: f64 = self
             .timeline
-            .get(id)?
+            .get_index(j)?
+            .1
             .iter()
             .take(self.period)
             .filter_map(Value::as_num)
             .sum();
-        Some(earlier + self.current.get(id)?.as_num()?)
+        Some(earlier + self.current.get(j)?.as_ref()?.as_num()?)
     }
 }
 
+/// Evaluates every quantity but the comparison's, and the timeline, into
+/// `values`; returns the timeline and the values by number.
+pub(super) fn evaluate_own(
+    model: &Model,
+    values: &mut IndexMap<String, Value>,
+) -> Result<(IndexMap<String, Vec<Value>>, Numbered), EvalError> {
+    let mut numbered = Numbered::of(model, values);
+    let mut timeline: IndexMap<String, Vec<Value>> = model
+        .timeline
+        .iter()
+        .map(|t| (t.id.clone(), Vec::new()))
+        .collect();
+    let no_timeline = IndexMap::default();
+    let mut timeline_done = false;
+    for step in model.evaluation_order() {
+        match *step {
+            Step::Quantity(k) => {
+                let Some(q) = model.quantities.get(k) else {
+                    continue;
+                };
+                if model.is_late(k) {
+                    continue;
+                }
+                let env = ScalarEnv {
+                    model,
+                    values: &numbered,
+                    timeline: if timeline_done {
+                        &timeline
+                    } else {
+                        &no_timeline
+                    },
+                };
+                let v = q.expr.eval(&env, &q.id)?;
+                numbered.set(model.quantity_sym(k), &v);
+                values.insert(q.id.clone(), v);
+            }
+            Step::Timeline => {
+                evaluate_timeline(model, &numbered, &mut timeline)?;
+                timeline_done = true;
+            }
+        }
+    }
+    Ok((timeline, numbered))
+}
+
+/// Evaluates the comparison's quantities, once the options' figures and the
+/// simulation's odds are in `values`.
+pub(super) fn evaluate_late(
+    model: &Model,
+    values: &mut IndexMap<String, Value>,
+    timeline: &IndexMap<String, Vec<Value>>,
+) -> Result<(), EvalError> {
+    let mut numbered = Numbered::of(model, values);
+    for step in model.evaluation_order() {
+        let Step::Quantity(k) = *step else { continue };
+        let Some(q) = model.quantities.get(k) else {
+            continue;
+        };
+        if !model.is_late(k) {
+            continue;
+        }
+        let env = ScalarEnv {
+            model,
+            values: &numbered,
+            timeline,
+        };
+        let v = q.expr.eval(&env, &q.id)?;
+        numbered.set(model.quantity_sym(k), &v);
+        values.insert(q.id.clone(), v);
+    }
+    Ok(())
+}
+
+/// Evaluates an option as a whole plan of its own (its inputs over the
+/// plan's, every quantity and its own timeline); returns the option's result
+/// (what it moves, and its timeline) and all its values. Its replaced
+/// inputs are read in `base`, the plan's values; it starts from the plan's
+/// inputs alone.
+pub(super) fn evaluate_option(
+    model: &Model,
+    base: &Numbered,
+    plan_inputs: &IndexMap<String, Value>,
+    sc: &Scenario,
+) -> Result<(ScenarioResult, IndexMap<String, Value>), EvalError> {
+    let no_timeline = IndexMap::default();
+    let env = ScalarEnv {
+        model,
+        values: base,
+        timeline: &no_timeline,
+    };
+    let mut values = plan_inputs.clone();
+    let mut inputs = IndexMap::default();
+    for (id, e) in &sc.overrides {
+        let v = e.eval(&env, id)?;
+        inputs.insert(id.clone(), v.clone());
+        values.insert(id.clone(), v);
+    }
+    let (timeline, _) = evaluate_own(model, &mut values)?;
+    let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
+    let moved = model
+        .option_dependents(&ids)
+        .iter()
+        .map(|q| {
+            (
+                q.id.clone(),
+                values.get(&q.id).cloned().unwrap_or(Value::Never),
+            )
+        })
+        .collect();
+    Ok((
+        ScenarioResult {
+            id: sc.id.clone(),
+            label: sc.label.clone(),
+            inputs,
+            values: moved,
+            timeline,
+        },
+        values,
+    ))
+}
+
 /// Evaluates one case: its replaced inputs, then every quantity that depends
-/// on them, everything else at base.
+/// on them, everything else at base (the plan's values, `base`).
 pub(super) fn evaluate_case(
     model: &Model,
-    values: &IndexMap<String, Value>,
-    sc: &crate::model::Scenario,
+    base: &Numbered,
+    sc: &Scenario,
     dependents: &mut HashMap<Vec<String>, Vec<usize>>,
 ) -> Result<ScenarioResult, EvalError> {
     let no_timeline = IndexMap::default();
     let mut case_inputs = IndexMap::default();
     for (id, e) in &sc.overrides {
         let env = ScalarEnv {
-            values,
+            model,
+            values: base,
             timeline: &no_timeline,
         };
         case_inputs.insert(id.clone(), e.eval(&env, id)?);
@@ -106,12 +305,27 @@ pub(super) fn evaluate_case(
             .collect()
     });
     // The case's own values over the plan's.
+    let mut case = Overlay {
+        base,
+        own: Numbered::empty(model),
+    };
+    for (id, v) in &case_inputs {
+        case.own.set(model.symbols.get(id), v);
+    }
     let mut case_values = case_inputs.clone();
-    for q in moved.iter().filter_map(|&k| model.quantities.get(k)) {
-        let v = {
-            let lookup = |id: &str| case_values.get(id).or_else(|| values.get(id)).cloned();
-            q.expr.eval(&lookup, &q.id)?
+    for &k in moved.iter() {
+        let Some(q) = model.quantities.get(k) else {
+            continue;
         };
+        let v = q.expr.eval(
+            &ScalarEnv {
+                model,
+                values: &case,
+                timeline: &no_timeline,
+            },
+            &q.id,
+        )?;
+        case.own.set(model.quantity_sym(k), &v);
         case_values.insert(q.id.clone(), v);
     }
     let case_results = case_values.split_off(case_inputs.len());
@@ -125,16 +339,17 @@ pub(super) fn evaluate_case(
 }
 
 /// Evaluates every timeline row for every period, period by period.
-pub(super) fn evaluate_timeline(
+fn evaluate_timeline(
     model: &Model,
-    values: &IndexMap<String, Value>,
+    values: &Numbered,
     timeline: &mut IndexMap<String, Vec<Value>>,
 ) -> Result<(), EvalError> {
     for period in 0..=model.periods as usize {
-        let mut current = IndexMap::default();
-        for t in &model.timeline {
+        let mut current: Vec<Option<Value>> = vec![None; model.timeline.len()];
+        for (j, t) in model.timeline.iter().enumerate() {
             let v = t.expr.eval(
                 &PeriodEnv {
+                    model,
                     values,
                     timeline,
                     current: &current,
@@ -142,10 +357,10 @@ pub(super) fn evaluate_timeline(
                 },
                 &t.id,
             )?;
-            current.insert(t.id.clone(), v);
+            current[j] = Some(v);
         }
-        for (id, v) in current {
-            if let Some(row) = timeline.get_mut(&id) {
+        for (j, v) in current.into_iter().enumerate() {
+            if let (Some(v), Some((_, row))) = (v, timeline.get_index_mut(j)) {
                 row.push(v);
             }
         }

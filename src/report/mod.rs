@@ -17,10 +17,10 @@ use crate::format::{self, Unit};
 use crate::inputs::Inputs;
 use crate::model::comparison::Candidate;
 use crate::model::expr::EvalError;
-use crate::model::{self, Model, Step};
+use crate::model::{self, Model};
 use crate::value::Value;
 
-use eval::{evaluate_case, evaluate_timeline, ScalarEnv};
+use eval::{evaluate_case, evaluate_late, evaluate_option, evaluate_own};
 use sentences::{reasons, warnings};
 
 /// What a lookup of an id that has no value reads: "there is none".
@@ -427,22 +427,22 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
             Value::Text(option.label.clone()),
         );
     }
-    let mut timeline = evaluate_own(&model, &mut values)?;
+    let (mut timeline, numbered) = evaluate_own(&model, &mut values)?;
     let mut dependents = HashMap::new();
     let scenarios = model
         .scenarios
         .iter()
-        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .map(|sc| evaluate_case(&model, &numbered, sc, &mut dependents))
         .collect::<Result<Vec<_>, _>>()?;
     let tornado = model
         .tornado
         .iter()
-        .map(|sc| evaluate_case(&model, &values, sc, &mut dependents))
+        .map(|sc| evaluate_case(&model, &numbered, sc, &mut dependents))
         .collect::<Result<Vec<_>, _>>()?;
     let mut options = Vec::new();
     let mut option_values = Vec::new();
     for sc in &model.options {
-        let (result, all) = evaluate_option(&model, &values, &plan_inputs, sc)?;
+        let (result, all) = evaluate_option(&model, &numbered, &plan_inputs, sc)?;
         options.push(result);
         option_values.push(all);
     }
@@ -588,111 +588,6 @@ pub fn evaluate(inputs: Inputs, model: Model, run: &Run) -> Result<Report, EvalE
         .as_ref()
         .map(|p| changes_since(&report, p));
     Ok(report)
-}
-
-/// Evaluates every quantity but the comparison's, and the timeline, into
-/// `values`; returns the timeline.
-fn evaluate_own(
-    model: &Model,
-    values: &mut IndexMap<String, Value>,
-) -> Result<IndexMap<String, Vec<Value>>, EvalError> {
-    let mut timeline: IndexMap<String, Vec<Value>> = model
-        .timeline
-        .iter()
-        .map(|t| (t.id.clone(), Vec::new()))
-        .collect();
-    let no_timeline = IndexMap::default();
-    let mut timeline_done = false;
-    for step in model.evaluation_order() {
-        match *step {
-            Step::Quantity(k) => {
-                let Some(q) = model.quantities.get(k) else {
-                    continue;
-                };
-                if model.is_late(k) {
-                    continue;
-                }
-                let env = ScalarEnv {
-                    values,
-                    timeline: if timeline_done {
-                        &timeline
-                    } else {
-                        &no_timeline
-                    },
-                };
-                let v = q.expr.eval(&env, &q.id)?;
-                values.insert(q.id.clone(), v);
-            }
-            Step::Timeline => {
-                evaluate_timeline(model, values, &mut timeline)?;
-                timeline_done = true;
-            }
-        }
-    }
-    Ok(timeline)
-}
-
-/// Evaluates the comparison's quantities, once the options' figures and the
-/// simulation's odds are in `values`.
-fn evaluate_late(
-    model: &Model,
-    values: &mut IndexMap<String, Value>,
-    timeline: &IndexMap<String, Vec<Value>>,
-) -> Result<(), EvalError> {
-    for step in model.evaluation_order() {
-        let Step::Quantity(k) = *step else { continue };
-        let Some(q) = model.quantities.get(k) else {
-            continue;
-        };
-        if !model.is_late(k) {
-            continue;
-        }
-        let env = ScalarEnv { values, timeline };
-        let v = q.expr.eval(&env, &q.id)?;
-        values.insert(q.id.clone(), v);
-    }
-    Ok(())
-}
-
-/// Evaluates an option as a whole plan of its own (its inputs over the
-/// plan's, every quantity and its own timeline); returns the option's result
-/// (what it moves, and its timeline) and all its values. Its replaced
-/// inputs are read in `base`; it starts from the plan's inputs alone.
-fn evaluate_option(
-    model: &Model,
-    base: &IndexMap<String, Value>,
-    plan_inputs: &IndexMap<String, Value>,
-    sc: &crate::model::Scenario,
-) -> Result<(ScenarioResult, IndexMap<String, Value>), EvalError> {
-    let mut values = plan_inputs.clone();
-    let mut inputs = IndexMap::default();
-    for (id, e) in &sc.overrides {
-        let v = e.eval(&|x: &str| base.get(x).cloned(), id)?;
-        inputs.insert(id.clone(), v.clone());
-        values.insert(id.clone(), v);
-    }
-    let timeline = evaluate_own(model, &mut values)?;
-    let ids: Vec<&str> = sc.overrides.iter().map(|(id, _)| id.as_str()).collect();
-    let moved = model
-        .option_dependents(&ids)
-        .iter()
-        .map(|q| {
-            (
-                q.id.clone(),
-                values.get(&q.id).cloned().unwrap_or(Value::Never),
-            )
-        })
-        .collect();
-    Ok((
-        ScenarioResult {
-            id: sc.id.clone(),
-            label: sc.label.clone(),
-            inputs,
-            values: moved,
-            timeline,
-        },
-        values,
-    ))
 }
 
 /// How a plan is evaluated beyond its own contents.
