@@ -15,16 +15,17 @@ use std::fmt::Write as _;
 
 use super::expr::{Cmp, Cond, Expr, Op, Ref, TextFormat};
 
-/// How references print: the page holds values in arrays, by index.
+/// How references print: the page holds values in arrays, by index, found
+/// from each reference's number in the model's symbol table.
 pub trait JsNames {
     /// Writes the value of an input or quantity, or on a timeline row the
     /// current period's value of another row.
-    fn name(&self, id: &str, out: &mut String);
+    fn name(&self, r: &Ref, out: &mut String);
     /// Writes the running total of a timeline row: up to the current period
     /// on a row, the whole row elsewhere.
-    fn cum_sum(&self, id: &str, out: &mut String);
+    fn cum_sum(&self, row: &Ref, out: &mut String);
     /// Writes a timeline row as an array, period 0 first.
-    fn row(&self, id: &str, out: &mut String);
+    fn row(&self, row: &Ref, out: &mut String);
 }
 
 /// The runtime the printed expressions call: each function is one case of
@@ -136,7 +137,7 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
         Expr::Text(s) => out.push_str(&string_literal(s)),
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Never => out.push_str("null"),
-        Expr::Ref(r) => names.name(r.id(), out),
+        Expr::Ref(r) => names.name(r, out),
         Expr::Bin(Op::Div, a, b) => write_math("D", &[a, b], names, out),
         Expr::Bin(op, a, b) => {
             out.push('(');
@@ -171,26 +172,26 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
         Expr::Abs(a) => write_math("Math.abs", &[a], names, out),
         Expr::Pow(a, b) => write_math("Math.pow", &[a, b], names, out),
         Expr::Period => out.push('p'),
-        Expr::CumSum(r) => names.cum_sum(r.id(), out),
+        Expr::CumSum(r) => names.cum_sum(r, out),
         Expr::FirstOne(r) => {
             out.push_str("O(");
-            names.row(r.id(), out);
+            names.row(r, out);
             out.push(')');
         }
         Expr::RowLength(r) => {
-            names.row(r.id(), out);
+            names.row(r, out);
             out.push_str(".length");
         }
         Expr::Irr(r, _) => {
             out.push_str("I(");
-            names.row(r.id(), out);
+            names.row(r, out);
             out.push(')');
         }
         Expr::SignChanges(r, within) => {
             out.push_str("SC(");
-            names.row(r.id(), out);
+            names.row(r, out);
             out.push(',');
-            names.row(within.id(), out);
+            names.row(within, out);
             out.push(')');
         }
         Expr::If(c, a, b) => {
@@ -249,7 +250,7 @@ pub fn write_expr(e: &Expr, names: &dyn JsNames, out: &mut String) {
             out.push_str("((i)=>");
             for (n, cell) in c.cells.iter().enumerate() {
                 let _ = write!(out, "i==={}?", n + 1);
-                names.name(cell.id(), out);
+                names.name(cell, out);
                 out.push(':');
             }
             let _ = write!(out, "null)(K(");
@@ -278,7 +279,7 @@ fn write_cells(cells: &[Ref], names: &dyn JsNames, out: &mut String) {
         if i > 0 {
             out.push(',');
         }
-        names.name(cell.id(), out);
+        names.name(cell, out);
     }
     out.push(']');
 }
@@ -357,14 +358,14 @@ mod tests {
     struct ById;
 
     impl JsNames for ById {
-        fn name(&self, id: &str, out: &mut String) {
-            let _ = write!(out, "v.{id}");
+        fn name(&self, r: &Ref, out: &mut String) {
+            let _ = write!(out, "v.{}", r.id());
         }
-        fn cum_sum(&self, id: &str, out: &mut String) {
-            let _ = write!(out, "c.{id}");
+        fn cum_sum(&self, row: &Ref, out: &mut String) {
+            let _ = write!(out, "c.{}", row.id());
         }
-        fn row(&self, id: &str, out: &mut String) {
-            let _ = write!(out, "t.{id}");
+        fn row(&self, row: &Ref, out: &mut String) {
+            let _ = write!(out, "t.{}", row.id());
         }
     }
 

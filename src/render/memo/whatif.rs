@@ -23,8 +23,10 @@ use crate::format::{self, Unit};
 use crate::id;
 use crate::inputs::options::option_input_id;
 use crate::inputs::spec;
+use crate::model::expr::Ref;
 use crate::model::js::{self, JsNames};
-use crate::model::{Role, Step};
+use crate::model::{Model, Role, Step};
+
 use crate::report::Report;
 use crate::value::Value;
 
@@ -113,42 +115,57 @@ pub struct WhatIf {
 }
 
 /// How references print in the program: scalars in `v` (or `b`, an
-/// option's base), timeline rows in `T` with running totals in `C`.
+/// option's base), timeline rows in `T` with running totals in `C`; each
+/// found from the reference's number in the model's symbol table.
+#[derive(Clone, Copy)]
 struct Names<'a> {
-    scalars: &'a HashMap<&'a str, usize>,
-    rows: &'a HashMap<&'a str, usize>,
+    model: &'a Model,
+    /// The index in the page's scalars of each number that has one.
+    scalars: &'a [Option<usize>],
     /// The array the scalars are read from.
     array: &'static str,
     /// Printing a timeline row: other rows read the current period.
     in_row: bool,
 }
 
+impl Names<'_> {
+    /// The index in the page's scalars of a reference's value.
+    fn scalar(&self, r: &Ref) -> Option<usize> {
+        self.scalars.get(r.sym()?.index()).copied().flatten()
+    }
+
+    /// The index in `T` (the timeline's order) of a reference's row.
+    fn row_index(&self, r: &Ref) -> Option<usize> {
+        self.model.row_index(r.sym()?)
+    }
+}
+
 impl JsNames for Names<'_> {
-    fn name(&self, id: &str, out: &mut String) {
-        match (self.in_row, self.rows.get(id), self.scalars.get(id)) {
+    fn name(&self, r: &Ref, out: &mut String) {
+        match (self.in_row, self.row_index(r), self.scalar(r)) {
             (true, Some(k), _) => {
                 let _ = write!(out, "T[{k}][p]");
             }
             (_, _, Some(k)) => {
                 let _ = write!(out, "{}[{k}]", self.array);
             }
-            _ => unknown(id, out),
+            _ => unknown(r.id(), out),
         }
     }
-    fn cum_sum(&self, id: &str, out: &mut String) {
-        match self.rows.get(id) {
+    fn cum_sum(&self, row: &Ref, out: &mut String) {
+        match self.row_index(row) {
             Some(k) => {
                 let _ = write!(out, "C[{k}]");
             }
-            None => unknown(id, out),
+            None => unknown(row.id(), out),
         }
     }
-    fn row(&self, id: &str, out: &mut String) {
-        match self.rows.get(id) {
+    fn row(&self, row: &Ref, out: &mut String) {
+        match self.row_index(row) {
             Some(k) if !self.in_row => {
                 let _ = write!(out, "T[{k}]");
             }
-            _ => unknown(id, out),
+            _ => unknown(row.id(), out),
         }
     }
 }
@@ -191,24 +208,19 @@ fn json_of(v: &Value) -> Json {
 fn program(
     r: &Report,
     scalars: &HashMap<&str, usize>,
-    rows: &HashMap<&str, usize>,
+    by_number: &[Option<usize>],
     panel: &[(String, String)],
 ) -> String {
     let model = &r.model;
     let scalar = Names {
-        scalars,
-        rows,
+        model,
+        scalars: by_number,
         array: "v",
         in_row: false,
     };
     let in_row = Names {
         in_row: true,
-        ..Names {
-            scalars,
-            rows,
-            array: "v",
-            in_row: false,
-        }
+        ..scalar
     };
     let mut out = String::new();
     let _ = writeln!(out, "const P={};", model.periods);
@@ -267,12 +279,7 @@ fn program(
     // figures copied back under the option's ids.
     let base = Names {
         array: "b",
-        ..Names {
-            scalars,
-            rows,
-            array: "v",
-            in_row: false,
-        }
+        ..scalar
     };
     let figures = model.with_role(Role::CandidateFigure);
     // `OPTS[k](b)`: option k's own values, evaluated (the levers of an
@@ -490,12 +497,13 @@ pub fn what_if(r: &Report) -> WhatIf {
         }
     }
     let scalars: HashMap<&str, usize> = names.iter().enumerate().map(|(k, id)| (*id, k)).collect();
-    let rows: HashMap<&str, usize> = model
-        .timeline
-        .iter()
-        .enumerate()
-        .map(|(k, t)| (t.id.as_str(), k))
-        .collect();
+    // The same indices by number, for the references the program reads.
+    let mut by_number: Vec<Option<usize>> = vec![None; model.symbols.len()];
+    for (k, id) in names.iter().enumerate() {
+        if let Some(s) = model.symbols.get(id) {
+            by_number[s.index()] = Some(k);
+        }
+    }
     let panel = panel_ids(r);
     let quantities: HashSet<&str> = model.quantities.iter().map(|q| q.id.as_str()).collect();
     // The starting values: all but the quantities, which the page computes.
@@ -554,7 +562,7 @@ pub fn what_if(r: &Report) -> WhatIf {
     });
     let mut script = String::new();
     script.push_str(js::RUNTIME);
-    script.push_str(&program(r, &scalars, &rows, &panel));
+    script.push_str(&program(r, &scalars, &by_number, &panel));
     script.push_str(PANEL);
     WhatIf {
         data: data.to_string(),
