@@ -282,7 +282,7 @@ impl Compiled {
         // references backwards from the outputs; a row needs the rows it
         // reads. `needed` keeps the order ids are first needed in, which is
         // the order of their slots.
-        let symbols = &model.symbols;
+        let symbols = model.symbols();
         let mut is_row = vec![false; symbols.len()];
         for t in &model.timeline {
             if let Some(s) = symbols.get(&t.id) {

@@ -27,6 +27,8 @@ pub enum EvalError {
     Unknown(String),
     #[error("model defect: `{quantity}` reads `{reference}`, which is no quantity, timeline row or input")]
     UnknownReference { quantity: String, reference: String },
+    #[error("model defect: two quantities or timeline rows are both `{0}`")]
+    DuplicateId(String),
     #[error("model defect: division by zero in `{0}`")]
     DivisionByZero(String),
     #[error("model defect: arithmetic on a non-number in `{0}`")]
@@ -106,9 +108,14 @@ pub enum Cond {
 
 /// The number an id has in the model's symbol table ([`super::Symbols`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sym(pub u32);
+pub struct Sym(u32);
 
 impl Sym {
+    /// The number `n`: only the model's symbol table numbers ids.
+    pub(super) fn new(n: u32) -> Sym {
+        Sym(n)
+    }
+
     /// Its position in a table indexed by symbol.
     pub fn index(self) -> usize {
         self.0 as usize

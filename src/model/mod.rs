@@ -253,7 +253,7 @@ pub struct Model {
     refs: Vec<Vec<String>>,
     /// A number for every id the model knows; every reference of its
     /// expressions is resolved to one when it is built.
-    pub symbols: Symbols,
+    symbols: Symbols,
     /// Each quantity's own number and the numbers it refers to, in the
     /// order of `quantities`.
     symbol_refs: Vec<(Sym, Vec<Sym>)>,
@@ -348,6 +348,12 @@ impl Model {
     /// Whether the quantity at index `k` depends on the timeline.
     pub fn needs_timeline(&self, k: usize) -> bool {
         self.needs_timeline.get(k) == Some(&true)
+    }
+
+    /// Every id the model knows, with the number its references were
+    /// resolved to.
+    pub fn symbols(&self) -> &Symbols {
+        &self.symbols
     }
 
     /// The quantity with this id.
@@ -645,7 +651,7 @@ impl Symbols {
         if let Some(&sym) = self.numbers.get(id) {
             return sym;
         }
-        let sym = Sym(self.ids.len() as u32);
+        let sym = Sym::new(self.ids.len() as u32);
         self.ids.push(id.to_string());
         self.numbers.insert(id.to_string(), sym);
         sym
@@ -673,21 +679,35 @@ impl Symbols {
 }
 
 /// Numbers every id the model knows and resolves every reference of its
-/// expressions (quantities, timeline rows, cases) to its number: the one
-/// place references are resolved. A reference to no quantity, timeline row,
-/// input (the plan's or an option's), input bound or range end, or value the
+/// expressions (quantities, timeline rows, cases), the ids the cases replace
+/// and the candidates table's cells to its number: the one place references
+/// are resolved. A reference to no quantity, timeline row, input (the
+/// plan's or an option's), input bound or range end, or value the
 /// evaluation supplies after the options and the simulation, is a defect of
-/// the model, reported with the quantity that reads it.
+/// the model, reported with the quantity (or case, or column) that reads
+/// it; so are two quantities or timeline rows with one id.
 pub fn resolve_references(model: &mut Model, inputs: &Inputs) -> Result<(), expr::EvalError> {
     let figures = model.with_role(Role::CandidateFigure);
     let late = comparison::late_ids(&figures, inputs.options.len(), !inputs.ranges.is_empty());
     let mut symbols = Symbols::default();
-    for q in &model.quantities {
-        symbols.add(&q.id);
-    }
-    for t in &model.timeline {
-        symbols.add(&t.id);
-    }
+    // Each quantity and timeline row has an id of its own (its defined name
+    // in the workbook, and its place in the values by number).
+    let own = |id: &str, symbols: &mut Symbols| -> Result<Sym, expr::EvalError> {
+        if symbols.get(id).is_some() {
+            return Err(expr::EvalError::DuplicateId(id.to_string()));
+        }
+        Ok(symbols.add(id))
+    };
+    let quantity_syms = model
+        .quantities
+        .iter()
+        .map(|q| own(&q.id, &mut symbols))
+        .collect::<Result<Vec<Sym>, _>>()?;
+    let row_syms = model
+        .timeline
+        .iter()
+        .map(|t| own(&t.id, &mut symbols))
+        .collect::<Result<Vec<Sym>, _>>()?;
     for id in &late {
         symbols.add(id);
     }
@@ -706,12 +726,45 @@ pub fn resolve_references(model: &mut Model, inputs: &Inputs) -> Result<(), expr
         symbols.add(&range_low_id(&range.id));
         symbols.add(&range_high_id(&range.id));
     }
+    // A case replaces inputs the model knows.
+    let overridden = model
+        .scenarios
+        .iter()
+        .chain(&model.tornado)
+        .chain(&model.options)
+        .flat_map(|sc| sc.overrides.iter().map(move |(id, _)| (&sc.id, id)));
+    for (case, id) in overridden {
+        if symbols.get(id).is_none() {
+            return Err(expr::EvalError::UnknownReference {
+                quantity: case.clone(),
+                reference: id.clone(),
+            });
+        }
+    }
     let cases = model
         .scenarios
         .iter_mut()
         .chain(model.tornado.iter_mut())
         .chain(model.options.iter_mut())
         .flat_map(|sc| sc.overrides.iter_mut().map(|(id, e)| (&*id, e)));
+    // The candidates table's columns, read by the workbook and the JSON.
+    let columns = model.candidates.columns.iter_mut().map(|c| {
+        let cells = &mut c.column.cells;
+        (&c.column.id, cells)
+    });
+    for (column, cells) in columns {
+        for cell in cells.iter_mut() {
+            match symbols.get(cell.id()) {
+                Some(sym) => cell.resolve(sym),
+                None => {
+                    return Err(expr::EvalError::UnknownReference {
+                        quantity: column.clone(),
+                        reference: cell.id().to_string(),
+                    })
+                }
+            }
+        }
+    }
     let reads = model
         .quantities
         .iter_mut()
@@ -736,17 +789,16 @@ pub fn resolve_references(model: &mut Model, inputs: &Inputs) -> Result<(), expr
     model.symbol_refs = model
         .quantities
         .iter()
-        .map(|q| {
+        .zip(quantity_syms)
+        .map(|(q, own)| {
             let mut refs = Vec::new();
             q.expr.for_each_ref(&mut |r| refs.extend(r.sym()));
-            (symbols.get(&q.id).unwrap_or(Sym(0)), refs)
+            (own, refs)
         })
         .collect();
     model.row_at = vec![None; symbols.len()];
-    for (j, t) in model.timeline.iter().enumerate() {
-        if let Some(s) = symbols.get(&t.id) {
-            model.row_at[s.index()] = Some(j as u32);
-        }
+    for (j, s) in row_syms.into_iter().enumerate() {
+        model.row_at[s.index()] = Some(j as u32);
     }
     model.symbols = symbols;
     Ok(())

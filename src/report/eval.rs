@@ -28,9 +28,9 @@ pub(super) struct Numbered {
 impl Numbered {
     /// The values of `values` whose ids the model numbers.
     fn of(model: &Model, values: &IndexMap<String, Value>) -> Numbered {
-        let mut slots = vec![None; model.symbols.len()];
+        let mut slots = vec![None; model.symbols().len()];
         for (id, v) in values {
-            if let Some(s) = model.symbols.get(id) {
+            if let Some(s) = model.symbols().get(id) {
                 slots[s.index()] = Some(v.clone());
             }
         }
@@ -40,7 +40,7 @@ impl Numbered {
     /// An empty set of values, one slot per number of the model.
     fn empty(model: &Model) -> Numbered {
         Numbered {
-            slots: vec![None; model.symbols.len()],
+            slots: vec![None; model.symbols().len()],
         }
     }
 
@@ -310,7 +310,7 @@ pub(super) fn evaluate_case(
         own: Numbered::empty(model),
     };
     for (id, v) in &case_inputs {
-        case.own.set(model.symbols.get(id), v);
+        case.own.set(model.symbols().get(id), v);
     }
     let mut case_values = case_inputs.clone();
     for &k in moved.iter() {

@@ -227,7 +227,7 @@ fn the_model_resolves_every_reference_when_it_is_built() {
             e.for_each_ref(&mut |x| {
                 seen += 1;
                 let sym = x.sym().unwrap_or_else(|| panic!("`{}` unresolved", x.id()));
-                assert_eq!(m.symbols.id(sym), x.id(), "{}", plan.display());
+                assert_eq!(m.symbols().id(sym), x.id(), "{}", plan.display());
             });
         }
         assert!(seen > 1000, "{}: {seen} references", plan.display());
@@ -245,6 +245,25 @@ fn the_model_resolves_every_reference_when_it_is_built() {
         Err(EvalError::UnknownReference {
             quantity: "monthly_api_cost".to_string(),
             reference: "monthly_api_csot".to_string(),
+        })
+    );
+    // Two quantities with one id would share one number.
+    let mut model = r.model.clone();
+    let twin = model.quantities[k].clone();
+    model.quantities.push(twin);
+    assert_eq!(
+        finetune_roi::model::resolve_references(&mut model, &r.inputs),
+        Err(EvalError::DuplicateId("monthly_api_cost".to_string()))
+    );
+    // A case replaces an input the model knows.
+    let mut model = r.model.clone();
+    model.scenarios[0].overrides[0].0 = "requests_per_dya".to_string();
+    let case = model.scenarios[0].id.clone();
+    assert_eq!(
+        finetune_roi::model::resolve_references(&mut model, &r.inputs),
+        Err(EvalError::UnknownReference {
+            quantity: case,
+            reference: "requests_per_dya".to_string(),
         })
     );
 }

@@ -498,9 +498,9 @@ pub fn what_if(r: &Report) -> WhatIf {
     }
     let scalars: HashMap<&str, usize> = names.iter().enumerate().map(|(k, id)| (*id, k)).collect();
     // The same indices by number, for the references the program reads.
-    let mut by_number: Vec<Option<usize>> = vec![None; model.symbols.len()];
+    let mut by_number: Vec<Option<usize>> = vec![None; model.symbols().len()];
     for (k, id) in names.iter().enumerate() {
-        if let Some(s) = model.symbols.get(id) {
+        if let Some(s) = model.symbols().get(id) {
             by_number[s.index()] = Some(k);
         }
     }
