@@ -1485,5 +1485,23 @@ fn the_markdown_templates_opt_out_of_escaping_only_through_the_markup_filter() {
             .filter(|f| *f != "markup")
             .collect();
         assert!(filters.is_empty(), "{name}: {filters:?}");
+        // Nor does a statement (`{% filter safe %}`, `{% let x = y|safe %}`)
+        // apply `safe` or another escaper.
+        let statements: Vec<&str> = template
+            .split("{%")
+            .skip(1)
+            .filter_map(|x| x.split("%}").next())
+            .filter(|x| {
+                let x = x.trim_start_matches(['-', '+', '~']).trim();
+                let block = x.starts_with("filter ") || x.starts_with("autoescape");
+                let piped = x
+                    .replace("||", " ")
+                    .split('|')
+                    .skip(1)
+                    .any(|f| !f.trim_start().starts_with("markup"));
+                block || piped
+            })
+            .collect();
+        assert!(statements.is_empty(), "{name}: {statements:?}");
     }
 }

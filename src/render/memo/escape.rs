@@ -120,7 +120,9 @@ impl Markdown {
 
     /// A line inside a fenced code block (the Mermaid chart's): a backtick
     /// (which could close the fence) and control characters become spaces.
-    pub fn fenced_line(text: &str) -> Self {
+    /// Inert only inside the fence the template writes around it, so it is
+    /// for the memo's own chart alone.
+    pub(super) fn fenced_line(text: &str) -> Self {
         Self(
             text.chars()
                 .map(|c| if c == '`' || c.is_control() { ' ' } else { c })
@@ -188,11 +190,19 @@ pub mod filters {
     use super::Markdown;
 
     /// What the `markup` filter takes: a [`Markdown`] (or a reference to
-    /// one), nothing else.
-    pub trait IsMarkdown: Display {}
+    /// one), nothing else. Sealed: no other type can be made to pass.
+    pub trait IsMarkdown: Display + sealed::Sealed {}
 
     impl IsMarkdown for Markdown {}
     impl<T: IsMarkdown + ?Sized> IsMarkdown for &T {}
+
+    mod sealed {
+        /// Implemented here only, so [`super::IsMarkdown`] is too.
+        pub trait Sealed {}
+
+        impl Sealed for super::Markdown {}
+        impl<T: Sealed + ?Sized> Sealed for &T {}
+    }
 
     /// Prints [`Markdown`] as it is: the one opt-out of escaping in a `.md`
     /// template, and only for a value that is markup by construction.
