@@ -249,6 +249,43 @@ pub fn to_slot(v: &Value) -> f64 {
     }
 }
 
+/// What the outputs need, found by walking the resolved references
+/// backwards: the quantities and inputs (`needed`, in the order first
+/// needed, which is the order of their slots) and the timeline rows.
+struct Needed {
+    /// Whether each number is a timeline row's.
+    is_row: Vec<bool>,
+    wanted: Vec<bool>,
+    needed: Vec<Sym>,
+    wanted_row: Vec<bool>,
+    needs_timeline: bool,
+    /// A reference that no symbol table resolved.
+    unresolved: Option<String>,
+}
+
+impl Needed {
+    /// Marks a number as needed.
+    fn want(&mut self, s: Sym) {
+        if self.is_row[s.index()] {
+            self.needs_timeline = true;
+            self.wanted_row[s.index()] = true;
+        } else if !self.wanted[s.index()] {
+            self.wanted[s.index()] = true;
+            self.needed.push(s);
+        }
+    }
+
+    /// Marks everything an expression reads as needed.
+    fn walk(&mut self, e: &Expr) {
+        e.for_each_ref(&mut |r| match r.sym() {
+            Some(s) => self.want(s),
+            None => {
+                self.unresolved.get_or_insert_with(|| r.id().to_string());
+            }
+        });
+    }
+}
+
 impl Compiled {
     /// Compiles the quantities `outputs` need, in the model's evaluation
     /// order, with the timeline when they read it. Inputs and other
@@ -289,78 +326,48 @@ impl Compiled {
                 is_row[s.index()] = true;
             }
         }
-        let mut wanted = vec![false; symbols.len()];
-        let mut needed: Vec<Sym> = Vec::new();
+        let mut need = Needed {
+            is_row,
+            wanted: vec![false; symbols.len()],
+            needed: Vec::new(),
+            wanted_row: vec![false; symbols.len()],
+            needs_timeline: false,
+            unresolved: None,
+        };
         for id in outputs {
             let s = symbols.get(id).ok_or_else(|| NotNumeric(id.to_string()))?;
-            if !wanted[s.index()] {
-                wanted[s.index()] = true;
-                needed.push(s);
-            }
+            need.want(s);
         }
-        let mut wanted_row = vec![false; symbols.len()];
-        let mut needs_timeline = false;
-        let mut unresolved: Option<String> = None;
-        let mut walk = |e: &Expr,
-                        wanted: &mut Vec<bool>,
-                        needed: &mut Vec<Sym>,
-                        wanted_row: &mut Vec<bool>,
-                        needs_timeline: &mut bool| {
-            e.for_each_ref(&mut |r| {
-                let Some(s) = r.sym() else {
-                    unresolved.get_or_insert_with(|| r.id().to_string());
-                    return;
-                };
-                if is_row[s.index()] {
-                    *needs_timeline = true;
-                    wanted_row[s.index()] = true;
-                } else if !wanted[s.index()] {
-                    wanted[s.index()] = true;
-                    needed.push(s);
-                }
-            })
-        };
         let sym_of = |id: &str| symbols.get(id).map(Sym::index);
         for q in after.iter().rev() {
-            if sym_of(&q.id).is_some_and(|k| wanted[k]) {
-                walk(
-                    &q.expr,
-                    &mut wanted,
-                    &mut needed,
-                    &mut wanted_row,
-                    &mut needs_timeline,
-                );
+            if sym_of(&q.id).is_some_and(|k| need.wanted[k]) {
+                need.walk(&q.expr);
             }
         }
-        if needs_timeline {
+        if need.needs_timeline {
             // Rows read only earlier rows (or their own running totals), so
             // one backward pass closes the set.
             for t in model.timeline.iter().rev() {
-                if sym_of(&t.id).is_some_and(|k| wanted_row[k]) {
-                    walk(
-                        &t.expr,
-                        &mut wanted,
-                        &mut needed,
-                        &mut wanted_row,
-                        &mut needs_timeline,
-                    );
+                if sym_of(&t.id).is_some_and(|k| need.wanted_row[k]) {
+                    need.walk(&t.expr);
                 }
             }
         }
         for q in before.iter().rev() {
-            if sym_of(&q.id).is_some_and(|k| wanted[k]) {
-                walk(
-                    &q.expr,
-                    &mut wanted,
-                    &mut needed,
-                    &mut wanted_row,
-                    &mut needs_timeline,
-                );
+            if sym_of(&q.id).is_some_and(|k| need.wanted[k]) {
+                need.walk(&q.expr);
             }
         }
-        if let Some(id) = unresolved {
+        if let Some(id) = need.unresolved {
             return Err(NotNumeric(id));
         }
+        let Needed {
+            wanted,
+            needed,
+            wanted_row,
+            needs_timeline,
+            ..
+        } = need;
         // Slots by number (what compiling reads) and by id (what a caller
         // fills and reads).
         let mut by_sym: Vec<Option<usize>> = vec![None; symbols.len()];

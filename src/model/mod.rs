@@ -39,6 +39,14 @@ use expr::{Expr, Sym};
 
 pub use order::Step;
 
+/// A step of the plan's own evaluation ([`Model::own_steps`]): a quantity
+/// (its index and itself), or the whole timeline.
+#[derive(Debug, Clone, Copy)]
+pub enum OwnStep<'a> {
+    Quantity(usize, &'a Quantity),
+    Timeline,
+}
+
 /// The calculation sheet a quantity is laid out on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Sheet {
@@ -385,6 +393,27 @@ impl Model {
     /// timeline row it refers to.
     pub fn evaluation_order(&self) -> &[Step] {
         &self.order
+    }
+
+    /// The plan's own evaluation, in order: each quantity that reads neither
+    /// the options' figures nor the simulation, and the timeline as one step.
+    pub fn own_steps(&self) -> impl Iterator<Item = OwnStep<'_>> {
+        self.order.iter().filter_map(|step| match *step {
+            Step::Quantity(k) if !self.is_late(k) => {
+                Some(OwnStep::Quantity(k, self.quantities.get(k)?))
+            }
+            Step::Quantity(_) => None,
+            Step::Timeline => Some(OwnStep::Timeline),
+        })
+    }
+
+    /// The quantities evaluated last (those that read the options' figures
+    /// or the simulation), in evaluation order, with their index.
+    pub fn late_quantities(&self) -> impl Iterator<Item = (usize, &Quantity)> {
+        self.order.iter().filter_map(|step| match *step {
+            Step::Quantity(k) if self.is_late(k) => Some((k, self.quantities.get(k)?)),
+            _ => None,
+        })
     }
 
     /// The ids of the quantities playing `role`, by their order in it (then

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use crate::collections::IndexMap;
 
 use crate::model::expr::{Env, EvalError, Ref, Sym};
-use crate::model::{Model, Scenario, Step};
+use crate::model::{Model, OwnStep, Scenario, Step};
 use crate::value::Value;
 
 use super::ScenarioResult;
@@ -155,15 +155,9 @@ pub(super) fn evaluate_own(
         .collect();
     let no_timeline = IndexMap::default();
     let mut timeline_done = false;
-    for step in model.evaluation_order() {
-        match *step {
-            Step::Quantity(k) => {
-                let Some(q) = model.quantities.get(k) else {
-                    continue;
-                };
-                if model.is_late(k) {
-                    continue;
-                }
+    for step in model.own_steps() {
+        match step {
+            OwnStep::Quantity(k, q) => {
                 let env = ScalarEnv {
                     model,
                     values: &numbered,
@@ -177,7 +171,7 @@ pub(super) fn evaluate_own(
                 numbered.set(model.quantity_sym(k), &v);
                 values.insert(q.id.clone(), v);
             }
-            Step::Timeline => {
+            OwnStep::Timeline => {
                 evaluate_timeline(model, &numbered, &mut timeline)?;
                 timeline_done = true;
             }
@@ -194,14 +188,7 @@ pub(super) fn evaluate_late(
     timeline: &IndexMap<String, Vec<Value>>,
 ) -> Result<(), EvalError> {
     let mut numbered = Numbered::of(model, values);
-    for step in model.evaluation_order() {
-        let Step::Quantity(k) = *step else { continue };
-        let Some(q) = model.quantities.get(k) else {
-            continue;
-        };
-        if !model.is_late(k) {
-            continue;
-        }
+    for (k, q) in model.late_quantities() {
         let env = ScalarEnv {
             model,
             values: &numbered,

@@ -25,7 +25,7 @@ use crate::inputs::options::option_input_id;
 use crate::inputs::spec;
 use crate::model::expr::Ref;
 use crate::model::js::{self, JsNames};
-use crate::model::{Model, Role, Step};
+use crate::model::{Model, OwnStep, Role};
 
 use crate::report::Report;
 use crate::value::Value;
@@ -231,22 +231,16 @@ fn program(
         vec!["[]"; model.timeline.len()].join(","),
         model.timeline.len()
     );
-    for step in model.evaluation_order() {
-        match *step {
-            Step::Quantity(k) => {
-                let Some(q) = model.quantities.get(k) else {
-                    continue;
-                };
-                if model.is_late(k) {
-                    continue;
-                }
+    for step in model.own_steps() {
+        match step {
+            OwnStep::Quantity(_, q) => {
                 if let Some(i) = scalars.get(q.id.as_str()) {
                     let _ = write!(out, "v[{i}]=V(");
                     js::write_expr(&q.expr, &scalar, &mut out);
                     out.push_str(");\n");
                 }
             }
-            Step::Timeline => {
+            OwnStep::Timeline => {
                 out.push_str("for(let p=0;p<=P;p++){\n");
                 for (k, t) in model.timeline.iter().enumerate() {
                     let _ = write!(out, "R(T,C,{k},V(");
@@ -259,14 +253,7 @@ fn program(
     }
     out.push_str("return [T,C];}\n");
     out.push_str("function late(v,T,C){\n");
-    for step in model.evaluation_order() {
-        let Step::Quantity(k) = *step else { continue };
-        let Some(q) = model.quantities.get(k) else {
-            continue;
-        };
-        if !model.is_late(k) {
-            continue;
-        }
+    for (_, q) in model.late_quantities() {
         if let Some(i) = scalars.get(q.id.as_str()) {
             let _ = write!(out, "v[{i}]=V(");
             js::write_expr(&q.expr, &scalar, &mut out);
